@@ -1,0 +1,635 @@
+"""Parsing and validation of an org import file (被巡察对象导入).
+
+The office keeps its list of orgs in Excel, so an import is an XLSX or CSV file with one org
+per row. This module only turns the bytes into validated rows: no database, no I/O. The
+caller imports all rows or nothing, so every problem in the file is reported at once, each
+with the row number the user sees in Excel (the header is row 1) and the column at fault.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Generator, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from openpyxl import load_workbook
+
+from planning.domain import GRASSROOTS_KINDS, ORG_KIND_LABELS_ZH, OrgKind
+
+__all__ = [
+    "CODE_MAX_LENGTH",
+    "COLUMNS",
+    "COLUMN_LABELS_ZH",
+    "NAME_MAX_LENGTH",
+    "ImportFileError",
+    "ImportResult",
+    "OrgRow",
+    "RowError",
+    "parents_first",
+    "parse_kind",
+    "parse_org_file",
+]
+
+CODE_MAX_LENGTH = 32
+NAME_MAX_LENGTH = 100
+CONTACT_NAME_MAX_LENGTH = 50
+EMAIL_MAX_LENGTH = 254
+# A title row ("温县被巡察对象清单") above the header is common in office templates.
+_HEADER_SEARCH_ROWS = 10
+
+COLUMNS: tuple[str, ...] = (
+    "code", "name", "kind", "parent_code", "contact_name", "contact_phone", "contact_email",
+)  # fmt: skip
+"""Import columns in file order; also the values of ``RowError.field`` (plus ``"file"``)."""
+REQUIRED_COLUMNS: tuple[str, ...] = ("code", "name", "kind", "parent_code")
+COLUMN_LABELS_ZH: dict[str, str] = {
+    "code": "编码",
+    "name": "名称",
+    "kind": "类型",
+    "parent_code": "上级编码",
+    "contact_name": "联系人",
+    "contact_phone": "联系电话",
+    "contact_email": "电子邮箱",
+}
+"""The Chinese header of each column, as written in generated import files."""
+
+_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("code", "orgcode", "编码", "代码", "组织编码", "单位编码", "对象编码"),
+    "name": ("name", "orgname", "名称", "组织名称", "单位名称", "党组织名称", "对象名称"),
+    "kind": ("kind", "type", "orgkind", "类型", "类别", "组织类型", "单位类型", "对象类型"),
+    "parent_code": ("parentcode", "parent", "上级编码", "上级代码", "上级组织编码", "上级单位编码"),
+    "contact_name": ("contactname", "contact", "联系人", "联系人姓名"),
+    "contact_phone": ("contactphone", "phone", "tel", "telephone", "联系电话", "电话", "手机"),
+    "contact_email": ("contactemail", "email", "mail", "电子邮箱", "邮箱", "电子邮件"),
+}
+_HEADERS: dict[str, str] = {a: col for col, aliases in _HEADER_ALIASES.items() for a in aliases}
+
+# Words offices write in the kind column, beyond the English value and the label.
+_KIND_SYNONYMS: dict[OrgKind, list[str]] = {
+    OrgKind.township: [
+        "乡镇",
+        "街道",
+        "乡",
+        "镇",
+        "乡镇街道",
+        "乡镇/街道",
+        "乡镇、街道",
+        "乡镇党委",
+        "街道党工委",
+        "乡镇(街道)党(工)委",
+        "乡镇(街道)党委",
+    ],
+    OrgKind.department: [
+        "部门",
+        "县直单位",
+        "市直单位",
+        "县直部门",
+        "市直部门",
+        "县(市)直部门",
+        "县市直单位",
+        "县直",
+        "市直",
+        "机关",
+    ],
+    OrgKind.village: ["村党支部", "村党总支", "村党委", "村党组织", "行政村"],
+    OrgKind.community: ["社区党组织", "社区党支部", "社区党总支", "社区党委", "居委会"],
+    OrgKind.enterprise: ["国企", "企业", "市管国企", "县管国企", "国有企业党委"],
+    OrgKind.institution: ["事业", "事业单位党组织", "事业单位党委"],
+}
+
+
+def _kind_key(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+_KINDS: dict[str, OrgKind] = {
+    _kind_key(s): kind
+    for kind in OrgKind
+    for s in (kind.value, kind.name, ORG_KIND_LABELS_ZH[kind], *_KIND_SYNONYMS[kind])
+}
+
+_CODE_RE = re.compile(r"[A-Za-z0-9._-]+")
+_PHONE_RE = re.compile(
+    r"(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}"  # mobile: 13800138000, 138 0013 8000
+    r"|(?:\(0\d{2,3}\)\s?|0\d{2,3}[\s-]?)[2-9]\d{6,7}(?:(?:-|转|ext\.?)\d{1,6})?"  # landline
+)
+_EMAIL_RE = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
+)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc, .ppt …)
+
+
+@dataclass(frozen=True, slots=True)
+class OrgRow:
+    """One valid org of the file; ``row`` is its row number in the file (header = 1)."""
+
+    row: int
+    code: str
+    name: str
+    kind: OrgKind
+    parent_code: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One problem in the file: where (``row``, ``field``), a stable ``code``, and the cell."""
+
+    row: int
+    field: str
+    code: str
+    message_zh: str
+    message_en: str
+    value: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """Rows without errors, parents before children, and every error found.
+
+    The import is all-or-nothing: when ``errors`` is not empty nothing may be imported, and
+    ``rows`` only serves a preview (it omits the rows that have errors).
+    """
+
+    rows: list[OrgRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file can be imported."""
+        return not self.errors
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read: not CSV/XLSX, empty, or without a usable header."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str, field: str = "file") -> None:
+        super().__init__(message_en)
+        self.code = code
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.field = field
+
+
+def parse_kind(text: str) -> OrgKind | None:
+    """The kind named by a cell: the English value or a Chinese label/synonym, else None."""
+    return _KINDS.get(_kind_key(text))
+
+
+def parse_org_file(
+    content: bytes,
+    filename: str,
+    *,
+    existing_codes: Mapping[str, OrgKind] | None = None,
+    max_rows: int = 20000,
+) -> ImportResult:
+    """Parse and validate an org import file: XLSX (first sheet) or CSV.
+
+    CSV may be UTF-8 (with or without BOM), GB18030/GBK as a Chinese Excel saves it, or
+    UTF-16 with BOM (Excel's "Unicode text"); comma, tab or semicolon separated. The header
+    is the first row naming the required columns (a title row above it is skipped), and row
+    numbers are those Excel shows. ``rows`` come parents first, ready to insert in order.
+
+    ``existing_codes`` are the orgs already in the registry (code → kind): a row may name one
+    as its parent, and a row repeating one is parsed normally (the caller decides whether it
+    is an update or a conflict). More than ``max_rows`` non-empty data rows give a single
+    ``too_many_rows`` error. Raises ``ImportFileError`` when the file itself is unusable.
+    """
+    existing = existing_codes or {}
+    with contextlib.closing(_read_table(content, filename)) as table:
+        columns = _find_header(table)
+        drafts: list[_Draft] = []
+        errors = _Errors()
+        for number, cells in table:
+            if not any(cells):
+                continue
+            if len(drafts) >= max_rows:
+                return ImportResult(errors=[_too_many_rows(number, max_rows)])
+            drafts.append(_parse_row(number, cells, columns, errors))
+    _check_relations(drafts, existing, errors)
+    rows = [d.to_row() for d in drafts if d.row not in errors.rows and d.kind is not None]
+    return ImportResult(rows=parents_first(rows), errors=errors.sorted())
+
+
+def parents_first(rows: Iterable[OrgRow]) -> list[OrgRow]:
+    """Reorder rows so that each comes after its parent, otherwise keeping the given order.
+
+    A row whose parent is not among ``rows`` counts as a root. Rows caught in a parent cycle
+    (which ``parse_org_file`` reports as errors) go last, in the given order.
+    """
+    items = list(rows)
+    codes = {r.code for r in items}
+    emitted: set[str] = set()
+    done = [False] * len(items)
+    waiting: dict[str, list[int]] = {}
+    out: list[OrgRow] = []
+    for i, r in enumerate(items):
+        parent = r.parent_code
+        if parent is not None and parent != r.code and parent in codes and parent not in emitted:
+            waiting.setdefault(parent, []).append(i)
+            continue
+        stack = [i]
+        while stack:
+            j = stack.pop()
+            out.append(items[j])
+            done[j] = True
+            emitted.add(items[j].code)
+            stack.extend(reversed(waiting.pop(items[j].code, [])))
+    out.extend(items[i] for i in range(len(items)) if not done[i])
+    return out
+
+
+# --- reading the table -------------------------------------------------------------------
+
+_Table = Generator[tuple[int, list[str]], None, None]
+
+
+def _read_table(content: bytes, filename: str) -> _Table:
+    """Yield ``(row number, stripped cell texts)`` for every row of the file, empty ones too."""
+    if not content.strip():
+        raise ImportFileError("file_empty", "文件为空。", "The file is empty.")
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if content.startswith(_ZIP_MAGIC):
+        return _read_xlsx(content)
+    if content.startswith(_OLE_MAGIC):
+        raise ImportFileError(
+            "xls_not_supported",
+            "不支持旧版 Excel(.xls)文件,请另存为 .xlsx 或 CSV 后再导入。",
+            "Legacy Excel (.xls) files are not supported; save as .xlsx or CSV and retry.",
+        )
+    if extension in {"xlsx", "xlsm"}:
+        raise _unreadable()
+    return _read_csv(_decode(content))
+
+
+def _unreadable() -> ImportFileError:
+    return ImportFileError(
+        "file_unreadable",
+        "无法读取文件:请上传 Excel(.xlsx)或 CSV 文件。",
+        "The file cannot be read: upload an Excel (.xlsx) or CSV file.",
+    )
+
+
+def _read_xlsx(content: bytes) -> _Table:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
+        raise _unreadable() from exc
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError("file_empty", "文件中没有工作表。", "The workbook has no sheet.")
+        sheet = workbook.worksheets[0]
+        # Some writers record a wrong <dimension>; without this, rows could be cut off.
+        sheet.reset_dimensions()
+        values = sheet.iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                row = next(values, None)
+            except Exception as exc:
+                raise _unreadable() from exc
+            if row is None:
+                return
+            number += 1
+            yield number, [_cell_text(v) for v in row]
+    finally:
+        workbook.close()
+
+
+def _decode(content: bytes) -> str:
+    """Decode CSV bytes: UTF-8 (BOM or not), UTF-16 with BOM, else GB18030 (Excel in China)."""
+    try:
+        if content.startswith(codecs.BOM_UTF8):
+            text = content[len(codecs.BOM_UTF8) :].decode("utf-8")
+        elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = content.decode("utf-16")
+        else:
+            try:
+                text = content.decode("utf-8")
+            except UnicodeDecodeError:
+                text = content.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            "encoding_not_supported",
+            "无法识别文件编码:请使用 UTF-8 或 GBK/GB18030 编码的 CSV 文件,或 Excel(.xlsx)文件。",
+            "Unknown text encoding: use a UTF-8 or GBK/GB18030 CSV file, or an .xlsx file.",
+        ) from exc
+    if _CONTROL_RE.search(text):
+        raise _unreadable()
+    return text
+
+
+def _read_csv(text: str) -> _Table:
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",\t;", key=first_line.count)  # ties keep the comma
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, record in enumerate(reader, start=1):
+            yield number, [_clean(cell) for cell in record]
+    except csv.Error as exc:
+        raise _unreadable() from exc
+
+
+def _clean(text: str) -> str:
+    return text.strip().strip("\u200b\ufeff").strip()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        # Codes and phone numbers typed into Excel are stored as numbers.
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return _clean(str(value))
+
+
+def _header_key(text: str) -> str:
+    key = unicodedata.normalize("NFKC", text).lower()
+    key = re.sub(r"\(.*?\)", "", key)  # "编码(必填)"
+    return re.sub(r"[\s_*.:-]", "", key)
+
+
+def _find_header(table: _Table) -> dict[str, int]:
+    """Find the header among the first non-empty rows; map each known column to its index."""
+    best: dict[str, int] = {}
+    seen_rows = 0
+    for number, cells in table:
+        if not any(cells):
+            continue
+        columns: dict[str, int] = {}
+        for index, cell in enumerate(cells):
+            column = _HEADERS.get(_header_key(cell))
+            if column is None:
+                continue
+            if column in columns:
+                raise ImportFileError(
+                    "column_duplicate",
+                    f"第{number}行表头中“{COLUMN_LABELS_ZH[column]}”列出现了不止一次。",
+                    f"Header row {number} has the column {column!r} more than once.",
+                )
+            columns[column] = index
+        if all(c in columns for c in REQUIRED_COLUMNS):
+            return columns
+        if len(columns) > len(best):
+            best = columns
+        seen_rows += 1
+        if seen_rows >= _HEADER_SEARCH_ROWS:
+            break
+    if seen_rows == 0:
+        raise ImportFileError("file_empty", "文件中没有任何数据。", "The file has no data.")
+    if not best:
+        raise ImportFileError(
+            "header_missing",
+            "未找到表头行:第一行应为“编码、名称、类型、上级编码”等列名。",
+            "No header row found: the first row must name the columns "
+            "code, name, kind, parent_code.",
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in best]
+    raise ImportFileError(
+        "columns_missing",
+        "缺少必需的列:" + "、".join(COLUMN_LABELS_ZH[c] for c in missing) + "。",
+        "Missing required columns: " + ", ".join(missing) + ".",
+    )
+
+
+# --- validating rows ---------------------------------------------------------------------
+
+
+class _Errors:
+    """Collects errors and remembers which rows have one."""
+
+    def __init__(self) -> None:
+        self.items: list[RowError] = []
+        self.rows: set[int] = set()
+
+    def add(self, row: int, fld: str, code: str, zh: str, en: str, value: str | None) -> None:
+        self.items.append(RowError(row, fld, code, zh, en, value or None))
+        self.rows.add(row)
+
+    def sorted(self) -> list[RowError]:
+        order = {name: i for i, name in enumerate(COLUMNS)}
+        return sorted(self.items, key=lambda e: (e.row, order.get(e.field, -1)))
+
+
+@dataclass(slots=True)
+class _Draft:
+    row: int
+    code: str
+    name: str
+    kind: OrgKind | None
+    parent_code: str | None
+    contact_name: str | None
+    contact_phone: str | None
+    contact_email: str | None
+    code_ok: bool
+    duplicate: bool = False
+
+    def to_row(self) -> OrgRow:
+        assert self.kind is not None
+        return OrgRow(
+            self.row, self.code, self.name, self.kind, self.parent_code,
+            self.contact_name, self.contact_phone, self.contact_email,
+        )  # fmt: skip
+
+
+def _too_many_rows(row: int, max_rows: int) -> RowError:
+    return RowError(
+        row, "file", "too_many_rows",
+        f"文件超过{max_rows}行的上限,请分成几个文件导入。",
+        f"The file has more than {max_rows} rows; split it into several files.",
+    )  # fmt: skip
+
+
+def _parse_row(number: int, cells: list[str], columns: dict[str, int], errors: _Errors) -> _Draft:
+    def cell(column: str) -> str:
+        index = columns.get(column)
+        return cells[index] if index is not None and index < len(cells) else ""
+
+    def required(column: str, value: str) -> bool:
+        if value:
+            return True
+        label = COLUMN_LABELS_ZH[column]
+        errors.add(number, column, "required", f"{label}不能为空。", f"{column} is required.", None)
+        return False
+
+    def too_long(column: str, value: str, limit: int) -> bool:
+        if len(value) <= limit:
+            return False
+        errors.add(
+            number, column, "too_long",
+            f"{COLUMN_LABELS_ZH[column]}不能超过{limit}个字符(现有{len(value)}个)。",
+            f"{column} must be at most {limit} characters (has {len(value)}).", value,
+        )  # fmt: skip
+        return True
+
+    def code_format(column: str, value: str) -> bool:
+        if not value or too_long(column, value, CODE_MAX_LENGTH):
+            return False
+        if _CODE_RE.fullmatch(value):
+            return True
+        errors.add(
+            number, column, "invalid_code",
+            f"{COLUMN_LABELS_ZH[column]}只能包含英文字母、数字和“-”“_”“.”。",
+            f"{column} may contain only letters, digits, '-', '_' and '.'.", value,
+        )  # fmt: skip
+        return False
+
+    code = unicodedata.normalize("NFKC", cell("code")).strip()
+    code_ok = required("code", code) and code_format("code", code)
+
+    name = " ".join(cell("name").split())
+    if required("name", name):
+        too_long("name", name, NAME_MAX_LENGTH)
+
+    kind_text = cell("kind")
+    kind = parse_kind(kind_text) if required("kind", kind_text) else None
+    if kind_text and kind is None:
+        errors.add(
+            number, "kind", "unknown_kind",
+            f"无法识别的类型“{kind_text}”,应为:{'、'.join(ORG_KIND_LABELS_ZH.values())}。",
+            f"Unknown kind {kind_text!r}; expected one of: {', '.join(OrgKind)}.", kind_text,
+        )  # fmt: skip
+
+    parent_code = unicodedata.normalize("NFKC", cell("parent_code")).strip() or None
+    if parent_code is not None and not code_format("parent_code", parent_code):
+        parent_code = None  # reported; skip the relation checks
+
+    contact_name = " ".join(cell("contact_name").split()) or None
+    if contact_name:
+        too_long("contact_name", contact_name, CONTACT_NAME_MAX_LENGTH)
+    phone = unicodedata.normalize("NFKC", cell("contact_phone")).strip() or None
+    if phone and not _PHONE_RE.fullmatch(phone):
+        errors.add(
+            number, "contact_phone", "invalid_phone",
+            f"联系电话“{phone}”格式不正确,应为11位手机号或带区号的固定电话(如0391-1234567)。",
+            f"Invalid phone number {phone!r}: expected a mobile or an area-code landline.", phone,
+        )  # fmt: skip
+    email = unicodedata.normalize("NFKC", cell("contact_email")).strip() or None
+    if email and (len(email) > EMAIL_MAX_LENGTH or not _EMAIL_RE.fullmatch(email)):
+        errors.add(
+            number, "contact_email", "invalid_email",
+            f"电子邮箱“{email}”格式不正确。", f"Invalid e-mail address {email!r}.", email,
+        )  # fmt: skip
+    return _Draft(
+        number, code, name, kind, parent_code, contact_name, phone, email, code_ok=code_ok
+    )
+
+
+def _check_relations(
+    drafts: list[_Draft], existing: Mapping[str, OrgKind], errors: _Errors
+) -> None:
+    """Duplicate codes, unknown parents, parent kinds and parent cycles, across the file."""
+    first: dict[str, _Draft] = {}
+    for d in drafts:
+        if not d.code:
+            continue
+        if d.code in first:
+            d.duplicate = True
+            other = first[d.code].row
+            errors.add(
+                d.row, "code", "duplicate_code",
+                f"编码“{d.code}”与第{other}行重复。",
+                f"Code {d.code!r} is already used on row {other}.", d.code,
+            )  # fmt: skip
+        else:
+            first[d.code] = d
+
+    parent_of: dict[str, str] = {}
+    for d in drafts:
+        if d.duplicate:
+            continue
+        if d.parent_code is None:
+            if d.kind in GRASSROOTS_KINDS:
+                label = ORG_KIND_LABELS_ZH[d.kind]
+                errors.add(
+                    d.row, "parent_code", "parent_required",
+                    f"{label}必须填写所属乡镇(街道)的编码。",
+                    f"A {d.kind} must have its township as parent.", None,
+                )  # fmt: skip
+            continue
+        if d.parent_code == d.code:
+            _cycle_error(errors, d, [d.code])
+            continue
+        parent = first.get(d.parent_code)
+        if parent is not None:
+            parent_kind = parent.kind
+            if d.code_ok:
+                parent_of[d.code] = d.parent_code
+        elif d.parent_code in existing:
+            parent_kind = existing[d.parent_code]
+        else:
+            errors.add(
+                d.row, "parent_code", "parent_not_found",
+                f"上级编码“{d.parent_code}”在本文件和已有被巡察对象中都不存在。",
+                f"Parent code {d.parent_code!r} is neither in the file nor in the registry.",
+                d.parent_code,
+            )  # fmt: skip
+            continue
+        if d.kind is not None and parent_kind is not None:
+            _check_parent_kind(errors, d, d.kind, d.parent_code, parent_kind)
+
+    _find_cycles(drafts, first, parent_of, errors)
+
+
+def _check_parent_kind(
+    errors: _Errors, d: _Draft, kind: OrgKind, parent_code: str, parent_kind: OrgKind
+) -> None:
+    label, parent_label = ORG_KIND_LABELS_ZH[kind], ORG_KIND_LABELS_ZH[parent_kind]
+    if kind in GRASSROOTS_KINDS and parent_kind != OrgKind.township:
+        errors.add(
+            d.row, "parent_code", "parent_kind_invalid",
+            f"{label}的上级必须是乡镇(街道),而“{parent_code}”是{parent_label}。",
+            f"The parent of a {kind} must be a township; {parent_code!r} is a {parent_kind}.",
+            parent_code,
+        )  # fmt: skip
+    elif kind not in GRASSROOTS_KINDS and parent_kind in GRASSROOTS_KINDS:
+        errors.add(
+            d.row, "parent_code", "parent_kind_invalid",
+            f"{label}的上级不能是村或社区,而“{parent_code}”是{parent_label}。",
+            f"A {kind} cannot have a village or community as parent; "
+            f"{parent_code!r} is a {parent_kind}.",
+            parent_code,
+        )  # fmt: skip
+
+
+def _find_cycles(
+    drafts: list[_Draft], first: dict[str, _Draft], parent_of: dict[str, str], errors: _Errors
+) -> None:
+    # Every org has at most one parent, so walking up from each org finds each cycle once.
+    state: dict[str, int] = {}  # 1: on the current walk, 2: finished
+    for d in drafts:
+        path: list[str] = []
+        code: str | None = d.code
+        while code is not None and code in parent_of and code not in state:
+            state[code] = 1
+            path.append(code)
+            code = parent_of[code]
+        if code is not None and state.get(code) == 1:
+            cycle = path[path.index(code) :]
+            for member in cycle:
+                _cycle_error(errors, first[member], cycle)
+        for member in path:
+            state[member] = 2
+
+
+def _cycle_error(errors: _Errors, d: _Draft, cycle: list[str]) -> None:
+    start = cycle.index(d.code)
+    loop = [*cycle[start:], *cycle[:start], d.code]
+    errors.add(
+        d.row, "parent_code", "parent_cycle",
+        "上级关系形成循环:" + " → ".join(loop) + "。",
+        "Parent links form a cycle: " + " -> ".join(loop) + ".", d.parent_code,
+    )  # fmt: skip

@@ -1,0 +1,63 @@
+"""All of planning's SQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from planning.models import Org
+
+
+async def get_org(
+    session: AsyncSession, org_id: uuid.UUID, *, for_update: bool = False
+) -> Org | None:
+    stmt = select(Org).where(Org.id == org_id)  # type: ignore[arg-type]
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def get_org_by_code(session: AsyncSession, jurisdiction: str, code: str) -> Org | None:
+    stmt = select(Org).where(Org.jurisdiction == jurisdiction, Org.code == code)  # type: ignore[arg-type]
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def orgs_by_code(session: AsyncSession, jurisdiction: str) -> dict[str, Org]:
+    """Every org of a jurisdiction by code, locked: an import compares against them."""
+    stmt = select(Org).where(Org.jurisdiction == jurisdiction).with_for_update()  # type: ignore[arg-type]
+    return {o.code: o for o in (await session.execute(stmt)).scalars()}
+
+
+async def list_orgs(
+    session: AsyncSession,
+    *,
+    jurisdiction: str,
+    kinds: Sequence[str] = (),
+    parent_id: uuid.UUID | None = None,
+    q: str | None = None,
+    active: bool | None = None,
+    after_code: str | None = None,
+    limit: int = 50,
+) -> tuple[list[Org], int]:
+    """A page ordered by code (unique within a jurisdiction) and the total matching count."""
+    conditions: list[Any] = [Org.jurisdiction == jurisdiction]
+    if kinds:
+        conditions.append(Org.kind.in_(kinds))  # type: ignore[attr-defined]
+    if parent_id is not None:
+        conditions.append(Org.parent_id == parent_id)
+    if active is not None:
+        conditions.append(Org.active == active)
+    if q:
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        conditions.append(or_(Org.name.ilike(pattern), Org.code.ilike(pattern)))  # type: ignore[attr-defined]
+    total = int(await session.scalar(select(func.count()).select_from(Org).where(*conditions)) or 0)
+    stmt = select(Org).where(*conditions)
+    if after_code is not None:
+        stmt = stmt.where(Org.code > after_code)  # type: ignore[arg-type]
+    stmt = stmt.order_by(Org.code).limit(limit)  # type: ignore[arg-type]
+    return list((await session.execute(stmt)).scalars()), total

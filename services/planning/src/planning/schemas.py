@@ -1,0 +1,83 @@
+"""Planning's API schemas: OrgCreate / OrgUpdate / OrgRead / OrgPage, import reports."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from xuncha_shared.http import Page
+from xuncha_shared.orgs import OrgKind
+
+CODE_PATTERN = r"^[A-Za-z0-9._-]{1,32}$"
+PHONE_PATTERN = r"^[0-9+()\- ]{5,30}$"
+
+
+class OrgCreate(BaseModel):
+    """An org to add to the registry; the jurisdiction is the caller's."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(pattern=CODE_PATTERN, title="编码", description="本辖区内唯一，如 410825001")
+    name: str = Field(min_length=1, max_length=100, title="名称")
+    kind: OrgKind = Field(title="类型")
+    parent_id: uuid.UUID | None = Field(default=None, title="上级组织编号")
+    contact_name: str | None = Field(default=None, max_length=50, title="联系人")
+    contact_phone: str | None = Field(default=None, pattern=PHONE_PATTERN, title="联系电话")
+    contact_email: EmailStr | None = Field(default=None, title="电子邮箱")
+
+
+class OrgUpdate(BaseModel):
+    """Fields to change; omitted fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(default=None, min_length=1, max_length=100, title="名称")
+    kind: OrgKind | None = Field(default=None, title="类型")
+    parent_id: uuid.UUID | None = Field(default=None, title="上级组织编号")
+    contact_name: str | None = Field(default=None, max_length=50, title="联系人")
+    contact_phone: str | None = Field(default=None, pattern=PHONE_PATTERN, title="联系电话")
+    contact_email: EmailStr | None = Field(default=None, title="电子邮箱")
+    active: bool | None = Field(default=None, title="是否在巡察范围内")
+
+
+class OrgRead(BaseModel):
+    """An org as the registry holds it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID = Field(title="编号")
+    jurisdiction: str = Field(title="管辖范围")
+    code: str = Field(title="编码")
+    name: str = Field(title="名称")
+    kind: OrgKind = Field(title="类型")
+    parent_id: uuid.UUID | None = Field(title="上级组织编号")
+    contact_name: str | None = Field(title="联系人")
+    contact_phone: str | None = Field(title="联系电话")
+    contact_email: str | None = Field(title="电子邮箱")
+    active: bool = Field(title="是否在巡察范围内")
+    version: int = Field(title="版本号")
+    created_at: datetime = Field(title="登记时间")
+    updated_at: datetime = Field(title="更新时间")
+
+
+OrgPage = Page[OrgRead]
+
+
+class ImportRowErrorRead(BaseModel):
+    row: int = Field(title="行号", description="Excel 中看到的行号（表头为第 1 行）")
+    field: str = Field(title="列")
+    code: str = Field(title="错误代码")
+    message_zh: str = Field(title="中文说明")
+    message_en: str = Field(title="English message")
+    value: str | None = Field(default=None, title="原值")
+
+
+class ImportReport(BaseModel):
+    """The outcome of an import: all rows or none."""
+
+    created: int = Field(title="新增")
+    updated: int = Field(title="更新")
+    unchanged: int = Field(title="未变")
+    total: int = Field(title="总行数")
+    by_kind: dict[str, int] = Field(title="按类型统计")

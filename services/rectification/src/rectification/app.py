@@ -1,0 +1,37 @@
+"""整改服务 Rectification: 整改方案与任务、进展与验收、红黄牌预警、整改评估、干部任用必审。"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from xuncha_shared.app import ServiceSpec, create_service_app
+from xuncha_shared.bus.base import Bus
+from xuncha_shared.clock import Clock
+
+from rectification.config import RectificationSettings, get_settings
+from rectification.handlers import build_handlers
+from rectification.models import MESSAGING, SCHEMA
+from rectification.routes import build_routers
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def spec() -> ServiceSpec:
+    return ServiceSpec(
+        name=SCHEMA,
+        title="整改服务 Rectification",
+        description="整改方案与任务、进展与验收、红黄牌预警、整改评估、干部任用必审。",
+        tables=MESSAGING,
+        routers=build_routers(),
+        handlers=build_handlers(),
+    )
+
+
+def create_app(
+    settings: RectificationSettings | None = None,
+    *,
+    clock: Clock | None = None,
+    bus: Bus | None = None,
+) -> FastAPI:
+    return create_service_app(spec(), settings or get_settings(), clock=clock, bus=bus)

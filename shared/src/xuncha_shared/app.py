@@ -1,0 +1,239 @@
+"""Build a service's FastAPI app: engine, bus, relay, consumer, auth, health and metrics.
+
+Every service calls :func:`create_service_app` from its own ``create_app``; nothing is
+built before that call. The same app runs alone (one process per service, Kafka) or
+mounted with the others in the embedded process (PostgreSQL bus, shared bus object).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from xuncha_shared.auth import TokenVerifier
+from xuncha_shared.bus.base import Bus
+from xuncha_shared.bus.kafka import KafkaBus
+from xuncha_shared.bus.postgres import PostgresBus
+from xuncha_shared.clock import Clock, SystemClock
+from xuncha_shared.consumer import EventConsumer, HandlerRegistry
+from xuncha_shared.db import create_engine, create_sessionmaker
+from xuncha_shared.messaging import OUTBOX_INFO_KEY, MessagingTables, OutboxContext
+from xuncha_shared.observability import Metrics, configure_logging, request_middleware
+from xuncha_shared.problems import install_problem_handlers
+from xuncha_shared.relay import OutboxRelay
+from xuncha_shared.settings import ServiceSettings, topic_for
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """What a service brings: its name, docs titles, routers, tables and handlers."""
+
+    name: str
+    title: str
+    description: str
+    tables: MessagingTables
+    routers: Sequence[APIRouter]
+    handlers: HandlerRegistry = field(default_factory=HandlerRegistry)
+    openapi_tags: Sequence[dict[str, Any]] = ()
+
+
+@dataclass
+class Runtime:
+    """Everything a running service holds; lives on ``app.state.runtime``."""
+
+    spec: ServiceSpec
+    settings: ServiceSettings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    bus: Bus
+    owns_bus: bool
+    clock: Clock
+    metrics: Metrics
+    verifier: TokenVerifier
+    relay: OutboxRelay
+    consumer: EventConsumer | None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+def build_bus(settings: ServiceSettings) -> Bus:
+    """The bus backend the settings ask for."""
+    if settings.bus_backend == "kafka":
+        return KafkaBus(settings.kafka_bootstrap_servers, client_id=f"xuncha-{settings.service}")
+    return PostgresBus(settings.effective_bus_database_url)
+
+
+def build_runtime(
+    spec: ServiceSpec,
+    settings: ServiceSettings,
+    *,
+    clock: Clock | None = None,
+    bus: Bus | None = None,
+) -> Runtime:
+    """Wire a service's parts without starting anything."""
+    clock = clock or SystemClock()
+    engine = create_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        application_name=f"xuncha-{spec.name}",
+    )
+    topic = topic_for(settings.topic_prefix, spec.name)
+    sessionmaker = create_sessionmaker(
+        engine, **{OUTBOX_INFO_KEY: OutboxContext(tables=spec.tables, topic=topic, clock=clock)}
+    )
+    metrics = Metrics.create()
+    the_bus = bus or build_bus(settings)
+    relay = OutboxRelay(
+        engine=engine,
+        tables=spec.tables,
+        bus=the_bus,
+        clock=clock,
+        metrics=metrics,
+        batch_size=settings.relay_batch_size,
+        poll_seconds=settings.relay_poll_seconds,
+    )
+    consumer = None
+    producers = sorted(spec.handlers.topics_from)
+    if producers:
+        consumer = EventConsumer(
+            name=spec.name,
+            bus=the_bus,
+            sessionmaker=sessionmaker,
+            tables=spec.tables,
+            handlers=spec.handlers,
+            topics=[topic_for(settings.topic_prefix, p) for p in producers],
+            group=settings.group_id,
+            dlq_topic=settings.dlq_topic,
+            clock=clock,
+            metrics=metrics,
+            max_attempts=settings.consumer_max_attempts,
+            backoff_seconds=settings.consumer_backoff_seconds,
+            backoff_max_seconds=settings.consumer_backoff_max_seconds,
+        )
+    return Runtime(
+        spec=spec,
+        settings=settings,
+        engine=engine,
+        sessionmaker=sessionmaker,
+        bus=the_bus,
+        owns_bus=bus is None,
+        clock=clock,
+        metrics=metrics,
+        verifier=TokenVerifier(settings.auth),
+        relay=relay,
+        consumer=consumer,
+    )
+
+
+async def start_runtime(runtime: Runtime) -> None:
+    """Start the bus (if ours), the relay and the consumer as background tasks."""
+    if runtime.owns_bus:
+        with contextlib.suppress(Exception):
+            # A bus that is down at start is retried by the relay and consumer loops.
+            await runtime.bus.start()
+    name = runtime.spec.name
+    if runtime.settings.relay_enabled:
+        runtime.tasks.append(asyncio.create_task(runtime.relay.run(), name=f"{name}-relay"))
+    if runtime.settings.consumers_enabled and runtime.consumer is not None:
+        runtime.tasks.append(asyncio.create_task(runtime.consumer.run(), name=f"{name}-consumer"))
+
+
+async def stop_runtime(runtime: Runtime) -> None:
+    """Cancel background work, close the bus (if ours) and the engine."""
+    for task in runtime.tasks:
+        task.cancel()
+    await asyncio.gather(*runtime.tasks, return_exceptions=True)
+    runtime.tasks.clear()
+    if runtime.owns_bus:
+        await runtime.bus.stop()
+    await runtime.engine.dispose()
+
+
+async def database_ready(engine: AsyncEngine) -> bool:
+    """True when a short query succeeds."""
+    try:
+        async with asyncio.timeout(3):
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        return False
+
+
+def health_router(prefix: str) -> APIRouter:
+    """``healthz`` (the process lives), ``readyz`` (it can serve: database reachable) and
+    ``metrics`` (Prometheus)."""
+    router = APIRouter(prefix=prefix, tags=["health"])
+
+    @router.get("/healthz", summary="存活检查 Liveness", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="就绪检查 Readiness", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        runtime: Runtime = request.app.state.runtime
+        ok = await database_ready(runtime.engine)
+        return JSONResponse(
+            {"status": "ready" if ok else "unavailable", "database": "ok" if ok else "down"},
+            status_code=200 if ok else 503,
+        )
+
+    @router.get("/metrics", summary="监控指标 Metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        runtime: Runtime = request.app.state.runtime
+        return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def create_service_app(
+    spec: ServiceSpec,
+    settings: ServiceSettings,
+    *,
+    clock: Clock | None = None,
+    bus: Bus | None = None,
+    configure_logs: bool = True,
+) -> FastAPI:
+    """The FastAPI app of one service, serving under ``/api/<name>``."""
+    if configure_logs:
+        configure_logging(settings.log_level, json_format=settings.log_json)
+    runtime = build_runtime(spec, settings, clock=clock, bus=bus)
+    base = f"/api/{spec.name}"
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await start_runtime(runtime)
+        try:
+            yield
+        finally:
+            await stop_runtime(runtime)
+
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version="1.0.0",
+        openapi_url=f"{base}/openapi.json",
+        docs_url=f"{base}/docs",
+        redoc_url=f"{base}/redoc",
+        lifespan=lifespan,
+        openapi_tags=list(spec.openapi_tags) or None,
+    )
+    app.state.runtime = runtime
+    install_problem_handlers(app)
+    app.middleware("http")(request_middleware(runtime.metrics))
+    app.include_router(health_router(base))
+    app.include_router(health_router(""))
+    for router in spec.routers:
+        app.include_router(router, prefix=base)
+    return app

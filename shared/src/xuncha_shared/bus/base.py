@@ -1,0 +1,59 @@
+"""The bus interface both backends implement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class BusUnavailable(Exception):
+    """The bus cannot take or give messages right now (broker or database down)."""
+
+
+@dataclass(frozen=True)
+class BusMessage:
+    """One message: events of one aggregate share a key, so they stay in order."""
+
+    topic: str
+    key: str
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...] = ()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A message as a subscriber received it, with where it sits in its topic."""
+
+    message: BusMessage
+    partition: int
+    offset: int
+
+
+class Subscription(Protocol):
+    """One consumer group's view of some topics. Offsets move only on ``commit``."""
+
+    async def start(self) -> None: ...
+
+    async def fetch(self, *, max_records: int, timeout: float) -> list[Delivery]: ...
+
+    async def commit(self, deliveries: Sequence[Delivery]) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class Bus(Protocol):
+    """Publish messages and subscribe to topics."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def publish(self, messages: Sequence[BusMessage]) -> None:
+        """Return only when every message is durably stored (all acknowledged), else raise
+        :class:`BusUnavailable`. Order within a key is the order given."""
+        ...
+
+    async def ensure_topics(self, topics: Sequence[str]) -> None: ...
+
+    def subscribe(self, *, group: str, topics: Sequence[str]) -> Subscription: ...

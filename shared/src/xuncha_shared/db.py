@@ -1,0 +1,78 @@
+"""Engine, sessions with commit at the edge, and the per-service base for tables.
+
+Each service owns one PostgreSQL schema. Its tables derive from the ``Base`` that
+:func:`service_base` returns, so their metadata (and so their migrations) stay in that
+schema. Only the edges (the request dependency, the consumer loop, the relay) commit;
+service functions flush.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import registry
+from sqlmodel import SQLModel
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def service_base(schema: str) -> type[SQLModel]:
+    """A SQLModel base whose tables live in ``schema`` with their own metadata."""
+    reg = registry(metadata=MetaData(schema=schema, naming_convention=NAMING_CONVENTION))
+
+    class Base(SQLModel, registry=reg):
+        pass
+
+    return Base
+
+
+def create_engine(url: str, *, pool_size: int = 5, application_name: str = "xuncha") -> AsyncEngine:
+    """An asyncpg engine; ``pool_pre_ping`` lets a service recover when PostgreSQL returns."""
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_timeout=10,
+        connect_args={
+            "server_settings": {"application_name": application_name, "timezone": "UTC"},
+            "timeout": 5,
+        },
+    )
+
+
+def create_sessionmaker(engine: AsyncEngine, **info: Any) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep objects usable after commit; ``info`` travels with each session
+    (the outbox writer finds its table and source there)."""
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)
+
+
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    # The edge of a request: commit once the route returns, before the response is sent,
+    # so a failed commit is the client's error response, never a lost write after a 200.
+    maker: async_sessionmaker[AsyncSession] = request.app.state.runtime.sessionmaker
+    async with maker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+DbSession = Annotated[AsyncSession, Depends(_request_session, scope="function")]

@@ -1,0 +1,83 @@
+"""The base of every domain event and the CloudEvents 1.0 envelope that carries it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Event(BaseModel):
+    """A fact that happened, named in the past tense; immutable once built.
+
+    Subclasses set ``type`` (``xuncha.<service>.<aggregate>.<happened>.v1``), ``subject_field``
+    (the field holding the aggregate id, used as message key and CloudEvents subject) and a
+    Chinese ``title_zh`` for the docs. Every event names its jurisdiction so agencies can
+    filter. Fields are additive within a version; a breaking change is a new ``.v2`` type.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: ClassVar[str]
+    subject_field: ClassVar[str]
+    title_zh: ClassVar[str]
+
+    jurisdiction: str = Field(min_length=1, max_length=32, title="管辖范围（党委）代码")
+
+    @property
+    def subject(self) -> str:
+        return str(getattr(self, self.subject_field))
+
+    @classmethod
+    def producer(cls) -> str:
+        """The producing service: the second segment of the type."""
+        return cls.type.split(".")[1]
+
+
+class CloudEvent(BaseModel):
+    """CloudEvents 1.0, structured JSON mode, with the ``traceparent`` and ``jurisdiction``
+    extensions."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    specversion: Literal["1.0"] = "1.0"
+    id: uuid.UUID
+    source: str
+    type: str
+    subject: str
+    time: datetime
+    datacontenttype: Literal["application/json"] = "application/json"
+    dataschema: str | None = None
+    traceparent: str | None = None
+    jurisdiction: str
+    data: dict[str, Any]
+
+    def to_json_bytes(self) -> bytes:
+        return self.model_dump_json(exclude_none=True).encode()
+
+    @classmethod
+    def from_json_bytes(cls, raw: bytes) -> CloudEvent:
+        return cls.model_validate_json(raw)
+
+
+def envelope(
+    event: Event,
+    *,
+    time: datetime,
+    event_id: uuid.UUID | None = None,
+    traceparent: str | None = None,
+) -> CloudEvent:
+    """Wrap a domain event for the bus."""
+    return CloudEvent(
+        id=event_id or uuid.uuid4(),
+        source=f"/xuncha/{event.producer()}",
+        type=event.type,
+        subject=event.subject,
+        time=time,
+        dataschema=f"https://xuncha.gov.cn/events/{event.type}.schema.json",
+        traceparent=traceparent,
+        jurisdiction=event.jurisdiction,
+        data=event.model_dump(mode="json"),
+    )

@@ -1,0 +1,152 @@
+"""HTTP conventions every service shares: cursor pagination, ETags, the principal."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Header, Query, Request
+from pydantic import BaseModel, Field
+
+from xuncha_shared.auth import Principal, TokenVerifier, principal_dependency
+from xuncha_shared.clock import Clock
+from xuncha_shared.problems import FieldError, PreconditionFailed, PreconditionRequired, Problem
+
+T = TypeVar("T")
+
+
+def _verifier(request: Request) -> TokenVerifier:
+    verifier: TokenVerifier = request.app.state.runtime.verifier
+    return verifier
+
+
+# One dependency object for all services, so a token is verified once per request.
+current_principal = principal_dependency(_verifier)
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list; pass ``next_cursor`` back as ``cursor`` for the next page."""
+
+    items: list[T] = Field(title="本页记录")
+    next_cursor: str | None = Field(
+        default=None, title="下一页游标", description="为空表示没有下一页"
+    )
+    total: int | None = Field(default=None, title="符合条件的总数")
+
+
+class BadCursor(Problem):
+    status = 400
+    code = "bad-cursor"
+    title = "Bad cursor"
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    """An opaque cursor from the sort key of the last item on a page."""
+    return base64.urlsafe_b64encode(json.dumps(list(values), default=str).encode()).decode()
+
+
+def decode_cursor(cursor: str | None, *, arity: int) -> list[Any] | None:
+    """The sort key inside a cursor; a tampered or foreign cursor is a 400 naming it."""
+    if cursor is None:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != arity:
+        raise BadCursor(
+            "分页游标无效，请从第一页重新查询",
+            "The cursor is invalid; start again from the first page",
+            field="cursor",
+        )
+    return values
+
+
+class PageParams(BaseModel):
+    """Query parameters of every list endpoint."""
+
+    limit: int
+    cursor: str | None
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=500, title="每页条数")] = 50,
+    cursor: Annotated[str | None, Query(max_length=512, title="分页游标")] = None,
+) -> PageParams:
+    return PageParams(limit=limit, cursor=cursor)
+
+
+Paging = Annotated[PageParams, Depends(page_params)]
+
+
+def etag(version: int) -> str:
+    """The ETag of a record at a version."""
+    return f'"{version}"'
+
+
+def required_version(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            title="版本校验",
+            description="上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改",
+        ),
+    ] = None,
+) -> int:
+    """The version an update expects (from ``If-Match``): 428 when missing, 412 when it
+    does not parse."""
+    if if_match is None:
+        raise PreconditionRequired(
+            "更新须带 If-Match 请求头（上次读取的 ETag）",
+            "Updates need an If-Match header with the ETag you read",
+            field="If-Match",
+        )
+    raw = if_match.strip().removeprefix("W/").strip('"')
+    if not raw.isdigit():
+        raise PreconditionFailed(
+            "If-Match 请求头格式不正确", "The If-Match header is malformed", field="If-Match"
+        )
+    return int(raw)
+
+
+ExpectedVersion = Annotated[int, Depends(required_version)]
+
+
+def check_version(current: int, expected: int) -> None:
+    """412 when the record changed since the caller read it."""
+    if current != expected:
+        raise PreconditionFailed(
+            "记录已被他人修改，请刷新后重试",
+            "The record changed since you read it; reload and retry",
+            field="If-Match",
+            extra={"current_etag": etag(current)},
+        )
+
+
+def field_errors_problem(
+    errors: Sequence[FieldError], *, message_zh: str, message_en: str, status: int = 422
+) -> Problem:
+    """A problem carrying several field errors (e.g. rows of an import)."""
+    return Problem(
+        message_zh,
+        message_en,
+        errors=errors,
+        field=errors[0].field if errors else None,
+        code="validation-failed",
+        status=status,
+    )
+
+
+def _now(request: Request) -> datetime:
+    clock: Clock = request.app.state.runtime.clock
+    return clock.now()
+
+
+Now = Annotated[datetime, Depends(_now)]
+"""The current time from the service's injectable clock."""

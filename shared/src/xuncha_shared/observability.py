@@ -1,0 +1,112 @@
+"""Metrics, JSON logs with trace ids, and the request middleware that ties them together."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from pythonjsonlogger.json import JsonFormatter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from xuncha_shared.tracing import current_traceparent, new_traceparent, parse_traceparent, trace_id
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """One service's Prometheus metrics, in a registry of its own (nothing global)."""
+
+    registry: CollectorRegistry
+    requests: Counter
+    request_seconds: Histogram
+    relay_published: Counter
+    events_consumed: Counter
+
+    @classmethod
+    def create(cls) -> Metrics:
+        registry = CollectorRegistry(auto_describe=True)
+        return cls(
+            registry=registry,
+            requests=Counter(
+                "xuncha_http_requests",
+                "HTTP requests by route and status",
+                ["method", "route", "status"],
+                registry=registry,
+            ),
+            request_seconds=Histogram(
+                "xuncha_http_request_seconds",
+                "HTTP request latency",
+                ["method", "route"],
+                registry=registry,
+            ),
+            relay_published=Counter(
+                "xuncha_outbox_published",
+                "Outbox rows published to the bus",
+                registry=registry,
+            ),
+            events_consumed=Counter(
+                "xuncha_events_consumed",
+                "Events consumed by outcome (handled, skipped, dead_lettered)",
+                ["outcome"],
+                registry=registry,
+            ),
+        )
+
+
+class _TraceFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.trace_id = trace_id()
+        return True
+
+
+def configure_logging(level: str = "INFO", *, json_format: bool = True) -> None:
+    """JSON log lines with a trace id on stderr. Idempotent: safe to call per app."""
+    root = logging.getLogger()
+    root.setLevel(level)
+    for h in list(root.handlers):
+        if getattr(h, "_xuncha", False):
+            root.removeHandler(h)
+    handler = logging.StreamHandler(sys.stderr)
+    handler._xuncha = True  # type: ignore[attr-defined]
+    handler.addFilter(_TraceFilter())
+    if json_format:
+        handler.setFormatter(
+            JsonFormatter(
+                "%(asctime)s %(levelname)s %(name)s %(message)s %(trace_id)s",
+                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+                json_ensure_ascii=False,
+            )
+        )
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root.addHandler(handler)
+
+
+def request_middleware(
+    metrics: Metrics,
+) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    """Sets the trace context from ``traceparent`` (or starts one), echoes it, and counts."""
+
+    async def middleware(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        incoming = parse_traceparent(request.headers.get("traceparent"))
+        traceparent = new_traceparent(incoming)
+        token = current_traceparent.set(traceparent)
+        started = time.perf_counter()
+        try:
+            response = await call_next(request)
+        finally:
+            current_traceparent.reset(token)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        metrics.requests.labels(request.method, path, str(response.status_code)).inc()
+        metrics.request_seconds.labels(request.method, path).observe(time.perf_counter() - started)
+        response.headers["traceparent"] = traceparent
+        return response
+
+    return middleware

@@ -1,0 +1,92 @@
+"""Settings every service shares; each service subclasses with its own env prefix.
+
+Nothing here is built at import time: ``get_settings()`` functions in the services build
+and cache an instance, and tests build their own.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from xuncha_shared.auth import AuthConfig
+
+# Accepted only outside production; the embedded runner replaces it with a random key.
+DEV_PLACEHOLDER_SECRET = "xuncha-development-signing-key-not-for-production"
+
+SERVICES = ("planning", "findings", "clues", "rectification", "notify")
+
+
+def _dev_auth() -> AuthConfig:
+    return AuthConfig(mode="dev", dev_secret=SecretStr(DEV_PLACEHOLDER_SECRET))
+
+
+class ServiceSettings(BaseSettings):
+    """What every service needs: database, bus, auth, clock zone, logging.
+
+    Subclasses set ``service`` and an env prefix such as ``XUNCHA_PLANNING_``; nested
+    values use ``__`` (``XUNCHA_PLANNING_AUTH__MODE=oidc``).
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", env_nested_delimiter="__")
+
+    service: ClassVar[str] = ""
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(
+        default="postgresql+asyncpg://postgres@127.0.0.1:5432/xuncha",
+        description="SQLAlchemy URL (asyncpg driver) of this service's database",
+    )
+    db_pool_size: int = Field(default=5, ge=1, le=100)
+    bus_backend: Literal["postgres", "kafka"] = "postgres"
+    bus_database_url: str | None = Field(
+        default=None, description="Database of the PostgreSQL bus; defaults to database_url"
+    )
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    topic_prefix: str = Field(default="xuncha", pattern=r"^[A-Za-z0-9._-]+$")
+    consumer_group: str | None = None
+    relay_enabled: bool = True
+    consumers_enabled: bool = True
+    relay_batch_size: int = Field(default=500, ge=1, le=10_000)
+    relay_poll_seconds: float = Field(default=1.0, gt=0)
+    consumer_max_attempts: int = Field(default=5, ge=1)
+    consumer_backoff_seconds: float = Field(default=0.2, ge=0)
+    consumer_backoff_max_seconds: float = Field(default=10.0, ge=0)
+    auth: AuthConfig = Field(default_factory=_dev_auth)
+    timezone: str = "Asia/Shanghai"
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret_in_production(self) -> ServiceSettings:
+        if self.environment == "production" and self.auth.mode == "dev":
+            raise ValueError("production needs OIDC auth (auth.mode=oidc), not dev tokens")
+        return self
+
+    @property
+    def db_schema(self) -> str:
+        return self.service
+
+    @property
+    def topic(self) -> str:
+        """The topic this service publishes to."""
+        return topic_for(self.topic_prefix, self.service)
+
+    @property
+    def dlq_topic(self) -> str:
+        return f"{self.topic_prefix}.dlq.{self.service}"
+
+    @property
+    def group_id(self) -> str:
+        return self.consumer_group or f"{self.topic_prefix}.{self.service}"
+
+    @property
+    def effective_bus_database_url(self) -> str:
+        return self.bus_database_url or self.database_url
+
+
+def topic_for(prefix: str, service: str) -> str:
+    """``xuncha.<service>.v1``: one topic per producing service."""
+    return f"{prefix}.{service}.v1"
