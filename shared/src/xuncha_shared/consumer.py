@@ -170,7 +170,7 @@ class EventConsumer:
         self._group = group
         self._dlq_topic = dlq_topic
         self._clock = clock
-        self._metrics = metrics
+        self.metrics = metrics
         self._max_attempts = max_attempts
         self._backoff = backoff_seconds
         self._backoff_max = backoff_max_seconds
@@ -240,8 +240,8 @@ class EventConsumer:
                 with attempt:
                     attempts = attempt.retry_state.attempt_number
                     handled = await self.apply(message.value)
-                    if self._metrics is not None:
-                        self._metrics.events_consumed.labels(
+                    if self.metrics is not None:
+                        self.metrics.events_consumed.labels(
                             outcome="handled" if handled else "skipped"
                         ).inc()
             return
@@ -269,8 +269,8 @@ class EventConsumer:
                 ).to_message(self._dlq_topic)
             ]
         )
-        if self._metrics is not None:
-            self._metrics.events_consumed.labels(outcome="dead_lettered").inc()
+        if self.metrics is not None:
+            self.metrics.events_consumed.labels(outcome="dead_lettered").inc()
 
     async def _database_down(self) -> bool:
         try:

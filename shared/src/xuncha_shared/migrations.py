@@ -32,7 +32,13 @@ def alembic_config(migrations_dir: Path, schema: str, url: str | None = None) ->
 
 
 def _configure(connection: Connection, metadata: MetaData, schema: str) -> None:
-    connection.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    # PostgreSQL checks CREATE on the database before IF NOT EXISTS, so a service role that
+    # owns its schema (and nothing else) must not even attempt it when the schema is there.
+    exists = connection.execute(
+        sa.text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": schema}
+    ).scalar()
+    if not exists:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     context.configure(
         connection=connection,
         target_metadata=metadata,

@@ -71,10 +71,13 @@ class KafkaBus:
         async with self._lock:
             producer, self._producer = self._producer, None
         if producer is not None:
+            # stop() flushes, and an idempotent producer waits for the broker forever: give
+            # it a moment, then abandon it (the relay re-sends; inboxes drop duplicates).
             try:
-                await producer.stop()
-            except (KafkaError, OSError):
-                log.debug("producer stop failed", exc_info=True)
+                async with asyncio.timeout(2):
+                    await producer.stop()
+            except (KafkaError, OSError, TimeoutError):
+                log.debug("producer stop abandoned", exc_info=True)
 
     async def publish(self, messages: Sequence[BusMessage]) -> None:
         if not messages:
@@ -83,14 +86,16 @@ class KafkaBus:
         try:
             # send() only enqueues; the futures resolve once the broker acknowledges. With
             # idempotence and one in-flight batch per partition, order per key is kept.
-            futures = [
-                await producer.send(
-                    m.topic, value=m.value, key=m.key.encode(), headers=list(m.headers)
-                )
-                for m in messages
-            ]
-            await asyncio.gather(*futures)
-        except (KafkaError, OSError) as exc:
+            # With idempotence aiokafka never expires a batch, so bound the wait ourselves.
+            async with asyncio.timeout(self._request_timeout_ms / 1000):
+                futures = [
+                    await producer.send(
+                        m.topic, value=m.value, key=m.key.encode(), headers=list(m.headers)
+                    )
+                    for m in messages
+                ]
+                await asyncio.gather(*futures)
+        except (KafkaError, OSError, TimeoutError) as exc:
             # A producer that failed mid-batch may hold a poisoned sequence state; start afresh.
             await self._reset_producer()
             raise BusUnavailable(f"Kafka publish failed: {type(exc).__name__}") from exc
@@ -194,12 +199,18 @@ class KafkaSubscription:
             tp = TopicPartition(d.message.topic, d.partition)
             offsets[tp] = max(offsets.get(tp, 0), d.offset + 1)
         try:
-            await self._consumer.commit(offsets)
-        except (KafkaError, OSError) as exc:
+            # commit() waits for the broker indefinitely; bound it.
+            async with asyncio.timeout(15):
+                await self._consumer.commit(offsets)
+        except (KafkaError, OSError, TimeoutError) as exc:
             # Not committed means redelivered later; the inbox makes that harmless.
             raise BusUnavailable(f"Kafka commit failed: {type(exc).__name__}") from exc
 
     async def stop(self) -> None:
         consumer, self._consumer = self._consumer, None
         if consumer is not None:
-            await consumer.stop()
+            try:
+                async with asyncio.timeout(5):
+                    await consumer.stop()
+            except (KafkaError, OSError, TimeoutError):
+                log.debug("consumer stop abandoned", exc_info=True)

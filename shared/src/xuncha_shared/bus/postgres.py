@@ -20,6 +20,9 @@ from xuncha_shared.bus.base import BusMessage, BusUnavailable, Delivery
 log = logging.getLogger(__name__)
 
 _CHANNEL = "xuncha_bus"
+# Any of these means the bus database cannot be used right now (down, restarting, refusing
+# connections); callers retry later.
+_DOWN = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
 def asyncpg_dsn(url: str) -> str:
@@ -50,7 +53,7 @@ class PostgresBus:
             return
         try:
             self._pool = await asyncpg.create_pool(self._dsn, min_size=1, max_size=4, timeout=5)
-        except (OSError, asyncpg.PostgresError) as exc:
+        except _DOWN as exc:
             raise BusUnavailable(f"bus database unreachable: {type(exc).__name__}") from exc
         await self._ensure_schema()
 
@@ -113,7 +116,7 @@ class PostgresBus:
                     ],
                 )
                 await conn.execute("SELECT pg_notify($1, '')", _CHANNEL)
-        except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as exc:
+        except _DOWN as exc:
             raise BusUnavailable(f"bus database unreachable: {type(exc).__name__}") from exc
 
     async def ensure_topics(self, topics: Sequence[str]) -> None:
@@ -139,7 +142,7 @@ class PostgresSubscription:
     async def start(self) -> None:
         try:
             conn = await asyncpg.connect(self._dsn, timeout=5)
-        except (OSError, asyncpg.PostgresError) as exc:
+        except _DOWN as exc:
             raise BusUnavailable(f"bus database unreachable: {type(exc).__name__}") from exc
         self._conn = conn
         await conn.add_listener(_CHANNEL, self._on_notify)
@@ -171,7 +174,7 @@ class PostgresSubscription:
                 except TimeoutError:
                     return []
                 rows = await self._read(conn, max_records) if await self._ensure_lock(conn) else []
-        except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as exc:
+        except _DOWN as exc:
             await self._drop_connection()
             raise BusUnavailable(f"bus database unreachable: {type(exc).__name__}") from exc
         return [
@@ -227,7 +230,7 @@ class PostgresSubscription:
                 """,
                 [(self._group, t, pos) for t, pos in last.items()],
             )
-        except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as exc:
+        except _DOWN as exc:
             await self._drop_connection()
             raise BusUnavailable(f"bus database unreachable: {type(exc).__name__}") from exc
 

@@ -121,8 +121,8 @@ def _jars_current(lib_dir: Path, digest: str) -> bool:
     if not _kafka_jars(lib_dir):
         return False
     stamp = lib_dir / _STAMP_FILE
-    # No stamp: jars were put there by hand; accept them (the brief's contract is "a
-    # kafka_2.13 jar is present"). A stamp from a different pom means the pom changed.
+    # No stamp: the jars were put there by hand; accept them. A stamp written for a
+    # different pom means the pom changed since: resolve again.
     return not stamp.is_file() or stamp.read_text().strip() == digest
 
 
@@ -148,7 +148,7 @@ def ensure_jars(lib_dir: Path) -> None:
     run ``mvn ... copy-dependencies -DincludeScope=runtime`` on ``deploy/kafka/pom.xml``.
     Idempotent and cheap once the jars exist (a glob and a small hash). Safe against
     concurrent callers (pytest-xdist workers): resolution is serialised by a file lock and
-    the new directory is swapped in atomically.
+    the jars are copied to a staging directory that replaces ``lib_dir`` only once complete.
     """
     lib_dir = lib_dir.resolve()
     pom = find_repo_root() / POM_RELATIVE_PATH
@@ -417,25 +417,27 @@ class KafkaBroker:
         self._write_properties()
         self._format_storage_if_needed(java)
 
-        with self.log_file.open("ab") as log:
-            self._log_offset = log.tell()
-            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-            log.write(f"=== {stamp} starting kafka.Kafka on {self.bootstrap_servers}\n".encode())
-            log.flush()
-            self._proc = subprocess.Popen(
-                self._java_command(java, "kafka.Kafka", str(self.properties_file)),
-                cwd=self.workdir,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        (self.workdir / _PID_FILE).write_text(f"{self._proc.pid}\n")
-        atexit.register(self._stop_at_exit)
         try:
+            with self.log_file.open("ab") as log:
+                self._log_offset = log.tell()
+                stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+                log.write(
+                    f"=== {stamp} starting kafka.Kafka on {self.bootstrap_servers}\n".encode()
+                )
+                log.flush()
+                self._proc = subprocess.Popen(
+                    self._java_command(java, "kafka.Kafka", str(self.properties_file)),
+                    cwd=self.workdir,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # Ctrl-C in the caller's terminal must not reach it
+                )
+            (self.workdir / _PID_FILE).write_text(f"{self._proc.pid}\n")
+            atexit.register(self._stop_at_exit)
             self._wait_ready(deadline, timeout)
         except BaseException:
-            self._signal_and_wait(signal.SIGKILL, 10)
+            self._signal_and_wait(signal.SIGKILL, 10)  # leave no half-started JVM behind
             raise
         self.last_start_seconds = time.monotonic() - began
 
@@ -538,13 +540,13 @@ class KafkaBroker:
             if code is not None:
                 raise KafkaBrokerError(
                     f"Kafka broker exited with code {code} during start-up; "
-                    f"log tail ({self.log_file}):\n{self.log_tail()}"
+                    f"log tail ({self.log_file}):\n{self.log_tail(80)}"
                 )
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise KafkaBrokerError(
-                    f"Kafka broker not ready on {self.bootstrap_servers} after {timeout:.0f}s; "
-                    f"log tail ({self.log_file}):\n{self.log_tail()}"
+                    f"Kafka broker not ready on {self.bootstrap_servers} after {timeout:g}s; "
+                    f"log tail ({self.log_file}):\n{self.log_tail(80)}"
                 )
             if _port_open(self.port, timeout=min(0.5, remaining)) and _probe_metadata(
                 self.bootstrap_servers, timeout=min(5.0, max(remaining, 0.5))
@@ -600,12 +602,14 @@ class KafkaBroker:
 
 
 def _run_foreground(broker: KafkaBroker, out: IO[str]) -> int:
-    stop_requested = threading.Event()
+    """Run ``broker`` until Ctrl-C / SIGTERM (or until it dies); return an exit code."""
 
-    def request_stop(signum: int, frame: object) -> None:
-        stop_requested.set()
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, request_stop)
+    # Explicit handlers: SIGINT may be inherited as ignored (e.g. when started with `&`).
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    code = 0
     try:
         broker.start()
         out.write(
@@ -614,19 +618,19 @@ def _run_foreground(broker: KafkaBroker, out: IO[str]) -> int:
             "Ctrl-C to stop.\n"
         )
         out.flush()
-        while broker.is_running and not stop_requested.wait(0.5):
-            pass
-        if not broker.is_running:
-            out.write(f"Kafka broker exited; log tail:\n{broker.log_tail()}\n")
-            return 1
+        while broker.is_running:
+            time.sleep(0.5)
+        out.write(f"Kafka broker exited unexpectedly; log tail:\n{broker.log_tail()}\n")
+        code = 1
     except KeyboardInterrupt:
         pass
     finally:
         out.write("Stopping Kafka broker...\n")
         out.flush()
         broker.stop()
-        signal.signal(signal.SIGTERM, previous)
-    return 0
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

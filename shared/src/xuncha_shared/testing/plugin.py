@@ -42,7 +42,8 @@ from xuncha_shared.testing.kafka_broker import KafkaBroker
 TEST_SECRET = "xuncha-test-signing-key-0123456789abcdef"
 TEMPLATE_DB = "xuncha_template"
 _counter = itertools.count()
-_used: dict[str, set[str]] = {"postgres": set(), "kafka": set()}
+_passed: set[str] = set()
+_uses: dict[str, set[str]] = {"postgres": set(), "kafka": set()}
 
 
 def in_ci() -> bool:
@@ -70,25 +71,24 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when == "call" and report.passed:
-        for kind in ("postgres", "kafka"):
-            if kind in report.keywords:
-                _used[kind].add(report.nodeid)
+        _passed.add(report.nodeid)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Mark tests by the real parts they use, so the summary can count them.
-    for item in items:
-        names = set(getattr(item, "fixturenames", ()))
-        if names & {"pg", "database_url", "template_db"}:
-            item.add_marker("postgres")
-        if "kafka_broker" in names:
-            item.add_marker("kafka")
+@pytest.fixture(autouse=True)
+def _count_real_parts(request: pytest.FixtureRequest) -> Iterator[None]:
+    # Checked after the test, so fixtures requested dynamically count too.
+    yield
+    names = set(request.fixturenames)
+    if names & {"pg", "template_db", "database_url"}:
+        _uses["postgres"].add(request.node.nodeid)
+    if "kafka_broker" in names:
+        _uses["kafka"].add(request.node.nodeid)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.write_line(
-        f"real PostgreSQL tests passed: {len(_used['postgres'])}; "
-        f"real Kafka tests passed: {len(_used['kafka'])}"
+        f"real PostgreSQL tests passed: {len(_uses['postgres'] & _passed)}; "
+        f"real Kafka tests passed: {len(_uses['kafka'] & _passed)}"
     )
 
 

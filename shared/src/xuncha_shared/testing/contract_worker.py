@@ -1,0 +1,154 @@
+"""A consumer used by the bus contract suite, runnable as its own process so a test can
+SIGKILL it in the middle of a batch.
+
+Its handler records each org event it applies in ``contract.effects`` (with the inbox row,
+in one transaction) and fails on purpose for orgs listed in ``contract.poison``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import uuid
+
+from sqlalchemy import Column, DateTime, Integer, MetaData, Table, func, text
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from xuncha_shared.bus.base import Bus
+from xuncha_shared.bus.kafka import KafkaBus
+from xuncha_shared.bus.postgres import PostgresBus
+from xuncha_shared.clock import SystemClock
+from xuncha_shared.consumer import EventConsumer, EventMeta, HandlerRegistry
+from xuncha_shared.db import create_engine, create_sessionmaker
+from xuncha_shared.events.planning import OrgRegistered, OrgSnapshot, OrgUpdated
+from xuncha_shared.messaging import OUTBOX_INFO_KEY, OutboxContext, messaging_tables
+from xuncha_shared.observability import Metrics
+
+SCHEMA = "contract"
+metadata = MetaData(schema=SCHEMA)
+TABLES = messaging_tables(metadata)
+EFFECTS = Table(
+    "effects",
+    metadata,
+    Column("n", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("org_id", UUID(as_uuid=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+)
+POISON = Table("poison", metadata, Column("org_id", UUID(as_uuid=True), primary_key=True))
+
+
+class DeliberateFailure(Exception):
+    """Raised by the handler for orgs marked as poison."""
+
+
+async def create_schema(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{SCHEMA}"'))
+        await conn.run_sync(metadata.create_all)
+
+
+def contract_handlers(delay: float = 0.0) -> HandlerRegistry:
+    handlers = HandlerRegistry()
+
+    @handlers.on(OrgRegistered, OrgUpdated)
+    async def record(session: AsyncSession, event: OrgSnapshot, meta: EventMeta) -> None:
+        """Record the effect; fail for poisoned orgs; optionally slow, to be killed mid-batch."""
+        poisoned = await session.scalar(
+            POISON.select().where(POISON.c.org_id == event.org_id).with_only_columns(func.count())
+        )
+        if poisoned:
+            raise DeliberateFailure(f"org {event.org_id} is marked as poison")
+        await session.execute(
+            EFFECTS.insert().values(event_id=meta.event_id, org_id=event.org_id, version=event.version)
+        )
+        if delay:
+            await asyncio.sleep(delay)
+
+    return handlers
+
+
+def build_consumer(
+    *,
+    engine: AsyncEngine,
+    bus: Bus,
+    topic: str,
+    group: str,
+    dlq_topic: str,
+    delay: float = 0.0,
+    max_attempts: int = 3,
+    batch_size: int = 50,
+) -> EventConsumer:
+    clock = SystemClock()
+    sessionmaker = create_sessionmaker(
+        engine, **{OUTBOX_INFO_KEY: OutboxContext(tables=TABLES, topic=topic, clock=clock)}
+    )
+    return EventConsumer(
+        name="contract",
+        bus=bus,
+        sessionmaker=sessionmaker,
+        tables=TABLES,
+        handlers=contract_handlers(delay),
+        topics=[topic],
+        group=group,
+        dlq_topic=dlq_topic,
+        clock=clock,
+        metrics=Metrics.create(),
+        max_attempts=max_attempts,
+        backoff_seconds=0.01,
+        backoff_max_seconds=0.05,
+        batch_size=batch_size,
+        poll_seconds=0.2,
+    )
+
+
+def snapshot(org_id: uuid.UUID, version: int) -> OrgSnapshot:
+    cls = OrgRegistered if version == 1 else OrgUpdated
+    return cls(
+        jurisdiction="410825",
+        org_id=org_id,
+        code=f"C{str(org_id)[:8]}",
+        name=f"组织{version}",
+        kind="township",  # type: ignore[arg-type]
+        version=version,
+    )
+
+
+async def _main(args: argparse.Namespace) -> None:
+    engine = create_engine(args.database_url, pool_size=2)
+    bus: Bus = (
+        KafkaBus(args.bootstrap, request_timeout_ms=5000)
+        if args.backend == "kafka"
+        else PostgresBus(args.bus_database_url or args.database_url)
+    )
+    await bus.start()
+    consumer = build_consumer(
+        engine=engine,
+        bus=bus,
+        topic=args.topic,
+        group=args.group,
+        dlq_topic=args.dlq_topic,
+        delay=args.delay,
+        batch_size=args.batch_size,
+    )
+    await consumer.run()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Contract-suite consumer")
+    parser.add_argument("--backend", choices=["postgres", "kafka"], required=True)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--bus-database-url", default="")
+    parser.add_argument("--bootstrap", default="")
+    parser.add_argument("--topic", required=True)
+    parser.add_argument("--group", required=True)
+    parser.add_argument("--dlq-topic", required=True)
+    parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--batch-size", type=int, default=50)
+    asyncio.run(_main(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

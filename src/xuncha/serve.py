@@ -1,0 +1,135 @@
+"""One service in its own process: migrate its schema, then serve it.
+
+The distributed deployment's entry point (one container per service, same image)::
+
+    python -m xuncha.serve planning --host 0.0.0.0 --port 8000
+
+Settings come from the environment with the service's prefix (``XUNCHA_PLANNING_DATABASE_URL``,
+``XUNCHA_PLANNING_BUS_BACKEND=kafka``, ...). Migrations run with the service's own database
+URL, so as its own role, which owns its schema and nothing else. Replicas of one service may
+start together: migrations serialise on an advisory lock and the second finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import sys
+import time
+from collections.abc import Sequence
+
+import uvicorn
+from sqlalchemy import text
+from xuncha_shared.db import create_engine
+from xuncha_shared.migrations import upgrade
+from xuncha_shared.observability import configure_logging
+from xuncha_shared.settings import SERVICES, ServiceSettings
+
+log = logging.getLogger("xuncha.serve")
+
+
+def service_settings(name: str) -> ServiceSettings:
+    """The service's settings, read from the environment (``XUNCHA_<NAME>_…``)."""
+    if name not in SERVICES:
+        raise ValueError(f"unknown service {name!r}; expected one of {', '.join(SERVICES)}")
+    config = importlib.import_module(f"{name}.config")
+    settings: ServiceSettings = config.get_settings()
+    return settings
+
+
+async def wait_for_database(url: str, *, timeout: float) -> None:
+    """Return once ``SELECT 1`` succeeds; raise the last error after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    delay = 0.2
+    while True:
+        engine = create_engine(url, pool_size=1, application_name="xuncha-migrate")
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return
+        except Exception as exc:
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning("database not reachable yet (%s: %s); retrying", type(exc).__name__, exc)
+        finally:
+            await engine.dispose()
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 5.0)
+
+
+async def migrate(name: str, settings: ServiceSettings, *, wait_seconds: float = 60.0) -> None:
+    """Bring the service's schema to the newest revision, as the service's own role."""
+    module = importlib.import_module(f"{name}.app")
+    await wait_for_database(settings.database_url, timeout=wait_seconds)
+    engine = create_engine(
+        settings.database_url, pool_size=1, application_name=f"xuncha-{name}-migrate"
+    )
+    try:
+        started = time.perf_counter()
+        await upgrade(engine, module.MIGRATIONS, settings.db_schema)
+        log.info("migrated schema %s in %.2fs", settings.db_schema, time.perf_counter() - started)
+    finally:
+        await engine.dispose()
+
+
+def serve_service(
+    name: str,
+    host: str,
+    port: int,
+    *,
+    run_migrations: bool = True,
+    wait_seconds: float = 60.0,
+) -> None:
+    """Build ``name``'s settings from the environment, migrate its schema, then serve it with
+    uvicorn until SIGTERM/SIGINT (graceful: the app's lifespan stops relay and consumer)."""
+    settings = service_settings(name)
+    configure_logging(settings.log_level, json_format=settings.log_json)
+    if run_migrations:
+        asyncio.run(migrate(name, settings, wait_seconds=wait_seconds))
+    module = importlib.import_module(f"{name}.app")
+    app = module.create_app(settings)
+    log.info("serving %s on %s:%d (bus: %s)", name, host, port, settings.bus_backend)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=None,  # keep the service's own (JSON) logging on the root logger
+        access_log=False,  # requests are counted in /metrics and traced by the middleware
+        proxy_headers=True,  # behind the gateway
+        forwarded_allow_ips="*",
+        timeout_graceful_shutdown=20,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m xuncha.serve", description="Migrate one Xuncha service, then serve it."
+    )
+    parser.add_argument("service", choices=SERVICES)
+    parser.add_argument("--host", default="0.0.0.0", help="address to bind (default 0.0.0.0)")
+    parser.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    parser.add_argument(
+        "--no-migrate", action="store_true", help="serve without running migrations first"
+    )
+    parser.add_argument(
+        "--db-wait",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long to wait for the database before giving up (default 60)",
+    )
+    args = parser.parse_args(argv)
+    serve_service(
+        args.service,
+        args.host,
+        args.port,
+        run_migrations=not args.no_migrate,
+        wait_seconds=args.db_wait,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
