@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -19,7 +18,6 @@ from typing import Any
 
 import asyncpg
 import pytest
-
 from xuncha_shared.bus.base import Bus, BusMessage, BusUnavailable
 from xuncha_shared.bus.kafka import KafkaBus
 from xuncha_shared.bus.postgres import PostgresBus, asyncpg_dsn
@@ -27,10 +25,10 @@ from xuncha_shared.clock import SystemClock
 from xuncha_shared.consumer import EventConsumer, replay_dead_letters
 from xuncha_shared.db import create_engine, create_sessionmaker
 from xuncha_shared.messaging import OUTBOX_INFO_KEY, OutboxContext, emit
+from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.relay import OutboxRelay
 from xuncha_shared.testing import contract_worker as cw
 from xuncha_shared.testing.plugin import eventually
-from xuncha_shared.pgserver import LocalPostgres
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -55,15 +53,23 @@ class Rig:
 
     def consumer(self, **kw: Any) -> EventConsumer:
         return cw.build_consumer(
-            engine=self.engine, bus=self.bus, topic=self.topic, group=self.group,
-            dlq_topic=self.dlq_topic, **kw,
+            engine=self.engine,
+            bus=self.bus,
+            topic=self.topic,
+            group=self.group,
+            dlq_topic=self.dlq_topic,
+            **kw,
         )
 
     async def emit_versions(self, orgs: list[uuid.UUID], versions: int) -> None:
         """Commit events v1..vN for each org, interleaved across orgs, through the outbox."""
         maker = create_sessionmaker(
             self.engine,
-            **{OUTBOX_INFO_KEY: OutboxContext(tables=cw.TABLES, topic=self.topic, clock=SystemClock())},
+            **{
+                OUTBOX_INFO_KEY: OutboxContext(
+                    tables=cw.TABLES, topic=self.topic, clock=SystemClock()
+                )
+            },
         )
         async with maker() as session, session.begin():
             for v in range(1, versions + 1):
@@ -71,10 +77,16 @@ class Rig:
                     await emit(session, cw.snapshot(org, v))
 
     async def effects(self) -> list[asyncpg.Record]:
-        return list(await self.conn.fetch("SELECT event_id, org_id, version FROM contract.effects ORDER BY n"))
+        return list(
+            await self.conn.fetch(
+                "SELECT event_id, org_id, version FROM contract.effects ORDER BY n"
+            )
+        )
 
 
-async def _consume_until(consumer: EventConsumer, rig: Rig, count: int, timeout: float = 60) -> None:
+async def _consume_until(
+    consumer: EventConsumer, rig: Rig, count: int, timeout: float = 60
+) -> None:
     task = asyncio.create_task(consumer.run())
     try:
         await eventually(lambda: _count(rig, count), timeout=timeout)
@@ -88,7 +100,9 @@ async def _count(rig: Rig, count: int) -> bool:
 
 
 @pytest.fixture(params=["postgres", "kafka"])
-async def rig(request: pytest.FixtureRequest, database_url: str, pg: LocalPostgres, topic_prefix: str) -> AsyncIterator[Rig]:
+async def rig(
+    request: pytest.FixtureRequest, database_url: str, pg: LocalPostgres, topic_prefix: str
+) -> AsyncIterator[Rig]:
     backend = request.param
     engine = create_engine(database_url, pool_size=3)
     await cw.create_schema(engine)
@@ -104,6 +118,7 @@ async def rig(request: pytest.FixtureRequest, database_url: str, pg: LocalPostgr
 
         def recover() -> Any:
             return asyncio.to_thread(broker.start)
+
         bus_url = database_url
     else:
         # The log lives in a database of its own so that the bus can fail while the
@@ -122,14 +137,31 @@ async def rig(request: pytest.FixtureRequest, database_url: str, pg: LocalPostgr
 
         async def recover() -> None:
             await admin.execute(f'ALTER DATABASE "{bus_db}" ALLOW_CONNECTIONS true')
+
     await bus.start()
     topic = f"{topic_prefix}.contract.v1"
-    relay = OutboxRelay(engine=engine, tables=cw.TABLES, bus=bus, clock=SystemClock(), batch_size=25, poll_seconds=0.2)
+    relay = OutboxRelay(
+        engine=engine,
+        tables=cw.TABLES,
+        bus=bus,
+        clock=SystemClock(),
+        batch_size=25,
+        poll_seconds=0.2,
+    )
     r = Rig(
-        backend=backend, bus=bus, database_url=database_url, bus_database_url=bus_url,
-        bootstrap=bootstrap, topic=topic, group=f"{topic_prefix}.contract",
-        dlq_topic=f"{topic_prefix}.dlq.contract", relay=relay, engine=engine, conn=conn,
-        outage=outage, recover=recover,
+        backend=backend,
+        bus=bus,
+        database_url=database_url,
+        bus_database_url=bus_url,
+        bootstrap=bootstrap,
+        topic=topic,
+        group=f"{topic_prefix}.contract",
+        dlq_topic=f"{topic_prefix}.dlq.contract",
+        relay=relay,
+        engine=engine,
+        conn=conn,
+        outage=outage,
+        recover=recover,
     )
     await bus.ensure_topics([topic, r.dlq_topic])
     yield r
@@ -203,22 +235,23 @@ async def test_consumer_killed_mid_batch_loses_nothing_and_doubles_nothing(rig: 
     orgs = [uuid.uuid4() for _ in range(5)]
     await rig.emit_versions(orgs, 8)
     assert await rig.relay.drain() == 40
-    worker = subprocess.Popen(
-        [
-            sys.executable, "-m", "xuncha_shared.testing.contract_worker",
-            "--backend", rig.backend, "--database-url", rig.database_url,
-            "--bootstrap", rig.bootstrap, "--topic", rig.topic, "--group", rig.group,
-            "--dlq-topic", rig.dlq_topic, "--delay", "0.05", "--batch-size", "40",
-            "--bus-database-url", rig.bus_database_url,
-        ],
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "xuncha_shared.testing.contract_worker",
+        *("--backend", rig.backend, "--database-url", rig.database_url),
+        *("--bus-database-url", rig.bus_database_url, "--bootstrap", rig.bootstrap),
+        *("--topic", rig.topic, "--group", rig.group, "--dlq-topic", rig.dlq_topic),
+        *("--delay", "0.05", "--batch-size", "40"),
         start_new_session=True,
     )
     try:
         await eventually(lambda: _count(rig, 8), timeout=90, interval=0.02)
         os.killpg(worker.pid, signal.SIGKILL)
     finally:
-        worker.kill()
-        worker.wait()
+        if worker.returncode is None:
+            worker.kill()
+        await worker.wait()
     applied_before_kill = len(await rig.effects())
     assert 8 <= applied_before_kill < 40, "the kill must land in the middle of the batch"
     consumer = rig.consumer()
@@ -258,9 +291,13 @@ async def test_poison_event_goes_to_dlq_after_n_tries_and_replays(rig: Rig) -> N
 
     # Replay before the cause is fixed: stops at the first failure, keeps the letter.
     replay_group = f"{rig.group}.replay"
-    assert await replay_dead_letters(consumer, rig.bus, dlq_topic=rig.dlq_topic, group=replay_group) == (0, 1)
+    assert await replay_dead_letters(
+        consumer, rig.bus, dlq_topic=rig.dlq_topic, group=replay_group
+    ) == (0, 1)
     await rig.conn.execute("DELETE FROM contract.poison")
-    replayed, failed = await replay_dead_letters(consumer, rig.bus, dlq_topic=rig.dlq_topic, group=replay_group)
+    replayed, failed = await replay_dead_letters(
+        consumer, rig.bus, dlq_topic=rig.dlq_topic, group=replay_group
+    )
     # The poison event now applies; the malformed message can never apply and stays.
     assert replayed == 1 and failed == 1
     assert {e["org_id"] for e in await rig.effects()} == {good, bad}

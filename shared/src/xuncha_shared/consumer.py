@@ -233,7 +233,9 @@ class EventConsumer:
         try:
             async for attempt in AsyncRetrying(
                 stop=stop_after_attempt(self._max_attempts),
-                wait=wait_exponential_jitter(initial=self._backoff, max=self._backoff_max),
+                wait=wait_exponential_jitter(
+                    multiplier=self._backoff, max=self._backoff_max, jitter=self._backoff
+                ),
                 retry=retry_if_not_exception_type(PoisonMessage),
                 reraise=False,
             ):

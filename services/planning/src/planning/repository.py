@@ -59,5 +59,5 @@ async def list_orgs(
     stmt = select(Org).where(*conditions)
     if after_code is not None:
         stmt = stmt.where(Org.code > after_code)  # type: ignore[arg-type]
-    stmt = stmt.order_by(Org.code).limit(limit)  # type: ignore[arg-type]
+    stmt = stmt.order_by(Org.code).limit(limit)
     return list((await session.execute(stmt)).scalars()), total

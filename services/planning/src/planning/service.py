@@ -115,7 +115,7 @@ async def update_org(
             "组织不能以自身为上级", "An org cannot be its own parent", field="parent_id"
         )
     kind = OrgKind(changes.get("kind") or org.kind)
-    parent_id = changes["parent_id"] if "parent_id" in changes else org.parent_id
+    parent_id = changes.get("parent_id", org.parent_id)
     parent = await _parent_in_jurisdiction(session, parent_id, org.jurisdiction)
     check_parent(kind, parent)
     if "contact_email" in changes and changes["contact_email"] is not None:

@@ -60,12 +60,11 @@ class PostgresBus:
     async def _ensure_schema(self) -> None:
         s = self._schema
         assert self._pool is not None
-        async with self._pool.acquire() as conn:
-            # Serialise concurrent first starts of several services in one database.
-            async with conn.transaction():
-                await conn.execute("SELECT pg_advisory_xact_lock($1)", _lock_key(f"{s}.ddl"))
-                await conn.execute(
-                    f"""
+        # Serialise concurrent first starts of several services in one database.
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", _lock_key(f"{s}.ddl"))
+            await conn.execute(
+                f"""
                     CREATE SCHEMA IF NOT EXISTS "{s}";
                     CREATE TABLE IF NOT EXISTS "{s}".log (
                         seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -83,7 +82,7 @@ class PostgresBus:
                         PRIMARY KEY (group_id, topic)
                     );
                     """
-                )
+            )
 
     async def stop(self) -> None:
         if self._pool is not None:

@@ -24,6 +24,7 @@ from xuncha_shared.db import create_engine, create_sessionmaker
 from xuncha_shared.events.planning import OrgRegistered, OrgSnapshot, OrgUpdated
 from xuncha_shared.messaging import OUTBOX_INFO_KEY, OutboxContext, messaging_tables
 from xuncha_shared.observability import Metrics
+from xuncha_shared.orgs import OrgKind
 
 SCHEMA = "contract"
 metadata = MetaData(schema=SCHEMA)
@@ -62,7 +63,9 @@ def contract_handlers(delay: float = 0.0) -> HandlerRegistry:
         if poisoned:
             raise DeliberateFailure(f"org {event.org_id} is marked as poison")
         await session.execute(
-            EFFECTS.insert().values(event_id=meta.event_id, org_id=event.org_id, version=event.version)
+            EFFECTS.insert().values(
+                event_id=meta.event_id, org_id=event.org_id, version=event.version
+            )
         )
         if delay:
             await asyncio.sleep(delay)
@@ -111,7 +114,7 @@ def snapshot(org_id: uuid.UUID, version: int) -> OrgSnapshot:
         org_id=org_id,
         code=f"C{str(org_id)[:8]}",
         name=f"组织{version}",
-        kind="township",  # type: ignore[arg-type]
+        kind=OrgKind.township,
         version=version,
     )
 

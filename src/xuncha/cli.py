@@ -1,0 +1,136 @@
+"""``xuncha``: run the embedded platform, mint dev tokens, inspect and replay dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from xuncha_shared.auth import Role, mint_dev_token
+from xuncha_shared.settings import SERVICES
+
+from xuncha.embedded import (
+    DEFAULT_JURISDICTION,
+    EmbeddedPaths,
+    dev_auth,
+    embedded_platform,
+    office_token,
+)
+
+app = typer.Typer(help="巡察 Xuncha 平台命令 / platform commands", no_args_is_help=True)
+dlq = typer.Typer(help="死信（无法处理的事件）/ dead letters", no_args_is_help=True)
+app.add_typer(dlq, name="dlq")
+
+DataDir = Annotated[Path, typer.Option("--data-dir", help="数据目录 / data directory")]
+
+
+@app.command()
+def run(
+    port: Annotated[int, typer.Option(help="端口 / port")] = 8000,
+    host: Annotated[str, typer.Option(help="监听地址 / bind address")] = "127.0.0.1",
+    data_dir: DataDir = Path("var"),
+    jurisdiction: Annotated[str, typer.Option(help="开发令牌的管辖范围")] = DEFAULT_JURISDICTION,
+) -> None:
+    """启动内嵌平台（单进程、内嵌 PostgreSQL）/ Run the embedded platform."""
+
+    async def main() -> None:
+        dashboard = Path("dashboard/dist")
+        async with embedded_platform(data_dir, dashboard=dashboard) as (asgi, auth, _):
+            token = office_token(auth, jurisdiction)
+            typer.echo(f"巡察平台已启动 Xuncha is running: http://{host}:{port}/")
+            typer.echo(f"接口文档 API docs: http://{host}:{port}/api/planning/docs")
+            typer.echo(f"开发令牌（巡察办）dev token (office):\n{token}")
+            config = uvicorn.Config(asgi, host=host, port=port, log_config=None, access_log=False)
+            await uvicorn.Server(config).serve()
+
+    asyncio.run(main())
+
+
+@app.command()
+def token(
+    role: Annotated[list[Role], typer.Option("--role", help="角色，可多次 / role(s)")],
+    jurisdiction: Annotated[str, typer.Option(help="管辖范围代码")] = DEFAULT_JURISDICTION,
+    org: Annotated[str | None, typer.Option(help="所属组织编号 / org id")] = None,
+    name: Annotated[str, typer.Option(help="姓名 / name")] = "",
+    subject: Annotated[str | None, typer.Option(help="用户标识 / subject")] = None,
+    data_dir: DataDir = Path("var"),
+) -> None:
+    """签发开发令牌（仅内嵌模式）/ Mint a dev token for the embedded platform."""
+    auth = dev_auth(EmbeddedPaths(data_dir))
+    typer.echo(
+        mint_dev_token(
+            auth,
+            subject=subject or f"{'-'.join(role)}-{jurisdiction}",
+            roles=role,
+            jurisdiction=jurisdiction,
+            org_id=org,
+            name=name,
+        )
+    )
+
+
+@app.command()
+def serve(
+    service: Annotated[str, typer.Argument(help="服务名 / service")],
+    host: str = "0.0.0.0",
+    port: int = 8000,
+) -> None:
+    """单独运行一个服务（分布式部署）/ Serve one service (distributed deployment)."""
+    from xuncha.serve import serve_service
+
+    serve_service(service, host, port)
+
+
+def _check_service(service: str) -> None:
+    if service not in SERVICES:
+        raise typer.BadParameter(f"未知服务 unknown service: {service}; 可选 {', '.join(SERVICES)}")
+
+
+@dlq.command("replay")
+def dlq_replay(
+    service: Annotated[str, typer.Argument(help="服务名 / service")],
+    limit: Annotated[int | None, typer.Option(help="最多重放条数")] = None,
+) -> None:
+    """重放死信：修复原因后重新处理 / Hand dead letters to the service's handlers again.
+
+    Uses the service's settings from the environment (XUNCHA_<SERVICE>_…)."""
+    from xuncha_shared.app import build_runtime
+    from xuncha_shared.consumer import replay_dead_letters
+
+    from xuncha.serve import service_settings
+
+    _check_service(service)
+    settings = service_settings(service)
+    spec = importlib.import_module(f"{service}.app").spec()
+
+    async def main() -> tuple[int, int]:
+        runtime = build_runtime(spec, settings)
+        if runtime.consumer is None:
+            return 0, 0
+        await runtime.bus.start()
+        try:
+            return await replay_dead_letters(
+                runtime.consumer,
+                runtime.bus,
+                dlq_topic=settings.dlq_topic,
+                group=f"{settings.group_id}.dlq-replay",
+                limit=limit,
+            )
+        finally:
+            await runtime.bus.stop()
+            await runtime.engine.dispose()
+
+    replayed, failed = asyncio.run(main())
+    typer.echo(f"已重放 replayed: {replayed}; 仍失败 still failing: {failed}")
+    raise typer.Exit(1 if failed else 0)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

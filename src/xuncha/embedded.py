@@ -1,0 +1,191 @@
+"""The embedded platform: one process, one port, a real PostgreSQL from a wheel, the
+PostgreSQL bus, all five services under ``/api/<service>/``. Data lives under ``var/``, so
+a restart keeps it."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from fastapi import FastAPI
+from pydantic import SecretStr
+from starlette.responses import HTMLResponse, JSONResponse
+from xuncha_shared.app import Runtime, database_ready
+from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
+from xuncha_shared.bus.postgres import PostgresBus
+from xuncha_shared.pgserver import LocalPostgres
+from xuncha_shared.settings import SERVICES, ServiceSettings
+
+from xuncha.serve import migrate
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+DATABASE = "xuncha"
+DEFAULT_JURISDICTION = "410825"
+
+
+@dataclass(frozen=True)
+class EmbeddedPaths:
+    root: Path
+
+    @property
+    def pgdata(self) -> Path:
+        return self.root / "pg"
+
+    @property
+    def secret_file(self) -> Path:
+        return self.root / "dev-signing-key"
+
+
+def dev_auth(paths: EmbeddedPaths) -> AuthConfig:
+    """The embedded platform's dev signing key, made once and kept under ``var/``."""
+    paths.root.mkdir(parents=True, exist_ok=True)
+    if not paths.secret_file.exists():
+        paths.secret_file.write_text(secrets.token_urlsafe(48))
+        paths.secret_file.chmod(0o600)
+    return AuthConfig(mode="dev", dev_secret=SecretStr(paths.secret_file.read_text().strip()))
+
+
+def start_database(paths: EmbeddedPaths) -> LocalPostgres:
+    """Start (or attach to) the embedded server and make sure the database exists."""
+    server = LocalPostgres(paths.pgdata, cleanup="stop")
+    server.start()
+    return server
+
+
+async def ensure_database(server: LocalPostgres) -> str:
+    conn = await asyncpg.connect(server.dsn("postgres"))
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DATABASE):
+            await conn.execute(f'CREATE DATABASE "{DATABASE}"')
+    finally:
+        await conn.close()
+    return server.url(DATABASE)
+
+
+def embedded_settings(name: str, *, database_url: str, auth: AuthConfig) -> ServiceSettings:
+    """A service's settings for the embedded run: environment first, then these."""
+    config = importlib.import_module(f"{name}.config")
+    base: ServiceSettings = config.get_settings()
+    return base.model_copy(
+        update={
+            "database_url": database_url,
+            "bus_backend": "postgres",
+            "auth": auth,
+            "db_pool_size": 3,
+        }
+    )
+
+
+class Dispatcher:
+    """Routes ``/api/<service>/…`` to that service's app (paths unchanged, as the gateway
+    does) and runs every app's lifespan."""
+
+    def __init__(self, apps: dict[str, FastAPI], index: FastAPI) -> None:
+        self.apps = apps
+        self.index = index
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        path: str = scope.get("path", "")
+        for name, app in self.apps.items():
+            if path == f"/api/{name}" or path.startswith(f"/api/{name}/"):
+                await app(scope, receive, send)
+                return
+        await self.index(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        message = await receive()
+        assert message["type"] == "lifespan.startup"
+        async with contextlib.AsyncExitStack() as stack:
+            try:
+                for app in self.apps.values():
+                    await stack.enter_async_context(app.router.lifespan_context(app))
+            except Exception as exc:
+                await send({"type": "lifespan.startup.failed", "message": repr(exc)})
+                return
+            await send({"type": "lifespan.startup.complete"})
+            message = await receive()
+            assert message["type"] == "lifespan.shutdown"
+        await send({"type": "lifespan.shutdown.complete"})
+
+
+def index_app(apps: dict[str, FastAPI], dashboard: Path | None) -> FastAPI:
+    """``/`` (the dashboard when built, else a page of links), ``/healthz``, ``/readyz``."""
+    index = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+    @index.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @index.get("/readyz")
+    async def readyz() -> JSONResponse:
+        states = {}
+        for name, app in apps.items():
+            runtime: Runtime = app.state.runtime
+            states[name] = "ok" if await database_ready(runtime.engine) else "down"
+        ok = all(v == "ok" for v in states.values())
+        return JSONResponse(
+            {"status": "ready" if ok else "unavailable", "services": states},
+            status_code=200 if ok else 503,
+        )
+
+    if dashboard is not None and (dashboard / "index.html").exists():
+        from starlette.staticfiles import StaticFiles
+
+        index.mount("/", StaticFiles(directory=dashboard, html=True), name="dashboard")
+    else:
+
+        @index.get("/", response_class=HTMLResponse)
+        async def home() -> str:
+            links = "".join(f'<li><a href="/api/{n}/docs">{apps[n].title}</a></li>' for n in apps)
+            return (
+                "<!doctype html><meta charset='utf-8'><title>巡察 Xuncha</title>"
+                "<h1>巡察工作平台 Xuncha</h1><p>各服务的接口文档：</p>"
+                f"<ul>{links}</ul>"
+            )
+
+    return index
+
+
+@contextlib.asynccontextmanager
+async def embedded_platform(
+    root: Path, *, dashboard: Path | None = None
+) -> AsyncIterator[tuple[Dispatcher, AuthConfig, str]]:
+    """Start the database, migrate every schema, and build the one-process app."""
+    paths = EmbeddedPaths(root)
+    auth = dev_auth(paths)
+    server = start_database(paths)
+    database_url = await ensure_database(server)
+    bus = PostgresBus(database_url)
+    await bus.start()
+    try:
+        apps: dict[str, FastAPI] = {}
+        for name in SERVICES:
+            settings = embedded_settings(name, database_url=database_url, auth=auth)
+            await migrate(name, settings, wait_seconds=30)
+            module = importlib.import_module(f"{name}.app")
+            apps[name] = module.create_app(settings, bus=bus)
+        yield Dispatcher(apps, index_app(apps, dashboard)), auth, database_url
+    finally:
+        await bus.stop()
+
+
+def office_token(auth: AuthConfig, jurisdiction: str = DEFAULT_JURISDICTION) -> str:
+    return mint_dev_token(
+        auth,
+        subject="office-dev",
+        roles=[Role.office, Role.leadership],
+        jurisdiction=jurisdiction,
+        name="巡察办（开发）",
+    )
