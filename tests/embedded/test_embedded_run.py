@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from xuncha_shared.testing.plugin import eventually
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -87,9 +88,7 @@ async def test_embedded_platform_serves_all_services_and_keeps_data(tmp_path: Pa
             async def projected() -> bool:
                 return (await c.get(f"/api/rectification/orgs/{org_id}")).status_code == 200
 
-            async with asyncio.timeout(20):
-                while not await projected():
-                    await asyncio.sleep(0.2)
+            await eventually(projected, timeout=20)
     finally:
         await _stop(proc)
 
