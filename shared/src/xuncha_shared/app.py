@@ -27,6 +27,7 @@ from xuncha_shared.bus.postgres import PostgresBus
 from xuncha_shared.clock import Clock, SystemClock
 from xuncha_shared.consumer import EventConsumer, HandlerRegistry
 from xuncha_shared.db import create_engine, create_sessionmaker
+from xuncha_shared.idempotency import IDEMPOTENCY_INFO_KEY, IdempotentReplay, on_replay
 from xuncha_shared.messaging import OUTBOX_INFO_KEY, MessagingTables, OutboxContext
 from xuncha_shared.observability import Metrics, configure_logging, request_middleware
 from xuncha_shared.problems import install_problem_handlers
@@ -90,7 +91,11 @@ def build_runtime(
     )
     topic = topic_for(settings.topic_prefix, spec.name)
     sessionmaker = create_sessionmaker(
-        engine, **{OUTBOX_INFO_KEY: OutboxContext(tables=spec.tables, topic=topic, clock=clock)}
+        engine,
+        **{
+            OUTBOX_INFO_KEY: OutboxContext(tables=spec.tables, topic=topic, clock=clock),
+            IDEMPOTENCY_INFO_KEY: spec.tables.idempotency,
+        },
     )
     metrics = Metrics.create()
     the_bus = bus or build_bus(settings)
@@ -231,6 +236,7 @@ def create_service_app(
     )
     app.state.runtime = runtime
     install_problem_handlers(app)
+    app.add_exception_handler(IdempotentReplay, on_replay)
     app.middleware("http")(request_middleware(runtime.metrics))
     app.include_router(health_router(base))
     app.include_router(health_router(""))

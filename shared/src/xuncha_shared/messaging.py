@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from xuncha_shared.clock import Clock
 from xuncha_shared.events.base import Event, envelope
+from xuncha_shared.idempotency import idempotency_table
 from xuncha_shared.tracing import current_traceparent, new_traceparent, parse_traceparent
 
 
@@ -34,6 +35,7 @@ class MessagingTables:
 
     outbox: Table
     inbox: Table
+    idempotency: Table
 
     @property
     def schema(self) -> str:
@@ -79,7 +81,7 @@ def messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("handled_at", DateTime(timezone=True), nullable=False),
         PrimaryKeyConstraint("consumer", "event_id", name="pk_inbox"),
     )
-    return MessagingTables(outbox=outbox, inbox=inbox)
+    return MessagingTables(outbox=outbox, inbox=inbox, idempotency=idempotency_table(metadata))
 
 
 def outbox_trigger_sql(schema: str) -> list[str]:

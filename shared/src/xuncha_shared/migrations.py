@@ -149,3 +149,35 @@ def create_org_projection_v1(schema: str) -> None:
         schema=schema,
     )
     op.create_index("ix_orgs_jurisdiction_kind", "orgs", ["jurisdiction", "kind"], schema=schema)
+
+
+def create_idempotency_table_v1(schema: str) -> None:
+    """Stored responses of writes sent with an ``Idempotency-Key``."""
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("principal", sa.String(128), nullable=False),
+        sa.Column("key", sa.String(128), nullable=False),
+        sa.Column("request_hash", sa.String(64), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("body", postgresql.JSONB(), nullable=True),
+        sa.Column("location", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("principal", "key", name="pk_idempotency_keys"),
+        schema=schema,
+    )
+
+
+def create_calendar_projection_v1(schema: str) -> None:
+    """A consuming service's copy of the holiday calendar, fed by planning's
+    ``holiday_calendar.published`` events."""
+    op.create_table(
+        "calendar_years",
+        sa.Column("jurisdiction", sa.String(32), nullable=False),
+        sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("holidays", postgresql.ARRAY(sa.Date()), nullable=False),
+        sa.Column("workdays", postgresql.ARRAY(sa.Date()), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("jurisdiction", "year", name="pk_calendar_years"),
+        schema=schema,
+    )

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, UploadFile, status
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.db import DbSession
+from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.http import (
     CurrentPrincipal,
     ExpectedVersion,
@@ -48,20 +49,25 @@ def _office(principal: Principal) -> Principal:
     status_code=status.HTTP_201_CREATED,
     response_model=OrgRead,
     summary="登记被巡察对象",
-    description="巡察办在本辖区的被巡察对象库中新增一个党组织。",
+    description="巡察办在本辖区的被巡察对象库中新增一个党组织。"
+    "可带 Idempotency-Key：重试时只登记一次并返回首次的结果。",
 )
 async def create_org(
     body: OrgCreate,
     session: DbSession,
     principal: CurrentPrincipal,
     now: Now,
+    idempotent: Idempotent,
     request: Request,
     response: Response,
 ) -> OrgRead:
     org = await service.register_org(session, data=body, actor=_office(principal), now=now)
+    location = f"{request.url.path}/{org.id}"
     response.headers["ETag"] = etag(org.version)
-    response.headers["Location"] = f"{request.url.path}/{org.id}"
-    return OrgRead.model_validate(org)
+    response.headers["Location"] = location
+    result = OrgRead.model_validate(org)
+    await idempotent.remember(result, status_code=201, location=location)
+    return result
 
 
 @router.get(
