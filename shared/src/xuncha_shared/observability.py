@@ -57,6 +57,9 @@ class Metrics:
         )
 
 
+access_log = logging.getLogger("xuncha.access")
+
+
 class _TraceFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.trace_id = trace_id()
@@ -100,12 +103,23 @@ def request_middleware(
         started = time.perf_counter()
         try:
             response = await call_next(request)
+            elapsed = time.perf_counter() - started
+            # Paths and status only: bodies and query strings may carry personal data.
+            access_log.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.url.path,
+                    "status": response.status_code,
+                    "ms": round(elapsed * 1000, 1),
+                },
+            )
         finally:
             current_traceparent.reset(token)
         route = request.scope.get("route")
         path = getattr(route, "path", "unmatched")
         metrics.requests.labels(request.method, path, str(response.status_code)).inc()
-        metrics.request_seconds.labels(request.method, path).observe(time.perf_counter() - started)
+        metrics.request_seconds.labels(request.method, path).observe(elapsed)
         response.headers["traceparent"] = traceparent
         return response
 
