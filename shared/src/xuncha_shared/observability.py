@@ -87,6 +87,9 @@ def configure_logging(level: str = "INFO", *, json_format: bool = True) -> None:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root.addHandler(handler)
+    # aiokafka logs an ERROR ~10 times a second per client while a broker is away; the relay
+    # and consumer report outages themselves (one warning per back-off), so keep only its worst.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
 
 
 def request_middleware(
