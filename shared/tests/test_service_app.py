@@ -9,7 +9,6 @@ import re
 from typing import Any
 
 import pytest
-
 from xuncha_shared.auth import Role
 from xuncha_shared.observability import configure_logging
 
@@ -31,7 +30,9 @@ async def test_unknown_route_and_method_are_problems(findings: Any) -> None:
 async def test_health_and_metrics(findings: Any, token: Any) -> None:
     assert (await findings.get("/api/findings/healthz")).json() == {"status": "ok"}
     assert (await findings.get("/readyz")).json()["database"] == "ok"
-    await findings.get("/api/findings/orgs", headers={"Authorization": f"Bearer {token(Role.office)}"})
+    await findings.get(
+        "/api/findings/orgs", headers={"Authorization": f"Bearer {token(Role.office)}"}
+    )
     text = (await findings.get("/api/findings/metrics")).text
     assert re.search(
         r'xuncha_http_requests_total\{method="GET",route="/orgs",status="200"\} 1\.0',

@@ -118,6 +118,24 @@ def required_version(
 ExpectedVersion = Annotated[int, Depends(required_version)]
 
 
+def optional_version(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            title="版本校验",
+            description="修改已有记录时必填：上次读取时的 ETag；新建时不带",
+        ),
+    ] = None,
+) -> int | None:
+    """For a PUT that creates or replaces: None without ``If-Match`` (the service decides
+    whether the record exists, and so whether that is a 428), else the version it names."""
+    return None if if_match is None else required_version(if_match)
+
+
+OptionalExpectedVersion = Annotated[int | None, Depends(optional_version)]
+
+
 def check_version(current: int, expected: int) -> None:
     """412 when the record changed since the caller read it."""
     if current != expected:

@@ -17,7 +17,16 @@ from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import Column, DateTime, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,9 +93,7 @@ class IdempotentRequest:
             await self._session.execute(
                 t.update()
                 .where(t.c.principal == self._principal, t.c.key == self.key)
-                .values(
-                    status_code=status_code, body=jsonable_encoder(result), location=location
-                )
+                .values(status_code=status_code, body=jsonable_encoder(result), location=location)
             )
         return result
 
@@ -146,4 +153,3 @@ async def _idempotency(
 
 
 Idempotent = Annotated[IdempotentRequest, Depends(_idempotency)]
-

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from xuncha_shared.calendar import register_calendar_projection
 from xuncha_shared.consumer import HandlerRegistry
 from xuncha_shared.projections import register_org_projection
 
-from clues.models import ORGS
+from clues.models import CALENDAR, ORGS
 
 
 def build_handlers() -> HandlerRegistry:
     handlers = HandlerRegistry()
     register_org_projection(handlers, ORGS)
+    register_calendar_projection(handlers, CALENDAR)
     return handlers

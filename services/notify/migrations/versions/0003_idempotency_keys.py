@@ -8,7 +8,6 @@ Create Date: 2026-11-22
 from collections.abc import Sequence
 
 from alembic import op
-
 from xuncha_shared.migrations import create_idempotency_table_v1
 
 revision: str = "0003"

@@ -9,6 +9,7 @@ from xuncha_shared.app import ServiceSpec, create_service_app
 from xuncha_shared.bus.base import Bus
 from xuncha_shared.clock import Clock
 
+from planning import calendar_routes
 from planning.config import PlanningSettings, get_settings
 from planning.handlers import build_handlers
 from planning.models import MESSAGING, SCHEMA
@@ -23,9 +24,12 @@ def spec() -> ServiceSpec:
         title="巡察计划服务 Planning",
         description="被巡察对象库、届与轮次、巡察组与人才库、任务分配、村分类、巡前函询、全覆盖进度。",
         tables=MESSAGING,
-        routers=[router],
+        routers=[router, calendar_routes.router],
         handlers=build_handlers(),
-        openapi_tags=[{"name": "orgs", "description": "被巡察对象库 Orgs in scope"}],
+        openapi_tags=[
+            {"name": "orgs", "description": "被巡察对象库 Orgs in scope"},
+            {"name": "calendar", "description": "节假日安排与工作日期限 Holiday calendar"},
+        ],
     )
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, String, UniqueConstraint
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlmodel import Field, SQLModel
 from xuncha_shared.db import service_registry
 from xuncha_shared.messaging import messaging_tables
@@ -44,3 +44,22 @@ class Org(Base, table=True):
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     created_by: str = Field(sa_column=Column(String(128), nullable=False))
+
+
+class CalendarYear(Base, table=True):
+    """One year of a jurisdiction's holiday calendar as the office entered it (节假日安排).
+
+    It replaces the chinese-calendar package's data for that year; the columns other than
+    ``updated_by`` are those of the other services' projection, so ``load_calendar`` reads
+    either table.
+    """
+
+    __tablename__ = "calendar_years"
+
+    jurisdiction: str = Field(max_length=32, primary_key=True)
+    year: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    holidays: list[date] = Field(sa_column=Column(ARRAY(Date), nullable=False))
+    workdays: list[date] = Field(sa_column=Column(ARRAY(Date), nullable=False))
+    version: int = 1
+    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    updated_by: str = Field(sa_column=Column(String(128), nullable=False))

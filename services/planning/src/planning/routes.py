@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, UploadFile, status
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.db import DbSession
-from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.http import (
     CurrentPrincipal,
     ExpectedVersion,
@@ -18,6 +17,7 @@ from xuncha_shared.http import (
     encode_cursor,
     etag,
 )
+from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.orgs import OrgKind
 from xuncha_shared.problems import Problem, ProblemDetail
 

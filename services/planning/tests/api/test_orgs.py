@@ -267,9 +267,7 @@ async def test_idempotency_key_creates_once(planning: Any, token: Any, db: Any) 
     assert await db.fetchval("SELECT count(*) FROM planning.orgs WHERE code = 'I01'") == 1
     assert await db.fetchval("SELECT count(*) FROM planning.outbox") == 1
     # The same key for another body is refused; a bad key is a 422 naming the header.
-    r = await planning.post(
-        "/api/planning/orgs", json={**body, "code": "I02"}, headers=headers
-    )
+    r = await planning.post("/api/planning/orgs", json={**body, "code": "I02"}, headers=headers)
     assert r.status_code == 422 and r.json()["field"] == "Idempotency-Key"
     r = await planning.post(
         "/api/planning/orgs", json=body, headers={**office, "Idempotency-Key": "x"}

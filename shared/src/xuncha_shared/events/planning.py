@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import ClassVar
 
 from pydantic import Field
@@ -39,4 +40,35 @@ class OrgUpdated(OrgSnapshot):
     title_zh: ClassVar[str] = "被巡察对象已变更"
 
 
-EVENTS: tuple[type[Event], ...] = (OrgRegistered, OrgUpdated)
+class HolidayCalendarPublished(Event):
+    """The office saved its holiday calendar for one year (节假日安排): the whole year's days
+    off and make-up working days, which replace the official data for that year in every
+    working-day deadline of the jurisdiction.
+
+    Carries the complete year, not a change: a consumer keeps the highest ``version`` per
+    jurisdiction and year. A working day is Monday to Friday unless listed in ``holidays``,
+    or any day listed in ``workdays``.
+    """
+
+    type: ClassVar[str] = "xuncha.planning.holiday_calendar.published.v1"
+    subject_field: ClassVar[str] = "calendar_id"
+    title_zh: ClassVar[str] = "节假日安排已发布"
+
+    calendar_id: str = Field(
+        min_length=1,
+        title="日历编号",
+        description="<管辖范围>:<年份>，如 410825:2027 / <jurisdiction>:<year>",
+    )
+    year: int = Field(ge=1, le=9999, title="年份")
+    holidays: tuple[date, ...] = Field(
+        title="节假日",
+        description="放假的日期（含调休形成的连休），按日期排序 / Days off, sorted",
+    )
+    workdays: tuple[date, ...] = Field(
+        title="调休上班日",
+        description="周末调休上班的日期，按日期排序 / Make-up working days, sorted",
+    )
+    version: int = Field(ge=1, title="版本号", description="每次保存加一；投影只接受更新的版本")
+
+
+EVENTS: tuple[type[Event], ...] = (OrgRegistered, OrgUpdated, HolidayCalendarPublished)
