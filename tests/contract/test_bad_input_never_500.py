@@ -14,7 +14,7 @@ JUNK_BODIES: list[tuple[bytes, str]] = [
     (b"{not json", "application/json"),
     (b"[]", "application/json"),
     (b'{"code": 1, "name": null, "kind": ["x"], "holidays": "x", "year": "x"}', "application/json"),
-    ('{"name": "'.encode() + "长".encode() * 5000 + b'"}', "application/json"),
+    (b'{"name": "' + "长".encode() * 5000 + b'"}', "application/json"),
     (b"\x00\xff\xfe", "application/octet-stream"),
     (b'--x\r\nContent-Disposition: form-data; name="file"\r\n\r\n', "multipart/form-data"),
 ]
