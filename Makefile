@@ -21,7 +21,7 @@ test: install-test
 	$(UV) run --frozen pytest
 
 install:
-	@mkdir -p $(XDG_RUNTIME_DIR)
+	@install -d -m 700 $(XDG_RUNTIME_DIR)
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --frozen
 

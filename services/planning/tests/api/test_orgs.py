@@ -123,6 +123,12 @@ async def test_authorization_roles_and_jurisdictions(planning: Any, token: Any) 
             headers={**auth(token(role, jurisdiction=J)), "If-Match": '"1"'},
         )
         assert r.status_code == 403, role
+        r = await planning.post(
+            "/api/planning/orgs/import",
+            files={"file": ("orgs.csv", "编码,名称,类型,上级编码\nX1,某局,部门,\n".encode())},
+            headers=auth(token(role, jurisdiction=J)),
+        )
+        assert r.status_code == 403, role
         # Everyone in the jurisdiction reads.
         r = await planning.get(url, headers=auth(token(role, jurisdiction=J)))
         assert r.status_code == 200, role
