@@ -43,7 +43,7 @@ def _configure(connection: Connection, metadata: MetaData, schema: str) -> None:
         connection=connection,
         target_metadata=metadata,
         version_table_schema=schema,
-        include_schemas=False,
+        include_schemas=True,
         include_name=lambda name, type_, parent: type_ != "schema" or name == schema,
         compare_type=True,
     )
@@ -89,7 +89,7 @@ async def upgrade(engine: AsyncEngine, migrations_dir: Path, schema: str) -> Non
     def run(connection: Connection) -> None:
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('xuncha.migrate'))"))
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
 
     async with engine.begin() as conn:
         await conn.run_sync(run)

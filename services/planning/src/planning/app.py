@@ -11,9 +11,13 @@ from xuncha_shared.clock import Clock
 
 from planning import calendar_routes
 from planning.config import PlanningSettings, get_settings
+from planning.consultation import routes as consultation_routes
 from planning.handlers import build_handlers
 from planning.models import MESSAGING, SCHEMA
+from planning.pool import routes as pool_routes
+from planning.rounds import routes as rounds_routes
 from planning.routes import router
+from planning.villages import routes as villages_routes
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -24,11 +28,25 @@ def spec() -> ServiceSpec:
         title="巡察计划服务 Planning",
         description="被巡察对象库、届与轮次、巡察组与人才库、任务分配、村分类、巡前函询、全覆盖进度。",
         tables=MESSAGING,
-        routers=[router, calendar_routes.router],
+        routers=[
+            router,
+            calendar_routes.router,
+            rounds_routes.router,
+            pool_routes.router,
+            villages_routes.router,
+            consultation_routes.router,
+        ],
         handlers=build_handlers(),
         openapi_tags=[
             {"name": "orgs", "description": "被巡察对象库 Orgs in scope"},
             {"name": "calendar", "description": "节假日安排与工作日期限 Holiday calendar"},
+            {"name": "rounds", "description": "届、轮次与全覆盖 Terms, rounds and coverage"},
+            {
+                "name": "pool",
+                "description": "人才库、巡察组与任务分配 Talent pool, groups, assignments",
+            },
+            {"name": "villages", "description": "村分类 Village classification"},
+            {"name": "consultation", "description": "巡前函询 Pre-inspection consultation"},
         ],
     )
 

@@ -81,3 +81,16 @@ def envelope(
         jurisdiction=event.jurisdiction,
         data=event.model_dump(mode="json"),
     )
+
+
+def events_in(module_name: str, namespace: dict[str, object]) -> tuple[type[Event], ...]:
+    """The concrete event classes defined in a producer module (those with a ``type``), so
+    adding a class to the module is all it takes to put it in the catalog."""
+    return tuple(
+        v
+        for v in namespace.values()
+        if isinstance(v, type)
+        and issubclass(v, Event)
+        and v.__module__ == module_name
+        and "type" in vars(v)
+    )

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from xuncha_shared.events.base import Event
+from xuncha_shared.events.base import Event, events_in
 from xuncha_shared.orgs import OrgKind
 
 
@@ -71,4 +71,5 @@ class HolidayCalendarPublished(Event):
     version: int = Field(ge=1, title="版本号", description="每次保存加一；投影只接受更新的版本")
 
 
-EVENTS: tuple[type[Event], ...] = (OrgRegistered, OrgUpdated, HolidayCalendarPublished)
+# Keep last: every event class above is in the catalog.
+EVENTS: tuple[type[Event], ...] = events_in(__name__, globals())

@@ -1,0 +1,1 @@
+"""巡前函询 Pre-inspection consultation."""

@@ -1,0 +1,7 @@
+"""HTTP routes: 巡前函询 Pre-inspection consultation."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["consultation"])

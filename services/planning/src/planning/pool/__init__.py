@@ -1,0 +1,1 @@
+"""人才库、巡察组与任务分配（含回避审查）Talent pool, groups, assignments and avoidance."""
