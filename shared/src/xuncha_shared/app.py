@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -37,6 +38,9 @@ from xuncha_shared.settings import ServiceSettings, topic_for
 log = logging.getLogger(__name__)
 
 
+PeriodicJob = Callable[[AsyncSession, datetime], Awaitable[None]]
+
+
 @dataclass(frozen=True)
 class ServiceSpec:
     """What a service brings: its name, docs titles, routers, tables and handlers."""
@@ -48,6 +52,9 @@ class ServiceSpec:
     routers: Sequence[APIRouter]
     handlers: HandlerRegistry = field(default_factory=HandlerRegistry)
     openapi_tags: Sequence[dict[str, Any]] = ()
+    # Time-based facts (due soon, overdue): each job runs in its own transaction every
+    # ``settings.scheduler_seconds`` and must be idempotent (emit each fact once).
+    periodic: Sequence[PeriodicJob] = ()
 
 
 @dataclass
@@ -150,8 +157,28 @@ async def start_runtime(runtime: Runtime) -> None:
     name = runtime.spec.name
     if runtime.settings.relay_enabled:
         runtime.tasks.append(asyncio.create_task(runtime.relay.run(), name=f"{name}-relay"))
+    if runtime.settings.scheduler_enabled and runtime.spec.periodic:
+        runtime.tasks.append(asyncio.create_task(run_periodic(runtime), name=f"{name}-scheduler"))
     if runtime.settings.consumers_enabled and runtime.consumer is not None:
         runtime.tasks.append(asyncio.create_task(runtime.consumer.run(), name=f"{name}-consumer"))
+
+
+async def run_periodic_once(runtime: Runtime) -> None:
+    """Run every periodic job once, each in its own transaction (tests call this directly
+    after moving the clock)."""
+    for job in runtime.spec.periodic:
+        async with runtime.sessionmaker() as session, session.begin():
+            await job(session, runtime.clock.now())
+
+
+async def run_periodic(runtime: Runtime) -> None:
+    """Run the periodic jobs until cancelled; a failing run is logged and retried next time."""
+    while True:
+        try:
+            await run_periodic_once(runtime)
+        except Exception:
+            log.exception("periodic job failed")
+        await asyncio.sleep(runtime.settings.scheduler_seconds)
 
 
 async def stop_runtime(runtime: Runtime) -> None:

@@ -48,6 +48,8 @@ class ServiceSettings(BaseSettings):
     topic_prefix: str = Field(default="xuncha", pattern=r"^[A-Za-z0-9._-]+$")
     consumer_group: str | None = None
     relay_enabled: bool = True
+    scheduler_enabled: bool = True
+    scheduler_seconds: float = Field(default=60.0, gt=0)
     consumers_enabled: bool = True
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     relay_poll_seconds: float = Field(default=1.0, gt=0)

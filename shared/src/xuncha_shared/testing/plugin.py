@@ -34,6 +34,7 @@ from xuncha_shared.bus.kafka import KafkaBus
 from xuncha_shared.bus.postgres import PostgresBus, asyncpg_dsn
 from xuncha_shared.clock import MovableClock
 from xuncha_shared.db import create_engine
+from xuncha_shared.events.base import CloudEvent
 from xuncha_shared.migrations import upgrade
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES, ServiceSettings
@@ -307,3 +308,27 @@ async def eventually(
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"condition not met within {timeout}s (last: {last!r})")
         await asyncio.sleep(interval)
+
+
+async def read_topic(
+    bus: Bus, topic: str, *, until: Callable[[list[CloudEvent]], bool], timeout: float = 30.0
+) -> list[CloudEvent]:
+    """Consume ``topic`` from the start as a fresh consumer group (as a partner agency
+    would) until ``until(events)`` holds; returns the CloudEvents read. Asserting on what
+    is consumed, not only on the outbox, proves the events really leave the service."""
+    subscription = bus.subscribe(group=f"reader-{secrets.token_hex(4)}", topics=[topic])
+    await bus.ensure_topics([topic])
+    await subscription.start()
+    events: list[CloudEvent] = []
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not until(events):
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(
+                    f"{topic}: condition not met within {timeout}s; read {[e.type for e in events]}"
+                )
+            for delivery in await subscription.fetch(max_records=500, timeout=0.5):
+                events.append(CloudEvent.from_json_bytes(delivery.message.value))
+    finally:
+        await subscription.stop()
+    return events
