@@ -17,8 +17,6 @@ async def test_org_event_is_consumed_from_the_topic(platform: Any, token: Any) -
     )
     assert r.status_code == 201
     runtime = running.apps["planning"].state.runtime
-    events = await read_topic(
-        runtime.bus, runtime.settings.topic, until=lambda es: len(es) >= 1
-    )
+    events = await read_topic(runtime.bus, runtime.settings.topic, until=lambda es: len(es) >= 1)
     assert events[0].type == "xuncha.planning.org.registered.v1"
     assert events[0].subject == r.json()["id"]

@@ -271,9 +271,15 @@ async def test_poison_event_goes_to_dlq_after_n_tries_and_replays(rig: Rig) -> N
     await rig.relay.drain()
     await rig.bus.publish([BusMessage(topic=rig.topic, key="junk", value=b"not a cloud event")])
     consumer = rig.consumer(max_attempts=3)
-    await _consume_until(consumer, rig, 1)
-    # The good event after the poison one was handled: the poison did not block the stream.
-    await eventually(lambda: _dead_lettered(consumer, 2))
+    task = asyncio.create_task(consumer.run())
+    try:
+        # The good event was handled: the poison did not block the stream. Both bad messages
+        # were dead-lettered (the poison after its 3 tries, the junk at once).
+        await eventually(lambda: _count(rig, 1), timeout=60)
+        await eventually(lambda: _dead_lettered(consumer, 2), timeout=60)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
     assert [e["org_id"] for e in await rig.effects()] == [good]
 
     # Read the dead letters back: the error and the attempts are recorded.

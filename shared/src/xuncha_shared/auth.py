@@ -48,6 +48,7 @@ __all__ = [
 
 #: Longest token accepted, in characters; anything longer is refused before parsing.
 MAX_TOKEN_LENGTH = 16_384
+MAX_SUBJECT_LENGTH = 128
 #: Minimum length of the dev signing secret (HS256 wants at least 256 bits).
 MIN_DEV_SECRET_LENGTH = 32
 _DEV_ALGORITHM = "HS256"
@@ -574,7 +575,8 @@ def _known_role(name: str) -> Role | None:
 def _principal_from_claims(claims: Mapping[str, Any], config: AuthConfig) -> Principal:
     """Build the principal from verified claims, enforcing role and jurisdiction rules."""
     subject = claims.get("sub")
-    if not isinstance(subject, str) or not subject.strip():
+    # Subjects are stored as the actor of every change (128 characters).
+    if not isinstance(subject, str) or not subject.strip() or len(subject) > MAX_SUBJECT_LENGTH:
         raise _error("invalid_claim", "sub")
 
     names = _role_names(claims, config.roles_claim)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Header, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from xuncha_shared.auth import Principal, TokenVerifier, principal_dependency
@@ -168,3 +168,22 @@ def _now(request: Request) -> datetime:
 
 Now = Annotated[datetime, Depends(_now)]
 """The current time from the service's injectable clock."""
+
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+async def read_upload(file: UploadFile, *, max_bytes: int = MAX_UPLOAD_BYTES) -> bytes:
+    """An uploaded file's bytes; a file over the limit is a 413 naming the field, read no
+    further than the limit."""
+    content = await file.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        mib = max_bytes // (1024 * 1024)
+        raise Problem(
+            f"上传文件超过 {mib} MB",
+            f"The uploaded file exceeds {mib} MB",
+            field="file",
+            code="file-too-large",
+            status=413,
+        )
+    return content

@@ -201,6 +201,7 @@ def validation_errors(exc: RequestValidationError) -> list[FieldError]:
 # SQLSTATE classes and codes that mean the server cannot serve us now: connection
 # exceptions, operator intervention (shutdown, restart), too many connections, and a
 # database that is not accepting connections.
+_UNIQUE_VIOLATION = "23505"
 _UNAVAILABLE_SQLSTATES = ("08", "57P", "53300", "55000")
 
 
@@ -294,6 +295,17 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_database_down(request: Request, exc: Exception) -> JSONResponse:
         # Only "cannot reach the database" is a 503; other database errors are bugs and
         # must stay visible as 500s in tests.
+        sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+        if sqlstate == _UNIQUE_VIOLATION:
+            # Two writers raced past the service's own check: the loser is told, not a 500.
+            return problem_response(
+                request,
+                status=409,
+                code="conflict",
+                title="Conflict",
+                message_zh="与已有记录冲突（可能刚被他人创建），请刷新后重试",
+                message_en="This conflicts with an existing record; reload and retry",
+            )
         if not database_unavailable(exc):
             log.exception("database error")
             return problem_response(

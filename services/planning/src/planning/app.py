@@ -11,6 +11,7 @@ from xuncha_shared.clock import Clock
 
 from planning import calendar_routes
 from planning.config import PlanningSettings, get_settings
+from planning.consultation import jobs as consultation_jobs
 from planning.consultation import routes as consultation_routes
 from planning.handlers import build_handlers
 from planning.models import MESSAGING, SCHEMA
@@ -37,6 +38,7 @@ def spec() -> ServiceSpec:
             consultation_routes.router,
         ],
         handlers=build_handlers(),
+        periodic=[consultation_jobs.remind_consultations],
         openapi_tags=[
             {"name": "orgs", "description": "被巡察对象库 Orgs in scope"},
             {"name": "calendar", "description": "节假日安排与工作日期限 Holiday calendar"},

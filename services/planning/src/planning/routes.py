@@ -16,15 +16,14 @@ from xuncha_shared.http import (
     decode_cursor,
     encode_cursor,
     etag,
+    read_upload,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.orgs import OrgKind
-from xuncha_shared.problems import Problem, ProblemDetail
+from xuncha_shared.problems import ProblemDetail
 
 from planning import repository, service
 from planning.schemas import ImportReport, OrgCreate, OrgPage, OrgRead, OrgUpdate
-
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 router = APIRouter(
     tags=["orgs"],
@@ -152,15 +151,7 @@ async def import_orgs(
     file: UploadFile, session: DbSession, principal: CurrentPrincipal, now: Now
 ) -> ImportReport:
     actor = _office(principal)
-    content = await file.read(MAX_IMPORT_BYTES + 1)
-    if len(content) > MAX_IMPORT_BYTES:
-        raise Problem(
-            "导入文件超过 10 MB",
-            "The import file exceeds 10 MB",
-            field="file",
-            code="file-too-large",
-            status=413,
-        )
+    content = await read_upload(file)
     return await service.import_orgs(
         session, content=content, filename=file.filename or "", actor=actor, now=now
     )

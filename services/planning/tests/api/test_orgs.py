@@ -308,3 +308,17 @@ async def test_every_emitted_event_matches_the_catalog(planning: Any, token: Any
     assert len(envelopes) == len(rows) + 2
     for row in envelopes:
         assert_valid_event(json.loads(row["envelope"]))
+
+
+async def test_concurrent_creates_with_one_code_give_one_org_and_409s(
+    planning: Any, token: Any, db: Any
+) -> None:
+    office = auth(token(Role.office, jurisdiction=J))
+    body = {"code": "RACE1", "name": "县统计局", "kind": "department"}
+    results = await asyncio.gather(
+        *(planning.post("/api/planning/orgs", json=body, headers=office) for _ in range(6))
+    )
+    assert sorted(r.status_code for r in results).count(201) == 1
+    assert {r.status_code for r in results} <= {201, 409}
+    assert all(r.json()["message_zh"] for r in results if r.status_code == 409)
+    assert await db.fetchval("SELECT count(*) FROM planning.orgs WHERE code = 'RACE1'") == 1

@@ -327,8 +327,10 @@ async def read_topic(
                 raise AssertionError(
                     f"{topic}: condition not met within {timeout}s; read {[e.type for e in events]}"
                 )
-            for delivery in await subscription.fetch(max_records=500, timeout=0.5):
-                events.append(CloudEvent.from_json_bytes(delivery.message.value))
+            deliveries = await subscription.fetch(max_records=500, timeout=0.5)
+            events += [CloudEvent.from_json_bytes(d.message.value) for d in deliveries]
+            # The log bus reads from the committed position on every fetch.
+            await subscription.commit(deliveries)
     finally:
         await subscription.stop()
     return events

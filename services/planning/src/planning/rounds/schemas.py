@@ -1,0 +1,298 @@
+"""API schemas of terms and rounds: TermCreate / TermUpdate / TermRead, scope changes,
+RoundCreate / RoundUpdate / RoundRead / RoundDetailRead, transitions and briefings.
+and the coverage report (CoverageRead)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from xuncha_shared.http import Page
+from xuncha_shared.orgs import OrgKind
+
+from planning.rounds.lifecycle import BriefingStage, RoundMode, RoundStatus
+
+JURISDICTION_PATTERN = r"^[A-Za-z0-9._-]{1,32}$"
+# One request adds at most this many orgs; a county has a few hundred.
+MAX_SCOPE_CHANGE = 2000
+
+ChecklistItem = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
+
+
+class TermCreate(BaseModel):
+    """A term (届) to plan; its scope is every active org of the jurisdiction unless given."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=50, title="名称", description="如 十三届县委")
+    starts_on: date = Field(title="起始日期")
+    ends_on: date = Field(title="结束日期", description="须晚于起始日期")
+    planned_rounds: int = Field(ge=1, le=100, title="计划轮数", description="如 5 年 × 每年 3 轮")
+    org_ids: list[uuid.UUID] | None = Field(
+        default=None,
+        max_length=MAX_SCOPE_CHANGE,
+        title="应巡对象",
+        description="不填则为本辖区被巡察对象库中全部在册的党组织",
+    )
+
+
+class TermUpdate(BaseModel):
+    """Fields to change; omitted fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(default=None, min_length=1, max_length=50, title="名称")
+    starts_on: date | None = Field(default=None, title="起始日期")
+    ends_on: date | None = Field(default=None, title="结束日期")
+    planned_rounds: int | None = Field(default=None, ge=1, le=100, title="计划轮数")
+
+
+class TermRead(BaseModel):
+    """A term and the size of its plan."""
+
+    id: uuid.UUID = Field(title="编号")
+    jurisdiction: str = Field(title="管辖范围")
+    name: str = Field(title="名称")
+    starts_on: date = Field(title="起始日期")
+    ends_on: date = Field(title="结束日期")
+    planned_rounds: int = Field(title="计划轮数")
+    orgs_in_scope: int = Field(title="应巡对象数")
+    rounds: int = Field(title="已安排轮数")
+    version: int = Field(title="版本号")
+    created_at: datetime = Field(title="建立时间")
+    updated_at: datetime = Field(title="更新时间")
+
+
+TermPage = Page[TermRead]
+
+
+class ScopeAdd(BaseModel):
+    """Orgs to bring into a term's scope."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    org_ids: list[uuid.UUID] = Field(
+        min_length=1, max_length=MAX_SCOPE_CHANGE, title="被巡察对象编号"
+    )
+
+
+class ScopeChangeRead(BaseModel):
+    """What a scope change did."""
+
+    added: int = Field(title="新增数")
+    already_in_scope: int = Field(title="原已在范围内")
+    orgs_in_scope: int = Field(title="调整后的应巡对象数")
+
+
+class ScopeOrgRead(BaseModel):
+    """An org in a term's scope and whether it has been inspected yet."""
+
+    org_id: uuid.UUID = Field(title="被巡察对象编号")
+    code: str = Field(title="编码")
+    name: str = Field(title="名称")
+    kind: OrgKind = Field(title="类型")
+    parent_id: uuid.UUID | None = Field(title="上级组织编号")
+    parent_name: str | None = Field(title="上级组织名称")
+    covered: bool = Field(title="是否已巡察", description="已有巡察任务所在轮次到达反馈阶段")
+    round_numbers: list[int] = Field(
+        title="安排的轮次", description="本届中安排了该对象的轮次序号（含尚未反馈的）"
+    )
+
+
+ScopeOrgPage = Page[ScopeOrgRead]
+
+
+class RoundCreate(BaseModel):
+    """A round to put into a term's plan (status ``planned``)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    number: int | None = Field(
+        default=None, ge=1, le=1000, title="轮次序号", description="不填则为届内下一轮"
+    )
+    name: str | None = Field(
+        default=None, min_length=1, max_length=100, title="名称", description="不填则为“第N轮巡察”"
+    )
+    mode: RoundMode = Field(title="巡察方式")
+    theme: str | None = Field(
+        default=None, min_length=1, max_length=100, title="专项主题", description="专项巡察必填"
+    )
+    focus_checklist: list[ChecklistItem] = Field(
+        default_factory=list,
+        max_length=30,
+        title="巡察重点清单",
+        description="专项巡察必填，每项不超过 200 字",
+    )
+    inspecting_jurisdiction: str | None = Field(
+        default=None,
+        pattern=JURISDICTION_PATTERN,
+        title="派出巡察组的党委",
+        description="提级、交叉巡察必填（另一党委的代码）；其他方式不填",
+    )
+    on_site_from: date = Field(title="进驻日期", description="须在届期内")
+    on_site_until: date = Field(title="撤离日期", description="不早于进驻日期，须在届期内")
+
+
+class RoundUpdate(BaseModel):
+    """Fields of a planned round to change; omitted fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    number: int | None = Field(default=None, ge=1, le=1000, title="轮次序号")
+    name: str | None = Field(default=None, min_length=1, max_length=100, title="名称")
+    mode: RoundMode | None = Field(default=None, title="巡察方式")
+    theme: str | None = Field(default=None, min_length=1, max_length=100, title="专项主题")
+    focus_checklist: list[ChecklistItem] | None = Field(
+        default=None, max_length=30, title="巡察重点清单"
+    )
+    inspecting_jurisdiction: str | None = Field(
+        default=None, pattern=JURISDICTION_PATTERN, title="派出巡察组的党委"
+    )
+    on_site_from: date | None = Field(default=None, title="进驻日期")
+    on_site_until: date | None = Field(default=None, title="撤离日期")
+
+
+class RoundRead(BaseModel):
+    """A round and where it stands."""
+
+    id: uuid.UUID = Field(title="编号")
+    jurisdiction: str = Field(title="管辖范围")
+    term_id: uuid.UUID = Field(title="届次编号")
+    number: int = Field(title="轮次序号")
+    name: str = Field(title="名称")
+    mode: RoundMode = Field(title="巡察方式")
+    mode_zh: str = Field(title="巡察方式（中文）")
+    theme: str | None = Field(title="专项主题")
+    focus_checklist: list[str] = Field(title="巡察重点清单")
+    inspecting_jurisdiction: str | None = Field(title="派出巡察组的党委")
+    status: RoundStatus = Field(title="阶段")
+    status_zh: str = Field(title="阶段（中文）")
+    allowed_transitions: list[RoundStatus] = Field(title="可转入的阶段")
+    on_site_from: date = Field(title="进驻日期")
+    on_site_until: date = Field(title="撤离日期")
+    version: int = Field(title="版本号")
+    created_at: datetime = Field(title="安排时间")
+    updated_at: datetime = Field(title="更新时间")
+
+
+RoundPage = Page[RoundRead]
+
+
+class TransitionCreate(BaseModel):
+    """The stage a round moves to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to_status: RoundStatus = Field(title="目标阶段", description="只能是当前阶段的下一阶段")
+
+
+class TransitionRead(BaseModel):
+    """One recorded move of a round."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    from_status: RoundStatus = Field(title="原阶段")
+    to_status: RoundStatus = Field(title="新阶段")
+    at: datetime = Field(title="时间")
+    actor: str = Field(title="操作人")
+
+
+class BriefingCreate(BaseModel):
+    """A briefing of the leadership group on a round (领导小组听取汇报)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    stage: BriefingStage = Field(
+        title="汇报阶段", description="before 巡前 / during 巡中 / after 巡后"
+    )
+    held_on: date = Field(title="汇报日期", description="不晚于今天，须在届期内")
+    summary: str = Field(min_length=1, max_length=4000, title="汇报要点与领导小组意见")
+
+
+class BriefingRead(BaseModel):
+    """A recorded briefing."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID = Field(title="编号")
+    round_id: uuid.UUID = Field(title="轮次编号")
+    stage: BriefingStage = Field(title="汇报阶段")
+    held_on: date = Field(title="汇报日期")
+    summary: str = Field(title="汇报要点与领导小组意见")
+    recorded_by: str = Field(title="记录人")
+    created_at: datetime = Field(title="记录时间")
+
+
+BriefingPage = Page[BriefingRead]
+
+
+class RoundDetailRead(RoundRead):
+    """A round with its history and briefings."""
+
+    orgs_assigned: int = Field(title="已分配的被巡察对象数")
+    transitions: list[TransitionRead] = Field(title="阶段变更记录")
+    briefings: list[BriefingRead] = Field(title="领导小组听取汇报记录")
+
+
+class Outlook(StrEnum):
+    """Whether full coverage is in reach at the current pace."""
+
+    reached = "reached"
+    on_track = "on_track"
+    behind = "behind"
+    no_pace = "no_pace"
+    out_of_rounds = "out_of_rounds"
+    no_scope = "no_scope"
+
+
+class KindCoverageRead(BaseModel):
+    """Coverage of one kind of org."""
+
+    kind: OrgKind = Field(title="类型")
+    kind_zh: str = Field(title="类型（中文）")
+    in_scope: int = Field(title="应巡数")
+    covered: int = Field(title="已巡数")
+    percent: float = Field(
+        title="覆盖率（%）", description="向下取一位小数，未全部巡察时不会显示 100"
+    )
+
+
+class PaceRead(BaseModel):
+    """Rounds held against the plan, and where the current pace leads."""
+
+    planned_rounds: int = Field(title="计划轮数")
+    rounds_held: int = Field(title="已开展轮数", description="已到反馈阶段的轮次")
+    rounds_in_progress: int = Field(title="进行中轮数", description="已动员、进驻或报告中的轮次")
+    rounds_scheduled: int = Field(title="已安排未启动轮数")
+    rounds_left: int = Field(title="计划剩余轮数", description="计划轮数减已开展轮数")
+    average_per_round: float | None = Field(title="平均每轮巡察对象数")
+    projected_covered: int | None = Field(title="按当前进度届末预计覆盖数")
+    needed_per_round: int | None = Field(title="剩余每轮需巡察数", description="实现全覆盖所需")
+    reachable: bool | None = Field(title="能否实现全覆盖", description="尚无进度可依时为空")
+    outlook: Outlook = Field(title="研判结论")
+    message_zh: str = Field(title="研判说明")
+    message_en: str = Field(title="Outlook in words")
+
+
+class CoverageRead(BaseModel):
+    """A term's full-coverage progress (全覆盖进度) and the orgs still to go."""
+
+    term_id: uuid.UUID = Field(title="届次编号")
+    term_name: str = Field(title="届次名称")
+    in_scope: int = Field(title="应巡对象数")
+    covered: int = Field(title="已巡察数")
+    remaining: int = Field(title="未巡察数")
+    percent: float = Field(title="覆盖率（%）", description="向下取一位小数")
+    full: bool = Field(title="是否已全覆盖")
+    reached_at: datetime | None = Field(title="首次实现全覆盖的时间")
+    reached_by_round_id: uuid.UUID | None = Field(title="完成全覆盖的轮次编号")
+    by_kind: list[KindCoverageRead] = Field(title="按类型统计")
+    pace: PaceRead = Field(title="进度研判")
+    still_to_go: ScopeOrgPage = Field(
+        title="尚未巡察的对象", description="按编码排序，可按类型、所属乡镇筛选，游标分页"
+    )
