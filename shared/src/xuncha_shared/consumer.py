@@ -310,31 +310,45 @@ class EventConsumer:
 
 
 async def replay_dead_letters(
-    consumer: EventConsumer, bus: Bus, *, dlq_topic: str, group: str, limit: int | None = None
+    consumer: EventConsumer,
+    bus: Bus,
+    *,
+    dlq_topic: str,
+    group: str,
+    limit: int | None = None,
+    idle_seconds: float = 10.0,
 ) -> tuple[int, int]:
     """Hand dead letters to the consumer again (after the cause is fixed), in order.
 
-    Stops at the first one that fails again and leaves it and later ones in place.
-    Returns ``(replayed, remaining_failed)``: remaining is 1 when it stopped on a failure.
+    Passes over letters that can never apply (not a CloudEvent, rejected by the catalog),
+    stops at the first one whose handler fails again and leaves it and later ones in place, or when
+    nothing has arrived for ``idle_seconds`` (joining a Kafka group takes a few seconds, so
+    an empty first poll does not mean an empty topic). Returns ``(replayed, failed)``:
+    failed counts the letters passed over plus the one it stopped on.
     """
     subscription = bus.subscribe(group=group, topics=[dlq_topic])
     await bus.ensure_topics([dlq_topic])
     await subscription.start()
-    replayed = 0
+    replayed = unreplayable = 0
     try:
         while limit is None or replayed < limit:
-            deliveries = await subscription.fetch(max_records=1, timeout=2.0)
+            deliveries = await subscription.fetch(max_records=1, timeout=idle_seconds)
             if not deliveries:
                 return replayed, 0
             delivery = deliveries[0]
             letter = DeadLetter.from_message(delivery.message)
             try:
                 await consumer.apply(letter.value)
+            except PoisonMessage as exc:
+                # It can never apply: pass over it (it stays on the topic for inspection).
+                log.error("dead letter cannot be replayed", extra={"error": describe_error(exc)})
+                unreplayable += 1
             except Exception as exc:
                 log.error("replay failed", extra={"error": describe_error(exc)})
-                return replayed, 1
+                return replayed, unreplayable + 1
+            else:
+                replayed += 1
             await subscription.commit([delivery])
-            replayed += 1
-        return replayed, 0
+        return replayed, unreplayable
     finally:
         await subscription.stop()
