@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -187,3 +187,16 @@ async def read_upload(file: UploadFile, *, max_bytes: int = MAX_UPLOAD_BYTES) ->
             status=413,
         )
     return content
+
+
+R = TypeVar("R")
+
+
+def split_page(
+    rows: Sequence[R], limit: int, cursor_of: Callable[[R], Sequence[Any]]
+) -> tuple[list[R], str | None]:
+    """A list fetched with ``limit + 1`` rows → the page and the cursor of the next one
+    (None on the last page), built from the sort key of the page's last row."""
+    page = list(rows[:limit])
+    more = len(rows) > limit and bool(page)
+    return page, encode_cursor(cursor_of(page[-1])) if more else None

@@ -26,7 +26,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.consumer import EventMeta, HandlerRegistry
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.planning import OrgRegistered, OrgSnapshot, OrgUpdated
-from xuncha_shared.http import CurrentPrincipal, Page, Paging, decode_cursor, encode_cursor
+from xuncha_shared.http import (
+    CurrentPrincipal,
+    Page,
+    Paging,
+    decode_cursor,
+    split_page,
+)
 from xuncha_shared.orgs import OrgKind
 from xuncha_shared.problems import NotFound
 
@@ -138,11 +144,10 @@ def projected_orgs_router(table: Table) -> APIRouter:
             .mappings()
             .all()
         )
-        items = [ProjectedOrg.model_validate(dict(r)) for r in rows[: paging.limit]]
-        more = len(rows) > paging.limit
+        page, next_cursor = split_page(rows, paging.limit, lambda r: [r["code"]])
         return Page(
-            items=items,
-            next_cursor=encode_cursor([items[-1].code]) if more and items else None,
+            items=[ProjectedOrg.model_validate(dict(r)) for r in page],
+            next_cursor=next_cursor,
             total=total,
         )
 

@@ -14,9 +14,9 @@ from xuncha_shared.http import (
     Now,
     Paging,
     decode_cursor,
-    encode_cursor,
     etag,
     read_upload,
+    split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.orgs import OrgKind
@@ -95,11 +95,10 @@ async def list_orgs(
         after_code=str(after[0]) if after else None,
         limit=paging.limit + 1,
     )
-    more = len(orgs) > paging.limit
-    orgs = orgs[: paging.limit]
+    orgs, next_cursor = split_page(orgs, paging.limit, lambda o: [o.code])
     return OrgPage(
         items=[OrgRead.model_validate(o) for o in orgs],
-        next_cursor=encode_cursor([orgs[-1].code]) if more and orgs else None,
+        next_cursor=next_cursor,
         total=total,
     )
 

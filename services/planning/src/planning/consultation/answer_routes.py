@@ -14,8 +14,8 @@ from xuncha_shared.http import (
     OptionalExpectedVersion,
     PageParams,
     Paging,
-    encode_cursor,
     etag,
+    split_page,
 )
 from xuncha_shared.problems import ProblemDetail
 
@@ -39,12 +39,10 @@ async def _page(
     rows, total = await repository.list_answers(
         session, access=access, where=where, after=answer_key(paging.cursor), limit=paging.limit + 1
     )
-    more = len(rows) > paging.limit
-    rows = rows[: paging.limit]
-    last = rows[-1] if more and rows else None
+    rows, next_cursor = split_page(rows, paging.limit, lambda r: [r[2].code, str(r[1].id)])
     return AnswerPage(
         items=[answers.row_read(r) for r in rows],
-        next_cursor=encode_cursor([last[2].code, str(last[1].id)]) if last else None,
+        next_cursor=next_cursor,
         total=total,
     )
 

@@ -17,6 +17,7 @@ from xuncha_shared.http import (
     Paging,
     encode_cursor,
     etag,
+    split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
@@ -162,12 +163,10 @@ async def list_consultations(
         after=consultation_key(paging.cursor),
         limit=paging.limit + 1,
     )
-    more = len(rows) > paging.limit
-    rows = rows[: paging.limit]
-    last = rows[-1] if more and rows else None
+    rows, next_cursor = split_page(rows, paging.limit, lambda c: [c.sent_at.isoformat(), str(c.id)])
     return ConsultationPage(
         items=await service.reads(session, rows, now=now),
-        next_cursor=encode_cursor([last.sent_at.isoformat(), str(last.id)]) if last else None,
+        next_cursor=next_cursor,
         total=total,
     )
 

@@ -20,6 +20,7 @@ from xuncha_shared.http import (
     Paging,
     decode_cursor,
     encode_cursor,
+    split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.orgs import OrgKind
@@ -105,12 +106,10 @@ async def list_assignments(
         after=after,
         limit=paging.limit + 1,
     )
-    more = len(rows) > paging.limit
-    rows = rows[: paging.limit]
-    last = rows[-1] if rows else None
+    rows, next_cursor = split_page(rows, paging.limit, lambda r: [r[1].code, str(r[0].id)])
     return AssignmentPage(
         items=[assignment_service.assignment_read(r) for r in rows],
-        next_cursor=encode_cursor([last[1].code, str(last[0].id)]) if more and last else None,
+        next_cursor=next_cursor,
         total=total,
     )
 

@@ -17,8 +17,8 @@ from xuncha_shared.http import (
     Now,
     Paging,
     decode_cursor,
-    encode_cursor,
     etag,
+    split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail, problem_response
@@ -121,11 +121,10 @@ async def list_groups(
         after_name=str(after[0]) if after else None,
         limit=paging.limit + 1,
     )
-    more = len(groups) > paging.limit
-    groups = groups[: paging.limit]
+    groups, next_cursor = split_page(groups, paging.limit, lambda g: [g.name])
     return GroupPage(
         items=await group_service.read_groups(session, round_, groups),
-        next_cursor=encode_cursor([groups[-1].name]) if more and groups else None,
+        next_cursor=next_cursor,
         total=total,
     )
 

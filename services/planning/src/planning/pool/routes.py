@@ -19,9 +19,9 @@ from xuncha_shared.http import (
     OptionalExpectedVersion,
     Paging,
     decode_cursor,
-    encode_cursor,
     etag,
     read_upload,
+    split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
@@ -122,11 +122,10 @@ async def list_cadres(
         after_code=str(after[0]) if after else None,
         limit=paging.limit + 1,
     )
-    more = len(cadres) > paging.limit
-    cadres = cadres[: paging.limit]
+    cadres, next_cursor = split_page(cadres, paging.limit, lambda c: [c.code])
     return CadrePage(
         items=await service.read_cadres(session, cadres),
-        next_cursor=encode_cursor([cadres[-1].code]) if more and cadres else None,
+        next_cursor=next_cursor,
         total=total,
     )
 

@@ -14,8 +14,8 @@ from xuncha_shared.http import (
     OptionalExpectedVersion,
     Paging,
     decode_cursor,
-    encode_cursor,
     etag,
+    split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
@@ -105,12 +105,10 @@ async def list_rounds(
         after=(cursor_date(after[1]), cursor_uuid(after[2])) if after else None,
         limit=paging.limit + 1,
     )
-    more = len(rows) > paging.limit
-    rows = rows[: paging.limit]
-    last = rows[-1] if more and rows else None
+    rows, next_cursor = split_page(rows, paging.limit, lambda r: [sort, r.on_site_from, r.id])
     return RoundPage(
         items=[service.round_read(r) for r in rows],
-        next_cursor=encode_cursor([sort, last.on_site_from, last.id]) if last else None,
+        next_cursor=next_cursor,
         total=total,
     )
 
@@ -216,14 +214,12 @@ async def list_briefings(
         after=key,
         limit=paging.limit + 1,
     )
-    more = len(rows) > paging.limit
-    rows = rows[: paging.limit]
-    last = rows[-1] if more and rows else None
+    rows, next_cursor = split_page(
+        rows, paging.limit, lambda b: [b.held_on, b.created_at.isoformat(), b.id]
+    )
     return BriefingPage(
         items=[BriefingRead.model_validate(b) for b in rows],
-        next_cursor=encode_cursor([last.held_on, last.created_at.isoformat(), last.id])
-        if last
-        else None,
+        next_cursor=next_cursor,
         total=total,
     )
 

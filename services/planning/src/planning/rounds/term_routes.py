@@ -16,6 +16,7 @@ from xuncha_shared.http import (
     decode_cursor,
     encode_cursor,
     etag,
+    split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.orgs import OrgKind
@@ -89,11 +90,10 @@ async def list_terms(
         after=(cursor_date(after[0]), cursor_uuid(after[1])) if after else None,
         limit=paging.limit + 1,
     )
-    more = len(rows) > paging.limit
-    rows = rows[: paging.limit]
+    rows, next_cursor = split_page(rows, paging.limit, lambda t: [t.starts_on, t.id])
     return TermPage(
         items=await terms.terms_read(session, rows),
-        next_cursor=encode_cursor([rows[-1].starts_on, rows[-1].id]) if more and rows else None,
+        next_cursor=next_cursor,
         total=total,
     )
 
@@ -160,11 +160,10 @@ async def list_scope(
         after_code=str(after[0]) if after else None,
         limit=paging.limit + 1,
     )
-    more = len(rows) > paging.limit
-    rows = rows[: paging.limit]
+    rows, next_cursor = split_page(rows, paging.limit, lambda r: [r.org.code])
     return ScopeOrgPage(
         items=[coverage.scope_item(r) for r in rows],
-        next_cursor=encode_cursor([rows[-1].org.code]) if more and rows else None,
+        next_cursor=next_cursor,
         total=total,
     )
 

@@ -14,8 +14,8 @@ from xuncha_shared.http import (
     OptionalExpectedVersion,
     Paging,
     decode_cursor,
-    encode_cursor,
     etag,
+    split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
@@ -111,11 +111,10 @@ async def list_config_versions(
         before=after[0] if after else None,
         limit=paging.limit + 1,
     )
-    more = len(items) > paging.limit
-    items = items[: paging.limit]
+    items, next_cursor = split_page(items, paging.limit, lambda c: [c.version])
     return ClassConfigPage(
         items=items,
-        next_cursor=encode_cursor([items[-1].version]) if more and items else None,
+        next_cursor=next_cursor,
         total=total,
     )
 

@@ -20,8 +20,8 @@ from xuncha_shared.http import (
     OptionalExpectedVersion,
     Paging,
     decode_cursor,
-    encode_cursor,
     etag,
+    split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import NotFound, ProblemDetail
@@ -151,14 +151,12 @@ async def list_classifications(
     rows, total = await repository.list_classifications(
         session, where, after=after_key, limit=paging.limit + 1
     )
-    more = len(rows) > paging.limit
-    rows = rows[: paging.limit]
-    last = rows[-1] if rows else None
+    rows, next_cursor = split_page(
+        rows, paging.limit, lambda r: [r.village.code, str(r.classification.id)]
+    )
     return VillageClassificationPage(
         items=[views.summary(r) for r in rows],
-        next_cursor=encode_cursor([last.village.code, str(last.classification.id)])
-        if more and last
-        else None,
+        next_cursor=next_cursor,
         total=total,
     )
 
