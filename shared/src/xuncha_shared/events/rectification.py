@@ -1,0 +1,245 @@
+"""Events produced by the rectification service (topic ``xuncha.rectification.v1``)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field
+
+from xuncha_shared.events.base import Event, events_in
+
+
+class TaskKind(StrEnum):
+    """How a problem is rectified (DOMAIN.md, Rectification)."""
+
+    immediate = "immediate"
+    """立行立改"""
+    short = "short"
+    """限期整改"""
+    long = "long"
+    """长期坚持"""
+
+
+class PlanEvent(Event):
+    """A fact about one org's rectification plan (整改方案) for a round. Message key: the
+    plan id."""
+
+    subject_field: ClassVar[str] = "plan_id"
+
+    plan_id: uuid.UUID = Field(title="整改方案编号")
+    round_id: uuid.UUID = Field(title="轮次编号")
+    org_id: uuid.UUID = Field(title="被巡察对象编号")
+
+
+class PlanOpened(PlanEvent):
+    """Feedback (or an immediate hand-over) opened the org's plan; the org must fill in its
+    measures by ``plan_due_on``."""
+
+    type: ClassVar[str] = "xuncha.rectification.plan.opened.v1"
+    title_zh: ClassVar[str] = "整改方案已建立"
+
+    feedback_id: uuid.UUID | None = Field(default=None, title="反馈编号")
+    task_count: int = Field(ge=0, title="整改任务数")
+    plan_due_on: date | None = Field(default=None, title="整改方案报送期限")
+    period_ends_on: date | None = Field(default=None, title="集中整改期结束日期")
+
+
+class PlanSubmitted(PlanEvent):
+    """The org submitted its filled-in plan."""
+
+    type: ClassVar[str] = "xuncha.rectification.plan.submitted.v1"
+    title_zh: ClassVar[str] = "整改方案已报送"
+
+    submitted_at: datetime = Field(title="报送时间")
+
+
+class DeadlineSubject(StrEnum):
+    plan = "plan"
+    """整改方案"""
+    task = "task"
+    """整改任务"""
+    report = "report"
+    """整改报告"""
+
+
+class DeadlineEvent(Event):
+    """A rectification deadline is near or past (emitted once per deadline and kind).
+    Message key: the plan id."""
+
+    subject_field: ClassVar[str] = "plan_id"
+
+    plan_id: uuid.UUID = Field(title="整改方案编号")
+    round_id: uuid.UUID = Field(title="轮次编号")
+    org_id: uuid.UUID = Field(title="被巡察对象编号")
+    what: DeadlineSubject = Field(title="到期事项")
+    task_id: uuid.UUID | None = Field(
+        default=None, title="整改任务编号", description="事项为任务时"
+    )
+    owner_accounts: tuple[str, ...] = Field(
+        default=(), title="领办领导账号", description="事项为任务时，领办该问题的领导"
+    )
+    due_on: date = Field(title="期限")
+
+
+class RectificationDueSoon(DeadlineEvent):
+    """A plan, task or report is due within the jurisdiction's warning window."""
+
+    type: ClassVar[str] = "xuncha.rectification.deadline.due_soon.v1"
+    title_zh: ClassVar[str] = "整改事项即将到期"
+
+
+class RectificationOverdue(DeadlineEvent):
+    """A plan, task or report passed its deadline unfinished."""
+
+    type: ClassVar[str] = "xuncha.rectification.deadline.overdue.v1"
+    title_zh: ClassVar[str] = "整改事项已逾期"
+
+
+class TaskEvent(Event):
+    """A fact about one rectification task (one problem). Message key: the plan id, so a
+    plan's tasks stay in order."""
+
+    subject_field: ClassVar[str] = "plan_id"
+
+    task_id: uuid.UUID = Field(title="整改任务编号")
+    plan_id: uuid.UUID = Field(title="整改方案编号")
+    problem_id: uuid.UUID = Field(title="问题编号")
+    round_id: uuid.UUID = Field(title="轮次编号")
+    org_id: uuid.UUID = Field(title="被巡察对象编号")
+    kind: TaskKind = Field(title="整改类型")
+
+
+class TaskOpened(TaskEvent):
+    """A task was opened for a problem (at hand-over for immediate ones, else at feedback)."""
+
+    type: ClassVar[str] = "xuncha.rectification.task.opened.v1"
+    title_zh: ClassVar[str] = "整改任务已建立"
+
+    category: str = Field(title="问题类别代码")
+    livelihood: bool = Field(default=False, title="是否民生问题")
+
+
+class TaskDoneClaimed(TaskEvent):
+    """The org claimed a task done, with the party head's truthfulness commitment
+    (真实性承诺); discipline or organization must now accept or reject it."""
+
+    type: ClassVar[str] = "xuncha.rectification.task.done_claimed.v1"
+    title_zh: ClassVar[str] = "整改任务已申请销号"
+
+    claimed_at: datetime = Field(title="申请时间")
+
+
+class TaskAccepted(TaskEvent):
+    """A supervisor accepted the task as rectified (验收通过)."""
+
+    type: ClassVar[str] = "xuncha.rectification.task.accepted.v1"
+    title_zh: ClassVar[str] = "整改任务已验收"
+
+    category: str = Field(title="问题类别代码")
+    livelihood: bool = Field(default=False, title="是否民生问题")
+    on_time: bool = Field(title="是否按期完成")
+    accepted_at: datetime = Field(title="验收时间")
+
+
+class TaskRejected(TaskEvent):
+    """A supervisor rejected the claim; the task reopens."""
+
+    type: ClassVar[str] = "xuncha.rectification.task.rejected.v1"
+    title_zh: ClassVar[str] = "整改任务验收未通过"
+
+    rejections: int = Field(ge=1, title="累计退回次数")
+    rejected_at: datetime = Field(title="退回时间")
+
+
+class InstitutionBuilt(TaskEvent):
+    """A rule or institution was adopted because of a task's problem (建章立制)."""
+
+    type: ClassVar[str] = "xuncha.rectification.institution.built.v1"
+    title_zh: ClassVar[str] = "建章立制已登记"
+
+    institution_id: uuid.UUID = Field(title="制度编号")
+    adopted_on: date = Field(title="出台日期")
+
+
+class RectificationReportSubmitted(PlanEvent):
+    """The org's rectification report (整改报告) was submitted, signed with the commitment."""
+
+    type: ClassVar[str] = "xuncha.rectification.report.submitted.v1"
+    title_zh: ClassVar[str] = "整改报告已报送"
+
+    report_id: uuid.UUID = Field(title="整改报告编号")
+    submitted_at: datetime = Field(title="报送时间")
+
+
+class CardColor(StrEnum):
+    yellow = "yellow"
+    """黄牌"""
+    red = "red"
+    """红牌"""
+
+
+class CardEvent(Event):
+    """A warning card (红黄牌预警) on an org's rectification. Message key: the org id."""
+
+    subject_field: ClassVar[str] = "org_id"
+
+    card_id: uuid.UUID = Field(title="预警编号")
+    plan_id: uuid.UUID = Field(title="整改方案编号")
+    round_id: uuid.UUID = Field(title="轮次编号")
+    org_id: uuid.UUID = Field(title="被巡察对象编号")
+    color: CardColor = Field(title="预警等级")
+    reason_zh: str = Field(min_length=1, title="预警理由")
+
+
+class CardRaised(CardEvent):
+    """A card was raised; a red card schedules supervision (督导) and an interview (约谈)."""
+
+    type: ClassVar[str] = "xuncha.rectification.card.raised.v1"
+    title_zh: ClassVar[str] = "整改预警已发出"
+
+    raised_at: datetime = Field(title="发出时间")
+
+
+class CardLifted(CardEvent):
+    """The reason for a card is gone; the card was lifted."""
+
+    type: ClassVar[str] = "xuncha.rectification.card.lifted.v1"
+    title_zh: ClassVar[str] = "整改预警已解除"
+
+    lifted_at: datetime = Field(title="解除时间")
+
+
+class Rating(StrEnum):
+    good = "good"
+    """好"""
+    fair = "fair"
+    """中"""
+    poor = "poor"
+    """差"""
+
+
+class OrgRated(PlanEvent):
+    """An org's rectification for a round was rated (量化评估)."""
+
+    type: ClassVar[str] = "xuncha.rectification.org.rated.v1"
+    title_zh: ClassVar[str] = "整改成效已评定"
+
+    rating: Rating = Field(title="评定等次")
+    score: float = Field(ge=0, le=100, title="得分")
+    explanation_zh: str = Field(min_length=1, title="评定说明")
+
+
+class RevisitRecommended(PlanEvent):
+    """A poor rating recommends the org for a revisit round (回头看)."""
+
+    type: ClassVar[str] = "xuncha.rectification.revisit.recommended.v1"
+    title_zh: ClassVar[str] = "建议开展回头看"
+
+    reason_zh: str = Field(min_length=1, title="理由")
+
+
+# Keep last: every event class above is in the catalog.
+EVENTS: tuple[type[Event], ...] = events_in(__name__, globals())
