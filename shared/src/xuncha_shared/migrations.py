@@ -181,3 +181,76 @@ def create_calendar_projection_v1(schema: str) -> None:
         sa.PrimaryKeyConstraint("jurisdiction", "year", name="pk_calendar_years"),
         schema=schema,
     )
+
+
+def create_assignment_projection_v1(schema: str) -> None:
+    """A consuming service's copy of planning's rounds, groups (with member accounts) and
+    assignments (see :mod:`xuncha_shared.assignments`)."""
+    uuid_type = postgresql.UUID(as_uuid=True)
+    op.create_table(
+        "rounds",
+        sa.Column("id", uuid_type, nullable=False),
+        sa.Column("jurisdiction", sa.String(32), nullable=False),
+        sa.Column("term_id", uuid_type, nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("mode", sa.String(20), nullable=False),
+        sa.Column("theme", sa.String(200), nullable=True),
+        sa.Column("inspecting_jurisdiction", sa.String(32), nullable=True),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("on_site_from", sa.Date(), nullable=False),
+        sa.Column("on_site_until", sa.Date(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_rounds"),
+        schema=schema,
+    )
+    op.create_index(
+        "ix_rounds_jurisdiction_term", "rounds", ["jurisdiction", "term_id"], schema=schema
+    )
+    op.create_table(
+        "inspection_groups",
+        sa.Column("id", uuid_type, nullable=False),
+        sa.Column("round_id", uuid_type, nullable=False),
+        sa.Column("jurisdiction", sa.String(32), nullable=False),
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("inspecting_jurisdiction", sa.String(32), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_inspection_groups"),
+        schema=schema,
+    )
+    op.create_index("ix_inspection_groups_round", "inspection_groups", ["round_id"], schema=schema)
+    op.create_table(
+        "group_members",
+        sa.Column("group_id", uuid_type, nullable=False),
+        sa.Column("account", sa.String(128), nullable=False),
+        sa.Column("cadre_id", uuid_type, nullable=False),
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.PrimaryKeyConstraint("group_id", "account", name="pk_group_members"),
+        sa.ForeignKeyConstraint(
+            ["group_id"],
+            [f"{schema}.inspection_groups.id"],
+            name="fk_group_members_group",
+            ondelete="CASCADE",
+        ),
+        schema=schema,
+    )
+    op.create_index("ix_group_members_account", "group_members", ["account"], schema=schema)
+    op.create_table(
+        "assignments",
+        sa.Column("id", uuid_type, nullable=False),
+        sa.Column("round_id", uuid_type, nullable=False),
+        sa.Column("group_id", uuid_type, nullable=False),
+        sa.Column("org_id", uuid_type, nullable=False),
+        sa.Column("org_kind", sa.String(20), nullable=False),
+        sa.Column("org_jurisdiction", sa.String(32), nullable=False),
+        sa.Column("inspecting_jurisdiction", sa.String(32), nullable=False),
+        sa.Column("approach", sa.String(20), nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_assignments"),
+        schema=schema,
+    )
+    op.create_index("ix_assignments_group", "assignments", ["group_id"], schema=schema)
+    op.create_index(
+        "ix_assignments_round_org", "assignments", ["round_id", "org_id"], schema=schema
+    )
