@@ -13,6 +13,7 @@ from planning import calendar_routes
 from planning.config import PlanningSettings, get_settings
 from planning.consultation import jobs as consultation_jobs
 from planning.consultation import routes as consultation_routes
+from planning.figures import routes as figures_routes
 from planning.handlers import build_handlers
 from planning.models import MESSAGING, SCHEMA
 from planning.pool import routes as pool_routes
@@ -36,6 +37,7 @@ def spec() -> ServiceSpec:
             pool_routes.router,
             villages_routes.router,
             consultation_routes.router,
+            figures_routes.router,
         ],
         handlers=build_handlers(),
         periodic=[consultation_jobs.remind_consultations],
@@ -49,6 +51,7 @@ def spec() -> ServiceSpec:
             },
             {"name": "villages", "description": "村分类 Village classification"},
             {"name": "consultation", "description": "巡前函询 Pre-inspection consultation"},
+            {"name": "figures", "description": "巡察成绩单 The office's figures"},
         ],
     )
 

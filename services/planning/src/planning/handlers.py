@@ -1,9 +1,14 @@
-"""Events planning consumes. None yet: planning is the source of the org registry."""
+"""Events planning consumes: the other services' countable facts, for the office's figures
+(planning is itself the source of orgs, terms and rounds)."""
 
 from __future__ import annotations
 
 from xuncha_shared.consumer import HandlerRegistry
 
+from planning.figures.facts import register_figure_projection
+
 
 def build_handlers() -> HandlerRegistry:
-    return HandlerRegistry()
+    handlers = HandlerRegistry()
+    register_figure_projection(handlers)
+    return handlers

@@ -1,0 +1,225 @@
+"""Which facts make up the office's figures (成绩单), and how events become facts.
+
+The figures are answered by planning, which owns rounds, terms and coverage; the counts that
+other services own arrive as events and are projected here one row per record
+(:class:`~planning.figures.models.FigureFact`), so every figure can be opened down to its
+records and a redelivered event changes nothing. Clue facts carry ids and counts only, like
+the clue events themselves, and their records are never listed (see ``CONFIDENTIAL``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from xuncha_shared.consumer import EventMeta, HandlerRegistry
+from xuncha_shared.events.clues import ClueConcluded, ClueTransferred
+from xuncha_shared.events.findings import FeedbackIssued
+from xuncha_shared.events.rectification import InstitutionBuilt, TaskAccepted, TaskOpened
+from xuncha_shared.workdays import SHANGHAI
+
+from planning.figures.models import FigureFact
+
+
+class FactKind(StrEnum):
+    """A countable fact reported by another service."""
+
+    problems_fed_back = "problems_fed_back"
+    clues_transferred = "clues_transferred"
+    cases_filed = "cases_filed"
+    persons_sanctioned = "persons_sanctioned"
+    organizational_handlings = "organizational_handlings"
+    money_recovered = "money_recovered"
+    tasks_opened = "tasks_opened"
+    tasks_accepted = "tasks_accepted"
+    livelihood_solved = "livelihood_solved"
+    institutions_built = "institutions_built"
+
+
+FACT_LABELS_ZH: dict[FactKind, str] = {
+    FactKind.problems_fed_back: "反馈问题",
+    FactKind.clues_transferred: "移交问题线索",
+    FactKind.cases_filed: "立案",
+    FactKind.persons_sanctioned: "党纪政务处分人数",
+    FactKind.organizational_handlings: "组织处理人次",
+    FactKind.money_recovered: "挽回经济损失",
+    FactKind.tasks_opened: "整改任务",
+    FactKind.tasks_accepted: "已验收整改任务",
+    FactKind.livelihood_solved: "解决民生问题",
+    FactKind.institutions_built: "建章立制",
+}
+
+CONFIDENTIAL = frozenset(
+    {
+        FactKind.clues_transferred,
+        FactKind.cases_filed,
+        FactKind.persons_sanctioned,
+        FactKind.organizational_handlings,
+        FactKind.money_recovered,
+    }
+)
+"""Clue facts: counted, and opened only to counts per round and org, never to clue ids."""
+
+SOURCES: dict[FactKind, str] = {
+    **dict.fromkeys(CONFIDENTIAL, "clues"),
+    FactKind.problems_fed_back: "findings",
+    FactKind.tasks_opened: "rectification",
+    FactKind.tasks_accepted: "rectification",
+    FactKind.livelihood_solved: "rectification",
+    FactKind.institutions_built: "rectification",
+}
+
+RECORD_PATHS: dict[str, str] = {
+    "findings": "/api/findings/problems/{id}",
+    "rectification": "/api/rectification/tasks/{id}",
+}
+"""Where a listed record is opened (institutions open through their task)."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: FactKind
+    record_id: uuid.UUID
+    round_id: uuid.UUID | None
+    org_id: uuid.UUID | None
+    occurred_on: date
+    quantity: int = 1
+    amount_yuan: Decimal | None = None
+
+
+def local_date(at: datetime) -> date:
+    """The day in the jurisdiction's calendar (Asia/Shanghai) on which a fact happened."""
+    return at.astimezone(SHANGHAI).date()
+
+
+async def record(session: AsyncSession, jurisdiction: str, fact: Fact) -> None:
+    """Upsert a fact; a fact whose quantity became 0 (a corrected outcome) is removed."""
+    table = FigureFact.__table__  # type: ignore[attr-defined]
+    if fact.quantity == 0:
+        await session.execute(
+            delete(table).where(
+                table.c.kind == fact.kind.value, table.c.record_id == fact.record_id
+            )
+        )
+        return
+    values = {
+        "kind": fact.kind.value,
+        "record_id": fact.record_id,
+        "jurisdiction": jurisdiction,
+        "source": SOURCES[fact.kind],
+        "round_id": fact.round_id,
+        "org_id": fact.org_id,
+        "occurred_on": fact.occurred_on,
+        "quantity": fact.quantity,
+        "amount_yuan": fact.amount_yuan,
+    }
+    stmt = insert(table).values(**values)
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[table.c.kind, table.c.record_id],
+            set_={k: stmt.excluded[k] for k in values if k not in ("kind", "record_id")},
+        )
+    )
+
+
+def feedback_facts(event: FeedbackIssued) -> list[Fact]:
+    day = local_date(event.issued_at)
+    return [
+        Fact(FactKind.problems_fed_back, p.problem_id, event.round_id, event.org_id, day)
+        for p in event.problems
+    ]
+
+
+def conclusion_facts(event: ClueConcluded) -> list[Fact]:
+    day = local_date(event.concluded_at)
+
+    def fact(kind: FactKind, quantity: int, amount: Decimal | None = None) -> Fact:
+        return Fact(kind, event.clue_id, event.round_id, event.org_id, day, quantity, amount)
+
+    recovered = event.money_recovered_yuan
+    return [
+        fact(FactKind.cases_filed, int(event.case_filed)),
+        fact(FactKind.persons_sanctioned, event.persons_sanctioned),
+        fact(FactKind.organizational_handlings, event.organizational_handlings),
+        fact(FactKind.money_recovered, 1 if recovered > 0 else 0, recovered),
+    ]
+
+
+def acceptance_facts(event: TaskAccepted) -> list[Fact]:
+    day = local_date(event.accepted_at)
+    facts = [Fact(FactKind.tasks_accepted, event.task_id, event.round_id, event.org_id, day)]
+    facts.append(
+        Fact(
+            FactKind.livelihood_solved,
+            event.task_id,
+            event.round_id,
+            event.org_id,
+            day,
+            quantity=int(event.livelihood),
+        )
+    )
+    return facts
+
+
+def register_figure_projection(handlers: HandlerRegistry) -> None:
+    """Make planning keep the figures' facts in step with the other services."""
+
+    async def on_feedback(session: AsyncSession, event: FeedbackIssued, meta: EventMeta) -> None:
+        """Count every problem fed back."""
+        for fact in feedback_facts(event):
+            await record(session, event.jurisdiction, fact)
+
+    async def on_transferred(
+        session: AsyncSession, event: ClueTransferred, meta: EventMeta
+    ) -> None:
+        """Count a clue transferred (ids only)."""
+        fact = Fact(
+            FactKind.clues_transferred,
+            event.clue_id,
+            event.round_id,
+            event.org_id,
+            local_date(event.transferred_at),
+        )
+        await record(session, event.jurisdiction, fact)
+
+    async def on_concluded(session: AsyncSession, event: ClueConcluded, meta: EventMeta) -> None:
+        """Count a clue's outcome: case, persons sanctioned, handlings, money recovered."""
+        for fact in conclusion_facts(event):
+            await record(session, event.jurisdiction, fact)
+
+    async def on_task_opened(session: AsyncSession, event: TaskOpened, meta: EventMeta) -> None:
+        """Count a rectification task (the completion rate's denominator)."""
+        day = local_date(meta.time)
+        fact = Fact(FactKind.tasks_opened, event.task_id, event.round_id, event.org_id, day)
+        await record(session, event.jurisdiction, fact)
+
+    async def on_task_accepted(session: AsyncSession, event: TaskAccepted, meta: EventMeta) -> None:
+        """Count an accepted task, and a livelihood problem solved when it is one."""
+        for fact in acceptance_facts(event):
+            await record(session, event.jurisdiction, fact)
+
+    async def on_institution(
+        session: AsyncSession, event: InstitutionBuilt, meta: EventMeta
+    ) -> None:
+        """Count an institution built (建章立制)."""
+        fact = Fact(
+            FactKind.institutions_built,
+            event.institution_id,
+            event.round_id,
+            event.org_id,
+            event.adopted_on,
+        )
+        await record(session, event.jurisdiction, fact)
+
+    handlers.register(FeedbackIssued, on_feedback)
+    handlers.register(ClueTransferred, on_transferred)
+    handlers.register(ClueConcluded, on_concluded)
+    handlers.register(TaskOpened, on_task_opened)
+    handlers.register(TaskAccepted, on_task_accepted)
+    handlers.register(InstitutionBuilt, on_institution)

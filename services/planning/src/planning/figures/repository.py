@@ -1,0 +1,193 @@
+"""All SQL of the figures: facts joined to planning's own rounds, terms and orgs."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, cast, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from planning.figures.facts import FactKind
+from planning.figures.models import FigureFact
+from planning.figures.schemas import BreakdownBy, FiguresFilter
+from planning.models import Org, Round, Term
+from planning.rounds.lifecycle import COVERING_STATUSES
+
+F = FigureFact.__table__.c  # type: ignore[attr-defined]
+
+Sums = dict[FactKind, tuple[int, Decimal]]
+
+
+def fact_conditions(jurisdiction: str, f: FiguresFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [F.jurisdiction == jurisdiction]
+    if f.round_id is not None:
+        conditions.append(F.round_id == f.round_id)
+    if f.term_id is not None:
+        conditions.append(
+            F.round_id.in_(select(col(Round.id)).where(col(Round.term_id) == f.term_id))
+        )
+    if f.year is not None:
+        conditions.append(F.occurred_on.between(date(f.year, 1, 1), date(f.year, 12, 31)))
+    if f.org_kind is not None:
+        conditions.append(
+            F.org_id.in_(select(col(Org.id)).where(col(Org.kind) == f.org_kind.value))
+        )
+    return conditions
+
+
+def _group_key(by: BreakdownBy | None) -> ColumnElement[Any]:
+    match by:
+        case BreakdownBy.round:
+            return cast(F.round_id, String)
+        case BreakdownBy.term:
+            return cast(col(Round.term_id), String)
+        case BreakdownBy.year:
+            return cast(func.extract("year", F.occurred_on), String)
+        case BreakdownBy.org_kind:
+            return cast(col(Org.kind), String)
+        case None:
+            return literal("")
+
+
+async def fact_sums(
+    session: AsyncSession,
+    conditions: Sequence[ColumnElement[bool]],
+    by: BreakdownBy | None = None,
+) -> dict[str | None, Sums]:
+    """Quantity and amount per fact kind, per group when ``by`` is given."""
+    key = _group_key(by).label("key")
+    stmt = (
+        select(key, F.kind, func.sum(F.quantity), func.coalesce(func.sum(F.amount_yuan), 0))
+        .select_from(FigureFact.__table__)  # type: ignore[attr-defined]
+        .outerjoin(Round, col(Round.id) == F.round_id)
+        .outerjoin(Org, col(Org.id) == F.org_id)
+        .where(*conditions)
+        .group_by(key, F.kind)
+    )
+    sums: dict[str | None, Sums] = defaultdict(dict)
+    for group, kind, quantity, amount in await session.execute(stmt):
+        sums[group][FactKind(kind)] = (int(quantity), Decimal(amount))
+    return dict(sums)
+
+
+async def rounds_held(session: AsyncSession, jurisdiction: str, f: FiguresFilter) -> int:
+    conditions = [
+        col(Round.jurisdiction) == jurisdiction,
+        col(Round.status).in_([s.value for s in COVERING_STATUSES]),
+    ]
+    if f.round_id is not None:
+        conditions.append(col(Round.id) == f.round_id)
+    if f.term_id is not None:
+        conditions.append(col(Round.term_id) == f.term_id)
+    if f.year is not None:
+        conditions.append(col(Round.on_site_from).between(date(f.year, 1, 1), date(f.year, 12, 31)))
+    return int(await session.scalar(select(func.count()).where(*conditions)) or 0)
+
+
+async def get_round(session: AsyncSession, round_id: uuid.UUID) -> Round | None:
+    return await session.get(Round, round_id)
+
+
+async def get_term(session: AsyncSession, term_id: uuid.UUID) -> Term | None:
+    return await session.get(Term, term_id)
+
+
+async def latest_term(session: AsyncSession, jurisdiction: str, today: date) -> Term | None:
+    """The term in force today, else the latest one that started."""
+    stmt = (
+        select(Term)
+        .where(col(Term.jurisdiction) == jurisdiction, col(Term.starts_on) <= today)
+        .order_by(col(Term.starts_on).desc())
+        .limit(1)
+    )
+    return (await session.scalars(stmt)).first()
+
+
+async def labels(session: AsyncSession, by: BreakdownBy, keys: Sequence[str]) -> dict[str, str]:
+    """Names for breakdown keys that are ids (rounds, terms)."""
+    ids = [uuid.UUID(k) for k in keys if k]
+    if by is BreakdownBy.round:
+        rows = await session.execute(
+            select(col(Round.id), col(Round.name)).where(col(Round.id).in_(ids))
+        )
+    elif by is BreakdownBy.term:
+        rows = await session.execute(
+            select(col(Term.id), col(Term.name)).where(col(Term.id).in_(ids))
+        )
+    else:
+        return {}
+    return {str(i): name for i, name in rows}
+
+
+async def record_rows(
+    session: AsyncSession,
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    kind: FactKind,
+    after: Sequence[Any] | None,
+    limit: int,
+) -> tuple[Sequence[Any], int]:
+    """One page of a figure's records, newest first, and how many there are."""
+    conditions = [*conditions, F.kind == kind.value]
+    table = FigureFact.__table__  # type: ignore[attr-defined]
+    total = int(
+        await session.scalar(select(func.count()).select_from(table).where(*conditions)) or 0
+    )
+    if after:
+        after_day, after_id = date.fromisoformat(str(after[0])), uuid.UUID(str(after[1]))
+        conditions.append(
+            (F.occurred_on < after_day) | ((F.occurred_on == after_day) & (F.record_id > after_id))
+        )
+    stmt = (
+        select(table, col(Round.name).label("round_name"), col(Org.name).label("org_name"))
+        .outerjoin(Round, col(Round.id) == F.round_id)
+        .outerjoin(Org, col(Org.id) == F.org_id)
+        .where(*conditions)
+        .order_by(F.occurred_on.desc(), F.record_id)
+        .limit(limit)
+    )
+    return (await session.execute(stmt)).mappings().all(), total
+
+
+async def count_rows(
+    session: AsyncSession,
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    kind: FactKind,
+    after: Sequence[Any] | None,
+    limit: int,
+) -> tuple[Sequence[Any], int]:
+    """A confidential figure opened to counts per round and org, never to its records."""
+    conditions = [*conditions, F.kind == kind.value]
+    key = func.concat(
+        func.coalesce(cast(F.round_id, String), ""), "/", func.coalesce(cast(F.org_id, String), "")
+    ).label("key")
+    grouped = (
+        select(
+            key,
+            F.round_id,
+            F.org_id,
+            func.sum(F.quantity).label("quantity"),
+            func.sum(F.amount_yuan).label("amount_yuan"),
+        )
+        .where(*conditions)
+        .group_by(F.round_id, F.org_id)
+        .subquery()
+    )
+    total = int(await session.scalar(select(func.count()).select_from(grouped)) or 0)
+    stmt = (
+        select(grouped, col(Round.name).label("round_name"), col(Org.name).label("org_name"))
+        .outerjoin(Round, col(Round.id) == grouped.c.round_id)
+        .outerjoin(Org, col(Org.id) == grouped.c.org_id)
+        .order_by(grouped.c.key)
+        .limit(limit)
+    )
+    if after:
+        stmt = stmt.where(grouped.c.key > str(after[0]))
+    return (await session.execute(stmt)).mappings().all(), total

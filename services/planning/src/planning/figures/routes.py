@@ -1,0 +1,171 @@
+"""HTTP routes of the office's figures (成绩单)."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from decimal import Decimal
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Query, Response
+from openpyxl import Workbook
+from xuncha_shared.db import DbSession
+from xuncha_shared.http import CurrentPrincipal, Now, Page, Paging, decode_cursor, split_page
+from xuncha_shared.orgs import OrgKind
+
+from planning.figures import repository, service
+from planning.figures.facts import CONFIDENTIAL, RECORD_PATHS, SOURCES, FactKind
+from planning.figures.schemas import (
+    BreakdownBy,
+    BreakdownRead,
+    FigureRecord,
+    FiguresFilter,
+    FiguresRead,
+)
+from planning.villages.export import XLSX_MEDIA_TYPE
+
+router = APIRouter(prefix="/figures", tags=["figures"])
+
+
+def figures_filter(
+    term_id: Annotated[uuid.UUID | None, Query(title="届次编号")] = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100, title="年度")] = None,
+    round_id: Annotated[uuid.UUID | None, Query(title="轮次编号")] = None,
+    org_kind: Annotated[OrgKind | None, Query(title="被巡察对象类型")] = None,
+) -> FiguresFilter:
+    return FiguresFilter(term_id=term_id, year=year, round_id=round_id, org_kind=org_kind)
+
+
+Filter = Annotated[FiguresFilter, Depends(figures_filter)]
+
+FIGURES_DESCRIPTION = (
+    "巡察办的成绩单：已开展轮次、应巡与已巡对象及覆盖率、反馈问题、移交问题线索、立案、"
+    "党纪政务处分、组织处理、建章立制、挽回经济损失、整改完成率、解决民生问题。"
+    "可按届次、年度、轮次、对象类型筛选。由计划服务回答：轮次与覆盖率是本服务的数据，"
+    "其余各项由发现、线索、整改服务的事件投影而来（每条记录一行，重复投递不重复计数），"
+    "事件到达前的数字会略有滞后。问题线索类指标只给出数量。"
+)
+
+
+@router.get("", response_model=FiguresRead, summary="巡察成绩单", description=FIGURES_DESCRIPTION)
+async def get_figures(
+    session: DbSession, principal: CurrentPrincipal, f: Filter, now: Now
+) -> FiguresRead:
+    return await service.figures(session, principal=principal, f=f, today=now.date())
+
+
+@router.get(
+    "/breakdown",
+    response_model=BreakdownRead,
+    summary="成绩单分组统计",
+    description="按轮次、届次、年度或对象类型分组的各项计数指标。",
+)
+async def get_breakdown(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    f: Filter,
+    by: Annotated[BreakdownBy, Query(title="分组方式")] = BreakdownBy.round,
+) -> BreakdownRead:
+    return await service.breakdown(session, principal=principal, f=f, by=by)
+
+
+@router.get(
+    "/{figure}/records",
+    response_model=Page[FigureRecord],
+    summary="查看指标明细",
+    description="打开一项指标到其记录（问题、整改任务、制度），每条带记录地址。"
+    "问题线索类指标（移交线索、立案、处分、组织处理、挽回损失）只列出各轮次、各单位的数量，"
+    "不列出线索；线索详情只能由线索管理人和承办部门在线索服务中查看。",
+)
+async def get_records(
+    figure: FactKind,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    f: Filter,
+    paging: Paging,
+) -> Page[FigureRecord]:
+    service.require_reader(principal)
+    await service.check_filter(session, principal, f)
+    conditions = repository.fact_conditions(principal.jurisdiction, f)
+    confidential = figure in CONFIDENTIAL
+    fetch = repository.count_rows if confidential else repository.record_rows
+    rows, total = await fetch(
+        session,
+        conditions,
+        kind=figure,
+        after=decode_cursor(paging.cursor, arity=1 if confidential else 2),
+        limit=paging.limit + 1,
+    )
+    page, next_cursor = split_page(
+        rows,
+        paging.limit,
+        (lambda r: [r["key"]]) if confidential else (lambda r: [r["occurred_on"], r["record_id"]]),
+    )
+    path = RECORD_PATHS.get(SOURCES[figure])
+    items = [
+        FigureRecord(
+            figure=figure,
+            record_id=None if confidential else r["record_id"],
+            link=None if confidential or path is None else path.format(id=r["record_id"]),
+            round_id=r["round_id"],
+            round_name=r["round_name"],
+            org_id=r["org_id"],
+            org_name=r["org_name"],
+            occurred_on=None if confidential else r["occurred_on"],
+            quantity=int(r["quantity"]),
+            amount_yuan=r["amount_yuan"],
+        )
+        for r in page
+    ]
+    return Page(items=items, next_cursor=next_cursor, total=total)
+
+
+@router.get(
+    "/export.xlsx",
+    summary="导出成绩单",
+    description="成绩单及按轮次、对象类型的分组统计，导出为 XLSX。",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+)
+async def export_figures(
+    session: DbSession, principal: CurrentPrincipal, f: Filter, now: Now
+) -> Response:
+    figures = await service.figures(session, principal=principal, f=f, today=now.date())
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "成绩单"
+    ws.append(["指标", "数值"])
+    ws.append(["已开展轮次", figures.rounds_held])
+    if figures.coverage is not None:
+        ws.append(["届次", figures.coverage.term_name])
+        ws.append(["应巡对象数", figures.coverage.orgs_in_scope])
+        ws.append(["已巡对象数", figures.coverage.orgs_covered])
+        ws.append(["覆盖率（%）", figures.coverage.coverage_percent])
+    numbers = figures.model_dump(exclude={"filter", "rounds_held", "coverage"})
+    for name, value in numbers.items():
+        title = type(figures).model_fields[name].title or name
+        ws.append([title, float(value) if value is not None else None])
+    for by in (BreakdownBy.round, BreakdownBy.org_kind):
+        table = await service.breakdown(session, principal=principal, f=f, by=by)
+        sheet = wb.create_sheet("按轮次" if by is BreakdownBy.round else "按对象类型")
+        names = list(service.fact_figures({}))
+        sheet.append(["分组", *[type(figures).model_fields[n].title for n in names]])
+        for row in table.rows:
+            values = row.model_dump()
+            sheet.append([row.label, *[_cell(values[n]) for n in names]])
+    out = io.BytesIO()
+    wb.save(out)
+    return Response(
+        out.getvalue(),
+        media_type=XLSX_MEDIA_TYPE,
+        headers={
+            "Content-Disposition": "attachment; filename=figures.xlsx; "
+            f"filename*=UTF-8''{quote('巡察成绩单.xlsx')}"
+        },
+    )
+
+
+def _cell(value: object) -> object:
+    return float(value) if isinstance(value, Decimal) else value

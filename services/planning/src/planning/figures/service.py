@@ -1,0 +1,136 @@
+"""The office's figures (成绩单): planning's own rounds and coverage, plus the facts other
+services reported through their events."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from xuncha_shared.auth import Forbidden, Principal, Role
+from xuncha_shared.orgs import ORG_KIND_LABELS_ZH, OrgKind
+from xuncha_shared.problems import NotFound
+
+from planning.figures import repository
+from planning.figures.facts import FactKind
+from planning.figures.schemas import (
+    BreakdownBy,
+    BreakdownRead,
+    BreakdownRow,
+    CoverageFigures,
+    FiguresFilter,
+    FiguresRead,
+)
+from planning.rounds import scope_repository
+from planning.rounds.pace import percent
+
+READERS = (Role.office, Role.leadership, Role.discipline, Role.organization, Role.leader)
+"""Who reads the figures: counts only, so the committee's departments and leaders too."""
+
+
+def require_reader(principal: Principal) -> None:
+    if not principal.has(*READERS):
+        raise Forbidden(
+            "只有巡察办、领导小组、纪委监委、组织部和县级领导可以查看巡察成绩单",
+            "Only the office, the leadership group, discipline, organization and county "
+            "leaders read the office's figures",
+        )
+
+
+def fact_figures(sums: repository.Sums) -> dict[str, object]:
+    def n(kind: FactKind) -> int:
+        return sums.get(kind, (0, Decimal(0)))[0]
+
+    total, accepted = n(FactKind.tasks_opened), n(FactKind.tasks_accepted)
+    return {
+        "problems_fed_back": n(FactKind.problems_fed_back),
+        "clues_transferred": n(FactKind.clues_transferred),
+        "cases_filed": n(FactKind.cases_filed),
+        "persons_sanctioned": n(FactKind.persons_sanctioned),
+        "organizational_handlings": n(FactKind.organizational_handlings),
+        "money_recovered_yuan": sums.get(FactKind.money_recovered, (0, Decimal(0)))[1],
+        "institutions_built": n(FactKind.institutions_built),
+        "tasks_total": total,
+        "tasks_accepted": accepted,
+        "completion_rate": percent(accepted, total) if total else None,
+        "livelihood_problems_solved": n(FactKind.livelihood_solved),
+    }
+
+
+async def check_filter(session: AsyncSession, principal: Principal, f: FiguresFilter) -> None:
+    """Another jurisdiction's term or round is as good as missing."""
+    if f.term_id is not None:
+        term = await repository.get_term(session, f.term_id)
+        if term is None or term.jurisdiction != principal.jurisdiction:
+            raise NotFound("届次不存在", "No such term", field="term_id")
+    if f.round_id is not None:
+        round_ = await repository.get_round(session, f.round_id)
+        if round_ is None or round_.jurisdiction != principal.jurisdiction:
+            raise NotFound("轮次不存在", "No such round", field="round_id")
+
+
+async def coverage(
+    session: AsyncSession, principal: Principal, f: FiguresFilter, today: date
+) -> CoverageFigures | None:
+    term_id = f.term_id
+    if term_id is None and f.round_id is not None:
+        round_ = await repository.get_round(session, f.round_id)
+        term_id = round_.term_id if round_ else None
+    term = (
+        await repository.get_term(session, term_id)
+        if term_id is not None
+        else await repository.latest_term(session, principal.jurisdiction, today)
+    )
+    if term is None:
+        return None
+    by_kind = await scope_repository.coverage_by_kind(session, term.id)
+    if f.org_kind is not None:
+        by_kind = [k for k in by_kind if k.kind == f.org_kind.value]
+    in_scope = sum(k.in_scope for k in by_kind)
+    covered = sum(k.covered for k in by_kind)
+    return CoverageFigures(
+        term_id=term.id,
+        term_name=term.name,
+        orgs_in_scope=in_scope,
+        orgs_covered=covered,
+        coverage_percent=percent(covered, in_scope),
+    )
+
+
+async def figures(
+    session: AsyncSession, *, principal: Principal, f: FiguresFilter, today: date
+) -> FiguresRead:
+    """The figures for a slice (term, year, round, org kind) of the caller's jurisdiction."""
+    require_reader(principal)
+    await check_filter(session, principal, f)
+    conditions = repository.fact_conditions(principal.jurisdiction, f)
+    sums = (await repository.fact_sums(session, conditions)).get("", {})
+    return FiguresRead(
+        filter=f,
+        rounds_held=await repository.rounds_held(session, principal.jurisdiction, f),
+        coverage=await coverage(session, principal, f, today),
+        **fact_figures(sums),
+    )
+
+
+async def breakdown(
+    session: AsyncSession, *, principal: Principal, f: FiguresFilter, by: BreakdownBy
+) -> BreakdownRead:
+    """The counted figures per round, term, year or org kind."""
+    require_reader(principal)
+    await check_filter(session, principal, f)
+    conditions = repository.fact_conditions(principal.jurisdiction, f)
+    groups = await repository.fact_sums(session, conditions, by)
+    names = await repository.labels(session, by, [k for k in groups if k])
+    rows = []
+    for key in sorted(groups, key=lambda k: (k is None, k or "")):
+        if key is None:
+            label = "未关联轮次" if by in (BreakdownBy.round, BreakdownBy.term) else "其他"
+        elif by is BreakdownBy.org_kind:
+            label = ORG_KIND_LABELS_ZH[OrgKind(key)]
+        elif by is BreakdownBy.year:
+            label = f"{key}年"
+        else:
+            label = names.get(key, key)
+        rows.append(BreakdownRow(key=key or "", label=label, **fact_figures(groups[key])))
+    return BreakdownRead(by=by, filter=f, rows=rows)

@@ -1,0 +1,286 @@
+"""The office's figures (成绩单): planning's own rounds and coverage plus the facts the other
+services report by event, delivered through the real consumer on the PostgreSQL bus."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from planning.importing import OrgRow
+from xuncha_shared.auth import Role
+from xuncha_shared.bus.base import BusMessage
+from xuncha_shared.bus.postgres import PostgresBus
+from xuncha_shared.events.base import Event, envelope
+from xuncha_shared.events.clues import ClueConcluded, ClueStatus, ClueTransferred, Disposal
+from xuncha_shared.events.findings import FeedbackIssued, FeedbackProblem
+from xuncha_shared.events.rectification import (
+    InstitutionBuilt,
+    TaskAccepted,
+    TaskKind,
+    TaskOpened,
+)
+from xuncha_shared.orgs import OrgKind
+from xuncha_shared.settings import topic_for
+from xuncha_shared.testing.plugin import eventually
+
+from .rounds_factories import (
+    OTHER,
+    J,
+    advance_to,
+    auth,
+    create_round,
+    create_term,
+    import_orgs,
+    staff_round,
+)
+
+pytestmark = pytest.mark.postgres
+
+WHEN = datetime(2022, 5, 10, 2, 0, tzinfo=UTC)
+ORGS = [
+    OrgRow(row=2, code="T01", name="祥云镇", kind=OrgKind.township),
+    OrgRow(row=3, code="T01V01", name="南张羌村", kind=OrgKind.village, parent_code="T01"),
+    OrgRow(row=4, code="T01V02", name="北冷村", kind=OrgKind.village, parent_code="T01"),
+    OrgRow(row=5, code="D01", name="县教育局", kind=OrgKind.department),
+]
+
+
+@dataclass
+class County:
+    client: Any
+    office: str
+    orgs: dict[str, Any]
+    term: dict[str, Any]
+    round: dict[str, Any]
+
+    def org(self, code: str) -> uuid.UUID:
+        return uuid.UUID(str(self.orgs[code]["id"]))
+
+    @property
+    def round_id(self) -> uuid.UUID:
+        return uuid.UUID(self.round["id"])
+
+
+@pytest.fixture
+async def county(platform: Any, token: Any, db: Any) -> County:
+    p = await platform("planning")
+    client = p.client("planning")
+    office = token(Role.office)
+    orgs = await import_orgs(client, office, db, ORGS)
+    term = await create_term(client, office)
+    round_ = await create_round(client, office, term["id"])
+    await staff_round(db, round_["id"], [uuid.UUID(str(orgs[c]["id"])) for c in ("T01", "T01V01")])
+    round_ = await advance_to(client, office, round_["id"], "feedback")
+    return County(client, office, orgs, term, round_)
+
+
+async def deliver(database_url: str, topic_prefix: str, *events: Event) -> None:
+    """Publish as the producing services' relays would."""
+    bus = PostgresBus(database_url)
+    await bus.start()
+    try:
+        await bus.publish(
+            [
+                BusMessage(
+                    topic=topic_for(topic_prefix, e.producer()),
+                    key=e.subject,
+                    value=envelope(e, time=WHEN).to_json_bytes(),
+                )
+                for e in events
+            ]
+        )
+    finally:
+        await bus.stop()
+
+
+def scenario(c: County) -> list[Event]:
+    township, village = c.org("T01"), c.org("T01V01")
+    problems = [
+        FeedbackProblem(
+            problem_id=uuid.uuid4(),
+            category="village_assets",
+            category_name="三资管理",
+            description=f"问题{i}",
+            immediate=i == 0,
+            livelihood=i == 1,
+        )
+        for i in range(3)
+    ]
+    feedback = FeedbackIssued(
+        jurisdiction=J,
+        feedback_id=uuid.uuid4(),
+        round_id=c.round_id,
+        assignment_id=uuid.uuid4(),
+        org_id=village,
+        org_kind=OrgKind.village,
+        problems=tuple(problems),
+        issued_at=WHEN,
+    )
+    clues = [uuid.uuid4(), uuid.uuid4()]
+    transferred = [
+        ClueTransferred(
+            jurisdiction=J,
+            clue_id=clue,
+            round_id=c.round_id,
+            org_id=township,
+            status=ClueStatus.transferred,
+            version=3,
+            transferred_at=WHEN,
+        )
+        for clue in clues
+    ]
+    concluded = ClueConcluded(
+        jurisdiction=J,
+        clue_id=clues[0],
+        round_id=c.round_id,
+        org_id=township,
+        status=ClueStatus.concluded,
+        version=6,
+        disposal=Disposal.case,
+        case_filed=True,
+        persons_sanctioned=2,
+        organizational_handlings=1,
+        money_recovered_yuan=Decimal("10000.50"),
+        concluded_at=WHEN,
+    )
+    tasks = [
+        dict(
+            jurisdiction=J,
+            task_id=uuid.uuid4(),
+            plan_id=uuid.uuid4(),
+            problem_id=p.problem_id,
+            round_id=c.round_id,
+            org_id=village,
+            kind=TaskKind.short,
+        )
+        for p in problems
+    ]
+    opened = [TaskOpened(**t, category="village_assets") for t in tasks]
+    accepted = [
+        TaskAccepted(
+            **t,
+            category="village_assets",
+            livelihood=i == 1,
+            on_time=True,
+            accepted_at=WHEN,
+        )
+        for i, t in enumerate(tasks[:2])
+    ]
+    institution = InstitutionBuilt(**tasks[0], institution_id=uuid.uuid4(), adopted_on=WHEN.date())
+    return [feedback, *transferred, concluded, *opened, *accepted, institution]
+
+
+async def figures(c: County, tok: str | None = None, **params: Any) -> dict[str, Any]:
+    r = await c.client.get("/api/planning/figures", params=params, headers=auth(tok or c.office))
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+async def test_figures_count_every_fact_once_and_follow_coverage(
+    county: County, database_url: str, topic_prefix: str
+) -> None:
+    events = scenario(county)
+    await deliver(database_url, topic_prefix, *events)
+    await deliver(database_url, topic_prefix, *events)  # redelivered: counted once
+
+    async def settled() -> dict[str, Any] | None:
+        f = await figures(county)
+        return f if f["institutions_built"] == 1 and f["tasks_accepted"] == 2 else None
+
+    f = await eventually(settled)
+    assert f["rounds_held"] == 1
+    assert f["coverage"]["orgs_in_scope"] == 4
+    assert f["coverage"]["orgs_covered"] == 2
+    assert f["coverage"]["coverage_percent"] == 50.0
+    assert (f["problems_fed_back"], f["clues_transferred"], f["cases_filed"]) == (3, 2, 1)
+    assert (f["persons_sanctioned"], f["organizational_handlings"]) == (2, 1)
+    assert Decimal(f["money_recovered_yuan"]) == Decimal("10000.50")
+    assert (f["tasks_total"], f["tasks_accepted"], f["completion_rate"]) == (3, 2, 66.6)
+    assert f["livelihood_problems_solved"] == 1
+
+    villages = await figures(county, org_kind="village")
+    assert villages["problems_fed_back"] == 3 and villages["clues_transferred"] == 0
+    assert villages["coverage"]["orgs_in_scope"] == 2
+    assert (await figures(county, year=2023))["problems_fed_back"] == 0
+    by_round = await county.client.get(
+        "/api/planning/figures/breakdown", params={"by": "round"}, headers=auth(county.office)
+    )
+    assert [(r["label"], r["problems_fed_back"]) for r in by_round.json()["rows"]] == [
+        (county.round["name"], 3)
+    ]
+
+
+async def test_a_figure_opens_to_its_records_but_clue_figures_only_to_counts(
+    county: County, database_url: str, topic_prefix: str
+) -> None:
+    await deliver(database_url, topic_prefix, *scenario(county))
+    await eventually(lambda: _has(county, "institutions_built"))
+
+    r = await county.client.get(
+        "/api/planning/figures/problems_fed_back/records",
+        params={"limit": 2},
+        headers=auth(county.office),
+    )
+    body = r.json()
+    assert body["total"] == 3 and len(body["items"]) == 2 and body["next_cursor"]
+    item = body["items"][0]
+    assert item["link"] == f"/api/findings/problems/{item['record_id']}"
+    assert item["org_name"] == "南张羌村"
+    rest = await county.client.get(
+        "/api/planning/figures/problems_fed_back/records",
+        params={"limit": 2, "cursor": body["next_cursor"]},
+        headers=auth(county.office),
+    )
+    ids = {i["record_id"] for i in body["items"]} | {i["record_id"] for i in rest.json()["items"]}
+    assert len(ids) == 3
+
+    clues = await county.client.get(
+        "/api/planning/figures/clues_transferred/records", headers=auth(county.office)
+    )
+    [row] = clues.json()["items"]
+    assert row["record_id"] is None and row["link"] is None
+    assert (row["org_name"], row["quantity"]) == ("祥云镇", 2)
+
+
+async def _has(c: County, figure: str) -> bool:
+    return bool((await figures(c))[figure])
+
+
+async def test_figures_export_as_a_workbook(county: County) -> None:
+    r = await county.client.get("/api/planning/figures/export.xlsx", headers=auth(county.office))
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["成绩单", "按轮次", "按对象类型"]
+    rows = {row[0]: row[1] for row in wb["成绩单"].iter_rows(values_only=True)}
+    assert rows["已开展轮次"] == 1 and rows["覆盖率（%）"] == 50.0
+
+
+ENDPOINTS = [
+    "/api/planning/figures",
+    "/api/planning/figures/breakdown",
+    "/api/planning/figures/problems_fed_back/records",
+    "/api/planning/figures/export.xlsx",
+]
+ALLOWED = {Role.office, Role.leadership, Role.discipline, Role.organization, Role.leader}
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+async def test_who_reads_the_figures(county: County, token: Any, path: str) -> None:
+    for role in Role:
+        if role is Role.service:
+            continue
+        r = await county.client.get(path, headers=auth(token(role)))
+        assert r.status_code == (200 if role in ALLOWED else 403), (role, r.text)
+    other_round = await county.client.get(
+        path,
+        params={"round_id": county.round["id"]},
+        headers=auth(token(Role.office, jurisdiction=OTHER)),
+    )
+    assert other_round.status_code == 404
+    assert other_round.json()["field"] == "round_id"
