@@ -254,3 +254,29 @@ def create_assignment_projection_v1(schema: str) -> None:
     op.create_index(
         "ix_assignments_round_org", "assignments", ["round_id", "org_id"], schema=schema
     )
+
+
+def create_document_tables_v1(schema: str) -> None:
+    """Gapless document-number counters and the letter templates a jurisdiction uploaded
+    (see :mod:`xuncha_shared.documents`)."""
+    op.create_table(
+        "document_numbers",
+        sa.Column("jurisdiction", sa.String(32), nullable=False),
+        sa.Column("series", sa.String(32), nullable=False),
+        sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("last_number", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("jurisdiction", "series", "year", name="pk_document_numbers"),
+        schema=schema,
+    )
+    op.create_table(
+        "letter_templates",
+        sa.Column("jurisdiction", sa.String(32), nullable=False),
+        sa.Column("kind", sa.String(64), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("filename", sa.String(255), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_by", sa.String(128), nullable=False),
+        sa.PrimaryKeyConstraint("jurisdiction", "kind", name="pk_letter_templates"),
+        schema=schema,
+    )
