@@ -4,6 +4,7 @@ adds events to the outbox inside the caller's transaction."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -133,3 +134,30 @@ async def emit(session: AsyncSession, event: Event) -> uuid.UUID:
         )
     )
     return cloud_event.id
+
+
+async def emit_many(session: AsyncSession, events: Sequence[Event]) -> list[uuid.UUID]:
+    """:func:`emit` for many events in one statement (a batch of records), in order: the
+    outbox ``seq`` follows the list, so events of one aggregate keep their order."""
+    if not events:
+        return []
+    ctx: OutboxContext = session.info[OUTBOX_INFO_KEY]
+    now: datetime = ctx.clock.now()
+    trace = parse_traceparent(current_traceparent.get())
+    rows: list[dict[str, object]] = []
+    ids: list[uuid.UUID] = []
+    for event in events:
+        cloud_event = envelope(event, time=now, traceparent=new_traceparent(trace))
+        ids.append(cloud_event.id)
+        rows.append(
+            {
+                "id": cloud_event.id,
+                "topic": ctx.topic,
+                "key": cloud_event.subject,
+                "type": cloud_event.type,
+                "envelope": cloud_event.model_dump(mode="json", exclude_none=True),
+                "created_at": now,
+            }
+        )
+    await session.execute(ctx.tables.outbox.insert().values(rows))
+    return ids

@@ -138,6 +138,20 @@ class PublicReportTriaged(Event):
     reply_due_on: date | None = Field(default=None, title="转办回复期限")
 
 
+class PublicReportReplyOverdue(Event):
+    """A department to which a public report was forwarded (转办) has not replied by the
+    deadline (emitted once per report)."""
+
+    type: ClassVar[str] = "xuncha.findings.public_report.reply_overdue.v1"
+    subject_field: ClassVar[str] = "report_id"
+    title_zh: ClassVar[str] = "转办信访举报逾期未回复"
+
+    report_id: uuid.UUID = Field(title="信访举报编号")
+    round_id: uuid.UUID = Field(title="轮次编号")
+    forwarded_to_org_id: uuid.UUID = Field(title="转办部门编号")
+    reply_due_on: date = Field(title="回复期限")
+
+
 class LetterKind(StrEnum):
     """Official letters of the findings service."""
 

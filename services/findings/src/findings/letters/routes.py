@@ -1,0 +1,200 @@
+"""HTTP routes: 提醒函、建议书、督办函 letters, and the letter templates."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+from sqlalchemy import ColumnElement, func, select, tuple_
+from sqlmodel import col
+from xuncha_shared.db import DbSession
+from xuncha_shared.documents import letter_templates_router
+from xuncha_shared.events.findings import LetterKind
+from xuncha_shared.http import CurrentPrincipal, Now, Paging, split_page
+from xuncha_shared.idempotency import Idempotent
+
+from findings.common.cursors import time_id_key
+from findings.common.errors import CONFLICT, ERRORS
+from findings.common.files import DOCX_MEDIA_TYPE, XLSX_MEDIA_TYPE, download, workbook
+from findings.letters import service
+from findings.letters.models import Letter
+from findings.letters.schemas import (
+    TITLES_ZH,
+    LetterCreate,
+    LetterPage,
+    LetterRead,
+    LetterReplyWrite,
+)
+from findings.models import LETTER_TEMPLATES
+
+router = APIRouter(tags=["letters"], responses=ERRORS)
+LetterId = Annotated[uuid.UUID, Path(title="函件编号")]
+templates_router = letter_templates_router(
+    LETTER_TEMPLATES, kinds={k.value: v for k, v in TITLES_ZH.items()}
+)
+
+
+@router.post(
+    "/letters",
+    status_code=status.HTTP_201_CREATED,
+    response_model=LetterRead,
+    summary="发出函件",
+    description="巡察办就若干问题发函：提醒函（reminder，发上级党委或主管部门，限期书面回复）、建议书"
+    "（recommendation，就共性问题发行业主管部门，抄报分管县级领导）、督办函（supervision，发乡镇督办典型问题）。"
+    "文号按本辖区、类型（巡提、巡建、巡督）和年度连续编号，"
+    "按本辖区模板生成 Word 文书；发布“函件已发出”事件。可带 Idempotency-Key（重试不会重复编号）。",
+)
+async def send_letter(
+    body: LetterCreate,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    idempotent: Idempotent,
+) -> LetterRead:
+    letter = await service.send_letter(session, data=body, actor=principal, now=now)
+    (result,) = await service.reads(session, [letter])
+    await idempotent.remember(result, status_code=201)
+    return result
+
+
+def _conditions(
+    principal: CurrentPrincipal, kind: LetterKind | None, overdue: bool | None, now: Now
+) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = [service.visibility(principal)]
+    if kind is not None:
+        out.append(col(Letter.kind) == kind.value)
+    if overdue is not None:
+        today = now.astimezone(service.SHANGHAI).date()
+        late = col(Letter.replied_at).is_(None) & (col(Letter.reply_due_on) < today)
+        out.append(late if overdue else ~late)
+    return out
+
+
+@router.get(
+    "/letters",
+    response_model=LetterPage,
+    summary="函件台账",
+    description="巡察办、领导小组看本辖区的；部门看主送本单位的；分管领导看抄报本人的。",
+)
+async def list_letters(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    paging: Paging,
+    now: Now,
+    kind: Annotated[LetterKind | None, Query(title="函件类型")] = None,
+    overdue: Annotated[bool | None, Query(title="是否逾期未回复")] = None,
+) -> LetterPage:
+    conditions = _conditions(principal, kind, overdue, now)
+    total = int(
+        await session.scalar(select(func.count()).select_from(Letter).where(*conditions)) or 0
+    )
+    after = time_id_key(paging.cursor)
+    if after is not None:
+        conditions.append(tuple_(col(Letter.sent_at), col(Letter.id)) > tuple_(after[0], after[1]))
+    rows = list(
+        await session.scalars(
+            select(Letter)
+            .where(*conditions)
+            .order_by(col(Letter.sent_at), col(Letter.id))
+            .limit(paging.limit + 1)
+        )
+    )
+    page, next_cursor = split_page(rows, paging.limit, lambda x: [x.sent_at.isoformat(), str(x.id)])
+    return LetterPage(
+        items=await service.reads(session, page), next_cursor=next_cursor, total=total
+    )
+
+
+@router.get(
+    "/letters.xlsx",
+    summary="导出函件台账（Excel）",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "Excel 文件"}},
+)
+async def export_letters(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    kind: Annotated[LetterKind | None, Query(title="函件类型")] = None,
+) -> Response:
+    rows = list(
+        await session.scalars(
+            select(Letter)
+            .where(*_conditions(principal, kind, None, now))
+            .order_by(col(Letter.sent_at))
+            .limit(20_000)
+        )
+    )
+    content = workbook(
+        "函件台账",
+        ("序号", "文号", "类型", "标题", "主送", "抄报", "发出时间", "回复期限", "回复时间"),
+        (
+            (
+                i,
+                x.doc_number,
+                TITLES_ZH[LetterKind(x.kind)],
+                x.title,
+                x.addressee_name,
+                "、".join(x.copy_to_names),
+                x.sent_at,
+                x.reply_due_on,
+                x.replied_at,
+            )
+            for i, x in enumerate(rows, start=1)
+        ),
+    )
+    return download(
+        content, media_type=XLSX_MEDIA_TYPE, ascii_name="letters.xlsx", name_zh="函件台账.xlsx"
+    )
+
+
+@router.get("/letters/{letter_id}", response_model=LetterRead, summary="查看函件")
+async def get_letter(
+    letter_id: LetterId, session: DbSession, principal: CurrentPrincipal
+) -> LetterRead:
+    (result,) = await service.reads(
+        session, [await service.get_letter(session, letter_id=letter_id, actor=principal)]
+    )
+    return result
+
+
+@router.get(
+    "/letters/{letter_id}/docx",
+    summary="下载函件（Word）",
+    response_class=Response,
+    responses={200: {"content": {DOCX_MEDIA_TYPE: {}}, "description": "Word 文件"}},
+)
+async def download_letter(
+    letter_id: LetterId, session: DbSession, principal: CurrentPrincipal
+) -> Response:
+    letter = await service.get_letter(session, letter_id=letter_id, actor=principal)
+    return download(
+        letter.docx,
+        media_type=DOCX_MEDIA_TYPE,
+        ascii_name="letter.docx",
+        name_zh=f"{letter.doc_number}.docx",
+    )
+
+
+@router.post(
+    "/letters/{letter_id}/reply",
+    response_model=LetterRead,
+    summary="记录书面回复",
+    description="主送单位（令牌 org 为主送单位）或巡察办代为记录回复，只能一次；"
+    "逾期回复在事件中标明。",
+    responses=CONFLICT,
+)
+async def reply_letter(
+    letter_id: LetterId,
+    body: LetterReplyWrite,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+) -> LetterRead:
+    letter = await service.get_letter(
+        session, letter_id=letter_id, actor=principal, for_update=True
+    )
+    letter = await service.reply(session, letter=letter, data=body, actor=principal, now=now)
+    (result,) = await service.reads(session, [letter])
+    return result

@@ -1,0 +1,162 @@
+"""API schemas of problems, evidence, annotations and funds comparisons."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from xuncha_shared.events.clues import ClueStatus
+from xuncha_shared.events.findings import FoundBy
+from xuncha_shared.http import Page
+from xuncha_shared.orgs import OrgKind
+
+Yuan = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
+Person = Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
+CategoryCode = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
+]
+
+
+class ProblemStatus(StrEnum):
+    recorded = "recorded"
+    """已记录"""
+    handed_over = "handed_over"
+    """已移交立行立改"""
+    fed_back = "fed_back"
+    """已反馈"""
+
+
+class _Fields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProblemFields(_Fields):
+    category: CategoryCode = Field(title="问题类别代码", description="问题清单中的代码")
+    description: str = Field(min_length=1, max_length=5000, title="问题描述")
+    found_by: FoundBy = Field(title="发现方式")
+    immediate: bool = Field(default=False, title="立行立改", description="是则立即移交被巡察党组织")
+    livelihood: bool = Field(default=False, title="民生问题")
+    amount_yuan: Yuan | None = Field(default=None, title="涉及金额（元）")
+    people_involved: list[Person] = Field(default_factory=list, max_length=20, title="涉及人员")
+
+
+class ProblemCreate(ProblemFields):
+    assignment_id: uuid.UUID = Field(title="巡察任务编号")
+
+
+class ProblemBatch(_Fields):
+    assignment_id: uuid.UUID = Field(title="巡察任务编号")
+    problems: list[ProblemFields] = Field(min_length=1, max_length=500, title="问题（最多500条）")
+
+
+class ProblemUpdate(_Fields):
+    category: CategoryCode | None = Field(default=None, title="问题类别代码")
+    description: str | None = Field(default=None, min_length=1, max_length=5000, title="问题描述")
+    found_by: FoundBy | None = Field(default=None, title="发现方式")
+    immediate: bool | None = Field(default=None, title="立行立改")
+    livelihood: bool | None = Field(default=None, title="民生问题")
+    amount_yuan: Yuan | None = Field(default=None, title="涉及金额（元）")
+    people_involved: list[Person] | None = Field(default=None, max_length=20, title="涉及人员")
+
+
+class ClueRef(BaseModel):
+    clue_id: uuid.UUID = Field(title="线索编号")
+    status: ClueStatus = Field(title="线索状态")
+
+
+class EvidenceRead(BaseModel):
+    sha256: str = Field(title="文件摘要（SHA-256）")
+    filename: str = Field(title="文件名")
+    size: int = Field(title="大小（字节）")
+    media_type: str = Field(title="文件类型（按内容识别）")
+    added_by: str = Field(title="上传人")
+    added_at: datetime = Field(title="上传时间")
+
+
+class ProblemRead(BaseModel):
+    id: uuid.UUID = Field(title="问题编号")
+    jurisdiction: str = Field(title="管辖范围")
+    term_id: uuid.UUID = Field(title="届次编号")
+    round_id: uuid.UUID = Field(title="轮次编号")
+    assignment_id: uuid.UUID = Field(title="巡察任务编号")
+    group_id: uuid.UUID = Field(title="巡察组编号")
+    org_id: uuid.UUID = Field(title="被巡察对象编号")
+    org_kind: OrgKind = Field(title="被巡察对象类型")
+    category: str = Field(title="问题类别代码")
+    category_name: str = Field(title="问题类别")
+    description: str = Field(title="问题描述")
+    found_by: FoundBy = Field(title="发现方式")
+    immediate: bool = Field(title="立行立改")
+    livelihood: bool = Field(title="民生问题")
+    amount_yuan: Decimal | None = Field(title="涉及金额（元）")
+    people_involved: list[str] = Field(title="涉及人员")
+    funds_project_id: uuid.UUID | None = Field(title="资金比对项目编号")
+    source_report_id: uuid.UUID | None = Field(title="来源信访举报编号")
+    status: ProblemStatus = Field(title="状态")
+    handed_over_at: datetime | None = Field(title="移交时间")
+    feedback_id: uuid.UUID | None = Field(title="反馈编号")
+    fed_back_at: datetime | None = Field(title="反馈时间")
+    clues: list[ClueRef] = Field(title="由此提出的线索（仅编号和状态）")
+    evidence: list[EvidenceRead] = Field(title="证据材料")
+    version: int = Field(title="版本号")
+    created_by: str = Field(title="记录人")
+    created_at: datetime = Field(title="记录时间")
+    updated_at: datetime = Field(title="修改时间")
+
+
+class ProblemPage(Page[ProblemRead]):
+    pass
+
+
+class BatchResult(BaseModel):
+    created: int = Field(title="新增问题数")
+    handed_over: int = Field(title="其中立行立改移交数")
+    ids: list[uuid.UUID] = Field(title="问题编号")
+
+
+class AnnotationCreate(_Fields):
+    text: str = Field(min_length=1, max_length=2000, title="批注")
+
+
+class AnnotationRead(BaseModel):
+    id: uuid.UUID = Field(title="批注编号")
+    problem_id: uuid.UUID = Field(title="问题编号")
+    text: str = Field(title="批注")
+    created_by: str = Field(title="批注人")
+    created_at: datetime = Field(title="时间")
+
+
+class FundsProjectCreate(_Fields):
+    name: str = Field(min_length=1, max_length=200, title="项目名称")
+    allocated_yuan: Yuan = Field(title="上级拨付（元）", description="上级给多少")
+    paid_out_yuan: Yuan = Field(title="单位支出（元）", description="被巡察单位支多少")
+    delivered_yuan: Yuan = Field(title="实际落地（元）", description="实际落地多少")
+    note: str | None = Field(default=None, max_length=2000, title="说明")
+
+
+class FundsProjectRead(BaseModel):
+    id: uuid.UUID = Field(title="项目编号")
+    assignment_id: uuid.UUID = Field(title="巡察任务编号")
+    name: str = Field(title="项目名称")
+    allocated_yuan: Decimal = Field(title="上级拨付（元）")
+    paid_out_yuan: Decimal = Field(title="单位支出（元）")
+    delivered_yuan: Decimal = Field(title="实际落地（元）")
+    unpaid_gap_yuan: Decimal = Field(
+        title="拨付未支出差额（元）", description="上级拨付 − 单位支出"
+    )
+    undelivered_gap_yuan: Decimal = Field(
+        title="支出未落地差额（元）", description="单位支出 − 实际落地"
+    )
+    problem_ids: list[uuid.UUID] = Field(title="由差额形成的问题")
+    note: str | None = Field(title="说明")
+    created_at: datetime = Field(title="录入时间")
+
+
+class GapProblemsCreate(_Fields):
+    category: CategoryCode = Field(default="funds_gap", title="问题类别代码")
+    immediate: bool = Field(default=False, title="立行立改")
+    livelihood: bool = Field(default=True, title="民生问题")

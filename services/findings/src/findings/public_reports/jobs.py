@@ -1,0 +1,48 @@
+"""Forwarded reports whose reply is overdue: ``public_report.reply_overdue`` once each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+from xuncha_shared.events.findings import PublicReportReplyOverdue
+from xuncha_shared.messaging import emit
+
+from findings.public_reports.models import PublicReport
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+async def chase_forwarded_replies(session: AsyncSession, now: datetime) -> None:
+    """Emit the overdue fact for every forwarded report past its reply day (Beijing date)
+    without a reply; the flag is set in the same transaction, and a second replica skips
+    the locked rows, so each is emitted once."""
+    today = now.astimezone(SHANGHAI).date()
+    rows = await session.scalars(
+        select(PublicReport)
+        .where(
+            col(PublicReport.forwarded_to_org_id).is_not(None),
+            col(PublicReport.replied_at).is_(None),
+            col(PublicReport.reply_overdue_emitted).is_(False),
+            col(PublicReport.reply_due_on) < today,
+        )
+        .with_for_update(skip_locked=True)
+        .limit(500)
+    )
+    for r in rows:
+        assert r.forwarded_to_org_id is not None and r.reply_due_on is not None
+        r.reply_overdue_emitted = True
+        await emit(
+            session,
+            PublicReportReplyOverdue(
+                jurisdiction=r.jurisdiction,
+                report_id=r.id,
+                round_id=r.round_id,
+                forwarded_to_org_id=r.forwarded_to_org_id,
+                reply_due_on=r.reply_due_on,
+            ),
+        )
+    await session.flush()

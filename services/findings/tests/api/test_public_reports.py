@@ -1,0 +1,191 @@
+"""Public reports: the announcement, unauthenticated submission with a receipt code
+(rate-limited, size-limited, only on site), status by receipt, triage into a problem, a
+clue (content erased here), a forward with a reply deadline (overdue emitted once)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from xuncha_shared.app import run_periodic_once
+from xuncha_shared.auth import Role
+
+from services.findings.tests.api.factories import BASE, NOW, auth, county, member
+
+
+@pytest.fixture
+async def running(platform: Any, clock: Any) -> Any:
+    clock.set(NOW)
+    return await platform("findings", scheduler_enabled=False, public_rate_limit="3/minute")
+
+
+async def submit(
+    client: Any, round_id: Any, content: str = "村会计挪用低保金，请巡察组核实"
+) -> Any:
+    return await client.post(
+        f"{BASE}/public/rounds/{round_id}/reports",
+        json={"content": content, "contact": "13800000000"},
+    )
+
+
+async def test_announcement_submit_and_status(running: Any, token: Any, db: Any) -> None:
+    findings = running.client("findings")
+    place = await county(db)
+    g1 = member(token, place)
+    url = f"{BASE}/rounds/{place.round_id}/announcement"
+    body = {
+        "text": "县委第一巡察组进驻祥云镇开展巡察",
+        "phone": "0391-1234567",
+        "mailbox": "温县邮政信箱 1 号",
+    }
+    r = await findings.put(url, json=body, headers=auth(g1))
+    assert r.status_code == 200, r.text
+    r = await findings.get(f"{BASE}/public/rounds/{place.round_id}/announcement")
+    assert (
+        r.status_code == 200
+        and r.json()["accepting"] is True
+        and r.json()["phone"] == "0391-1234567"
+    )
+    # Another jurisdiction's office cannot touch it.
+    r = await findings.put(url, json=body, headers=auth(token(Role.office, jurisdiction="999999")))
+    assert r.status_code == 403
+
+    r = await submit(findings, place.round_id)
+    assert r.status_code == 201, r.text
+    code = r.json()["receipt_code"]
+    assert len(code.replace("-", "")) == 20
+    stored = await db.fetchrow("SELECT * FROM findings.public_reports")
+    assert stored["receipt_hash"] != code and code not in json.dumps(dict(stored), default=str)
+    r = await findings.post(f"{BASE}/public/report-status", json={"receipt_code": code.lower()})
+    assert r.json() == {"status": "received"}
+    r = await findings.post(
+        f"{BASE}/public/report-status", json={"receipt_code": "AAAA-BBBB-CCCC-DDDD-EEEE"}
+    )
+    assert r.status_code == 404
+    events = await db.fetch("SELECT type FROM findings.outbox WHERE type LIKE '%public_report%'")
+    assert [e["type"] for e in events] == ["xuncha.findings.public_report.received.v1"]
+
+
+async def test_burst_oversize_and_malformed_never_500(running: Any, db: Any) -> None:
+    findings = running.client("findings")
+    place = await county(db)
+    url = f"{BASE}/public/rounds/{place.round_id}/reports"
+    r = await findings.post(
+        url,
+        content=b'{"content": "' + b"x" * 40_000 + b'"}',
+        headers={"content-type": "application/json"},
+    )
+    assert r.status_code == 413 and r.headers["content-type"].startswith("application/problem+json")
+    r = await findings.post(url, content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    codes = [(await submit(findings, place.round_id)).status_code for _ in range(10)]
+    # Three per minute, the oversized and malformed ones included: one more gets in.
+    assert codes == [201] + [429] * 9
+    r = await submit(findings, place.round_id)
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+    assert r.json()["message_zh"]
+    assert await db.fetchval("SELECT count(*) FROM findings.public_reports") == 1
+
+
+async def test_only_on_site(running: Any, db: Any) -> None:
+    findings = running.client("findings")
+    place = await county(db, status="reporting")
+    r = await submit(findings, place.round_id)
+    assert r.status_code == 409
+
+
+async def test_triage_outcomes(running: Any, token: Any, db: Any, clock: Any) -> None:
+    findings = running.client("findings")
+    place = await county(db)
+    g1, office = member(token, place), token(Role.office, jurisdiction=place.jurisdiction)
+    ids = []
+    for i in range(4):
+        r = await findings.post(
+            f"{BASE}/public-reports",
+            json={
+                "round_id": str(place.round_id),
+                "channel": "phone",
+                "content": f"来电反映{i}：村道未硬化",
+            },
+            headers=auth(g1),
+        )
+        assert r.status_code == 201, r.text
+    listed = await findings.get(f"{BASE}/public-reports", headers=auth(g1))
+    ids = [x["id"] for x in listed.json()["items"]]
+    assert len(ids) == 4 and listed.json()["total"] == 4
+
+    # Into a problem on the group's own assignment.
+    triage = f"{BASE}/public-reports/{ids[0]}/triage"
+    r = await findings.post(triage, json={"outcome": "problem"}, headers=auth(g1))
+    assert r.status_code == 422 and r.json()["field"] == "problem"
+    r = await findings.post(
+        triage,
+        json={
+            "outcome": "problem",
+            "problem": {
+                "assignment_id": str(place.assignments["village_a"]),
+                "category": "living_environment",
+            },
+        },
+        headers=auth(g1),
+    )
+    assert r.status_code == 200, r.text
+    problem_id = r.json()["problem_id"]
+    p = (await findings.get(f"{BASE}/problems/{problem_id}", headers=auth(g1))).json()
+    assert p["source_report_id"] == ids[0] and p["found_by"] == "petition"
+    r = await findings.post(triage, json={"outcome": "no_action", "reason": "x"}, headers=auth(g1))
+    assert r.status_code == 409
+
+    # Into a clue: findings keeps no content.
+    clue_id = "5b0e3b8e-0000-4000-8000-000000000001"
+    r = await findings.post(
+        f"{BASE}/public-reports/{ids[1]}/triage",
+        json={"outcome": "clue", "clue_id": clue_id},
+        headers=auth(g1),
+    )
+    assert r.status_code == 200 and r.json()["content"] is None and r.json()["redacted"] is True
+    assert (
+        await db.fetchval(
+            "SELECT content FROM findings.public_reports WHERE id = $1",
+            uuid.UUID(ids[1]),
+        )
+        is None
+    )
+
+    # Forwarded to a department: due in working days, reply by that department only.
+    agri = str(place.orgs["agri"])
+    r = await findings.post(
+        f"{BASE}/public-reports/{ids[2]}/triage",
+        json={"outcome": "forwarded", "forwarded_to_org_id": agri, "reply_workdays": 5},
+        headers=auth(office),
+    )
+    assert r.status_code == 200 and r.json()["reply_due_on"] == "2027-03-08"
+    r = await findings.post(
+        f"{BASE}/public-reports/{ids[3]}/triage",
+        json={"outcome": "forwarded", "forwarded_to_org_id": agri, "reply_workdays": 5},
+        headers=auth(g1),
+    )
+    dept = token(Role.department, jurisdiction=place.jurisdiction, org_id=agri, subject="agri-user")
+    other = token(Role.department, jurisdiction=place.jurisdiction, org_id=str(place.orgs["town"]))
+    r = await findings.get(f"{BASE}/public-reports", headers=auth(dept))
+    assert r.json()["total"] == 2
+    r = await findings.post(
+        f"{BASE}/public-reports/{ids[2]}/reply", json={"text": "已硬化"}, headers=auth(other)
+    )
+    assert r.status_code == 404
+    r = await findings.post(
+        f"{BASE}/public-reports/{ids[2]}/reply", json={"text": "已硬化"}, headers=auth(dept)
+    )
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+
+    # Overdue once, for the unanswered one only.
+    clock.set(datetime(2027, 3, 9, 2, 0, tzinfo=UTC))
+    for _ in range(2):
+        await run_periodic_once(running.apps["findings"].state.runtime)
+    overdue = await db.fetch("SELECT key FROM findings.outbox WHERE type LIKE '%reply_overdue%'")
+    assert [o["key"] for o in overdue] == [ids[3]]
+    triaged = await db.fetchval("SELECT count(*) FROM findings.outbox WHERE type LIKE '%triaged%'")
+    assert triaged == 4
