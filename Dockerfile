@@ -3,7 +3,26 @@
 #   docker run xuncha python -m xuncha.serve findings --port 8000
 # The entry point migrates the service's schema (as the service's own database role, from
 # XUNCHA_<NAME>_DATABASE_URL) and then serves it with uvicorn on port 8000.
-FROM python:3.11-slim
+#
+# Two more targets for the gateway (the last stage stays the services' image, the default):
+#   docker build --target gateway -t xuncha-gateway .   # nginx + the built dashboard
+
+# The dashboard (web/): npm ci from the committed lock file, then vite build.
+FROM node:20-slim AS dashboard
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build
+
+# The gateway: deploy/gateway/nginx.conf routes /api/<service>/ and serves the dashboard,
+# client-side routes falling back to index.html.
+FROM nginx:1.27-alpine AS gateway
+COPY deploy/gateway/nginx.conf /etc/nginx/nginx.conf
+COPY --from=dashboard /web/dist /usr/share/nginx/html
+
+# The services.
+FROM python:3.11-slim AS services
 
 ARG UV_VERSION=0.13.9
 

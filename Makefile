@@ -6,15 +6,36 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS ?= never
 export XDG_RUNTIME_DIR ?= /tmp/xuncha-runtime-$(shell id -u)
 
-.PHONY: run test install install-test kafka-jars lint docs-check clean
+.PHONY: run test install install-test kafka-jars lint docs-check clean web browser
 
-## Install the platform and start it embedded (one process, embedded PostgreSQL, port 8000).
-run: install
+# The dashboard (web/): rebuilt only when a source is newer than the build.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+	web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json
+
+## Install the platform, build the dashboard and start it embedded (one process, embedded
+## PostgreSQL, port 8000; the dashboard at /).
+run: install web
 	$(UV) run --frozen xuncha run --port $(PORT)
+
+## Build the dashboard into web/dist (npm ci + vite build), only if it is out of date.
+web: web/dist/index.html
+
+web/dist/index.html: $(WEB_SOURCES)
+	@command -v npm >/dev/null 2>&1 || { echo "需要 Node.js 20 与 npm（构建前端）/ Node.js 20 and npm are needed"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
+	@touch $@
+
+## Debian's Chromium (the browser tests drive it; never a downloaded browser) and a CJK font
+## so screenshots show Chinese. apt-get update only when the package lists are stale.
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || { \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei; }; }
 
 ## Install everything the tests need (Python deps, a JDK and Maven for the Kafka broker,
 ## the broker's jars from Maven Central) and run the whole suite.
-test: install-test
+test: install-test browser web
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen mypy
 	$(UV) run --frozen python -m xuncha_shared.events.docs --check
@@ -36,4 +57,4 @@ lint:
 	$(UV) run --frozen mypy
 
 clean:
-	rm -rf .venv var/kafka .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv var/kafka .pytest_cache .mypy_cache .ruff_cache web/dist web/node_modules

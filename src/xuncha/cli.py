@@ -25,6 +25,8 @@ dlq = typer.Typer(help="死信（无法处理的事件）/ dead letters", no_arg
 app.add_typer(dlq, name="dlq")
 
 DataDir = Annotated[Path, typer.Option("--data-dir", help="数据目录 / data directory")]
+# The dashboard as `make run` builds it (web/dist in the repository).
+DASHBOARD = Path(__file__).resolve().parents[2] / "web" / "dist"
 
 
 @app.command()
@@ -33,11 +35,15 @@ def run(
     host: Annotated[str, typer.Option(help="监听地址 / bind address")] = "127.0.0.1",
     data_dir: DataDir = Path("var"),
     jurisdiction: Annotated[str, typer.Option(help="开发令牌的管辖范围")] = DEFAULT_JURISDICTION,
+    dashboard: Annotated[
+        Path, typer.Option(help="已构建的前端目录 / built dashboard (npm run build)")
+    ] = DASHBOARD,
 ) -> None:
     """启动内嵌平台（单进程、内嵌 PostgreSQL）/ Run the embedded platform."""
 
     async def main() -> None:
-        dashboard = Path("dashboard/dist")
+        if not (dashboard / "index.html").exists():
+            typer.echo(f"未找到已构建的前端 {dashboard}（make run 会构建）；/ 显示接口文档链接。")
         async with embedded_platform(data_dir, dashboard=dashboard) as (asgi, auth, _):
             token = office_token(auth, jurisdiction)
             typer.echo(f"巡察平台已启动 Xuncha is running: http://{host}:{port}/")

@@ -13,13 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from fastapi import FastAPI
-from pydantic import SecretStr
-from starlette.responses import HTMLResponse, JSONResponse
+from fastapi import FastAPI, Request
+from pydantic import BaseModel, Field, SecretStr
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.staticfiles import StaticFiles
 from xuncha_shared.app import Runtime, database_ready
 from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
+from xuncha_shared.bus.base import Bus
 from xuncha_shared.bus.postgres import PostgresBus
 from xuncha_shared.pgserver import LocalPostgres
+from xuncha_shared.problems import install_problem_handlers, problem_response
 from xuncha_shared.settings import SERVICES, ServiceSettings
 
 from xuncha.serve import migrate
@@ -120,9 +124,83 @@ class Dispatcher:
         await send({"type": "lifespan.shutdown.complete"})
 
 
-def index_app(apps: dict[str, FastAPI], dashboard: Path | None) -> FastAPI:
-    """``/`` (the dashboard when built, else a page of links), ``/healthz``, ``/readyz``."""
+class DashboardFiles(StaticFiles):
+    """The built dashboard; a path that is no file (a client-side route such as
+    ``/coverage``) gets ``index.html``, so a reload or a shared link opens the page."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            return await super().get_response(path, scope)
+        except StarletteHTTPException as exc:
+            if exc.status_code != 404 or path.startswith(("api/", "dev/")):
+                raise
+            return await super().get_response("index.html", scope)
+
+
+class DevTokenRequest(BaseModel):
+    """开发登录：选择角色与管辖范围，签发开发令牌。"""
+
+    role: Role = Field(title="角色")
+    jurisdiction: str = Field(
+        default=DEFAULT_JURISDICTION,
+        min_length=2,
+        max_length=12,
+        pattern=r"^\d+$",
+        title="管辖范围代码",
+    )
+    org_id: str | None = Field(default=None, max_length=64, title="所属组织编号")
+    name: str | None = Field(default=None, max_length=50, title="姓名")
+    subject: str | None = Field(default=None, max_length=100, title="账号")
+
+
+def _dev_login(index: FastAPI, auth: AuthConfig) -> None:
+    """``/dev/config`` and ``/dev/token``: the dashboard's 开发登录. Only for the embedded
+    run, whose tokens are signed with its own dev key under ``var/``; a deployment with
+    real sign-in (OIDC) has no such routes."""
+
+    @index.get("/dev/config")
+    async def dev_config() -> dict[str, Any]:
+        return {
+            "enabled": True,
+            "jurisdiction": DEFAULT_JURISDICTION,
+            "roles": [
+                {"value": r.value, "label": r.label_zh} for r in Role if r is not Role.service
+            ],
+        }
+
+    @index.post("/dev/token", response_model=None)
+    async def dev_token(body: DevTokenRequest, request: Request) -> dict[str, str] | JSONResponse:
+        if body.role is Role.service:
+            return problem_response(
+                request,
+                status=422,
+                code="validation",
+                title="Invalid input",
+                message_zh="开发登录不签发部门系统服务账号令牌",
+                message_en="Dev sign-in does not mint service-account tokens",
+                field="role",
+            )
+        name = body.name or f"{body.role.label_zh}（开发）"
+        token = mint_dev_token(
+            auth,
+            subject=body.subject or f"{body.role.value}-dev-{body.jurisdiction}",
+            roles=[body.role],
+            jurisdiction=body.jurisdiction,
+            org_id=body.org_id or None,
+            name=name,
+        )
+        return {"token": token, "role_zh": body.role.label_zh}
+
+
+def index_app(
+    apps: dict[str, FastAPI], dashboard: Path | None, dev_login: AuthConfig | None = None
+) -> FastAPI:
+    """``/`` (the dashboard when built, else a page of links), ``/healthz``, ``/readyz``,
+    and the dev sign-in when given the dev signing key."""
     index = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    if dev_login is not None and dev_login.mode == "dev":
+        install_problem_handlers(index)
+        _dev_login(index, dev_login)
 
     @index.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -141,9 +219,7 @@ def index_app(apps: dict[str, FastAPI], dashboard: Path | None) -> FastAPI:
         )
 
     if dashboard is not None and (dashboard / "index.html").exists():
-        from starlette.staticfiles import StaticFiles
-
-        index.mount("/", StaticFiles(directory=dashboard, html=True), name="dashboard")
+        index.mount("/", DashboardFiles(directory=dashboard, html=True), name="dashboard")
     else:
 
         @index.get("/", response_class=HTMLResponse)
@@ -158,6 +234,24 @@ def index_app(apps: dict[str, FastAPI], dashboard: Path | None) -> FastAPI:
     return index
 
 
+def build_dispatcher(
+    settings: dict[str, ServiceSettings],
+    *,
+    bus: Bus,
+    auth: AuthConfig,
+    dashboard: Path | None = None,
+    **create_kwargs: Any,
+) -> Dispatcher:
+    """The one-process app over already migrated schemas: every service of ``settings``
+    under ``/api/<service>/``, the dashboard at ``/`` and, with a dev key, 开发登录.
+    Tests build it over their own database (``create_kwargs`` e.g. ``clock``)."""
+    apps: dict[str, FastAPI] = {}
+    for name, service_settings in settings.items():
+        module = importlib.import_module(f"{name}.app")
+        apps[name] = module.create_app(service_settings, bus=bus, **create_kwargs)
+    return Dispatcher(apps, index_app(apps, dashboard, dev_login=auth))
+
+
 @contextlib.asynccontextmanager
 async def embedded_platform(
     root: Path, *, dashboard: Path | None = None
@@ -170,13 +264,12 @@ async def embedded_platform(
     bus = PostgresBus(database_url)
     await bus.start()
     try:
-        apps: dict[str, FastAPI] = {}
+        settings = {}
         for name in SERVICES:
-            settings = embedded_settings(name, database_url=database_url, auth=auth)
-            await migrate(name, settings, wait_seconds=30)
-            module = importlib.import_module(f"{name}.app")
-            apps[name] = module.create_app(settings, bus=bus)
-        yield Dispatcher(apps, index_app(apps, dashboard)), auth, database_url
+            settings[name] = embedded_settings(name, database_url=database_url, auth=auth)
+            await migrate(name, settings[name], wait_seconds=30)
+        dispatcher = build_dispatcher(settings, bus=bus, auth=auth, dashboard=dashboard)
+        yield dispatcher, auth, database_url
     finally:
         await bus.stop()
 

@@ -1,0 +1,92 @@
+// Chinese names of the platform's codes (the same as the services' *_zh fields and
+// xuncha_shared.auth.Role.label_zh).
+
+export const ROLE_ZH: Record<string, string> = {
+  office: "巡察办",
+  leadership: "巡察工作领导小组",
+  group: "巡察组",
+  discipline: "纪委监委",
+  organization: "组织部",
+  department: "职能部门",
+  inspected: "被巡察党组织",
+  leader: "分管县级领导",
+  service: "部门系统服务账号",
+};
+
+export const KIND_ZH: Record<string, string> = {
+  township: "乡镇(街道)",
+  department: "县(市)直单位",
+  village: "村",
+  community: "社区",
+  enterprise: "国有企业",
+  institution: "事业单位",
+};
+
+export const STATUS_ZH: Record<string, string> = {
+  planned: "计划中",
+  mobilized: "已动员部署",
+  on_site: "进驻巡察",
+  reporting: "巡察报告",
+  feedback: "巡察反馈",
+  rectifying: "整改中",
+  closed: "已结束",
+};
+
+export const LIFECYCLE = [
+  "planned",
+  "mobilized",
+  "on_site",
+  "reporting",
+  "feedback",
+  "rectifying",
+  "closed",
+] as const;
+
+export const MODE_ZH: Record<string, string> = {
+  regular: "常规巡察",
+  special: "专项巡察",
+  mobile: "机动式巡察",
+  revisit: "巡察“回头看”",
+  escalated: "提级巡察",
+  cross: "交叉巡察",
+  joint: "联合巡察",
+};
+
+export const APPROACH_ZH: Record<string, string> = {
+  direct: "直接巡",
+  extended: "延伸巡",
+  research: "调研巡",
+};
+
+export const GROUP_ROLE_ZH: Record<string, string> = {
+  leader: "组长",
+  deputy: "副组长",
+  member: "组员",
+};
+
+export const SEVERITY_ZH: Record<string, string> = {
+  none: "无问题",
+  minor: "一般问题",
+  serious: "问题突出",
+};
+
+export const BRIEFING_ZH: Record<string, string> = {
+  before: "巡前",
+  during: "巡中",
+  after: "巡后",
+};
+
+export function options(labels: Record<string, string>): { value: string; label: string }[] {
+  return Object.entries(labels).map(([value, label]) => ({ value, label }));
+}
+
+export function rolesZh(roles: string[]): string {
+  return roles.map((r) => ROLE_ZH[r] ?? r).join("、");
+}
+
+export function dateTimeZh(value: string | null | undefined): string {
+  if (!value) return "";
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return value;
+  return d.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
+}
