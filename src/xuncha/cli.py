@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
-from xuncha_shared.auth import Role, mint_dev_token
+from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
 from xuncha_shared.settings import SERVICES
 
 from xuncha.embedded import (
@@ -38,6 +38,9 @@ def run(
     dashboard: Annotated[
         Path, typer.Option(help="已构建的前端目录 / built dashboard (npm run build)")
     ] = DASHBOARD,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="启动后加载演示数据 / load the demo county once up")
+    ] = False,
 ) -> None:
     """启动内嵌平台（单进程、内嵌 PostgreSQL）/ Run the embedded platform."""
 
@@ -50,9 +53,46 @@ def run(
             typer.echo(f"接口文档 API docs: http://{host}:{port}/api/planning/docs")
             typer.echo(f"开发令牌（巡察办）dev token (office):\n{token}")
             config = uvicorn.Config(asgi, host=host, port=port, log_config=None, access_log=False)
-            await uvicorn.Server(config).serve()
+            server = uvicorn.Server(config)
+            if not demo:
+                await server.serve()
+                return
+            # The demo drives the platform's own REST API over loopback once it is ready; a
+            # failed load is reported and leaves the platform running.
+            loading = asyncio.create_task(_load_demo(port, auth, jurisdiction))
+            await server.serve()
+            loading.cancel()
 
     asyncio.run(main())
+
+
+async def _load_demo(port: int, auth: AuthConfig, jurisdiction: str) -> None:
+    from xuncha.demo import run_demo_against
+    from xuncha.demo.context import DemoError
+
+    try:
+        await run_demo_against(f"http://127.0.0.1:{port}", auth, jurisdiction=jurisdiction)
+    except DemoError as exc:
+        typer.echo(f"演示数据未能加载 the demo did not load: {exc}", err=True)
+
+
+@app.command("demo")
+def demo_command(
+    port: Annotated[int, typer.Option(help="运行中平台的端口 / platform port")] = 8000,
+    data_dir: DataDir = Path("var"),
+    jurisdiction: Annotated[str, typer.Option(help="管辖范围代码")] = DEFAULT_JURISDICTION,
+) -> None:
+    """向运行中的内嵌平台加载演示县（可重复执行，不会重复加载）/ Load the demo county into a
+    running embedded platform (idempotent)."""
+    from xuncha.demo import run_demo_against
+    from xuncha.demo.context import DemoError
+
+    auth = dev_auth(EmbeddedPaths(data_dir))
+    try:
+        asyncio.run(run_demo_against(f"http://127.0.0.1:{port}", auth, jurisdiction=jurisdiction))
+    except DemoError as exc:
+        typer.echo(f"演示数据未能加载 the demo did not load: {exc}", err=True)
+        raise typer.Exit(1) from exc
 
 
 @app.command()
