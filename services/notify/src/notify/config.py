@@ -1,10 +1,19 @@
-"""Notify settings (env prefix ``XUNCHA_NOTIFY_``)."""
+"""Notify settings (env prefix ``XUNCHA_NOTIFY_``).
+
+Delivery: a pending webhook or e-mail is tried at once, then after a full-jitter
+exponential wait (``retry_base_seconds`` doubling up to ``retry_max_seconds``), and after
+``max_attempts`` failed tries it is dead-lettered for the office to replay. SMTP is off
+until ``smtp_host`` is set (no e-mail deliveries are recorded without it).
+"""
 
 from __future__ import annotations
 
+from datetime import time
 from functools import lru_cache
-from typing import ClassVar
+from typing import ClassVar, Literal
 
+from cryptography.fernet import Fernet
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 from xuncha_shared.settings import ServiceSettings
 
@@ -12,6 +21,48 @@ from xuncha_shared.settings import ServiceSettings
 class NotifySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="XUNCHA_NOTIFY_", env_nested_delimiter="__")
     service: ClassVar[str] = "notify"
+
+    # The dispatcher and the digest run as periodic jobs: a short period keeps deliveries
+    # prompt (each run is one cheap query when nothing is due).
+    scheduler_seconds: float = Field(default=5.0, gt=0)
+
+    max_attempts: int = Field(default=8, ge=1, le=50, description="tries before dead-lettering")
+    retry_base_seconds: float = Field(default=30.0, gt=0)
+    retry_max_seconds: float = Field(default=6 * 3600.0, gt=0)
+    dispatch_batch: int = Field(default=50, ge=1, le=1000)
+    dispatch_concurrency: int = Field(default=10, ge=1, le=100)
+
+    secret_keys: list[SecretStr] = Field(
+        default_factory=list, description="Fernet keys sealing webhook secrets at rest"
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "xuncha@localhost"
+    smtp_tls: Literal["none", "starttls", "tls"] = "none"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+
+    digest_time: time = Field(default=time(18, 0), description="local time of the daily digest")
+
+    stream_poll_seconds: float = Field(default=1.0, gt=0, le=30)
+    stream_keepalive_seconds: float = Field(default=15.0, gt=0, le=300)
+
+    public_base_url: str = Field(
+        default="", description="prefix of the record links in e-mails (e.g. https://xuncha.gov.cn)"
+    )
+
+    @model_validator(mode="after")
+    def _keys_are_fernet_keys(self) -> NotifySettings:
+        for key in self.secret_keys:
+            Fernet(key.get_secret_value())  # raises ValueError on a malformed key
+        return self
+
+    @property
+    def email_enabled(self) -> bool:
+        return bool(self.smtp_host)
 
 
 @lru_cache

@@ -1,0 +1,179 @@
+"""The dispatcher: a periodic job that sends what the consumer recorded.
+
+Each run claims due pending deliveries with ``FOR UPDATE SKIP LOCKED`` (so two replicas
+never send the same row at once), sends each, and records the attempt with the outcome in
+the same transaction. A failure schedules the next try (full-jitter backoff, persisted);
+after ``max_attempts`` failures the delivery is dead-lettered for the office to replay.
+
+A crash between a successful send and the commit means that delivery is sent again on the
+next run: webhook receivers dedupe on ``webhook-id`` (the delivery id, the same on every
+try), and e-mails carry the same id in ``X-Xuncha-Delivery-Id``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from notify.config import NotifySettings
+from notify.delivery.backoff import next_attempt_at
+from notify.delivery.models import (
+    DEAD,
+    DELIVERED,
+    EMAIL,
+    PENDING,
+    WEBHOOK,
+    Delivery,
+    DeliveryAttempt,
+)
+from notify.email.sender import send_email
+from notify.webhooks.models import Subscription
+from notify.webhooks.sealing import unseal
+from notify.webhooks.sender import SendResult, post_webhook
+
+Job = Callable[[AsyncSession, datetime], Awaitable[None]]
+
+
+async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Delivery]:
+    stmt = (
+        select(Delivery)
+        .where(col(Delivery.status) == PENDING, col(Delivery.next_attempt_at) <= now)
+        .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.execute(stmt.execution_options(populate_existing=True))).scalars())
+
+
+async def _send(
+    settings: NotifySettings,
+    client: httpx.AsyncClient,
+    delivery: Delivery,
+    subs: dict[uuid.UUID, Subscription],
+    now: datetime,
+) -> SendResult:
+    if delivery.channel == WEBHOOK:
+        sub = subs.get(delivery.subscription_id) if delivery.subscription_id else None
+        if sub is None or not sub.active or sub.deleted:
+            return SendResult(ok=False, error="订阅已停用 subscription inactive")
+        return await post_webhook(
+            client,
+            url=sub.url,
+            secret=unseal(settings, sub.secret),
+            msg_id=str(delivery.id),
+            timestamp=int(now.timestamp()),
+            payload=delivery.payload,
+        )
+    if delivery.channel == EMAIL:
+        if not settings.email_enabled:
+            return SendResult(ok=False, error="未配置 SMTP smtp not configured")
+        return await send_email(
+            settings,
+            to=str(delivery.payload.get("to", delivery.target)),
+            subject=str(delivery.payload.get("subject", "")),
+            text=str(delivery.payload.get("text", "")),
+            msg_id=str(delivery.id),
+            now=now,
+        )
+    return SendResult(ok=False, error=f"unknown channel {delivery.channel}")
+
+
+def record(
+    session: AsyncSession,
+    delivery: Delivery,
+    result: SendResult,
+    *,
+    now: datetime,
+    settings: NotifySettings,
+    duration_ms: int,
+    give_up: bool = False,
+) -> None:
+    """Write the attempt and move the delivery on: delivered, retried later or dead."""
+    delivery.attempts += 1
+    session.add(
+        DeliveryAttempt(
+            delivery_id=delivery.id,
+            attempt=delivery.attempts,
+            at=now,
+            ok=result.ok,
+            status_code=result.status_code,
+            error=result.error,
+            duration_ms=duration_ms,
+        )
+    )
+    delivery.last_status_code = result.status_code
+    delivery.updated_at = now
+    if result.ok:
+        delivery.status = DELIVERED
+        delivery.delivered_at = now
+        delivery.last_error = None
+        return
+    delivery.last_error = result.error
+    if give_up or delivery.attempts >= settings.max_attempts:
+        delivery.status = DEAD
+        return
+    delivery.next_attempt_at = next_attempt_at(
+        now,
+        delivery.attempts,
+        base_seconds=settings.retry_base_seconds,
+        max_seconds=settings.retry_max_seconds,
+    )
+
+
+def dispatch_job(settings: NotifySettings) -> Job:
+    """The periodic job that sends due deliveries."""
+
+    async def dispatch_deliveries(session: AsyncSession, now: datetime) -> None:
+        """Send every due delivery, batch by batch, recording each attempt."""
+        sent: set[uuid.UUID] = set()
+        limit = asyncio.Semaphore(settings.dispatch_concurrency)
+        async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds) as client:
+            while batch := [
+                d
+                for d in await claim_due(session, now, settings.dispatch_batch)
+                if d.id not in sent
+            ]:
+                ids = {d.subscription_id for d in batch if d.subscription_id}
+                subs = {
+                    s.id: s
+                    for s in (
+                        await session.execute(
+                            select(Subscription).where(col(Subscription.id).in_(ids))
+                        )
+                    ).scalars()
+                }
+                sent.update(d.id for d in batch)
+
+                async def timed(
+                    delivery: Delivery, subs: dict[uuid.UUID, Subscription] = subs
+                ) -> tuple[SendResult, int]:
+                    # Sends of a batch run side by side (bounded), so one slow receiver does
+                    # not hold the others' row locks for its whole timeout.
+                    async with limit:
+                        started = time.monotonic()
+                        result = await _send(settings, client, delivery, subs, now)
+                        return result, int((time.monotonic() - started) * 1000)
+
+                outcomes = await asyncio.gather(*(timed(d) for d in batch))
+                for delivery, (result, duration_ms) in zip(batch, outcomes, strict=True):
+                    inactive = result.error is not None and "subscription inactive" in result.error
+                    record(
+                        session,
+                        delivery,
+                        result,
+                        now=now,
+                        settings=settings,
+                        duration_ms=duration_ms,
+                        give_up=inactive,
+                    )
+                await session.flush()
+
+    return dispatch_deliveries

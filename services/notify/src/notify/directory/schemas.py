@@ -1,0 +1,66 @@
+"""API schemas of the directory: PersonCreate / PersonUpdate / MyContactUpdate / PersonRead."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from xuncha_shared.auth import Role
+from xuncha_shared.http import Page
+
+from notify.access import PLAIN
+
+
+class PersonCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    account: str = Field(
+        min_length=1, max_length=128, pattern=PLAIN, title="账号", description="令牌主体 sub"
+    )
+    display_name: str = Field(min_length=1, max_length=50, pattern=PLAIN, title="姓名")
+    roles: list[Role] = Field(min_length=1, max_length=9, title="角色")
+    org_id: uuid.UUID | None = Field(default=None, title="所属单位编号")
+    email: EmailStr | None = Field(default=None, title="电子邮箱")
+    daily_digest: bool = Field(default=False, title="每日汇总", description="每天一封汇总邮件")
+    active: bool = Field(default=True, title="是否启用")
+
+
+class PersonUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    display_name: str | None = Field(
+        default=None, min_length=1, max_length=50, pattern=PLAIN, title="姓名"
+    )
+    roles: list[Role] | None = Field(default=None, min_length=1, max_length=9, title="角色")
+    org_id: uuid.UUID | None = Field(default=None, title="所属单位编号")
+    email: EmailStr | None = Field(default=None, title="电子邮箱")
+    daily_digest: bool | None = Field(default=None, title="每日汇总")
+    active: bool | None = Field(default=None, title="是否启用")
+
+
+class MyContactUpdate(BaseModel):
+    """What a person may change about themselves."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email: EmailStr | None = Field(default=None, title="电子邮箱", description="置空则不收邮件")
+    daily_digest: bool | None = Field(default=None, title="每日汇总")
+
+
+class PersonRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    account: str = Field(title="账号")
+    jurisdiction: str = Field(title="管辖范围")
+    display_name: str = Field(title="姓名")
+    roles: list[str] = Field(title="角色")
+    org_id: uuid.UUID | None = Field(title="所属单位编号")
+    email: str | None = Field(title="电子邮箱")
+    daily_digest: bool = Field(title="每日汇总")
+    active: bool = Field(title="是否启用")
+    version: int = Field(title="版本号")
+    updated_at: datetime = Field(title="修改时间")
+
+
+PersonPage = Page[PersonRead]

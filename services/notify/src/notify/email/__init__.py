@@ -1,0 +1,1 @@
+"""E-mail over SMTP: one mail per item, or a daily digest per person."""

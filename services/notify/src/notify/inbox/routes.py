@@ -1,0 +1,295 @@
+"""HTTP routes: 站内消息 Inbox. Everyone reads only their own inbox (items for their account,
+their org and their roles in their jurisdiction); the office also lists and exports every
+notification of its jurisdiction."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from pydantic import AwareDatetime
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from xuncha_shared.db import DbSession
+from xuncha_shared.events.catalog import CATALOG
+from xuncha_shared.http import (
+    BadCursor,
+    CurrentPrincipal,
+    Now,
+    Page,
+    Paging,
+    decode_cursor,
+    split_page,
+)
+from xuncha_shared.problems import NotFound, Unprocessable
+
+from notify.access import ERRORS, office_of, settings_of
+from notify.exports import xlsx_response
+from notify.inbox import repository
+from notify.inbox.audience import Viewer
+from notify.inbox.repository import InboxFilter
+from notify.inbox.schemas import InboxItem, InboxPage, MarkedRead, UnreadCount
+
+router = APIRouter(tags=["inbox"], responses=ERRORS)
+
+NotificationId = Annotated[uuid.UUID, Path(title="消息编号")]
+EventTypes = Annotated[list[str] | None, Query(alias="event_type", max_length=50, title="事件类型")]
+Since = Annotated[AwareDatetime | None, Query(title="起始时间（含）", description="带时区")]
+Until = Annotated[AwareDatetime | None, Query(title="截止时间（不含）", description="带时区")]
+
+
+def _before(cursor: str | None) -> int | None:
+    after = decode_cursor(cursor, arity=1)
+    if after is None:
+        return None
+    if not isinstance(after[0], int) or isinstance(after[0], bool):
+        raise BadCursor(
+            "分页游标无效，请从第一页重新查询",
+            "The cursor is invalid; start again from the first page",
+            field="cursor",
+        )
+    return after[0]
+
+
+def _filter(
+    unread: bool | None,
+    event_types: list[str] | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> InboxFilter:
+    for i, t in enumerate(event_types or ()):
+        if t not in CATALOG:
+            raise Unprocessable(
+                f"未知的事件类型：{t[:200]!r}",
+                "Unknown event type",
+                field=f"event_type.{i}",
+                code="unknown-event-type",
+            )
+    if since is not None and until is not None and since >= until:
+        raise Unprocessable("起始时间须早于截止时间", "since must be before until", field="since")
+    return InboxFilter(unread=unread, event_types=event_types or (), since=since, until=until)
+
+
+@router.get(
+    "/inbox",
+    response_model=InboxPage,
+    summary="我的站内消息",
+    description="登录用户的消息：发给本人账号、本单位、本人角色（本辖区）的通知。"
+    "可按未读、事件类型、时间段筛选；按时间倒序，游标分页。",
+)
+async def list_inbox(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    paging: Paging,
+    event_type: EventTypes = None,
+    unread: Annotated[bool | None, Query(title="只看未读（true）或已读（false）")] = None,
+    since: Since = None,
+    until: Until = None,
+) -> InboxPage:
+    items, total = await repository.list_items(
+        session,
+        Viewer.of(principal),
+        _filter(unread, event_type, since, until),
+        before_seq=_before(paging.cursor),
+        limit=paging.limit + 1,
+    )
+    page, next_cursor = split_page(items, paging.limit, lambda i: [i.seq])
+    return InboxPage(items=page, next_cursor=next_cursor, total=total)
+
+
+@router.get("/inbox/unread-count", response_model=UnreadCount, summary="未读消息数")
+async def unread_count(session: DbSession, principal: CurrentPrincipal) -> UnreadCount:
+    return UnreadCount(unread=await repository.unread_count(session, Viewer.of(principal)))
+
+
+@router.post("/inbox/read-all", response_model=MarkedRead, summary="全部标为已读")
+async def read_all(session: DbSession, principal: CurrentPrincipal, now: Now) -> MarkedRead:
+    return MarkedRead(marked=await repository.mark_all_read(session, Viewer.of(principal), now))
+
+
+def _sse(item: InboxItem) -> str:
+    data = json.dumps(item.model_dump(mode="json"), ensure_ascii=False)
+    return f"id: {item.seq}\nevent: notification\ndata: {data}\n\n"
+
+
+async def _stream(
+    request: Request,
+    maker: async_sessionmaker[AsyncSession],
+    viewer: Viewer,
+    after: int,
+    *,
+    limit: int,
+    timeout: float,
+    poll: float,
+    keepalive: float,
+) -> AsyncIterator[str]:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    quiet_since = loop.time()
+    sent = 0
+    yield ": connected\nretry: 3000\n\n"
+    while sent < limit and loop.time() < deadline:
+        if await request.is_disconnected():
+            return
+        async with maker() as session:
+            items = await repository.items_after(session, viewer, after, limit - sent)
+        for item in items:
+            after = item.seq
+            sent += 1
+            yield _sse(item)
+        if items:
+            quiet_since = loop.time()
+        elif loop.time() - quiet_since >= keepalive:
+            quiet_since = loop.time()
+            yield ": keep-alive\n\n"
+        if sent < limit:
+            await asyncio.sleep(poll)
+
+
+@router.get(
+    "/inbox/stream",
+    summary="实时消息推送（SSE）",
+    description="服务器推送事件（text/event-stream）：连接后每条新消息推送一个 notification 事件，"
+    "id 为消息序号。断线重连时浏览器带 Last-Event-ID，从其后继续推送。连接在推送 limit 条或 "
+    "timeout 秒后结束，客户端自动重连。",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "事件流"}},
+)
+async def stream(
+    request: Request,
+    principal: CurrentPrincipal,
+    limit: Annotated[int, Query(ge=1, le=10_000, title="推送条数上限")] = 1000,
+    timeout: Annotated[float, Query(gt=0, le=3600, title="连接时长上限（秒）")] = 600,
+    after: Annotated[int | None, Query(ge=0, title="从该序号之后推送")] = None,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
+) -> StreamingResponse:
+    runtime = request.app.state.runtime
+    settings = settings_of(request)
+    viewer = Viewer.of(principal)
+    start = after
+    if start is None and last_event_id is not None and last_event_id.strip().isdigit():
+        start = int(last_event_id.strip())
+    if start is None:
+        # Only what arrives from now on: the inbox list has the rest.
+        async with runtime.sessionmaker() as session:
+            start = await repository.last_seq(session, viewer)
+    return StreamingResponse(
+        _stream(
+            request,
+            runtime.sessionmaker,
+            viewer,
+            start,
+            limit=limit,
+            timeout=timeout,
+            poll=settings.stream_poll_seconds,
+            keepalive=settings.stream_keepalive_seconds,
+        ),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.post("/inbox/{notification_id}/read", response_model=InboxItem, summary="标为已读")
+async def read_one(
+    notification_id: NotificationId, session: DbSession, principal: CurrentPrincipal, now: Now
+) -> InboxItem:
+    viewer = Viewer.of(principal)
+    found = await repository.get_item(session, viewer, notification_id)
+    if found is None:
+        raise NotFound("没有这条消息", "No such message", field="notification_id")
+    await repository.mark_read(session, viewer, [notification_id], now)
+    result = await repository.get_item(session, viewer, notification_id)
+    assert result is not None
+    return result
+
+
+@router.get("/inbox/{notification_id}", response_model=InboxItem, summary="查看一条消息")
+async def get_one(
+    notification_id: NotificationId, session: DbSession, principal: CurrentPrincipal
+) -> InboxItem:
+    found = await repository.get_item(session, Viewer.of(principal), notification_id)
+    if found is None:
+        raise NotFound("没有这条消息", "No such message", field="notification_id")
+    return found
+
+
+class NotificationRow(InboxItem):
+    """A notification as the office lists it (read state is per account, so not shown)."""
+
+
+@router.get(
+    "/notifications",
+    response_model=Page[NotificationRow],
+    summary="本辖区全部通知（巡察办）",
+    description="巡察办查看本辖区产生的全部通知及其受众，按时间倒序，游标分页。",
+)
+async def list_notifications(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    paging: Paging,
+    event_type: EventTypes = None,
+    since: Since = None,
+    until: Until = None,
+) -> Page[NotificationRow]:
+    office_of(principal, "查看本辖区全部通知", "list every notification")
+    rows, total = await repository.jurisdiction_notifications(
+        session,
+        principal.jurisdiction,
+        _filter(None, event_type, since, until),
+        before_seq=_before(paging.cursor),
+        limit=paging.limit + 1,
+    )
+    page, next_cursor = split_page(rows, paging.limit, lambda n: [n.seq])
+    items = [NotificationRow.model_validate(repository.item(n, None).model_dump()) for n in page]
+    return Page[NotificationRow](items=items, next_cursor=next_cursor, total=total)
+
+
+@router.get(
+    "/notifications/export.xlsx",
+    summary="导出本辖区通知（Excel）",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
+    },
+)
+async def export_notifications(
+    request: Request,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    event_type: EventTypes = None,
+    since: Since = None,
+    until: Until = None,
+) -> Response:
+    office_of(principal, "导出通知", "export notifications")
+    rows, _ = await repository.jurisdiction_notifications(
+        session,
+        principal.jurisdiction,
+        _filter(None, event_type, since, until),
+        before_seq=None,
+        limit=100_000,
+    )
+    return xlsx_response(
+        filename="通知台账.xlsx",
+        sheet="通知台账",
+        headers=("序号", "时间", "事件类型", "标题", "内容", "受众类型", "受众", "规则", "链接"),
+        rows=(
+            (
+                n.seq,
+                n.created_at,
+                n.event_type,
+                n.title,
+                n.body,
+                n.audience_kind,
+                n.audience_value,
+                n.rule_key,
+                n.link,
+            )
+            for n in rows
+        ),
+        timezone=settings_of(request).timezone,
+    )

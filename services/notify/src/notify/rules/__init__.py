@@ -1,0 +1,1 @@
+"""Routing rules: from an event type (and its fields) to audiences and channels."""

@@ -1,0 +1,1 @@
+"""Webhook subscriptions of department systems, signed per the Standard Webhooks spec."""

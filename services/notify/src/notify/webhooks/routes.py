@@ -1,0 +1,254 @@
+"""HTTP routes: Webhook 订阅 Subscriptions. The office manages those of its jurisdiction; a
+department manages its own org's (the org in its token). The secret is shown only when a
+subscription is created or its secret rotated."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from xuncha_shared.db import DbSession
+from xuncha_shared.http import (
+    CurrentPrincipal,
+    ExpectedVersion,
+    Now,
+    Page,
+    Paging,
+    etag,
+    split_page,
+)
+from xuncha_shared.idempotency import Idempotent
+
+from notify.access import ERRORS, VERSIONED, settings_of
+from notify.delivery import repository as deliveries
+from notify.delivery.repository import DeliveryFilter
+from notify.delivery.routes import after_key, cursor_of, details
+from notify.delivery.schemas import DeliveryDetail, DeliveryStatus
+from notify.exports import xlsx_response
+from notify.webhooks import service
+from notify.webhooks.schemas import (
+    SubscriptionCreate,
+    SubscriptionCreated,
+    SubscriptionPage,
+    SubscriptionRead,
+    SubscriptionSecret,
+    SubscriptionUpdate,
+)
+
+router = APIRouter(prefix="/subscriptions", tags=["webhooks"], responses=ERRORS)
+
+SubscriptionId = Annotated[uuid.UUID, Path(title="订阅编号")]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SubscriptionCreated,
+    summary="订阅 Webhook",
+    description="为一个单位（部门系统）订阅通知：该单位收到的每条通知（可限定事件类型）以 POST "
+    "推送到接收地址，按 Standard Webhooks 规范签名（webhook-id、webhook-timestamp、"
+    "webhook-signature）。签名密钥只在此时返回一次。巡察办可为本辖区任一单位订阅，部门只能为本单位订阅。",
+)
+async def create_subscription(
+    body: SubscriptionCreate,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    idempotent: Idempotent,
+    request: Request,
+    response: Response,
+) -> SubscriptionCreated:
+    sub, secret = await service.create_subscription(
+        session, data=body, actor=principal, now=now, settings=settings_of(request)
+    )
+    location = f"{request.url.path}/{sub.id}"
+    response.headers["ETag"] = etag(sub.version)
+    response.headers["Location"] = location
+    result = SubscriptionCreated(**SubscriptionRead.model_validate(sub).model_dump(), secret=secret)
+    await idempotent.remember(result, status_code=201, location=location)
+    return result
+
+
+@router.get(
+    "",
+    response_model=SubscriptionPage,
+    summary="查询 Webhook 订阅",
+    description="巡察办看本辖区全部，部门看本单位的。",
+)
+async def list_subscriptions(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    paging: Paging,
+    org_id: Annotated[uuid.UUID | None, Query(title="订阅单位编号")] = None,
+) -> SubscriptionPage:
+    subs, total = await service.list_subscriptions(
+        session, principal, org_id=org_id, after=after_key(paging.cursor), limit=paging.limit + 1
+    )
+    page, next_cursor = split_page(
+        subs, paging.limit, lambda s: [s.created_at.isoformat(), str(s.id)]
+    )
+    return SubscriptionPage(
+        items=[SubscriptionRead.model_validate(s) for s in page],
+        next_cursor=next_cursor,
+        total=total,
+    )
+
+
+@router.get(
+    "/export.xlsx",
+    summary="导出 Webhook 订阅（Excel）",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
+    },
+)
+async def export_subscriptions(
+    request: Request, session: DbSession, principal: CurrentPrincipal
+) -> Response:
+    subs, _ = await service.list_subscriptions(
+        session, principal, org_id=None, after=None, limit=100_000
+    )
+    return xlsx_response(
+        filename="Webhook订阅.xlsx",
+        sheet="Webhook订阅",
+        headers=("订阅编号", "单位编号", "接收地址", "事件类型", "说明", "启用", "创建时间"),
+        rows=(
+            (
+                str(s.id),
+                str(s.org_id),
+                s.url,
+                s.event_types or ["全部"],
+                s.description,
+                s.active,
+                s.created_at,
+            )
+            for s in subs
+        ),
+        timezone=settings_of(request).timezone,
+    )
+
+
+@router.get("/{subscription_id}", response_model=SubscriptionRead, summary="查看 Webhook 订阅")
+async def get_subscription(
+    subscription_id: SubscriptionId,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> SubscriptionRead:
+    sub = await service.get_subscription(session, subscription_id, principal)
+    response.headers["ETag"] = etag(sub.version)
+    return SubscriptionRead.model_validate(sub)
+
+
+@router.patch(
+    "/{subscription_id}",
+    response_model=SubscriptionRead,
+    summary="修改 Webhook 订阅",
+    description="修改接收地址、事件类型、说明、启用状态。须带 If-Match。",
+    responses=VERSIONED,
+)
+async def patch_subscription(
+    subscription_id: SubscriptionId,
+    body: SubscriptionUpdate,
+    expected: ExpectedVersion,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    response: Response,
+) -> SubscriptionRead:
+    sub = await service.update_subscription(
+        session,
+        subscription_id=subscription_id,
+        data=body,
+        expected_version=expected,
+        actor=principal,
+        now=now,
+    )
+    response.headers["ETag"] = etag(sub.version)
+    return SubscriptionRead.model_validate(sub)
+
+
+@router.post(
+    "/{subscription_id}/rotate-secret",
+    response_model=SubscriptionSecret,
+    summary="更换签名密钥",
+    description="生成新的签名密钥并只返回这一次；此后的投递（含重试）都用新密钥签名。"
+    "须带 If-Match。",
+    responses=VERSIONED,
+)
+async def rotate_secret(
+    subscription_id: SubscriptionId,
+    request: Request,
+    expected: ExpectedVersion,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    response: Response,
+) -> SubscriptionSecret:
+    sub, secret = await service.rotate_secret(
+        session,
+        subscription_id=subscription_id,
+        expected_version=expected,
+        actor=principal,
+        now=now,
+        settings=settings_of(request),
+    )
+    response.headers["ETag"] = etag(sub.version)
+    return SubscriptionSecret(
+        id=sub.id, secret=secret, secret_rotated_at=sub.secret_rotated_at, version=sub.version
+    )
+
+
+@router.delete(
+    "/{subscription_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="取消 Webhook 订阅",
+    description="须带 If-Match。尚未送达的投递转为死信；投递记录保留。",
+    responses=VERSIONED,
+)
+async def delete_subscription(
+    subscription_id: SubscriptionId,
+    expected: ExpectedVersion,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+) -> Response:
+    await service.delete_subscription(
+        session,
+        subscription_id=subscription_id,
+        expected_version=expected,
+        actor=principal,
+        now=now,
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/{subscription_id}/deliveries",
+    response_model=Page[DeliveryDetail],
+    summary="订阅的投递日志",
+    description="该订阅的每次投递及其全部尝试（时间、HTTP 状态码、错误摘要），按时间倒序。",
+)
+async def subscription_deliveries(
+    subscription_id: SubscriptionId,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    paging: Paging,
+    status_: Annotated[DeliveryStatus | None, Query(alias="status", title="状态")] = None,
+) -> Page[DeliveryDetail]:
+    sub = await service.get_subscription(session, subscription_id, principal)
+    rows, total = await deliveries.list_deliveries(
+        session,
+        DeliveryFilter(
+            jurisdiction=None,
+            subscription_id=sub.id,
+            status=status_.value if status_ else None,
+        ),
+        after=after_key(paging.cursor),
+        limit=paging.limit + 1,
+    )
+    page, next_cursor = split_page(rows, paging.limit, cursor_of)
+    return Page[DeliveryDetail](
+        items=await details(session, page), next_cursor=next_cursor, total=total
+    )
