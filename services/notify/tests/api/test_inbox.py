@@ -36,7 +36,8 @@ async def test_filters_pages_and_read_state(platform: Any, token: Any, clock: An
     assert [i["event_type"].split(".")[2] for i in items] == [
         "problem", "plan", "problem", "feedback",
     ]  # fmt: skip
-    assert items[-1]["link"].startswith("/api/findings/feedback/")
+    assert items[-1]["link"].startswith("/api/findings/assignments/")
+    assert items[-1]["link"].endswith("/feedback")
     assert all(not i["read"] for i in items)
     handed = await inbox(notify, secretary, event_type=ProblemHandedOver.type)
     assert len(handed) == 2

@@ -175,7 +175,7 @@ LINKS: Mapping[str, str] = {
     "findings.public_report": "/api/findings/public-reports/{report_id}",
     "findings.letter": "/api/findings/letters/{letter_id}",
     "findings.report": "/api/findings/reports/{report_id}",
-    "findings.feedback": "/api/findings/feedback/{feedback_id}",
+    "findings.feedback": "/api/findings/assignments/{assignment_id}/feedback",
     "clues.clue": "/api/clues/clues/{clue_id}",
     "rectification.plan": "/api/rectification/plans/{plan_id}",
     "rectification.deadline": "/api/rectification/plans/{plan_id}",
