@@ -119,6 +119,7 @@ def rule_events(cast: Cast) -> dict[str, Event]:
             "org_id": o["inspected"],
             "forwarded_to_org_id": o["petitions"],
         },
+        "public-report-reply-overdue": {"forwarded_to_org_id": o["petitions"]},
         "clue-transferred": {
             "recipient_org_id": o["discipline"],
             "keeper_account": a["keeper"],
@@ -176,6 +177,7 @@ def expected_audiences(cast: Cast) -> dict[str, set[tuple[str, str]]]:
         "letter-reply-overdue": {("role", "office"), ("org", o["township"])},
         "report-submitted": {("role", "discipline")},
         "public-report-forwarded": {("org", o["petitions"])},
+        "public-report-reply-overdue": {("org", o["petitions"]), ("role", "office")},
         "clue-transferred": {("org", o["discipline"]), ("account", a["keeper"])},
         "clue-reminder-issued": {("org", o["discipline"]), ("account", a["keeper"])},
         "clue-supervision-issued": {("org", o["organization"]), ("account", a["keeper"])},

@@ -9,10 +9,13 @@ from xuncha_shared.app import ServiceSpec, create_service_app
 from xuncha_shared.bus.base import Bus
 from xuncha_shared.clock import Clock
 
+from rectification.cards.jobs import review_cards
 from rectification.config import RectificationSettings, get_settings
+from rectification.deadlines.jobs import warn_deadlines
 from rectification.handlers import build_handlers
 from rectification.models import MESSAGING, SCHEMA
-from rectification.routes import build_routers
+from rectification.rating.jobs import rate_at_period_end
+from rectification.routes import OPENAPI_TAGS, build_routers
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -25,6 +28,8 @@ def spec() -> ServiceSpec:
         tables=MESSAGING,
         routers=build_routers(),
         handlers=build_handlers(),
+        periodic=[warn_deadlines, review_cards, rate_at_period_end],
+        openapi_tags=OPENAPI_TAGS,
     )
 
 

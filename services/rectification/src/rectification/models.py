@@ -1,10 +1,33 @@
-"""Rectification tables, in schema ``rectification``."""
+"""Rectification tables, in schema ``rectification``: the projections it keeps, and the
+plans, tasks, progress, reports, deadline notices, cards, ratings and institutions it owns.
+
+All tables are declared here so the whole schema reads in one place; each area's package
+(``plans/``, ``progress/``, ``cards/`` …) holds the logic that writes them.
+"""
 
 from __future__ import annotations
 
-from sqlmodel import SQLModel
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlmodel import Field, SQLModel
+from xuncha_shared.assignments import assignment_projection_tables
 from xuncha_shared.calendar import calendar_projection_table
 from xuncha_shared.db import service_registry
+from xuncha_shared.documents import document_numbers_table, letter_templates_table
 from xuncha_shared.messaging import messaging_tables
 from xuncha_shared.projections import org_projection_table
 
@@ -18,3 +41,263 @@ class Base(SQLModel, registry=service_registry(SCHEMA)):
 MESSAGING = messaging_tables(Base.metadata)
 ORGS = org_projection_table(Base.metadata)
 CALENDAR = calendar_projection_table(Base.metadata)
+ASSIGNMENTS = assignment_projection_tables(Base.metadata)
+DOCUMENT_NUMBERS = document_numbers_table(Base.metadata)
+LETTER_TEMPLATES = letter_templates_table(Base.metadata)
+
+
+def _ts(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+
+
+def _text(nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(Text, nullable=nullable))
+
+
+def _fk(table: str, *, unique: bool = False) -> Any:
+    return Field(
+        sa_column=Column(
+            UUID(as_uuid=True),
+            ForeignKey(f"{SCHEMA}.{table}.id"),
+            nullable=False,
+            index=not unique,
+            unique=unique,
+        )
+    )
+
+
+class RulesRow(Base, table=True):
+    """A jurisdiction's rectification rules (rhythm, cards, rating); defaults without a row."""
+
+    __tablename__ = "rules"
+
+    jurisdiction: str = Field(max_length=32, primary_key=True)
+    rules: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    version: int = 1
+    updated_at: datetime = _ts()
+    updated_by: str = Field(max_length=128)
+
+
+class Plan(Base, table=True):
+    """One org's rectification plan (整改方案) for a round: opened by the first immediate
+    hand-over or by feedback, whichever comes first; feedback sets its deadlines."""
+
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("round_id", "org_id", name="uq_plans_round_org"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    jurisdiction: str = Field(max_length=32, index=True)
+    round_id: uuid.UUID
+    org_id: uuid.UUID = Field(index=True)
+    assignment_id: uuid.UUID | None = None
+    feedback_id: uuid.UUID | None = None
+    status: str = Field(max_length=20)
+    opened_at: datetime = _ts()
+    feedback_at: datetime | None = _ts(nullable=True)
+    plan_due_on: date | None = None
+    period_ends_on: date | None = None
+    report_due_on: date | None = None
+    submitted_at: datetime | None = _ts(nullable=True)
+    submitted_by: str | None = Field(default=None, max_length=128)
+    version: int = 1
+    updated_at: datetime = _ts()
+
+
+class Task(Base, table=True):
+    """One problem to rectify (整改任务): the org's measures, people, deadline and state."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        # The promotion check (干部任用必审) reads unaccepted tasks by owner, person or org.
+        Index(
+            "ix_tasks_owner_unaccepted",
+            "owner_account",
+            "due_on",
+            postgresql_where=text("status <> 'accepted'"),
+        ),
+        Index(
+            "ix_tasks_person_unaccepted",
+            "responsible_person",
+            "due_on",
+            postgresql_where=text("status <> 'accepted'"),
+        ),
+        Index(
+            "ix_tasks_org_unaccepted",
+            "org_id",
+            "due_on",
+            postgresql_where=text("status <> 'accepted'"),
+        ),
+        Index("ix_tasks_jurisdiction_status_due", "jurisdiction", "status", "due_on"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    plan_id: uuid.UUID = _fk("plans")
+    jurisdiction: str = Field(max_length=32)
+    round_id: uuid.UUID = Field(index=True)
+    org_id: uuid.UUID
+    problem_id: uuid.UUID = Field(sa_column=Column(UUID(as_uuid=True), nullable=False, unique=True))
+    category: str = Field(max_length=64)
+    category_name: str = Field(max_length=64)
+    description: str = _text(nullable=False)
+    immediate: bool = False
+    livelihood: bool = False
+    kind: str = Field(max_length=10)
+    measures: str | None = _text()
+    responsible_person: str | None = Field(default=None, max_length=50)
+    owner_account: str | None = Field(default=None, max_length=128)
+    owner_name: str | None = Field(default=None, max_length=50)
+    due_on: date | None = None
+    status: str = Field(max_length=10)
+    rejections: int = 0
+    claimed_at: datetime | None = _ts(nullable=True)
+    accepted_at: datetime | None = _ts(nullable=True)
+    accepted_by: str | None = Field(default=None, max_length=128)
+    on_time: bool | None = None
+    opened_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    version: int = 1
+
+
+class ProgressEntry(Base, table=True):
+    """A dated entry in a task's history: progress with evidence, a done claim with the
+    truthfulness commitment, an acceptance or a rejection with reasons."""
+
+    __tablename__ = "task_progress"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    task_id: uuid.UUID = _fk("tasks")
+    kind: str = Field(max_length=10)
+    reported_on: date | None = None
+    text: str = _text(nullable=False)
+    evidence: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSONB, nullable=False)
+    )
+    signed_by: str | None = Field(default=None, max_length=50)
+    commitment: str | None = _text()
+    signed_at: datetime | None = _ts(nullable=True)
+    at: datetime = _ts()
+    by: str = Field(max_length=128)
+
+
+class Report(Base, table=True):
+    """The org's rectification report (整改报告) at the end of the concentrated period."""
+
+    __tablename__ = "reports"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    plan_id: uuid.UUID = _fk("plans", unique=True)
+    content: str = _text(nullable=False)
+    signed_by: str = Field(max_length=50)
+    commitment: str = _text(nullable=False)
+    signed_at: datetime = _ts()
+    submitted_by: str = Field(max_length=128)
+    late: bool = False
+
+
+class Disclosure(Base, table=True):
+    """Where and when the report was made known: inside the party or to the public."""
+
+    __tablename__ = "report_disclosures"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    report_id: uuid.UUID = _fk("reports")
+    scope: str = Field(max_length=10)
+    disclosed_on: date
+    place: str = Field(max_length=200)
+    recorded_at: datetime = _ts()
+    recorded_by: str = Field(max_length=128)
+
+
+class DeadlineNotice(Base, table=True):
+    """One due-soon or overdue fact emitted, keyed by what, its deadline and the kind: the
+    key makes each fact go out once, and a moved deadline a new key."""
+
+    __tablename__ = "deadline_notices"
+    __table_args__ = (PrimaryKeyConstraint("subject_id", "what", "notice", "due_on"),)
+
+    subject_id: uuid.UUID
+    what: str = Field(max_length=10)
+    notice: str = Field(max_length=10)
+    due_on: date
+    plan_id: uuid.UUID
+    emitted_at: datetime = _ts()
+
+
+class Card(Base, table=True):
+    """A warning card (红黄牌预警) on an org's rectification for a round; at most one open."""
+
+    __tablename__ = "cards"
+    __table_args__ = (
+        Index(
+            "uq_cards_open_plan",
+            "plan_id",
+            unique=True,
+            postgresql_where=text("lifted_at IS NULL"),
+        ),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    jurisdiction: str = Field(max_length=32, index=True)
+    plan_id: uuid.UUID = _fk("plans")
+    round_id: uuid.UUID
+    org_id: uuid.UUID
+    color: str = Field(max_length=10)
+    reason_zh: str = _text(nullable=False)
+    raised_at: datetime = _ts()
+    escalated_at: datetime | None = _ts(nullable=True)
+    lifted_at: datetime | None = _ts(nullable=True)
+    lifted_reason_zh: str | None = _text()
+    letter_number: str | None = Field(default=None, max_length=64)
+    letter_on: date | None = None
+
+
+class CardAction(Base, table=True):
+    """What a red card brings on: on-site supervision (督导) and an interview (约谈)."""
+
+    __tablename__ = "card_actions"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    card_id: uuid.UUID = _fk("cards")
+    kind: str = Field(max_length=12)
+    due_on: date
+    done_on: date | None = None
+    note: str | None = _text()
+    recorded_by: str | None = Field(default=None, max_length=128)
+
+
+class RatingRow(Base, table=True):
+    """The latest rating (量化评估) of an org's rectification for a round."""
+
+    __tablename__ = "ratings"
+
+    plan_id: uuid.UUID = Field(
+        sa_column=Column(UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.plans.id"), primary_key=True)
+    )
+    jurisdiction: str = Field(max_length=32, index=True)
+    round_id: uuid.UUID
+    org_id: uuid.UUID
+    rating: str = Field(max_length=10)
+    score: float
+    factors: list[dict[str, Any]] = Field(sa_column=Column(JSONB, nullable=False))
+    explanation_zh: str = _text(nullable=False)
+    rated_at: datetime = _ts()
+    rated_by: str = Field(max_length=128)
+
+
+class Institution(Base, table=True):
+    """A rule or institution adopted because of a task's problem (建章立制)."""
+
+    __tablename__ = "institutions"
+    __table_args__ = (Index("ix_institutions_org", "jurisdiction", "org_id"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    task_id: uuid.UUID = _fk("tasks")
+    plan_id: uuid.UUID
+    jurisdiction: str = Field(max_length=32)
+    round_id: uuid.UUID
+    org_id: uuid.UUID
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    adopted_on: date
+    doc_number: str | None = Field(default=None, max_length=64)
+    recorded_at: datetime = _ts()
+    recorded_by: str = Field(max_length=128)

@@ -1,12 +1,46 @@
-"""Rectification HTTP routes."""
+"""Rectification HTTP routes, one router per area."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
+from xuncha_shared.documents import letter_templates_router
 from xuncha_shared.projections import projected_orgs_router
 
-from rectification.models import ORGS
+from rectification import rules
+from rectification.cards import letters
+from rectification.cards import routes as cards
+from rectification.institutions import service as institutions
+from rectification.models import LETTER_TEMPLATES, ORGS
+from rectification.plans import report
+from rectification.plans import routes as plans
+from rectification.progress import routes as progress
+from rectification.promotion import check as promotion
+from rectification.rating import routes as rating
+
+OPENAPI_TAGS = [
+    {"name": "plans", "description": "整改方案、任务、整改报告、完成率与台账 Plans and tasks"},
+    {"name": "progress", "description": "整改进展、销号与验收 Progress and acceptance"},
+    {"name": "cards", "description": "红黄牌预警 Warning cards"},
+    {"name": "rating", "description": "量化评估 Rating"},
+    {"name": "promotion", "description": "干部任用必审 Promotion check"},
+    {"name": "institutions", "description": "建章立制 Institutions built"},
+    {"name": "rules", "description": "整改规则 Rules of the jurisdiction"},
+    {"name": "letter-templates", "description": "文书模板 Letter templates"},
+    {"name": "orgs", "description": "被巡察对象（本服务副本） Orgs"},
+]
 
 
 def build_routers() -> list[APIRouter]:
-    return [projected_orgs_router(ORGS)]
+    return [
+        plans.router,
+        report.router,
+        progress.router,
+        institutions.router,
+        cards.router,
+        letters.router,
+        letter_templates_router(LETTER_TEMPLATES, kinds=letters.KINDS),
+        rating.router,
+        promotion.router,
+        rules.router,
+        projected_orgs_router(ORGS),
+    ]

@@ -201,6 +201,24 @@ class CardRaised(CardEvent):
     title_zh: ClassVar[str] = "整改预警已发出"
 
     raised_at: datetime = Field(title="发出时间")
+    supervision_due_on: date | None = Field(
+        default=None, title="现场督导期限", description="红牌时：须在此日前开展现场督导"
+    )
+    interview_due_on: date | None = Field(
+        default=None, title="约谈期限", description="红牌时：须在此日前完成约谈"
+    )
+
+
+class CardEscalated(CardEvent):
+    """An open yellow card turned red (``color`` is red); supervision (督导) and an interview
+    (约谈) are scheduled."""
+
+    type: ClassVar[str] = "xuncha.rectification.card.escalated.v1"
+    title_zh: ClassVar[str] = "整改预警已升级为红牌"
+
+    escalated_at: datetime = Field(title="升级时间")
+    supervision_due_on: date | None = Field(default=None, title="现场督导期限")
+    interview_due_on: date | None = Field(default=None, title="约谈期限")
 
 
 class CardLifted(CardEvent):

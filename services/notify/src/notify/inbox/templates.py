@@ -81,6 +81,11 @@ TEMPLATES: Mapping[str, Template] = {
         "信访举报转办：请于 {reply_due_on} 前回复",
         "巡察组将一件信访举报转办{forwarded_to_org_id_name}，请于 {reply_due_on} 前回复办理情况。",
     ),
+    f"{F}public_report.reply_overdue.v1": Template(
+        "转办信访举报逾期未回复",
+        "转办{forwarded_to_org_id_name}的信访举报回复期限 {reply_due_on} 已过，"
+        "请尽快回复办理情况。",
+    ),
     f"{C}clue.transferred.v1": Template(
         "问题线索已移交，请签收", _CLUE + "签收期限：{receipt_due_on}。"
     ),

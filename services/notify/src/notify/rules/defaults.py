@@ -89,6 +89,12 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         conditions={"outcome": "forwarded"},
         audiences=(org("forwarded_to_org_id"),),
     ),
+    RuleSpec(
+        key="public-report-reply-overdue",
+        event_type=f"{F}public_report.reply_overdue.v1",
+        description="转办的信访举报逾期未回复",
+        audiences=(org("forwarded_to_org_id"), role(Role.office)),
+    ),
     # clues: only the keeper and the recipient department (confidential)
     RuleSpec(
         key="clue-transferred",

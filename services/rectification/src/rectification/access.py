@@ -1,0 +1,137 @@
+"""Who sees and does what with plans and tasks (authorization per record).
+
+* the office and the leadership group: everything of their jurisdiction (read);
+* discipline and organization (the supervisors): everything of their jurisdiction, and
+  they accept or reject done claims;
+* an inspected org (``org`` claim = the plan's org): its own plans and tasks, which it
+  fills in, reports on and claims done;
+* a county leader: the tasks he owns (领办: ``owner_account`` = his token's subject) and
+  the plans that hold them;
+* anyone else: 403. Records a caller may not see are as good as missing (404).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlmodel import col
+from xuncha_shared.auth import Forbidden, Principal, Role
+
+from rectification.models import Plan, Task
+
+JURISDICTION_WIDE = frozenset({Role.office, Role.leadership, Role.discipline, Role.organization})
+SUPERVISORS = frozenset({Role.discipline, Role.organization})
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a caller may read."""
+
+    jurisdiction: str
+    everything: bool
+    org_id: uuid.UUID | None
+    account: str | None
+
+
+def org_uuid(principal: Principal) -> uuid.UUID | None:
+    """The caller's org as a UUID (None when absent or not a UUID)."""
+    if principal.org_id is None:
+        return None
+    try:
+        return uuid.UUID(principal.org_id)
+    except ValueError:
+        return None
+
+
+def access_for(principal: Principal) -> Access:
+    """The caller's read access; 403 for roles that never see rectification."""
+    everything = principal.has(*JURISDICTION_WIDE)
+    org = org_uuid(principal) if principal.has(Role.inspected) else None
+    account = principal.subject if principal.has(Role.leader) else None
+    if not everything and org is None and account is None:
+        if principal.has(Role.inspected):
+            raise Forbidden(
+                "被巡察党组织账号须注明所属单位（org）",
+                "An inspected org's account needs its org (the org claim)",
+                code="no-org",
+            )
+        raise Forbidden(
+            "整改情况仅向巡察办、领导小组、纪委监委、组织部、被巡察党组织和领办领导开放",
+            "Rectification is open to the office, leadership, discipline, organization, "
+            "the inspected org and the owning leader",
+        )
+    return Access(
+        jurisdiction=principal.jurisdiction, everything=everything, org_id=org, account=account
+    )
+
+
+def visible_tasks(access: Access) -> ColumnElement[bool]:
+    """The tasks the caller may see."""
+    clauses: list[ColumnElement[bool]] = []
+    mine = col(Task.jurisdiction) == access.jurisdiction
+    if access.everything:
+        clauses.append(mine)
+    if access.org_id is not None:
+        clauses.append(and_(mine, col(Task.org_id) == access.org_id))
+    if access.account is not None:
+        clauses.append(and_(mine, col(Task.owner_account) == access.account))
+    return or_(*clauses) if clauses else false()
+
+
+def visible_plans(access: Access) -> ColumnElement[bool]:
+    """The plans the caller may see: a leader those holding a task he owns."""
+    clauses: list[ColumnElement[bool]] = []
+    mine = col(Plan.jurisdiction) == access.jurisdiction
+    if access.everything:
+        clauses.append(mine)
+    if access.org_id is not None:
+        clauses.append(and_(mine, col(Plan.org_id) == access.org_id))
+    if access.account is not None:
+        clauses.append(
+            and_(
+                mine,
+                exists(
+                    select(col(Task.id)).where(
+                        col(Task.plan_id) == col(Plan.id),
+                        col(Task.owner_account) == access.account,
+                    )
+                ),
+            )
+        )
+    return or_(*clauses) if clauses else false()
+
+
+def is_own_org(principal: Principal, *, jurisdiction: str, org_id: uuid.UUID) -> bool:
+    """Whether the caller speaks for the inspected org of a plan or task."""
+    return (
+        principal.has(Role.inspected)
+        and principal.jurisdiction == jurisdiction
+        and org_uuid(principal) == org_id
+    )
+
+
+def require_own_org(principal: Principal, *, jurisdiction: str, org_id: uuid.UUID) -> None:
+    """403 unless the caller is the inspected org itself."""
+    if not is_own_org(principal, jurisdiction=jurisdiction, org_id=org_id):
+        raise Forbidden(
+            "只有被巡察党组织本身可以填报和修改本单位的整改事项",
+            "Only the inspected org itself fills in and changes its rectification",
+        )
+
+
+def require_supervisor(principal: Principal, *, jurisdiction: str) -> None:
+    """403 unless the caller is discipline or organization of the record's jurisdiction."""
+    if not (principal.has(*SUPERVISORS) and principal.jurisdiction == jurisdiction):
+        raise Forbidden(
+            "只有本辖区纪委监委或组织部可以验收整改任务",
+            "Only discipline or organization of the jurisdiction accept rectification",
+        )
+
+
+def require_office(principal: Principal, what_zh: str, what_en: str) -> Principal:
+    """403 unless the caller is the office."""
+    if not principal.has(Role.office):
+        raise Forbidden(f"只有巡察办可以{what_zh}", f"Only the inspection office may {what_en}")
+    return principal

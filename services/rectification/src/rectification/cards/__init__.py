@@ -1,0 +1,1 @@
+"""红黄牌预警 Warning cards."""

@@ -1,0 +1,234 @@
+"""HTTP routes: 红黄牌预警 Warning cards, with the supervision and interview they bring."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+from xuncha_shared.auth import Principal
+from xuncha_shared.db import DbSession
+from xuncha_shared.events.rectification import CardColor
+from xuncha_shared.http import CurrentPrincipal, Now
+from xuncha_shared.problems import NotFound, Unprocessable
+
+from rectification.access import access_for, require_office, visible_plans
+from rectification.dates import local_day
+from rectification.errors import ERRORS
+from rectification.models import Card, CardAction, Plan
+from rectification.plans.repository import org_names
+from rectification.xlsx import XLSX_RESPONSE, workbook, xlsx_response
+
+
+class ActionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID = Field(title="编号")
+    kind: str = Field(title="类型", description="supervision 现场督导；interview 约谈")
+    due_on: date = Field(title="期限")
+    done_on: date | None = Field(title="完成日期")
+    note: str | None = Field(title="情况说明")
+
+
+class CardRead(BaseModel):
+    id: uuid.UUID = Field(title="预警编号")
+    plan_id: uuid.UUID = Field(title="整改方案编号")
+    round_id: uuid.UUID = Field(title="轮次编号")
+    org_id: uuid.UUID = Field(title="被巡察对象编号")
+    org_name: str | None = Field(title="被巡察对象名称")
+    color: CardColor = Field(title="预警等级")
+    reason_zh: str = Field(title="预警理由")
+    raised_at: datetime = Field(title="发出时间")
+    escalated_at: datetime | None = Field(title="升级为红牌时间")
+    lifted_at: datetime | None = Field(title="解除时间")
+    actions: list[ActionRead] = Field(title="督导与约谈")
+
+
+class ActionDone(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    done_on: date = Field(title="完成日期")
+    note: str | None = Field(default=None, max_length=4000, title="情况说明")
+
+
+async def _reads(session: AsyncSession, cards: list[Card]) -> list[CardRead]:
+    actions: dict[uuid.UUID, list[ActionRead]] = {c.id: [] for c in cards}
+    if cards:
+        for a in await session.scalars(
+            select(CardAction)
+            .where(col(CardAction.card_id).in_(list(actions)))
+            .order_by(col(CardAction.due_on), col(CardAction.kind))
+        ):
+            actions[a.card_id].append(ActionRead.model_validate(a))
+    names = await org_names(session, [c.org_id for c in cards])
+    return [
+        CardRead(
+            id=c.id,
+            plan_id=c.plan_id,
+            round_id=c.round_id,
+            org_id=c.org_id,
+            org_name=names.get(c.org_id),
+            color=CardColor(c.color),
+            reason_zh=c.reason_zh,
+            raised_at=c.raised_at,
+            escalated_at=c.escalated_at,
+            lifted_at=c.lifted_at,
+            actions=actions[c.id],
+        )
+        for c in cards
+    ]
+
+
+router = APIRouter(tags=["cards"], responses=ERRORS)
+
+
+def card_filter(
+    principal: CurrentPrincipal,
+    round_id: Annotated[uuid.UUID | None, Query(title="轮次编号")] = None,
+    org_id: Annotated[uuid.UUID | None, Query(title="被巡察对象编号")] = None,
+    color: Annotated[CardColor | None, Query(title="预警等级")] = None,
+    open_only: Annotated[bool, Query(alias="open", title="只看未解除的")] = False,
+) -> list[Any]:
+    conditions: list[Any] = [
+        col(Card.plan_id).in_(select(col(Plan.id)).where(visible_plans(access_for(principal))))
+    ]
+    if round_id is not None:
+        conditions.append(col(Card.round_id) == round_id)
+    if org_id is not None:
+        conditions.append(col(Card.org_id) == org_id)
+    if color is not None:
+        conditions.append(col(Card.color) == color.value)
+    if open_only:
+        conditions.append(col(Card.lifted_at).is_(None))
+    return conditions
+
+
+CardFilter = Annotated[list[Any], Depends(card_filter)]
+
+
+async def _cards(session: AsyncSession, conditions: list[Any], limit: int) -> list[CardRead]:
+    cards = await session.scalars(
+        select(Card)
+        .where(*conditions)
+        .order_by(col(Card.raised_at).desc(), col(Card.id))
+        .limit(limit)
+    )
+    return await _reads(session, list(cards))
+
+
+@router.get(
+    "/cards",
+    response_model=list[CardRead],
+    summary="查询红黄牌预警",
+    description="可见范围同整改方案；按发出时间倒序（最多 500 条）。",
+)
+async def list_cards(session: DbSession, where: CardFilter) -> list[CardRead]:
+    return await _cards(session, where, 500)
+
+
+@router.get(
+    "/cards.xlsx",
+    summary="导出红黄牌预警台账（XLSX）",
+    description="筛选条件同“查询红黄牌预警”。",
+    response_class=Response,
+    responses=XLSX_RESPONSE,
+)
+async def export_cards(session: DbSession, where: CardFilter) -> Response:
+    cards = await _cards(session, where, 100_000)
+    color_zh = {"yellow": "黄牌", "red": "红牌"}
+    kind_zh = {"supervision": "现场督导", "interview": "约谈"}
+
+    def actions(c: CardRead) -> str:
+        return "；".join(
+            f"{kind_zh.get(a.kind, a.kind)}（期限{a.due_on}"
+            + (f"，{a.done_on}完成）" if a.done_on else "，未完成）")
+            for a in c.actions
+        )
+
+    rows = (
+        [
+            i,
+            c.org_name or str(c.org_id),
+            color_zh[c.color.value],
+            c.reason_zh,
+            c.raised_at.isoformat(timespec="minutes"),
+            c.escalated_at.isoformat(timespec="minutes") if c.escalated_at else "",
+            c.lifted_at.isoformat(timespec="minutes") if c.lifted_at else "",
+            actions(c),
+        ]
+        for i, c in enumerate(cards, start=1)
+    )
+    headers = [
+        "序号",
+        "被巡察对象",
+        "预警等级",
+        "预警理由",
+        "发出时间",
+        "升级时间",
+        "解除时间",
+        "督导与约谈",
+    ]
+    return xlsx_response(workbook("红黄牌预警", headers, rows), "rectification-cards.xlsx")
+
+
+async def _card(session: AsyncSession, card_id: uuid.UUID, principal: Principal) -> Card:
+    card = await session.scalar(
+        select(Card).where(
+            col(Card.id) == card_id,
+            col(Card.plan_id).in_(select(col(Plan.id)).where(visible_plans(access_for(principal)))),
+        )
+    )
+    if card is None:
+        raise NotFound("预警不存在或无权查看", "No such card", field="card_id")
+    return card
+
+
+@router.get("/cards/{card_id}", response_model=CardRead, summary="查看红黄牌预警")
+async def get_card(
+    card_id: Annotated[uuid.UUID, Path(title="预警编号")],
+    session: DbSession,
+    principal: CurrentPrincipal,
+) -> CardRead:
+    (result,) = await _reads(session, [await _card(session, card_id, principal)])
+    return result
+
+
+@router.post(
+    "/cards/{card_id}/actions/{action_id}/done",
+    response_model=CardRead,
+    summary="登记督导或约谈完成",
+    description="巡察办登记红牌带来的现场督导或约谈已经完成（日期和情况说明）。",
+)
+async def action_done(
+    card_id: Annotated[uuid.UUID, Path(title="预警编号")],
+    action_id: Annotated[uuid.UUID, Path(title="督导或约谈编号")],
+    body: ActionDone,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+) -> CardRead:
+    actor = require_office(principal, "登记督导和约谈", "record supervision and interviews")
+    card = await _card(session, card_id, actor)
+    action = await session.scalar(
+        select(CardAction)
+        .where(col(CardAction.id) == action_id, col(CardAction.card_id) == card.id)
+        .with_for_update()
+    )
+    if action is None:
+        raise NotFound("督导或约谈记录不存在", "No such action", field="action_id")
+    if body.done_on > local_day(now) or body.done_on < local_day(card.raised_at):
+        raise Unprocessable(
+            "完成日期应在预警发出之后、今天之前",
+            "The date must be between the card and today",
+            field="done_on",
+            code="bad-done-on",
+        )
+    action.done_on, action.note, action.recorded_by = body.done_on, body.note, actor.subject
+    await session.flush()
+    (result,) = await _reads(session, [card])
+    return result

@@ -1,0 +1,1 @@
+"""到期提醒 Deadlines: due soon and overdue."""

@@ -1,0 +1,1 @@
+"""建章立制 Institutions built."""

@@ -1,0 +1,1 @@
+"""整改方案与任务 Plans and tasks."""

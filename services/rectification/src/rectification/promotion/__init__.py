@@ -1,0 +1,1 @@
+"""干部任用必审 Promotion check."""
