@@ -19,9 +19,23 @@ from rich.progress import Progress
 from xuncha_shared.auth import Role
 
 from xuncha.demo import SMALL, build_county, build_steps, load_demo
+from xuncha.demo.context import DemoContext
+from xuncha.demo.findings import (
+    ISSUER_SHORT,
+    LEADER,
+    expected_problems,
+    expected_reports,
+    feedback_step,
+    letters_step,
+    problems_step,
+    public_report_plan,
+    public_reports_step,
+    reports_step,
+)
 from xuncha.embedded import Dispatcher
 
 pytestmark = pytest.mark.timeout(240)
+FINDINGS = "/api/findings"
 
 
 async def _all(client: httpx.AsyncClient, path: str, token: str, **params: Any) -> list[Any]:
@@ -67,13 +81,55 @@ async def _snapshot(client: httpx.AsyncClient, office: str) -> dict[str, Any]:
         "cadres": len(await _all(client, f"{api}/cadres", office)),
         "villages": counts.json(),
         "coverage": coverage.json(),
+        "findings": await _findings(client, office, rounds),
     }
+
+
+async def _findings(
+    client: httpx.AsyncClient, office: str, rounds: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Findings per round number, as the office reads them."""
+    out: dict[str, Any] = {}
+    for rnd in rounds:
+        rid = rnd["id"]
+        problems = await _all(client, f"{FINDINGS}/problems", office, round_id=rid)
+        reports = await _all(client, f"{FINDINGS}/reports", office, round_id=rid)
+        public = await _all(client, f"{FINDINGS}/public-reports", office, round_id=rid)
+        village = [p for p in problems if p["org_kind"] in {"village", "community"}]
+        out[rnd["number"]] = {
+            "problems": len(problems),
+            "orgs_with_problems": len({p["org_id"] for p in problems}),
+            "village_problems": len(village),
+            "village_immediate": sum(p["immediate"] for p in village),
+            "handed_over": sum(p["status"] == "handed_over" for p in problems),
+            "fed_back": sum(p["fed_back_at"] is not None for p in problems),
+            "livelihood": sum(p["livelihood"] for p in problems),
+            "with_amount": sum(p["amount_yuan"] is not None for p in problems),
+            "reports": Counter((r["kind"], r["status"]) for r in reports),
+            "returned_once": sum(
+                (r["review_comments"] or "").startswith("已按意见修改") for r in reports
+            ),
+            "public": Counter((r["channel"], r["outcome"]) for r in public),
+            "public_replied": sum(bool(r["reply_text"]) for r in public),
+        }
+    letters = await _all(client, f"{FINDINGS}/letters", office)
+    out["letters"] = sorted(
+        (
+            x["kind"],
+            x["doc_number"],
+            x["round_id"],
+            bool(x["reply_text"]),
+            tuple(x["copy_to_accounts"]),
+        )
+        for x in letters
+    )
+    return out
 
 
 async def test_small_county_loads_through_the_apis_and_twice_adds_nothing(
     platform: Callable[..., Any], token: Callable[..., str]
 ) -> None:
-    running = await platform("planning")
+    running = await platform("planning", "findings")
     dispatcher = Dispatcher(running.apps, FastAPI())
     office = token(Role.office)
     transport = httpx.ASGITransport(app=dispatcher)
@@ -138,13 +194,76 @@ async def test_small_county_loads_through_the_apis_and_twice_adds_nothing(
         )
         assert violations
 
+        _assert_findings(state, county)
+        # Feedback reached the oversight of 纪委监委 and 组织部, and the copy-to leader sees
+        # the recommendation letters copied to him.
+        r1 = state["rounds"][1]["id"]
+        (assignment, *_) = await _all(client, f"/api/planning/rounds/{r1}/assignments", office)
+        feedback = await client.get(
+            f"{FINDINGS}/assignments/{assignment['id']}/feedback",
+            headers={"Authorization": f"Bearer {office}"},
+        )
+        assert feedback.status_code == 200, feedback.text
+        assert len(feedback.json()["copied_to_org_ids"]) == 2
+        leader = token(Role.leader, subject=LEADER[0])
+        copied = await _all(client, f"{FINDINGS}/letters", leader)
+        assert len(copied) == 4 and {x["kind"] for x in copied} == {"recommendation"}
+
         # A second run finds everything in place and adds nothing.
         again = Progress(console=Console(file=io.StringIO()))
         second = await load_demo(client, token_for=token, progress=again, size=SMALL)
         assert second.ran == []
         assert again.tasks[0].completed == again.tasks[0].total
         assert await _snapshot(client, office) == state
+
+        # Each findings step's run copes with what is already there (as after a run stopped
+        # half-way): run again over a done state, it adds nothing.
+        ctx = DemoContext(client=client, token_for=token, county=county)
+        past, current = county.rounds[0], county.rounds[-1]
+        for make in (problems_step, public_reports_step):
+            await make(current).run(ctx)
+        for make in (reports_step, feedback_step, letters_step):
+            await make(past).run(ctx)
+        assert await _snapshot(client, office) == state
     print(f"small county: first run {first_seconds:.1f} s, second {second.seconds:.1f} s")
+
+
+def _assert_findings(state: dict[str, Any], county: Any) -> None:
+    """Problems in every org of every round, most village problems rectified on the spot,
+    the past rounds reported, approved, fed back and written about, letters numbered."""
+    found = state["findings"]
+    for plan in county.rounds:
+        got = found[plan.number]
+        triaged = sum(p.outcome == "problem" for p in public_report_plan(county, plan))
+        assert got["problems"] == expected_problems(county, plan) + triaged
+        assert got["orgs_with_problems"] == len(plan.org_codes)
+        assert 6 * len(plan.org_codes) <= got["problems"] - triaged <= 10 * len(plan.org_codes)
+        assert got["village_immediate"] > 0.8 * got["village_problems"] > 0
+        assert got["livelihood"] > 0 and got["with_amount"] > 0
+        public = got["public"]
+        assert sum(public.values()) == len(public_report_plan(county, plan))
+        assert None not in {outcome for _, outcome in public}
+        assert got["public_replied"] == sum(o == "forwarded" for _, o in public)
+        if plan.number < 5:
+            assert got["reports"] == {
+                ("assignment", "approved"): len(plan.org_codes),
+                ("comprehensive", "approved"): expected_reports(county, plan) - len(plan.org_codes),
+            }
+            assert got["returned_once"] == 1
+            assert got["fed_back"] == got["problems"]
+        else:  # the round on site now: nothing reported or fed back yet
+            assert got["reports"] == {} and got["fed_back"] == 0
+            assert ("online", "problem") in public
+    letters = found["letters"]
+    for kind, series in (("recommendation", "巡建"), ("reminder", "巡提")):
+        mine = [x for x in letters if x[0] == kind]
+        assert len(mine) == 4  # one per past round
+        numbers = sorted(int(x[1].split("〕")[1].removesuffix("号")) for x in mine)
+        assert numbers == [1, 2, 3, 4]
+        assert all(x[1].startswith(f"{ISSUER_SHORT}{series}〔") for x in mine)
+        assert len({x[2] for x in mine}) == 4
+    assert all(x[3] for x in letters if x[0] == "reminder")
+    assert all(x[4] == (LEADER[0],) for x in letters if x[0] == "recommendation")
 
 
 def _grassroots(county: Any) -> dict[str, int]:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from decimal import Decimal
 
 from xuncha_shared.events.planning import RoundStatus
 
 from xuncha.demo import FULL, SMALL, Step, build_county, build_steps
+from xuncha.demo.findings import expected_problems
+from xuncha.demo.problem_texts import plan_problems
 from xuncha.demo.rounds import RoundHook
 
 TODAY = date(2026, 11, 22)
@@ -93,3 +96,53 @@ def test_later_services_hook_steps_after_a_stage() -> None:
     assert names[-1] == "round5.problems"
     assert "round5.reporting" not in names
     assert len(names) == len(set(names))
+
+
+def test_findings_hook_onto_the_stages_and_the_round_on_site_gets_on_site_steps_only() -> None:
+    county = build_county(0, size=SMALL, today=TODAY)
+    names = [s.name for s in build_steps(county)]
+    assert names[6] == "findings.settings"
+    for number in range(1, 5):
+        order = [
+            f"round{number}.on_site",
+            f"round{number}.problems",
+            f"round{number}.public_reports",
+            f"round{number}.reporting",
+            f"round{number}.reports",
+            f"round{number}.feedback",
+            f"round{number}.findings_feedback",
+            f"round{number}.letters",
+        ]
+        assert [names.index(n) for n in order] == sorted(names.index(n) for n in order)
+    assert names[-2:] == ["round5.problems", "round5.public_reports"]
+    assert len(names) == len(set(names))
+
+
+def test_problems_are_plausible_and_the_same_for_a_seed() -> None:
+    county = build_county(0, size=FULL, today=TODAY)
+    by_code = county.by_code()
+    village = immediate = 0
+    for plan in county.rounds:
+        for code in plan.org_codes:
+            kind = by_code[code].kind
+            found = plan_problems(0, plan.number, code, kind)
+            assert found == plan_problems(0, plan.number, code, kind)
+            assert 6 <= len(found) <= 10
+            grassroots = kind.value in {"village", "community"}
+            for p in found:
+                assert all(c not in p.description for c in "{}")
+                if p.category in {"village_assets", "benefit_policies", "living_environment"}:
+                    assert kind.value in {"village", "community", "township"}
+                if p.amount_yuan is not None:
+                    assert Decimal(p.amount_yuan) > 0 and p.amount_yuan.count(".") == 1
+                if grassroots:
+                    village += 1
+                    immediate += p.immediate
+        assert expected_problems(county, plan) >= 6 * len(plan.org_codes)
+    assert immediate > 0.8 * village
+    # Problems vary from org to org and from seed to seed.
+    first = county.rounds[0].org_codes[0]
+    kind = by_code[first].kind
+    assert plan_problems(0, 1, first, kind) != plan_problems(1, 1, first, kind)
+    texts = {p.description for p in plan_problems(0, 1, first, kind)}
+    assert len(texts) >= 6

@@ -28,8 +28,11 @@ from xuncha_shared.events.planning import RoundStatus
 
 from xuncha.demo.context import DemoContext, DemoError, Step, TokenFor
 from xuncha.demo.county import FULL, CountySize, DemoCounty, build_county
+from xuncha.demo.findings import findings_settings_step, register
 from xuncha.demo.rounds import ROUND_HOOKS, RoundHook, round_steps, schedule_rounds_step
 from xuncha.demo.steps import REGISTRY_STEPS
+
+register(ROUND_HOOKS)  # findings' steps per stage
 
 __all__ = ["DemoResult", "build_steps", "load_demo", "run_demo_against"]
 
@@ -51,7 +54,7 @@ def build_steps(
 ) -> list[Step]:
     """Every step of the demo in order: the registry, then the rounds oldest first (each
     with the hooks later services add per stage)."""
-    steps = [*REGISTRY_STEPS, schedule_rounds_step()]
+    steps = [*REGISTRY_STEPS, schedule_rounds_step(), findings_settings_step()]
     for plan in county.rounds:
         steps += round_steps(plan, hooks if hooks is not None else ROUND_HOOKS)
     return steps
