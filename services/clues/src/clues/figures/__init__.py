@@ -1,0 +1,1 @@
+"""线索工作数据 Counts only: transferred, accepted, concluded, cases, sanctions, money."""

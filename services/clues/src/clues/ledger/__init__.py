@@ -1,0 +1,1 @@
+"""线索管理台账 The clue ledger: proposal, review, transfer, closing."""

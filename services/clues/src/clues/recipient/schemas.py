@@ -1,0 +1,119 @@
+"""API schemas of the receiving department's side: receipt, return, disposal, progress,
+outcome, and the reconciliation of the two ledgers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from xuncha_shared.events.clues import ClueStatus, Disposal
+
+from clues.ledger.schemas import MAX_NOTE, MAX_YUAN
+
+MAX_PERSONS = 10_000
+MAX_ENTRIES = 10_000
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ReceiptWrite(_In):
+    """签收: who signed for the clue, and when (now when omitted)."""
+
+    received_by: str = Field(min_length=1, max_length=100, title="签收人")
+    received_at: datetime | None = Field(
+        default=None, title="签收时间", description="不填为当前时间"
+    )
+
+
+class ReturnWrite(_In):
+    reason: str = Field(min_length=1, max_length=MAX_NOTE, title="退回理由（需补充的材料，保密）")
+
+
+class DisposalWrite(_In):
+    disposal: Disposal = Field(
+        title="处置方式",
+        description="inquiry 谈话函询；preliminary_verification 初步核实；hold 暂存待查；"
+        "close 予以了结；case 立案审查",
+    )
+
+
+class ProgressWrite(_In):
+    note: str = Field(min_length=1, max_length=MAX_NOTE, title="进展情况（保密）")
+
+
+class OutcomeWrite(_In):
+    """办理结果: counts only, plus an optional (sealed) note."""
+
+    case_filed: bool = Field(title="是否立案")
+    persons_sanctioned: int = Field(ge=0, le=MAX_PERSONS, title="给予党纪政务处分人数")
+    persons_party_sanctioned: int | None = Field(
+        default=None, ge=0, le=MAX_PERSONS, title="其中党纪处分人数"
+    )
+    persons_government_sanctioned: int | None = Field(
+        default=None, ge=0, le=MAX_PERSONS, title="其中政务处分人数"
+    )
+    organizational_handlings: int = Field(ge=0, le=MAX_PERSONS, title="组织处理人次")
+    first_form: int = Field(default=0, ge=0, le=MAX_PERSONS, title="第一种形态人次")
+    second_form: int = Field(default=0, ge=0, le=MAX_PERSONS, title="第二种形态人次")
+    third_form: int = Field(default=0, ge=0, le=MAX_PERSONS, title="第三种形态人次")
+    fourth_form: int = Field(default=0, ge=0, le=MAX_PERSONS, title="第四种形态人次")
+    money_recovered_yuan: Decimal = Field(
+        default=Decimal("0"), ge=0, le=MAX_YUAN, decimal_places=2, title="挽回经济损失（元）"
+    )
+    note: str | None = Field(default=None, max_length=MAX_NOTE, title="结果说明（保密）")
+
+    @model_validator(mode="after")
+    def _breakdown_within_total(self) -> OutcomeWrite:
+        for part in (self.persons_party_sanctioned, self.persons_government_sanctioned):
+            if part is not None and part > self.persons_sanctioned:
+                raise ValueError("party or government sanctions exceed persons_sanctioned")
+        return self
+
+
+class LedgerEntry(_In):
+    """One clue as the department's own ledger has it."""
+
+    clue_id: uuid.UUID = Field(title="线索编号")
+    status: ClueStatus = Field(title="部门台账中的状态")
+    case_filed: bool | None = Field(default=None, title="是否立案")
+    persons_sanctioned: int | None = Field(default=None, ge=0, le=MAX_PERSONS)
+    organizational_handlings: int | None = Field(default=None, ge=0, le=MAX_PERSONS)
+    money_recovered_yuan: Decimal | None = Field(default=None, ge=0, le=MAX_YUAN, decimal_places=2)
+
+
+class LedgerPost(_In):
+    entries: list[LedgerEntry] = Field(max_length=MAX_ENTRIES, title="部门台账")
+
+
+class DifferenceKind(StrEnum):
+    missing_in_department = "missing_in_department"
+    """已移交但部门台账中没有"""
+    unknown_to_office = "unknown_to_office"
+    """部门台账中有但巡察办未移交给该部门"""
+    mismatch = "mismatch"
+    """双方记录不一致"""
+
+
+class Difference(BaseModel):
+    clue_id: uuid.UUID
+    kind: DifferenceKind
+    field: str | None = None
+    office_value: str | None = None
+    department_value: str | None = None
+
+
+class ReconciliationReport(BaseModel):
+    """对账结果: the differences between the office's and the department's ledgers."""
+
+    recipient_org_id: uuid.UUID = Field(title="承办部门编号")
+    posted_at: datetime | None = Field(title="部门台账报送时间", description="从未报送时为空")
+    posted_by: str | None = None
+    office_count: int = Field(title="巡察办移交给该部门的线索数")
+    department_count: int = Field(title="部门台账线索数")
+    matched: int = Field(title="一致的线索数")
+    differences: list[Difference] = Field(title="差异")
