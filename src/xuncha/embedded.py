@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from clues.config import CluesSettings
+from cryptography.fernet import Fernet
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field, SecretStr
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -48,6 +50,10 @@ class EmbeddedPaths:
     def secret_file(self) -> Path:
         return self.root / "dev-signing-key"
 
+    @property
+    def clue_key_file(self) -> Path:
+        return self.root / "clue-key"
+
 
 def dev_auth(paths: EmbeddedPaths) -> AuthConfig:
     """The embedded platform's dev signing key, made once and kept under ``var/``."""
@@ -75,18 +81,31 @@ async def ensure_database(server: LocalPostgres) -> str:
     return server.url(DATABASE)
 
 
-def embedded_settings(name: str, *, database_url: str, auth: AuthConfig) -> ServiceSettings:
+def clue_keys(paths: EmbeddedPaths) -> list[SecretStr]:
+    """This installation's own key for the clues' confidential fields, made once and kept
+    under ``var/`` (the key built into the code is for tests and development only)."""
+    if not paths.clue_key_file.exists():
+        paths.root.mkdir(parents=True, exist_ok=True)
+        paths.clue_key_file.write_text(Fernet.generate_key().decode())
+        paths.clue_key_file.chmod(0o600)
+    return [SecretStr(paths.clue_key_file.read_text().strip())]
+
+
+def embedded_settings(
+    name: str, *, database_url: str, auth: AuthConfig, paths: EmbeddedPaths | None = None
+) -> ServiceSettings:
     """A service's settings for the embedded run: environment first, then these."""
     config = importlib.import_module(f"{name}.config")
     base: ServiceSettings = config.get_settings()
-    return base.model_copy(
-        update={
-            "database_url": database_url,
-            "bus_backend": "postgres",
-            "auth": auth,
-            "db_pool_size": 3,
-        }
-    )
+    update: dict[str, Any] = {
+        "database_url": database_url,
+        "bus_backend": "postgres",
+        "auth": auth,
+        "db_pool_size": 3,
+    }
+    if isinstance(base, CluesSettings) and paths is not None and base.uses_development_key:
+        update["clue_keys"] = clue_keys(paths)
+    return base.model_copy(update=update)
 
 
 class Dispatcher:
@@ -266,7 +285,9 @@ async def embedded_platform(
     try:
         settings = {}
         for name in SERVICES:
-            settings[name] = embedded_settings(name, database_url=database_url, auth=auth)
+            settings[name] = embedded_settings(
+                name, database_url=database_url, auth=auth, paths=paths
+            )
             await migrate(name, settings[name], wait_seconds=30)
         dispatcher = build_dispatcher(settings, bus=bus, auth=auth, dashboard=dashboard)
         yield dispatcher, auth, database_url

@@ -74,11 +74,14 @@ class CluesSettings(ServiceSettings):
                 raise ValueError(f"clue_keys[{i}] is not a valid Fernet key") from exc
         return keys
 
+    @property
+    def uses_development_key(self) -> bool:
+        """Whether any configured key is the development key built into the code."""
+        return any(k.get_secret_value() == DEV_CLUE_KEY for k in self.clue_keys)
+
     @model_validator(mode="after")
     def _refuse_dev_key_in_production(self) -> CluesSettings:
-        if self.environment == "production" and any(
-            k.get_secret_value() == DEV_CLUE_KEY for k in self.clue_keys
-        ):
+        if self.environment == "production" and self.uses_development_key:
             raise ValueError("production needs clue_keys of its own, not the development key")
         return self
 
