@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from xuncha_shared.auth import Role
 from xuncha_shared.settings import SERVICES
 
@@ -26,37 +27,51 @@ def _fill(path: str, value: str) -> str:
     return re.sub(r"\{[^}]+\}", value, path)
 
 
-async def test_malformed_requests_are_4xx_problems(platform: Any, token: Any, db: Any) -> None:
-    running = await platform(*SERVICES)
-    headers = {"Authorization": f"Bearer {token(Role.office, Role.leadership)}"}
+CALLERS = {
+    "office": (Role.office, Role.leadership),
+    "discipline": (Role.discipline,),
+    "group": (Role.group,),
+    "inspected": (Role.inspected,),
+}
+"""Callers of several kinds, so validation is exercised behind each authorization path."""
+ORG = "00000000-0000-0000-0000-000000000001"
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("name", SERVICES)
+async def test_malformed_requests_are_4xx_problems(
+    platform: Any, token: Any, db: Any, name: str, caller: str
+) -> None:
+    running = await platform(name)
+    client = running.client(name)
+    headers = {"Authorization": f"Bearer {token(*CALLERS[caller], org_id=ORG)}"}
     checked = 0
-    for name in SERVICES:
-        client = running.client(name)
-        doc = (await client.get(f"/api/{name}/openapi.json")).json()
-        for path, ops in doc["paths"].items():
-            for method in ops:
-                for value in JUNK_PATH:
-                    url = _fill(path, value)
-                    attempts = [dict(params=JUNK_QUERY)]
-                    if method in {"post", "put", "patch"}:
-                        attempts += [
-                            dict(content=body, headers={"content-type": ctype, "If-Match": '"1"'})
-                            for body, ctype in JUNK_BODIES
-                        ]
-                    for kw in attempts:
-                        extra = kw.pop("headers", {})
-                        r = await client.request(
-                            method.upper(), url, headers={**headers, **extra}, **kw
+    doc = (await client.get(f"/api/{name}/openapi.json")).json()
+    for path, ops in doc["paths"].items():
+        for method in ops:
+            for value in JUNK_PATH:
+                url = _fill(path, value)
+                attempts: list[dict[str, Any]] = [dict(params=JUNK_QUERY)]
+                if method in {"post", "put", "patch"}:
+                    attempts += [
+                        dict(content=body, headers={"content-type": ctype, "If-Match": '"1"'})
+                        for body, ctype in JUNK_BODIES
+                    ]
+                for kw in attempts:
+                    extra = kw.pop("headers", {})
+                    r = await client.request(
+                        method.upper(), url, headers={**headers, **extra}, **kw
+                    )
+                    checked += 1
+                    assert r.status_code < 500, (method, url, kw, r.status_code, r.text[:300])
+                    if r.status_code >= 400:
+                        assert r.headers["content-type"].startswith("application/problem+json"), (
+                            method,
+                            url,
+                            r.text[:200],
                         )
-                        checked += 1
-                        assert r.status_code < 500, (method, url, kw, r.status_code, r.text[:300])
-                        if r.status_code >= 400:
-                            assert r.headers["content-type"].startswith(
-                                "application/problem+json"
-                            ), (method, url, r.text[:200])
-                            problem = r.json()
-                            assert problem["message_zh"] and problem["message_en"], problem
+                        problem = r.json()
+                        assert problem["message_zh"] and problem["message_en"], problem
     assert checked > 50
     # Nothing was written by any of it.
-    for name in SERVICES:
-        assert await db.fetchval(f"SELECT count(*) FROM {name}.outbox") == 0
+    assert await db.fetchval(f"SELECT count(*) FROM {name}.outbox") == 0
