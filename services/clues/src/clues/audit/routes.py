@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 from xuncha_shared.db import DbSession
+from xuncha_shared.exports import XLSX_MEDIA_TYPE, workbook
 from xuncha_shared.http import (
     BadCursor,
     CurrentPrincipal,
@@ -25,7 +26,6 @@ from clues.audit.models import AuditEntry
 from clues.audit.service import AuditFilter
 from clues.ledger.access import require_keeper, viewer
 from clues.ledger.routes import ERRORS
-from clues.xlsx import XLSX_MEDIA_TYPE, workbook
 
 router = APIRouter(tags=["audit"], responses=ERRORS)
 

@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from xuncha_shared.calendar import load_calendar
 from xuncha_shared.events.clues import ClueStage, ClueStatus
+from xuncha_shared.exports import workbook
 
 from clues.chase.limits import LimitsRead, local_day, open_stages
 from clues.chase.models import ClueChaseLetter
 from clues.ledger.lifecycle import STATUS_ZH
 from clues.ledger.models import Clue
 from clues.models import CALENDAR
-from clues.xlsx import workbook
 
 NEXT_STEP_ZH = {
     ClueStatus.draft: "会商研判",

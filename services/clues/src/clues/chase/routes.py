@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlmodel import col
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.clues import ClueStage
+from xuncha_shared.exports import XLSX_MEDIA_TYPE
 from xuncha_shared.http import CurrentPrincipal, Now, OptionalExpectedVersion, etag
 from xuncha_shared.problems import NotFound
 
@@ -24,7 +25,6 @@ from clues.deps import DefaultsDep
 from clues.ledger import repository
 from clues.ledger.access import readable, require_keeper, viewer
 from clues.ledger.routes import CHANGE, ERRORS
-from clues.xlsx import XLSX_MEDIA_TYPE
 
 router = APIRouter(tags=["chase"], responses=ERRORS)
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

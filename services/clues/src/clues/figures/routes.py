@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from xuncha_shared.db import DbSession
+from xuncha_shared.exports import XLSX_MEDIA_TYPE, workbook
 from xuncha_shared.http import CurrentPrincipal
 
 from clues.figures.service import COLUMNS, FiguresReport, GroupBy, figures
 from clues.ledger.routes import ERRORS
-from clues.xlsx import XLSX_MEDIA_TYPE, workbook
 
 router = APIRouter(tags=["figures"], responses=ERRORS)
 

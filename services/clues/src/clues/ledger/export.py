@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xuncha_shared.events.clues import ClueStatus
+from xuncha_shared.exports import XLSX_MEDIA_TYPE, workbook
 
 from clues.crypto import Sealer
 from clues.ledger.lifecycle import STATUS_ZH
 from clues.ledger.models import Clue
-from clues.xlsx import XLSX_MEDIA_TYPE, workbook
 
 __all__ = ["XLSX_MEDIA_TYPE", "ledger_workbook"]
 
@@ -81,4 +81,4 @@ def ledger_workbook(clues: Sequence[Clue], sealer: Sealer) -> bytes:
             )
         return out
 
-    return workbook("线索管理台账", HEADERS, rows())  # type: ignore[arg-type]
+    return workbook("线索管理台账", HEADERS, rows())

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlmodel import col
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.db import DbSession
+from xuncha_shared.exports import XLSX_MEDIA_TYPE, attachment, workbook
 from xuncha_shared.http import CurrentPrincipal
 from xuncha_shared.problems import Unprocessable
 
 from findings.common import settings as jurisdiction_settings
 from findings.common.errors import ERRORS
-from findings.common.files import XLSX_MEDIA_TYPE, download, workbook
 from findings.commonality.grouping import Cluster, Item, group
 from findings.models import ORGS
 from findings.problems.models import Problem
@@ -175,9 +175,9 @@ async def export_common_problems(
             for i, c in enumerate(result.items, start=1)
         ),
     )
-    return download(
+    return attachment(
         content,
         media_type=XLSX_MEDIA_TYPE,
         ascii_name="common-problems.xlsx",
-        name_zh="共性问题.xlsx",
+        filename="共性问题.xlsx",
     )

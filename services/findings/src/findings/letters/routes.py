@@ -9,14 +9,14 @@ from fastapi import APIRouter, Path, Query, Response, status
 from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlmodel import col
 from xuncha_shared.db import DbSession
-from xuncha_shared.documents import letter_templates_router
+from xuncha_shared.documents import DOCX_MEDIA_TYPE, letter_templates_router
 from xuncha_shared.events.findings import LetterKind
+from xuncha_shared.exports import XLSX_MEDIA_TYPE, attachment, workbook
 from xuncha_shared.http import CurrentPrincipal, Now, Paging, split_page
 from xuncha_shared.idempotency import Idempotent
 
 from findings.common.cursors import time_id_key
 from findings.common.errors import CONFLICT, ERRORS
-from findings.common.files import DOCX_MEDIA_TYPE, XLSX_MEDIA_TYPE, download, workbook
 from findings.letters import service
 from findings.letters.models import Letter
 from findings.letters.schemas import (
@@ -144,8 +144,8 @@ async def export_letters(
             for i, x in enumerate(rows, start=1)
         ),
     )
-    return download(
-        content, media_type=XLSX_MEDIA_TYPE, ascii_name="letters.xlsx", name_zh="函件台账.xlsx"
+    return attachment(
+        content, media_type=XLSX_MEDIA_TYPE, ascii_name="letters.xlsx", filename="函件台账.xlsx"
     )
 
 
@@ -169,11 +169,11 @@ async def download_letter(
     letter_id: LetterId, session: DbSession, principal: CurrentPrincipal
 ) -> Response:
     letter = await service.get_letter(session, letter_id=letter_id, actor=principal)
-    return download(
+    return attachment(
         letter.docx,
         media_type=DOCX_MEDIA_TYPE,
         ascii_name="letter.docx",
-        name_zh=f"{letter.doc_number}.docx",
+        filename=f"{letter.doc_number}.docx",
     )
 
 

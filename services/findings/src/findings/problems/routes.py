@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlmodel import col
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.db import DbSession
+from xuncha_shared.exports import XLSX_MEDIA_TYPE, attachment, workbook
 from xuncha_shared.http import (
     CurrentPrincipal,
     ExpectedVersion,
@@ -36,7 +37,6 @@ from xuncha_shared.problems import NotFound
 from findings.common.access import problem_visibility, readable_assignment
 from findings.common.cursors import time_id_key
 from findings.common.errors import CONFLICT, ERRORS, VERSIONED
-from findings.common.files import XLSX_MEDIA_TYPE, download, workbook
 from findings.common.models import EvidenceFile
 from findings.problems import repository, service
 from findings.problems.models import FundsProject, ProblemEvidence
@@ -235,8 +235,8 @@ async def export_problems(
             for i, p in enumerate(rows, start=1)
         ),
     )
-    return download(
-        content, media_type=XLSX_MEDIA_TYPE, ascii_name="problems.xlsx", name_zh="问题台账.xlsx"
+    return attachment(
+        content, media_type=XLSX_MEDIA_TYPE, ascii_name="problems.xlsx", filename="问题台账.xlsx"
     )
 
 
@@ -373,11 +373,11 @@ async def download_evidence(
     stored = await session.get(EvidenceFile, sha256) if attached else None
     if attached is None or stored is None:
         raise NotFound("证据材料不存在", "No such evidence file", field="sha256")
-    return download(
+    return attachment(
         stored.content,
         media_type=stored.media_type,
         ascii_name=sha256[:16],
-        name_zh=attached.filename,
+        filename=attached.filename,
     )
 
 

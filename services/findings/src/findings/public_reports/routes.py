@@ -10,12 +10,12 @@ from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlmodel import col
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.findings import PublicReportChannel, TriageOutcome
+from xuncha_shared.exports import XLSX_MEDIA_TYPE, attachment, workbook
 from xuncha_shared.http import CurrentPrincipal, Now, Paging, split_page
 from xuncha_shared.problems import ProblemDetail
 
 from findings.common.cursors import time_id_key
 from findings.common.errors import CONFLICT, ERRORS
-from findings.common.files import XLSX_MEDIA_TYPE, download, workbook
 from findings.config import FindingsSettings
 from findings.public_reports import service
 from findings.public_reports.intake import client_address, limiter_of, read_json, request_body_doc
@@ -263,11 +263,11 @@ async def export_reports(
             for i, r in enumerate(items, start=1)
         ),
     )
-    return download(
+    return attachment(
         content,
         media_type=XLSX_MEDIA_TYPE,
         ascii_name="public-reports.xlsx",
-        name_zh="信访举报台账.xlsx",
+        filename="信访举报台账.xlsx",
     )
 
 

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Path, Query, Response, status
 from sqlalchemy import select, tuple_
 from sqlmodel import col
 from xuncha_shared.db import DbSession
+from xuncha_shared.documents import DOCX_MEDIA_TYPE
+from xuncha_shared.exports import attachment
 from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Paging, etag, split_page
 
 from findings.common.cursors import time_id_key
 from findings.common.errors import CONFLICT, ERRORS, VERSIONED
-from findings.common.files import DOCX_MEDIA_TYPE, download
 from findings.reports import service
 from findings.reports.models import Report
 from findings.reports.schemas import (
@@ -208,9 +209,9 @@ async def export_report(
 ) -> Response:
     report = await service.get_report(session, report_id=report_id, actor=principal)
     content = await service.render_docx(session, report)
-    return download(
+    return attachment(
         content,
         media_type=DOCX_MEDIA_TYPE,
         ascii_name="report.docx",
-        name_zh=f"{report.title}.docx",
+        filename=f"{report.title}.docx",
     )

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response, status
 from xuncha_shared.db import DbSession
+from xuncha_shared.exports import XLSX_MEDIA_TYPE
 from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, OptionalExpectedVersion, etag
 
 from notify.access import ERRORS, VERSIONED, office_of, office_or_leadership, settings_of
-from notify.exports import XLSX_MEDIA_TYPE, xlsx_response
+from notify.exports import xlsx_response
 from notify.rules import service
 from notify.rules.schemas import EventTypeList, EventTypeRead, RuleList, RuleRead, RuleWrite
 from notify.rules.spec import KEY_PATTERN

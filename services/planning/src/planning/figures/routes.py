@@ -6,11 +6,11 @@ import io
 import uuid
 from decimal import Decimal
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Response
 from openpyxl import Workbook
 from xuncha_shared.db import DbSession
+from xuncha_shared.exports import XLSX_RESPONSES, attachment
 from xuncha_shared.http import CurrentPrincipal, Now, Page, Paging, decode_cursor, split_page
 from xuncha_shared.orgs import OrgKind
 
@@ -23,7 +23,6 @@ from planning.figures.schemas import (
     FiguresFilter,
     FiguresRead,
 )
-from planning.villages.export import XLSX_MEDIA_TYPE
 
 router = APIRouter(prefix="/figures", tags=["figures"])
 
@@ -126,7 +125,7 @@ async def get_records(
     summary="导出成绩单",
     description="成绩单及按轮次、对象类型的分组统计，导出为 XLSX。",
     response_class=Response,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+    responses=XLSX_RESPONSES,
 )
 async def export_figures(
     session: DbSession, principal: CurrentPrincipal, f: Filter, now: Now
@@ -157,14 +156,7 @@ async def export_figures(
             sheet.append([row.label, *[_cell(values[n]) for n in names]])
     out = io.BytesIO()
     wb.save(out)
-    return Response(
-        out.getvalue(),
-        media_type=XLSX_MEDIA_TYPE,
-        headers={
-            "Content-Disposition": "attachment; filename=figures.xlsx; "
-            f"filename*=UTF-8''{quote('巡察成绩单.xlsx')}"
-        },
-    )
+    return attachment(out.getvalue(), filename="巡察成绩单.xlsx", ascii_name="figures.xlsx")
 
 
 def _cell(value: object) -> object:

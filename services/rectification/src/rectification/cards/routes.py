@@ -14,6 +14,7 @@ from sqlmodel import col
 from xuncha_shared.auth import Principal
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.rectification import CardColor
+from xuncha_shared.exports import XLSX_RESPONSES, attachment, workbook
 from xuncha_shared.http import CurrentPrincipal, Now
 from xuncha_shared.problems import NotFound, Unprocessable
 
@@ -22,7 +23,6 @@ from rectification.dates import local_day
 from rectification.errors import ERRORS
 from rectification.models import Card, CardAction, Plan
 from rectification.plans.repository import org_names
-from rectification.xlsx import XLSX_RESPONSE, workbook, xlsx_response
 
 
 class ActionRead(BaseModel):
@@ -136,7 +136,7 @@ async def list_cards(session: DbSession, where: CardFilter) -> list[CardRead]:
     summary="导出红黄牌预警台账（XLSX）",
     description="筛选条件同“查询红黄牌预警”。",
     response_class=Response,
-    responses=XLSX_RESPONSE,
+    responses=XLSX_RESPONSES,
 )
 async def export_cards(session: DbSession, where: CardFilter) -> Response:
     cards = await _cards(session, where, 100_000)
@@ -173,7 +173,7 @@ async def export_cards(session: DbSession, where: CardFilter) -> Response:
         "解除时间",
         "督导与约谈",
     ]
-    return xlsx_response(workbook("红黄牌预警", headers, rows), "rectification-cards.xlsx")
+    return attachment(workbook("红黄牌预警", headers, rows), filename="rectification-cards.xlsx")
 
 
 async def _card(session: AsyncSession, card_id: uuid.UUID, principal: Principal) -> Card:

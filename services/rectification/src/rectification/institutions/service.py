@@ -15,6 +15,7 @@ from sqlmodel import col
 from xuncha_shared.auth import Principal
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.rectification import InstitutionBuilt, TaskKind
+from xuncha_shared.exports import XLSX_RESPONSES, attachment, workbook
 from xuncha_shared.http import CurrentPrincipal, Now
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.messaging import emit
@@ -26,7 +27,6 @@ from rectification.errors import ERRORS
 from rectification.models import ASSIGNMENTS, ORGS, Institution, Task
 from rectification.plans.repository import org_names
 from rectification.plans.service import get_task_for
-from rectification.xlsx import XLSX_RESPONSE, workbook, xlsx_response
 
 
 class InstitutionCreate(BaseModel):
@@ -201,7 +201,7 @@ async def list_institutions(session: DbSession, where: InstitutionFilter) -> lis
     summary="导出建章立制台账（XLSX）",
     description="筛选条件同“查询建章立制”。",
     response_class=Response,
-    responses=XLSX_RESPONSE,
+    responses=XLSX_RESPONSES,
 )
 async def export_institutions(session: DbSession, where: InstitutionFilter) -> Response:
     rows = await _institutions(session, where, 100_000)
@@ -221,7 +221,7 @@ async def export_institutions(session: DbSession, where: InstitutionFilter) -> R
             for i, r in enumerate(rows, start=1)
         ),
     )
-    return xlsx_response(data, "rectification-institutions.xlsx")
+    return attachment(data, filename="rectification-institutions.xlsx")
 
 
 @router.get(

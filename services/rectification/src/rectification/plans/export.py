@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from xuncha_shared.exports import workbook, yes_no
+
 from rectification.plans.schemas import TaskRead
-from rectification.xlsx import workbook, yes_no
 
 KIND_ZH = {"immediate": "立行立改", "short": "限期整改", "long": "长期坚持"}
 STATUS_ZH = {"open": "整改中", "claimed": "待验收", "accepted": "已验收"}

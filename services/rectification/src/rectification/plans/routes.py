@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.rectification import TaskKind
+from xuncha_shared.exports import XLSX_RESPONSES, attachment
 from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Paging, etag, split_page
 
 from rectification.access import access_for
@@ -29,7 +30,6 @@ from rectification.plans.schemas import (
     TaskStatus,
     TaskUpdate,
 )
-from rectification.xlsx import XLSX_RESPONSE, xlsx_response
 
 router = APIRouter(tags=["plans"], responses=ERRORS)
 
@@ -165,7 +165,7 @@ async def list_tasks(
     summary="导出整改台账（XLSX）",
     description="与“查询整改任务”相同的筛选条件，导出全部符合条件的任务。",
     response_class=Response,
-    responses=XLSX_RESPONSE,
+    responses=XLSX_RESPONSES,
 )
 async def export_tasks(
     session: DbSession, principal: CurrentPrincipal, where: Filter, now: Now
@@ -174,7 +174,7 @@ async def export_tasks(
         session, access=access_for(principal), where=where, after=None, limit=None
     )
     data = ledger_xlsx(await service.task_reads(session, tasks, now=now))
-    return xlsx_response(data, "rectification-ledger.xlsx")
+    return attachment(data, filename="rectification-ledger.xlsx")
 
 
 @router.get(

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.rectification import Rating
+from xuncha_shared.exports import XLSX_RESPONSES, attachment, workbook
 from xuncha_shared.http import CurrentPrincipal, Now
 from xuncha_shared.problems import NotFound
 
@@ -23,7 +24,6 @@ from rectification.plans.repository import org_names
 from rectification.plans.service import get_plan_for
 from rectification.rating.scoring import RATING_ZH
 from rectification.rating.service import rate_plan
-from rectification.xlsx import XLSX_RESPONSE, workbook, xlsx_response
 
 
 class FactorRead(BaseModel):
@@ -155,7 +155,7 @@ async def list_ratings(session: DbSession, where: RatingFilter) -> list[RatingRe
     summary="导出整改成效评定（XLSX）",
     description="筛选条件同“查询整改成效评定”。",
     response_class=Response,
-    responses=XLSX_RESPONSE,
+    responses=XLSX_RESPONSES,
 )
 async def export_ratings(session: DbSession, where: RatingFilter) -> Response:
     rows = await _ratings(session, where, 100_000)
@@ -175,4 +175,4 @@ async def export_ratings(session: DbSession, where: RatingFilter) -> Response:
             for i, r in enumerate(rows, start=1)
         ),
     )
-    return xlsx_response(data, "rectification-ratings.xlsx")
+    return attachment(data, filename="rectification-ratings.xlsx")
