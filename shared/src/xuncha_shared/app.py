@@ -181,11 +181,21 @@ async def run_periodic(runtime: Runtime) -> None:
         await asyncio.sleep(runtime.settings.scheduler_seconds)
 
 
+STOP_SECONDS = 15.0
+
+
 async def stop_runtime(runtime: Runtime) -> None:
     """Cancel background work, close the bus (if ours) and the engine."""
     for task in runtime.tasks:
         task.cancel()
-    await asyncio.gather(*runtime.tasks, return_exceptions=True)
+    if runtime.tasks:
+        # Bounded, so that one loop that fails to stop cannot hang the shutdown for good;
+        # it is named in the log instead.
+        _, pending = await asyncio.wait(runtime.tasks, timeout=STOP_SECONDS)
+        for task in pending:
+            log.error(
+                "%s did not stop within %ss of being cancelled", task.get_name(), STOP_SECONDS
+            )
     runtime.tasks.clear()
     if runtime.owns_bus:
         await runtime.bus.stop()

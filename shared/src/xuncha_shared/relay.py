@@ -11,7 +11,6 @@ fallback.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import zlib
@@ -21,7 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from xuncha_shared.bus.base import Bus, BusMessage, BusUnavailable
+from xuncha_shared.bus.base import Bus, BusMessage, BusUnavailable, wait_event
 from xuncha_shared.bus.postgres import asyncpg_dsn
 from xuncha_shared.clock import Clock
 from xuncha_shared.messaging import MessagingTables
@@ -144,8 +143,7 @@ class OutboxRelay:
                     await asyncio.sleep(backoff)
                     continue
                 self._wakeup.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), self._poll)
+                await wait_event(self._wakeup, self._poll)
         finally:
             listener.cancel()
             await asyncio.gather(listener, return_exceptions=True)

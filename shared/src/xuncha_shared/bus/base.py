@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -57,3 +58,17 @@ class Bus(Protocol):
     async def ensure_topics(self, topics: Sequence[str]) -> None: ...
 
     def subscribe(self, *, group: str, topics: Sequence[str]) -> Subscription: ...
+
+
+async def wait_event(event: asyncio.Event, timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for ``event``; whether it was set.
+
+    Uses ``asyncio.timeout`` rather than ``asyncio.wait_for``: on Python 3.11 ``wait_for``
+    can swallow a cancellation that arrives just as the event is set, and a loop that waits
+    that way then never stops (a shutdown that hangs for good)."""
+    try:
+        async with asyncio.timeout(timeout):
+            await event.wait()
+    except TimeoutError:
+        return False
+    return True

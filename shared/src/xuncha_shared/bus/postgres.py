@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from xuncha_shared.bus.base import BusMessage, BusUnavailable, Delivery
+from xuncha_shared.bus.base import BusMessage, BusUnavailable, Delivery, wait_event
 
 log = logging.getLogger(__name__)
 
@@ -168,9 +168,7 @@ class PostgresSubscription:
             rows = await self._read(conn, max_records) if await self._ensure_lock(conn) else []
             if not rows:
                 self._wakeup.clear()
-                try:
-                    await asyncio.wait_for(self._wakeup.wait(), timeout)
-                except TimeoutError:
+                if not await wait_event(self._wakeup, timeout):
                     return []
                 rows = await self._read(conn, max_records) if await self._ensure_lock(conn) else []
         except _DOWN as exc:
