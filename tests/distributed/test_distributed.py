@@ -9,19 +9,14 @@ the roles and schemas (its portable part, via ``xuncha.dbinit``), each service r
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
 import os
 import secrets
-import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,200 +28,23 @@ from xuncha_shared.auth import Role
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES
 from xuncha_shared.testing.kafka_broker import KafkaBroker
-from xuncha_shared.testing.plugin import TEST_SECRET, eventually
+from xuncha_shared.testing.plugin import eventually
 
-from xuncha.dbinit import apply_init_sql, init_sql_path, role_name
+from tests.distributed.processes import Deployment, auth, run_deployment
+from xuncha.dbinit import init_sql_path
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.slow]
 
 J = "410825"
 CONSUMERS = tuple(s for s in SERVICES if s != "planning")
-REPO = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-@dataclass
-class ServiceProcess:
-    name: str
-    role: str
-    port: int
-    log_path: Path
-    proc: subprocess.Popen[bytes]
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return "(no log)"
-        return "\n".join(text.splitlines()[-lines:])
-
-
-@dataclass
-class Deployment:
-    database: str
-    suffix: str
-    roles: dict[str, str]
-    services: dict[str, ServiceProcess] = field(default_factory=dict)
-    clients: dict[str, httpx.AsyncClient] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def client(self, name: str) -> httpx.AsyncClient:
-        return self.clients[name]
-
-    def logs(self) -> str:
-        return "\n".join(
-            f"----- {s.name} (exit {s.proc.poll()}) -----\n{s.log_tail()}"
-            for s in self.services.values()
-        )
-
-
-def service_env(
-    name: str, *, database_url: str, bootstrap: str, topic_prefix: str
-) -> dict[str, str]:
-    """The environment a service container gets in docker-compose.yml, for this run."""
-    p = f"XUNCHA_{name.upper()}_"
-    return {
-        f"{p}ENVIRONMENT": "test",
-        f"{p}DATABASE_URL": database_url,
-        f"{p}BUS_BACKEND": "kafka",
-        f"{p}KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        f"{p}TOPIC_PREFIX": topic_prefix,
-        f"{p}AUTH__MODE": "dev",
-        f"{p}AUTH__DEV_SECRET": TEST_SECRET,
-        f"{p}DB_POOL_SIZE": "3",
-        f"{p}RELAY_POLL_SECONDS": "0.2",
-        f"{p}CONSUMER_BACKOFF_SECONDS": "0.05",
-        f"{p}CONSUMER_BACKOFF_MAX_SECONDS": "0.5",
-        f"{p}LOG_JSON": "false",
-    }
-
-
-def stop_processes(services: dict[str, ServiceProcess], timeout: float = 15.0) -> None:
-    """SIGTERM each service (graceful uvicorn shutdown), SIGKILL what is left."""
-    for s in services.values():
-        if s.proc.poll() is None:
-            s.proc.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    for s in services.values():
-        try:
-            s.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            s.proc.kill()
-            s.proc.wait(timeout=5)
-
-
-def start_service(
-    name: str, port: int, env: dict[str, str], log_path: Path
-) -> subprocess.Popen[bytes]:
-    """``python -m xuncha.serve <name>``: what each service container runs."""
-    with log_path.open("wb") as log:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "xuncha.serve",
-                name,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-
-
-async def wait_ready(dep: Deployment, timeout: float) -> None:
-    """Every service answers ``/readyz`` with 200, or fail with the logs of the others."""
-    pending = set(dep.services)
-    deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient(timeout=2.0) as http:
-        while pending:
-            for name in sorted(pending):
-                s = dep.services[name]
-                if s.proc.poll() is not None:
-                    pytest.fail(f"{name} exited with {s.proc.returncode}\n{dep.logs()}")
-                try:
-                    r = await http.get(f"{s.base_url}/readyz")
-                except httpx.TransportError:
-                    continue
-                if r.status_code == 200:
-                    pending.discard(name)
-                    dep.timings[f"ready.{name}"] = timeout - (deadline - time.monotonic())
-            if pending and time.monotonic() > deadline:
-                pytest.fail(f"not ready within {timeout}s: {sorted(pending)}\n{dep.logs()}")
-            await asyncio.sleep(0.1)
 
 
 @pytest.fixture
 async def deployment(
     pg: LocalPostgres, kafka_broker: KafkaBroker, topic_prefix: str, tmp_path: Path
 ) -> AsyncIterator[Deployment]:
-    tag = secrets.token_hex(3)
-    database, suffix = f"dist_{tag}", f"_d{tag}"
-    dep = Deployment(
-        database=database, suffix=suffix, roles={s: role_name(s, suffix) for s in SERVICES}
-    )
-    roles = dep.roles
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith("XUNCHA_")}
-    try:
-        started = time.monotonic()
-        admin = await asyncpg.connect(pg.dsn("postgres"))
-        try:
-            await admin.execute(f'CREATE DATABASE "{database}"')
-        finally:
-            await admin.close()
-        assert await apply_init_sql(pg.dsn(database), role_suffix=suffix) == roles
-        dep.timings["database_and_roles"] = time.monotonic() - started
-
-        started = time.monotonic()
-        for name in SERVICES:
-            port = free_port()
-            log_path = tmp_path / f"{name}.log"
-            env = {
-                **base_env,
-                **service_env(
-                    name,
-                    database_url=pg.url(database, user=roles[name]),
-                    bootstrap=kafka_broker.bootstrap_servers,
-                    topic_prefix=topic_prefix,
-                ),
-            }
-            proc = start_service(name, port, env, log_path)
-            dep.services[name] = ServiceProcess(name, roles[name], port, log_path, proc)
-        await wait_ready(dep, START_TIMEOUT)
-        dep.timings["all_ready"] = time.monotonic() - started
-        for name, s in dep.services.items():
-            dep.clients[name] = httpx.AsyncClient(base_url=s.base_url, timeout=10.0)
+    async with run_deployment(pg, kafka_broker, topic_prefix, tmp_path) as dep:
         yield dep
-    finally:
-        for client in dep.clients.values():
-            await client.aclose()
-        await asyncio.to_thread(stop_processes, dep.services)
-        admin = await asyncpg.connect(pg.dsn("postgres"))
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-            for role in roles.values():
-                await admin.execute(f'DROP ROLE IF EXISTS "{role}"')
-        finally:
-            await admin.close()
-        print("\ntimings (s):", {k: round(v, 2) for k, v in dep.timings.items()})
 
 
 async def create_org(client: httpx.AsyncClient, tok: str, **body: Any) -> dict[str, Any]:
