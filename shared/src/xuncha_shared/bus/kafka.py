@@ -60,9 +60,12 @@ class KafkaBus:
                     max_batch_size=1_048_576,
                 )
                 try:
-                    await producer.start()
-                except (KafkaError, OSError) as exc:
-                    await producer.stop()
+                    # An idempotent producer's start waits for a producer id and retries for
+                    # ever while a restarting broker cannot give one: bound it.
+                    async with asyncio.timeout(self._request_timeout_ms / 1000):
+                        await producer.start()
+                except (KafkaError, OSError, TimeoutError) as exc:
+                    await _abandon(producer)
                     raise BusUnavailable(f"Kafka unreachable: {type(exc).__name__}") from exc
                 self._producer = producer
             return self._producer
@@ -71,13 +74,7 @@ class KafkaBus:
         async with self._lock:
             producer, self._producer = self._producer, None
         if producer is not None:
-            # stop() flushes, and an idempotent producer waits for the broker forever: give
-            # it a moment, then abandon it (the relay re-sends; inboxes drop duplicates).
-            try:
-                async with asyncio.timeout(2):
-                    await producer.stop()
-            except (KafkaError, OSError, TimeoutError):
-                log.debug("producer stop abandoned", exc_info=True)
+            await _abandon(producer)
 
     async def publish(self, messages: Sequence[BusMessage]) -> None:
         if not messages:
@@ -132,6 +129,17 @@ class KafkaBus:
         return KafkaSubscription(
             self._bootstrap, group=group, topics=list(topics), client_id=self._client_id
         )
+
+
+async def _abandon(producer: AIOKafkaProducer) -> None:
+    """Stop a producer we no longer trust. stop() flushes, and an idempotent producer waits
+    for the broker for ever: give it a moment, then let it go (the relay re-sends; inboxes
+    drop duplicates)."""
+    try:
+        async with asyncio.timeout(2):
+            await producer.stop()
+    except (KafkaError, OSError, TimeoutError):
+        log.debug("producer stop abandoned", exc_info=True)
 
 
 class KafkaSubscription:
