@@ -1321,9 +1321,8 @@ async def notifications(
     }
     for code in cast.inspected:
         immediate = sum(1 for f in FINDINGS_PLAN[slot(cast, code)] if f[0])
-        # A plan opened by a hand-over is announced again with its deadlines at feedback
-        # (as the rectification README documents): two plan.opened for such an org.
-        want = {T_FEEDBACK: 1, T_PLAN: 2 if immediate else 1}
+        # A plan is announced once, at feedback, even when hand-overs opened it earlier.
+        want = {T_FEEDBACK: 1, T_PLAN: 1}
         if immediate:
             want[T_HANDED] = immediate
         if code == cast.departments[0]:

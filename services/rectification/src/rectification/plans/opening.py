@@ -100,7 +100,9 @@ async def open_immediate_task(session: AsyncSession, event: ProblemHandedOver) -
     org's plan for the round (opened now if needed). Due by default a few working days
     after the hand-over; the org may change it."""
     at = event.handed_over_at
-    plan, plan_created = await _plan(
+    # The plan is announced (plan.opened) at feedback, with its deadlines; until then it only
+    # holds the immediate tasks, each announced by its own task.opened.
+    plan, _ = await _plan(
         session,
         jurisdiction=event.jurisdiction,
         round_id=event.round_id,
@@ -125,17 +127,6 @@ async def open_immediate_task(session: AsyncSession, event: ProblemHandedOver) -
         opened_at=at,
         updated_at=at,
     )
-    if plan_created:
-        await emit(
-            session,
-            PlanOpened(
-                jurisdiction=plan.jurisdiction,
-                plan_id=plan.id,
-                round_id=plan.round_id,
-                org_id=plan.org_id,
-                task_count=1,
-            ),
-        )
     if task_id is not None:
         await _task_opened(
             session,
