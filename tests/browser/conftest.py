@@ -10,14 +10,17 @@ missing browser or an unbuilt dashboard fails the run; elsewhere the tests skip 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import socket
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
@@ -33,6 +36,9 @@ from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES
 from xuncha_shared.testing.plugin import TEST_SECRET, settings_for, unavailable
 
+from xuncha.demo import SMALL, build_county, load_demo
+from xuncha.demo.county import DemoCounty
+from xuncha.demo.runner import dev_token_for
 from xuncha.embedded import build_dispatcher
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,6 +78,7 @@ class Seeded:
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)
     covered: list[str] = field(default_factory=list)
     remaining: int = 0
+    demo: DemoCounty | None = None
 
     def token(
         self, *roles: Role, org_id: str | None = None, subject: str = "", name: str = ""
@@ -277,12 +284,11 @@ def _free_socket() -> socket.socket:
     return sock
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def platform_url(pg: LocalPostgres, template_db: str) -> AsyncIterator[Seeded]:
-    """The platform with the dashboard on a real port, over a database of this module's
-    own (a copy of the migrated template), seeded once for the module's tests."""
+@contextlib.asynccontextmanager
+async def _platform(pg: LocalPostgres, template_db: str, name: str) -> AsyncIterator[Seeded]:
+    """The platform with the dashboard on a real port, over a database of its own (a copy
+    of the migrated template), as ``xuncha run`` serves it."""
     _requirements()
-    name = f"browser{os.getpid()}"
     conn = await asyncpg.connect(pg.dsn("postgres"))
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -312,9 +318,7 @@ async def platform_url(pg: LocalPostgres, template_db: str) -> AsyncIterator[See
                     task.result()
                 await asyncio.sleep(0.05)
         port = sock.getsockname()[1]
-        seeded = Seeded(base_url=f"http://127.0.0.1:{port}", auth=auth)
-        await seed(seeded)
-        yield seeded
+        yield Seeded(base_url=f"http://127.0.0.1:{port}", auth=auth)
     finally:
         server.should_exit = True
         await task
@@ -328,8 +332,36 @@ async def platform_url(pg: LocalPostgres, template_db: str) -> AsyncIterator[See
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def browser_context(platform_url: Seeded) -> AsyncIterator[BrowserContext]:
+async def platform_url(pg: LocalPostgres, template_db: str) -> AsyncIterator[Seeded]:
+    """The platform seeded by :func:`seed` once for the module's tests."""
+    async with _platform(pg, template_db, f"browser{os.getpid()}") as seeded:
+        await seed(seeded)
+        yield seeded
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def demo_platform(pg: LocalPostgres, template_db: str) -> AsyncIterator[Seeded]:
+    """The platform filled with the small demo county (``xuncha demo`` through the same
+    REST APIs), once for every module that looks at the demo's rounds, problems, clues,
+    tasks and figures. ``demo_platform.demo`` is the county the demo loaded."""
+    async with _platform(pg, template_db, f"browserdemo{os.getpid()}") as seeded:
+        today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        async with httpx.AsyncClient(base_url=seeded.base_url, timeout=120) as client:
+            await load_demo(
+                client,
+                token_for=dev_token_for(seeded.auth, J),
+                size=SMALL,
+                jurisdiction=J,
+                today=today,
+            )
+        seeded.demo = build_county(0, size=SMALL, jurisdiction=J, today=today)
+        yield seeded
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def browser_context() -> AsyncIterator[BrowserContext]:
     """Debian's Chromium with a fresh profile; downloads accepted."""
+    _requirements()
     profile = tempfile.mkdtemp(prefix="xuncha-chromium-")
     try:
         async with async_playwright() as p:
