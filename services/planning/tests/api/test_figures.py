@@ -248,6 +248,83 @@ async def test_a_figure_opens_to_its_records_but_clue_figures_only_to_counts(
     assert (row["org_name"], row["quantity"]) == ("祥云镇", 2)
 
 
+async def test_a_records_page_carries_its_figure_and_exports_as_a_workbook(
+    county: County, database_url: str, topic_prefix: str, token: Any
+) -> None:
+    await deliver(database_url, topic_prefix, *scenario(county))
+    await eventually(lambda: _has(county, "institutions_built"))
+    f = await figures(county)
+
+    for figure, value in [
+        ("problems_fed_back", f["problems_fed_back"]),
+        ("persons_sanctioned", f["persons_sanctioned"]),
+        ("tasks_accepted", f["tasks_accepted"]),
+    ]:
+        r = await county.client.get(
+            f"/api/planning/figures/{figure}/records",
+            params={"limit": 1},
+            headers=auth(county.office),
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["quantity_total"] == value, figure
+    money = await county.client.get(
+        "/api/planning/figures/money_recovered/records", headers=auth(county.office)
+    )
+    assert Decimal(money.json()["amount_total_yuan"]) == Decimal(f["money_recovered_yuan"])
+
+    r = await county.client.get(
+        "/api/planning/figures/problems_fed_back/records.xlsx", headers=auth(county.office)
+    )
+    assert r.status_code == 200, r.text
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("序号", "轮次", "被巡察对象", "日期")
+    assert [row[2] for row in rows[1:-1]] == ["南张羌村"] * 3
+    assert rows[-1][0] == "合计" and rows[-1][-2] == 3
+
+    clues = await county.client.get(
+        "/api/planning/figures/clues_transferred/records.xlsx", headers=auth(county.office)
+    )
+    sheet = load_workbook(io.BytesIO(clues.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("序号", "轮次", "被巡察对象", "数量", "金额（元）")
+    assert rows[1][1:4] == (county.round["name"], "祥云镇", 2)
+
+    refused = await county.client.get(
+        "/api/planning/figures/problems_fed_back/records.xlsx",
+        headers=auth(token(Role.inspected)),
+    )
+    assert refused.status_code == 403
+
+
+async def test_rounds_held_open_to_the_rounds_of_that_year(county: County) -> None:
+    later = await create_round(
+        county.client,
+        county.office,
+        county.term["id"],
+        on_site_from="2023-03-01",
+        on_site_until="2023-04-30",
+    )
+    await advance_to(county.client, county.office, later["id"], "feedback")
+    held = ["feedback", "rectifying", "closed"]
+    for year, expected in [(2022, [county.round["id"]]), (2023, [later["id"]])]:
+        f = await figures(county, year=year)
+        r = await county.client.get(
+            "/api/planning/rounds",
+            params={"year": year, "status": held, "term_id": county.term["id"]},
+            headers=auth(county.office),
+        )
+        assert r.status_code == 200, r.text
+        assert [x["id"] for x in r.json()["items"]] == expected
+        assert r.json()["total"] == f["rounds_held"] == 1
+    bad = await county.client.get(
+        "/api/planning/rounds", params={"year": 1900}, headers=auth(county.office)
+    )
+    assert bad.status_code == 422
+
+
 async def _has(c: County, figure: str) -> bool:
     return bool((await figures(c))[figure])
 

@@ -155,6 +155,21 @@ async def record_rows(
     return (await session.execute(stmt)).mappings().all(), total
 
 
+async def fact_totals(
+    session: AsyncSession, conditions: Sequence[ColumnElement[bool]], *, kind: FactKind
+) -> tuple[int, Decimal | None]:
+    """The quantity and amount of all of a figure's facts: the figure itself."""
+    table = FigureFact.__table__  # type: ignore[attr-defined]
+    row = (
+        await session.execute(
+            select(func.coalesce(func.sum(F.quantity), 0), func.sum(F.amount_yuan))
+            .select_from(table)
+            .where(*conditions, F.kind == kind.value)
+        )
+    ).one()
+    return int(row[0]), row[1]
+
+
 async def count_rows(
     session: AsyncSession,
     conditions: Sequence[ColumnElement[bool]],

@@ -10,21 +10,22 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from openpyxl import Workbook
 from xuncha_shared.db import DbSession
-from xuncha_shared.exports import XLSX_RESPONSES, attachment
-from xuncha_shared.http import CurrentPrincipal, Now, Page, Paging, decode_cursor, split_page
+from xuncha_shared.exports import XLSX_RESPONSES, attachment, workbook
+from xuncha_shared.http import CurrentPrincipal, Now, Paging
 from xuncha_shared.orgs import OrgKind
 
-from planning.figures import repository, service
-from planning.figures.facts import CONFIDENTIAL, RECORD_PATHS, SOURCES, FactKind
+from planning.figures import service
+from planning.figures.facts import CONFIDENTIAL, FACT_LABELS_ZH, FactKind
 from planning.figures.schemas import (
     BreakdownBy,
     BreakdownRead,
-    FigureRecord,
+    FigureRecordPage,
     FiguresFilter,
     FiguresRead,
 )
 
 router = APIRouter(prefix="/figures", tags=["figures"])
+EXPORT_LIMIT = 20_000
 
 
 def figures_filter(
@@ -69,13 +70,18 @@ async def get_breakdown(
     return await service.breakdown(session, principal=principal, f=f, by=by)
 
 
+RECORDS_DESCRIPTION = (
+    "打开一项指标到其记录（问题、整改任务、制度），每条带记录地址；quantity_total 为全部记录的"
+    "数量之和，即该项指标的数值。问题线索类指标（移交线索、立案、处分、组织处理、挽回损失）只列出"
+    "各轮次、各单位的数量，不列出线索；线索详情只能由线索管理人和承办部门在线索服务中查看。"
+)
+
+
 @router.get(
     "/{figure}/records",
-    response_model=Page[FigureRecord],
+    response_model=FigureRecordPage,
     summary="查看指标明细",
-    description="打开一项指标到其记录（问题、整改任务、制度），每条带记录地址。"
-    "问题线索类指标（移交线索、立案、处分、组织处理、挽回损失）只列出各轮次、各单位的数量，"
-    "不列出线索；线索详情只能由线索管理人和承办部门在线索服务中查看。",
+    description=RECORDS_DESCRIPTION,
 )
 async def get_records(
     figure: FactKind,
@@ -83,41 +89,44 @@ async def get_records(
     principal: CurrentPrincipal,
     f: Filter,
     paging: Paging,
-) -> Page[FigureRecord]:
-    service.require_reader(principal)
-    await service.check_filter(session, principal, f)
-    conditions = repository.fact_conditions(principal.jurisdiction, f)
-    confidential = figure in CONFIDENTIAL
-    fetch = repository.count_rows if confidential else repository.record_rows
-    rows, total = await fetch(
-        session,
-        conditions,
-        kind=figure,
-        after=decode_cursor(paging.cursor, arity=1 if confidential else 2),
-        limit=paging.limit + 1,
+) -> FigureRecordPage:
+    return await service.records(
+        session, principal=principal, f=f, figure=figure, cursor=paging.cursor, limit=paging.limit
     )
-    page, next_cursor = split_page(
-        rows,
-        paging.limit,
-        (lambda r: [r["key"]]) if confidential else (lambda r: [r["occurred_on"], r["record_id"]]),
+
+
+@router.get(
+    "/{figure}/records.xlsx",
+    summary="导出指标明细",
+    description="与查看指标明细相同的筛选和口径，导出为 XLSX（最多 20000 行）；"
+    "问题线索类指标只导出各轮次、各单位的数量。",
+    response_class=Response,
+    responses=XLSX_RESPONSES,
+)
+async def export_records(
+    figure: FactKind, session: DbSession, principal: CurrentPrincipal, f: Filter
+) -> Response:
+    page = await service.records(
+        session, principal=principal, f=f, figure=figure, cursor=None, limit=EXPORT_LIMIT
     )
-    path = RECORD_PATHS.get(SOURCES[figure])
-    items = [
-        FigureRecord(
-            figure=figure,
-            record_id=None if confidential else r["record_id"],
-            link=None if confidential or path is None else path.format(id=r["record_id"]),
-            round_id=r["round_id"],
-            round_name=r["round_name"],
-            org_id=r["org_id"],
-            org_name=r["org_name"],
-            occurred_on=None if confidential else r["occurred_on"],
-            quantity=int(r["quantity"]),
-            amount_yuan=r["amount_yuan"],
-        )
-        for r in page
-    ]
-    return Page(items=items, next_cursor=next_cursor, total=total)
+    # Clue figures have no dates or records to show: the counts per round and org only.
+    detail = figure not in CONFIDENTIAL
+    headers = ["序号", "轮次", "被巡察对象"]
+    headers += ["日期", "记录编号", "记录地址"] if detail else []
+    headers += ["数量", "金额（元）"]
+    rows: list[list[object]] = []
+    for i, r in enumerate(page.items, start=1):
+        row: list[object] = [i, r.round_name, r.org_name]
+        row += [r.occurred_on, str(r.record_id), r.link] if detail else []
+        rows.append([*row, r.quantity, r.amount_yuan])
+    blanks: list[object] = [None] * (len(headers) - 3)
+    rows.append(["合计", *blanks, page.quantity_total, page.amount_total_yuan])
+    label = FACT_LABELS_ZH[figure]
+    return attachment(
+        workbook(label, headers, rows),
+        filename=f"成绩单明细-{label}.xlsx",
+        ascii_name=f"figure-{figure.value}.xlsx",
+    )
 
 
 @router.get(

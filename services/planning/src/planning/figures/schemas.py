@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
+from xuncha_shared.http import Page
 from xuncha_shared.orgs import OrgKind
 
 from planning.figures.facts import FactKind
@@ -92,3 +93,13 @@ class FigureRecord(BaseModel):
     occurred_on: date | None = Field(title="日期")
     quantity: int = Field(title="数量")
     amount_yuan: Decimal | None = Field(title="金额（元）")
+
+
+class FigureRecordPage(Page[FigureRecord]):
+    """A page of a figure's records, with the figure itself over all pages."""
+
+    quantity_total: int = Field(
+        title="数量合计",
+        description="全部记录（或各组）数量之和，即该项指标的数值；挽回经济损失的数值见金额合计",
+    )
+    amount_total_yuan: Decimal | None = Field(title="金额合计（元）")

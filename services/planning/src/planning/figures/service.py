@@ -3,21 +3,26 @@ services reported through their events."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Forbidden, Principal, Role
+from xuncha_shared.http import decode_cursor, split_page
 from xuncha_shared.orgs import ORG_KIND_LABELS_ZH, OrgKind
 from xuncha_shared.problems import NotFound
 
 from planning.figures import repository
-from planning.figures.facts import FactKind
+from planning.figures.facts import CONFIDENTIAL, RECORD_PATHS, SOURCES, FactKind
 from planning.figures.schemas import (
     BreakdownBy,
     BreakdownRead,
     BreakdownRow,
     CoverageFigures,
+    FigureRecord,
+    FigureRecordPage,
     FiguresFilter,
     FiguresRead,
 )
@@ -134,3 +139,61 @@ async def breakdown(
             label = names.get(key, key)
         rows.append(BreakdownRow(key=key or "", label=label, **fact_figures(groups[key])))
     return BreakdownRead(by=by, filter=f, rows=rows)
+
+
+def _records(figure: FactKind, rows: Sequence[Any]) -> list[FigureRecord]:
+    confidential = figure in CONFIDENTIAL
+    path = RECORD_PATHS.get(SOURCES[figure])
+    return [
+        FigureRecord(
+            figure=figure,
+            record_id=None if confidential else r["record_id"],
+            link=None if confidential or path is None else path.format(id=r["record_id"]),
+            round_id=r["round_id"],
+            round_name=r["round_name"],
+            org_id=r["org_id"],
+            org_name=r["org_name"],
+            occurred_on=None if confidential else r["occurred_on"],
+            quantity=int(r["quantity"]),
+            amount_yuan=r["amount_yuan"],
+        )
+        for r in rows
+    ]
+
+
+async def records(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    f: FiguresFilter,
+    figure: FactKind,
+    cursor: str | None,
+    limit: int,
+) -> FigureRecordPage:
+    """A figure opened to its records, newest first; a clue figure only to its counts per
+    round and org. The page carries the figure over all pages (``quantity_total``)."""
+    require_reader(principal)
+    await check_filter(session, principal, f)
+    conditions = repository.fact_conditions(principal.jurisdiction, f)
+    confidential = figure in CONFIDENTIAL
+    fetch = repository.count_rows if confidential else repository.record_rows
+    rows, total = await fetch(
+        session,
+        conditions,
+        kind=figure,
+        after=decode_cursor(cursor, arity=1 if confidential else 2),
+        limit=limit + 1,
+    )
+    page, next_cursor = split_page(
+        rows,
+        limit,
+        (lambda r: [r["key"]]) if confidential else (lambda r: [r["occurred_on"], r["record_id"]]),
+    )
+    quantity, amount = await repository.fact_totals(session, conditions, kind=figure)
+    return FigureRecordPage(
+        items=_records(figure, page),
+        next_cursor=next_cursor,
+        total=total,
+        quantity_total=quantity,
+        amount_total_yuan=amount,
+    )

@@ -188,6 +188,8 @@ class RoundFilter:
     term_id: uuid.UUID | None = None
     statuses: Sequence[str] = ()
     modes: Sequence[str] = ()
+    year: int | None = None
+    """Rounds that went on site in this calendar year (as the figures count rounds held)."""
 
 
 async def list_rounds(
@@ -217,6 +219,10 @@ async def list_rounds(
         conditions.append(col(Round.status).in_(flt.statuses))
     if flt.modes:
         conditions.append(col(Round.mode).in_(flt.modes))
+    if flt.year is not None:
+        conditions.append(
+            col(Round.on_site_from).between(date(flt.year, 1, 1), date(flt.year, 12, 31))
+        )
     total = int(
         await session.scalar(select(func.count()).select_from(Round).where(*conditions)) or 0
     )

@@ -75,7 +75,8 @@ async def create_round(
     "/rounds",
     response_model=RoundPage,
     summary="查询巡察轮次",
-    description="按届次、阶段、方式筛选，按进驻日期排序（sort=-on_site_from 为倒序），游标分页。"
+    description="按届次、阶段、方式、进驻年度筛选，按进驻日期排序（sort=-on_site_from 为倒序），"
+    "游标分页。"
     "巡察组成员只看到自己所在巡察组的轮次。",
 )
 async def list_rounds(
@@ -85,6 +86,7 @@ async def list_rounds(
     term_id: Annotated[uuid.UUID | None, Query(title="届次编号")] = None,
     status_: Annotated[list[RoundStatus] | None, Query(alias="status", title="阶段")] = None,
     mode: Annotated[list[RoundMode] | None, Query(title="巡察方式")] = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100, title="进驻年度")] = None,
     sort: Annotated[Sort, Query(title="排序")] = "on_site_from",
 ) -> RoundPage:
     access.round_reader(principal)
@@ -100,6 +102,7 @@ async def list_rounds(
             term_id=term_id,
             statuses=[s.value for s in status_ or []],
             modes=[m.value for m in mode or []],
+            year=year,
         ),
         descending=sort.startswith("-"),
         after=(cursor_date(after[1]), cursor_uuid(after[2])) if after else None,
