@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xuncha_shared.events.clues import ClueStatus
+from xuncha_shared.events.clues import ClueStage, ClueStatus
 from xuncha_shared.exports import XLSX_MEDIA_TYPE, workbook
 
 from clues.crypto import Sealer
 from clues.ledger.lifecycle import STATUS_ZH
 from clues.ledger.models import Clue
+from clues.ledger.stages import StageClock, stage_state
 
 __all__ = ["XLSX_MEDIA_TYPE", "ledger_workbook"]
 
@@ -40,15 +41,27 @@ HEADERS = (
     "党纪政务处分人数",
     "组织处理人次",
     "挽回经济损失（元）",
+    "进入当前环节时间",
+    "当前环节已历时（工作日）",
+    "下一期限",
+    "是否超期",
+    "已超期环节",
 )
+STAGE_ZH = {
+    ClueStage.transfer: "研判后移交",
+    ClueStage.receipt: "移交后签收",
+    ClueStage.first_progress: "签收后首次报告进展",
+    ClueStage.conclusion: "签收后办结",
+}
 
 
-def ledger_workbook(clues: Sequence[Clue], sealer: Sealer) -> bytes:
+def ledger_workbook(clues: Sequence[Clue], sealer: Sealer, clock: StageClock) -> bytes:
     def rows() -> list[list[object]]:
         out: list[list[object]] = []
         for c in clues:
             content = sealer.open(c.sealed)
             person = content["person"]
+            stage = stage_state(c, clock)
             out.append(
                 [
                     str(c.id),
@@ -77,6 +90,11 @@ def ledger_workbook(clues: Sequence[Clue], sealer: Sealer) -> bytes:
                     c.persons_sanctioned,
                     c.organizational_handlings,
                     c.money_recovered_yuan,
+                    stage.since,
+                    stage.age_workdays,
+                    stage.next_due_on,
+                    "是" if stage.overdue_stages else "否",
+                    "、".join(STAGE_ZH[x] for x in stage.overdue_stages),
                 ]
             )
         return out

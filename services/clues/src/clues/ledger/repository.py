@@ -6,14 +6,17 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Row, and_, exists, or_, select
+from sqlalchemy import Row, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.events.clues import ClueStage, ClueStatus
 
 from clues.ledger.access import Viewer
 from clues.ledger.lifecycle import WITH_RECIPIENT
 from clues.ledger.models import Clue, ClueNote
+from clues.ledger.stages import StageClock
 from clues.models import ASSIGNMENTS, PROBLEMS, REPORTS
 
 
@@ -43,6 +46,57 @@ class ClueFilter:
     recipient_org_id: uuid.UUID | None = None
     keeper_account: str | None = None
     priority: bool | None = None
+    overdue: bool | None = None
+    clock: StageClock | None = None
+    """Needed for ``overdue``: the jurisdiction's limits, calendar and today."""
+
+
+def _overdue(clock: StageClock) -> Any:
+    """A limit is past: the same stages as ``chase.limits.open_stages``, in SQL."""
+    S = ClueStatus
+    accepted = col(Clue.accepted_at)
+    return or_(
+        and_(
+            col(Clue.status) == S.reviewed.value,
+            col(Clue.reviewed_at) < clock.cutoff(ClueStage.transfer),
+        ),
+        and_(
+            col(Clue.status) == S.transferred.value,
+            col(Clue.transferred_at) < clock.cutoff(ClueStage.receipt),
+        ),
+        and_(
+            col(Clue.status).in_([S.accepted.value, S.handling.value]),
+            or_(
+                and_(
+                    col(Clue.first_progress_at).is_(None),
+                    accepted < clock.cutoff(ClueStage.first_progress),
+                ),
+                accepted < clock.cutoff(ClueStage.conclusion),
+            ),
+        ),
+    )
+
+
+def _matching(who: Viewer, where: ClueFilter) -> list[Any]:
+    conditions: list[Any] = _visible(who)
+    if where.statuses:
+        conditions.append(col(Clue.status).in_(where.statuses))
+    if where.round_id is not None:
+        conditions.append(col(Clue.round_id) == where.round_id)
+    if where.term_id is not None:
+        conditions.append(col(Clue.term_id) == where.term_id)
+    if where.recipient_org_id is not None:
+        conditions.append(col(Clue.recipient_org_id) == where.recipient_org_id)
+    if where.keeper_account is not None:
+        conditions.append(col(Clue.keeper_account) == where.keeper_account)
+    if where.priority is not None:
+        conditions.append(col(Clue.priority).is_(where.priority))
+    if where.overdue is not None:
+        assert where.clock is not None, "the overdue filter needs the clock"
+        late = _overdue(where.clock)
+        # IS [NOT] TRUE: a stage time that is NULL is not late, and not unknown either.
+        conditions.append(late.is_(True) if where.overdue else late.is_not(True))
+    return conditions
 
 
 def _visible(who: Viewer) -> list[object]:
@@ -64,19 +118,7 @@ async def list_clues(
     limit: int | None,
 ) -> Sequence[Clue]:
     """Visible clues, newest proposal first."""
-    stmt = select(Clue).where(*_visible(who))  # type: ignore[arg-type]
-    if where.statuses:
-        stmt = stmt.where(col(Clue.status).in_(where.statuses))
-    if where.round_id is not None:
-        stmt = stmt.where(col(Clue.round_id) == where.round_id)
-    if where.term_id is not None:
-        stmt = stmt.where(col(Clue.term_id) == where.term_id)
-    if where.recipient_org_id is not None:
-        stmt = stmt.where(col(Clue.recipient_org_id) == where.recipient_org_id)
-    if where.keeper_account is not None:
-        stmt = stmt.where(col(Clue.keeper_account) == where.keeper_account)
-    if where.priority is not None:
-        stmt = stmt.where(col(Clue.priority).is_(where.priority))
+    stmt = select(Clue).where(*_matching(who, where))
     if after is not None:
         at, last = after
         stmt = stmt.where(
@@ -89,6 +131,12 @@ async def list_clues(
     if limit is not None:
         stmt = stmt.limit(limit)
     return (await session.scalars(stmt)).all()
+
+
+async def count_clues(session: AsyncSession, *, who: Viewer, where: ClueFilter) -> int:
+    """How many visible clues match (the page's ``total``)."""
+    stmt = select(func.count()).select_from(Clue).where(*_matching(who, where))
+    return int(await session.scalar(stmt) or 0)
 
 
 async def get_problem(

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Principal
 from xuncha_shared.db import DbSession
@@ -42,6 +42,7 @@ from clues.ledger.schemas import (
     ReviewWrite,
     TransferWrite,
 )
+from clues.ledger.stages import StageClock, StageClockDep
 
 ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": ProblemDetail, "description": "未登录"},
@@ -104,50 +105,76 @@ async def propose_clue(
     return result
 
 
-@router.get(
-    "/clues",
-    response_model=ClueSummaryPage,
-    summary="线索台账",
-    description="巡察办看本辖区全部线索；承办部门看移交给本单位的线索。列表不含被反映人和问题内容。"
-    "按提出时间倒序，游标分页。",
-)
-async def list_clues(
-    session: DbSession,
-    principal: CurrentPrincipal,
-    paging: Paging,
+def clue_filter(
+    clock: StageClockDep,
     status_: Annotated[list[ClueStatus] | None, Query(alias="status", title="状态")] = None,
     round_id: Annotated[uuid.UUID | None, Query(title="轮次编号")] = None,
     term_id: Annotated[uuid.UUID | None, Query(title="届次编号")] = None,
     recipient_org_id: Annotated[uuid.UUID | None, Query(title="承办部门编号")] = None,
     keeper_account: Annotated[str | None, Query(max_length=128, title="线索管理人账号")] = None,
     priority: Annotated[bool | None, Query(title="绿色通道")] = None,
+    overdue: Annotated[
+        bool | None,
+        Query(
+            title="是否超期",
+            description="true 只看有环节已超过工作日期限的；false 只看未超期的",
+        ),
+    ] = None,
+) -> ClueFilter:
+    return ClueFilter(
+        statuses=[s.value for s in status_ or []],
+        round_id=round_id,
+        term_id=term_id,
+        recipient_org_id=recipient_org_id,
+        keeper_account=keeper_account,
+        priority=priority,
+        overdue=overdue,
+        clock=clock,
+    )
+
+
+Filter = Annotated[ClueFilter, Depends(clue_filter)]
+
+
+@router.get(
+    "/clues",
+    response_model=ClueSummaryPage,
+    summary="线索台账",
+    description="巡察办看本辖区全部线索；承办部门看移交给本单位的线索。列表不含被反映人和问题内容。"
+    "每条线索带当前环节已历时（工作日）、下一期限和已超期环节，可按是否超期筛选。"
+    "按提出时间倒序，游标分页，total 为符合条件的总数。",
+)
+async def list_clues(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    paging: Paging,
+    where: Filter,
+    clock: StageClockDep,
 ) -> ClueSummaryPage:
     who = viewer(principal)
     require_list_access(who)
     rows = await repository.list_clues(
         session,
         who=who,
-        where=ClueFilter(
-            statuses=[s.value for s in status_ or []],
-            round_id=round_id,
-            term_id=term_id,
-            recipient_org_id=recipient_org_id,
-            keeper_account=keeper_account,
-            priority=priority,
-        ),
+        where=where,
         after=_cursor(paging.cursor),
         limit=paging.limit + 1,
     )
     page, next_cursor = split_page(
         rows, paging.limit, lambda c: [c.proposed_at.isoformat(), str(c.id)]
     )
-    return ClueSummaryPage(items=[service.summary(c) for c in page], next_cursor=next_cursor)
+    return ClueSummaryPage(
+        items=[service.summary(c, clock) for c in page],
+        next_cursor=next_cursor,
+        total=await repository.count_clues(session, who=who, where=where),
+    )
 
 
 @router.get(
     "/clues/export.xlsx",
     summary="导出线索台账（Excel）",
-    description="巡察办线索管理人导出本辖区线索台账，含被反映人和反映的问题；导出写入审计日志。",
+    description="巡察办线索管理人导出本辖区线索台账，含被反映人和反映的问题、当前环节已历时和"
+    "超期情况；筛选条件同“线索台账”。导出写入审计日志。",
     response_class=Response,
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "线索台账"}},
 )
@@ -156,25 +183,19 @@ async def export_ledger(
     principal: CurrentPrincipal,
     now: Now,
     sealer: SealerDep,
-    round_id: Annotated[uuid.UUID | None, Query(title="轮次编号")] = None,
-    term_id: Annotated[uuid.UUID | None, Query(title="届次编号")] = None,
+    where: Filter,
+    clock: StageClockDep,
 ) -> Response:
     who = viewer(principal)
     require_keeper(who, "导出线索台账", "export the clue ledger")
-    rows = await repository.list_clues(
-        session,
-        who=who,
-        where=ClueFilter(round_id=round_id, term_id=term_id),
-        after=None,
-        limit=None,
-    )
-    content = ledger_workbook(rows, sealer)
+    rows = await repository.list_clues(session, who=who, where=where, after=None, limit=None)
+    content = ledger_workbook(rows, sealer, clock)
     await audit.record(
         session,
         actor=principal,
         action="export",
         now=now,
-        detail={"clues": len(rows), "round_id": str(round_id) if round_id else None},
+        detail={"clues": len(rows), "round_id": str(where.round_id) if where.round_id else None},
     )
     return Response(
         content,
@@ -198,12 +219,13 @@ async def get_clue(
     principal: CurrentPrincipal,
     now: Now,
     sealer: SealerDep,
+    clock: StageClockDep,
     response: Response,
 ) -> ClueDetail:
     who = viewer(principal)
     clue = readable(who, await repository.get_clue(session, clue_id))
     response.headers["ETag"] = etag(clue.version)
-    return await service.detail(session, clue=clue, who=who, sealer=sealer, now=now)
+    return await service.detail(session, clue=clue, who=who, sealer=sealer, clock=clock, now=now)
 
 
 async def answer_detail(
@@ -211,6 +233,7 @@ async def answer_detail(
     clue_id: uuid.UUID,
     principal: Principal,
     sealer: Sealer,
+    clock: StageClock,
     now: datetime,
     response: Response,
 ) -> ClueDetail:
@@ -218,7 +241,9 @@ async def answer_detail(
     who = viewer(principal)
     clue = readable(who, await repository.get_clue(session, clue_id))
     response.headers["ETag"] = etag(clue.version)
-    return await service.detail(session, clue=clue, who=who, sealer=sealer, now=now, audited=False)
+    return await service.detail(
+        session, clue=clue, who=who, sealer=sealer, clock=clock, now=now, audited=False
+    )
 
 
 @router.post(
@@ -237,6 +262,7 @@ async def review_clue(
     principal: CurrentPrincipal,
     now: Now,
     sealer: SealerDep,
+    clock: StageClockDep,
     response: Response,
 ) -> ClueDetail:
     await service.review(
@@ -248,7 +274,7 @@ async def review_clue(
         sealer=sealer,
         now=now,
     )
-    return await answer_detail(session, clue_id, principal, sealer, now, response)
+    return await answer_detail(session, clue_id, principal, sealer, clock, now, response)
 
 
 @router.post(
@@ -267,6 +293,7 @@ async def transfer_clue(
     principal: CurrentPrincipal,
     now: Now,
     sealer: SealerDep,
+    clock: StageClockDep,
     defaults: DefaultsDep,
     response: Response,
 ) -> ClueDetail:
@@ -279,7 +306,7 @@ async def transfer_clue(
         defaults=defaults,
         now=now,
     )
-    return await answer_detail(session, clue_id, principal, sealer, now, response)
+    return await answer_detail(session, clue_id, principal, sealer, clock, now, response)
 
 
 @router.put(
@@ -297,6 +324,7 @@ async def put_keeper(
     principal: CurrentPrincipal,
     now: Now,
     sealer: SealerDep,
+    clock: StageClockDep,
     response: Response,
 ) -> ClueDetail:
     await service.set_keeper(
@@ -307,7 +335,7 @@ async def put_keeper(
         expected_version=expected,
         now=now,
     )
-    return await answer_detail(session, clue_id, principal, sealer, now, response)
+    return await answer_detail(session, clue_id, principal, sealer, clock, now, response)
 
 
 @router.post(
@@ -324,9 +352,10 @@ async def close_clue(
     principal: CurrentPrincipal,
     now: Now,
     sealer: SealerDep,
+    clock: StageClockDep,
     response: Response,
 ) -> ClueDetail:
     await service.close(
         session, clue_id=clue_id, who=viewer(principal), expected_version=expected, now=now
     )
-    return await answer_detail(session, clue_id, principal, sealer, now, response)
+    return await answer_detail(session, clue_id, principal, sealer, clock, now, response)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from xuncha_shared.events.clues import ClueStatus, Disposal
+from xuncha_shared.events.clues import ClueStage, ClueStatus, Disposal
 from xuncha_shared.http import Page
 
 MAX_ALLEGATION = 4000
@@ -206,6 +206,15 @@ class ClueSummary(BaseModel):
     closed_at: datetime | None
     version: int
     allowed_actions: list[str] = Field(title="当前可进行的操作")
+    stage_since: datetime = Field(title="进入当前环节时间")
+    stage_age_workdays: int = Field(
+        title="当前环节已历时（工作日）", description="自进入当前环节之日起至今天（北京时间）"
+    )
+    next_due_on: date | None = Field(title="下一期限", description="当前环节正在计算的最早期限")
+    overdue_stages: list[ClueStage] = Field(
+        title="已超期环节", description="期限已过仍未完成的环节（按本辖区的工作日期限）"
+    )
+    overdue: bool = Field(title="是否超期")
 
 
 class ClueDetail(ClueSummary):

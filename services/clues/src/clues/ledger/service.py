@@ -49,6 +49,7 @@ from clues.ledger.schemas import (
     ReviewWrite,
     TransferWrite,
 )
+from clues.ledger.stages import StageClock, stage_state
 from clues.models import ASSIGNMENTS, CALENDAR
 
 
@@ -356,8 +357,10 @@ async def close(
 # --- reads ---------------------------------------------------------------------------------
 
 
-def summary(clue: Clue) -> ClueSummary:
+def summary(clue: Clue, clock: StageClock) -> ClueSummary:
+    """A ledger row: where the clue stands and for how long, never what it says."""
     status = ClueStatus(clue.status)
+    stage = stage_state(clue, clock)
     return ClueSummary(
         id=clue.id,
         jurisdiction=clue.jurisdiction,
@@ -383,6 +386,11 @@ def summary(clue: Clue) -> ClueSummary:
         closed_at=clue.closed_at,
         version=clue.version,
         allowed_actions=[a.value for a in allowed_actions(status)],
+        stage_since=stage.since,
+        stage_age_workdays=stage.age_workdays,
+        next_due_on=stage.next_due_on,
+        overdue_stages=stage.overdue_stages,
+        overdue=bool(stage.overdue_stages),
     )
 
 
@@ -415,6 +423,7 @@ async def detail(
     clue: Clue,
     who: Viewer,
     sealer: Sealer,
+    clock: StageClock,
     now: datetime,
     audited: bool = True,
 ) -> ClueDetail:
@@ -442,7 +451,7 @@ async def detail(
             detail={"status": clue.status, "version": clue.version},
         )
     return ClueDetail(
-        **summary(clue).model_dump(),
+        **summary(clue, clock).model_dump(),
         person=PersonNamed.model_validate(content["person"]),
         allegation=content["allegation"],
         evidence=content["evidence"],

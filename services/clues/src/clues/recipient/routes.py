@@ -20,6 +20,7 @@ from clues.deps import SealerDep
 from clues.ledger.access import viewer
 from clues.ledger.routes import CHANGE, ERRORS, answer_detail
 from clues.ledger.schemas import ClueDetail, ClueState
+from clues.ledger.stages import StageClockDep
 from clues.recipient import service
 from clues.recipient.schemas import (
     DisposalWrite,
@@ -51,6 +52,7 @@ async def acknowledge(
     principal: CurrentPrincipal,
     now: Now,
     sealer: SealerDep,
+    clock: StageClockDep,
     response: Response,
 ) -> ClueDetail:
     await service.acknowledge(
@@ -61,7 +63,7 @@ async def acknowledge(
         expected_version=expected,
         now=now,
     )
-    return await answer_detail(session, clue_id, principal, sealer, now, response)
+    return await answer_detail(session, clue_id, principal, sealer, clock, now, response)
 
 
 @router.post(
@@ -110,6 +112,7 @@ async def choose_disposal(
     principal: CurrentPrincipal,
     now: Now,
     sealer: SealerDep,
+    clock: StageClockDep,
     response: Response,
 ) -> ClueDetail:
     await service.choose_disposal(
@@ -120,7 +123,7 @@ async def choose_disposal(
         expected_version=expected,
         now=now,
     )
-    return await answer_detail(session, clue_id, principal, sealer, now, response)
+    return await answer_detail(session, clue_id, principal, sealer, clock, now, response)
 
 
 @router.post(
@@ -139,6 +142,7 @@ async def report_progress(
     principal: CurrentPrincipal,
     now: Now,
     sealer: SealerDep,
+    clock: StageClockDep,
     response: Response,
 ) -> ClueDetail:
     await service.report_progress(
@@ -150,7 +154,7 @@ async def report_progress(
         sealer=sealer,
         now=now,
     )
-    return await answer_detail(session, clue_id, principal, sealer, now, response)
+    return await answer_detail(session, clue_id, principal, sealer, clock, now, response)
 
 
 @router.post(
@@ -170,6 +174,7 @@ async def report_outcome(
     principal: CurrentPrincipal,
     now: Now,
     sealer: SealerDep,
+    clock: StageClockDep,
     response: Response,
 ) -> ClueDetail:
     await service.report_outcome(
@@ -181,7 +186,7 @@ async def report_outcome(
         sealer=sealer,
         now=now,
     )
-    return await answer_detail(session, clue_id, principal, sealer, now, response)
+    return await answer_detail(session, clue_id, principal, sealer, clock, now, response)
 
 
 @router.put(
