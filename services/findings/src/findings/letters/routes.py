@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlmodel import col
 from xuncha_shared.db import DbSession
@@ -58,12 +59,37 @@ async def send_letter(
     return result
 
 
+@dataclass(frozen=True)
+class LetterFilter:
+    kind: LetterKind | None = None
+    round_id: uuid.UUID | None = None
+    term_id: uuid.UUID | None = None
+    overdue: bool | None = None
+
+
+def _filter(
+    kind: Annotated[LetterKind | None, Query(title="函件类型")] = None,
+    round_id: Annotated[uuid.UUID | None, Query(title="轮次编号")] = None,
+    term_id: Annotated[uuid.UUID | None, Query(title="届次编号")] = None,
+    overdue: Annotated[bool | None, Query(title="是否逾期未回复")] = None,
+) -> LetterFilter:
+    return LetterFilter(kind=kind, round_id=round_id, term_id=term_id, overdue=overdue)
+
+
+Filter = Annotated[LetterFilter, Depends(_filter)]
+
+
 def _conditions(
-    principal: CurrentPrincipal, kind: LetterKind | None, overdue: bool | None, now: Now
+    principal: CurrentPrincipal, f: LetterFilter, now: Now
 ) -> list[ColumnElement[bool]]:
     out: list[ColumnElement[bool]] = [service.visibility(principal)]
+    kind, overdue = f.kind, f.overdue
     if kind is not None:
         out.append(col(Letter.kind) == kind.value)
+    if f.round_id is not None:
+        out.append(col(Letter.round_id) == f.round_id)
+    if f.term_id is not None:
+        out.append(col(Letter.term_id) == f.term_id)
     if overdue is not None:
         today = now.astimezone(service.SHANGHAI).date()
         late = col(Letter.replied_at).is_(None) & (col(Letter.reply_due_on) < today)
@@ -75,17 +101,17 @@ def _conditions(
     "/letters",
     response_model=LetterPage,
     summary="函件台账",
-    description="巡察办、领导小组看本辖区的；部门看主送本单位的；分管领导看抄报本人的。",
+    description="巡察办、领导小组看本辖区的；部门看主送本单位的；分管领导看抄报本人的。"
+    "可按类型、轮次、届次、是否逾期未回复筛选。",
 )
 async def list_letters(
     session: DbSession,
     principal: CurrentPrincipal,
     paging: Paging,
     now: Now,
-    kind: Annotated[LetterKind | None, Query(title="函件类型")] = None,
-    overdue: Annotated[bool | None, Query(title="是否逾期未回复")] = None,
+    f: Filter,
 ) -> LetterPage:
-    conditions = _conditions(principal, kind, overdue, now)
+    conditions = _conditions(principal, f, now)
     total = int(
         await session.scalar(select(func.count()).select_from(Letter).where(*conditions)) or 0
     )
@@ -109,6 +135,7 @@ async def list_letters(
 @router.get(
     "/letters.xlsx",
     summary="导出函件台账（Excel）",
+    description="与函件台账相同的筛选和可见范围。",
     response_class=Response,
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "Excel 文件"}},
 )
@@ -116,12 +143,12 @@ async def export_letters(
     session: DbSession,
     principal: CurrentPrincipal,
     now: Now,
-    kind: Annotated[LetterKind | None, Query(title="函件类型")] = None,
+    f: Filter,
 ) -> Response:
     rows = list(
         await session.scalars(
             select(Letter)
-            .where(*_conditions(principal, kind, None, now))
+            .where(*_conditions(principal, f, now))
             .order_by(col(Letter.sent_at))
             .limit(20_000)
         )

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from findings.common.models import ClueLink, EvidenceFile
+from findings.models import ASSIGNMENTS, ORGS
 from findings.problems.models import Problem, ProblemAnnotation, ProblemEvidence
 
 
@@ -148,3 +149,21 @@ async def list_annotations(session: AsyncSession, problem_id: uuid.UUID) -> list
         .order_by(col(ProblemAnnotation.created_at), col(ProblemAnnotation.id))
     )
     return list(rows)
+
+
+async def names_of(
+    session: AsyncSession, *, org_ids: Sequence[uuid.UUID], round_ids: Sequence[uuid.UUID]
+) -> tuple[dict[uuid.UUID, str], dict[uuid.UUID, str]]:
+    """Org and round names from this service's projections (empty until they are synced)."""
+    orgs: dict[uuid.UUID, str] = {}
+    rounds: dict[uuid.UUID, str] = {}
+    if org_ids:
+        rows = await session.execute(
+            select(ORGS.c.id, ORGS.c.name).where(ORGS.c.id.in_(set(org_ids)))
+        )
+        orgs = {i: name for i, name in rows}
+    if round_ids:
+        r = ASSIGNMENTS.rounds
+        rows = await session.execute(select(r.c.id, r.c.name).where(r.c.id.in_(set(round_ids))))
+        rounds = {i: name for i, name in rows}
+    return orgs, rounds

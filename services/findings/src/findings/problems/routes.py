@@ -179,7 +179,8 @@ async def list_problems(
 @router.get(
     "/problems.xlsx",
     summary="导出问题台账（Excel）",
-    description="与问题台账相同的筛选和可见范围，导出为 Excel（最多 20000 条）。",
+    description="与问题台账相同的筛选和可见范围，导出为 Excel（最多 20000 条），"
+    "末两列为轮次和被巡察对象名称。",
     response_class=Response,
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "Excel 文件"}},
 )
@@ -209,6 +210,11 @@ async def export_problems(
         "反馈时间",
         "记录人",
         "记录时间",
+        "轮次",
+        "被巡察对象",
+    )
+    orgs, rounds = await repository.names_of(
+        session, org_ids=[p.org_id for p in rows], round_ids=[p.round_id for p in rows]
     )
     status_zh = {"recorded": "已记录", "handed_over": "已移交", "fed_back": "已反馈"}
     content = workbook(
@@ -231,6 +237,8 @@ async def export_problems(
                 p.fed_back_at,
                 p.created_by,
                 p.created_at,
+                rounds.get(p.round_id),
+                orgs.get(p.org_id),
             )
             for i, p in enumerate(rows, start=1)
         ),

@@ -63,15 +63,20 @@ async def reads(
     ids = [p.id for p in problems]
     clues = await repository.clue_refs(session, problem_ids=ids if sees_clue_links(viewer) else [])
     files = await repository.evidence_of(session, ids)
+    orgs, rounds = await repository.names_of(
+        session, org_ids=[p.org_id for p in problems], round_ids=[p.round_id for p in problems]
+    )
     return [
         ProblemRead(
             id=p.id,
             jurisdiction=p.jurisdiction,
             term_id=p.term_id,
             round_id=p.round_id,
+            round_name=rounds.get(p.round_id),
             assignment_id=p.assignment_id,
             group_id=p.group_id,
             org_id=p.org_id,
+            org_name=orgs.get(p.org_id),
             org_kind=OrgKind(p.org_kind),
             category=p.category,
             category_name=p.category_name,
