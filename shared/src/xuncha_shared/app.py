@@ -25,7 +25,7 @@ from xuncha_shared.auth import TokenVerifier
 from xuncha_shared.bus.base import Bus
 from xuncha_shared.bus.kafka import KafkaBus
 from xuncha_shared.bus.postgres import PostgresBus
-from xuncha_shared.clock import Clock, SystemClock
+from xuncha_shared.clock import Clock, OffsetFileClock, SystemClock
 from xuncha_shared.consumer import EventConsumer, HandlerRegistry
 from xuncha_shared.db import create_engine, create_sessionmaker
 from xuncha_shared.idempotency import IDEMPOTENCY_INFO_KEY, IdempotentReplay, on_replay
@@ -90,7 +90,9 @@ def build_runtime(
     bus: Bus | None = None,
 ) -> Runtime:
     """Wire a service's parts without starting anything."""
-    clock = clock or SystemClock()
+    if clock is None:
+        offset_file = settings.clock_offset_file
+        clock = OffsetFileClock(offset_file) if offset_file else SystemClock()
     engine = create_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,

@@ -6,6 +6,7 @@ and cache an instance, and tests build their own.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar, Literal
 
 from pydantic import Field, SecretStr, model_validator
@@ -58,6 +59,13 @@ class ServiceSettings(BaseSettings):
     consumer_backoff_max_seconds: float = Field(default=10.0, ge=0)
     auth: AuthConfig = Field(default_factory=_dev_auth)
     timezone: str = "Asia/Shanghai"
+    clock_offset_file: Path | None = Field(
+        default=None,
+        description=(
+            "Tests and development only: a file holding seconds to add to the real time, "
+            "shared by the processes of a test deployment so they move time together"
+        ),
+    )
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -65,6 +73,8 @@ class ServiceSettings(BaseSettings):
     def _refuse_placeholder_secret_in_production(self) -> ServiceSettings:
         if self.environment == "production" and self.auth.mode == "dev":
             raise ValueError("production needs OIDC auth (auth.mode=oidc), not dev tokens")
+        if self.environment == "production" and self.clock_offset_file is not None:
+            raise ValueError("production reads the real time: clock_offset_file is for tests")
         return self
 
     @property
