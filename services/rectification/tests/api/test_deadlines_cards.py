@@ -169,9 +169,18 @@ async def test_cards_raised_escalated_and_lifted(
     r = await client.get(
         f"{BASE}/cards", params={"open": True, "color": "red"}, headers=auth(office)
     )
-    cards = r.json()
+    cards = r.json()["items"]
+    assert r.json()["total"] == 2
     assert len(cards) == 2 and all(len(c["actions"]) == 2 for c in cards)
-    mine = (await client.get(f"{BASE}/cards", headers=auth(org_a))).json()
+    # Paged: one card a page, the same two cards in the same order, then no cursor.
+    params: dict[str, Any] = {"open": True, "color": "red", "limit": 1}
+    first = (await client.get(f"{BASE}/cards", params=params, headers=auth(office))).json()
+    assert first["total"] == 2 and first["next_cursor"]
+    params["cursor"] = first["next_cursor"]
+    second = (await client.get(f"{BASE}/cards", params=params, headers=auth(office))).json()
+    assert [c["id"] for c in first["items"] + second["items"]] == [c["id"] for c in cards]
+    assert second["next_cursor"] is None
+    mine = (await client.get(f"{BASE}/cards", headers=auth(org_a))).json()["items"]
     assert [c["org_id"] for c in mine] == [place.org("town_a")]
     card = next(c for c in cards if c["org_id"] == place.org("town_a"))
     action = card["actions"][0]

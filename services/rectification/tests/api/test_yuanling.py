@@ -158,9 +158,29 @@ async def test_completion_rating_and_revisit(
     assert r.status_code == 201
     r = await client.post(f"{BASE}/plans/{plan['id']}/rating", headers=auth(office))
     assert r.json()["score"] == 97.9
-    assert (
+    poor = (
         await client.get(f"{BASE}/ratings", params={"rating": "poor"}, headers=auth(office))
-    ).json()[0]["org_id"] == place.org("town_b")
+    ).json()
+    assert poor["items"][0]["org_id"] == place.org("town_b")
+    assert poor["items"][0]["org_name"] and poor["total"] == len(poor["items"])
+    # Paged by score, lowest first, one a page, every rating once.
+    everything = (await client.get(f"{BASE}/ratings", headers=auth(office))).json()["items"]
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get(f"{BASE}/ratings", params=params, headers=auth(office))).json()
+        seen += [x["plan_id"] for x in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [x["plan_id"] for x in everything] and len(seen) >= 2
+    scores = [x["score"] for x in everything]
+    assert scores == sorted(scores)
+    r = await client.get(
+        f"{BASE}/ratings", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=auth(office)
+    )
+    assert r.status_code == 400
 
 
 async def test_rated_at_period_end_once(yuanling: Any, db: Any, clock: Any) -> None:

@@ -8,17 +8,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from xuncha_shared.auth import Principal
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.rectification import CardColor
 from xuncha_shared.exports import XLSX_RESPONSES, attachment, workbook
-from xuncha_shared.http import CurrentPrincipal, Now
+from xuncha_shared.http import CurrentPrincipal, Now, Page, Paging, split_page
 from xuncha_shared.problems import NotFound, Unprocessable
 
 from rectification.access import access_for, require_office, visible_plans
+from rectification.cursors import time_id_key
 from rectification.dates import local_day
 from rectification.errors import ERRORS
 from rectification.models import Card, CardAction, Plan
@@ -47,6 +48,9 @@ class CardRead(BaseModel):
     escalated_at: datetime | None = Field(title="升级为红牌时间")
     lifted_at: datetime | None = Field(title="解除时间")
     actions: list[ActionRead] = Field(title="督导与约谈")
+
+
+CardPage = Page[CardRead]
 
 
 class ActionDone(BaseModel):
@@ -111,24 +115,38 @@ def card_filter(
 CardFilter = Annotated[list[Any], Depends(card_filter)]
 
 
-async def _cards(session: AsyncSession, conditions: list[Any], limit: int) -> list[CardRead]:
+async def _cards(
+    session: AsyncSession,
+    conditions: list[Any],
+    limit: int,
+    after: tuple[datetime, uuid.UUID] | None = None,
+) -> list[CardRead]:
+    query = select(Card).where(*conditions)
+    if after is not None:
+        at, last = after
+        query = query.where(
+            or_(
+                col(Card.raised_at) < at,
+                and_(col(Card.raised_at) == at, col(Card.id) > last),
+            )
+        )
     cards = await session.scalars(
-        select(Card)
-        .where(*conditions)
-        .order_by(col(Card.raised_at).desc(), col(Card.id))
-        .limit(limit)
+        query.order_by(col(Card.raised_at).desc(), col(Card.id)).limit(limit)
     )
     return await _reads(session, list(cards))
 
 
 @router.get(
     "/cards",
-    response_model=list[CardRead],
+    response_model=CardPage,
     summary="查询红黄牌预警",
-    description="可见范围同整改方案；按发出时间倒序（最多 500 条）。",
+    description="可见范围同整改方案；按发出时间倒序，游标分页，total 为符合条件的总数。",
 )
-async def list_cards(session: DbSession, where: CardFilter) -> list[CardRead]:
-    return await _cards(session, where, 500)
+async def list_cards(session: DbSession, where: CardFilter, paging: Paging) -> CardPage:
+    cards = await _cards(session, where, paging.limit + 1, time_id_key(paging.cursor))
+    page, next_cursor = split_page(cards, paging.limit, lambda c: [c.raised_at.isoformat(), c.id])
+    total = await session.scalar(select(func.count()).select_from(Card).where(*where))
+    return CardPage(items=page, next_cursor=next_cursor, total=int(total or 0))
 
 
 @router.get(

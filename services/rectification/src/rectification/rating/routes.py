@@ -8,13 +8,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.rectification import Rating
 from xuncha_shared.exports import XLSX_RESPONSES, attachment, workbook
-from xuncha_shared.http import CurrentPrincipal, Now
+from xuncha_shared.http import (
+    BadCursor,
+    CurrentPrincipal,
+    Now,
+    Page,
+    Paging,
+    decode_cursor,
+    split_page,
+)
 from xuncha_shared.problems import NotFound
 
 from rectification.access import access_for, require_office, visible_plans
@@ -43,6 +51,7 @@ class RatingRead(BaseModel):
     plan_id: uuid.UUID = Field(title="整改方案编号")
     round_id: uuid.UUID = Field(title="轮次编号")
     org_id: uuid.UUID = Field(title="被巡察对象编号")
+    org_name: str | None = Field(default=None, title="被巡察对象名称")
     rating: Rating = Field(title="评定等次", description="good 好；fair 中；poor 差")
     score: float = Field(title="得分")
     factors: list[FactorRead] = Field(title="各项因素")
@@ -50,6 +59,8 @@ class RatingRead(BaseModel):
     rated_at: datetime = Field(title="评定时间")
     rated_by: str = Field(title="评定人", description="system 为集中整改期结束后自动评定")
 
+
+RatingPage = Page[RatingRead]
 
 router = APIRouter(tags=["rating"], responses=ERRORS)
 PlanId = Annotated[uuid.UUID, Path(title="整改方案编号")]
@@ -68,7 +79,8 @@ async def rate(
     actor = require_office(principal, "评定整改成效", "rate rectification")
     plan = await get_plan_for(session, plan_id=plan_id, access=access_for(actor), for_update=True)
     row, _ = await rate_plan(session, plan=plan, rated_by=actor.subject, now=now)
-    return RatingRead.model_validate(row)
+    (result,) = await rating_reads(session, [row])
+    return result
 
 
 @router.post(
@@ -94,11 +106,11 @@ async def rate_round(
         .order_by(col(Plan.id))
         .with_for_update()
     )
-    out = []
+    rows = []
     for plan in list(plans):
         row, _ = await rate_plan(session, plan=plan, rated_by=actor.subject, now=now)
-        out.append(RatingRead.model_validate(row))
-    return out
+        rows.append(row)
+    return await rating_reads(session, rows)
 
 
 @router.get("/plans/{plan_id}/rating", response_model=RatingRead, summary="查看整改成效评定")
@@ -109,7 +121,8 @@ async def get_rating(
     row = await session.get(RatingRow, plan.id)
     if row is None:
         raise NotFound("尚未评定", "Not rated yet", field="plan_id")
-    return RatingRead.model_validate(row)
+    (result,) = await rating_reads(session, [row])
+    return result
 
 
 def rating_filter(
@@ -130,24 +143,64 @@ def rating_filter(
 RatingFilter = Annotated[list[Any], Depends(rating_filter)]
 
 
-async def _ratings(session: AsyncSession, conditions: list[Any], limit: int) -> list[RatingRow]:
+def _score_key(cursor: str | None) -> tuple[float, uuid.UUID] | None:
+    values = decode_cursor(cursor, arity=2)
+    if values is None:
+        return None
+    try:
+        if isinstance(values[0], bool) or not isinstance(values[0], int | float):
+            raise ValueError("score")
+        return float(values[0]), uuid.UUID(str(values[1]))
+    except ValueError:
+        raise BadCursor(
+            "分页游标无效，请从第一页重新查询",
+            "The cursor is invalid; start again from the first page",
+            field="cursor",
+        ) from None
+
+
+async def _ratings(
+    session: AsyncSession,
+    conditions: list[Any],
+    limit: int,
+    after: tuple[float, uuid.UUID] | None = None,
+) -> list[RatingRow]:
+    query = select(RatingRow).where(*conditions)
+    if after is not None:
+        score, last = after
+        query = query.where(
+            or_(
+                col(RatingRow.score) > score,
+                and_(col(RatingRow.score) == score, col(RatingRow.plan_id) > last),
+            )
+        )
     rows = await session.scalars(
-        select(RatingRow)
-        .where(*conditions)
-        .order_by(col(RatingRow.score), col(RatingRow.plan_id))
-        .limit(limit)
+        query.order_by(col(RatingRow.score), col(RatingRow.plan_id)).limit(limit)
     )
     return list(rows)
 
 
+async def rating_reads(session: AsyncSession, rows: list[RatingRow]) -> list[RatingRead]:
+    names = await org_names(session, [r.org_id for r in rows])
+    return [
+        RatingRead.model_validate(r).model_copy(update={"org_name": names.get(r.org_id)})
+        for r in rows
+    ]
+
+
 @router.get(
     "/ratings",
-    response_model=list[RatingRead],
+    response_model=RatingPage,
     summary="查询整改成效评定",
-    description="可见范围同整改方案；按得分从低到高（最多 1000 条）。",
+    description="可见范围同整改方案；按得分从低到高，游标分页，total 为符合条件的总数。",
 )
-async def list_ratings(session: DbSession, where: RatingFilter) -> list[RatingRead]:
-    return [RatingRead.model_validate(r) for r in await _ratings(session, where, 1000)]
+async def list_ratings(session: DbSession, where: RatingFilter, paging: Paging) -> RatingPage:
+    rows = await _ratings(session, where, paging.limit + 1, _score_key(paging.cursor))
+    page, next_cursor = split_page(rows, paging.limit, lambda r: [r.score, r.plan_id])
+    total = await session.scalar(select(func.count()).select_from(RatingRow).where(*where))
+    return RatingPage(
+        items=await rating_reads(session, page), next_cursor=next_cursor, total=int(total or 0)
+    )
 
 
 @router.get(
