@@ -5,6 +5,7 @@ second run that adds nothing."""
 from __future__ import annotations
 
 import io
+import math
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -17,8 +18,10 @@ from fastapi import FastAPI
 from rich.console import Console
 from rich.progress import Progress
 from xuncha_shared.auth import Role
+from xuncha_shared.testing.plugin import eventually
 
 from xuncha.demo import SMALL, build_county, build_steps, load_demo
+from xuncha.demo.clues import TRANSFERRED, clue_plan, clues_step
 from xuncha.demo.context import DemoContext
 from xuncha.demo.findings import (
     ISSUER_SHORT,
@@ -32,10 +35,27 @@ from xuncha.demo.findings import (
     public_reports_step,
     reports_step,
 )
+from xuncha.demo.problem_texts import plan_problems
+from xuncha.demo.rectification import (
+    ACCEPTED,
+    CLAIMED,
+    RED,
+    REJECTED_ONCE,
+    finished_orgs,
+    institution_count,
+    plans_step,
+    progress_step,
+    red_org,
+    report_step,
+    task_counts,
+    task_outcomes,
+)
 from xuncha.embedded import Dispatcher
 
 pytestmark = pytest.mark.timeout(240)
 FINDINGS = "/api/findings"
+CLUES = "/api/clues"
+RX = "/api/rectification"
 
 
 async def _all(client: httpx.AsyncClient, path: str, token: str, **params: Any) -> list[Any]:
@@ -82,7 +102,66 @@ async def _snapshot(client: httpx.AsyncClient, office: str) -> dict[str, Any]:
         "villages": counts.json(),
         "coverage": coverage.json(),
         "findings": await _findings(client, office, rounds),
+        "clues": await _clues(client, office, rounds),
+        "rectification": await _rectification(client, office, rounds),
+        "figures": (
+            await client.get(f"{api}/figures", params={"term_id": term["id"]}, headers=headers)
+        ).json(),
     }
+
+
+async def _clues(
+    client: httpx.AsyncClient, office: str, rounds: list[dict[str, Any]]
+) -> dict[int, Any]:
+    """The clue ledger per round number, as the office's keeper reads it."""
+    out: dict[int, Any] = {}
+    for rnd in rounds:
+        ledger = await _all(client, f"{CLUES}/clues", office, round_id=rnd["id"])
+        out[rnd["number"]] = {
+            "status": Counter(c["status"] for c in ledger),
+            "recipients": Counter(c["recipient_kind"] for c in ledger if c["recipient_kind"]),
+            "priority": sum(c["priority"] for c in ledger),
+            "from_reports": sum(c["source_report_id"] is not None for c in ledger),
+            "versions": sorted(c["version"] for c in ledger),
+        }
+    return out
+
+
+async def _rectification(
+    client: httpx.AsyncClient, office: str, rounds: list[dict[str, Any]]
+) -> dict[int, Any]:
+    """Plans, tasks, institutions, ratings and cards per round number."""
+    out: dict[int, Any] = {}
+    for rnd in rounds:
+        rid = rnd["id"]
+        plans = await _all(client, f"{RX}/plans", office, round_id=rid)
+        tasks = await _all(client, f"{RX}/tasks", office, round_id=rid)
+        headers = {"Authorization": f"Bearer {office}"}
+        institutions = await client.get(
+            f"{RX}/institutions", params={"round_id": rid}, headers=headers
+        )
+        reports = []
+        for plan in plans:
+            got = await client.get(f"{RX}/plans/{plan['id']}/report", headers=headers)
+            if got.status_code == 200:
+                reports.append(sorted(d["scope"] for d in got.json()["disclosures"]))
+        out[rnd["number"]] = {
+            "plans": Counter(p["status"] for p in plans),
+            "tasks": Counter(t["status"] for t in tasks),
+            "kinds": Counter(t["kind"] for t in tasks),
+            "filled": sum(bool(t["measures"] and t["owner_account"]) for t in tasks),
+            "rejections": sum(t["rejections"] for t in tasks),
+            "red": sorted(t["org_id"] for t in tasks if t["rejections"] >= 2),
+            "accepted_livelihood": sum(t["livelihood"] for t in tasks if t["status"] == "accepted"),
+            "institutions": len(institutions.json()),
+            "reports": reports,
+            "ratings": len(await _all(client, f"{RX}/ratings", office, round_id=rid)),
+            "cards": sorted(
+                (c["color"], c["org_id"])
+                for c in await _all(client, f"{RX}/cards", office, round_id=rid)
+            ),
+        }
+    return out
 
 
 async def _findings(
@@ -129,7 +208,10 @@ async def _findings(
 async def test_small_county_loads_through_the_apis_and_twice_adds_nothing(
     platform: Callable[..., Any], token: Callable[..., str]
 ) -> None:
-    running = await platform("planning", "findings")
+    # The rectification service's cards come from its periodic job: run it every second.
+    running = await platform(
+        "planning", "findings", "clues", "rectification", scheduler_seconds=1.0
+    )
     dispatcher = Dispatcher(running.apps, FastAPI())
     office = token(Role.office)
     transport = httpx.ASGITransport(app=dispatcher)
@@ -145,6 +227,7 @@ async def test_small_county_loads_through_the_apis_and_twice_adds_nothing(
         assert task.completed == task.total
         assert result.skipped == [] or set(result.skipped) <= {"calendar"}
 
+        await _settled(client, office, county)
         state = await _snapshot(client, office)
         assert state["orgs"] == {"township": 5, "department": 16, **_grassroots(county)}
         assert state["term"]["orgs_in_scope"] == len(county.orgs) == 41
@@ -195,6 +278,10 @@ async def test_small_county_loads_through_the_apis_and_twice_adds_nothing(
         assert violations
 
         _assert_findings(state, county)
+        _assert_clues(state, county)
+        orgs = await _all(client, "/api/planning/orgs", office)
+        _assert_rectification(state, county, {o["code"]: o["id"] for o in orgs})
+        _assert_figures(state, county)
         # Feedback reached the oversight of 纪委监委 and 组织部, and the copy-to leader sees
         # the recommendation letters copied to him.
         r1 = state["rounds"][1]["id"]
@@ -224,6 +311,18 @@ async def test_small_county_loads_through_the_apis_and_twice_adds_nothing(
             await make(current).run(ctx)
         for make in (reports_step, feedback_step, letters_step):
             await make(past).run(ctx)
+        rectifying = county.rounds[3]
+        for step in (
+            clues_step(past),
+            clues_step(rectifying),
+            clues_step(current),
+            plans_step(past),
+            progress_step(past),
+            progress_step(rectifying),
+            report_step(past),
+        ):
+            await step.run(ctx)
+        await _settled(client, office, county)
         assert await _snapshot(client, office) == state
     print(f"small county: first run {first_seconds:.1f} s, second {second.seconds:.1f} s")
 
@@ -264,6 +363,140 @@ def _assert_findings(state: dict[str, Any], county: Any) -> None:
         assert len({x[2] for x in mine}) == 4
     assert all(x[3] for x in letters if x[0] == "reminder")
     assert all(x[4] == (LEADER[0],) for x in letters if x[0] == "recommendation")
+
+
+async def _settled(client: httpx.AsyncClient, office: str, county: Any) -> None:
+    """Wait for what follows the demo by events and jobs: the office's figures (planning's
+    projection of the other services' events) and the red card (rectification's job)."""
+    want = _expected_figures(county)
+
+    async def figures() -> bool:
+        terms = await _all(client, "/api/planning/terms", office)
+        got = await client.get(
+            "/api/planning/figures",
+            params={"term_id": terms[0]["id"]},
+            headers={"Authorization": f"Bearer {office}"},
+        )
+        return all(got.json()[k] == v for k, v in want.items())
+
+    await eventually(figures, timeout=60, interval=0.5)
+
+    async def carded() -> bool:
+        terms = await _all(client, "/api/planning/terms", office)
+        rounds = await _all(client, "/api/planning/rounds", office, term_id=terms[0]["id"])
+        rid = next(r["id"] for r in rounds if r["number"] == 4)
+        cards = await _all(client, f"{RX}/cards", office, round_id=rid)
+        return [c["color"] for c in cards] == ["red"]
+
+    await eventually(carded, timeout=60, interval=0.5)
+
+
+def _planned_tasks(county: Any) -> list[tuple[int, str, str]]:
+    """(round number, org code, outcome) of every task of the rounds past feedback."""
+    out = []
+    for plan in county.rounds[:4]:
+        counts = task_counts(county, plan)
+        for code in plan.org_codes:
+            out += [(plan.number, code, o) for o in task_outcomes(county, plan, code, counts[code])]
+    return out
+
+
+def _expected_figures(county: Any) -> dict[str, Any]:
+    """The office's figures the demo implies, from the county's plan."""
+    clues = [c for plan in county.rounds for c in clue_plan(county, plan)]
+    outcomes = [c.outcome for c in clues if c.outcome is not None]
+    tasks = _planned_tasks(county)
+    accepted = sum(o in (ACCEPTED, REJECTED_ONCE) for _, _, o in tasks)
+    # The round on site now has tasks already: its problems handed over on the spot.
+    current = county.rounds[-1]
+    by_code = county.by_code()
+    handed_over = sum(
+        p.immediate
+        for code in current.org_codes
+        for p in plan_problems(county.seed, current.number, code, by_code[code].kind)
+    ) + sum(r.outcome == "problem" for r in public_report_plan(county, current))
+    total = len(tasks) + handed_over
+    return {
+        "clues_transferred": sum(c.target in TRANSFERRED for c in clues),
+        "cases_filed": sum(o.case_filed for o in outcomes),
+        "persons_sanctioned": sum(o.persons_sanctioned for o in outcomes),
+        "organizational_handlings": sum(o.organizational_handlings for o in outcomes),
+        "money_recovered_yuan": f"{sum(o.money_recovered_yuan for o in outcomes):.2f}",
+        "institutions_built": sum(
+            institution_count(county, plan, code)
+            for plan in county.rounds[:4]
+            for code in plan.org_codes
+        ),
+        "tasks_total": total,
+        "tasks_accepted": accepted,
+        "completion_rate": math.floor(accepted * 1000 / total) / 10,
+    }
+
+
+def _assert_clues(state: dict[str, Any], county: Any) -> None:
+    """Every round's clues in the ledger at their planned stage: the closed rounds' closed,
+    the rectifying round's concluded but one handled and one returned, the round on site now
+    at every early stage; cadre-selection clues with 组织部, the rest with 纪委监委."""
+    for plan in county.rounds:
+        got = state["clues"][plan.number]
+        wanted = clue_plan(county, plan)
+        assert got["status"] == Counter(c.target for c in wanted)
+        assert got["from_reports"] == 1
+        moved = [c for c in wanted if c.target in TRANSFERRED]
+        assert got["recipients"] == Counter(c.recipient for c in moved)
+        assert got["priority"] == sum(c.priority for c in wanted)
+    assert state["clues"][1]["status"] == {"closed": len(clue_plan(county, county.rounds[0]))}
+    assert state["clues"][4]["status"]["returned"] == 1
+    assert {"draft", "reviewed", "transferred", "accepted", "handling"} <= set(
+        state["clues"][5]["status"]
+    )
+    assert sum(n["priority"] for n in state["clues"].values()) > 0
+
+
+def _assert_rectification(state: dict[str, Any], county: Any, ids: dict[str, str]) -> None:
+    """Plans submitted with every task filled in; the closed rounds' tasks all accepted,
+    reported and disclosed, rated; the rectifying round part done, one org red-carded after
+    two rejections, its finished orgs rated; the round on site now has hand-overs only."""
+    tasks = _planned_tasks(county)
+    for plan in county.rounds[:4]:
+        got = state["rectification"][plan.number]
+        mine = [o for n, _, o in tasks if n == plan.number]
+        assert got["plans"] == {"submitted": len(plan.org_codes)}
+        assert got["filled"] == len(mine) == sum(task_counts(county, plan).values())
+        assert got["tasks"]["accepted"] == sum(o in (ACCEPTED, REJECTED_ONCE) for o in mine)
+        assert got["tasks"].get("claimed", 0) == mine.count(CLAIMED)
+        assert got["rejections"] == mine.count(REJECTED_ONCE) + 2 * mine.count(RED)
+        built = sum(institution_count(county, plan, c) for c in plan.org_codes)
+        assert got["institutions"] == built > 0
+        if plan.target == "closed":
+            assert got["tasks"] == {"accepted": len(mine)}
+            assert got["reports"] == [["party", "public"]] * len(plan.org_codes)
+            assert got["ratings"] == len(plan.org_codes)
+            assert got["red"] == [] and got["cards"] == []
+        else:
+            assert got["tasks"]["open"] > 0 and got["tasks"]["claimed"] > 0
+            assert got["reports"] == []
+            assert got["ratings"] == len(finished_orgs(county, plan)) > 0
+            red = ids[red_org(county, plan)]
+            assert got["red"] == [red] and got["cards"] == [("red", red)]
+    past = [state["rectification"][n] for n in range(1, 5)]
+    assert sum(r["kinds"]["long"] for r in past) > 0  # 长期坚持, with its own deadline
+    current = state["rectification"][5]
+    assert current["plans"] == {"awaiting_feedback": len(county.rounds[-1].org_codes)}
+    assert set(current["kinds"]) == {"immediate"} and current["tasks"] == {
+        "open": sum(current["kinds"].values())
+    }
+
+
+def _assert_figures(state: dict[str, Any], county: Any) -> None:
+    """成绩单 for the term: what the demo implies, and none of it zero."""
+    figures = state["figures"]
+    want = _expected_figures(county)
+    assert {k: figures[k] for k in want} == want
+    solved = sum(r["accepted_livelihood"] for r in state["rectification"].values())
+    assert figures["livelihood_problems_solved"] == solved
+    for name in (*want, "livelihood_problems_solved", "problems_fed_back"):
+        assert figures[name] not in (0, "0.00", None), name
 
 
 def _grassroots(county: Any) -> dict[str, int]:

@@ -10,8 +10,10 @@ from decimal import Decimal
 from xuncha_shared.events.planning import RoundStatus
 
 from xuncha.demo import FULL, SMALL, Step, build_county, build_steps
+from xuncha.demo.clues import clue_plan
 from xuncha.demo.findings import expected_problems
 from xuncha.demo.problem_texts import plan_problems
+from xuncha.demo.rectification import finished_orgs, red_org
 from xuncha.demo.rounds import RoundHook
 
 TODAY = date(2026, 11, 22)
@@ -114,8 +116,60 @@ def test_findings_hook_onto_the_stages_and_the_round_on_site_gets_on_site_steps_
             f"round{number}.letters",
         ]
         assert [names.index(n) for n in order] == sorted(names.index(n) for n in order)
-    assert names[-2:] == ["round5.problems", "round5.public_reports"]
+    assert names[-3:] == ["round5.problems", "round5.public_reports", "round5.clues"]
     assert len(names) == len(set(names))
+
+
+def test_clues_and_rectification_hook_onto_the_stages_after_findings() -> None:
+    county = build_county(0, size=SMALL, today=TODAY)
+    names = [s.name for s in build_steps(county)]
+    for number in range(1, 6):
+        clues = names.index(f"round{number}.clues")
+        assert names.index(f"round{number}.public_reports") < clues
+        if number < 5:
+            assert clues < names.index(f"round{number}.reporting")
+    for number in range(1, 5):
+        order = [
+            f"round{number}.findings_feedback",
+            f"round{number}.letters",
+            f"round{number}.rectification_plans",
+            f"round{number}.rectifying",
+            f"round{number}.rectification_progress",
+        ]
+        assert [names.index(n) for n in order] == sorted(names.index(n) for n in order)
+    for number in range(1, 4):
+        assert names.index(f"round{number}.closed") < names.index(
+            f"round{number}.rectification_report"
+        )
+    assert "round4.rectification_report" not in names
+    assert not any(n.startswith("round5.rectification") for n in names)
+
+
+def test_the_clue_and_rectification_plans_fit_each_rounds_stage() -> None:
+    county = build_county(0, size=FULL, today=TODAY)
+    for plan in county.rounds:
+        clues = clue_plan(county, plan)
+        assert len(clues) >= 5 and sum(c.from_report for c in clues) == 1
+        targets = {c.target for c in clues}
+        if plan.target == "closed":
+            assert targets == {"closed"} and sum(c.returned_once for c in clues) == 1
+            assert all(c.outcome is not None for c in clues)
+        elif plan.target == "rectifying":
+            assert {"handling", "returned", "concluded"} == targets
+        else:
+            assert targets == {"draft", "reviewed", "transferred", "accepted", "handling"}
+        for c in clues:
+            assert c.recipient == (
+                "organization" if c.category == "cadre_selection" else "discipline"
+            )
+            assert c.person["name"] and c.person["post"] and c.allegation
+        assert clue_plan(county, plan) == clues
+    outcomes = [c.outcome for p in county.rounds for c in clue_plan(county, p) if c.outcome]
+    assert sum(o.case_filed for o in outcomes) > 0
+    assert sum(o.money_recovered_yuan for o in outcomes) > 0
+    rectifying = county.rounds[3]
+    assert red_org(county, rectifying) is not None and finished_orgs(county, rectifying)
+    assert all(red_org(county, p) is None for p in county.rounds if p is not rectifying)
 
 
 def test_problems_are_plausible_and_the_same_for_a_seed() -> None:

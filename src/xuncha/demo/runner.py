@@ -26,13 +26,18 @@ from rich.progress import (
 from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
 from xuncha_shared.events.planning import RoundStatus
 
+from xuncha.demo import clues, findings, rectification
 from xuncha.demo.context import DemoContext, DemoError, Step, TokenFor
 from xuncha.demo.county import FULL, CountySize, DemoCounty, build_county
-from xuncha.demo.findings import findings_settings_step, register
+from xuncha.demo.findings import findings_settings_step
 from xuncha.demo.rounds import ROUND_HOOKS, RoundHook, round_steps, schedule_rounds_step
 from xuncha.demo.steps import REGISTRY_STEPS
 
-register(ROUND_HOOKS)  # findings' steps per stage
+# Each service's steps per stage, in this order after a stage: findings', then clues' and
+# rectification's (which work on what findings recorded).
+findings.register(ROUND_HOOKS)
+clues.register(ROUND_HOOKS)
+rectification.register(ROUND_HOOKS)
 
 __all__ = ["DemoResult", "build_steps", "load_demo", "run_demo_against"]
 
