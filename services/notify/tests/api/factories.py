@@ -150,6 +150,7 @@ def rule_events(cast: Cast) -> dict[str, Event]:
         "deadline-overdue": {"org_id": o["inspected"], "owner_accounts": [a["owner"]]},
         "task-done-claimed": {"org_id": o["inspected"]},
         "card-raised": {"org_id": o["inspected"]},
+        "card-escalated": {"org_id": o["inspected"], "color": "red"},
         "org-rated-poor": {"org_id": o["inspected"], "rating": "poor"},
         "revisit-recommended": {"org_id": o["inspected"]},
     }
@@ -192,6 +193,7 @@ def expected_audiences(cast: Cast) -> dict[str, set[tuple[str, str]]]:
         },
         "task-done-claimed": {("role", "discipline"), ("role", "organization")},
         "card-raised": {("org", o["inspected"]), ("role", "office"), ("role", "leadership")},
+        "card-escalated": {("org", o["inspected"]), ("role", "office"), ("role", "leadership")},
         "org-rated-poor": {("role", "office")},
         "revisit-recommended": {("role", "office")},
     }

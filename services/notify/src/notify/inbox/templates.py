@@ -115,6 +115,11 @@ TEMPLATES: Mapping[str, Template] = {
     f"{R}card.raised.v1": Template(
         "整改{color_zh}预警：{org_id_name}", "{org_id_name}被发出{color_zh}预警：{reason_zh}"
     ),
+    f"{R}card.escalated.v1": Template(
+        "整改预警升级为红牌：{org_id_name}",
+        "{org_id_name}的整改预警已升级为红牌：{reason_zh}。现场督导期限 {supervision_due_on}，"
+        "约谈期限 {interview_due_on}。",
+    ),
     f"{R}org.rated.v1": Template(
         "整改成效评定：{org_id_name}（{rating_zh}）",
         "{org_id_name}本轮整改成效评定为“{rating_zh}”（{score} 分）：{explanation_zh}",

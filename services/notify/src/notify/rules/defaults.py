@@ -158,6 +158,12 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         audiences=(org("org_id"), role(Role.office), role(Role.leadership)),
     ),
     RuleSpec(
+        key="card-escalated",
+        event_type=f"{R}card.escalated.v1",
+        description="黄牌升级为红牌，安排现场督导和约谈：被巡察党组织、巡察办、领导小组",
+        audiences=(org("org_id"), role(Role.office), role(Role.leadership)),
+    ),
+    RuleSpec(
         key="org-rated-poor",
         event_type=f"{R}org.rated.v1",
         description="整改成效评定为差：告知巡察办",
