@@ -4,8 +4,8 @@
   from findings' events (the demo waits for them); the org fills in every task — measures,
   the person responsible, the county leader who owns it (领办), long-term tasks with their
   own deadline — and submits the plan.
-* ``rectifying``: the org reports progress with evidence and claims tasks done with the
-  party head's truthfulness commitment; the discipline commission (the organization
+* ``rectifying``: the org reports progress with evidence (a problem rectified on the spot
+  is claimed at once) and claims tasks done with the party head's truthfulness commitment; the discipline commission (the organization
   department for party building and cadre selection) accepts most and rejects some, which
   go back and are then accepted; institutions built (建章立制). In the closed rounds every
   task ends accepted; in the rectifying round part of them, one org's task was rejected
@@ -302,9 +302,9 @@ def plans_step(plan: RoundPlan) -> Step:
                     json=body,
                     headers=_etag(task),
                 )
-            current = (await ctx.call("GET", f"{API}/plans/{p['id']}", token=org_token)).json()
+            # Filling in tasks leaves the plan's version as it was listed.
             await ctx.call(
-                "POST", f"{API}/plans/{p['id']}/submit", token=org_token, headers=_etag(current)
+                "POST", f"{API}/plans/{p['id']}/submit", token=org_token, headers=_etag(p)
             )
 
         await _gather(ctx, list(plan.org_codes), one)
@@ -418,6 +418,11 @@ async def _rectify(ctx: DemoContext, task: dict[str, Any], outcome: str, org_tok
             task = response.json()
             continue
         n = rejections + 1
+        # A problem rectified on the spot is claimed with its evidence at once; the others,
+        # and work sent back, report their progress first.
+        if task["immediate"] and n == 1 and outcome in (ACCEPTED, REJECTED_ONCE, RED):
+            task = await _claim(ctx, task, n, org_token)
+            continue
         await ctx.call(
             "POST",
             f"{url}/progress",
@@ -434,22 +439,28 @@ async def _rectify(ctx: DemoContext, task: dict[str, Any], outcome: str, org_tok
         )
         if outcome == OPEN:  # progress only, reported once (the key makes a rerun replay it)
             return
-        response = await ctx.call(
-            "POST",
-            f"{url}/claim",
-            token=org_token,
-            json={
-                "summary": "整改措施已全部落实，问题已整改到位，申请销号。",
-                "evidence": [{"name": "整改完成情况报告", "ref": f"销号-{task['id'][:8]}-{n}"}],
-                "commitment": {
-                    "signed_by": "党组织主要负责人",
-                    "statement": "本人承诺以上整改情况真实、准确、完整，如有虚假，愿承担相应责任。",
-                },
-            },
-            headers=_etag(task),
-        )
-        task = response.json()
+        task = await _claim(ctx, task, n, org_token)
     raise DemoError(f"task {task['id']} did not reach {outcome}")
+
+
+async def _claim(ctx: DemoContext, task: dict[str, Any], n: int, org_token: str) -> dict[str, Any]:
+    """The org claims the task done (申请销号) with the party head's commitment."""
+    response = await ctx.call(
+        "POST",
+        f"{API}/tasks/{task['id']}/claim",
+        token=org_token,
+        json={
+            "summary": "整改措施已全部落实，问题已整改到位，申请销号。",
+            "evidence": [{"name": "整改完成情况报告", "ref": f"销号-{task['id'][:8]}-{n}"}],
+            "commitment": {
+                "signed_by": "党组织主要负责人",
+                "statement": "本人承诺以上整改情况真实、准确、完整，如有虚假，愿承担相应责任。",
+            },
+        },
+        headers=_etag(task),
+    )
+    claimed: dict[str, Any] = response.json()
+    return claimed
 
 
 async def _institutions(
