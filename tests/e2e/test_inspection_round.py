@@ -18,7 +18,8 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -31,9 +32,12 @@ import uvicorn
 from aiosmtpd.controller import Controller
 from fastapi import FastAPI, Request, Response
 from xuncha_shared.auth import Role
+from xuncha_shared.clock import OffsetFileClock
 from xuncha_shared.pgserver import LocalPostgres
+from xuncha_shared.settings import SERVICES
 from xuncha_shared.testing.kafka_broker import KafkaBroker
 from xuncha_shared.testing.plugin import eventually
+from xuncha_shared.workdays import WorkdayCalendar
 
 from tests.distributed.processes import (
     Deployment,
@@ -95,15 +99,23 @@ def bearer(tok: str, **extra: str) -> dict[str, str]:
 
 @dataclass
 class Scenario:
-    """What the test works with: the routed client, the tokens, the county's ids."""
+    """What the test works with: the routed client, the tokens, the county's ids, and the
+    file every service process reads its clock's offset from."""
 
     http: httpx.AsyncClient
     token: Callable[..., str]
     county: DemoCounty
     ctx: DemoContext
+    clock_file: Path
+    clock_days: list[date] = field(default_factory=list)
     ids: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     _mark: float = field(default_factory=time.monotonic)
+
+    def move_clock(self, day: date) -> None:
+        """Every service process reads ``day``, 10:00 in Beijing, from now on."""
+        OffsetFileClock.move_to(self.clock_file, datetime.combine(day, time_of_day(10), SHANGHAI))
+        self.clock_days.append(day)
 
     def lap(self, name: str) -> None:
         now = time.monotonic()
@@ -321,8 +333,11 @@ async def inspection_round(
     smtp.start()
     hooks = WebhookReceiver()
     await hooks.start()
-    extra_env = {
+    clock_file = tmp_path / "clock-offset"
+    extra_env: dict[str, dict[str, str]] = {
+        # Deadlines are checked every second, so a moved clock is acted on at once.
         "rectification": {"XUNCHA_RECTIFICATION_SCHEDULER_SECONDS": "1"},
+        "findings": {"XUNCHA_FINDINGS_SCHEDULER_SECONDS": "1"},
         "notify": {
             "XUNCHA_NOTIFY_SCHEDULER_SECONDS": "0.5",
             "XUNCHA_NOTIFY_SMTP_HOST": "127.0.0.1",
@@ -331,6 +346,8 @@ async def inspection_round(
             "XUNCHA_NOTIFY_RETRY_MAX_SECONDS": "2",
         },
     }
+    for name in SERVICES:  # one clock for the whole deployment, moved by the scenario
+        extra_env.setdefault(name, {})[f"XUNCHA_{name.upper()}_CLOCK_OFFSET_FILE"] = str(clock_file)
     try:
         async with run_deployment(
             pg,
@@ -345,7 +362,9 @@ async def inspection_round(
                 base_url="http://gateway", transport=GatewayTransport(dep), timeout=60.0
             )
             try:
-                await run_scenario(dep, http, token, mailbox, hooks, chaos(dep) if chaos else None)
+                await run_scenario(
+                    dep, http, token, mailbox, hooks, clock_file, chaos(dep) if chaos else None
+                )
             except BaseException:
                 print(dep.logs())
                 raise
@@ -408,6 +427,7 @@ async def run_scenario(
     token: Callable[..., str],
     mailbox: Mailbox,
     hooks: WebhookReceiver,
+    clock_file: Path,
     chaos: Chaos | None = None,
 ) -> None:
     """The whole round; ``chaos(point)`` is awaited at each named point between phases."""
@@ -420,7 +440,7 @@ async def run_scenario(
         return token(*roles, org_id=org_id, subject=subject, name=name or "测试用户")
 
     ctx = DemoContext(client=http, token_for=token_for, county=county)
-    s = Scenario(http=http, token=token_for, county=county, ctx=ctx)
+    s = Scenario(http=http, token=token_for, county=county, ctx=ctx, clock_file=clock_file)
     s.timings.update({k: round(v, 2) for k, v in dep.timings.items()})
     cast = pick_cast(county)
 
@@ -1071,13 +1091,15 @@ class Rectified:
     tasks: dict[str, dict[str, Any]]  # problem id → task
     accepted: set[str]  # problem ids
     institutions: int
-    late_org: str  # the org code with a red card
+    late_org: str  # the org code late into a yellow, then a red card
 
 
 async def rectification(s: Scenario, cast: Cast, rnd: Round, problems: Problems) -> Rectified:
     """Every org fills in and submits its plan, reports progress and claims its tasks; the
-    discipline commission accepts them, rejects one task twice (a red card for that org);
-    institutions built; the round is rated."""
+    discipline commission accepts them but one, rejected and left open past its deadline:
+    the services' clocks move on, the org gets a yellow card, then a red one, and its
+    leader's promotion check is blocked; the task is done at last, the card lifted and the
+    check cleared. Institutions built; the round is rated."""
 
     async def all_tasks() -> dict[str, dict[str, Any]] | None:
         tasks = await s.items(f"{RX}/tasks", s.office, round_id=rnd.id)
@@ -1120,14 +1142,14 @@ async def rectification(s: Scenario, cast: Cast, rnd: Round, problems: Problems)
     accepted: set[str] = set()
     institutions = 0
 
-    async def claim(t: dict[str, Any], org_token: str, n: int) -> None:
+    async def claim(t: dict[str, Any], org_token: str, n: int, on: date | None = None) -> None:
         url = f"{RX}/tasks/{t['id']}"
         await s.call(
             "POST",
             f"{url}/progress",
             org_token,
             json={
-                "reported_on": s.county.today.isoformat(),
+                "reported_on": (on or s.county.today).isoformat(),
                 "text": f"第{n}次报告：已完成整改措施的主要部分",
                 "evidence": [{"name": "整改台账", "ref": f"doc-{t['id'][:8]}-{n}"}],
             },
@@ -1169,9 +1191,7 @@ async def rectification(s: Scenario, cast: Cast, rnd: Round, problems: Problems)
         for i, t in enumerate(own):
             await claim(t, org_token, 1)
             if t["problem_id"] == late_problem:
-                await review(t, accept=False)  # rejected twice: stays open
-                await claim(t, org_token, 2)
-                await review(t, accept=False)
+                await review(t, accept=False)  # rejected: stays open past its deadline
                 continue
             if code == cast.town and i == 0:
                 await review(t, accept=False)  # rejected once, then done properly
@@ -1195,14 +1215,55 @@ async def rectification(s: Scenario, cast: Cast, rnd: Round, problems: Problems)
     assert len(accepted) == len(problems.all) - 1
     s.lap("tasks_accepted_and_rejected")
 
-    # The periodic card review raises a red card for the org whose task failed twice.
-    async def red_card() -> list[dict[str, Any]] | None:
-        cards = await s.items(f"{RX}/cards", s.office, round_id=rnd.id)
-        return cards if cards else None
+    # Every service's clock moves past the late task's deadline: overdue, a yellow card.
+    late_task, late_token = tasks[late_problem], s.inspected(late)
+    due = s.county.today + timedelta(days=20)
+    workdays = WorkdayCalendar()
+    org_dept = s.token(Role.organization, org_id=s.org(cast.organization), subject="zzb.li")
 
-    cards = await eventually(red_card, timeout=WAIT, interval=0.5)
-    assert [(c["org_id"], c["color"]) for c in cards] == [(s.org(late), "red")], cards
+    async def card_of(color: str) -> dict[str, Any]:
+        async def shown() -> dict[str, Any] | None:
+            cards = await s.items(f"{RX}/cards", s.office, round_id=rnd.id)
+            return cards[0] if [c["color"] for c in cards] == [color] else None
+
+        card: dict[str, Any] = await eventually(shown, timeout=WAIT, interval=0.5)
+        return card
+
+    async def promotion_check() -> dict[str, Any]:
+        check: dict[str, Any] = await s.call(
+            "GET", f"{RX}/promotion-check", org_dept, params={"account": owner[late]}
+        )
+        return check
+
+    s.move_clock(workdays.add_workdays(due, 3).due)
+    yellow = await card_of("yellow")
+    assert yellow["org_id"] == s.org(late) and "逾期" in yellow["reason_zh"], yellow
+    check = await promotion_check()
+    assert check["blocking"] is True, check
+    assert [t["task_id"] for t in check["tasks"]] == [late_task["id"]], check
+    s.lap("yellow_card_promotion_blocked")
+
+    # Seriously late (more than ten working days): the same card turns red, with on-site
+    # supervision and an interview scheduled.
+    late_day = workdays.add_workdays(due, 13).due
+    s.move_clock(late_day)
+    red = await card_of("red")
+    assert red["id"] == yellow["id"] and red["escalated_at"], red
+    assert {a["kind"] for a in red["actions"]} == {"supervision", "interview"}, red
     s.lap("red_card")
+
+    # Done at last and accepted: the card is lifted and the promotion no longer blocked.
+    await claim(late_task, late_token, 2, on=late_day)
+    await review(late_task, accept=True)
+    accepted.add(late_problem)
+
+    async def lifted() -> bool:
+        return not await s.items(f"{RX}/cards", s.office, round_id=rnd.id, open="true")
+
+    await eventually(lifted, timeout=WAIT, interval=0.5)
+    check = await promotion_check()
+    assert check["blocking"] is False and check["tasks"] == [], check
+    s.lap("card_lifted_promotion_cleared")
 
     # The office rates every plan of the round.
     await s.call("POST", f"{RX}/rounds/{rnd.id}/ratings", s.office)
@@ -1210,18 +1271,10 @@ async def rectification(s: Scenario, cast: Cast, rnd: Round, problems: Problems)
     assert {r["org_id"] for r in ratings} == {s.org(c) for c in cast.inspected}
     rating = {r["org_id"]: r["rating"] for r in ratings}
     print("ratings:", {r["org_id"][:8]: (r["rating"], r.get("score")) for r in ratings})
-    # The org with a task rejected twice and a red card is rated poor, the others are not.
+    # The org that was late into a red card is rated poor, the others are not.
     assert rating.pop(s.org(late)) == "poor", ratings
     assert set(rating.values()) <= {"good", "fair"}, ratings
-
-    # The promotion check of the late org's leader in charge: what it shows and blocks.
-    org_dept = s.token(Role.organization, org_id=s.org(cast.organization), subject="zzb.li")
-    check = await s.call("GET", f"{RX}/promotion-check", org_dept, params={"account": owner[late]})
-    print("promotion check:", json.dumps(check, ensure_ascii=False)[:600])
-    # Only overdue tasks block a promotion; nothing is overdue on the day of the feedback
-    # (see the report: no way to move the services' clocks across processes).
-    assert check["blocking"] is False and check["tasks"] == [], check
-    s.lap("rating_promotion")
+    s.lap("rating")
     return Rectified(tasks, accepted, institutions, late)
 
 
@@ -1273,6 +1326,29 @@ T_CLUE_CONCLUDED = "xuncha.clues.clue.concluded.v1"
 T_PLAN = "xuncha.rectification.plan.opened.v1"
 T_CLAIMED = "xuncha.rectification.task.done_claimed.v1"
 T_CARD = "xuncha.rectification.card.raised.v1"
+T_DUE_SOON = "xuncha.rectification.deadline.due_soon.v1"
+INBOX = "/api/notify/inbox"
+T_RED = "xuncha.rectification.card.escalated.v1"
+T_OVERDUE = "xuncha.rectification.deadline.overdue.v1"
+T_REPLY_OVERDUE = "xuncha.findings.public_report.reply_overdue.v1"
+
+
+def report_notices(s: Scenario) -> Counter[str]:
+    """What the rectification report's deadline called for on the days the clocks were
+    moved to, by the rules' defaults: no org sent its report, which is due five working
+    days after the one-month concentrated period; warned three working days before, overdue
+    the day after, each once."""
+    workdays, feedback = WorkdayCalendar(), s.county.today
+    month = (feedback.replace(day=1) + timedelta(days=32)).replace(day=1)
+    last = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    due = workdays.add_workdays(month.replace(day=min(feedback.day, last.day)), 5).due
+    notices: Counter[str] = Counter()
+    for day in s.clock_days:
+        if day > due:
+            notices[T_OVERDUE] = 1
+        elif workdays.workdays_between(day, due) <= 3 and not notices:
+            notices[T_DUE_SOON] = 1
+    return notices
 
 
 async def notifications(
@@ -1286,6 +1362,8 @@ async def notifications(
     """Each department's inbox has what it should and nothing else; the discipline
     commission's system got signed webhooks; the petitions clerk got his e-mail."""
     inspected = len(cast.inspected)
+    report = report_notices(s)
+    print("rectification report notices per org:", dict(report))
     claims = 11  # 9 tasks claimed once, two of them twice
     jw_org = s.org(cast.discipline)
     readers: dict[str, tuple[str, dict[str, int] | None]] = {
@@ -1305,7 +1383,8 @@ async def notifications(
         ),
         "petitions": (
             s.token(Role.department, org_id=s.org(cast.petitions), subject="xfj.inbox"),
-            {T_FORWARDED: 1},
+            # Forwarded, and chased once the clocks pass its reply deadline unanswered.
+            {T_FORWARDED: 1, T_REPLY_OVERDUE: 1},
         ),
         "keeper": (  # the clue keeper (account audience) is office staff (role audience)
             s.token(Role.office, subject="office.keeper"),
@@ -1313,7 +1392,10 @@ async def notifications(
                 T_CLUE_TRANSFERRED: 2,
                 T_CLUE_ACCEPTED: 2,
                 T_CLUE_CONCLUDED: 2,
-                T_CARD: 1,
+                T_CARD: 1,  # yellow
+                T_RED: 1,  # the same card, red
+                T_OVERDUE: 1 + inspected * report[T_OVERDUE],  # the late task (and reports)
+                T_REPLY_OVERDUE: 1,  # the forwarded public report, never answered
                 "xuncha.rectification.org.rated.v1": 1,  # rated poor
                 "xuncha.rectification.revisit.recommended.v1": 1,
             },
@@ -1322,15 +1404,15 @@ async def notifications(
     for code in cast.inspected:
         immediate = sum(1 for f in FINDINGS_PLAN[slot(cast, code)] if f[0])
         # A plan is announced once, at feedback, even when hand-overs opened it earlier.
-        want = {T_FEEDBACK: 1, T_PLAN: 1}
+        want = Counter({T_FEEDBACK: 1, T_PLAN: 1}) + report
         if immediate:
             want[T_HANDED] = immediate
         if code == cast.departments[0]:
-            want[T_CARD] = 1
-        readers[code] = (s.inspected(code), want)
+            want += Counter({T_OVERDUE: 1, T_CARD: 1, T_RED: 1})
+        readers[code] = (s.inspected(code), dict(want))
 
     async def inbox(tok: str) -> Counter[str]:
-        return Counter(i["event_type"] for i in await s.items("/api/notify/inbox", tok))
+        return Counter(i["event_type"] for i in await s.items(INBOX, tok))
 
     for who, (tok, expected) in readers.items():
         if expected is None:
@@ -1343,7 +1425,8 @@ async def notifications(
         try:
             await eventually(arrived, timeout=WAIT, interval=0.5)
         except AssertionError:
-            raise AssertionError(f"{who}: inbox {dict(await inbox(tok))} != {expected}") from None
+            titles = [(i["event_type"], i.get("title")) for i in await s.items(INBOX, tok)]
+            raise AssertionError(f"{who}: inbox {titles} != {expected}") from None
     s.lap("inboxes")
 
     # The commission's system: one signed delivery per org-addressed notification.
@@ -1377,17 +1460,24 @@ async def notifications(
         text = d.body.decode()
         assert "李某" not in text and "收受好处费" not in text, text
 
-    # The petitions clerk's e-mail: the forwarded public report, once.
+    # The petitions clerk's e-mails: the forwarded public report, then its chase once the
+    # reply deadline passed, each once.
     email = PETITIONS_CLERK[2]
 
+    def unique_mails() -> list[EmailMessage]:
+        return list({m["X-Xuncha-Delivery-Id"]: m for m in mailbox.messages}.values())
+
     async def mailed() -> bool:
-        return len(mailbox.messages) >= 1
+        return len(unique_mails()) >= 2
 
     await eventually(mailed, timeout=WAIT, interval=0.5)
     await asyncio.sleep(1.0)  # nothing else is on its way
-    mails = {m["X-Xuncha-Delivery-Id"]: m for m in mailbox.messages}  # deduped, as for hooks
-    assert [m["X-Rcpt-To"] for m in mails.values()] == [email], [
+    mails = unique_mails()  # deduped, as for hooks
+    assert [m["X-Rcpt-To"] for m in mails] == [email, email], [
         (m["To"], m["Subject"]) for m in mailbox.messages
+    ]
+    assert "逾期" not in str(mails[0]["Subject"]) and "逾期" in str(mails[1]["Subject"]), [
+        str(m["Subject"]) for m in mails
     ]
     s.lap("webhooks_and_mail")
 
