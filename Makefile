@@ -13,9 +13,9 @@ WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.ht
 	web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json
 
 ## Install the platform, build the dashboard and start it embedded (one process, embedded
-## PostgreSQL, port 8000; the dashboard at /).
+## PostgreSQL, port 8000; the dashboard at /). `make run DEMO=1` also loads the demo county.
 run: install web
-	$(UV) run --frozen xuncha run --port $(PORT)
+	$(UV) run --frozen xuncha run --port $(PORT) $(if $(DEMO),--demo)
 
 ## Build the dashboard into web/dist (npm ci + vite build), only if it is out of date.
 web: web/dist/index.html
