@@ -214,6 +214,17 @@ async def test_figures_count_every_fact_once_and_follow_coverage(
     assert [(r["label"], r["problems_fed_back"]) for r in by_round.json()["rows"]] == [
         (county.round["name"], 3)
     ]
+    for by, label in [("year", "2022年"), ("term", county.term["name"])]:
+        rows = await county.client.get(
+            "/api/planning/figures/breakdown", params={"by": by}, headers=auth(county.office)
+        )
+        assert rows.status_code == 200, rows.text
+        assert (label, 3) in [(r["label"], r["problems_fed_back"]) for r in rows.json()["rows"]]
+    by_kind = await county.client.get(
+        "/api/planning/figures/breakdown", params={"by": "org_kind"}, headers=auth(county.office)
+    )
+    assert by_kind.status_code == 200, by_kind.text
+    assert {r["label"]: r["problems_fed_back"] for r in by_kind.json()["rows"]}["村"] == 3
 
 
 async def test_a_figure_opens_to_its_records_but_clue_figures_only_to_counts(

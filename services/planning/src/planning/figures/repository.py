@@ -111,17 +111,18 @@ async def latest_term(session: AsyncSession, jurisdiction: str, today: date) -> 
 
 async def labels(session: AsyncSession, by: BreakdownBy, keys: Sequence[str]) -> dict[str, str]:
     """Names for breakdown keys that are ids (rounds, terms)."""
-    ids = [uuid.UUID(k) for k in keys if k]
+    # Years and org kinds are named by the caller; only ids need a look-up.
+    table: type[Round] | type[Term]
     if by is BreakdownBy.round:
-        rows = await session.execute(
-            select(col(Round.id), col(Round.name)).where(col(Round.id).in_(ids))
-        )
+        table = Round
     elif by is BreakdownBy.term:
-        rows = await session.execute(
-            select(col(Term.id), col(Term.name)).where(col(Term.id).in_(ids))
-        )
+        table = Term
     else:
         return {}
+    ids = [uuid.UUID(k) for k in keys if k]
+    rows = await session.execute(
+        select(col(table.id), col(table.name)).where(col(table.id).in_(ids))
+    )
     return {str(i): name for i, name in rows}
 
 
