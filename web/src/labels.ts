@@ -90,3 +90,73 @@ export function dateTimeZh(value: string | null | undefined): string {
   if (Number.isNaN(d.getTime())) return value;
   return d.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
 }
+
+// 线索 (clues service)
+export const CLUE_STATUS_ZH: Record<string, string> = {
+  draft: "待研判",
+  reviewed: "已研判待移交",
+  returned: "已退回补充材料",
+  transferred: "已移交待签收",
+  accepted: "已签收",
+  handling: "办理中",
+  concluded: "已办结",
+  closed: "已销号",
+};
+
+export const CLUE_CATEGORY_ZH: Record<string, string> = {
+  political: "政治纪律",
+  organizational: "组织纪律",
+  integrity: "廉洁纪律",
+  mass: "群众纪律",
+  work: "工作纪律",
+  life: "生活纪律",
+  embezzlement: "截留挪用贪占",
+  cadre_selection: "选人用人",
+  other: "其他",
+};
+
+export const CLUE_STAGE_ZH: Record<string, string> = {
+  transfer: "研判后移交",
+  receipt: "移交后签收",
+  first_progress: "签收后首次报告进展",
+  conclusion: "签收后办结",
+};
+
+export const RECIPIENT_KIND_ZH: Record<string, string> = {
+  discipline: "纪委监委",
+  organization: "组织部",
+  department: "其他部门",
+};
+
+export const DISPOSAL_ZH: Record<string, string> = {
+  inquiry: "谈话函询",
+  preliminary_verification: "初步核实",
+  hold: "暂存待查",
+  close: "予以了结",
+  case: "立案审查",
+};
+
+export const PERSON_RANK_ZH: Record<string, string> = {
+  county: "县处级",
+  township: "乡科级",
+  general: "一般干部",
+  village: "村（社区）干部",
+  other: "其他",
+};
+
+// 整改 (rectification service)
+export const TASK_STATUS_ZH: Record<string, string> = {
+  open: "整改中",
+  claimed: "已申请销号",
+  accepted: "已验收",
+};
+
+export const TASK_KIND_ZH: Record<string, string> = {
+  immediate: "立行立改",
+  short: "限期整改",
+  long: "长期坚持",
+};
+
+export const CARD_COLOR_ZH: Record<string, string> = { yellow: "黄牌", red: "红牌" };
+
+export const RATING_ZH: Record<string, string> = { good: "好", fair: "中", poor: "差" };

@@ -1,8 +1,11 @@
 import { createRouter, createWebHistory } from "vue-router";
 import { session } from "./api";
+import CluesPage from "./pages/CluesPage.vue";
 import CoveragePage from "./pages/CoveragePage.vue";
+import InboxPage from "./pages/InboxPage.vue";
 import LoginPage from "./pages/LoginPage.vue";
 import OrgsPage from "./pages/OrgsPage.vue";
+import RectificationPage from "./pages/RectificationPage.vue";
 import RoundsPage from "./pages/RoundsPage.vue";
 
 export const router = createRouter({
@@ -13,6 +16,9 @@ export const router = createRouter({
     { path: "/coverage", component: CoveragePage, meta: { title: "覆盖情况" } },
     { path: "/rounds", component: RoundsPage, meta: { title: "巡察轮次" } },
     { path: "/orgs", component: OrgsPage, meta: { title: "被巡察对象" } },
+    { path: "/clues", component: CluesPage, meta: { title: "线索台账" } },
+    { path: "/rectification", component: RectificationPage, meta: { title: "整改" } },
+    { path: "/inbox", component: InboxPage, meta: { title: "消息" } },
     { path: "/:rest(.*)*", redirect: "/coverage" },
   ],
 });
