@@ -5,14 +5,15 @@
   the person responsible, the county leader who owns it (领办), long-term tasks with their
   own deadline — and submits the plan.
 * ``rectifying``: the org reports progress with evidence (a problem rectified on the spot
-  is claimed at once) and claims tasks done with the party head's truthfulness commitment; the discipline commission (the organization
-  department for party building and cadre selection) accepts most and rejects some, which
-  go back and are then accepted; institutions built (建章立制). In the closed rounds every
-  task ends accepted; in the rectifying round part of them, one org's task was rejected
-  twice (a red card follows from the service's rules), and the orgs already done are rated.
+  is claimed at once) and claims tasks done with the party head's truthfulness
+  commitment; the discipline commission (the organization department for party building
+  and cadre selection) accepts most and rejects some, which go back and are then
+  accepted; institutions built (建章立制). In the closed rounds every task ends accepted;
+  in the rectifying round part of them, one org's task was rejected twice (a red card
+  follows from the service's rules), the orgs already done are rated, and the
+  organization department runs a promotion check on the leader who owns that org's tasks.
 * ``closed``: the rectification report with the truthfulness commitment, disclosed inside
-  the party and to the public; the office rates every org of the round, and the
-  organization department runs a promotion check on a leader who owned tasks.
+  the party and to the public; the office rates every org of the round.
 
 The service stamps every action with its own clock (today), so no task is overdue and no
 yellow card follows from time: the demo cannot move the clock. ``task_outcomes`` and
