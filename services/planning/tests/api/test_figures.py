@@ -336,6 +336,52 @@ async def test_rounds_held_open_to_the_rounds_of_that_year(county: County) -> No
     assert bad.status_code == 422
 
 
+async def test_the_breakdown_by_round_reads_in_the_order_the_rounds_went_on_site(
+    county: County, database_url: str, topic_prefix: str
+) -> None:
+    earlier = await create_round(
+        county.client,
+        county.office,
+        county.term["id"],
+        on_site_from="2021-11-01",
+        on_site_until="2021-12-20",
+    )
+    village = county.org("T01V02")
+    events = [
+        FeedbackIssued(
+            jurisdiction=J,
+            feedback_id=uuid.uuid4(),
+            round_id=uuid.UUID(round_id),
+            assignment_id=uuid.uuid4(),
+            org_id=village,
+            org_kind=OrgKind.village,
+            problems=tuple(
+                FeedbackProblem(
+                    problem_id=uuid.uuid4(),
+                    category="village_assets",
+                    category_name="三资管理",
+                    description="问题",
+                    immediate=False,
+                    livelihood=False,
+                )
+                for _ in range(n)
+            ),
+            issued_at=WHEN,
+        )
+        for round_id, n in [(county.round["id"], 2), (earlier["id"], 1)]
+    ]
+    await deliver(database_url, topic_prefix, *events)
+
+    async def both() -> list[tuple[str, int]] | None:
+        r = await county.client.get(
+            "/api/planning/figures/breakdown", params={"by": "round"}, headers=auth(county.office)
+        )
+        rows = [(x["label"], x["problems_fed_back"]) for x in r.json()["rows"]]
+        return rows if len(rows) == 2 else None
+
+    assert await eventually(both) == [(earlier["name"], 1), (county.round["name"], 2)]
+
+
 async def _has(c: County, figure: str) -> bool:
     return bool((await figures(c))[figure])
 

@@ -110,19 +110,20 @@ async def latest_term(session: AsyncSession, jurisdiction: str, today: date) -> 
 
 
 async def labels(session: AsyncSession, by: BreakdownBy, keys: Sequence[str]) -> dict[str, str]:
-    """Names for breakdown keys that are ids (rounds, terms)."""
+    """Names for breakdown keys that are ids (rounds, terms), in the order they happened
+    (a trend reads left to right)."""
     # Years and org kinds are named by the caller; only ids need a look-up.
-    table: type[Round] | type[Term]
-    if by is BreakdownBy.round:
-        table = Round
-    elif by is BreakdownBy.term:
-        table = Term
-    else:
+    if by not in (BreakdownBy.round, BreakdownBy.term):
         return {}
     ids = [uuid.UUID(k) for k in keys if k]
-    rows = await session.execute(
-        select(col(table.id), col(table.name)).where(col(table.id).in_(ids))
-    )
+    if by is BreakdownBy.round:
+        stmt = select(col(Round.id), col(Round.name)).order_by(
+            col(Round.on_site_from), col(Round.number), col(Round.id)
+        )
+        rows = await session.execute(stmt.where(col(Round.id).in_(ids)))
+    else:
+        stmt = select(col(Term.id), col(Term.name)).order_by(col(Term.starts_on), col(Term.id))
+        rows = await session.execute(stmt.where(col(Term.id).in_(ids)))
     return {str(i): name for i, name in rows}
 
 

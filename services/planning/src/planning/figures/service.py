@@ -128,7 +128,8 @@ async def breakdown(
     groups = await repository.fact_sums(session, conditions, by)
     names = await repository.labels(session, by, [k for k in groups if k])
     rows = []
-    for key in sorted(groups, key=lambda k: (k is None, k or "")):
+    order = {key: i for i, key in enumerate(names)}
+    for key in sorted(groups, key=lambda k: (k is None, order.get(k or "", 0), k or "")):
         if key is None:
             label = "未关联轮次" if by in (BreakdownBy.round, BreakdownBy.term) else "其他"
         elif by is BreakdownBy.org_kind:
