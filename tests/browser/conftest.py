@@ -285,9 +285,12 @@ def _free_socket() -> socket.socket:
 
 
 @contextlib.asynccontextmanager
-async def _platform(pg: LocalPostgres, template_db: str, name: str) -> AsyncIterator[Seeded]:
+async def _platform(
+    pg: LocalPostgres, template_db: str, name: str, **create_kwargs: Any
+) -> AsyncIterator[Seeded]:
     """The platform with the dashboard on a real port, over a database of its own (a copy
-    of the migrated template), as ``xuncha run`` serves it."""
+    of the migrated template), as ``xuncha run`` serves it (``create_kwargs`` go to every
+    service, e.g. a movable ``clock``)."""
     _requirements()
     conn = await asyncpg.connect(pg.dsn("postgres"))
     try:
@@ -305,7 +308,7 @@ async def _platform(pg: LocalPostgres, template_db: str, name: str) -> AsyncIter
         )
         for service in SERVICES
     }
-    dispatcher = build_dispatcher(settings, bus=bus, auth=auth, dashboard=DIST)
+    dispatcher = build_dispatcher(settings, bus=bus, auth=auth, dashboard=DIST, **create_kwargs)
     sock = _free_socket()
     server = uvicorn.Server(
         uvicorn.Config(dispatcher, log_config=None, access_log=False, lifespan="on")
