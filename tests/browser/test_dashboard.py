@@ -146,6 +146,9 @@ async def test_rounds_timeline_groups_assignments_and_a_groups_consultation_answ
 async def test_export_downloads_the_apis_xlsx(page: Page, platform_url: Any) -> None:
     seeded = platform_url
     await sign_in_with_token(page, seeded.base_url, seeded.token(Role.office, name="张艳"))
+    # The office lands on its figures (成绩单); the village classification is on coverage.
+    await expect(page).to_have_url(re.compile(r"/figures$"))
+    await page.click("nav >> text=覆盖情况")
     button = page.get_by_role("button", name="导出村分类 XLSX")
     async with page.expect_download() as info:
         await button.click()

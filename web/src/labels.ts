@@ -91,6 +91,29 @@ export function dateTimeZh(value: string | null | undefined): string {
   return d.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
 }
 
+// 发现问题 (findings service)
+export const FOUND_BY_ZH: Record<string, string> = {
+  interview: "个别谈话",
+  democratic_appraisal: "民主测评",
+  questionnaire: "问卷调查",
+  records: "查阅资料",
+  visit: "走访",
+  evening_talk: "乡村夜话",
+  petition: "信访",
+};
+
+export const PROBLEM_STATUS_ZH: Record<string, string> = {
+  recorded: "已记录",
+  handed_over: "已移交立行立改",
+  fed_back: "已反馈",
+};
+
+export const LETTER_KIND_ZH: Record<string, string> = {
+  reminder: "巡察提醒函",
+  recommendation: "巡察建议书",
+  supervision: "典型问题督办函",
+};
+
 // 线索 (clues service)
 export const CLUE_STATUS_ZH: Record<string, string> = {
   draft: "待研判",
