@@ -31,6 +31,7 @@ from xuncha_shared.events.planning import (
     RoundStatus,
 )
 from xuncha_shared.orgs import OrgKind
+from xuncha_shared.workdays import SHANGHAI
 
 BASE = "/api/clues"
 JIAOHE = "220281"
@@ -39,6 +40,20 @@ PERSON = "钱某某甲乙丙"
 POST = "某镇财政所所长丁戊"
 ALLEGATION = "截留挪用扶贫资金庚辛壬癸子丑"
 EVIDENCE = "银行流水寅卯辰巳午未"
+
+
+# Short working-day limits for the chase and stage-age tests (the defaults are longer).
+LIMITS = {
+    "transfer_workdays": 2,
+    "receipt_workdays": 1,
+    "first_progress_workdays": 3,
+    "conclusion_workdays": 10,
+    "supervision_grace_workdays": 2,
+}
+
+
+def beijing(*args: int) -> datetime:
+    return datetime(*args, tzinfo=SHANGHAI)
 
 
 async def deliver(app: FastAPI, *events: Event) -> None:

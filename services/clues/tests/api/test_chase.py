@@ -13,21 +13,17 @@ from openpyxl import load_workbook
 from xuncha_shared.app import run_periodic_once
 from xuncha_shared.documents import docx_text
 from xuncha_shared.testing.contracts import assert_valid_event
-from xuncha_shared.workdays import SHANGHAI
 
-from services.clues.tests.api.clue_factories import BASE, auth, step, to_status, tokens, world
-
-LIMITS = {
-    "transfer_workdays": 2,
-    "receipt_workdays": 1,
-    "first_progress_workdays": 3,
-    "conclusion_workdays": 10,
-    "supervision_grace_workdays": 2,
-}
-
-
-def beijing(*args: int) -> datetime:
-    return datetime(*args, tzinfo=SHANGHAI)
+from services.clues.tests.api.clue_factories import (
+    BASE,
+    LIMITS,
+    auth,
+    beijing,
+    step,
+    to_status,
+    tokens,
+    world,
+)
 
 
 async def letters(db: Any) -> list[tuple[str, str, str, str]]:

@@ -6,25 +6,20 @@ same filters and columns."""
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from typing import Any
 
 from openpyxl import load_workbook
-from xuncha_shared.workdays import SHANGHAI
 
-from services.clues.tests.api.clue_factories import BASE, auth, step, to_status, tokens, world
-
-LIMITS = {
-    "transfer_workdays": 2,
-    "receipt_workdays": 1,
-    "first_progress_workdays": 3,
-    "conclusion_workdays": 10,
-    "supervision_grace_workdays": 2,
-}
-
-
-def beijing(*args: int) -> datetime:
-    return datetime(*args, tzinfo=SHANGHAI)
+from services.clues.tests.api.clue_factories import (
+    BASE,
+    LIMITS,
+    auth,
+    beijing,
+    step,
+    to_status,
+    tokens,
+    world,
+)
 
 
 async def test_stage_ages_overdue_filter_total_and_export(
