@@ -6,7 +6,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS ?= never
 export XDG_RUNTIME_DIR ?= /tmp/xuncha-runtime-$(shell id -u)
 
-.PHONY: run test install install-test kafka-jars lint docs-check clean web browser
+.PHONY: run test install install-test kafka-jars lint docs-check clean web browser asyncapi-check
 
 # The dashboard (web/): rebuilt only when a source is newer than the build.
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
@@ -35,11 +35,15 @@ browser:
 
 ## Install everything the tests need (Python deps, a JDK and Maven for the Kafka broker,
 ## the broker's jars from Maven Central) and run the whole suite.
-test: install-test browser web
+test: install-test browser web asyncapi-check
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen mypy
 	$(UV) run --frozen python -m xuncha_shared.events.docs --check
 	$(UV) run --frozen pytest
+
+## Validate docs/events/asyncapi.yaml with the AsyncAPI project's own parser (tools/asyncapi).
+asyncapi-check:
+	cd tools/asyncapi && npm ci --no-audit --no-fund --loglevel=error && node validate.mjs ../../docs/events/asyncapi.yaml
 
 install:
 	@install -d -m 700 $(XDG_RUNTIME_DIR)
@@ -57,4 +61,5 @@ lint:
 	$(UV) run --frozen mypy
 
 clean:
-	rm -rf .venv var/kafka .pytest_cache .mypy_cache .ruff_cache web/dist web/node_modules
+	rm -rf .venv var/kafka .pytest_cache .mypy_cache .ruff_cache web/dist web/node_modules \
+		tools/asyncapi/node_modules

@@ -3,11 +3,13 @@ follow. No database, no network.
 
 Schemas are validated with ``jsonschema`` when it is installed; without it, a small
 validator below covers the keywords the generated schemas use and fails on any other, so a
-schema feature it cannot judge is never passed silently.
+schema feature it cannot judge is never passed silently. Both follow the envelope schema's
+reference to the data schema the way a JSON Schema tool does: by ``$id``.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import inspect
@@ -18,6 +20,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 import yaml
@@ -48,10 +51,26 @@ IRREGULAR_PAST = frozenset(
 TIME_FACTS = frozenset({"overdue", "soon"})  # due_soon, overdue, reply_overdue
 
 
-def load_schema(event_type: str) -> dict[str, Any]:
-    path = REPO_ROOT / docs.schema_path(event_type)
-    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+def _load(path: Path) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads((REPO_ROOT / path).read_text(encoding="utf-8"))
     return schema
+
+
+def load_schema(event_type: str) -> dict[str, Any]:
+    """The committed schema of the type's ``data``."""
+    return _load(docs.schema_path(event_type))
+
+
+def load_envelope_schema(event_type: str) -> dict[str, Any]:
+    """The committed schema of a whole CloudEvent of the type."""
+    return _load(docs.envelope_schema_path(event_type))
+
+
+@functools.cache
+def published_schemas() -> dict[str, dict[str, Any]]:
+    """Every committed schema by its ``$id``, as a registry of a JSON Schema tool holds them."""
+    schemas = (_load(p.relative_to(REPO_ROOT)) for p in (REPO_ROOT / docs.SCHEMAS_DIR).iterdir())
+    return {schema["$id"]: schema for schema in schemas}
 
 
 def wire_envelope(event: Event) -> dict[str, Any]:
@@ -109,6 +128,17 @@ def _resolve(root: dict[str, Any], ref: str) -> Any:
     return node
 
 
+def _resolve_any(root: dict[str, Any], ref: str) -> tuple[Any, dict[str, Any]]:
+    """The target of ``ref`` and the schema document it is in: local pointers in ``root``,
+    anything else by ``$id``, resolved against ``root``'s ``$id`` as JSON Schema does."""
+    if ref.startswith("#"):
+        return _resolve(root, ref), root
+    target = urljoin(root["$id"], ref)
+    document = published_schemas().get(target)
+    assert document is not None, f"{ref} resolves to {target}, which no published schema is"
+    return document, document
+
+
 def mini_validate(
     instance: Any, schema: dict[str, Any], root: dict[str, Any], at: str = "$"
 ) -> Iterator[str]:
@@ -117,7 +147,8 @@ def mini_validate(
         if keyword in _ANNOTATIONS:
             continue
         if keyword == "$ref":
-            yield from mini_validate(instance, _resolve(root, value), root, at)
+            target, document = _resolve_any(root, value)
+            yield from mini_validate(instance, target, document, at)
         elif keyword == "type":
             names = value if isinstance(value, list) else [value]
             if not any(_is_type(instance, n) for n in names):
@@ -181,8 +212,15 @@ def schema_errors(schema: dict[str, Any], instance: Any) -> list[str]:
     is available."""
     if HAS_JSONSCHEMA:
         jsonschema = importlib.import_module("jsonschema")
+        referencing = importlib.import_module("referencing")
+        registry = referencing.Registry().with_resources(
+            (uri, referencing.Resource.from_contents(document))
+            for uri, document in published_schemas().items()
+        )
         validator = jsonschema.Draft202012Validator(
-            schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+            schema,
+            registry=registry,
+            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
         )
         return [f"{e.json_path}: {e.message}" for e in validator.iter_errors(instance)]
     return list(mini_validate(instance, schema, schema))
@@ -215,7 +253,11 @@ def test_render_is_deterministic_and_complete() -> None:
     first, second = docs.render(), docs.render()
     assert first == second
     assert list(first) == sorted(first)
-    expected = {docs.schema_path(t) for t in CATALOG} | {docs.ASYNCAPI_PATH, docs.README_PATH}
+    expected = (
+        {docs.schema_path(t) for t in CATALOG}
+        | {docs.envelope_schema_path(t) for t in CATALOG}
+        | {docs.ASYNCAPI_PATH, docs.README_PATH}
+    )
     assert set(first) == expected
     for path, content in first.items():
         assert content.endswith("\n") and not content.endswith("\n\n"), path
@@ -261,7 +303,7 @@ def test_command_line_check_names_stale_files(
 
 
 @pytest.mark.parametrize("event_type", TYPES)
-def test_schema_is_a_valid_json_schema(event_type: str) -> None:
+def test_data_schema_is_a_valid_json_schema(event_type: str) -> None:
     cls = CATALOG[event_type]
     schema = load_schema(event_type)
     if HAS_JSONSCHEMA:
@@ -271,12 +313,47 @@ def test_schema_is_a_valid_json_schema(event_type: str) -> None:
     assert schema["title"] == f"{cls.title_zh} {cls.__name__}"
     assert schema["description"] == inspect.cleandoc(cls.__doc__ or "")
     assert schema["type"] == "object"
-    assert set(CloudEvent.model_json_schema()["required"]) <= set(schema["required"])
-    assert schema["properties"]["type"]["const"] == event_type
-    assert schema["properties"]["data"]["type"] == "object"
-    assert schema["properties"]["data"]["additionalProperties"] is False
+    assert set(schema["properties"]) == set(cls.model_fields)
+    # Exactly what a producer of this catalog may emit; consumers are the lenient side.
+    assert schema["additionalProperties"] is False
     for ref in all_refs(schema):
         _resolve(schema, ref)  # raises KeyError when a reference dangles
+
+
+@pytest.mark.parametrize("event_type", TYPES)
+def test_envelope_schema_is_a_valid_json_schema(event_type: str) -> None:
+    cls = CATALOG[event_type]
+    schema = load_envelope_schema(event_type)
+    if HAS_JSONSCHEMA:
+        importlib.import_module("jsonschema").Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"] == f"https://xuncha.gov.cn/events/{event_type}.cloudevent.schema.json"
+    assert schema["title"].startswith(f"{cls.title_zh} {cls.__name__}")
+    assert schema["type"] == "object"
+    assert set(CloudEvent.model_json_schema()["required"]) <= set(schema["required"])
+    assert schema["properties"]["type"]["const"] == event_type
+    data_ref = schema["properties"]["data"]["$ref"]
+    # By $id (as JSON Schema resolves it) and by file (as the AsyncAPI parser and editors
+    # do), the reference lands on the same data schema.
+    assert urljoin(schema["$id"], data_ref) == load_schema(event_type)["$id"]
+    assert (REPO_ROOT / docs.envelope_schema_path(event_type)).parent / data_ref == (
+        REPO_ROOT / docs.schema_path(event_type)
+    )
+    for ref in all_refs(schema):
+        _resolve_any(schema, ref)  # fails when a reference dangles
+
+
+@pytest.mark.parametrize("event_type", TYPES)
+def test_dataschema_is_the_id_of_the_data_schema(event_type: str) -> None:
+    """CloudEvents' ``dataschema`` names "the schema that data adheres to": the published
+    data schema, whose ``$id`` it must equal exactly, and which the data validates against."""
+    message = wire_envelope(sample_event(CATALOG[event_type]))
+    data_schema = load_schema(event_type)
+    assert message["dataschema"] == data_schema["$id"] == docs.schema_id(event_type)
+    envelope_schema = load_envelope_schema(event_type)
+    assert envelope_schema["properties"]["dataschema"]["const"] == data_schema["$id"]
+    assert published_schemas()[message["dataschema"]] == data_schema
+    assert schema_errors(data_schema, message["data"]) == []
 
 
 @pytest.mark.parametrize("optional", [True, False], ids=["all-fields", "required-only"])
@@ -285,7 +362,8 @@ def test_enveloped_event_validates_against_its_schema(event_type: str, optional:
     event = sample_event(CATALOG[event_type], optional=optional)
     message = wire_envelope(event)
     assert message["dataschema"] == load_schema(event_type)["$id"]
-    assert schema_errors(load_schema(event_type), message) == []
+    assert schema_errors(load_envelope_schema(event_type), message) == []
+    assert schema_errors(load_schema(event_type), message["data"]) == []
     assert_valid_event(message)
     assert decode(CloudEvent.model_validate(message)) == event
 
@@ -293,7 +371,7 @@ def test_enveloped_event_validates_against_its_schema(event_type: str, optional:
 @pytest.mark.parametrize("event_type", TYPES)
 def test_schema_rejects_what_the_catalog_rejects(event_type: str) -> None:
     cls = CATALOG[event_type]
-    schema = load_schema(event_type)
+    schema = load_envelope_schema(event_type)
     good = wire_envelope(sample_event(cls))
     required = next(iter(cls.model_json_schema()["required"]))
     broken = {
@@ -374,7 +452,9 @@ def test_asyncapi_has_a_message_per_catalog_type(asyncapi: dict[str, Any]) -> No
         message = messages[event_type]
         assert message["name"] == cls.__name__
         assert message["title"] == f"{cls.title_zh} {cls.__name__}"
-        assert message["payload"]["schema"]["$ref"] == f"./schemas/{event_type}.schema.json"
+        assert message["payload"]["schema"]["$ref"] == (
+            f"./schemas/{event_type}.cloudevent.schema.json"
+        )
         assert message["headers"]["properties"]["content-type"]["const"] == (
             "application/cloudevents+json"
         )

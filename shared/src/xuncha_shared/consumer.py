@@ -1,11 +1,13 @@
 """The consumer loop: inbox dedupe in the handler's transaction, offsets committed after.
 
-For each delivery: decode the CloudEvent; if the service handles its type, open a
-transaction, insert ``(consumer, event_id)`` into the inbox (a redelivery hits the primary
-key and does nothing), run the handler, commit. Only after the batch is in the database are
-the offsets committed, so a crash redelivers and the inbox makes that harmless. A failing
-handler is retried with exponential backoff; after ``max_attempts`` the message goes to the
-service's dead-letter topic with the error and the loop moves on.
+For each delivery: decode the CloudEvent; if the service handles its type, read ``data`` as
+the handler's event class (fields it does not know are a newer producer's additions and are
+ignored, never a reason to dead-letter), open a transaction, insert ``(consumer, event_id)``
+into the inbox (a redelivery hits the primary key and does nothing), run the handler,
+commit. Only after the batch is in the database are the offsets committed, so a crash
+redelivers and the inbox makes that harmless. A failing handler is retried with exponential
+backoff; after ``max_attempts`` the message goes to the service's dead-letter topic with the
+error and the loop moves on.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ from tenacity import (
 from xuncha_shared.bus.base import Bus, BusMessage, BusUnavailable, Delivery, Subscription
 from xuncha_shared.clock import Clock
 from xuncha_shared.events.base import CloudEvent, Event
-from xuncha_shared.events.catalog import decode
 from xuncha_shared.messaging import MessagingTables
 from xuncha_shared.observability import Metrics
 from xuncha_shared.tracing import current_traceparent
@@ -59,15 +60,21 @@ class PoisonMessage(Exception):
 
 
 class HandlerRegistry:
-    """Handlers of one service, one per event type."""
+    """Handlers of one service, one per event type, each with the event class it was
+    registered for.
+
+    The consumer reads an event as that class, not as whatever the catalog holds under the
+    type: it is the version of the event this handler was written against, which in a
+    rolling upgrade may be older or newer than the producer's.
+    """
 
     def __init__(self) -> None:
-        self._handlers: dict[str, Handler] = {}
+        self._handlers: dict[str, tuple[type[Event], Handler]] = {}
 
     def register(self, event_cls: type[Event], handler: Handler) -> None:
         if event_cls.type in self._handlers:
             raise ValueError(f"two handlers for {event_cls.type}")
-        self._handlers[event_cls.type] = handler
+        self._handlers[event_cls.type] = (event_cls, handler)
 
     def on(self, *event_classes: type[Event]) -> Callable[[Handler], Handler]:
         """Decorator: ``@handlers.on(OrgRegistered, OrgUpdated)``."""
@@ -80,6 +87,11 @@ class HandlerRegistry:
         return decorate
 
     def get(self, type_: str) -> Handler | None:
+        registered = self._handlers.get(type_)
+        return registered[1] if registered else None
+
+    def registration(self, type_: str) -> tuple[type[Event], Handler] | None:
+        """The event class and handler for a type, or None for a type this service ignores."""
         return self._handlers.get(type_)
 
     @property
@@ -188,11 +200,14 @@ class EventConsumer:
             cloud_event = CloudEvent.from_json_bytes(raw)
         except ValidationError as exc:
             raise PoisonMessage("not a CloudEvent") from exc
-        handler = self._handlers.get(cloud_event.type)
-        if handler is None:
+        registered = self._handlers.registration(cloud_event.type)
+        if registered is None:
             return False
+        event_cls, handler = registered
         try:
-            event = decode(cloud_event)
+            # Unknown fields are a newer producer and are ignored; what this class requires
+            # and cannot find is a message that will never apply.
+            event = event_cls.from_cloud_event(cloud_event)
         except ValidationError as exc:
             raise PoisonMessage(f"{cloud_event.type} data rejected by the catalog") from exc
         token = current_traceparent.set(cloud_event.traceparent)

@@ -1,12 +1,32 @@
-"""The base of every domain event and the CloudEvents 1.0 envelope that carries it."""
+"""The base of every domain event and the CloudEvents 1.0 envelope that carries it.
+
+Events are strict on the way out and tolerant on the way in. A producer builds its events
+from the catalog with ``extra="forbid"``, so it can only emit what the published schema
+describes. A consumer reads them with :meth:`Event.from_cloud_event`, which drops the fields
+it does not know: within a version events only grow by optional fields, and in a rolling
+upgrade the producer may run a newer catalog than its consumers. An unknown field is a
+newer producer, not a broken message, and must not send the event to the dead-letter topic.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_BASE_URI = "https://xuncha.gov.cn/events/"
+
+
+def data_schema_id(event_type: str) -> str:
+    """The URI of the JSON Schema of an event type's ``data``.
+
+    It is both the envelope's ``dataschema`` (CloudEvents: "the schema that data adheres
+    to") and the ``$id`` of the published ``docs/events/schemas/<type>.schema.json``; one
+    function makes both, so the two cannot drift apart.
+    """
+    return f"{SCHEMA_BASE_URI}{event_type}.schema.json"
 
 
 class Event(BaseModel):
@@ -34,6 +54,21 @@ class Event(BaseModel):
     def producer(cls) -> str:
         """The producing service: the second segment of the type."""
         return cls.type.split(".")[1]
+
+    @classmethod
+    def from_cloud_event(cls, cloud_event: CloudEvent) -> Self:
+        """The event in an envelope, read as a consumer must read it.
+
+        Fields of ``data`` this class does not know are ignored, in nested models too: they
+        come from a producer on a newer revision of the same version (fields are only ever
+        added), and refusing them would dead-letter every event of a rolling upgrade. The
+        override applies to this one validation only; building an event keeps refusing
+        unknown fields. Missing required fields and wrong values are still rejected. The
+        envelope's ``jurisdiction`` is the one agencies filter on, so it wins over data's.
+        """
+        return cls.model_validate(
+            {**cloud_event.data, "jurisdiction": cloud_event.jurisdiction}, extra="ignore"
+        )
 
 
 class CloudEvent(BaseModel):
@@ -76,7 +111,7 @@ def envelope(
         type=event.type,
         subject=event.subject,
         time=time,
-        dataschema=f"https://xuncha.gov.cn/events/{event.type}.schema.json",
+        dataschema=data_schema_id(event.type),
         traceparent=traceparent,
         jurisdiction=event.jurisdiction,
         data=event.model_dump(mode="json"),

@@ -30,9 +30,10 @@ def event_class(type_: str) -> type[Event] | None:
 
 
 def decode(cloud_event: CloudEvent) -> Event | None:
-    """The typed event inside an envelope; None when the type is unknown (consumers skip
-    types they do not handle, so producers can add types without breaking them)."""
+    """The typed event inside an envelope, as this build's catalog reads it; None when the
+    type is unknown (consumers skip types they do not handle, so producers can add types
+    without breaking them) and unknown fields ignored (so producers can add fields)."""
     cls = event_class(cloud_event.type)
     if cls is None:
         return None
-    return cls.model_validate({**cloud_event.data, "jurisdiction": cloud_event.jurisdiction})
+    return cls.from_cloud_event(cloud_event)

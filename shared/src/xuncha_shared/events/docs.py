@@ -4,10 +4,16 @@
 CATALOG` and nothing else, deterministically (sorted keys, catalog order, trailing newline),
 so a test can compare the committed files with a fresh rendering:
 
-- ``schemas/<type>.schema.json``: the whole CloudEvents envelope of one event type, with
-  ``data`` being the event model's schema (JSON Schema draft 2020-12);
+- ``schemas/<type>.schema.json``: the schema of one event type's ``data`` (JSON Schema draft
+  2020-12), the event model's own; its ``$id`` is the ``dataschema`` every envelope of the
+  type carries, so a consumer holding an event can find the schema its data adheres to;
+- ``schemas/<type>.cloudevent.schema.json``: the whole CloudEvents envelope of the type, with
+  ``data`` a reference to the schema above (a relative one, which resolves the same way
+  against the ``$id`` and against the file's location);
 - ``asyncapi.yaml``: an AsyncAPI 3.0.0 document with a channel per producer topic and per
-  dead-letter topic, a message per event type and a ``send`` operation per producer;
+  dead-letter topic, a message per event type (its payload the envelope schema) and a
+  ``send`` operation per producer. ``tools/asyncapi`` validates it with the AsyncAPI
+  project's own parser (``make asyncapi-check``);
 - ``README.md``: a table of every event type.
 
 Regenerate with ``uv run --no-sync python -m xuncha_shared.events.docs``; ``--check`` exits 1
@@ -26,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from xuncha_shared.events.base import CloudEvent, Event
+from xuncha_shared.events.base import SCHEMA_BASE_URI, CloudEvent, Event, data_schema_id
 from xuncha_shared.events.catalog import CATALOG
 from xuncha_shared.settings import SERVICES, topic_for
 
@@ -55,13 +61,24 @@ _ENVELOPE_DESCRIPTIONS = {
 
 
 def schema_id(event_type: str) -> str:
-    """The ``$id`` of an event type's schema, which is also the envelope's ``dataschema``."""
-    return f"https://xuncha.gov.cn/events/{event_type}.schema.json"
+    """The ``$id`` of an event type's data schema, which is also the envelope's
+    ``dataschema``."""
+    return data_schema_id(event_type)
+
+
+def envelope_schema_id(event_type: str) -> str:
+    """The ``$id`` of the schema of a whole CloudEvent of the type."""
+    return f"{SCHEMA_BASE_URI}{event_type}.cloudevent.schema.json"
 
 
 def schema_path(event_type: str) -> Path:
-    """Where an event type's schema lives, relative to the repository root."""
+    """Where an event type's data schema lives, relative to the repository root."""
     return SCHEMAS_DIR / f"{event_type}.schema.json"
+
+
+def envelope_schema_path(event_type: str) -> Path:
+    """Where an event type's envelope schema lives, relative to the repository root."""
+    return SCHEMAS_DIR / f"{event_type}.cloudevent.schema.json"
 
 
 def describe(cls: type[Event]) -> str:
@@ -88,16 +105,35 @@ def producers() -> list[str]:
     return [s for s in SERVICES if s in used] + sorted(used - set(SERVICES))
 
 
+def data_schema(cls: type[Event]) -> dict[str, Any]:
+    """The JSON Schema of ``data`` of the type: the model's own, with the ``$id`` that
+    envelopes name in ``dataschema``.
+
+    It describes exactly what a producer of this catalog emits (unknown fields are refused,
+    as the model refuses them); consumers are more lenient and ignore fields they do not
+    know, since later revisions of the same version may add some.
+    """
+    schema = cls.model_json_schema()
+    return {
+        **schema,
+        "$schema": JSON_SCHEMA_DIALECT,
+        "$id": schema_id(cls.type),
+        "title": title(cls),
+        "description": describe(cls),
+    }
+
+
 def event_schema(cls: type[Event]) -> dict[str, Any]:
     """The JSON Schema of the whole CloudEvent carrying ``cls``.
 
     The envelope part comes from :class:`CloudEvent` (so new envelope attributes appear
-    here without edits) and is pinned to this type; ``data`` is the model's own schema,
-    whose ``$defs`` move to the root so their ``#/$defs/…`` references still resolve.
+    here without edits) and is pinned to this type; ``data`` refers to the type's data
+    schema by its file name, which resolves to the data schema's ``$id`` against this
+    schema's ``$id`` and to the data schema's file next to this one on disk.
     """
     envelope = CloudEvent.model_json_schema()
     data = cls.model_json_schema()
-    defs: dict[str, Any] = {**envelope.pop("$defs", {}), **data.pop("$defs", {})}
+    defs: dict[str, Any] = envelope.pop("$defs", {})
     producer = cls.producer()
     properties: dict[str, Any] = dict(envelope["properties"])
     for name, text in _ENVELOPE_DESCRIPTIONS.items():
@@ -123,19 +159,24 @@ def event_schema(cls: type[Event]) -> dict[str, Any]:
     }
     properties["dataschema"] = {
         "const": schema_id(cls.type),
-        "description": "本 JSON Schema 的地址 / The URI of this schema.",
+        "description": (
+            "data 的 JSON Schema 地址 / The URI of the JSON Schema that data adheres to."
+        ),
         "type": "string",
     }
     properties["jurisdiction"] = {
         **data["properties"]["jurisdiction"],
         "description": "管辖范围，等于 data.jurisdiction / Jurisdiction; equals data.jurisdiction.",
     }
-    properties["data"] = data
+    properties["data"] = {
+        "$ref": schema_path(cls.type).name,
+        "description": "事件内容，其模式见 dataschema / The event; its schema is dataschema.",
+    }
     schema: dict[str, Any] = {
         **envelope,
         "$schema": JSON_SCHEMA_DIALECT,
-        "$id": schema_id(cls.type),
-        "title": title(cls),
+        "$id": envelope_schema_id(cls.type),
+        "title": f"{title(cls)} · CloudEvent",
         "description": describe(cls),
         "properties": properties,
     }
@@ -169,15 +210,17 @@ _INFO_DESCRIPTION = """\
 - 信封：CloudEvents 1.0 结构化 JSON（Kafka 头 `content-type: application/cloudevents+json`）。
   `id` 为事件编号（UUID），`source` 为 `/xuncha/<服务>`，`type` 为
   `xuncha.<服务>.<聚合>.<已发生的事>.v<N>`，`subject` 为聚合编号，`time` 为发生时间，
-  `data` 为事件内容；扩展属性 `traceparent`（W3C 链路追踪）和 `jurisdiction`
-  （管辖范围，便于各机关过滤）。
+  `data` 为事件内容，`dataschema` 为 data 的 JSON Schema 地址；扩展属性 `traceparent`
+  （W3C 链路追踪）和 `jurisdiction`（管辖范围，便于各机关过滤）。
 - 主题与消息键：每个生产服务一个主题 `xuncha.<服务>.v1`；消息键为聚合编号（即 `subject`）。
 - 顺序：同一聚合（同一轮巡察、问题、线索或整改任务）的事件按发生顺序投递；不同聚合之间不保证顺序。
 - 投递保证：至少一次。业务变更与事件在同一数据库事务中写入发件箱，
   再由中继以幂等生产者（acks=all）发布；同一事件可能重复投递，
   消费方按事件 `id` 去重（收件箱表），处理具有幂等性。
   多次重试仍失败的消息转入死信主题 `xuncha.dlq.<服务>`，可由运维人员重放。
-- 版本：同一版本内只做增量修改；破坏性变更使用新的 `.v2` 事件类型。消费方跳过不认识的事件类型。
+- 版本：同一版本内只做增量修改（只增加可选字段）；破坏性变更使用新的 `.v2` 事件类型。
+  消费方跳过不认识的事件类型，并忽略 data 中不认识的字段（滚动升级时生产方可能先升级）；
+  生产方只发送事件目录中定义的字段。
 - 线索内容不出线索服务：线索事件只携带编号、状态、接收单位和数量，不含被反映人或反映内容。
 
 Domain events the Xuncha services exchange over Kafka (the published language). Generated
@@ -186,8 +229,9 @@ from the event catalog `xuncha_shared.events.catalog`; do not edit by hand.
 - Envelope: CloudEvents 1.0 in structured JSON mode (Kafka header
   `content-type: application/cloudevents+json`). `id` is the event id (UUID), `source` is
   `/xuncha/<service>`, `type` is `xuncha.<service>.<aggregate>.<happened>.v<N>`, `subject` is
-  the aggregate id, `time` is when it happened and `data` is the event; the extensions
-  `traceparent` (W3C trace context) and `jurisdiction` (so an agency can filter) are added.
+  the aggregate id, `time` is when it happened, `data` is the event and `dataschema` the URI
+  of data's JSON Schema; the extensions `traceparent` (W3C trace context) and `jurisdiction`
+  (so an agency can filter) are added.
 - Topics and keys: one topic per producing service, `xuncha.<service>.v1`; the message key is
   the aggregate id (the `subject`).
 - Ordering: events of one aggregate (one round, problem, clue or rectification task) arrive in
@@ -197,8 +241,10 @@ from the event catalog `xuncha_shared.events.catalog`; do not edit by hand.
   event may be delivered more than once: consumers deduplicate by event `id` (an inbox table)
   and handlers are idempotent. A message that keeps failing goes to the dead-letter topic
   `xuncha.dlq.<service>`, from which an operator can replay it.
-- Versions: changes within a version are additive only; a breaking change is a new `.v2`
-  type. Consumers skip event types they do not know.
+- Versions: changes within a version are additive only (new optional fields); a breaking
+  change is a new `.v2` type. Consumers skip event types they do not know and ignore fields
+  of data they do not know (in a rolling upgrade the producer may be upgraded first);
+  producers send only the fields the catalog defines.
 - Clue content never leaves the clues service: clue events carry ids, status, recipient and
   counts, never the person named or the allegation.
 """
@@ -250,7 +296,7 @@ def _message(cls: type[Event]) -> dict[str, Any]:
         },
         "payload": {
             "schemaFormat": PAYLOAD_SCHEMA_FORMAT,
-            "schema": {"$ref": f"./schemas/{cls.type}.schema.json"},
+            "schema": {"$ref": f"./schemas/{envelope_schema_path(cls.type).name}"},
         },
         "bindings": {"kafka": {"key": _key_schema(cls), "bindingVersion": KAFKA_BINDING_VERSION}},
     }
@@ -380,17 +426,23 @@ def readme() -> str:
         "",
         "CloudEvents 1.0 (structured JSON) on Kafka, one topic per producing service, keyed by "
         "aggregate id; at-least-once delivery, deduplicated by event `id`. See "
-        "[asyncapi.yaml](asyncapi.yaml) for the full contract and [schemas/](schemas/) for the "
-        "JSON Schema (draft 2020-12) of each event's envelope.",
+        "[asyncapi.yaml](asyncapi.yaml) for the full contract. [schemas/](schemas/) holds two "
+        "JSON Schemas (draft 2020-12) per type: `<type>.schema.json` for `data` (its `$id` is "
+        "the envelope's `dataschema`) and `<type>.cloudevent.schema.json` for the whole "
+        "envelope. Consumers ignore fields of `data` they do not know; producers send only "
+        "the fields the catalog defines.",
         "",
-        "| Type | Producer | Topic | Key field | 中文名称 | Description |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| Type | Envelope | Producer | Topic | Key field | 中文名称 | Description |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for cls in CATALOG.values():
-        link = f"[`{cls.type}`](schemas/{cls.type}.schema.json)"
+        link = f"[`{cls.type}`]({schema_path(cls.type).relative_to(DOCS_DIR).as_posix()})"
+        envelope_link = (
+            f"[CloudEvent]({envelope_schema_path(cls.type).relative_to(DOCS_DIR).as_posix()})"
+        )
         lines.append(
-            f"| {link} | {cls.producer()} | `{topic(cls)}` | `{cls.subject_field}` "
-            f"| {_cell(cls.title_zh)} | {_cell(describe(cls))} |"
+            f"| {link} | {envelope_link} | {cls.producer()} | `{topic(cls)}` "
+            f"| `{cls.subject_field}` | {_cell(cls.title_zh)} | {_cell(describe(cls))} |"
         )
     lines += ["", "## Topics", "", "| Topic | Kind | Event types |", "| --- | --- | --- |"]
     for service in producers():
@@ -412,7 +464,8 @@ def readme() -> str:
 
 def render() -> dict[Path, str]:
     """Every file of ``docs/events/``: path relative to the repository root → content."""
-    files = {schema_path(t): _json(event_schema(cls)) for t, cls in CATALOG.items()}
+    files = {schema_path(t): _json(data_schema(cls)) for t, cls in CATALOG.items()}
+    files |= {envelope_schema_path(t): _json(event_schema(cls)) for t, cls in CATALOG.items()}
     files[ASYNCAPI_PATH] = _yaml(asyncapi())
     files[README_PATH] = readme()
     return dict(sorted(files.items()))

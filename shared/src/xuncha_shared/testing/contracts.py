@@ -21,9 +21,8 @@ from typing import Any
 import annotated_types
 from pydantic import BaseModel, ValidationError
 
-from xuncha_shared.events.base import CloudEvent, Event
+from xuncha_shared.events.base import CloudEvent, Event, data_schema_id
 from xuncha_shared.events.catalog import CATALOG
-from xuncha_shared.events.docs import schema_id
 
 __all__ = ["assert_valid_event", "sample_event"]
 
@@ -35,9 +34,10 @@ def assert_valid_event(envelope_json: Mapping[str, Any] | bytes | str) -> None:
     Accepts the decoded JSON (a dict, as in an outbox row's ``envelope`` column) or the raw
     message value. Checks that the envelope is a valid CloudEvents 1.0 structure as it would
     travel (JSON), its ``type`` is in the catalog, ``source`` is ``/xuncha/<producer>`` of that
-    type, ``time`` carries an offset, ``dataschema`` (if present) names the type's schema,
-    ``data`` validates against the event's model, and ``subject`` and ``jurisdiction`` equal
-    the event's subject field and jurisdiction.
+    type, ``time`` carries an offset, ``dataschema`` (if present) names the type's data
+    schema, ``data`` validates against the event's model (strictly: a producer emits no field
+    the catalog lacks, even though consumers would ignore one), and ``subject`` and
+    ``jurisdiction`` equal the event's subject field and jurisdiction.
     """
     __tracebackhide__ = True
     raw = _as_json(envelope_json)
@@ -60,10 +60,9 @@ def assert_valid_event(envelope_json: Mapping[str, Any] | bytes | str) -> None:
         problems.append("time is not an RFC 3339 string")
     elif cloud_event.time.utcoffset() is None:
         problems.append(f"time {cloud_event.time.isoformat()!r} has no UTC offset")
-    if cloud_event.dataschema is not None and cloud_event.dataschema != schema_id(cls.type):
-        problems.append(
-            f"dataschema is {cloud_event.dataschema!r}, expected {schema_id(cls.type)!r}"
-        )
+    expected_schema = data_schema_id(cls.type)
+    if cloud_event.dataschema is not None and cloud_event.dataschema != expected_schema:
+        problems.append(f"dataschema is {cloud_event.dataschema!r}, expected {expected_schema!r}")
     try:
         event = cls.model_validate_json(json.dumps(cloud_event.data))
     except ValidationError as exc:
