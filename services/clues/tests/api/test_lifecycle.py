@@ -63,6 +63,9 @@ async def test_a_clue_goes_from_proposal_to_closing(platform: Any, token: Any, d
     assert r.status_code == 409
     assert r.json()["allowed_actions"] == ["review"]
     assert r.headers["content-type"].startswith("application/problem+json")
+    # The clue's status is an extension member; RFC 9457's "status" stays the HTTP status.
+    assert r.json()["status"] == 409 and r.json()["current_status"] == "draft"
+    assert r.json()["message_en"] == "Cannot transfer a clue in status draft; allowed: review"
 
     clue = await step(client, t.office, detail, "review", {**REVIEW, "opinion": "建议初核"})
     assert clue["review"]["supervision_room"] == "第三监督检查室"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.db import DbSession
-from xuncha_shared.http import CurrentPrincipal, Now, OptionalExpectedVersion, etag
+from xuncha_shared.http import CurrentPrincipal, IsoDate, Now, OptionalExpectedVersion, etag
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
 
@@ -53,7 +52,7 @@ def _office(principal: Principal) -> Principal:
 async def get_deadline(
     session: DbSession,
     principal: CurrentPrincipal,
-    start: Annotated[date, Query(title="起算日", description="YYYY-MM-DD，当天不计入")],
+    start: Annotated[IsoDate, Query(title="起算日", description="YYYY-MM-DD，当天不计入")],
     days: Annotated[int, Query(ge=0, le=MAX_DEADLINE_DAYS, title="工作日数")],
 ) -> DeadlineRead:
     deadline = await calendar_service.compute_deadline(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from xuncha_shared.http import Page
@@ -18,7 +19,23 @@ PHONE_PATTERN = r"^[0-9+()\- ]{5,30}$"
 class OrgCreate(BaseModel):
     """An org to add to the registry; the jurisdiction is the caller's."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "410825105201",
+                    "name": "陈家沟村",
+                    "kind": "village",
+                    "parent_id": "b707b14b-57d0-4470-8b74-00bb79b8800c",
+                    "contact_name": "陈国强",
+                    "contact_phone": "0391-6155021",
+                    "contact_email": "chenjiagou@wenxian.example.com",
+                }
+            ]
+        },
+    )
 
     code: str = Field(pattern=CODE_PATTERN, title="编码", description="本辖区内唯一，如 410825001")
     name: str = Field(min_length=1, max_length=100, title="名称")
@@ -32,7 +49,23 @@ class OrgCreate(BaseModel):
 class OrgUpdate(BaseModel):
     """Fields to change; omitted fields stay as they are."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "南平皋村",
+                    "kind": "village",
+                    "parent_id": "b707b14b-57d0-4470-8b74-00bb79b8800c",
+                    "contact_name": "李振东",
+                    "contact_phone": "0391-6155108",
+                    "contact_email": "nanpinggao@wenxian.example.com",
+                    "active": True,
+                }
+            ]
+        },
+    )
 
     name: str | None = Field(default=None, min_length=1, max_length=100, title="名称")
     kind: OrgKind | None = Field(default=None, title="类型")
@@ -88,11 +121,32 @@ class ImportReport(BaseModel):
 # A year has at most 366 days; a longer list is a mistake, not a calendar.
 MAX_CALENDAR_DAYS = 366
 
+# 2026 as the State Council arranged it (国务院办公厅公布的节假日安排), as an office enters it.
+CALENDAR_2026_EXAMPLE: dict[str, Any] = {
+    "holidays": [
+        "2026-01-01", "2026-01-02", "2026-01-03",
+        "2026-02-15", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19",
+        "2026-02-20", "2026-02-21", "2026-02-22", "2026-02-23",
+        "2026-04-04", "2026-04-05", "2026-04-06",
+        "2026-05-01", "2026-05-02", "2026-05-03", "2026-05-04", "2026-05-05",
+        "2026-06-19", "2026-06-20", "2026-06-21",
+        "2026-09-25", "2026-09-26", "2026-09-27",
+        "2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04",
+        "2026-10-05", "2026-10-06", "2026-10-07",
+    ],
+    "workdays": [
+        "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10",
+    ],
+}  # fmt: skip
+
 
 class CalendarYearUpdate(BaseModel):
     """A whole year of the holiday calendar; it replaces the official data for that year."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [CALENDAR_2026_EXAMPLE]},
+    )
 
     holidays: list[date] = Field(
         max_length=MAX_CALENDAR_DAYS,

@@ -43,7 +43,38 @@ class RatingWeights(BaseModel):
 class Rules(BaseModel):
     """Everything a jurisdiction may set; every field has a documented default."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "plan_due_workdays": 15,
+                    "period_months": 1,
+                    "report_due_workdays": 5,
+                    "immediate_due_workdays": 10,
+                    "warn_workdays_before": 3,
+                    "yellow_lag_margin": 0.2,
+                    "red_overdue_workdays": 10,
+                    "red_rejections": 2,
+                    "supervision_workdays": 5,
+                    "interview_workdays": 10,
+                    "weights": {
+                        "on_time": 30,
+                        "acceptance": 35,
+                        "rejections": 15,
+                        "disclosure": 10,
+                        "institutions": 10,
+                    },
+                    "good_score": 85,
+                    "fair_score": 60,
+                    "issuer": "中共温县县委巡察工作领导小组办公室",
+                    "issuer_short": "温",
+                    "institutions_per_task": 0.2,
+                }
+            ]
+        },
+    )
 
     plan_due_workdays: Workdays = Field(
         default=15, title="整改方案报送期限（工作日）", description="自反馈之日起"

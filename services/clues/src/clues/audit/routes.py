@@ -14,6 +14,7 @@ from xuncha_shared.exports import XLSX_MEDIA_TYPE, workbook
 from xuncha_shared.http import (
     BadCursor,
     CurrentPrincipal,
+    IsoDateTime,
     Now,
     Page,
     Paging,
@@ -51,8 +52,8 @@ def _filter(
     clue_id: Annotated[uuid.UUID | None, Query(title="线索编号")] = None,
     actor: Annotated[str | None, Query(max_length=128, title="操作人账号")] = None,
     action: Annotated[str | None, Query(max_length=40, title="操作")] = None,
-    since: Annotated[datetime | None, Query(title="起始时间（含）")] = None,
-    until: Annotated[datetime | None, Query(title="截止时间（不含）")] = None,
+    since: Annotated[IsoDateTime | None, Query(title="起始时间（含）")] = None,
+    until: Annotated[IsoDateTime | None, Query(title="截止时间（不含）")] = None,
 ) -> AuditFilter:
     require_keeper(viewer(principal), "查看审计日志", "read the audit log")
     return AuditFilter(

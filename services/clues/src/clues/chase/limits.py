@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -19,11 +20,19 @@ from clues.chase.models import DeadlineSettings
 from clues.config import DeadlineDefaults
 from clues.ledger.models import Clue
 
+_EXAMPLE: JsonDict = {
+    "transfer_workdays": 5,
+    "receipt_workdays": 3,
+    "first_progress_workdays": 10,
+    "conclusion_workdays": 60,
+    "supervision_grace_workdays": 5,
+}
+
 
 class LimitsWrite(BaseModel):
     """Limits in working days (工作日)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
 
     transfer_workdays: int = Field(ge=1, le=250, title="研判后移交期限")
     receipt_workdays: int = Field(ge=1, le=250, title="移交后签收期限")
@@ -38,6 +47,21 @@ class LimitsWrite(BaseModel):
 
 
 class LimitsRead(LimitsWrite):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **_EXAMPLE,
+                    "jurisdiction": "410825",
+                    "is_default": False,
+                    "version": 3,
+                    "updated_at": "2026-03-02T10:15:00+08:00",
+                    "updated_by": "wx-xcb-zhao",
+                }
+            ]
+        }
+    )
+
     jurisdiction: str
     is_default: bool = Field(title="是否系统默认值")
     version: int | None = None

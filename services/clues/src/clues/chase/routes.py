@@ -14,7 +14,7 @@ from sqlmodel import col
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.clues import ClueStage
 from xuncha_shared.exports import XLSX_MEDIA_TYPE
-from xuncha_shared.http import CurrentPrincipal, Now, OptionalExpectedVersion, etag
+from xuncha_shared.http import CurrentPrincipal, IsoDate, Now, OptionalExpectedVersion, etag
 from xuncha_shared.problems import NotFound
 
 from clues.audit import service as audit
@@ -169,7 +169,7 @@ async def get_review(
     defaults: DefaultsDep,
     now: Now,
     as_of: Annotated[
-        date | None, Query(title="梳理日期", description="默认今天（北京时间）")
+        IsoDate | None, Query(title="梳理日期", description="默认今天（北京时间）")
     ] = None,
 ) -> LedgerReview:
     return await _review(session, principal, defaults, now, as_of)
@@ -186,7 +186,7 @@ async def get_review_xlsx(
     principal: CurrentPrincipal,
     defaults: DefaultsDep,
     now: Now,
-    as_of: Annotated[date | None, Query(title="梳理日期")] = None,
+    as_of: Annotated[IsoDate | None, Query(title="梳理日期")] = None,
 ) -> Response:
     result = await _review(session, principal, defaults, now, as_of)
     return Response(

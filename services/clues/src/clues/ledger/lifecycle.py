@@ -64,11 +64,11 @@ def move(status: ClueStatus, action: ClueAction) -> ClueStatus:
         raise Conflict(
             f"线索当前状态为“{STATUS_ZH[status]}”，不能{ACTION_ZH[action]}；"
             f"可进行：{'、'.join(ACTION_ZH[a] for a in allowed) or '无'}",
-            f"A clue in status {status.value} cannot be {action.value}ed here; allowed: "
+            f"Cannot {ACTION_EN[action]} a clue in status {status.value}; allowed: "
             f"{', '.join(a.value for a in allowed) or 'none'}",
             field="status",
             code="illegal-transition",
-            extra={"status": status.value, "allowed_actions": [a.value for a in allowed]},
+            extra={"current_status": status.value, "allowed_actions": [a.value for a in allowed]},
         )
     return target or status
 
@@ -92,4 +92,14 @@ ACTION_ZH: dict[ClueAction, str] = {
     ClueAction.progress: "报送进展",
     ClueAction.outcome: "报送办理结果",
     ClueAction.close: "销号",
+}
+ACTION_EN: dict[ClueAction, str] = {
+    ClueAction.review: "review",
+    ClueAction.transfer: "transfer",
+    ClueAction.receipt: "sign for",
+    ClueAction.return_: "return",
+    ClueAction.disposal: "choose the disposal of",
+    ClueAction.progress: "report progress on",
+    ClueAction.outcome: "report the outcome of",
+    ClueAction.close: "close",
 }

@@ -60,7 +60,7 @@ router = APIRouter(tags=["ledger"])
     description="把新密钥放在 clue_keys 首位并重启后，由巡察办调用，"
     "把线索的加密内容改用新密钥加密；remaining 为真时再次调用。全部完成后即可从配置中删去旧密钥。",
 )
-async def re_encrypt_route(
+async def re_encrypt_clues(
     session: DbSession, principal: CurrentPrincipal, now: Now, sealer: SealerDep
 ) -> ReEncrypted:
     require_keeper(viewer(principal), "重新加密线索", "re-encrypt clues")

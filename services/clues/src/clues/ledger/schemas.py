@@ -82,6 +82,28 @@ class PersonNamed(_In):
 class ClueCreate(_In):
     """A group proposes a clue from one of its problems or a public report of its round."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "source_problem_id": "90d05435-975f-4e6e-99cd-c31b6f4e8735",
+                    "person": {
+                        "name": "张某某",
+                        "post": "赵堡镇某村党支部书记、村委会主任",
+                        "rank": "village",
+                    },
+                    "category": "embezzlement",
+                    "allegation": "反映张某某在2025年村内道路硬化工程中，未经“四议两公开”程序"
+                    "将工程指定给其亲属控制的施工队，虚报工程量，套取村集体资金。",
+                    "evidence": "工程合同及结算单复印件7份、村集体资金支出凭证9张、"
+                    "巡察组现场测量记录1份、个别谈话笔录3份。",
+                    "amount_yuan": "86400.00",
+                    "priority": True,
+                }
+            ]
+        }
+    )
+
     source_problem_id: uuid.UUID | None = Field(default=None, title="来源问题编号")
     source_report_id: uuid.UUID | None = Field(default=None, title="来源信访举报编号")
     person: PersonNamed = Field(title="被反映人")
@@ -120,6 +142,23 @@ class ClueState(BaseModel):
 class ReviewWrite(_In):
     """会商研判: the participants and what they suggest."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "commission_leader": "县纪委副书记、监委副主任 李某某",
+                    "office_reviewer": "县委巡察办副主任 赵某某",
+                    "supervision_room": "县纪委监委第三纪检监察室",
+                    "suggested_disposal": "preliminary_verification",
+                    "suggested_form": 2,
+                    "opinion": "线索具体、可查性强，涉及村集体资金，建议移交县纪委监委"
+                    "初步核实，走绿色通道优先办理。",
+                    "keeper_account": "wx-xcb-zhao",
+                }
+            ]
+        }
+    )
+
     commission_leader: str = Field(min_length=1, max_length=100, title="委领导")
     office_reviewer: str = Field(min_length=1, max_length=100, title="巡察办参加人")
     supervision_room: str = Field(min_length=1, max_length=100, title="关联纪检监察室")
@@ -132,6 +171,17 @@ class ReviewWrite(_In):
 
 
 class TransferWrite(_In):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "recipient_org_id": "9bcee300-ecba-422e-9012-9ac0021ea386",
+                    "recipient_kind": "discipline",
+                }
+            ]
+        }
+    )
+
     recipient_org_id: uuid.UUID = Field(title="承办部门编号")
     recipient_kind: RecipientKind | None = Field(
         default=None,
@@ -141,6 +191,8 @@ class TransferWrite(_In):
 
 
 class KeeperWrite(_In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"keeper_account": "wx-xcb-sun"}]})
+
     keeper_account: str = Field(min_length=1, max_length=128, title="线索管理人账号")
 
 

@@ -24,6 +24,17 @@ class _In(BaseModel):
 class ReceiptWrite(_In):
     """签收: who signed for the clue, and when (now when omitted)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "received_by": "县纪委监委信访室 孙某某",
+                    "received_at": "2026-10-16T09:30:00+08:00",
+                }
+            ]
+        }
+    )
+
     received_by: str = Field(min_length=1, max_length=100, title="签收人")
     received_at: datetime | None = Field(
         default=None, title="签收时间", description="不填为当前时间"
@@ -31,10 +42,25 @@ class ReceiptWrite(_In):
 
 
 class ReturnWrite(_In):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "reason": "请补充工程合同原件扫描件、村民代表会议记录，"
+                    "以及施工队实际控制人与张某某亲属关系的证明材料。"
+                }
+            ]
+        }
+    )
+
     reason: str = Field(min_length=1, max_length=MAX_NOTE, title="退回理由（需补充的材料，保密）")
 
 
 class DisposalWrite(_In):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"disposal": "preliminary_verification"}]}
+    )
+
     disposal: Disposal = Field(
         title="处置方式",
         description="inquiry 谈话函询；preliminary_verification 初步核实；hold 暂存待查；"
@@ -43,11 +69,43 @@ class DisposalWrite(_In):
 
 
 class ProgressWrite(_In):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "note": "已成立核查组，调取村集体账簿和工程结算资料，询问村“两委”成员"
+                    "及施工队负责人6人，委托第三方对路面工程量进行复核。"
+                }
+            ]
+        }
+    )
+
     note: str = Field(min_length=1, max_length=MAX_NOTE, title="进展情况（保密）")
 
 
 class OutcomeWrite(_In):
     """办理结果: counts only, plus an optional (sealed) note."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "case_filed": True,
+                    "persons_sanctioned": 2,
+                    "persons_party_sanctioned": 2,
+                    "persons_government_sanctioned": 1,
+                    "organizational_handlings": 1,
+                    "first_form": 1,
+                    "second_form": 1,
+                    "third_form": 1,
+                    "fourth_form": 0,
+                    "money_recovered_yuan": "86400.00",
+                    "note": "张某某给予留党察看一年、政务撤职处分；李某某给予党内警告处分；"
+                    "对包村干部王某某进行诫勉谈话；违规资金86400元已全部追回。",
+                }
+            ]
+        }
+    )
 
     case_filed: bool = Field(title="是否立案")
     persons_sanctioned: int = Field(ge=0, le=MAX_PERSONS, title="给予党纪政务处分人数")
@@ -87,6 +145,29 @@ class LedgerEntry(_In):
 
 
 class LedgerPost(_In):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "entries": [
+                        {
+                            "clue_id": "36e9ec43-4c16-44c9-9495-10760836aed4",
+                            "status": "concluded",
+                            "case_filed": True,
+                            "persons_sanctioned": 2,
+                            "organizational_handlings": 1,
+                            "money_recovered_yuan": "86400.00",
+                        },
+                        {
+                            "clue_id": "e2e09798-548d-493b-a554-30e3a2adef5e",
+                            "status": "handling",
+                        },
+                    ]
+                }
+            ]
+        }
+    )
+
     entries: list[LedgerEntry] = Field(max_length=MAX_ENTRIES, title="部门台账")
 
 

@@ -29,7 +29,19 @@ class CategoryRead(BaseModel):
 
 
 class CategoryWrite(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "高标准农田建设",
+                    "org_kinds": ["township", "village"],
+                    "sort_order": 95,
+                    "active": True,
+                }
+            ]
+        },
+    )
 
     name: str = Field(min_length=1, max_length=64, title="类别名称")
     org_kinds: list[OrgKind] = Field(default_factory=list, max_length=6, title="适用对象类型")

@@ -8,7 +8,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Principal
 from xuncha_shared.http import check_version
@@ -22,9 +23,23 @@ DEFAULT_LETTER_REPLY_WORKDAYS = 15
 DEFAULT_FORWARD_REPLY_WORKDAYS = 10
 DEFAULT_SIMILARITY_THRESHOLD = 60
 
+_EXAMPLE: JsonDict = {
+    "issuer_short": "温",
+    "issuer_name": "中共温县县委巡察工作领导小组",
+    "letter_reply_workdays": 15,
+    "forward_reply_workdays": 10,
+    "similarity_threshold": 65,
+    "feedback_copy_org_ids": [
+        "9bcee300-ecba-422e-9012-9ac0021ea386",
+        "06a839c8-f4fe-489e-9743-d160014a21da",
+    ],
+}
+
 
 class SettingsWrite(BaseModel):
     """The settings the office sets."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
 
     issuer_short: str = Field(
         min_length=1, max_length=8, title="发文机关代字", description="文号前缀，如“温”"
@@ -44,6 +59,12 @@ class SettingsWrite(BaseModel):
 
 
 class SettingsRead(SettingsWrite):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{**_EXAMPLE, "jurisdiction": "410825", "is_default": False, "version": 2}]
+        }
+    )
+
     issuer_short: str = Field(
         max_length=8, title="发文机关代字", description="未设置时为空：文号不带机关代字"
     )

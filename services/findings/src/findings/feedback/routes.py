@@ -25,7 +25,19 @@ AssignmentId = Annotated[uuid.UUID, Path(title="巡察任务编号")]
 
 
 class FeedbackWrite(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "copied_to_org_ids": [
+                        "9bcee300-ecba-422e-9012-9ac0021ea386",
+                        "06a839c8-f4fe-489e-9743-d160014a21da",
+                    ]
+                }
+            ]
+        },
+    )
 
     copied_to_org_ids: list[uuid.UUID] | None = Field(
         default=None,

@@ -31,7 +31,37 @@ class CopyTo(BaseModel):
 
 
 class LetterCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "recommendation",
+                    "addressee_org_id": "1b078946-d063-49c7-8a32-cf3975a79b73",
+                    "problem_ids": [
+                        "90d05435-975f-4e6e-99cd-c31b6f4e8735",
+                        "a9926415-ff8c-475e-9ae4-c95846dacd8e",
+                        "6ca0b545-3e36-4727-a48d-7c834e179e1f",
+                    ],
+                    "title": "关于加强农村低保规范管理的巡察建议书",
+                    "body": [
+                        "县委第九轮巡察中，巡察组在赵堡镇、祥云镇、番田镇的12个村发现低保评审"
+                        "不规范问题，部分村未经民主评议直接上报，“人情保”“关系保”仍有发生。",
+                        "上述问题在全县具有普遍性，反映出农村低保动态管理和日常监管存在薄弱环节。",
+                    ],
+                    "recommendations": [
+                        "组织开展农村低保专项排查，对不符合条件的及时清退并追回资金。",
+                        "健全民主评议和张榜公示制度，村干部近亲属享受低保的一律备案。",
+                        "建立民政、乡镇、村三级季度抽查机制，将结果纳入乡镇年度考核。",
+                    ],
+                    "copy_to": [{"account": "wx-leader-liu", "name": "刘建国同志"}],
+                    "copy_to_org_ids": ["9bcee300-ecba-422e-9012-9ac0021ea386"],
+                    "reply_required": True,
+                    "reply_workdays": 15,
+                }
+            ]
+        },
+    )
 
     kind: LetterKind = Field(
         title="函件类型", description="reminder 提醒函；recommendation 建议书；supervision 督办函"
@@ -56,7 +86,19 @@ class LetterCreate(BaseModel):
 
 
 class LetterReplyWrite(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "收到巡察建议书后，县民政局党组专题研究，制定了农村低保专项整治方案。"
+                    "截至2026年12月15日，全县排查低保对象6852户，清退不符合条件的93户，"
+                    "追回低保金27.6万元；已出台《温县农村低保民主评议和公示办法》，"
+                    "村干部近亲属享受低保全部实行备案管理。"
+                }
+            ]
+        },
+    )
 
     text: str = Field(min_length=1, max_length=10_000, title="回复内容")
 

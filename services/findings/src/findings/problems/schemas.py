@@ -45,15 +45,79 @@ class ProblemFields(_Fields):
 
 
 class ProblemCreate(ProblemFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "assignment_id": "5453d645-90b1-4501-b6b6-b7fa604f9b56",
+                    "category": "benefit_policies",
+                    "description": "农村低保评审把关不严，村委会委员张某某、村报账员李某某的"
+                    "2名近亲属不符合条件仍享受农村低保，2025年1月至2026年8月"
+                    "共领取低保金11880元。",
+                    "found_by": "visit",
+                    "immediate": True,
+                    "livelihood": True,
+                    "amount_yuan": "11880.00",
+                    "people_involved": ["张某某（村委会委员）", "李某某（村报账员）"],
+                }
+            ]
+        }
+    )
+
     assignment_id: uuid.UUID = Field(title="巡察任务编号")
 
 
 class ProblemBatch(_Fields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "assignment_id": "5453d645-90b1-4501-b6b6-b7fa604f9b56",
+                    "problems": [
+                        {
+                            "category": "village_assets",
+                            "description": "村集体资金支出审批不规范，2025年以来7笔共86400元工程款"
+                            "未经“四议两公开”程序，由村党支部书记一人签批。",
+                            "found_by": "records",
+                            "immediate": False,
+                            "livelihood": False,
+                            "amount_yuan": "86400.00",
+                            "people_involved": ["王某某（村党支部书记）"],
+                        },
+                        {
+                            "category": "living_environment",
+                            "description": "人居环境整治不到位，村内3处坑塘垃圾长期未清运，"
+                            "群众反映强烈。",
+                            "found_by": "evening_talk",
+                            "immediate": True,
+                            "livelihood": True,
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
     assignment_id: uuid.UUID = Field(title="巡察任务编号")
     problems: list[ProblemFields] = Field(min_length=1, max_length=500, title="问题（最多500条）")
 
 
 class ProblemUpdate(_Fields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "description": "村集体资金支出审批不规范，2025年以来9笔共112600元工程款"
+                    "未经“四议两公开”程序，由村党支部书记一人签批。",
+                    "found_by": "records",
+                    "livelihood": False,
+                    "amount_yuan": "112600.00",
+                    "people_involved": ["王某某（村党支部书记）", "李某某（村报账员）"],
+                }
+            ]
+        }
+    )
+
     category: CategoryCode | None = Field(default=None, title="问题类别代码")
     description: str | None = Field(default=None, min_length=1, max_length=5000, title="问题描述")
     found_by: FoundBy | None = Field(default=None, title="发现方式")
@@ -121,6 +185,17 @@ class BatchResult(BaseModel):
 
 
 class AnnotationCreate(_Fields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "请补充2025年度低保金发放花名册和银行代发明细，"
+                    "核实涉及金额后再提交书记专题会。"
+                }
+            ]
+        }
+    )
+
     text: str = Field(min_length=1, max_length=2000, title="批注")
 
 
@@ -133,6 +208,21 @@ class AnnotationRead(BaseModel):
 
 
 class FundsProjectCreate(_Fields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "2026年赵堡镇高标准农田建设项目（陈家沟村片区）",
+                    "allocated_yuan": "1200000.00",
+                    "paid_out_yuan": "1080000.00",
+                    "delivered_yuan": "936500.00",
+                    "note": "上级拨付依据县财政局指标文件，单位支出依据镇财政所账簿，"
+                    "实际落地依据巡察组现场丈量和第三方审计结算。",
+                }
+            ]
+        }
+    )
+
     name: str = Field(min_length=1, max_length=200, title="项目名称")
     allocated_yuan: Yuan = Field(title="上级拨付（元）", description="上级给多少")
     paid_out_yuan: Yuan = Field(title="单位支出（元）", description="被巡察单位支多少")
@@ -159,6 +249,12 @@ class FundsProjectRead(BaseModel):
 
 
 class GapProblemsCreate(_Fields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"category": "funds_gap", "immediate": False, "livelihood": True}]
+        }
+    )
+
     category: CategoryCode = Field(default="funds_gap", title="问题类别代码")
     immediate: bool = Field(default=False, title="立行立改")
     livelihood: bool = Field(default=True, title="民生问题")

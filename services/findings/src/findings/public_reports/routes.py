@@ -169,7 +169,7 @@ def _filters(
     summary="信访举报台账",
     description="巡察办、领导小组、纪委监委看本辖区的；巡察组成员看本轮的；部门看转办给本单位的。",
 )
-async def list_reports(
+async def list_public_reports(
     session: DbSession,
     principal: CurrentPrincipal,
     paging: Paging,
@@ -272,7 +272,7 @@ async def export_reports(
 
 
 @router.get("/public-reports/{report_id}", response_model=PublicReportRead, summary="查看信访举报")
-async def get_report(
+async def get_public_report(
     report_id: ReportId, session: DbSession, principal: CurrentPrincipal, now: Now
 ) -> PublicReportRead:
     report = await service.get_report(session, report_id=report_id, actor=principal)

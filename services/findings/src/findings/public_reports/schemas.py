@@ -18,6 +18,23 @@ class _In(BaseModel):
 
 
 class AnnouncementWrite(_In):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "根据县委统一部署，县委第二巡察组自2026年9月7日至11月6日对中共温县"
+                    "赵堡镇委员会开展常规巡察，同步延伸巡察所辖村党组织。巡察期间主要受理反映"
+                    "赵堡镇党委领导班子及其成员、村“两委”干部问题的来信来电来访，重点是违反"
+                    "政治纪律、组织纪律、廉洁纪律、群众纪律、工作纪律和生活纪律等方面的问题。",
+                    "phone": "0391-6168026",
+                    "mailbox": "温县邮政局A026号信箱；赵堡镇人民政府大门东侧巡察意见箱",
+                    "address": "温县赵堡镇人民政府院内二楼县委第二巡察组办公室",
+                    "online_url": "https://xuncha.wenxian.gov.cn/jubao",
+                }
+            ]
+        }
+    )
+
     text: str = Field(min_length=1, max_length=4000, title="公告正文")
     phone: str | None = Field(default=None, max_length=40, title="举报电话")
     mailbox: str | None = Field(
@@ -43,6 +60,19 @@ class AnnouncementRead(BaseModel):
 class PublicSubmission(_In):
     """What a member of the public sends (网上举报)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "content": "反映赵堡镇陈家沟村2025年村内道路硬化工程：合同约定路面厚度18厘米，"
+                    "实际只有10厘米左右，完工不到半年已多处开裂，工程款却已全部付清。",
+                    "org_id": "6a255c02-6809-433d-83dc-7775e539dd68",
+                    "contact": "李先生，13800000000",
+                }
+            ]
+        }
+    )
+
     content: str = Field(min_length=5, max_length=5000, title="反映内容")
     org_id: uuid.UUID | None = Field(default=None, title="所反映的单位编号", description="可不填")
     contact: str | None = Field(
@@ -58,6 +88,10 @@ class Receipt(BaseModel):
 
 
 class StatusQuery(_In):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"receipt_code": "K7QM-3XWD-P2HN-5R4T-ZB6C"}]}
+    )
+
     receipt_code: str = Field(min_length=8, max_length=64, title="查询码")
 
 
@@ -79,6 +113,21 @@ class PublicStatusRead(BaseModel):
 class StaffEntry(_In):
     """A report received by letter, phone, visit or mailbox and entered by the group."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "round_id": "070a7690-bc13-4648-86ba-dc2b5a6c4d87",
+                    "channel": "letter",
+                    "content": "来信反映赵堡镇陈家沟村部分低保户长期在外经商、家有轿车仍享受低保，"
+                    "评审时未召开村民代表会议评议，名单也未张榜公示。",
+                    "org_id": "6a255c02-6809-433d-83dc-7775e539dd68",
+                    "contact": "署名“陈家沟村部分群众”，未留联系方式",
+                }
+            ]
+        }
+    )
+
     round_id: uuid.UUID = Field(title="轮次编号")
     channel: PublicReportChannel = Field(title="渠道")
     content: str = Field(min_length=1, max_length=5000, title="反映内容")
@@ -99,6 +148,26 @@ class TriageProblem(_In):
 
 
 class TriageWrite(_In):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "outcome": "problem",
+                    "problem": {
+                        "assignment_id": "5453d645-90b1-4501-b6b6-b7fa604f9b56",
+                        "category": "benefit_policies",
+                        "description": "经走访核实，陈家沟村3户不符合条件的家庭仍享受农村低保，"
+                        "2025年评审未经民主评议和公示，涉及低保金18720元。",
+                        "found_by": "petition",
+                        "immediate": True,
+                        "livelihood": True,
+                        "amount_yuan": "18720.00",
+                    },
+                }
+            ]
+        }
+    )
+
     outcome: TriageOutcome = Field(title="分办结果")
     problem: TriageProblem | None = Field(default=None, title="转为问题（outcome=problem）")
     clue_id: uuid.UUID | None = Field(
@@ -119,6 +188,18 @@ class TriageWrite(_In):
 
 
 class ReplyWrite(_In):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "经县交通运输局会同赵堡镇现场核查，陈家沟村道路硬化工程部分路段厚度"
+                    "不达标属实。已责令施工单位于2026年12月20日前返工重铺，返工费用由施工单位"
+                    "承担；镇纪委已对负责验收的包村干部进行提醒谈话。"
+                }
+            ]
+        }
+    )
+
     text: str = Field(min_length=1, max_length=5000, title="办理回复")
 
 

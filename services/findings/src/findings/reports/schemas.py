@@ -52,7 +52,32 @@ class Sections(BaseModel):
 
 
 class ReportCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "assignment",
+                    "assignment_id": "5453d645-90b1-4501-b6b6-b7fa604f9b56",
+                    "title": "关于对赵堡镇陈家沟村党支部的巡察报告",
+                    "sections": {
+                        "overview": "根据县委统一部署，县委第二巡察组于2026年9月7日至11月6日"
+                        "对陈家沟村党支部开展巡察，个别谈话42人次，走访农户63户，"
+                        "召开乡村夜话2场，查阅资料286份。",
+                        "portrait": "村“两委”班子团结，抓文旅产业有思路，但民主决策意识不强，"
+                        "重大事项“一言堂”现象仍有发生。",
+                        "main_problems": "一是村集体“三资”管理不规范；二是惠民政策落实有偏差；"
+                        "三是村务公开不及时。",
+                        "typical_cases": "2025年村内道路硬化工程未经“四议两公开”，"
+                        "实际路面厚度与合同约定相差近一半。",
+                        "causes": "镇党委对村级监督不到位，村务监督委员会作用发挥不充分。",
+                        "recommendations": "建议镇党委督促村党支部逐项整改，"
+                        "县农业农村局加强村级财务监管。",
+                    },
+                }
+            ]
+        },
+    )
 
     kind: ReportKind = Field(title="报告类型")
     assignment_id: uuid.UUID | None = Field(default=None, title="巡察任务编号（巡察报告）")
@@ -63,14 +88,45 @@ class ReportCreate(BaseModel):
 
 
 class ReportUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "关于对赵堡镇陈家沟村党支部的巡察报告（修改稿）",
+                    "sections": {
+                        "overview": "根据县委统一部署，县委第二巡察组于2026年9月7日至11月6日"
+                        "对陈家沟村党支部开展巡察，个别谈话42人次，走访农户63户。",
+                        "portrait": "村“两委”班子团结，但民主决策意识不强。",
+                        "main_problems": "",
+                        "typical_cases": "2025年村内道路硬化工程未经“四议两公开”，"
+                        "涉及工程款86400元。",
+                        "causes": "镇党委对村级监督不到位，村务监督委员会作用发挥不充分。",
+                        "recommendations": "建议镇党委督促村党支部逐项整改，"
+                        "县纪委监委对相关问题线索依规依纪处置。",
+                    },
+                }
+            ]
+        },
+    )
 
     title: str | None = Field(default=None, min_length=1, max_length=200, title="标题")
     sections: Sections | None = Field(default=None, title="正文各部分")
 
 
 class ReviewWrite(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "decision": "return",
+                    "comments": "典型案例中的涉及金额与问题底稿不一致，请核对后修改；"
+                    "问题成因分析偏重客观，请补充班子主体责任方面的原因。",
+                }
+            ]
+        },
+    )
 
     decision: Literal["pass", "return"] = Field(
         title="审核意见", description="pass 通过；return 退回修改"

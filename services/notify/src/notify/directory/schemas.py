@@ -13,7 +13,23 @@ from notify.access import PLAIN
 
 
 class PersonCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "account": "wx.jw.liuhaitao",
+                    "display_name": "刘海涛",
+                    "roles": ["discipline"],
+                    "org_id": "6cd8939d-7852-45fc-879f-622fdd084fac",
+                    "email": "liuhaitao@wenxian.example.com",
+                    "daily_digest": True,
+                    "active": True,
+                }
+            ]
+        },
+    )
 
     account: str = Field(
         min_length=1, max_length=128, pattern=PLAIN, title="账号", description="令牌主体 sub"
@@ -27,7 +43,22 @@ class PersonCreate(BaseModel):
 
 
 class PersonUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "display_name": "刘海涛",
+                    "roles": ["organization"],
+                    "org_id": "6809faf5-23c2-4b66-829e-618a1e576698",
+                    "email": "liuhaitao.zzb@wenxian.example.com",
+                    "daily_digest": False,
+                    "active": True,
+                }
+            ]
+        },
+    )
 
     display_name: str | None = Field(
         default=None, min_length=1, max_length=50, pattern=PLAIN, title="姓名"
@@ -42,7 +73,13 @@ class PersonUpdate(BaseModel):
 class MyContactUpdate(BaseModel):
     """What a person may change about themselves."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [{"email": "zhangli.xcb@wenxian.example.com", "daily_digest": True}]
+        },
+    )
 
     email: EmailStr | None = Field(default=None, title="电子邮箱", description="置空则不收邮件")
     daily_digest: bool | None = Field(default=None, title="每日汇总")

@@ -25,7 +25,29 @@ class RuleSource(StrEnum):
 class RuleWrite(BaseModel):
     """A rule as the office sets it (replaces the default of the same key, or adds one)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "event_type": "xuncha.rectification.card.raised.v1",
+                    "description": "红牌预警：告知被巡察党组织、巡察办、领导小组，"
+                    "同时告知县纪委监委和县委组织部，安排现场督导和约谈",
+                    "conditions": {"color": "red"},
+                    "audiences": [
+                        {"kind": "org", "field": "org_id"},
+                        {"kind": "role", "role": "office"},
+                        {"kind": "role", "role": "leadership"},
+                        {"kind": "role", "role": "discipline"},
+                        {"kind": "role", "role": "organization"},
+                    ],
+                    "channels": ["inbox", "webhook", "email"],
+                    "active": True,
+                }
+            ]
+        },
+    )
 
     event_type: str = Field(min_length=1, max_length=200, title="事件类型")
     description: str = Field(default="", max_length=500, pattern=NO_NUL, title="说明")

@@ -14,7 +14,29 @@ from notify.access import NO_NUL
 
 
 class SubscriptionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "org_id": "6cd8939d-7852-45fc-879f-622fdd084fac",
+                    "url": "https://jwjw.wenxian.example.com/api/xuncha/notifications",
+                    "event_types": [
+                        "xuncha.planning.consultation.requested.v1",
+                        "xuncha.planning.consultation.due_soon.v1",
+                        "xuncha.clues.clue.transferred.v1",
+                        "xuncha.clues.clue.reminder_issued.v1",
+                        "xuncha.rectification.task.done_claimed.v1",
+                    ],
+                    "roles": ["discipline"],
+                    "description": "县纪委监委信访举报和问题线索管理系统："
+                    "接收函询、线索移交和整改验收通知",
+                    "active": True,
+                }
+            ]
+        },
+    )
 
     org_id: uuid.UUID | None = Field(
         default=None,
@@ -40,7 +62,30 @@ class SubscriptionCreate(BaseModel):
 
 
 class SubscriptionUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://jwjw.wenxian.example.com/api/v2/xuncha/notifications",
+                    "event_types": [
+                        "xuncha.planning.consultation.requested.v1",
+                        "xuncha.planning.consultation.due_soon.v1",
+                        "xuncha.planning.consultation.overdue.v1",
+                        "xuncha.clues.clue.transferred.v1",
+                        "xuncha.clues.clue.reminder_issued.v1",
+                        "xuncha.clues.clue.supervision_issued.v1",
+                        "xuncha.rectification.task.done_claimed.v1",
+                    ],
+                    "roles": ["discipline"],
+                    "description": "县纪委监委信访举报和问题线索管理系统"
+                    "（2027 年升级后的接收地址）",
+                    "active": True,
+                }
+            ]
+        },
+    )
 
     url: AnyHttpUrl | None = Field(default=None, title="接收地址")
     event_types: list[str] | None = Field(default=None, max_length=100, title="事件类型")

@@ -55,7 +55,27 @@ class ConsultationStatus(StrEnum):
 class ConsultationCreate(BaseModel):
     """A request to one department about the orgs of a round."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "round_id": "35651b73-20ab-47e6-a809-ac38470751f2",
+                    "department_org_id": "6cd8939d-7852-45fc-879f-622fdd084fac",
+                    "topics": ["discipline_reports", "clues", "political_ecology"],
+                    "org_ids": [
+                        "b707b14b-57d0-4470-8b74-00bb79b8800c",
+                        "465b8d27-a324-46e2-b20c-0d746288aa4d",
+                        "acb54f71-3fb1-4de5-8b0d-919f6dd813d9",
+                    ],
+                    "reply_workdays": 5,
+                    "note": "县委第一巡察组拟于近期进驻赵堡镇，请书面反馈近三年来涉及赵堡镇党委"
+                    "及所辖村党组织、班子成员的信访举报、问题线索及处置情况，以及政治生态研判意见。",
+                }
+            ]
+        },
+    )
 
     round_id: uuid.UUID = Field(title="轮次编号")
     department_org_id: uuid.UUID = Field(
@@ -92,7 +112,19 @@ class ConsultationCreate(BaseModel):
 class ConsultationUpdate(BaseModel):
     """Give the department more time, or change the note; omitted fields stay."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "due_on": "2026-12-18",
+                    "note": "经县纪委监委申请，答复期限延至 12 月 18 日；请一并反馈陈家沟村"
+                    "2024 年以来信访件的办理结果。",
+                }
+            ]
+        },
+    )
 
     due_on: date | None = Field(
         default=None, title="新的答复截止日期", description="只能延后，且须为工作日"
@@ -136,7 +168,22 @@ ConsultationPage = Page[ConsultationRead]
 class AnswerWrite(BaseModel):
     """A department's answer about one org (first answer or correction)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "severity": "minor",
+                    "text": "2024 年以来共受理反映陈家沟村的信访举报 3 件，主要涉及村集体土地"
+                    "租赁费收支不公开、低保评定不规范；其中 2 件已了结，1 件正在初步核实。"
+                    "现有问题线索 1 件，涉及村党支部书记，正在办理中。",
+                    "petition_count": 3,
+                    "clue_count": 1,
+                }
+            ]
+        },
+    )
 
     severity: ConsultationSeverity = Field(
         title="问题程度", description=_labels(SEVERITY_LABELS_ZH)
@@ -189,7 +236,10 @@ AnswerPage = Page[AnswerRead]
 class ConsultationSettingsWrite(BaseModel):
     """The jurisdiction's consultation rhythm."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"reply_workdays": 7, "remind_workdays_before": 2}]},
+    )
 
     reply_workdays: int = Field(ge=1, le=MAX_REPLY_WORKDAYS, title="默认答复期限（工作日）")
     remind_workdays_before: int = Field(

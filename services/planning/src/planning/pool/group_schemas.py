@@ -18,7 +18,12 @@ MAX_MEMBERS = 50
 
 
 class MemberIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"cadre_id": "fe136237-77b2-4a1b-a549-c6a2c0dfe16b", "role": "deputy"}]
+        },
+    )
 
     cadre_id: uuid.UUID = Field(title="人才库人员编号")
     role: GroupRole = Field(default=GroupRole.member, title="组内职务")
@@ -27,7 +32,23 @@ class MemberIn(BaseModel):
 class GroupCreate(BaseModel):
     """A group to form for a round: exactly one leader (组长), any deputies and members."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "第一巡察组",
+                    "members": [
+                        {"cadre_id": "4ccf6d10-e90e-4079-93ae-880c69b392a0", "role": "leader"},
+                        {"cadre_id": "fe136237-77b2-4a1b-a549-c6a2c0dfe16b", "role": "deputy"},
+                        {"cadre_id": "c77cfc15-b693-4d9b-ab2e-10fa3ae1faca", "role": "member"},
+                        {"cadre_id": "186180e9-07b1-4a7c-81e0-9936c8a34da8", "role": "member"},
+                    ],
+                }
+            ]
+        },
+    )
 
     name: str = Field(min_length=1, max_length=50, title="组名", description="如 第一巡察组")
     source_jurisdiction: str | None = Field(
@@ -40,7 +61,7 @@ class GroupCreate(BaseModel):
 
 
 class MemberRoleUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"role": "leader"}]})
 
     role: GroupRole = Field(title="组内职务", description="任命新组长时，原组长改为组员")
 
@@ -75,7 +96,18 @@ GroupPage = Page[GroupRead]
 class AssignmentCreate(BaseModel):
     """An org to give a group for the round (巡察任务)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "group_id": "bf2bb032-7db3-4279-9ed3-35fb98886256",
+                    "org_id": "465b8d27-a324-46e2-b20c-0d746288aa4d",
+                    "approach": "direct",
+                }
+            ]
+        },
+    )
 
     group_id: uuid.UUID = Field(title="巡察组编号")
     org_id: uuid.UUID = Field(title="被巡察对象编号")

@@ -59,7 +59,41 @@ class CadreRelativeIn(BaseModel):
 class CadreCreate(BaseModel):
     """A cadre to add to the caller's talent pool (巡察人才库)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "WXRC-0178",
+                    "name": "李建华",
+                    "unit_org_id": "5366098f-21eb-4122-b11b-097bcd3358c2",
+                    "unit_name": "县审计局",
+                    "specialties": ["finance_audit", "agriculture"],
+                    "home_township_id": "4d765402-62e5-4104-9a5f-1bf64d5c43ff",
+                    "available": True,
+                    "account": "wx.sjj.lijianhua",
+                    "phone": "0391-6180726",
+                    "posts": [
+                        {
+                            "org_id": "822cc894-cb9f-4631-a334-26246037d821",
+                            "title": "县财政局农业股副股长",
+                            "started_on": "2015-07-01",
+                            "ended_on": "2020-12-31",
+                        },
+                        {
+                            "org_id": "5366098f-21eb-4122-b11b-097bcd3358c2",
+                            "title": "县审计局经济责任审计股股长",
+                            "started_on": "2021-01-04",
+                        },
+                    ],
+                    "relatives": [
+                        {"org_id": "0755060e-0901-497b-9131-75f7799b6afd", "relation": "配偶"}
+                    ],
+                }
+            ]
+        },
+    )
 
     code: str = Field(pattern=CODE_PATTERN, title="人员编码", description="本人才库内唯一")
     name: str = Field(min_length=1, max_length=50, title="姓名")
@@ -92,7 +126,40 @@ class CadreUpdate(BaseModel):
     """Fields to change; omitted fields stay. ``posts`` and ``relatives``, when given,
     replace the whole list."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "李建华",
+                    "unit_org_id": "6ff1204e-18e8-4f34-a521-56a77746e61f",
+                    "unit_name": "县农业农村局",
+                    "specialties": ["finance_audit", "agriculture"],
+                    "home_township_id": "4d765402-62e5-4104-9a5f-1bf64d5c43ff",
+                    "available": False,
+                    "account": "wx.nyncj.lijianhua",
+                    "phone": "0391-6182215",
+                    "posts": [
+                        {
+                            "org_id": "5366098f-21eb-4122-b11b-097bcd3358c2",
+                            "title": "县审计局经济责任审计股股长",
+                            "started_on": "2021-01-04",
+                            "ended_on": "2026-10-30",
+                        },
+                        {
+                            "org_id": "6ff1204e-18e8-4f34-a521-56a77746e61f",
+                            "title": "县农业农村局副局长",
+                            "started_on": "2026-11-02",
+                        },
+                    ],
+                    "relatives": [
+                        {"org_id": "0755060e-0901-497b-9131-75f7799b6afd", "relation": "配偶"}
+                    ],
+                }
+            ]
+        },
+    )
 
     name: str | None = Field(default=None, min_length=1, max_length=50, title="姓名")
     unit_org_id: uuid.UUID | None = Field(default=None, title="工作单位编号")
@@ -165,7 +232,9 @@ class PoolImportReport(BaseModel):
 class AvoidanceSettingsUpdate(BaseModel):
     """The jurisdiction's avoidance window."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"former_unit_years": 3}]}
+    )
 
     former_unit_years: int = Field(
         ge=1,

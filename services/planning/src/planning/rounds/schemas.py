@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from xuncha_shared.http import Page
@@ -27,7 +27,26 @@ ChecklistItem = Annotated[
 class TermCreate(BaseModel):
     """A term (届) to plan; its scope is every active org of the jurisdiction unless given."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "十四届县委",
+                    "starts_on": "2026-09-01",
+                    "ends_on": "2031-08-31",
+                    "planned_rounds": 15,
+                    "org_ids": [
+                        "b707b14b-57d0-4470-8b74-00bb79b8800c",
+                        "465b8d27-a324-46e2-b20c-0d746288aa4d",
+                        "acb54f71-3fb1-4de5-8b0d-919f6dd813d9",
+                        "5366098f-21eb-4122-b11b-097bcd3358c2",
+                    ],
+                }
+            ]
+        },
+    )
 
     name: str = Field(min_length=1, max_length=50, title="名称", description="如 十三届县委")
     starts_on: date = Field(title="起始日期")
@@ -44,7 +63,20 @@ class TermCreate(BaseModel):
 class TermUpdate(BaseModel):
     """Fields to change; omitted fields stay as they are."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "十四届县委",
+                    "starts_on": "2026-09-01",
+                    "ends_on": "2031-08-31",
+                    "planned_rounds": 14,
+                }
+            ]
+        },
+    )
 
     name: str | None = Field(default=None, min_length=1, max_length=50, title="名称")
     starts_on: date | None = Field(default=None, title="起始日期")
@@ -74,7 +106,19 @@ TermPage = Page[TermRead]
 class ScopeAdd(BaseModel):
     """Orgs to bring into a term's scope."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "org_ids": [
+                        "ffb43c44-cdf4-4b71-aad0-a26a3bdd528d",
+                        "e9bfcb3b-a019-40d8-ac42-960386aa5853",
+                    ]
+                }
+            ]
+        },
+    )
 
     org_ids: list[uuid.UUID] = Field(
         min_length=1, max_length=MAX_SCOPE_CHANGE, title="被巡察对象编号"
@@ -107,10 +151,32 @@ class ScopeOrgRead(BaseModel):
 ScopeOrgPage = Page[ScopeOrgRead]
 
 
+# A special round of the rural-revitalization sector, as the office plans it for spring 2027.
+SPECIAL_ROUND_EXAMPLE: dict[str, Any] = {
+    "number": 3,
+    "name": "第三轮巡察（乡村振兴领域专项巡察）",
+    "mode": "special",
+    "theme": "巩固拓展脱贫攻坚成果同乡村振兴有效衔接",
+    "focus_checklist": [
+        "衔接资金上级拨付多少、乡村支出多少、项目实际落地多少",
+        "防止返贫动态监测和精准帮扶政策落实情况",
+        "村集体“三资”管理和新型农村集体经济发展情况",
+        "惠民惠农补贴发放中优亲厚友、虚报冒领、截留挪用问题",
+        "驻村第一书记和工作队履职情况",
+    ],
+    "on_site_from": "2027-03-15",
+    "on_site_until": "2027-05-14",
+}
+
+
 class RoundCreate(BaseModel):
     """A round to put into a term's plan (status ``planned``)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [SPECIAL_ROUND_EXAMPLE]},
+    )
 
     number: int | None = Field(
         default=None, ge=1, le=1000, title="轮次序号", description="不填则为届内下一轮"
@@ -141,7 +207,19 @@ class RoundCreate(BaseModel):
 class RoundUpdate(BaseModel):
     """Fields of a planned round to change; omitted fields stay as they are."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    **SPECIAL_ROUND_EXAMPLE,
+                    "on_site_from": "2027-03-22",
+                    "on_site_until": "2027-05-21",
+                }
+            ]
+        },
+    )
 
     number: int | None = Field(default=None, ge=1, le=1000, title="轮次序号")
     name: str | None = Field(default=None, min_length=1, max_length=100, title="名称")
@@ -186,7 +264,9 @@ RoundPage = Page[RoundRead]
 class TransitionCreate(BaseModel):
     """The stage a round moves to."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"to_status": "on_site"}]}
+    )
 
     to_status: RoundStatus = Field(title="目标阶段", description="只能是当前阶段的下一阶段")
 
@@ -205,7 +285,22 @@ class TransitionRead(BaseModel):
 class BriefingCreate(BaseModel):
     """A briefing of the leadership group on a round (领导小组听取汇报)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "stage": "during",
+                    "held_on": "2026-11-20",
+                    "summary": "第一巡察组汇报进驻赵堡镇及所辖村以来的工作：开展个别谈话 86 人次，"
+                    "受理信访举报 23 件，发现村集体“三资”管理、惠民资金发放等方面问题 17 个，"
+                    "其中 12 个已交被巡察党组织立行立改。领导小组要求：聚焦村级财务和衔接资金"
+                    "项目，深挖细查；对发现的问题线索边巡边移，及时移交县纪委监委。",
+                }
+            ]
+        },
+    )
 
     stage: BriefingStage = Field(
         title="汇报阶段", description="before 巡前 / during 巡中 / after 巡后"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -11,6 +10,7 @@ from xuncha_shared.db import DbSession
 from xuncha_shared.http import (
     CurrentPrincipal,
     ExpectedVersion,
+    IsoDate,
     Now,
     Paging,
     decode_cursor,
@@ -78,7 +78,7 @@ async def list_terms(
     principal: CurrentPrincipal,
     paging: Paging,
     active_on: Annotated[
-        date | None, Query(title="所在日期", description="只列出包含该日期的届期")
+        IsoDate | None, Query(title="所在日期", description="只列出包含该日期的届期")
     ] = None,
 ) -> TermPage:
     access.reader(principal)

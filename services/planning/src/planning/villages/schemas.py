@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from xuncha_shared.events.planning import VillageApproach, VillageClass
@@ -18,11 +18,83 @@ from planning.villages.workflow import Stage, Step
 MAX_COUNT = 100_000
 MAX_BATCH = 500
 
+# 温县's method as revised in 2026: petitions weigh most, problems found before more than
+# the default, and only villages scoring 25 or less (and judged good) are advanced.
+RULES_EXAMPLE: dict[str, Any] = {
+    "collective_income": {
+        "weight": "20",
+        "bands": [
+            {"min": "0", "points": 10},
+            {"min": "100000", "points": 30},
+            {"min": "500000", "points": 60},
+            {"min": "1000000", "points": 100},
+        ],
+    },
+    "petitions": {
+        "weight": "30",
+        "bands": [
+            {"min": "0", "points": 0},
+            {"min": "1", "points": 30},
+            {"min": "3", "points": 60},
+            {"min": "6", "points": 100},
+        ],
+    },
+    "prior_problems": {
+        "weight": "25",
+        "bands": [
+            {"min": "0", "points": 0},
+            {"min": "1", "points": 30},
+            {"min": "4", "points": 60},
+            {"min": "8", "points": 100},
+        ],
+    },
+    "assets": {
+        "weight": "15",
+        "bands": [
+            {"min": "0", "points": 10},
+            {"min": "1000000", "points": 30},
+            {"min": "5000000", "points": 60},
+            {"min": "20000000", "points": 100},
+        ],
+    },
+    "judgement": {
+        "weight": "10",
+        "good": 0,
+        "ordinary": 40,
+        "concerning": 100,
+        "concerning_is_key": True,
+        "advanced_needs_good": True,
+    },
+    "thresholds": {"key_min": "60", "advanced_max": "25"},
+}
+# 陈家沟村 of 赵堡镇 as its township enters it: a rich village with several petitions.
+INDICATORS_EXAMPLE: dict[str, Any] = {
+    "collective_income": "1286500.00",
+    "petitions": 4,
+    "prior_problems": 3,
+    "assets": "18650000.00",
+    "judgement": "ordinary",
+    "judgement_reason": "村“两委”班子团结但议事决策不够规范，旅游收入和集体土地租赁费"
+    "未按季度公开，群众对财务公开有意见。",
+}
+
 
 class ClassConfigUpdate(BaseModel):
     """A new version of the jurisdiction's method; it replaces the one in force."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "rules": RULES_EXAMPLE,
+                    "note": "2026 年 11 月领导小组会议修订：提高“以往发现问题”权重，"
+                    "先进村最高得分调整为 25 分",
+                }
+            ]
+        },
+    )
 
     rules: ClassificationRules = Field(
         title="分类办法", description="四项定量指标、定性评价与分类标准"
@@ -78,6 +150,20 @@ class IndicatorsInput(BaseModel):
 class VillageClassificationCreate(IndicatorsInput):
     """A village's indicators for a term, entered by its township or by the office."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "term_id": "a20e9aa2-157d-4b15-9343-200ababbd3c2",
+                    "village_id": "465b8d27-a324-46e2-b20c-0d746288aa4d",
+                    **INDICATORS_EXAMPLE,
+                }
+            ]
+        },
+    )
+
     term_id: uuid.UUID = Field(title="届次编号")
     village_id: uuid.UUID = Field(title="村（社区）编号")
 
@@ -85,11 +171,39 @@ class VillageClassificationCreate(IndicatorsInput):
 class IndicatorsUpdate(IndicatorsInput):
     """Corrected indicators; the score and the class it gives are computed again."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    **INDICATORS_EXAMPLE,
+                    "petitions": 6,
+                    "judgement_reason": "巡察办实地调研核实：近三年信访举报 6 件（乡镇原报 4 件），"
+                    "集体土地租赁费未按季度公开，群众对财务公开有意见。",
+                }
+            ]
+        },
+    )
+
 
 class StepCreate(BaseModel):
     """One step of the five, with the class it proposes and why."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "step": "field_research",
+                    "proposed_class": "key",
+                    "note": "实地调研发现该村集体收入和“三资”规模较大，近三年信访举报 6 件，"
+                    "财务公开不及时，建议列为重点村直接巡。",
+                }
+            ]
+        },
+    )
 
     step: Step = Field(
         title="环节",
@@ -116,7 +230,33 @@ class BatchStepEntry(BaseModel):
 class BatchStepCreate(BaseModel):
     """The same step for many villages at once (a meeting's decisions), all or nothing."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "step": "committee_approval",
+                    "entries": [
+                        {
+                            "classification_id": "390155cb-409e-4456-a2fd-f0708ec425e8",
+                            "proposed_class": "key",
+                            "note": "县委书记专题会审定为重点村，直接巡",
+                        },
+                        {
+                            "classification_id": "64b4b4fb-f3f0-4988-a709-e6badbed4c22",
+                            "proposed_class": "general",
+                            "note": "县委书记专题会审定为一般村，随赵堡镇延伸巡",
+                        },
+                        {
+                            "classification_id": "d9ed3311-b454-41e4-99f6-02343177d432",
+                            "proposed_class": "advanced",
+                            "note": "县委书记专题会审定为先进村，调研巡",
+                        },
+                    ],
+                }
+            ]
+        },
+    )
 
     step: Step = Field(title="环节")
     entries: list[BatchStepEntry] = Field(min_length=1, max_length=MAX_BATCH, title="各村意见")

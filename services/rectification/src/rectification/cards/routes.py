@@ -54,7 +54,19 @@ CardPage = Page[CardRead]
 
 
 class ActionDone(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "done_on": "2027-01-21",
+                    "note": "县委巡察办会同县纪委监委第三监督检查室赴赵堡镇现场督导，"
+                    "查阅整改台账，走访3个村，督促对逾期的4项任务制定补救措施。",
+                }
+            ]
+        },
+    )
 
     done_on: date = Field(title="完成日期")
     note: str | None = Field(default=None, max_length=4000, title="情况说明")

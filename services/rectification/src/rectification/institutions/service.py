@@ -32,7 +32,19 @@ from rectification.plans.service import get_task_for
 class InstitutionCreate(BaseModel):
     """A rule or institution adopted because of the task's problem."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "《赵堡镇村级财务管理办法（试行）》",
+                    "adopted_on": "2026-11-26",
+                    "doc_number": "赵发〔2026〕27号",
+                }
+            ]
+        },
+    )
 
     name: str = Field(
         min_length=1,

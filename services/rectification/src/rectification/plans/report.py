@@ -39,7 +39,25 @@ class DisclosureScope(StrEnum):
 class ReportCreate(BaseModel):
     """The report's text and the party head's commitment."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "content": "根据县委第二巡察组反馈意见，镇党委对反馈的3个方面18个问题全盘认领，"
+                    "制定整改方案，明确整改措施46条。集中整改期内已完成整改16个，"
+                    "其余2个长期坚持；清退不符合条件低保对象5户，追回资金3.06万元，"
+                    "建立完善村级财务管理、低保评审公示等制度4项。",
+                    "commitment": {
+                        "signed_by": "马某某",
+                        "statement": "本人承诺，本报告所述整改情况真实、准确、完整，"
+                        "如有虚假整改、敷衍整改，愿承担相应责任。",
+                    },
+                }
+            ]
+        },
+    )
 
     content: str = Field(min_length=1, max_length=50_000, title="整改报告正文")
     commitment: Commitment = Field(title="真实性承诺")
@@ -48,7 +66,19 @@ class ReportCreate(BaseModel):
 class DisclosureCreate(BaseModel):
     """Where and when the report was disclosed."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "scope": "public",
+                    "disclosed_on": "2027-01-12",
+                    "place": "温县纪委监委网站“巡察整改”专栏",
+                }
+            ]
+        },
+    )
 
     scope: DisclosureScope = Field(title="公开范围", description="party 党内；public 社会")
     disclosed_on: date = Field(title="公开日期")

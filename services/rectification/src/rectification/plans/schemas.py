@@ -93,7 +93,24 @@ TaskPage = Page[TaskRead]
 class TaskUpdate(BaseModel):
     """What the inspected org fills in for a task; only the fields sent change."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "measures": "1.组织对全镇村集体资金支出开展专项清查，2026年12月底前完成；"
+                    "2.村级工程一律执行“四议两公开”，镇农经站事前审核；"
+                    "3.出台《赵堡镇村级财务管理办法》，每季度公开财务收支。",
+                    "responsible_person": "马某某",
+                    "owner_account": "wx-leader-liu",
+                    "owner_name": "刘建国",
+                    "due_on": "2027-01-31",
+                    "kind": "short",
+                }
+            ]
+        },
+    )
 
     measures: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT, title="整改措施")
     responsible_person: str | None = Field(
