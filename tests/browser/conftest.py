@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import os
 import shutil
-import socket
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,24 +21,19 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
-import uvicorn
 from planning.testdata import county_orgs, org_rows_to_xlsx
 from playwright.async_api import BrowserContext, Page, async_playwright
-from pydantic import SecretStr
 from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
-from xuncha_shared.bus.postgres import PostgresBus
 from xuncha_shared.pgserver import LocalPostgres
-from xuncha_shared.settings import SERVICES
-from xuncha_shared.testing.plugin import TEST_SECRET, settings_for, unavailable
+from xuncha_shared.testing.plugin import unavailable
 
+from tests.platform_server import serve_platform
 from xuncha.demo import SMALL, build_county, load_demo
 from xuncha.demo.county import DemoCounty
 from xuncha.demo.runner import dev_token_for
-from xuncha.embedded import build_dispatcher
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "web" / "dist"
@@ -277,61 +271,15 @@ async def seed(seeded: Seeded) -> None:
         seeded.remaining = coverage["remaining"]
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 @contextlib.asynccontextmanager
 async def _platform(
     pg: LocalPostgres, template_db: str, name: str, **create_kwargs: Any
 ) -> AsyncIterator[Seeded]:
-    """The platform with the dashboard on a real port, over a database of its own (a copy
-    of the migrated template), as ``xuncha run`` serves it (``create_kwargs`` go to every
-    service, e.g. a movable ``clock``)."""
+    """The platform with the dashboard on a real port, over a database of its own, as
+    ``xuncha run`` serves it (``create_kwargs`` go to every service, e.g. a ``clock``)."""
     _requirements()
-    conn = await asyncpg.connect(pg.dsn("postgres"))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
-    finally:
-        await conn.close()
-    database_url = pg.url(name)
-    auth = AuthConfig(mode="dev", dev_secret=SecretStr(TEST_SECRET))
-    bus = PostgresBus(database_url)
-    await bus.start()
-    settings = {
-        service: settings_for(
-            service, database_url=database_url, topic_prefix="browser.xuncha", auth=auth
-        )
-        for service in SERVICES
-    }
-    dispatcher = build_dispatcher(settings, bus=bus, auth=auth, dashboard=DIST, **create_kwargs)
-    sock = _free_socket()
-    server = uvicorn.Server(
-        uvicorn.Config(dispatcher, log_config=None, access_log=False, lifespan="on")
-    )
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        async with asyncio.timeout(60):
-            while not server.started:
-                if task.done():
-                    task.result()
-                await asyncio.sleep(0.05)
-        port = sock.getsockname()[1]
-        yield Seeded(base_url=f"http://127.0.0.1:{port}", auth=auth)
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
-        await bus.stop()
-        conn = await asyncpg.connect(pg.dsn("postgres"))
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
+    async with serve_platform(pg, template_db, name, dashboard=DIST, **create_kwargs) as served:
+        yield Seeded(base_url=served.base_url, auth=served.auth)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
+import re
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.convertors import CONVERTOR_TYPES, Convertor, register_url_convertor
+from starlette.routing import compile_path
 
 from xuncha_shared.auth import TokenVerifier
 from xuncha_shared.bus.base import Bus
@@ -28,9 +34,11 @@ from xuncha_shared.bus.postgres import PostgresBus
 from xuncha_shared.clock import Clock, OffsetFileClock, SystemClock
 from xuncha_shared.consumer import EventConsumer, HandlerRegistry
 from xuncha_shared.db import create_engine, create_sessionmaker
+from xuncha_shared.http import strict_json_body
 from xuncha_shared.idempotency import IDEMPOTENCY_INFO_KEY, IdempotentReplay, on_replay
 from xuncha_shared.messaging import OUTBOX_INFO_KEY, MessagingTables, OutboxContext
 from xuncha_shared.observability import Metrics, configure_logging, request_middleware
+from xuncha_shared.openapi import install_openapi, operation_id
 from xuncha_shared.problems import install_problem_handlers
 from xuncha_shared.relay import OutboxRelay
 from xuncha_shared.settings import ServiceSettings, topic_for
@@ -241,6 +249,67 @@ def health_router(prefix: str) -> APIRouter:
     return router
 
 
+_CONVERTORS: dict[Any, str] = {uuid.UUID: "uuid", int: "int"}
+
+
+class _SegmentConvertor(Convertor[str]):
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+def _segment_convertor(reserved: set[str]) -> str:
+    """A convertor matching one path segment that is none of ``reserved`` (registered once)."""
+    words = "|".join(sorted(re.escape(word) for word in reserved))
+    regex = f"(?!(?:{words})(?:/|$))[^/]+"
+    name = "seg" + hashlib.sha256(regex.encode()).hexdigest()[:12]
+    if name not in CONVERTOR_TYPES:
+        register_url_convertor(name, type(name, (_SegmentConvertor,), {"regex": regex})())
+    return name
+
+
+def _literal_siblings(routes: list[APIRoute], route: APIRoute, index: int) -> set[str]:
+    """The literal segments other routes put where ``route`` has a parameter at ``index``:
+    ``export.xlsx`` beside ``{key}`` in ``/rules/export.xlsx`` and ``/rules/{key}``."""
+    segments = route.path.split("/")
+    literals = set()
+    for other in routes:
+        theirs = other.path.split("/")
+        if len(theirs) != len(segments) or "{" in theirs[index]:
+            continue
+        if all(a == b for i, (a, b) in enumerate(zip(segments, theirs, strict=True)) if i != index):
+            literals.add(theirs[index])
+    return literals
+
+
+def typed_path_params(router: APIRouter) -> None:
+    """Match a path parameter only where a value of its kind is written: a UUID or integer
+    parameter only a UUID or integer, any other never the literal a sibling route has in its
+    place. So ``/cadres/import`` is never taken for ``/cadres/{cadre_id}`` nor
+    ``/rules/export.xlsx`` for ``/rules/{key}``: a method the path does not serve is a 405
+    naming the ones it does, not a 422 (or 428) from the wrong route."""
+    routes = [route for route in router.routes if isinstance(route, APIRoute)]
+    for route in routes:
+        segments = route.path.split("/")
+        for param in route.dependant.path_params:
+            placeholder = f"{{{param.name}}}"
+            if placeholder not in segments:
+                continue
+            index = segments.index(placeholder)
+            convertor = _CONVERTORS.get(param.field_info.annotation)
+            if convertor is None:
+                reserved = _literal_siblings(routes, route, index)
+                convertor = _segment_convertor(reserved) if reserved else None
+            if convertor:
+                segments[index] = f"{{{param.name}:{convertor}}}"
+        path = "/".join(segments)
+        if path != route.path:
+            route.path = path
+            route.path_regex, route.path_format, route.param_convertors = compile_path(path)
+
+
 def create_service_app(
     spec: ServiceSpec,
     settings: ServiceSettings,
@@ -272,7 +341,10 @@ def create_service_app(
         redoc_url=f"{base}/redoc",
         lifespan=lifespan,
         openapi_tags=list(spec.openapi_tags) or None,
+        generate_unique_id_function=operation_id(spec.name),
+        dependencies=[Depends(strict_json_body)],
     )
+    install_openapi(app)
     app.state.runtime = runtime
     install_problem_handlers(app)
     app.add_exception_handler(IdempotentReplay, on_replay)
@@ -280,5 +352,6 @@ def create_service_app(
     app.include_router(health_router(base))
     app.include_router(health_router(""))
     for router in spec.routers:
+        typed_path_params(router)
         app.include_router(router, prefix=base)
     return app

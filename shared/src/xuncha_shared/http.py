@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Header, Query, Request, UploadFile
-from pydantic import BaseModel, Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter, ValidationError
 
 from xuncha_shared.auth import Principal, TokenVerifier, principal_dependency
 from xuncha_shared.clock import Clock
@@ -37,6 +39,29 @@ class Page(BaseModel, Generic[T]):
         default=None, title="下一页游标", description="为空表示没有下一页"
     )
     total: int | None = Field(default=None, title="符合条件的总数")
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def _exactly(pattern: re.Pattern[str], what: str) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and not pattern.match(value):
+            raise ValueError(f"expected {what}")
+        return value
+
+    return check
+
+
+# Query parameters in the format the document promises and nothing else: pydantic's lax
+# mode would also take "0" or "2026-01-01" as a date-time, which no client should rely on.
+IsoDate = Annotated[date, BeforeValidator(_exactly(_ISO_DATE, "a date as YYYY-MM-DD"))]
+"""A date parameter written exactly as ``YYYY-MM-DD``."""
+IsoDateTime = Annotated[
+    datetime, BeforeValidator(_exactly(_RFC3339, "an RFC 3339 date-time with its offset"))
+]
+"""A date-time parameter written exactly as RFC 3339, offset included."""
 
 
 class BadCursor(Problem):
@@ -89,30 +114,35 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+#: An ETag as this platform writes it (``"3"``), weak or unquoted forms tolerated; anything
+#: else is a 422 naming the header, since it can never match a version.
+IF_MATCH_PATTERN = r'^(W/)?"?[0-9]{1,9}"?$'
+
+
+def _version_of(if_match: str) -> int:
+    return int(if_match.removeprefix("W/").strip('"'))
+
+
 def required_version(
     if_match: Annotated[
         str | None,
         Header(
             alias="If-Match",
+            pattern=IF_MATCH_PATTERN,
             title="版本校验",
             description="上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改",
         ),
     ] = None,
 ) -> int:
-    """The version an update expects (from ``If-Match``): 428 when missing, 412 when it
-    does not parse."""
+    """The version an update expects (from ``If-Match``): 428 when missing (the document
+    marks the header required), 422 when malformed."""
     if if_match is None:
         raise PreconditionRequired(
             "更新须带 If-Match 请求头（上次读取的 ETag）",
             "Updates need an If-Match header with the ETag you read",
             field="If-Match",
         )
-    raw = if_match.strip().removeprefix("W/").strip('"')
-    if not raw.isdigit():
-        raise PreconditionFailed(
-            "If-Match 请求头格式不正确", "The If-Match header is malformed", field="If-Match"
-        )
-    return int(raw)
+    return _version_of(if_match)
 
 
 ExpectedVersion = Annotated[int, Depends(required_version)]
@@ -123,6 +153,7 @@ def optional_version(
         str | None,
         Header(
             alias="If-Match",
+            pattern=IF_MATCH_PATTERN,
             title="版本校验",
             description="修改已有记录时必填：上次读取时的 ETag；新建时不带",
         ),
@@ -130,7 +161,7 @@ def optional_version(
 ) -> int | None:
     """For a PUT that creates or replaces: None without ``If-Match`` (the service decides
     whether the record exists, and so whether that is a 428), else the version it names."""
-    return None if if_match is None else required_version(if_match)
+    return None if if_match is None else _version_of(if_match)
 
 
 OptionalExpectedVersion = Annotated[int | None, Depends(optional_version)]
@@ -200,3 +231,39 @@ def split_page(
     page = list(rows[:limit])
     more = len(rows) > limit and bool(page)
     return page, encode_cursor(cursor_of(page[-1])) if more else None
+
+
+_BODY_ADAPTERS: dict[int, TypeAdapter[Any]] = {}
+
+
+async def strict_json_body(request: Request) -> None:
+    """Hold a JSON body to JSON's own types before FastAPI reads it.
+
+    FastAPI validates the parsed body in pydantic's lax Python mode, which takes ``0`` for a
+    date, ``"3"`` for an integer and ``0`` for a boolean: requests the document calls
+    invalid would change records. Validating the raw bytes in strict JSON mode first refuses
+    exactly those (a 422 naming the field) and accepts everything JSON spells correctly.
+    Unparsable bodies are left to FastAPI's own 400.
+    """
+    route = request.scope.get("route")
+    field = getattr(route, "body_field", None)
+    if field is None or not request.headers.get("content-type", "").startswith(
+        "application/json"
+    ):
+        return
+    raw = await request.body()
+    if not raw:
+        return
+    adapter = _BODY_ADAPTERS.get(id(field))
+    if adapter is None:
+        adapter = _BODY_ADAPTERS.setdefault(id(field), TypeAdapter(field.field_info.annotation))
+    try:
+        adapter.validate_json(raw, strict=True)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        if any(e["type"] == "json_invalid" for e in errors):
+            return
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in errors], body=raw
+        ) from None
+

@@ -98,7 +98,7 @@ class IdempotentRequest:
         return result
 
 
-async def _idempotency(
+async def idempotency_dependency(
     request: Request,
     session: DbSession,
     principal: CurrentPrincipal,
@@ -113,6 +113,8 @@ async def _idempotency(
         ),
     ] = None,
 ) -> IdempotentRequest:
+    """Claim the request's ``Idempotency-Key`` (if any) in the request's transaction, or
+    answer a retry with the stored response."""
     table: Table | None = session.info.get(IDEMPOTENCY_INFO_KEY)
     if key is None or table is None:
         return IdempotentRequest(session, None, principal.subject, None)
@@ -152,4 +154,4 @@ async def _idempotency(
     return IdempotentRequest(session, table, principal.subject, key)
 
 
-Idempotent = Annotated[IdempotentRequest, Depends(_idempotency)]
+Idempotent = Annotated[IdempotentRequest, Depends(idempotency_dependency)]

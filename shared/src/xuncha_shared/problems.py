@@ -14,10 +14,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from xuncha_shared.auth import AuthError, Forbidden
 
@@ -50,6 +52,10 @@ class ProblemDetail(BaseModel):
     instance: str | None = Field(default=None, title="请求路径")
 
 
+#: The members every problem body has; extension members (``extra``) may not reuse them.
+RESERVED_MEMBERS = frozenset(ProblemDetail.model_fields)
+
+
 class Problem(Exception):
     """A domain error that becomes a problem+json response."""
 
@@ -69,6 +75,11 @@ class Problem(Exception):
         status: int | None = None,
     ) -> None:
         super().__init__(message_en)
+        clash = RESERVED_MEMBERS.intersection(extra or {})
+        if clash:
+            # An extension member must never overwrite RFC 9457's own (a 409 that said
+            # "status": "transferred" once did): a programming error, caught by the tests.
+            raise TypeError(f"problem extension members clash with reserved ones: {clash}")
         self.message_zh = message_zh
         self.message_en = message_en
         self.field = field
@@ -141,7 +152,7 @@ def problem_response(
         errors=list(errors),
         instance=request.url.path,
     ).model_dump(mode="json")
-    body.update(extra or {})
+    body.update({k: v for k, v in (extra or {}).items() if k not in RESERVED_MEMBERS})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
@@ -222,6 +233,18 @@ def database_unavailable(exc: BaseException) -> bool:
     return False
 
 
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method some route serves at ``path``. Starlette's own 405 names only the
+    methods of the first route that matched the path, though GET and POST of one resource
+    are often two routes."""
+    methods: set[str] = set()
+    for context in iter_route_contexts(app.routes):
+        route_methods = getattr(context.original_route, "methods", None)
+        if context.path and route_methods and compile_path(context.path)[0].match(path):
+            methods |= route_methods
+    return sorted(methods)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Register the handlers that make every error a problem+json response."""
 
@@ -258,7 +281,16 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        zh = {404: "未找到", 405: "不支持该请求方法", 413: "请求内容过大", 429: "请求过于频繁"}
+        zh = {
+            400: "请求体无法解析（应为 JSON 或表单）",
+            404: "未找到",
+            405: "不支持该请求方法",
+            413: "请求内容过大",
+            429: "请求过于频繁",
+        }
+        headers = dict(exc.headers) if exc.headers else {}
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
         return problem_response(
             request,
             status=exc.status_code,
@@ -266,7 +298,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             title=str(exc.detail),
             message_zh=zh.get(exc.status_code, "请求无法处理"),
             message_en=str(exc.detail),
-            headers=dict(exc.headers) if exc.headers else None,
+            headers=headers or None,
         )
 
     async def on_auth(request: Request, exc: Exception) -> JSONResponse:

@@ -1,0 +1,100 @@
+"""The one-process platform (every service, as ``xuncha run`` serves them) on a real
+loopback port over a database of its own, for tests that drive it from outside: the browser
+tests and the OpenAPI fuzzer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import uvicorn
+from pydantic import SecretStr
+from xuncha_shared.auth import AuthConfig
+from xuncha_shared.bus.postgres import PostgresBus
+from xuncha_shared.pgserver import LocalPostgres
+from xuncha_shared.settings import SERVICES
+from xuncha_shared.testing.plugin import TEST_SECRET, settings_for
+
+from xuncha.embedded import build_dispatcher
+
+
+@dataclass(frozen=True)
+class Served:
+    """Where the platform answers and the key its dev tokens are signed with."""
+
+    base_url: str
+    auth: AuthConfig
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextlib.asynccontextmanager
+async def serve_platform(
+    pg: LocalPostgres,
+    template_db: str,
+    name: str,
+    *,
+    dashboard: Path | None = None,
+    settings: dict[str, Any] | None = None,
+    **create_kwargs: Any,
+) -> AsyncIterator[Served]:
+    """Serve the platform over a copy of the migrated template database ``name`` (dropped
+    afterwards). ``settings`` override every service's settings; ``create_kwargs`` go to
+    every service's ``create_app`` (e.g. a movable ``clock``)."""
+    conn = await asyncpg.connect(pg.dsn("postgres"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
+    finally:
+        await conn.close()
+    database_url = pg.url(name)
+    auth = AuthConfig(mode="dev", dev_secret=SecretStr(TEST_SECRET))
+    bus = PostgresBus(database_url)
+    await bus.start()
+    service_settings = {
+        service: settings_for(
+            service,
+            database_url=database_url,
+            topic_prefix=f"{name}.xuncha",
+            auth=auth,
+            **(settings or {}),
+        )
+        for service in SERVICES
+    }
+    dispatcher = build_dispatcher(
+        service_settings, bus=bus, auth=auth, dashboard=dashboard, **create_kwargs
+    )
+    sock = _free_socket()
+    server = uvicorn.Server(
+        uvicorn.Config(dispatcher, log_config=None, access_log=False, lifespan="on")
+    )
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        async with asyncio.timeout(60):
+            while not server.started:
+                if task.done():
+                    task.result()
+                await asyncio.sleep(0.05)
+        port = sock.getsockname()[1]
+        yield Served(base_url=f"http://127.0.0.1:{port}", auth=auth)
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
+        await bus.stop()
+        conn = await asyncpg.connect(pg.dsn("postgres"))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
