@@ -20,6 +20,7 @@ RUN npm run build
 FROM nginx:1.27-alpine AS gateway
 COPY deploy/gateway/nginx.conf /etc/nginx/nginx.conf
 COPY --from=dashboard /web/dist /usr/share/nginx/html
+COPY docs/openapi/xuncha.json /usr/share/nginx/openapi/xuncha.json
 
 # The services.
 FROM python:3.11-slim AS services

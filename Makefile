@@ -6,11 +6,12 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS ?= never
 export XDG_RUNTIME_DIR ?= /tmp/xuncha-runtime-$(shell id -u)
 
-.PHONY: run test install install-test kafka-jars lint docs-check clean web browser asyncapi-check
+.PHONY: run test install install-test kafka-jars lint docs-check clean web browser asyncapi-check \
+	openapi-lint
 
 # The dashboard (web/): rebuilt only when a source is newer than the build.
-WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
-	web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json
+WEB_SOURCES := $(shell find web/src web/public web/scripts -type f 2>/dev/null) web/index.html \
+	web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json docs/openapi/xuncha.json
 
 ## Install the platform, build the dashboard and start it embedded (one process, embedded
 ## PostgreSQL, port 8000; the dashboard at /). `make run DEMO=1` also loads the demo county.
@@ -35,15 +36,20 @@ browser:
 
 ## Install everything the tests need (Python deps, a JDK and Maven for the Kafka broker,
 ## the broker's jars from Maven Central) and run the whole suite.
-test: install-test browser web asyncapi-check
+test: install-test browser web asyncapi-check openapi-lint
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen mypy
 	$(UV) run --frozen python -m xuncha_shared.events.docs --check
+	$(UV) run --frozen python -m xuncha.openapi --check
 	$(UV) run --frozen pytest
 
 ## Validate docs/events/asyncapi.yaml with the AsyncAPI project's own parser (tools/asyncapi).
 asyncapi-check:
 	cd tools/asyncapi && npm ci --no-audit --no-fund --loglevel=error && node validate.mjs ../../docs/events/asyncapi.yaml
+
+## Lint the committed OpenAPI documents with Redocly's recommended rules (tools/openapi-lint).
+openapi-lint:
+	cd tools/openapi-lint && npm ci --no-audit --no-fund --loglevel=error && npm run --silent lint
 
 install:
 	@install -d -m 700 $(XDG_RUNTIME_DIR)
@@ -62,4 +68,4 @@ lint:
 
 clean:
 	rm -rf .venv var/kafka .pytest_cache .mypy_cache .ruff_cache web/dist web/node_modules \
-		tools/asyncapi/node_modules
+		tools/asyncapi/node_modules tools/openapi-lint/node_modules

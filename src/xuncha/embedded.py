@@ -16,6 +16,7 @@ import asyncpg
 from clues.config import CluesSettings
 from cryptography.fernet import Fernet
 from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from pydantic import BaseModel, Field, SecretStr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -28,6 +29,7 @@ from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.problems import install_problem_handlers, problem_response
 from xuncha_shared.settings import SERVICES, ServiceSettings
 
+from xuncha.openapi import combine
 from xuncha.serve import migrate
 
 Scope = MutableMapping[str, Any]
@@ -224,6 +226,15 @@ def index_app(
     @index.get("/healthz")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @index.get("/api/openapi.json")
+    async def openapi() -> dict[str, Any]:
+        """The five services' documents in one, as the gateway serves it."""
+        return combine({name: app.openapi() for name, app in apps.items()})
+
+    @index.get("/api/docs", response_class=HTMLResponse)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="巡察工作平台接口文档")
 
     @index.get("/readyz")
     async def readyz() -> JSONResponse:

@@ -4,6 +4,7 @@ prints the URL and a dev token, serves every service, and keeps its data across 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -14,6 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 from xuncha_shared.testing.plugin import eventually
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "openapi"
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -79,6 +82,10 @@ async def test_embedded_platform_serves_all_services_and_keeps_data(tmp_path: Pa
                 assert (await c.get(f"/api/{name}/healthz")).status_code == 200
                 docs = (await c.get(f"/api/{name}/openapi.json")).json()
                 assert re.search(r"[\u4e00-\u9fff]", docs["info"]["title"]), docs["info"]
+                # What is served is what is committed (and what the dashboard is built on).
+                assert docs == json.loads((DOCS / f"{name}.json").read_text(encoding="utf-8"))
+            combined = (await c.get("/api/openapi.json")).json()
+            assert combined == json.loads((DOCS / "xuncha.json").read_text(encoding="utf-8"))
             r = await c.post(
                 "/api/planning/orgs", json={"code": "E1", "name": "东城街道", "kind": "township"}
             )

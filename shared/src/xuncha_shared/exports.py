@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from fastapi import Response
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -37,7 +38,11 @@ def cell_value(value: Any, tz: tzinfo = SHANGHAI) -> Any:
         return float(value)
     if isinstance(value, list | tuple):
         return "、".join(str(cell_value(v, tz)) for v in value)
-    if value is None or isinstance(value, str | int | float | bool):
+    if isinstance(value, str):
+        # Control characters have no place in a worksheet (openpyxl refuses them): one stored
+        # record with one must not take the whole export down.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value is None or isinstance(value, int | float | bool):
         return value
     return value if hasattr(value, "isoformat") else str(value)
 

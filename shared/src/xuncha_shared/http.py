@@ -247,9 +247,7 @@ async def strict_json_body(request: Request) -> None:
     """
     route = request.scope.get("route")
     field = getattr(route, "body_field", None)
-    if field is None or not request.headers.get("content-type", "").startswith(
-        "application/json"
-    ):
+    if field is None or not request.headers.get("content-type", "").startswith("application/json"):
         return
     raw = await request.body()
     if not raw:
@@ -260,10 +258,18 @@ async def strict_json_body(request: Request) -> None:
     try:
         adapter.validate_json(raw, strict=True)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        if any(e["type"] == "json_invalid" for e in errors):
+        # JSON Schema's integer is any number without a fraction, 3.0 included.
+        errors = [
+            e
+            for e in exc.errors(include_url=False)
+            if not (
+                e["type"] == "int_type"
+                and isinstance(e["input"], float)
+                and e["input"].is_integer()
+            )
+        ]
+        if not errors or any(e["type"] == "json_invalid" for e in errors):
             return
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in errors], body=raw
         ) from None
-

@@ -29,7 +29,7 @@ from fastapi import FastAPI, UploadFile
 from fastapi._compat.v2 import GenerateJsonSchema
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
-from pydantic_core.core_schema import DecimalSchema
+from pydantic_core.core_schema import DecimalSchema, StringSchema
 
 from xuncha_shared.http import optional_version, page_params, required_version
 from xuncha_shared.idempotency import idempotency_dependency
@@ -45,7 +45,10 @@ STATUS_DESCRIPTIONS: dict[int, str] = {
     401: "未登录或身份令牌无效 / Not signed in, or the token is invalid",
     403: "无权进行此操作 / Not allowed",
     404: "记录不存在或无权查看 / Not found, or not yours to see",
-    409: "与记录当前状态冲突 / Conflicts with the record's current state",
+    409: "与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到"
+    "使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with "
+    "Retry-After (e.g. round-stage-pending) means this service has not yet heard of the "
+    "change that would allow it: retry after that many seconds",
     412: "记录已被他人修改（If-Match 不一致）/ The record changed since you read it",
     413: "上传内容过大 / The upload is too large",
     415: "不支持的文件类型 / Unsupported file type",
@@ -181,7 +184,7 @@ def _problem_response(description: str, status: int) -> dict[str, Any]:
         "description": description,
         "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}},
     }
-    if status in (429, 503):
+    if status in (409, 429, 503):
         response["headers"] = {"Retry-After": _HEADERS["Retry-After"]}
     return response
 
@@ -206,6 +209,10 @@ def _refine_operation(
     operation: dict[str, Any], method: str, facts: dict[str, bool], schemas: dict[str, Any]
 ) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
+    if not operation.get("security"):
+        # Public (the citizens' report form): say so, and it never answers 401.
+        operation["security"] = []
+        responses.pop("401", None)
     declared = {int(code) for code in responses if code.isdigit() and int(code) >= 400}
     for status in sorted(declared | _error_statuses(operation, method, facts, schemas)):
         given = responses.get(str(status), {})
@@ -292,31 +299,79 @@ def refine(doc: dict[str, Any], app: FastAPI) -> dict[str, Any]:
     return doc
 
 
-def _decimal_schema(self: GenerateJsonSchema, schema: DecimalSchema) -> dict[str, Any]:
-    """A decimal as its validator takes it: a string whose pattern carries ``max_digits`` and
-    ``decimal_places``, or a number that is a multiple of the smallest place."""
+def _decimal_pattern(schema: DecimalSchema) -> str:
+    """The plain decimal strings the validator takes: digits within ``max_digits`` and
+    ``decimal_places``, under the upper bound when one is set, unsigned when it cannot be
+    negative. No exponents, which no client needs and no length limit can bound."""
+    places = schema.get("decimal_places")
+    max_digits = schema.get("max_digits")
+    whole = None if max_digits is None else max_digits - (places or 0)
+    upper = schema.get("le", schema.get("lt"))
+    if upper is not None and upper >= 1:
+        digits = len(str(int(upper)))
+        # Only the digits every value under the bound can have: 999…9.99 allows them all.
+        full = Decimal(10) ** digits - Decimal(1).scaleb(-(places or 0))
+        digits = digits if upper >= full else digits - 1
+        whole = digits if whole is None else min(whole, digits)
+    lower = schema.get("ge", schema.get("gt"))
+    sign = "[+]?" if lower is not None and lower >= 0 else "[+-]?"
+    integer = r"[0-9]+" if whole is None else rf"[0-9]{{1,{whole}}}"
+    fraction = r"[0-9]+" if places is None else rf"[0-9]{{1,{places}}}"
+    return rf"^{sign}{integer}(\.{fraction})?$"
+
+
+def _decimal_schema(generator: GenerateJsonSchema, schema: DecimalSchema) -> dict[str, Any]:
+    """A decimal as its validator takes it: a plain decimal string, or a number that is a
+    multiple of its smallest place."""
     places = schema.get("decimal_places")
     if places is not None:
         schema = {**schema, "multiple_of": Decimal(1).scaleb(-places)}
-    document: dict[str, Any] = _pydantic_decimal_schema(self, schema)
-    lower = schema.get("ge", schema.get("gt"))
-    for option in document.get("anyOf", []):
-        pattern = option.get("pattern", "")
-        if lower is not None and lower >= 0 and pattern.startswith("^[+-]?"):
-            option["pattern"] = "^[+]?" + pattern.removeprefix("^[+-]?")
+    max_digits = schema.get("max_digits")
+    upper = schema.get("le")
+    if max_digits is not None:
+        # Under the first number with too many whole digits: an exclusive bound, since the
+        # largest allowed one (999…9.99) rounds up to it as a JSON number.
+        bound = Decimal(10) ** (max_digits - (places or 0))
+        if upper is None or upper >= bound:
+            schema = {**schema, "lt": bound}
+            schema.pop("le", None)
+    document: dict[str, Any] = _pydantic_decimal_schema(generator, schema)
+    for option in document.get("anyOf", [document]):
+        if option.get("type") == "string":
+            option["pattern"] = _decimal_pattern(schema)
+    return document
+
+
+def _str_schema(generator: GenerateJsonSchema, schema: StringSchema) -> dict[str, Any]:
+    """A string as its validator takes it: where surrounding spaces are stripped before the
+    length is checked, the minimum length counts only what is left, so "  " is not text."""
+    document: dict[str, Any] = _pydantic_str_schema(generator, schema)
+    strip = schema.get("strip_whitespace") or generator._config.str_strip_whitespace
+    least = document.get("minLength", 0)
+    if strip and least >= 1:
+        inner = r"\S" if least == 1 else rf"\S[\s\S]{{{least - 2},}}\S"
+        if "pattern" in document:
+            document["allOf"] = [{"pattern": document.pop("pattern")}, {"pattern": inner}]
+        else:
+            document["pattern"] = inner
     return document
 
 
 _pydantic_decimal_schema = GenerateJsonSchema.decimal_schema
+_pydantic_str_schema = GenerateJsonSchema.str_schema
+
+
+def _teach_schema_generator() -> None:
+    """FastAPI builds its schemas with its own generator class; teach it what our
+    validators take that pydantic's schemas leave unsaid (decimals, stripped strings)."""
+    GenerateJsonSchema.decimal_schema = _decimal_schema  # type: ignore[method-assign,assignment]
+    GenerateJsonSchema.str_schema = _str_schema  # type: ignore[method-assign,assignment]
 
 
 def install_openapi(app: FastAPI) -> None:
     """Serve the refined document at the app's ``openapi_url``, refined once per version of
     FastAPI's own (which FastAPI rebuilds when routes change)."""
-    # FastAPI builds its schemas with its own generator; pydantic leaves a decimal's string
-    # form unconstrained unless the generator asks for the pattern (its documented hook).
-    GenerateJsonSchema.get_decimal_pattern = GenerateJsonSchema.build_decimal_pattern  # type: ignore[method-assign]
-    GenerateJsonSchema.decimal_schema = _decimal_schema  # type: ignore[method-assign,assignment]
+    _teach_schema_generator()
     generate = app.openapi
     # The raw document FastAPI holds, and ours refined from it.
     refined: list[tuple[dict[str, Any], dict[str, Any]]] = []

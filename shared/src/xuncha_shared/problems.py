@@ -62,6 +62,8 @@ class Problem(Exception):
     status: int = 400
     code: str = "bad-request"
     title: str = "Bad request"
+    #: Set on a problem that may clear by itself (``Retry-After`` on the answer).
+    retry_after_seconds: int | None = None
 
     def __init__(
         self,
@@ -260,6 +262,11 @@ def install_problem_handlers(app: FastAPI) -> None:
             field=exc.field,
             errors=exc.errors,
             extra=exc.extra,
+            headers=(
+                {"Retry-After": str(exc.retry_after_seconds)}
+                if exc.retry_after_seconds is not None
+                else None
+            ),
         )
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:

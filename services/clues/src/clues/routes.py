@@ -22,6 +22,7 @@ OPENAPI_TAGS = [
     {"name": "audit", "description": "审计日志 Audit log"},
     {"name": "figures", "description": "线索工作数据 Figures"},
     {"name": "letter-templates", "description": "提醒函、督办函模板 Letter templates"},
+    {"name": "orgs", "description": "被巡察对象（本服务副本） Orgs"},
 ]
 
 

@@ -34,6 +34,7 @@ TAGS = [
     {"name": "feedback", "description": "巡察反馈"},
     {"name": "letter-templates", "description": "函件模板：下载、替换、恢复默认"},
     {"name": "settings", "description": "问题清单与本辖区设置"},
+    {"name": "orgs", "description": "被巡察对象（本服务副本）"},
 ]
 
 

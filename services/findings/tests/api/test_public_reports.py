@@ -13,7 +13,14 @@ import pytest
 from xuncha_shared.app import run_periodic_once
 from xuncha_shared.auth import Role
 
-from services.findings.tests.api.factories import BASE, NOW, auth, county, member
+from services.findings.tests.api.factories import (
+    BASE,
+    NOW,
+    auth,
+    county,
+    member,
+    set_round_status,
+)
 
 
 @pytest.fixture
@@ -94,7 +101,17 @@ async def test_only_on_site(running: Any, db: Any) -> None:
     findings = running.client("findings")
     place = await county(db, status="reporting")
     r = await submit(findings, place.round_id)
-    assert r.status_code == 409
+    # Past the on-site stage: final, nothing to retry.
+    assert r.status_code == 409 and r.json()["type"].endswith("/round-stage")
+    assert "Retry-After" not in r.headers
+    # Before it, as far as findings has heard: planning may have moved it on site a moment
+    # ago, so the client is told to retry, and can tell this from "never".
+    await set_round_status(db, place.round_id, "mobilized")
+    r = await submit(findings, place.round_id)
+    assert r.status_code == 409 and r.json()["type"].endswith("/round-stage-pending")
+    assert r.headers["Retry-After"] == "1"
+    assert r.json()["round_status"] == "mobilized"
+    assert r.json()["allowed_round_statuses"] == ["on_site"]
 
 
 async def test_triage_outcomes(running: Any, token: Any, db: Any, clock: Any) -> None:

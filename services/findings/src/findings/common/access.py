@@ -119,13 +119,48 @@ async def writable_assignment(
         raise Conflict("巡察任务已撤回", "The assignment was withdrawn", field=field)
     round_ = await round_or_404(session, assignment.round_id, field)
     if round_.status not in statuses:
-        raise Conflict(
-            "本轮巡察当前阶段不允许此操作",
-            f"Not allowed while the round is {round_.status.value}",
-            field=field,
-            code="round-stage",
-        )
+        raise round_stage_problem(round_.status, statuses, field=field)
     return assignment, round_
+
+
+class RoundStagePending(Conflict):
+    """The round has not reached a stage that allows this, as far as this service has heard.
+
+    Rounds only move forward, and this service learns of each move from planning's events, a
+    moment after planning makes it. So a round behind the allowed stages may already be there
+    in planning: the client retries after ``Retry-After`` and stops after a few tries. A round
+    past them (``round-stage``) never comes back, and is not worth a retry.
+    """
+
+    code = "round-stage-pending"
+    retry_after_seconds = 1
+
+
+def round_stage_problem(
+    status: RoundStatus, allowed: frozenset[RoundStatus], *, field: str
+) -> Conflict:
+    """The 409 for a round outside the stages an operation allows: pending while it is
+    still before them, final once it is past them."""
+    order = list(RoundStatus)
+    extra = {
+        "round_status": status.value,
+        "allowed_round_statuses": [s.value for s in order if s in allowed],
+    }
+    if order.index(status) < min(order.index(s) for s in allowed):
+        return RoundStagePending(
+            "本服务尚未收到本轮巡察进入可操作阶段的通知，请稍后重试",
+            f"As far as this service has heard, the round is still {status.value}; "
+            "retry shortly if it was just moved on",
+            field=field,
+            extra=extra,
+        )
+    return Conflict(
+        "本轮巡察当前阶段不允许此操作",
+        f"Not allowed while the round is {status.value}",
+        field=field,
+        code="round-stage",
+        extra=extra,
+    )
 
 
 async def readable_assignment(

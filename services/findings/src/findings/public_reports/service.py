@@ -31,7 +31,7 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
 
 from findings.common import settings as jurisdiction_settings
-from findings.common.access import org_uuid, round_or_404, sees_clue_links
+from findings.common.access import org_uuid, round_or_404, round_stage_problem, sees_clue_links
 from findings.models import ASSIGNMENTS, CALENDAR, ORGS
 from findings.problems import repository as problem_repository
 from findings.problems import service as problems
@@ -49,6 +49,9 @@ from findings.public_reports.schemas import (
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 READERS = frozenset({Role.office, Role.leadership, Role.discipline})
+
+# Citizens' reports are received while the group is on site.
+ON_SITE = frozenset({RoundStatus.on_site})
 
 
 def new_receipt_code() -> str:
@@ -198,12 +201,7 @@ async def receive(
     its receipt code (shown once; only its hash is kept)."""
     round_ = await round_or_404(session, round_id, "round_id")
     if round_.status is not RoundStatus.on_site:
-        raise Conflict(
-            "巡察组不在进驻期间，暂不受理",
-            "The round is not on site: reports are not accepted now",
-            field="round_id",
-            code="not-on-site",
-        )
+        raise round_stage_problem(round_.status, ON_SITE, field="round_id")
     await _check_org(session, round_id, org_id)
     code = new_receipt_code()
     report = PublicReport(

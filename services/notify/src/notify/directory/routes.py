@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from xuncha_shared.auth import Role
@@ -174,7 +175,8 @@ async def create_person(
 ) -> PersonRead:
     actor = office_of(principal, "维护通讯录", "maintain the directory")
     person = await service.create_person(session, data=body, actor=actor, now=now)
-    location = f"{request.url.path}/{person.account}"
+    # An account may be written in any script; a header carries only its percent-encoding.
+    location = f"{request.url.path}/{quote(person.account, safe='')}"
     response.headers["ETag"] = etag(person.version)
     response.headers["Location"] = location
     result = PersonRead.model_validate(person)

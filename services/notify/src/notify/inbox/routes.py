@@ -13,13 +13,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.catalog import CATALOG
 from xuncha_shared.http import (
     BadCursor,
     CurrentPrincipal,
+    IsoDateTime,
     Now,
     Page,
     Paging,
@@ -39,8 +39,8 @@ router = APIRouter(tags=["inbox"], responses=ERRORS)
 
 NotificationId = Annotated[uuid.UUID, Path(title="消息编号")]
 EventTypes = Annotated[list[str] | None, Query(alias="event_type", max_length=50, title="事件类型")]
-Since = Annotated[AwareDatetime | None, Query(title="起始时间（含）", description="带时区")]
-Until = Annotated[AwareDatetime | None, Query(title="截止时间（不含）", description="带时区")]
+Since = Annotated[IsoDateTime | None, Query(title="起始时间（含）", description="带时区")]
+Until = Annotated[IsoDateTime | None, Query(title="截止时间（不含）", description="带时区")]
 
 
 def _before(cursor: str | None) -> int | None:

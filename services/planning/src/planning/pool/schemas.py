@@ -23,7 +23,8 @@ def _unique(values: list[Specialty]) -> list[Specialty]:
     return list(dict.fromkeys(values))
 
 
-Specialties = Annotated[list[Specialty], AfterValidator(_unique)]
+# At most nine as sent (the limit before duplicates are dropped, as the document says).
+Specialties = Annotated[list[Specialty], Field(max_length=9), AfterValidator(_unique)]
 
 
 class CadrePostIn(BaseModel):
@@ -107,7 +108,7 @@ class CadreCreate(BaseModel):
         title="工作单位",
         description="不在被巡察对象库中的单位填写名称；填了单位编号可省略",
     )
-    specialties: Specialties = Field(default_factory=list, max_length=9, title="专业领域")
+    specialties: Specialties = Field(default_factory=list, title="专业领域")
     home_township_id: uuid.UUID | None = Field(
         default=None, title="家乡乡镇编号", description="须为乡镇（街道）"
     )
@@ -164,7 +165,7 @@ class CadreUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=50, title="姓名")
     unit_org_id: uuid.UUID | None = Field(default=None, title="工作单位编号")
     unit_name: str | None = Field(default=None, min_length=1, max_length=100, title="工作单位")
-    specialties: Specialties | None = Field(default=None, max_length=9, title="专业领域")
+    specialties: Specialties | None = Field(default=None, title="专业领域")
     home_township_id: uuid.UUID | None = Field(default=None, title="家乡乡镇编号")
     available: bool | None = Field(default=None, title="是否可抽调")
     account: str | None = Field(default=None, pattern=ACCOUNT_PATTERN, title="平台账号")

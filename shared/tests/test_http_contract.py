@@ -1,0 +1,150 @@
+"""The request side of the contract every service shares: a JSON body or a parameter the
+document calls invalid is refused (422 naming it), a path never takes a sibling literal for
+a parameter, a 405 names every method the path serves, and no problem's extension member
+overwrites RFC 9457's own."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Annotated, Any
+
+import httpx
+import pytest
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from xuncha_shared.app import typed_path_params
+from xuncha_shared.http import ExpectedVersion, IsoDate, IsoDateTime, strict_json_body
+from xuncha_shared.problems import (
+    RESERVED_MEMBERS,
+    Conflict,
+    install_problem_handlers,
+    problem_response,
+)
+
+
+class Visit(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    on: date
+    people: int = Field(ge=0)
+    urgent: bool = False
+    note: str = Field(default="x", min_length=1)
+
+
+def _app() -> FastAPI:
+    router = APIRouter()
+
+    @router.post("/visits")
+    async def create_visit(body: Visit) -> dict[str, Any]:
+        return body.model_dump(mode="json")
+
+    @router.get("/visits")
+    async def list_visits(
+        on: Annotated[IsoDate | None, Query()] = None,
+        since: Annotated[IsoDateTime | None, Query()] = None,
+    ) -> dict[str, str | None]:
+        return {"on": str(on) if on else None, "since": since.isoformat() if since else None}
+
+    @router.post("/visits/import")
+    async def import_visits() -> dict[str, str]:
+        return {"imported": "yes"}
+
+    @router.patch("/visits/{visit_id}")
+    async def update_visit(visit_id: uuid.UUID, expected: ExpectedVersion) -> dict[str, int]:
+        return {"version": expected}
+
+    @router.get("/rules/export.xlsx")
+    async def export_rules() -> dict[str, str]:
+        return {"export": "yes"}
+
+    @router.put("/rules/{key}")
+    async def put_rule(key: Annotated[str, Path(pattern=r"^[a-z.]+$")]) -> dict[str, str]:
+        return {"key": key}
+
+    app = FastAPI(dependencies=[Depends(strict_json_body)])
+    install_problem_handlers(app)
+    typed_path_params(router)
+    app.include_router(router)
+    return app
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=_app())
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c
+
+
+async def test_a_json_body_is_held_to_json_types(client: httpx.AsyncClient) -> None:
+    ok = await client.post("/visits", json={"on": "2026-12-07", "people": 3.0, "urgent": True})
+    assert ok.status_code == 200 and ok.json()["people"] == 3, ok.text
+    # Lax Python validation would take each of these; the document calls them invalid.
+    for field, value in [("on", 0), ("people", "3"), ("urgent", 0), ("on", "2026-12-07T00:00")]:
+        body = {"on": "2026-12-07", "people": 1, field: value}
+        r = await client.post("/visits", json=body)
+        assert r.status_code == 422, (field, value, r.text)
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["field"] == field
+    # Stripped to nothing is too short, as the document's pattern says.
+    r = await client.post("/visits", json={"on": "2026-12-07", "people": 1, "note": "  "})
+    assert r.status_code == 422 and r.json()["field"] == "note"
+    # A body that does not parse is FastAPI's own answer (422 json_invalid, or 400 for bytes
+    # that are not even text), never a 500.
+    r = await client.post("/visits", content=b"{", headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "json_invalid"
+
+
+async def test_date_parameters_take_exactly_their_format(client: httpx.AsyncClient) -> None:
+    r = await client.get("/visits", params={"on": "2026-12-07", "since": "2026-12-07T08:00:00Z"})
+    assert r.json() == {"on": "2026-12-07", "since": "2026-12-07T08:00:00+00:00"}
+    for name, value in [
+        ("on", "0"),
+        ("on", "20261207"),
+        ("since", "0.5"),
+        ("since", "2026-12-07"),
+        ("since", "2026-12-07T08:00:00"),
+    ]:
+        r = await client.get("/visits", params={name: value})
+        assert r.status_code == 422 and r.json()["field"] == name, (name, value, r.text)
+
+
+async def test_if_match_missing_is_428_and_malformed_is_422(client: httpx.AsyncClient) -> None:
+    path = f"/visits/{uuid.uuid4()}"
+    assert (await client.patch(path)).status_code == 428
+    r = await client.patch(path, headers={"If-Match": "seven"})
+    assert r.status_code == 422 and r.json()["field"] == "If-Match"
+    for etag in ('"7"', "W/\"7\"", "7"):
+        assert (await client.patch(path, headers={"If-Match": etag})).json() == {"version": 7}
+
+
+async def test_a_literal_path_is_never_a_parameter(client: httpx.AsyncClient) -> None:
+    r = await client.patch("/visits/import", headers={"If-Match": '"1"'})
+    assert r.status_code == 405 and r.headers["allow"] == "POST"
+    r = await client.put("/rules/export.xlsx")
+    assert r.status_code == 405 and r.headers["allow"] == "GET"
+    assert (await client.put("/rules/card.raised")).json() == {"key": "card.raised"}
+    # Every method of the path, though GET and POST are two routes.
+    r = await client.delete("/visits")
+    assert r.status_code == 405 and r.headers["allow"] == "GET, POST"
+
+
+def test_extension_members_never_replace_rfc_9457_members() -> None:
+    with pytest.raises(TypeError, match="status"):
+        Conflict("冲突", "Conflict", extra={"status": "transferred"})
+    request = Request({"type": "http", "method": "GET", "path": "/x", "headers": []})
+    response = problem_response(
+        request,
+        status=409,
+        code="c",
+        title="Conflict",
+        message_zh="冲突",
+        message_en="Conflict",
+        extra={"type": "forged", "status": "transferred", "current_status": "transferred"},
+    )
+    body = response.body.decode()
+    assert '"status":409' in body and '"current_status":"transferred"' in body
+    assert "forged" not in body
+    assert {"type", "title", "status", "detail", "instance"} <= RESERVED_MEMBERS
+
