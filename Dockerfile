@@ -13,6 +13,8 @@ WORKDIR /web
 COPY web/package.json web/package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY web/ ./
+# The dashboard's types are checked against the committed OpenAPI documents as it builds.
+COPY docs/openapi/ /docs/openapi/
 RUN npm run build
 
 # The gateway: deploy/gateway/nginx.conf routes /api/<service>/ and serves the dashboard,

@@ -73,7 +73,9 @@ def test_every_json_body_has_an_example_its_schema_accepts(name: str) -> None:
         if media is None:
             continue
         schema = media["schema"]
-        target = components["schemas"][schema["$ref"].rsplit("/", 1)[1]] if "$ref" in schema else schema
+        target = (
+            components["schemas"][schema["$ref"].rsplit("/", 1)[1]] if "$ref" in schema else schema
+        )
         examples = target.get("examples", [])
         assert examples, f"{method} {path} has no example"
         validator = jsonschema_rs.validator_for(
@@ -87,9 +89,7 @@ def test_every_json_body_has_an_example_its_schema_accepts(name: str) -> None:
 @pytest.mark.parametrize("name", SERVICES)
 def test_if_match_is_required_exactly_where_its_absence_is_a_428(name: str) -> None:
     for path, method, operation in operations(name):
-        header = next(
-            (p for p in operation.get("parameters", []) if p["name"] == "If-Match"), None
-        )
+        header = next((p for p in operation.get("parameters", []) if p["name"] == "If-Match"), None)
         if header is not None:
             assert "428" in operation["responses"] and "412" in operation["responses"]
             assert header["schema"]["pattern"], (method, path)

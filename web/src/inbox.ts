@@ -1,22 +1,12 @@
 // 消息: the signed-in user's unread count and the notify service's live stream
 // (/api/notify/inbox/stream, server-sent events). EventSource cannot send the bearer token,
 // so the stream is read with fetch; it reconnects after the server ends it (limit or
-// timeout) or the network drops, continuing after the last event id it saw.
+// timeout) or the network drops, continuing after the last event id it saw. Each
+// `notification` event's data is an inbox item (the document's InboxItem).
 import { reactive } from "vue";
-import { api, session } from "./api";
+import { client, session, unwrap, type Schemas } from "./api";
 
-export interface InboxItem extends Record<string, unknown> {
-  id: string;
-  seq: number;
-  event_type: string;
-  event_title: string;
-  title: string;
-  body: string;
-  link: string;
-  created_at: string;
-  read: boolean;
-  read_at: string | null;
-}
+export type InboxItem = Schemas["InboxItem"];
 
 export const inbox = reactive<{ unread: number | null; live: boolean; arrived: number }>({
   unread: null,
@@ -35,7 +25,7 @@ export function onNotification(listener: Listener): () => void {
 
 export async function refreshUnread(): Promise<void> {
   try {
-    inbox.unread = (await api<{ unread: number }>("/api/notify/inbox/unread-count")).unread;
+    inbox.unread = unwrap(await client.GET("/api/notify/inbox/unread-count")).unread;
   } catch {
     inbox.unread = null;
   }
@@ -58,21 +48,22 @@ function dispatch(block: string): void {
   }
   if (id && /^\d+$/.test(id)) lastSeq = Number(id);
   if (event !== "notification" || !data.length) return;
-  const item = JSON.parse(data.join("\n")) as InboxItem;
+  const item: InboxItem = JSON.parse(data.join("\n"));
   inbox.arrived += 1;
   if (!item.read && inbox.unread !== null) inbox.unread += 1;
   listeners.forEach((l) => l(item));
 }
 
 async function readStream(signal: AbortSignal): Promise<void> {
-  const query = lastSeq !== null ? `?after=${lastSeq}` : "";
-  const response = await fetch(`/api/notify/inbox/stream${query}`, {
-    headers: { Accept: "text/event-stream", Authorization: `Bearer ${session.token ?? ""}` },
+  const { data: body, response } = await client.GET("/api/notify/inbox/stream", {
+    params: { query: { after: lastSeq ?? undefined } },
+    headers: { Accept: "text/event-stream" },
+    parseAs: "stream",
     signal,
   });
-  if (!response.ok || !response.body) throw new Error(`stream ${response.status}`);
+  if (!body) throw new Error(`stream ${response.status}`);
   inbox.live = true;
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   for (;;) {
     const { done, value } = await reader.read();

@@ -1,7 +1,9 @@
 // Chinese names of the platform's codes (the same as the services' *_zh fields and
-// xuncha_shared.auth.Role.label_zh).
+// xuncha_shared.auth.Role.label_zh), keyed by the API's own enums: a value the document adds
+// fails the build until it has a name here.
+import { oneOf, type Schemas } from "./api";
 
-export const ROLE_ZH: Record<string, string> = {
+export const ROLE_ZH: Record<Schemas["Role"], string> = {
   office: "巡察办",
   leadership: "巡察工作领导小组",
   group: "巡察组",
@@ -13,7 +15,7 @@ export const ROLE_ZH: Record<string, string> = {
   service: "部门系统服务账号",
 };
 
-export const KIND_ZH: Record<string, string> = {
+export const KIND_ZH: Record<Schemas["OrgKind"], string> = {
   township: "乡镇(街道)",
   department: "县(市)直单位",
   village: "村",
@@ -22,7 +24,7 @@ export const KIND_ZH: Record<string, string> = {
   institution: "事业单位",
 };
 
-export const STATUS_ZH: Record<string, string> = {
+export const STATUS_ZH: Record<Schemas["RoundStatus"], string> = {
   planned: "计划中",
   mobilized: "已动员部署",
   on_site: "进驻巡察",
@@ -40,9 +42,9 @@ export const LIFECYCLE = [
   "feedback",
   "rectifying",
   "closed",
-] as const;
+] as const satisfies readonly Schemas["RoundStatus"][];
 
-export const MODE_ZH: Record<string, string> = {
+export const MODE_ZH: Record<Schemas["RoundMode"], string> = {
   regular: "常规巡察",
   special: "专项巡察",
   mobile: "机动式巡察",
@@ -52,25 +54,25 @@ export const MODE_ZH: Record<string, string> = {
   joint: "联合巡察",
 };
 
-export const APPROACH_ZH: Record<string, string> = {
+export const APPROACH_ZH: Record<Schemas["VillageApproach"], string> = {
   direct: "直接巡",
   extended: "延伸巡",
   research: "调研巡",
 };
 
-export const GROUP_ROLE_ZH: Record<string, string> = {
+export const GROUP_ROLE_ZH: Record<Schemas["GroupRole"], string> = {
   leader: "组长",
   deputy: "副组长",
   member: "组员",
 };
 
-export const SEVERITY_ZH: Record<string, string> = {
+export const SEVERITY_ZH: Record<Schemas["ConsultationSeverity"], string> = {
   none: "无问题",
   minor: "一般问题",
   serious: "问题突出",
 };
 
-export const BRIEFING_ZH: Record<string, string> = {
+export const BRIEFING_ZH: Record<Schemas["BriefingStage"], string> = {
   before: "巡前",
   during: "巡中",
   after: "巡后",
@@ -80,8 +82,14 @@ export function options(labels: Record<string, string>): { value: string; label:
   return Object.entries(labels).map(([value, label]) => ({ value, label }));
 }
 
+/** The name of a code that arrives as a plain string (a token's roles, a map's keys). */
+export function labelOf<K extends string>(labels: Record<K, string>, code: string): string | undefined {
+  const key = oneOf(labels, code);
+  return key === undefined ? undefined : labels[key];
+}
+
 export function rolesZh(roles: string[]): string {
-  return roles.map((r) => ROLE_ZH[r] ?? r).join("、");
+  return roles.map((r) => labelOf(ROLE_ZH, r) ?? r).join("、");
 }
 
 export function dateTimeZh(value: string | null | undefined): string {
@@ -92,7 +100,7 @@ export function dateTimeZh(value: string | null | undefined): string {
 }
 
 // 发现问题 (findings service)
-export const FOUND_BY_ZH: Record<string, string> = {
+export const FOUND_BY_ZH: Record<Schemas["FoundBy"], string> = {
   interview: "个别谈话",
   democratic_appraisal: "民主测评",
   questionnaire: "问卷调查",
@@ -102,20 +110,20 @@ export const FOUND_BY_ZH: Record<string, string> = {
   petition: "信访",
 };
 
-export const PROBLEM_STATUS_ZH: Record<string, string> = {
+export const PROBLEM_STATUS_ZH: Record<Schemas["ProblemStatus"], string> = {
   recorded: "已记录",
   handed_over: "已移交立行立改",
   fed_back: "已反馈",
 };
 
-export const LETTER_KIND_ZH: Record<string, string> = {
+export const LETTER_KIND_ZH: Record<Schemas["LetterKind"], string> = {
   reminder: "巡察提醒函",
   recommendation: "巡察建议书",
   supervision: "典型问题督办函",
 };
 
 // 线索 (clues service)
-export const CLUE_STATUS_ZH: Record<string, string> = {
+export const CLUE_STATUS_ZH: Record<Schemas["ClueStatus"], string> = {
   draft: "待研判",
   reviewed: "已研判待移交",
   returned: "已退回补充材料",
@@ -126,7 +134,7 @@ export const CLUE_STATUS_ZH: Record<string, string> = {
   closed: "已销号",
 };
 
-export const CLUE_CATEGORY_ZH: Record<string, string> = {
+export const CLUE_CATEGORY_ZH: Record<Schemas["ClueCategory"], string> = {
   political: "政治纪律",
   organizational: "组织纪律",
   integrity: "廉洁纪律",
@@ -138,20 +146,20 @@ export const CLUE_CATEGORY_ZH: Record<string, string> = {
   other: "其他",
 };
 
-export const CLUE_STAGE_ZH: Record<string, string> = {
+export const CLUE_STAGE_ZH: Record<Schemas["ClueStage"], string> = {
   transfer: "研判后移交",
   receipt: "移交后签收",
   first_progress: "签收后首次报告进展",
   conclusion: "签收后办结",
 };
 
-export const RECIPIENT_KIND_ZH: Record<string, string> = {
+export const RECIPIENT_KIND_ZH: Record<Schemas["RecipientKind"], string> = {
   discipline: "纪委监委",
   organization: "组织部",
   department: "其他部门",
 };
 
-export const DISPOSAL_ZH: Record<string, string> = {
+export const DISPOSAL_ZH: Record<Schemas["Disposal"], string> = {
   inquiry: "谈话函询",
   preliminary_verification: "初步核实",
   hold: "暂存待查",
@@ -159,7 +167,7 @@ export const DISPOSAL_ZH: Record<string, string> = {
   case: "立案审查",
 };
 
-export const PERSON_RANK_ZH: Record<string, string> = {
+export const PERSON_RANK_ZH: Record<Schemas["PersonRank"], string> = {
   county: "县处级",
   township: "乡科级",
   general: "一般干部",
@@ -168,18 +176,18 @@ export const PERSON_RANK_ZH: Record<string, string> = {
 };
 
 // 整改 (rectification service)
-export const TASK_STATUS_ZH: Record<string, string> = {
+export const TASK_STATUS_ZH: Record<Schemas["TaskStatus"], string> = {
   open: "整改中",
   claimed: "已申请销号",
   accepted: "已验收",
 };
 
-export const TASK_KIND_ZH: Record<string, string> = {
+export const TASK_KIND_ZH: Record<Schemas["TaskKind"], string> = {
   immediate: "立行立改",
   short: "限期整改",
   long: "长期坚持",
 };
 
-export const CARD_COLOR_ZH: Record<string, string> = { yellow: "黄牌", red: "红牌" };
+export const CARD_COLOR_ZH: Record<Schemas["CardColor"], string> = { yellow: "黄牌", red: "红牌" };
 
-export const RATING_ZH: Record<string, string> = { good: "好", fair: "中", poor: "差" };
+export const RATING_ZH: Record<Schemas["Rating"], string> = { good: "好", fair: "中", poor: "差" };

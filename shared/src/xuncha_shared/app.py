@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import logging
 import re
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -249,9 +248,6 @@ def health_router(prefix: str) -> APIRouter:
     return router
 
 
-_CONVERTORS: dict[Any, str] = {uuid.UUID: "uuid", int: "int"}
-
-
 class _SegmentConvertor(Convertor[str]):
     def convert(self, value: str) -> str:
         return value
@@ -285,11 +281,11 @@ def _literal_siblings(routes: list[APIRoute], route: APIRoute, index: int) -> se
 
 
 def typed_path_params(router: APIRouter) -> None:
-    """Match a path parameter only where a value of its kind is written: a UUID or integer
-    parameter only a UUID or integer, any other never the literal a sibling route has in its
-    place. So ``/cadres/import`` is never taken for ``/cadres/{cadre_id}`` nor
-    ``/rules/export.xlsx`` for ``/rules/{key}``: a method the path does not serve is a 405
-    naming the ones it does, not a 422 (or 428) from the wrong route."""
+    """A path parameter never takes the literal a sibling route has in its place, so
+    ``/cadres/import`` is never taken for ``/cadres/{cadre_id}`` nor ``/rules/export.xlsx``
+    for ``/rules/{key}``: a method the literal path does not serve is a 405 naming the ones it
+    does, not a 422 (or 428) from the wrong route. Any other malformed value still reaches
+    its route and is a 422 naming the parameter."""
     routes = [route for route in router.routes if isinstance(route, APIRoute)]
     for route in routes:
         segments = route.path.split("/")
@@ -298,12 +294,9 @@ def typed_path_params(router: APIRouter) -> None:
             if placeholder not in segments:
                 continue
             index = segments.index(placeholder)
-            convertor = _CONVERTORS.get(param.field_info.annotation)
-            if convertor is None:
-                reserved = _literal_siblings(routes, route, index)
-                convertor = _segment_convertor(reserved) if reserved else None
-            if convertor:
-                segments[index] = f"{{{param.name}:{convertor}}}"
+            reserved = _literal_siblings(routes, route, index)
+            if reserved:
+                segments[index] = f"{{{param.name}:{_segment_convertor(reserved)}}}"
         path = "/".join(segments)
         if path != route.path:
             route.path = path

@@ -277,6 +277,44 @@ def _tags(doc: dict[str, Any]) -> None:
                 operation["tags"] = list(dict.fromkeys(operation["tags"]))
 
 
+def _links(doc: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """OpenAPI links from each create (201 with an ``id``) to the operations on what it
+    created: ``POST /orgs`` → ``GET /orgs/{org_id}`` with ``$response.body#/id``. A client,
+    or the fuzzer's stateful phase, follows them from a record to its actions."""
+    paths: dict[str, Any] = doc["paths"]
+    for path, item in paths.items():
+        created = item.get("post", {}).get("responses", {}).get("201")
+        if created is None:
+            continue
+        body = created.get("content", {}).get("application/json", {}).get("schema", {})
+        model = schemas.get(str(body.get("$ref", "")).rsplit("/", 1)[-1], {})
+        if "id" not in model.get("properties", {}):
+            continue
+        # A record created under its parent is addressed on its own too:
+        # POST /terms/{term_id}/rounds → /rounds/{round_id}.
+        service_root = "/".join(path.split("/")[:3])
+        homes = {path, f"{service_root}/{path.rsplit('/', 1)[-1]}"}
+        links: dict[str, Any] = {}
+        for target, target_item in paths.items():
+            match = next(
+                (
+                    m
+                    for home in homes
+                    if (m := re.fullmatch(re.escape(home) + r"/\{(\w+)\}(/.*)?", target))
+                ),
+                None,
+            )
+            if match is None:
+                continue
+            for operation in target_item.values():
+                links[operation["operationId"]] = {
+                    "operationId": operation["operationId"],
+                    "parameters": {match[1]: "$response.body#/id"},
+                }
+        if links:
+            created["links"] = dict(sorted(links.items()))
+
+
 def refine(doc: dict[str, Any], app: FastAPI) -> dict[str, Any]:
     """The document with errors, headers, statuses and names as the service behaves."""
     doc = copy.deepcopy(doc)
@@ -294,6 +332,7 @@ def refine(doc: dict[str, Any], app: FastAPI) -> dict[str, Any]:
     _problem_schemas(schemas)
     _rename_refs(doc["paths"], "#/components/schemas/ProblemDetail", PROBLEM_REF)
     _body_schema_names(doc)
+    _links(doc, schemas)
     _tags(doc)
     doc["components"]["schemas"] = dict(sorted(schemas.items()))
     return doc
@@ -357,15 +396,27 @@ def _str_schema(generator: GenerateJsonSchema, schema: StringSchema) -> dict[str
     return document
 
 
+def _field_is_required(generator: GenerateJsonSchema, field: Any, total: bool) -> bool:
+    """In an answer every field is present, defaults included (no route excludes any), so
+    a client's generated types need not guess which may be missing."""
+    if generator.mode == "serialization" and field["type"] != "typed-dict-field":
+        return field.get("serialization_exclude_if") is None
+    required: bool = _pydantic_field_is_required(generator, field, total)
+    return required
+
+
 _pydantic_decimal_schema = GenerateJsonSchema.decimal_schema
+_pydantic_field_is_required = GenerateJsonSchema.field_is_required
 _pydantic_str_schema = GenerateJsonSchema.str_schema
 
 
 def _teach_schema_generator() -> None:
     """FastAPI builds its schemas with its own generator class; teach it what our
-    validators take that pydantic's schemas leave unsaid (decimals, stripped strings)."""
+    validators take and our answers carry that pydantic's schemas leave unsaid (decimals,
+    stripped strings, fields always present)."""
     GenerateJsonSchema.decimal_schema = _decimal_schema  # type: ignore[method-assign,assignment]
     GenerateJsonSchema.str_schema = _str_schema  # type: ignore[method-assign,assignment]
+    GenerateJsonSchema.field_is_required = _field_is_required  # type: ignore[method-assign,assignment]
 
 
 def install_openapi(app: FastAPI) -> None:
