@@ -38,6 +38,14 @@ from xuncha_shared.problems import FieldError, ProblemDetail
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_REF = "#/components/schemas/Problem"
 WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
+FILE_MEDIA_TYPES = frozenset(
+    {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/octet-stream",
+        "application/pdf",
+    }
+)
 
 #: What each error status means here, in Chinese and English, for the response descriptions.
 STATUS_DESCRIPTIONS: dict[int, str] = {
@@ -66,6 +74,10 @@ _HEADERS: dict[str, dict[str, Any]] = {
     },
     "Location": {
         "description": "新建记录的地址 / Where the created record is",
+        "schema": {"type": "string"},
+    },
+    "Content-Disposition": {
+        "description": "附件及其文件名 / An attachment and its file name",
         "schema": {"type": "string"},
     },
     "Retry-After": {
@@ -195,6 +207,11 @@ def _success_headers(
     headers = response.setdefault("headers", {})
     if status == "201":
         headers["Location"] = _HEADERS["Location"]
+    for media_type, media in response.get("content", {}).items():
+        if media_type in FILE_MEDIA_TYPES:
+            # A file: its bytes, and the name to save it under.
+            media.setdefault("schema", {"type": "string", "format": "binary"})
+            headers["Content-Disposition"] = _HEADERS["Content-Disposition"]
     body = response.get("content", {}).get("application/json", {}).get("schema", {})
     ref = body.get("$ref", "")
     if ref.startswith("#/components/schemas/") and method != "delete":
@@ -234,6 +251,9 @@ def _problem_schemas(schemas: dict[str, Any]) -> None:
     problem = ProblemDetail.model_json_schema(ref_template="#/components/schemas/{model}")
     problem.pop("$defs", None)
     problem["title"] = "Problem"
+    # Extension members carry what a client needs to act (current_etag on a 412, the
+    # allowed moves on a 409, round_status on round-stage-pending).
+    problem["additionalProperties"] = True
     problem["description"] = (
         "错误说明（RFC 9457 problem+json）：type 为稳定的错误类型，status 为 HTTP 状态码，"
         "message_zh / message_en 为中英文说明，field 与 errors 指出出错的字段。"
