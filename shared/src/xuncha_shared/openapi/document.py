@@ -1,20 +1,6 @@
-"""A service's OpenAPI document that tells the truth about what the service does.
+"""The document and its parts: operationIds, statuses, problem+json, headers, links.
 
-FastAPI's own document knows the routes' parameters and success bodies; it does not know
-that every error is ``application/problem+json``, which statuses a route can answer, that an
-update needs ``If-Match``, or what an operation should be called. :func:`refine` adds that
-from what the routes declare (their dependencies, parameters, methods), so the document is
-derived from the code rather than written beside it, and a generated client or a fuzzer can
-rely on it:
-
-* operationIds are ``<service>.<routeName>`` (the route function's name in camelCase): one
-  convention, stable while the function keeps its name, unique across the platform;
-* every 4xx/5xx response is ``application/problem+json`` with the one ``Problem`` schema;
-* the statuses a route can answer are declared from what it depends on (a principal: 401
-  and 403; a path parameter: 404; a write: 409 and Idempotency-Key; ``If-Match``: 412 and
-  428; a page: 400; an upload: 413; the database: 503 with ``Retry-After``);
-* ``If-Match`` is required where the route requires it, ``ETag`` and ``Location`` are
-  declared on the answers that carry them.
+See the package docstring for what each rule adds and why.
 """
 
 from __future__ import annotations
@@ -22,14 +8,11 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from typing import Any
 
 from fastapi import FastAPI, UploadFile
-from fastapi._compat.v2 import GenerateJsonSchema
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
-from pydantic_core.core_schema import DecimalSchema, StringSchema
 
 from xuncha_shared.http import optional_version, page_params, required_version
 from xuncha_shared.idempotency import idempotency_dependency
@@ -356,101 +339,3 @@ def refine(doc: dict[str, Any], app: FastAPI) -> dict[str, Any]:
     _tags(doc)
     doc["components"]["schemas"] = dict(sorted(schemas.items()))
     return doc
-
-
-def _decimal_pattern(schema: DecimalSchema) -> str:
-    """The plain decimal strings the validator takes: digits within ``max_digits`` and
-    ``decimal_places``, under the upper bound when one is set, unsigned when it cannot be
-    negative. No exponents, which no client needs and no length limit can bound."""
-    places = schema.get("decimal_places")
-    max_digits = schema.get("max_digits")
-    whole = None if max_digits is None else max_digits - (places or 0)
-    upper = schema.get("le", schema.get("lt"))
-    if upper is not None and upper >= 1:
-        digits = len(str(int(upper)))
-        # Only the digits every value under the bound can have: 999…9.99 allows them all.
-        full = Decimal(10) ** digits - Decimal(1).scaleb(-(places or 0))
-        digits = digits if upper >= full else digits - 1
-        whole = digits if whole is None else min(whole, digits)
-    lower = schema.get("ge", schema.get("gt"))
-    sign = "[+]?" if lower is not None and lower >= 0 else "[+-]?"
-    integer = r"[0-9]+" if whole is None else rf"[0-9]{{1,{whole}}}"
-    fraction = r"[0-9]+" if places is None else rf"[0-9]{{1,{places}}}"
-    return rf"^{sign}{integer}(\.{fraction})?$"
-
-
-def _decimal_schema(generator: GenerateJsonSchema, schema: DecimalSchema) -> dict[str, Any]:
-    """A decimal as its validator takes it: a plain decimal string, or a number that is a
-    multiple of its smallest place."""
-    places = schema.get("decimal_places")
-    if places is not None:
-        schema = {**schema, "multiple_of": Decimal(1).scaleb(-places)}
-    max_digits = schema.get("max_digits")
-    upper = schema.get("le")
-    if max_digits is not None:
-        # Under the first number with too many whole digits: an exclusive bound, since the
-        # largest allowed one (999…9.99) rounds up to it as a JSON number.
-        bound = Decimal(10) ** (max_digits - (places or 0))
-        if upper is None or upper >= bound:
-            schema = {**schema, "lt": bound}
-            schema.pop("le", None)
-    document: dict[str, Any] = _pydantic_decimal_schema(generator, schema)
-    for option in document.get("anyOf", [document]):
-        if option.get("type") == "string":
-            option["pattern"] = _decimal_pattern(schema)
-    return document
-
-
-def _str_schema(generator: GenerateJsonSchema, schema: StringSchema) -> dict[str, Any]:
-    """A string as its validator takes it: where surrounding spaces are stripped before the
-    length is checked, the minimum length counts only what is left, so "  " is not text."""
-    document: dict[str, Any] = _pydantic_str_schema(generator, schema)
-    strip = schema.get("strip_whitespace") or generator._config.str_strip_whitespace
-    least = document.get("minLength", 0)
-    if strip and least >= 1:
-        inner = r"\S" if least == 1 else rf"\S[\s\S]{{{least - 2},}}\S"
-        if "pattern" in document:
-            document["allOf"] = [{"pattern": document.pop("pattern")}, {"pattern": inner}]
-        else:
-            document["pattern"] = inner
-    return document
-
-
-def _field_is_required(generator: GenerateJsonSchema, field: Any, total: bool) -> bool:
-    """In an answer every field is present, defaults included (no route excludes any), so
-    a client's generated types need not guess which may be missing."""
-    if generator.mode == "serialization" and field["type"] != "typed-dict-field":
-        return field.get("serialization_exclude_if") is None
-    required: bool = _pydantic_field_is_required(generator, field, total)
-    return required
-
-
-_pydantic_decimal_schema = GenerateJsonSchema.decimal_schema
-_pydantic_field_is_required = GenerateJsonSchema.field_is_required
-_pydantic_str_schema = GenerateJsonSchema.str_schema
-
-
-def _teach_schema_generator() -> None:
-    """FastAPI builds its schemas with its own generator class; teach it what our
-    validators take and our answers carry that pydantic's schemas leave unsaid (decimals,
-    stripped strings, fields always present)."""
-    GenerateJsonSchema.decimal_schema = _decimal_schema  # type: ignore[method-assign,assignment]
-    GenerateJsonSchema.str_schema = _str_schema  # type: ignore[method-assign,assignment]
-    GenerateJsonSchema.field_is_required = _field_is_required  # type: ignore[method-assign,assignment]
-
-
-def install_openapi(app: FastAPI) -> None:
-    """Serve the refined document at the app's ``openapi_url``, refined once per version of
-    FastAPI's own (which FastAPI rebuilds when routes change)."""
-    _teach_schema_generator()
-    generate = app.openapi
-    # The raw document FastAPI holds, and ours refined from it.
-    refined: list[tuple[dict[str, Any], dict[str, Any]]] = []
-
-    def openapi() -> dict[str, Any]:
-        raw = generate()
-        if not refined or refined[0][0] is not raw:
-            refined[:] = [(raw, refine(raw, app))]
-        return refined[0][1]
-
-    app.openapi = openapi  # type: ignore[method-assign]
