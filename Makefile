@@ -15,8 +15,10 @@ WEB_SOURCES := $(shell find web/src web/public web/scripts -type f 2>/dev/null) 
 
 ## Install the platform, build the dashboard and start it embedded (one process, embedded
 ## PostgreSQL, port 8000; the dashboard at /). `make run DEMO=1` also loads the demo county.
+## Until people have accounts, the embedded run signs in through dev sign-in: asked for with
+## --dev, answering only on this machine (loopback), never in production.
 run: install web
-	$(UV) run --frozen xuncha run --port $(PORT) $(if $(DEMO),--demo)
+	$(UV) run --frozen xuncha run --dev --port $(PORT) $(if $(DEMO),--demo)
 
 ## Build the dashboard into web/dist (npm ci + vite build), only if it is out of date.
 web: web/dist/index.html

@@ -73,7 +73,7 @@ async def serve_platform(
         for service in SERVICES
     }
     dispatcher = build_dispatcher(
-        service_settings, bus=bus, auth=auth, dashboard=dashboard, **create_kwargs
+        service_settings, bus=bus, auth=auth, dashboard=dashboard, dev_login=True, **create_kwargs
     )
     sock = _free_socket()
     server = uvicorn.Server(

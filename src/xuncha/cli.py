@@ -41,17 +41,27 @@ def run(
     demo: Annotated[
         bool, typer.Option("--demo", help="启动后加载演示数据 / load the demo county once up")
     ] = False,
+    dev: Annotated[
+        bool,
+        typer.Option(
+            "--dev",
+            help="开发模式：开放仅限本机的开发登录并打印开发令牌 / development: loopback-only "
+            "dev sign-in and a printed dev token",
+        ),
+    ] = False,
 ) -> None:
     """启动内嵌平台（单进程、内嵌 PostgreSQL）/ Run the embedded platform."""
 
     async def main() -> None:
         if not (dashboard / "index.html").exists():
             typer.echo(f"未找到已构建的前端 {dashboard}（make run 会构建）；/ 显示接口文档链接。")
-        async with embedded_platform(data_dir, dashboard=dashboard) as (asgi, auth, _):
-            token = office_token(auth, jurisdiction)
+        async with embedded_platform(data_dir, dashboard=dashboard, dev=dev) as (asgi, auth, _):
             typer.echo(f"巡察平台已启动 Xuncha is running: http://{host}:{port}/")
-            typer.echo(f"接口文档 API docs: http://{host}:{port}/api/planning/docs")
-            typer.echo(f"开发令牌（巡察办）dev token (office):\n{token}")
+            typer.echo(f"接口文档 API docs: http://{host}:{port}/api/docs")
+            if dev:
+                typer.echo(
+                    f"开发令牌（巡察办）dev token (office):\n{office_token(auth, jurisdiction)}"
+                )
             config = uvicorn.Config(asgi, host=host, port=port, log_config=None, access_log=False)
             server = uvicorn.Server(config)
             if not demo:

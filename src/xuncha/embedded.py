@@ -15,14 +15,14 @@ from typing import Any
 import asyncpg
 from clues.config import CluesSettings
 from cryptography.fernet import Fernet
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from pydantic import BaseModel, Field, SecretStr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 from xuncha_shared.app import Runtime, database_ready
-from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
+from xuncha_shared.auth import AuthConfig, Forbidden, Role, mint_dev_token
 from xuncha_shared.bus.base import Bus
 from xuncha_shared.bus.postgres import PostgresBus
 from xuncha_shared.pgserver import LocalPostgres
@@ -174,12 +174,29 @@ class DevTokenRequest(BaseModel):
     subject: str | None = Field(default=None, max_length=100, title="账号")
 
 
-def _dev_login(index: FastAPI, auth: AuthConfig) -> None:
-    """``/dev/config`` and ``/dev/token``: the dashboard's 开发登录. Only for the embedded
-    run, whose tokens are signed with its own dev key under ``var/``; a deployment with
-    real sign-in (OIDC) has no such routes."""
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
-    @index.get("/dev/config")
+
+def _loopback_host(request: Request) -> None:
+    """Dev sign-in answers only to a loopback ``Host``: a web page the user visits cannot
+    reach it by pointing its own name at this machine (DNS rebinding)."""
+    host = request.headers.get("host", "")
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if name.lower() not in LOOPBACK_HOSTS:
+        raise Forbidden(
+            "开发登录只接受本机访问（localhost / 127.0.0.1）",
+            "Dev sign-in answers only to this machine (localhost / 127.0.0.1)",
+            code="dev-login-loopback-only",
+        )
+
+
+def _dev_login(index: FastAPI, auth: AuthConfig) -> None:
+    """``/dev/config`` and ``/dev/token``: the dashboard's 开发登录. Only when the run is
+    started with the development flag (``xuncha run --dev``), only to a loopback ``Host``,
+    never in production; the tokens are signed with the run's own dev key under ``var/``."""
+    loopback = [Depends(_loopback_host)]
+
+    @index.get("/dev/config", dependencies=loopback)
     async def dev_config() -> dict[str, Any]:
         return {
             "enabled": True,
@@ -189,7 +206,7 @@ def _dev_login(index: FastAPI, auth: AuthConfig) -> None:
             ],
         }
 
-    @index.post("/dev/token", response_model=None)
+    @index.post("/dev/token", response_model=None, dependencies=loopback)
     async def dev_token(body: DevTokenRequest, request: Request) -> dict[str, str] | JSONResponse:
         if body.role is Role.service:
             return problem_response(
@@ -270,21 +287,25 @@ def build_dispatcher(
     bus: Bus,
     auth: AuthConfig,
     dashboard: Path | None = None,
+    dev_login: bool = False,
     **create_kwargs: Any,
 ) -> Dispatcher:
     """The one-process app over already migrated schemas: every service of ``settings``
-    under ``/api/<service>/``, the dashboard at ``/`` and, with a dev key, 开发登录.
-    Tests build it over their own database (``create_kwargs`` e.g. ``clock``)."""
+    under ``/api/<service>/``, the dashboard at ``/`` and, with ``dev_login`` (the
+    development flag), 开发登录. Tests build it over their own database (``create_kwargs``
+    e.g. ``clock``)."""
+    if dev_login and any(s.environment == "production" for s in settings.values()):
+        raise ValueError("dev sign-in is never available in production")
     apps: dict[str, FastAPI] = {}
     for name, service_settings in settings.items():
         module = importlib.import_module(f"{name}.app")
         apps[name] = module.create_app(service_settings, bus=bus, **create_kwargs)
-    return Dispatcher(apps, index_app(apps, dashboard, dev_login=auth))
+    return Dispatcher(apps, index_app(apps, dashboard, dev_login=auth if dev_login else None))
 
 
 @contextlib.asynccontextmanager
 async def embedded_platform(
-    root: Path, *, dashboard: Path | None = None
+    root: Path, *, dashboard: Path | None = None, dev: bool = False
 ) -> AsyncIterator[tuple[Dispatcher, AuthConfig, str]]:
     """Start the database, migrate every schema, and build the one-process app."""
     paths = EmbeddedPaths(root)
@@ -300,7 +321,9 @@ async def embedded_platform(
                 name, database_url=database_url, auth=auth, paths=paths
             )
             await migrate(name, settings[name], wait_seconds=30)
-        dispatcher = build_dispatcher(settings, bus=bus, auth=auth, dashboard=dashboard)
+        dispatcher = build_dispatcher(
+            settings, bus=bus, auth=auth, dashboard=dashboard, dev_login=dev
+        )
         yield dispatcher, auth, database_url
     finally:
         await bus.stop()

@@ -19,8 +19,8 @@ rely on it:
 * the schemas say what the validators take and the answers carry: a decimal's digits and
   places, a stripped text's real minimum, every field of an answer (``schemas.py``).
 
-The server holds requests to the same document (``xuncha_shared.http.strict_json_body``,
-``IsoDate``, ``typed_path_params``), and ``tests/contract`` fuzzes the two against each other.
+The server holds requests to the same document (``http.strict_json_body``, ``http.IsoDate``,
+``app.typed_path_params``), and ``tests/contract`` fuzzes the two against each other.
 """
 
 from __future__ import annotations
