@@ -15,7 +15,13 @@ import pytest
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from xuncha_shared.app import typed_path_params
-from xuncha_shared.http import ExpectedVersion, IsoDate, IsoDateTime, strict_json_body
+from xuncha_shared.http import (
+    ExpectedVersion,
+    IsoDate,
+    IsoDateTime,
+    refuse_nul,
+    strict_json_body,
+)
 from xuncha_shared.problems import (
     RESERVED_MEMBERS,
     Conflict,
@@ -63,7 +69,7 @@ def _app() -> FastAPI:
     async def put_rule(key: Annotated[str, Path(pattern=r"^[a-z.]+$")]) -> dict[str, str]:
         return {"key": key}
 
-    app = FastAPI(dependencies=[Depends(strict_json_body)])
+    app = FastAPI(dependencies=[Depends(refuse_nul), Depends(strict_json_body)])
     install_problem_handlers(app)
     typed_path_params(router)
     app.include_router(router)
@@ -150,3 +156,14 @@ def test_extension_members_never_replace_rfc_9457_members() -> None:
     assert '"status":409' in body and '"current_status":"transferred"' in body
     assert "forged" not in body
     assert {"type", "title", "status", "detail", "instance"} <= RESERVED_MEMBERS
+
+
+async def test_a_nul_character_is_refused_wherever_it_is(client: httpx.AsyncClient) -> None:
+    body = {"on": "2026-12-07", "people": 1, "note": "a\x00b"}
+    r = await client.post("/visits", json=body)
+    assert r.status_code == 422 and r.json()["field"] == "note"
+    assert r.json()["errors"][0]["message_zh"] == "不得包含空字符（NUL）"
+    r = await client.get("/visits", params={"on": "\x002026"})
+    assert r.status_code == 422 and r.json()["field"] == "on"
+    r = await client.put("/rules/a%00b")
+    assert r.status_code == 422 and r.json()["field"] == "key"

@@ -20,8 +20,9 @@ from schemathesis.core.failures import Failure
 from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case
 
-# Errors that come from a validator's own rule, not from the field's declared shape.
-RULE_CODES = frozenset({"value_error", "assertion_error"})
+# Errors that come from a validator's own rule, not from the field's declared shape (a NUL
+# character is valid JSON text that no database column can hold).
+RULE_CODES = frozenset({"value_error", "assertion_error", "nul_character"})
 
 
 class ShapeRefused(Failure):

@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -234,6 +234,41 @@ def split_page(
 
 
 _BODY_ADAPTERS: dict[int, TypeAdapter[Any]] = {}
+
+
+def _nul_locations(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield loc
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nul_locations(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_locations(item, (*loc, index))
+
+
+async def refuse_nul(request: Request) -> None:
+    """No text with a NUL character reaches the database, which cannot store one: from the
+    path, the query or a JSON body, it is a 422 naming where it was, never a 500."""
+    body: Any = None
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            body = json.loads(await request.body() or b"null")
+        except ValueError:
+            body = None  # FastAPI answers a body that does not parse
+    places = [
+        *_nul_locations(dict(request.path_params), ("path",)),
+        *(("query", k) for k, v in request.query_params.multi_items() if "\x00" in v),
+        *_nul_locations(body, ("body",)),
+    ]
+    if places:
+        raise RequestValidationError(
+            [
+                {"type": "nul_character", "loc": loc, "msg": "Must not contain a NUL character"}
+                for loc in places
+            ]
+        )
 
 
 async def strict_json_body(request: Request) -> None:

@@ -179,6 +179,7 @@ _VALIDATION_ZH = {
     "greater_than": "数值太小",
     "less_than": "数值太大",
     "value_error": "取值无效",
+    "nul_character": "不得包含空字符（NUL）",
     "model_attributes_type": "应为对象",
     "dict_type": "应为对象",
     "list_type": "应为列表",

@@ -56,6 +56,11 @@ def _decimal_schema(generator: GenerateJsonSchema, schema: DecimalSchema) -> dic
     return document
 
 
+# What stripping removes (Unicode White_Space, as pydantic-core trims), spelled out: a
+# pattern's \s differs between regex dialects (ECMA's leaves out U+0085).
+STRIPPED = r"\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
 def _str_schema(generator: GenerateJsonSchema, schema: StringSchema) -> dict[str, Any]:
     """A string as its validator takes it: where surrounding spaces are stripped before the
     length is checked, the minimum length counts only what is left, so "  " is not text."""
@@ -63,7 +68,8 @@ def _str_schema(generator: GenerateJsonSchema, schema: StringSchema) -> dict[str
     strip = schema.get("strip_whitespace") or generator._config.str_strip_whitespace
     least = document.get("minLength", 0)
     if strip and least >= 1:
-        inner = r"\S" if least == 1 else rf"\S[\s\S]{{{least - 2},}}\S"
+        text = f"[^{STRIPPED}]"
+        inner = text if least == 1 else rf"{text}[\s\S]{{{least - 2},}}{text}"
         if "pattern" in document:
             document["allOf"] = [{"pattern": document.pop("pattern")}, {"pattern": inner}]
         else:
