@@ -233,7 +233,7 @@ def split_page(
     return page, encode_cursor(cursor_of(page[-1])) if more else None
 
 
-_BODY_ADAPTERS: dict[int, TypeAdapter[Any]] = {}
+_STRICT_ADAPTER = "_xuncha_strict_adapter"
 
 
 def _nul_locations(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
@@ -278,7 +278,7 @@ async def strict_json_body(request: Request) -> None:
     date, ``"3"`` for an integer and ``0`` for a boolean: requests the document calls
     invalid would change records. Validating the raw bytes in strict JSON mode first refuses
     exactly those (a 422 naming the field) and accepts everything JSON spells correctly.
-    Unparsable bodies are left to FastAPI's own 400.
+    A body that does not parse is left to FastAPI.
     """
     route = request.scope.get("route")
     field = getattr(route, "body_field", None)
@@ -287,9 +287,11 @@ async def strict_json_body(request: Request) -> None:
     raw = await request.body()
     if not raw:
         return
-    adapter = _BODY_ADAPTERS.get(id(field))
+    # Built once per route, kept on the route's body field (so it goes with the app).
+    adapter: TypeAdapter[Any] | None = getattr(field, _STRICT_ADAPTER, None)
     if adapter is None:
-        adapter = _BODY_ADAPTERS.setdefault(id(field), TypeAdapter(field.field_info.annotation))
+        adapter = TypeAdapter(field.field_info.annotation)
+        setattr(field, _STRICT_ADAPTER, adapter)
     try:
         adapter.validate_json(raw, strict=True)
     except ValidationError as exc:
