@@ -46,6 +46,12 @@ def _app() -> FastAPI:
     async def create_visit(body: Visit) -> dict[str, Any]:
         return body.model_dump(mode="json")
 
+    @router.post("/visits/batch")
+    async def create_visits(
+        body: Annotated[list[Visit], Field(min_length=1, max_length=5)],
+    ) -> list[int]:
+        return [visit.people for visit in body]
+
     @router.get("/visits")
     async def list_visits(
         on: Annotated[IsoDate | None, Query()] = None,
@@ -86,6 +92,10 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 async def test_a_json_body_is_held_to_json_types(client: httpx.AsyncClient) -> None:
     ok = await client.post("/visits", json={"on": "2026-12-07", "people": 3.0, "urgent": True})
     assert ok.status_code == 200 and ok.json()["people"] == 3, ok.text
+    # Inside a list too, whose length limit then counts every item (not only the ones a
+    # strict reading of 3.0 would have kept).
+    ok = await client.post("/visits/batch", json=[{"on": "2026-12-07", "people": 2.0}])
+    assert ok.status_code == 200 and ok.json() == [2], ok.text
     # Lax Python validation would take each of these; the document calls them invalid.
     for field, value in [("on", 0), ("people", "3"), ("urgent", 0), ("on", "2026-12-07T00:00")]:
         body = {"on": "2026-12-07", "people": 1, field: value}

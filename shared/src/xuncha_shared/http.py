@@ -271,6 +271,16 @@ async def refuse_nul(request: Request) -> None:
         )
 
 
+def _integral(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _integral(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_integral(item) for item in value]
+    return value
+
+
 async def strict_json_body(request: Request) -> None:
     """Hold a JSON body to JSON's own types before FastAPI reads it.
 
@@ -293,20 +303,14 @@ async def strict_json_body(request: Request) -> None:
         adapter = TypeAdapter(field.field_info.annotation)
         setattr(field, _STRICT_ADAPTER, adapter)
     try:
-        adapter.validate_json(raw, strict=True)
-    except ValidationError as exc:
+        parsed = json.loads(raw)
+    except ValueError:
+        return  # a body that does not parse
+    try:
         # JSON Schema's integer is any number without a fraction, 3.0 included.
-        errors = [
-            e
-            for e in exc.errors(include_url=False)
-            if not (
-                e["type"] == "int_type"
-                and isinstance(e["input"], float)
-                and e["input"].is_integer()
-            )
-        ]
-        if not errors or any(e["type"] == "json_invalid" for e in errors):
-            return
+        adapter.validate_json(json.dumps(_integral(parsed)), strict=True)
+    except ValidationError as exc:
         raise RequestValidationError(
-            [{**e, "loc": ("body", *e["loc"])} for e in errors], body=raw
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)],
+            body=raw,
         ) from None

@@ -4295,7 +4295,7 @@ export interface components {
             /** 意见类别 */
             proposed_class: components["schemas"]["VillageClass"];
             /** 意见说明 */
-            note?: string | null;
+            note?: (string & unknown) | null;
         };
         /**
          * BatchStepResult
@@ -4433,7 +4433,7 @@ export interface components {
              */
             held_on: string;
             /** 汇报要点与领导小组意见 */
-            summary: string;
+            summary: string & unknown;
         };
         /**
          * BriefingRead
@@ -4517,7 +4517,7 @@ export interface components {
              */
             code: string;
             /** 姓名 */
-            name: string;
+            name: string & unknown;
             /**
              * 工作单位编号
              * @description 工作单位在被巡察对象库中时填写
@@ -4527,7 +4527,7 @@ export interface components {
              * 工作单位
              * @description 不在被巡察对象库中的单位填写名称；填了单位编号可省略
              */
-            unit_name?: string | null;
+            unit_name?: (string & unknown) | null;
             /** 专业领域 */
             specialties?: components["schemas"]["Specialty"][];
             /**
@@ -4564,7 +4564,7 @@ export interface components {
              */
             org_id: string;
             /** 职务 */
-            title: string;
+            title: string & unknown;
             /**
              * 任职起始日期
              * Format: date
@@ -4665,7 +4665,7 @@ export interface components {
              * 关系
              * @description 如 配偶、父亲
              */
-            relation: string;
+            relation: string & unknown;
         };
         /** CadreRelativeRead */
         CadreRelativeRead: {
@@ -4723,11 +4723,11 @@ export interface components {
          */
         CadreUpdate: {
             /** 姓名 */
-            name?: string | null;
+            name?: (string & unknown) | null;
             /** 工作单位编号 */
             unit_org_id?: string | null;
             /** 工作单位 */
-            unit_name?: string | null;
+            unit_name?: (string & unknown) | null;
             /** 专业领域 */
             specialties?: components["schemas"]["Specialty"][] | null;
             /** 家乡乡镇编号 */
@@ -5211,7 +5211,7 @@ export interface components {
             /** 问题类别 */
             category: components["schemas"]["ClueCategory"];
             /** 反映的主要问题 */
-            allegation: string;
+            allegation: string & unknown;
             /**
              * 证据材料说明
              * @default
@@ -5520,11 +5520,11 @@ export interface components {
          */
         CluesReviewWrite: {
             /** 委领导 */
-            commission_leader: string;
+            commission_leader: string & unknown;
             /** 巡察办参加人 */
-            office_reviewer: string;
+            office_reviewer: string & unknown;
             /** 关联纪检监察室 */
-            supervision_room: string;
+            supervision_room: string & unknown;
             /** 建议处置方式 */
             suggested_disposal: components["schemas"]["Disposal"];
             /**
@@ -5535,7 +5535,7 @@ export interface components {
             /** 研判意见（保密） */
             opinion?: string | null;
             /** 线索管理人账号 */
-            keeper_account?: string | null;
+            keeper_account?: (string & unknown) | null;
         };
         /** Body_clues.putTemplate */
         CluesputTemplate: {
@@ -5551,9 +5551,9 @@ export interface components {
              * 承诺人
              * @description 党组织主要负责人
              */
-            signed_by: string;
+            signed_by: string & unknown;
             /** 承诺内容 */
-            statement: string;
+            statement: string & unknown;
         };
         /** CommonProblem */
         CommonProblem: {
@@ -6100,7 +6100,7 @@ export interface components {
              * 公开方式或载体
              * @description 如 县委巡察网站、党员大会
              */
-            place: string;
+            place: string & unknown;
         };
         /** DisclosureRead */
         DisclosureRead: {
@@ -6171,7 +6171,7 @@ export interface components {
          */
         DoneClaim: {
             /** 整改完成情况 */
-            summary: string;
+            summary: string & unknown;
             /** 佐证材料 */
             evidence?: components["schemas"]["Evidence-Input"][];
             /** 真实性承诺 */
@@ -6211,7 +6211,7 @@ export interface components {
          */
         "Evidence-Input": {
             /** 名称 */
-            name: string;
+            name: string & unknown;
             /**
              * 存放位置
              * @description 文件编号、链接或档案位置
@@ -6224,7 +6224,7 @@ export interface components {
          */
         "Evidence-Output": {
             /** 名称 */
-            name: string;
+            name: string & unknown;
             /**
              * 存放位置
              * @description 文件编号、链接或档案位置
@@ -6821,7 +6821,7 @@ export interface components {
              * 组名
              * @description 如 第一巡察组
              */
-            name: string;
+            name: string & unknown;
             /**
              * 组员来源地区
              * @description 交叉巡察：从该下级地区的人才库抽调组员；为空则用本级人才库
@@ -7006,7 +7006,7 @@ export interface components {
              * 评价理由
              * @description 评价为“一般”或“较差”时必填
              */
-            judgement_reason?: string | null;
+            judgement_reason?: (string & unknown) | null;
         };
         /**
          * InstitutionCount
@@ -7046,14 +7046,14 @@ export interface components {
              * 制度名称
              * @description 如《沅陵县公共租赁住房分配方案》
              */
-            name: string;
+            name: string & unknown;
             /**
              * 出台日期
              * Format: date
              */
             adopted_on: string;
             /** 文号 */
-            doc_number?: string | null;
+            doc_number?: (string & unknown) | null;
         };
         /** InstitutionRead */
         InstitutionRead: {
@@ -7169,7 +7169,7 @@ export interface components {
          */
         KeeperWrite: {
             /** 线索管理人账号 */
-            keeper_account: string;
+            keeper_account: string & unknown;
         };
         /**
          * KindCoverageRead
@@ -7655,7 +7655,7 @@ export interface components {
              */
             code: string;
             /** 名称 */
-            name: string;
+            name: string & unknown;
             /** 类型 */
             kind: components["schemas"]["OrgKind"];
             /** 上级组织编号 */
@@ -7739,7 +7739,7 @@ export interface components {
          */
         OrgUpdate: {
             /** 名称 */
-            name?: string | null;
+            name?: (string & unknown) | null;
             /** 类型 */
             kind?: components["schemas"]["OrgKind"] | null;
             /** 上级组织编号 */
@@ -8256,9 +8256,9 @@ export interface components {
              * 账号
              * @description 令牌主体 sub
              */
-            account: string & (unknown & unknown);
+            account: string & unknown;
             /** 姓名 */
-            display_name: string & (unknown & unknown);
+            display_name: string & unknown;
             /** 角色 */
             roles: components["schemas"]["Role"][];
             /** 所属单位编号 */
@@ -8283,9 +8283,9 @@ export interface components {
          */
         PersonNamed: {
             /** 姓名 */
-            name: string;
+            name: string & unknown;
             /** 职务 */
-            post: string;
+            post: string & unknown;
             /**
              * 职级
              * @description county 县处级；township 乡科级；general 一般干部
@@ -8338,7 +8338,7 @@ export interface components {
          */
         PersonUpdate: {
             /** 姓名 */
-            display_name?: (string & (unknown & unknown)) | null;
+            display_name?: (string & unknown) | null;
             /** 角色 */
             roles?: components["schemas"]["Role"][] | null;
             /** 所属单位编号 */
@@ -8584,7 +8584,7 @@ export interface components {
             /** 涉及金额（元） */
             amount_yuan?: number | string | null;
             /** 涉及人员 */
-            people_involved?: string[];
+            people_involved?: (string & unknown)[];
             /**
              * 巡察任务编号
              * Format: uuid
@@ -8616,7 +8616,7 @@ export interface components {
             /** 涉及金额（元） */
             amount_yuan?: number | string | null;
             /** 涉及人员 */
-            people_involved?: string[];
+            people_involved?: (string & unknown)[];
         };
         /** ProblemPage */
         ProblemPage: {
@@ -8755,7 +8755,7 @@ export interface components {
             /** 涉及金额（元） */
             amount_yuan?: number | string | null;
             /** 涉及人员 */
-            people_involved?: string[] | null;
+            people_involved?: (string & unknown)[] | null;
         };
         /**
          * ProgressCreate
@@ -8781,7 +8781,7 @@ export interface components {
              */
             reported_on: string;
             /** 进展情况 */
-            text: string;
+            text: string & unknown;
             /** 佐证材料 */
             evidence?: components["schemas"]["Evidence-Input"][];
         };
@@ -8830,7 +8830,7 @@ export interface components {
          */
         ProgressWrite: {
             /** 进展情况（保密） */
-            note: string;
+            note: string & unknown;
         };
         /**
          * ProjectedOrg
@@ -9121,7 +9121,7 @@ export interface components {
          */
         ReceiptWrite: {
             /** 签收人 */
-            received_by: string;
+            received_by: string & unknown;
             /**
              * 签收时间
              * @description 不填为当前时间
@@ -9173,7 +9173,7 @@ export interface components {
          */
         RectificationReportCreate: {
             /** 整改报告正文 */
-            content: string;
+            content: string & unknown;
             /** 真实性承诺 */
             commitment: components["schemas"]["Commitment"];
         };
@@ -9222,7 +9222,7 @@ export interface components {
          */
         Rejection: {
             /** 退回理由 */
-            reasons: string;
+            reasons: string & unknown;
         };
         /** ReplacementRead */
         ReplacementRead: {
@@ -9299,7 +9299,7 @@ export interface components {
          */
         ReturnWrite: {
             /** 退回理由（需补充的材料，保密） */
-            reason: string;
+            reason: string & unknown;
         };
         /** ReviewItem */
         ReviewItem: {
@@ -9391,19 +9391,19 @@ export interface components {
              * 名称
              * @description 不填则为“第N轮巡察”
              */
-            name?: string | null;
+            name?: (string & unknown) | null;
             /** 巡察方式 */
             mode: components["schemas"]["RoundMode"];
             /**
              * 专项主题
              * @description 专项巡察必填
              */
-            theme?: string | null;
+            theme?: (string & unknown) | null;
             /**
              * 巡察重点清单
              * @description 专项巡察必填，每项不超过 200 字
              */
-            focus_checklist?: string[];
+            focus_checklist?: (string & unknown)[];
             /**
              * 派出巡察组的党委
              * @description 提级、交叉巡察必填（另一党委的代码）；其他方式不填
@@ -9584,13 +9584,13 @@ export interface components {
             /** 轮次序号 */
             number?: number | null;
             /** 名称 */
-            name?: string | null;
+            name?: (string & unknown) | null;
             /** 巡察方式 */
             mode?: components["schemas"]["RoundMode"] | null;
             /** 专项主题 */
-            theme?: string | null;
+            theme?: (string & unknown) | null;
             /** 巡察重点清单 */
-            focus_checklist?: string[] | null;
+            focus_checklist?: (string & unknown)[] | null;
             /** 派出巡察组的党委 */
             inspecting_jurisdiction?: string | null;
             /** 进驻日期 */
@@ -9690,7 +9690,7 @@ export interface components {
          */
         RuleWrite: {
             /** 事件类型 */
-            event_type: string;
+            event_type: string & unknown;
             /**
              * 说明
              * @default
@@ -10282,7 +10282,7 @@ export interface components {
              */
             proposed_class: components["schemas"]["VillageClass"];
             /** 意见说明 */
-            note?: string | null;
+            note?: (string & unknown) | null;
         };
         /**
          * StepRead
@@ -10596,16 +10596,16 @@ export interface components {
          */
         TaskUpdate: {
             /** 整改措施 */
-            measures?: string | null;
+            measures?: (string & unknown) | null;
             /** 责任人 */
-            responsible_person?: string | null;
+            responsible_person?: (string & unknown) | null;
             /**
              * 领办领导账号
              * @description 平台账号
              */
-            owner_account?: string | null;
+            owner_account?: (string & unknown) | null;
             /** 领办领导 */
-            owner_name?: string | null;
+            owner_name?: (string & unknown) | null;
             /** 整改时限 */
             due_on?: string | null;
             /** 整改类型 */
@@ -10632,7 +10632,7 @@ export interface components {
              * 名称
              * @description 如 十三届县委
              */
-            name: string;
+            name: string & unknown;
             /**
              * 起始日期
              * Format: date
@@ -10710,7 +10710,7 @@ export interface components {
          */
         TermUpdate: {
             /** 名称 */
-            name?: string | null;
+            name?: (string & unknown) | null;
             /** 起始日期 */
             starts_on?: string | null;
             /** 结束日期 */
@@ -10939,7 +10939,7 @@ export interface components {
              * 评价理由
              * @description 评价为“一般”或“较差”时必填
              */
-            judgement_reason?: string | null;
+            judgement_reason?: (string & unknown) | null;
             /**
              * 届次编号
              * Format: uuid

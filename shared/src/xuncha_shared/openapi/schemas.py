@@ -70,10 +70,10 @@ def _str_schema(generator: GenerateJsonSchema, schema: StringSchema) -> dict[str
     if strip and least >= 1:
         text = f"[^{STRIPPED}]"
         inner = text if least == 1 else rf"{text}[\s\S]{{{least - 2},}}{text}"
-        if "pattern" in document:
-            document["allOf"] = [{"pattern": document.pop("pattern")}, {"pattern": inner}]
-        else:
-            document["pattern"] = inner
+        # Under allOf, beside any pattern of the field's own: a dictionary key keeps it in
+        # propertyNames (pydantic turns a key's top-level pattern into patternProperties,
+        # which restricts nothing).
+        document.setdefault("allOf", []).append({"pattern": inner})
     return document
 
 
