@@ -14,7 +14,7 @@ import httpx
 import pytest
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
-from xuncha_shared.app import typed_path_params
+from xuncha_shared.app import literal_segments_first
 from xuncha_shared.http import (
     ExpectedVersion,
     IsoDate,
@@ -77,7 +77,7 @@ def _app() -> FastAPI:
 
     app = FastAPI(dependencies=[Depends(refuse_nul), Depends(strict_json_body)])
     install_problem_handlers(app)
-    typed_path_params(router)
+    literal_segments_first(router)
     app.include_router(router)
     return app
 

@@ -280,7 +280,7 @@ def _literal_siblings(routes: list[APIRoute], route: APIRoute, index: int) -> se
     return literals
 
 
-def typed_path_params(router: APIRouter) -> None:
+def literal_segments_first(router: APIRouter) -> None:
     """A path parameter never takes the literal a sibling route has in its place, so
     ``/cadres/import`` is never taken for ``/cadres/{cadre_id}`` nor ``/rules/export.xlsx``
     for ``/rules/{key}``: a method the literal path does not serve is a 405 naming the ones it
@@ -345,6 +345,6 @@ def create_service_app(
     app.include_router(health_router(base))
     app.include_router(health_router(""))
     for router in spec.routers:
-        typed_path_params(router)
+        literal_segments_first(router)
         app.include_router(router, prefix=base)
     return app

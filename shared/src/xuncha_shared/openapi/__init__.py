@@ -20,7 +20,7 @@ rely on it:
   places, a stripped text's real minimum, every field of an answer (``schemas.py``).
 
 The server holds requests to the same document (``http.strict_json_body``, ``http.IsoDate``,
-``app.typed_path_params``), and ``tests/contract`` fuzzes the two against each other.
+``app.literal_segments_first``), and ``tests/contract`` fuzzes the two against each other.
 """
 
 from __future__ import annotations
