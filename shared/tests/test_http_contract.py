@@ -19,8 +19,7 @@ from xuncha_shared.http import (
     ExpectedVersion,
     IsoDate,
     IsoDateTime,
-    refuse_nul,
-    strict_json_body,
+    hold_to_document,
 )
 from xuncha_shared.problems import (
     RESERVED_MEMBERS,
@@ -75,7 +74,7 @@ def _app() -> FastAPI:
     async def put_rule(key: Annotated[str, Path(pattern=r"^[a-z.]+$")]) -> dict[str, str]:
         return {"key": key}
 
-    app = FastAPI(dependencies=[Depends(refuse_nul), Depends(strict_json_body)])
+    app = FastAPI(dependencies=[Depends(hold_to_document)])
     install_problem_handlers(app)
     literal_segments_first(router)
     app.include_router(router)

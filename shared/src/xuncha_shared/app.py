@@ -33,7 +33,7 @@ from xuncha_shared.bus.postgres import PostgresBus
 from xuncha_shared.clock import Clock, OffsetFileClock, SystemClock
 from xuncha_shared.consumer import EventConsumer, HandlerRegistry
 from xuncha_shared.db import create_engine, create_sessionmaker
-from xuncha_shared.http import refuse_nul, strict_json_body
+from xuncha_shared.http import hold_to_document
 from xuncha_shared.idempotency import IDEMPOTENCY_INFO_KEY, IdempotentReplay, on_replay
 from xuncha_shared.messaging import OUTBOX_INFO_KEY, MessagingTables, OutboxContext
 from xuncha_shared.observability import Metrics, configure_logging, request_middleware
@@ -335,7 +335,7 @@ def create_service_app(
         lifespan=lifespan,
         openapi_tags=list(spec.openapi_tags) or None,
         generate_unique_id_function=operation_id(spec.name),
-        dependencies=[Depends(refuse_nul), Depends(strict_json_body)],
+        dependencies=[Depends(hold_to_document)],
     )
     install_openapi(app)
     app.state.runtime = runtime

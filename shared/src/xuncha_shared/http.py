@@ -248,15 +248,9 @@ def _nul_locations(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[str
             yield from _nul_locations(item, (*loc, index))
 
 
-async def refuse_nul(request: Request) -> None:
+def _refuse_nul(request: Request, body: Any) -> None:
     """No text with a NUL character reaches the database, which cannot store one: from the
     path, the query or a JSON body, it is a 422 naming where it was, never a 500."""
-    body: Any = None
-    if request.headers.get("content-type", "").startswith("application/json"):
-        try:
-            body = json.loads(await request.body() or b"null")
-        except ValueError:
-            body = None  # FastAPI answers a body that does not parse
     places = [
         *_nul_locations(dict(request.path_params), ("path",)),
         *(("query", k) for k, v in request.query_params.multi_items() if "\x00" in v),
@@ -281,36 +275,42 @@ def _integral(value: Any) -> Any:
     return value
 
 
-async def strict_json_body(request: Request) -> None:
+def _strict_body(field: Any, body: Any, raw: bytes) -> None:
     """Hold a JSON body to JSON's own types before FastAPI reads it.
 
     FastAPI validates the parsed body in pydantic's lax Python mode, which takes ``0`` for a
     date, ``"3"`` for an integer and ``0`` for a boolean: requests the document calls
-    invalid would change records. Validating the raw bytes in strict JSON mode first refuses
-    exactly those (a 422 naming the field) and accepts everything JSON spells correctly.
-    A body that does not parse is left to FastAPI.
+    invalid would change records. Validating in strict JSON mode first refuses exactly those
+    (a 422 naming the field) and accepts everything JSON spells correctly.
     """
-    route = request.scope.get("route")
-    field = getattr(route, "body_field", None)
-    if field is None or not request.headers.get("content-type", "").startswith("application/json"):
-        return
-    raw = await request.body()
-    if not raw:
-        return
     # Built once per route, kept on the route's body field (so it goes with the app).
     adapter: TypeAdapter[Any] | None = getattr(field, _STRICT_ADAPTER, None)
     if adapter is None:
         adapter = TypeAdapter(field.field_info.annotation)
         setattr(field, _STRICT_ADAPTER, adapter)
     try:
-        parsed = json.loads(raw)
-    except ValueError:
-        return  # a body that does not parse
-    try:
         # JSON Schema's integer is any number without a fraction, 3.0 included.
-        adapter.validate_json(json.dumps(_integral(parsed)), strict=True)
+        adapter.validate_json(json.dumps(_integral(body)), strict=True)
     except ValidationError as exc:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)],
             body=raw,
         ) from None
+
+
+async def hold_to_document(request: Request) -> None:
+    """Refuse, before any route runs, what the OpenAPI document calls invalid but FastAPI
+    would let through: a NUL character anywhere, a JSON body of the wrong JSON types. The
+    body is parsed once here; one that does not parse is left to FastAPI."""
+    raw = b""
+    body: Any = None
+    if request.headers.get("content-type", "").startswith("application/json"):
+        raw = await request.body()
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            raw = b""
+    _refuse_nul(request, body)
+    field = getattr(request.scope.get("route"), "body_field", None)
+    if field is not None and raw:
+        _strict_body(field, body, raw)

@@ -19,7 +19,7 @@ rely on it:
 * the schemas say what the validators take and the answers carry: a decimal's digits and
   places, a stripped text's real minimum, every field of an answer (``schemas.py``).
 
-The server holds requests to the same document (``http.strict_json_body``, ``http.IsoDate``,
+The server holds requests to the same document (``http.hold_to_document``, ``http.IsoDate``,
 ``app.literal_segments_first``), and ``tests/contract`` fuzzes the two against each other.
 """
 
