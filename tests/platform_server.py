@@ -9,10 +9,12 @@ import contextlib
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import uvicorn
 from pydantic import SecretStr
 from xuncha_shared.auth import AuthConfig
@@ -20,7 +22,10 @@ from xuncha_shared.bus.postgres import PostgresBus
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES
 from xuncha_shared.testing.plugin import TEST_SECRET, settings_for
+from xuncha_shared.workdays import SHANGHAI
 
+from xuncha.demo import SMALL, load_demo
+from xuncha.demo.runner import dev_token_for
 from xuncha.embedded import build_dispatcher
 
 
@@ -98,3 +103,18 @@ async def serve_platform(
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await conn.close()
+
+
+async def load_small_demo(served: Served, jurisdiction: str) -> date:
+    """Fill the served platform with the small demo county through its REST APIs, as
+    ``xuncha demo`` does; returns the Beijing day it was loaded for."""
+    today = datetime.now(SHANGHAI).date()
+    async with httpx.AsyncClient(base_url=served.base_url, timeout=120) as client:
+        await load_demo(
+            client,
+            token_for=dev_token_for(served.auth, jurisdiction),
+            size=SMALL,
+            jurisdiction=jurisdiction,
+            today=today,
+        )
+    return today

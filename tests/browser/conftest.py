@@ -16,10 +16,8 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -30,10 +28,9 @@ from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.testing.plugin import unavailable
 
-from tests.platform_server import serve_platform
-from xuncha.demo import SMALL, build_county, load_demo
+from tests.platform_server import Served, load_small_demo, serve_platform
+from xuncha.demo import SMALL, build_county
 from xuncha.demo.county import DemoCounty
-from xuncha.demo.runner import dev_token_for
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "web" / "dist"
@@ -296,15 +293,7 @@ async def demo_platform(pg: LocalPostgres, template_db: str) -> AsyncIterator[Se
     REST APIs), once for every module that looks at the demo's rounds, problems, clues,
     tasks and figures. ``demo_platform.demo`` is the county the demo loaded."""
     async with _platform(pg, template_db, f"browserdemo{os.getpid()}") as seeded:
-        today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
-        async with httpx.AsyncClient(base_url=seeded.base_url, timeout=120) as client:
-            await load_demo(
-                client,
-                token_for=dev_token_for(seeded.auth, J),
-                size=SMALL,
-                jurisdiction=J,
-                today=today,
-            )
+        today = await load_small_demo(Served(seeded.base_url, seeded.auth), J)
         seeded.demo = build_county(0, size=SMALL, jurisdiction=J, today=today)
         yield seeded
 

@@ -17,9 +17,7 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -28,9 +26,7 @@ from xuncha_shared.auth import Role, mint_dev_token
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES
 
-from tests.platform_server import Served, serve_platform
-from xuncha.demo import SMALL, load_demo
-from xuncha.demo.runner import dev_token_for
+from tests.platform_server import Served, load_small_demo, serve_platform
 
 ROOT = Path(__file__).resolve().parents[2]
 J = "410825"
@@ -96,15 +92,7 @@ async def fuzzed(pg: LocalPostgres, template_db: str) -> AsyncIterator[Fuzzed]:
     async with serve_platform(
         pg, template_db, name, settings={"scheduler_enabled": False}
     ) as served:
-        today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
-        async with httpx.AsyncClient(base_url=served.base_url, timeout=120) as client:
-            await load_demo(
-                client,
-                token_for=dev_token_for(served.auth, J),
-                size=SMALL,
-                jurisdiction=J,
-                today=today,
-            )
+        await load_small_demo(served, J)
         yield Fuzzed(served, await _role_tokens(served))
 
 
