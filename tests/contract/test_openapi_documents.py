@@ -1,19 +1,22 @@
 """The committed OpenAPI documents keep the conventions a client generator relies on: one
 operationId convention, unique across the platform; every error is problem+json with the one
 Problem schema; tags declared with Chinese descriptions; a request body example that its own
-schema accepts; If-Match required exactly where a missing one is a 428; the combined document
-is the five joined."""
+schema accepts; If-Match required exactly where a missing one is a 428; a PATCH body offers
+null only on the fields null clears; the combined document is the five joined."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 import pytest
+from xuncha_shared.patch import Patch
 from xuncha_shared.settings import SERVICES
 
 from xuncha.openapi import COMBINED, combine
@@ -95,6 +98,31 @@ def test_if_match_is_required_exactly_where_its_absence_is_a_428(name: str) -> N
             assert header["schema"]["pattern"], (method, path)
         if header is not None and header["required"]:
             assert method in {"put", "patch", "post", "delete"}, (method, path)
+
+
+def _subclasses(cls: type[Patch]) -> Iterator[type[Patch]]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_a_patch_body_offers_null_only_where_null_clears(name: str) -> None:
+    importlib.import_module(f"{name}.app")  # registers the service's bodies
+    bodies = {body.__name__: body for body in _subclasses(Patch)}
+    components = document(name)["components"]["schemas"]
+    for path, method, operation in operations(name):
+        if method != "patch":
+            continue
+        ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        body = ref.rsplit("/", 1)[1]
+        assert body in bodies, f"PATCH {path} takes {body}, which is not a Patch"
+        nullable = {
+            field
+            for field, prop in components[body]["properties"].items()
+            if {"type": "null"} in prop.get("anyOf", []) or prop.get("type") == "null"
+        }
+        assert nullable == bodies[body].clearable, (path, body)
 
 
 def test_the_combined_document_is_the_five_joined() -> None:

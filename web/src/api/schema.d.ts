@@ -4723,25 +4723,25 @@ export interface components {
          */
         CadreUpdate: {
             /** 姓名 */
-            name?: (string & unknown) | null;
+            name?: string & unknown;
             /** 工作单位编号 */
             unit_org_id?: string | null;
             /** 工作单位 */
-            unit_name?: (string & unknown) | null;
+            unit_name?: string & unknown;
             /** 专业领域 */
-            specialties?: components["schemas"]["Specialty"][] | null;
+            specialties?: components["schemas"]["Specialty"][];
             /** 家乡乡镇编号 */
             home_township_id?: string | null;
             /** 是否可抽调 */
-            available?: boolean | null;
+            available?: boolean;
             /** 平台账号 */
             account?: string | null;
             /** 联系电话 */
             phone?: string | null;
             /** 任职经历 */
-            posts?: components["schemas"]["CadrePostIn"][] | null;
+            posts?: components["schemas"]["CadrePostIn"][];
             /** 亲属关系 */
-            relatives?: components["schemas"]["CadreRelativeIn"][] | null;
+            relatives?: components["schemas"]["CadreRelativeIn"][];
         };
         /**
          * CalendarBasis
@@ -5833,9 +5833,10 @@ export interface components {
         ConsultationUpdate: {
             /**
              * 新的答复截止日期
+             * Format: date
              * @description 只能延后，且须为工作日
              */
-            due_on?: string | null;
+            due_on?: string;
             /** 函询说明 */
             note?: string | null;
         };
@@ -7564,7 +7565,7 @@ export interface components {
              */
             email?: string | null;
             /** 每日汇总 */
-            daily_digest?: boolean | null;
+            daily_digest?: boolean;
         };
         /** NoteRead */
         NoteRead: {
@@ -7739,9 +7740,9 @@ export interface components {
          */
         OrgUpdate: {
             /** 名称 */
-            name?: (string & unknown) | null;
+            name?: string & unknown;
             /** 类型 */
-            kind?: components["schemas"]["OrgKind"] | null;
+            kind?: components["schemas"]["OrgKind"];
             /** 上级组织编号 */
             parent_id?: string | null;
             /** 联系人 */
@@ -7751,7 +7752,7 @@ export interface components {
             /** 电子邮箱 */
             contact_email?: string | null;
             /** 是否在巡察范围内 */
-            active?: boolean | null;
+            active?: boolean;
         };
         /** OutcomeRead */
         OutcomeRead: {
@@ -8338,17 +8339,17 @@ export interface components {
          */
         PersonUpdate: {
             /** 姓名 */
-            display_name?: (string & unknown) | null;
+            display_name?: string & unknown;
             /** 角色 */
-            roles?: components["schemas"]["Role"][] | null;
+            roles?: components["schemas"]["Role"][];
             /** 所属单位编号 */
             org_id?: string | null;
             /** 电子邮箱 */
             email?: string | null;
             /** 每日汇总 */
-            daily_digest?: boolean | null;
+            daily_digest?: boolean;
             /** 是否启用 */
-            active?: boolean | null;
+            active?: boolean;
         };
         /**
          * PlanRead
@@ -8743,19 +8744,19 @@ export interface components {
          */
         ProblemUpdate: {
             /** 问题类别代码 */
-            category?: string | null;
+            category?: string;
             /** 问题描述 */
-            description?: string | null;
+            description?: string;
             /** 发现方式 */
-            found_by?: components["schemas"]["FoundBy"] | null;
+            found_by?: components["schemas"]["FoundBy"];
             /** 立行立改 */
-            immediate?: boolean | null;
+            immediate?: boolean;
             /** 民生问题 */
-            livelihood?: boolean | null;
+            livelihood?: boolean;
             /** 涉及金额（元） */
             amount_yuan?: number | string | null;
             /** 涉及人员 */
-            people_involved?: (string & unknown)[] | null;
+            people_involved?: (string & unknown)[];
         };
         /**
          * ProgressCreate
@@ -9287,9 +9288,9 @@ export interface components {
          */
         ReportUpdate: {
             /** 标题 */
-            title?: string | null;
+            title?: string;
             /** 正文各部分 */
-            sections?: components["schemas"]["Sections-Input"] | null;
+            sections?: components["schemas"]["Sections-Input"];
         };
         /**
          * ReturnWrite
@@ -9582,21 +9583,27 @@ export interface components {
          */
         RoundUpdate: {
             /** 轮次序号 */
-            number?: number | null;
+            number?: number;
             /** 名称 */
-            name?: (string & unknown) | null;
+            name?: string & unknown;
             /** 巡察方式 */
-            mode?: components["schemas"]["RoundMode"] | null;
+            mode?: components["schemas"]["RoundMode"];
             /** 专项主题 */
             theme?: (string & unknown) | null;
             /** 巡察重点清单 */
-            focus_checklist?: (string & unknown)[] | null;
+            focus_checklist?: (string & unknown)[];
             /** 派出巡察组的党委 */
             inspecting_jurisdiction?: string | null;
-            /** 进驻日期 */
-            on_site_from?: string | null;
-            /** 撤离日期 */
-            on_site_until?: string | null;
+            /**
+             * 进驻日期
+             * Format: date
+             */
+            on_site_from?: string;
+            /**
+             * 撤离日期
+             * Format: date
+             */
+            on_site_until?: string;
         };
         /**
          * Rule
@@ -10483,19 +10490,22 @@ export interface components {
          *     }
          */
         SubscriptionUpdate: {
-            /** 接收地址 */
-            url?: string | null;
+            /**
+             * 接收地址
+             * Format: uri
+             */
+            url?: string;
             /** 事件类型 */
-            event_types?: string[] | null;
+            event_types?: string[];
             /**
              * 代表的角色
              * @description 只有巡察办可以设置
              */
-            roles?: components["schemas"]["Role"][] | null;
+            roles?: components["schemas"]["Role"][];
             /** 说明 */
-            description?: string | null;
+            description?: string;
             /** 是否启用 */
-            active?: boolean | null;
+            active?: boolean;
         };
         /**
          * TaskKind
@@ -10596,20 +10606,23 @@ export interface components {
          */
         TaskUpdate: {
             /** 整改措施 */
-            measures?: (string & unknown) | null;
+            measures?: string & unknown;
             /** 责任人 */
-            responsible_person?: (string & unknown) | null;
+            responsible_person?: string & unknown;
             /**
              * 领办领导账号
              * @description 平台账号
              */
-            owner_account?: (string & unknown) | null;
+            owner_account?: string & unknown;
             /** 领办领导 */
-            owner_name?: (string & unknown) | null;
-            /** 整改时限 */
-            due_on?: string | null;
+            owner_name?: string & unknown;
+            /**
+             * 整改时限
+             * Format: date
+             */
+            due_on?: string;
             /** 整改类型 */
-            kind?: components["schemas"]["TaskKind"] | null;
+            kind?: components["schemas"]["TaskKind"];
         };
         /**
          * TermCreate
@@ -10710,13 +10723,19 @@ export interface components {
          */
         TermUpdate: {
             /** 名称 */
-            name?: (string & unknown) | null;
-            /** 起始日期 */
-            starts_on?: string | null;
-            /** 结束日期 */
-            ends_on?: string | null;
+            name?: string & unknown;
+            /**
+             * 起始日期
+             * Format: date
+             */
+            starts_on?: string;
+            /**
+             * 结束日期
+             * Format: date
+             */
+            ends_on?: string;
             /** 计划轮数 */
-            planned_rounds?: number | null;
+            planned_rounds?: number;
         };
         /**
          * TransferWrite

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from xuncha_shared.http import Page
 from xuncha_shared.orgs import OrgKind
+from xuncha_shared.patch import Patch
 from xuncha_shared.workdays import CalendarBasis
 
 CODE_PATTERN = r"^[A-Za-z0-9._-]{1,32}$"
@@ -46,7 +47,7 @@ class OrgCreate(BaseModel):
     contact_email: EmailStr | None = Field(default=None, title="电子邮箱")
 
 
-class OrgUpdate(BaseModel):
+class OrgUpdate(Patch):
     """Fields to change; omitted fields stay as they are."""
 
     model_config = ConfigDict(
@@ -66,6 +67,8 @@ class OrgUpdate(BaseModel):
             ]
         },
     )
+
+    clearable = frozenset({"parent_id", "contact_name", "contact_phone", "contact_email"})
 
     name: str | None = Field(default=None, min_length=1, max_length=100, title="名称")
     kind: OrgKind | None = Field(default=None, title="类型")

@@ -79,7 +79,7 @@ async def test_extending_a_deadline(planning: Any, token: Any, db: Any) -> None:
         r = await planning.patch(url, json=body, headers=auth(office, **{"If-Match": '"1"'}))
         assert r.status_code == status and r.json()["field"] == field, (body, r.text)
     r = await planning.patch(url, json={"due_on": "2026-03-13"}, headers=auth(office))
-    assert r.status_code == 428
+    assert r.status_code == 428, r.text
     r = await planning.patch(
         url, json={"due_on": "2026-03-13"}, headers=auth(office, **{"If-Match": '"1"'})
     )

@@ -13,6 +13,7 @@ from xuncha_shared.events.clues import ClueStatus
 from xuncha_shared.events.findings import FoundBy
 from xuncha_shared.http import Page
 from xuncha_shared.orgs import OrgKind
+from xuncha_shared.patch import Patch
 
 Yuan = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 Person = Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
@@ -102,7 +103,7 @@ class ProblemBatch(_Fields):
     problems: list[ProblemFields] = Field(min_length=1, max_length=500, title="问题（最多500条）")
 
 
-class ProblemUpdate(_Fields):
+class ProblemUpdate(Patch):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -117,6 +118,8 @@ class ProblemUpdate(_Fields):
             ]
         }
     )
+
+    clearable = frozenset({"amount_yuan"})
 
     category: CategoryCode | None = Field(default=None, title="问题类别代码")
     description: str | None = Field(default=None, min_length=1, max_length=5000, title="问题描述")

@@ -259,16 +259,6 @@ async def update_problem(
     await writable_assignment(session, actor, problem.assignment_id)
     check_version(problem.version, expected_version)
     changes = data.model_dump(exclude_unset=True)
-    for key in (
-        "category",
-        "description",
-        "found_by",
-        "immediate",
-        "livelihood",
-        "people_involved",
-    ):
-        if key in changes and changes[key] is None:
-            changes.pop(key)
     if "category" in changes and changes["category"] != problem.category:
         c = await resolve_category(
             session,

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from xuncha_shared.events.findings import ReportKind
 from xuncha_shared.http import Page
+from xuncha_shared.patch import Patch
 
 
 class ReportStatus(StrEnum):
@@ -87,7 +88,7 @@ class ReportCreate(BaseModel):
     sections: Sections = Field(default_factory=Sections, title="正文各部分")
 
 
-class ReportUpdate(BaseModel):
+class ReportUpdate(Patch):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={

@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from xuncha_shared.auth import Role
 from xuncha_shared.http import Page
+from xuncha_shared.patch import Patch
 
 from notify.access import PLAIN
 
@@ -42,7 +43,7 @@ class PersonCreate(BaseModel):
     active: bool = Field(default=True, title="是否启用")
 
 
-class PersonUpdate(BaseModel):
+class PersonUpdate(Patch):
     model_config = ConfigDict(
         extra="forbid",
         str_strip_whitespace=True,
@@ -60,6 +61,8 @@ class PersonUpdate(BaseModel):
         },
     )
 
+    clearable = frozenset({"org_id", "email"})
+
     display_name: str | None = Field(
         default=None, min_length=1, max_length=50, pattern=PLAIN, title="姓名"
     )
@@ -70,7 +73,7 @@ class PersonUpdate(BaseModel):
     active: bool | None = Field(default=None, title="是否启用")
 
 
-class MyContactUpdate(BaseModel):
+class MyContactUpdate(Patch):
     """What a person may change about themselves."""
 
     model_config = ConfigDict(
@@ -80,6 +83,8 @@ class MyContactUpdate(BaseModel):
             "examples": [{"email": "zhangli.xcb@wenxian.example.com", "daily_digest": True}]
         },
     )
+
+    clearable = frozenset({"email"})
 
     email: EmailStr | None = Field(default=None, title="电子邮箱", description="置空则不收邮件")
     daily_digest: bool | None = Field(default=None, title="每日汇总")

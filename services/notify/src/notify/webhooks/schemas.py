@@ -9,6 +9,7 @@ from datetime import datetime
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 from xuncha_shared.auth import Role
 from xuncha_shared.http import Page
+from xuncha_shared.patch import Patch
 
 from notify.access import NO_NUL
 
@@ -61,7 +62,7 @@ class SubscriptionCreate(BaseModel):
     active: bool = Field(default=True, title="是否启用")
 
 
-class SubscriptionUpdate(BaseModel):
+class SubscriptionUpdate(Patch):
     model_config = ConfigDict(
         extra="forbid",
         str_strip_whitespace=True,

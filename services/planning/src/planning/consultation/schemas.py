@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from xuncha_shared.events.planning import ConsultationSeverity, ConsultationTopic
 from xuncha_shared.http import Page
 from xuncha_shared.orgs import OrgKind
+from xuncha_shared.patch import Patch
 
 # Defaults when the office has not set its own (ARCHITECTURE.md, "Deadlines"): five working
 # days to answer, a reminder one working day before the due day.
@@ -109,7 +110,7 @@ class ConsultationCreate(BaseModel):
         return list(dict.fromkeys(topics))
 
 
-class ConsultationUpdate(BaseModel):
+class ConsultationUpdate(Patch):
     """Give the department more time, or change the note; omitted fields stay."""
 
     model_config = ConfigDict(
@@ -125,6 +126,8 @@ class ConsultationUpdate(BaseModel):
             ]
         },
     )
+
+    clearable = frozenset({"note"})
 
     due_on: date | None = Field(
         default=None, title="新的答复截止日期", description="只能延后，且须为工作日"

@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 from xuncha_shared.http import Page
 from xuncha_shared.orgs import OrgKind
+from xuncha_shared.patch import Patch
 from xuncha_shared.problems import ProblemDetail
 
 from planning.pool.avoidance import Rule
@@ -60,7 +61,7 @@ class GroupCreate(BaseModel):
     members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS, title="组员")
 
 
-class MemberRoleUpdate(BaseModel):
+class MemberRoleUpdate(Patch):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"role": "leader"}]})
 
     role: GroupRole = Field(title="组内职务", description="任命新组长时，原组长改为组员")

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from xuncha_shared.http import Page
+from xuncha_shared.patch import Patch
 
 from planning.pool.domain import MAX_FORMER_UNIT_YEARS, Specialty
 from planning.schemas import CODE_PATTERN, PHONE_PATTERN
@@ -123,7 +124,7 @@ class CadreCreate(BaseModel):
     )
 
 
-class CadreUpdate(BaseModel):
+class CadreUpdate(Patch):
     """Fields to change; omitted fields stay. ``posts`` and ``relatives``, when given,
     replace the whole list."""
 
@@ -161,6 +162,8 @@ class CadreUpdate(BaseModel):
             ]
         },
     )
+
+    clearable = frozenset({"unit_org_id", "home_township_id", "account", "phone"})
 
     name: str | None = Field(default=None, min_length=1, max_length=50, title="姓名")
     unit_org_id: uuid.UUID | None = Field(default=None, title="工作单位编号")

@@ -205,9 +205,6 @@ async def update_cadre(
     cadre = await get_cadre_for(session, cadre_id=cadre_id, actor=actor, for_update=True)
     check_version(cadre.version, expected_version)
     changes = data.model_dump(exclude_unset=True, exclude={"posts", "relatives"})
-    for required in ("name", "unit_name", "specialties", "available"):
-        if required in changes and changes[required] is None:
-            raise Unprocessable("该项不能为空", "This field cannot be null", field=required)
     if "account" in changes:
         await _check_account(session, cadre.jurisdiction, changes["account"], cadre.id)
     orgs = await _orgs(

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from xuncha_shared.http import Page
 from xuncha_shared.orgs import OrgKind
+from xuncha_shared.patch import Patch
 
 from planning.rounds.lifecycle import BriefingStage, RoundMode, RoundStatus
 
@@ -60,7 +61,7 @@ class TermCreate(BaseModel):
     )
 
 
-class TermUpdate(BaseModel):
+class TermUpdate(Patch):
     """Fields to change; omitted fields stay as they are."""
 
     model_config = ConfigDict(
@@ -204,7 +205,7 @@ class RoundCreate(BaseModel):
     on_site_until: date = Field(title="撤离日期", description="不早于进驻日期，须在届期内")
 
 
-class RoundUpdate(BaseModel):
+class RoundUpdate(Patch):
     """Fields of a planned round to change; omitted fields stay as they are."""
 
     model_config = ConfigDict(
@@ -220,6 +221,8 @@ class RoundUpdate(BaseModel):
             ]
         },
     )
+
+    clearable = frozenset({"theme", "inspecting_jurisdiction"})
 
     number: int | None = Field(default=None, ge=1, le=1000, title="轮次序号")
     name: str | None = Field(default=None, min_length=1, max_length=100, title="名称")

@@ -43,8 +43,6 @@ from planning.rounds.schemas import (
 
 # Modes whose groups come from another committee (提级 from above, 交叉 from a peer).
 OTHER_COMMITTEE_MODES = frozenset({RoundMode.escalated, RoundMode.cross})
-# Fields of a planned round that may be cleared with an explicit null.
-NULLABLE = frozenset({"theme", "inspecting_jurisdiction"})
 
 
 def round_read(rnd: Round) -> RoundRead:
@@ -234,9 +232,6 @@ async def update_round(
             code="round-not-planned",
         )
     check_version(rnd.version, expected_version)
-    nulls = sorted(k for k in data.model_fields_set - NULLABLE if getattr(data, k) is None)
-    if nulls:
-        raise _invalid("该项不能为空", "This field cannot be empty", nulls[0], "null-not-allowed")
     changes = data.model_dump(exclude_unset=True)
     if "mode" in changes:
         changes["mode"] = RoundMode(changes["mode"]).value

@@ -177,9 +177,6 @@ async def update_term(
     must stay inside its dates."""
     term = await access.term_for(session, term_id=term_id, actor=actor, for_update=True)
     check_version(term.version, expected_version)
-    nulls = sorted(k for k in data.model_fields_set if getattr(data, k) is None)
-    if nulls:
-        raise Unprocessable("该项不能为空", "This field cannot be empty", field=nulls[0])
     changes = data.model_dump(exclude_unset=True)
     name = changes.get("name", term.name)
     starts_on = changes.get("starts_on", term.starts_on)

@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 from xuncha_shared.events.rectification import TaskKind
 from xuncha_shared.http import Page
+from xuncha_shared.patch import Patch
 
 MAX_TEXT = 4000
 
@@ -90,7 +91,7 @@ class TaskRead(BaseModel):
 TaskPage = Page[TaskRead]
 
 
-class TaskUpdate(BaseModel):
+class TaskUpdate(Patch):
     """What the inspected org fills in for a task; only the fields sent change."""
 
     model_config = ConfigDict(

@@ -113,9 +113,6 @@ async def update_task(
             code="task-not-open",
         )
     changes = data.model_dump(exclude_unset=True)
-    for name in ("measures", "responsible_person", "owner_account", "owner_name", "due_on", "kind"):
-        if name in changes and changes[name] is None:
-            raise Unprocessable("不能清空此项", "This field cannot be cleared", field=name)
     if data.due_on is not None:
         today = local_day(now)
         if data.due_on < local_day(task.opened_at) or data.due_on > today + MAX_HORIZON:
