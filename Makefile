@@ -18,7 +18,7 @@ WEB_SOURCES := $(shell find web/src web/public web/scripts -type f 2>/dev/null) 
 ## Until people have accounts, the embedded run signs in through dev sign-in: asked for with
 ## --dev, answering only on this machine (loopback), never in production.
 run: install web
-	$(UV) run --frozen xuncha run --dev --port $(PORT) $(if $(DEMO),--demo)
+	$(UV) run --frozen xuncha run --port $(PORT) $(if $(DEMO),--demo) $(if $(DEV),--dev)
 
 ## Build the dashboard into web/dist (npm ci + vite build), only if it is out of date.
 web: web/dist/index.html

@@ -26,12 +26,13 @@ from xuncha_shared.workdays import SHANGHAI
 
 from xuncha.demo import SMALL, load_demo
 from xuncha.demo.runner import dev_token_for
-from xuncha.embedded import build_dispatcher
+from xuncha.embedded import build_dispatcher, platform_auth
 
 
 @dataclass(frozen=True)
 class Served:
-    """Where the platform answers and the key its dev tokens are signed with."""
+    """Where the platform answers and how it verifies tokens: the accounts service's keys,
+    and the test key its dev tokens are signed with."""
 
     base_url: str
     auth: AuthConfig
@@ -64,7 +65,9 @@ async def serve_platform(
     finally:
         await conn.close()
     database_url = pg.url(name)
-    auth = AuthConfig(mode="dev", dev_secret=SecretStr(TEST_SECRET))
+    sock = _free_socket()
+    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    auth = platform_auth(base_url, SecretStr(TEST_SECRET))
     bus = PostgresBus(database_url)
     await bus.start()
     service_settings = {
@@ -80,7 +83,6 @@ async def serve_platform(
     dispatcher = build_dispatcher(
         service_settings, bus=bus, auth=auth, dashboard=dashboard, dev_login=True, **create_kwargs
     )
-    sock = _free_socket()
     server = uvicorn.Server(
         uvicorn.Config(dispatcher, log_config=None, access_log=False, lifespan="on")
     )
@@ -91,8 +93,7 @@ async def serve_platform(
                 if task.done():
                     task.result()
                 await asyncio.sleep(0.05)
-        port = sock.getsockname()[1]
-        yield Served(base_url=f"http://127.0.0.1:{port}", auth=auth)
+        yield Served(base_url=base_url, auth=auth)
     finally:
         server.should_exit = True
         await task

@@ -55,14 +55,32 @@ def run(
     async def main() -> None:
         if not (dashboard / "index.html").exists():
             typer.echo(f"未找到已构建的前端 {dashboard}（make run 会构建）；/ 显示接口文档链接。")
-        async with embedded_platform(data_dir, dashboard=dashboard, dev=dev) as (asgi, auth, _):
-            typer.echo(f"巡察平台已启动 Xuncha is running: http://{host}:{port}/")
-            typer.echo(f"接口文档 API docs: http://{host}:{port}/api/docs")
+        # The services fetch the accounts service's keys from this same process.
+        loopback = "127.0.0.1" if host in {"0.0.0.0", "::", "localhost"} else host
+        async with embedded_platform(
+            data_dir,
+            base_url=f"http://{loopback}:{port}",
+            dashboard=dashboard,
+            dev=dev,
+            jurisdiction=jurisdiction,
+        ) as platform:
+            auth = platform.auth
+            if platform.administrator is not None:
+                account, password = platform.administrator
+                typer.echo(
+                    f"首次启动，已开通巡察办管理员账号 {account}，初始密码（只显示这一次）："
+                    f"{password}\nFirst start: administrator {account}, one-time password "
+                    f"(shown once): {password}"
+                )
             if dev:
                 typer.echo(
                     f"开发令牌（巡察办）dev token (office):\n{office_token(auth, jurisdiction)}"
                 )
-            config = uvicorn.Config(asgi, host=host, port=port, log_config=None, access_log=False)
+            typer.echo(f"巡察平台已启动 Xuncha is running: http://{host}:{port}/")
+            typer.echo(f"接口文档 API docs: http://{host}:{port}/api/docs")
+            config = uvicorn.Config(
+                platform.app, host=host, port=port, log_config=None, access_log=False
+            )
             server = uvicorn.Server(config)
             if not demo:
                 await server.serve()

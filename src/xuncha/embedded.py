@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from accounts.people.bootstrap import first_administrator
 from clues.config import CluesSettings
 from cryptography.fernet import Fernet
 from fastapi import Depends, FastAPI, Request
@@ -38,6 +39,7 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 DATABASE = "xuncha"
 DEFAULT_JURISDICTION = "410825"
+TOKEN_AUDIENCE = "xuncha"
 
 
 @dataclass(frozen=True)
@@ -58,12 +60,27 @@ class EmbeddedPaths:
 
 
 def dev_auth(paths: EmbeddedPaths) -> AuthConfig:
-    """The embedded platform's dev signing key, made once and kept under ``var/``."""
+    """The embedded platform's dev signing key, made once and kept under ``var/`` (readable
+    by its owner only): the CLI's ``xuncha token`` and the demo loader sign with it."""
     paths.root.mkdir(parents=True, exist_ok=True)
     if not paths.secret_file.exists():
         paths.secret_file.write_text(secrets.token_urlsafe(48))
         paths.secret_file.chmod(0o600)
     return AuthConfig(mode="dev", dev_secret=SecretStr(paths.secret_file.read_text().strip()))
+
+
+def platform_auth(base_url: str, dev_secret: SecretStr | None) -> AuthConfig:
+    """How every service of a one-process run verifies tokens: people's tokens against the
+    accounts service's published keys (``base_url`` is where this process answers), and
+    tokens of the run's own dev key."""
+    issuer = f"{base_url}/api/accounts"
+    return AuthConfig(
+        mode="oidc",
+        issuer=issuer,
+        jwks_url=f"{issuer}/.well-known/jwks.json",
+        audience=TOKEN_AUDIENCE,
+        dev_secret=dev_secret,
+    )
 
 
 def start_database(paths: EmbeddedPaths) -> LocalPostgres:
@@ -236,7 +253,7 @@ def index_app(
     """``/`` (the dashboard when built, else a page of links), ``/healthz``, ``/readyz``,
     and the dev sign-in when given the dev signing key."""
     index = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    if dev_login is not None and dev_login.mode == "dev":
+    if dev_login is not None and dev_login.dev_secret is not None:
         install_problem_handlers(index)
         _dev_login(index, dev_login)
 
@@ -303,13 +320,28 @@ def build_dispatcher(
     return Dispatcher(apps, index_app(apps, dashboard, dev_login=auth if dev_login else None))
 
 
+@dataclass(frozen=True)
+class Embedded:
+    app: Dispatcher
+    auth: AuthConfig
+    database_url: str
+    # The first office administrator's account and one-time password, on the first start.
+    administrator: tuple[str, str] | None
+
+
 @contextlib.asynccontextmanager
 async def embedded_platform(
-    root: Path, *, dashboard: Path | None = None, dev: bool = False
-) -> AsyncIterator[tuple[Dispatcher, AuthConfig, str]]:
-    """Start the database, migrate every schema, and build the one-process app."""
+    root: Path,
+    *,
+    base_url: str,
+    dashboard: Path | None = None,
+    dev: bool = False,
+    jurisdiction: str = DEFAULT_JURISDICTION,
+) -> AsyncIterator[Embedded]:
+    """Start the database, migrate every schema, build the one-process app that will answer
+    at ``base_url``, and open the first administrator's account if there is none."""
     paths = EmbeddedPaths(root)
-    auth = dev_auth(paths)
+    auth = platform_auth(base_url, dev_auth(paths).dev_secret)
     server = start_database(paths)
     database_url = await ensure_database(server)
     bus = PostgresBus(database_url)
@@ -324,7 +356,10 @@ async def embedded_platform(
         dispatcher = build_dispatcher(
             settings, bus=bus, auth=auth, dashboard=dashboard, dev_login=dev
         )
-        yield dispatcher, auth, database_url
+        administrator = await first_administrator(
+            dispatcher.apps["accounts"].state.runtime, jurisdiction=jurisdiction
+        )
+        yield Embedded(dispatcher, auth, database_url, administrator)
     finally:
         await bus.stop()
 

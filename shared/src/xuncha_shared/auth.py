@@ -172,7 +172,10 @@ class AuthConfig(BaseModel):
     """Authentication settings; embedded in every service's settings.
 
     ``dev`` mode needs ``dev_secret`` (at least 32 characters); ``oidc`` mode needs
-    ``issuer`` and ``jwks_url``. ``audience``, when set, is required in tokens in both
+    ``issuer`` and ``jwks_url``, and outside production may also carry a ``dev_secret``:
+    then an HS256 token of ``dev_issuer`` is verified with it and every other token against
+    the JWKS (a development run signs people in through the accounts service and still
+    offers 开发登录). ``audience``, when set, is required in tokens in both
     modes; when unset it is not checked (set it in production, so that tokens the
     provider issued for other clients are refused). Claim names may be dotted paths into
     nested claims (``realm_access.roles``); a claim whose full name matches is preferred.
@@ -271,7 +274,9 @@ class TokenVerifier:
 
         config = self._config
         key: jwt.PyJWK | str
-        if self._jwks is None:
+        if self._jwks is None or (
+            config.dev_secret is not None and header.get("alg") == _DEV_ALGORITHM
+        ):
             assert config.dev_secret is not None  # guaranteed by AuthConfig
             key = config.dev_secret.get_secret_value()
             algorithms = [_DEV_ALGORITHM]
@@ -330,14 +335,15 @@ def mint_dev_token(
     ttl: timedelta = timedelta(hours=12),
     now: datetime | None = None,
 ) -> str:
-    """Mint an HS256 token that a ``dev``-mode :class:`TokenVerifier` accepts.
+    """Mint an HS256 token that a :class:`TokenVerifier` with this ``dev_secret`` accepts.
 
-    For embedded runs (the CLI) and tests; refused (``ValueError``) in ``oidc`` mode.
+    For embedded runs (the CLI, the demo loader, 开发登录) and tests; refused
+    (``ValueError``) without a ``dev_secret``.
     Role strings are written as given, unknown ones included, so tests can mint tokens
     the verifier must refuse. ``now`` (timezone-aware) defaults to the current time.
     """
-    if config.mode != "dev" or config.dev_secret is None:
-        raise ValueError("mint_dev_token is only available in dev mode")
+    if config.dev_secret is None:
+        raise ValueError("mint_dev_token needs a dev_secret (dev mode, or oidc mode with one)")
     if not subject:
         raise ValueError("subject must not be empty")
     if not jurisdiction:

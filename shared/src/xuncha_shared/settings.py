@@ -17,7 +17,7 @@ from xuncha_shared.auth import AuthConfig
 # Accepted only outside production; the embedded runner replaces it with a random key.
 DEV_PLACEHOLDER_SECRET = "xuncha-development-signing-key-not-for-production"
 
-SERVICES = ("planning", "findings", "clues", "rectification", "notify")
+SERVICES = ("planning", "findings", "clues", "rectification", "notify", "accounts")
 
 
 def _dev_auth() -> AuthConfig:
@@ -73,6 +73,8 @@ class ServiceSettings(BaseSettings):
     def _refuse_placeholder_secret_in_production(self) -> ServiceSettings:
         if self.environment == "production" and self.auth.mode == "dev":
             raise ValueError("production needs OIDC auth (auth.mode=oidc), not dev tokens")
+        if self.environment == "production" and self.auth.dev_secret is not None:
+            raise ValueError("production verifies no dev tokens: remove auth.dev_secret")
         if self.environment == "production" and self.clock_offset_file is not None:
             raise ValueError("production reads the real time: clock_offset_file is for tests")
         return self

@@ -49,6 +49,9 @@ STATUS_DESCRIPTIONS: dict[int, str] = {
     503: "暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After",
 }
 
+#: How a route (or its router) describes the 401 of a missing or bad token.
+MISSING_TOKEN_DESCRIPTIONS = frozenset({"未登录", STATUS_DESCRIPTIONS[401]})
+
 ETAG_PATTERN = r'^(W/)?"\d+"$'
 _HEADERS: dict[str, dict[str, Any]] = {
     "ETag": {
@@ -179,7 +182,7 @@ def _problem_response(description: str, status: int) -> dict[str, Any]:
         "description": description,
         "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}},
     }
-    if status in (409, 429, 503):
+    if status in (409, 423, 429, 503):
         response["headers"] = {"Retry-After": _HEADERS["Retry-After"]}
     return response
 
@@ -210,9 +213,11 @@ def _refine_operation(
 ) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     if not operation.get("security"):
-        # Public (the citizens' report form): say so, and it never answers 401.
+        # Public (the citizens' report form, sign-in): say so. It never answers 401 for a
+        # missing token; a 401 it declares itself (wrong password) stays.
         operation["security"] = []
-        responses.pop("401", None)
+        if responses.get("401", {}).get("description") in MISSING_TOKEN_DESCRIPTIONS:
+            del responses["401"]
     declared = {int(code) for code in responses if code.isdigit() and int(code) >= 400}
     for status in sorted(declared | _error_statuses(operation, method, facts, schemas)):
         given = responses.get(str(status), {})

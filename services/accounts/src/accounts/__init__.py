@@ -1,0 +1,1 @@
+"""账号服务 Accounts: people's accounts, password and single sign-on, the platform's tokens."""

@@ -1,0 +1,62 @@
+"""The dashboard's areas each role works in, and where a person lands after signing in.
+
+The services decide what a person may do (per record); this only spares a person pages that
+would answer them with 403: an inspected org lands on its own rectification, a group member
+on its round, a department on its clues and consultations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from xuncha_shared.auth import Role
+
+AREA_ORDER = (
+    "figures",
+    "coverage",
+    "rounds",
+    "orgs",
+    "problems",
+    "clues",
+    "rectification",
+    "inbox",
+    "accounts",
+)
+
+AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
+    Role.office: frozenset(AREA_ORDER),
+    Role.leadership: frozenset(
+        {"figures", "coverage", "rounds", "problems", "rectification", "inbox"}
+    ),
+    Role.group: frozenset({"rounds", "problems", "inbox"}),
+    Role.discipline: frozenset({"clues", "rectification", "inbox"}),
+    Role.organization: frozenset({"clues", "inbox"}),
+    Role.department: frozenset({"clues", "inbox"}),
+    Role.inspected: frozenset({"rectification", "inbox"}),
+    Role.leader: frozenset({"rectification", "inbox"}),
+    Role.service: frozenset(),
+}
+
+# The first role a person holds in this order decides where they land.
+HOME_BY_ROLE: tuple[tuple[Role, str], ...] = (
+    (Role.office, "/figures"),
+    (Role.leadership, "/figures"),
+    (Role.group, "/rounds"),
+    (Role.discipline, "/clues"),
+    (Role.organization, "/clues"),
+    (Role.department, "/clues"),
+    (Role.inspected, "/rectification"),
+    (Role.leader, "/rectification"),
+)
+
+
+def areas_for(roles: Iterable[Role]) -> list[str]:
+    allowed: set[str] = set()
+    for role in roles:
+        allowed |= AREAS_BY_ROLE.get(role, frozenset())
+    return [area for area in AREA_ORDER if area in allowed]
+
+
+def home_for(roles: Iterable[Role]) -> str:
+    held = set(roles)
+    return next((path for role, path in HOME_BY_ROLE if role in held), "/inbox")

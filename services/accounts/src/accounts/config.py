@@ -1,0 +1,55 @@
+"""Accounts settings (env prefix ``XUNCHA_ACCOUNTS_``).
+
+The service issues the platform's access tokens: ES256 JWTs whose keys it keeps in its own
+schema and publishes at ``/api/accounts/.well-known/jwks.json``. Every other service
+verifies them there (``auth.mode=oidc``, ``auth.issuer`` = ``issuer`` below).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import ClassVar
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+from xuncha_shared.settings import ServiceSettings
+
+DEFAULT_ISSUER = "http://127.0.0.1:8000/api/accounts"
+
+
+class AccountsSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="XUNCHA_ACCOUNTS_", env_nested_delimiter="__")
+    service: ClassVar[str] = "accounts"
+
+    issuer: str | None = Field(
+        default=None,
+        description="The tokens' iss: this service's public URL; by default the issuer the "
+        "services verify (auth.issuer)",
+    )
+    token_audience: str = Field(default="xuncha", description="The tokens' aud")
+    totp_issuer: str = Field(
+        default="巡察工作平台", max_length=50, description="验证器应用中显示的平台名称"
+    )
+    access_token_seconds: int = Field(default=900, ge=60, le=3600)
+    refresh_token_seconds: int = Field(default=12 * 3600, ge=600, le=30 * 24 * 3600)
+    key_rotation_days: int = Field(
+        default=30, ge=1, le=365, description="A signing key older than this is replaced"
+    )
+    setup_code_hours: int = Field(default=72, ge=1, le=720)
+    lockout_failures: int = Field(
+        default=5, ge=1, le=100, description="Failed sign-ins in a row that lock an account"
+    )
+    lockout_minutes: int = Field(default=15, ge=1, le=1440)
+    address_failures_per_window: int = Field(
+        default=20, ge=1, le=10_000, description="Failed sign-ins from one address per window"
+    )
+    address_window_minutes: int = Field(default=15, ge=1, le=1440)
+
+    @property
+    def token_issuer(self) -> str:
+        return self.issuer or self.auth.issuer or DEFAULT_ISSUER
+
+
+@lru_cache
+def get_settings() -> AccountsSettings:
+    return AccountsSettings()

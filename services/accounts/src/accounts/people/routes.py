@@ -1,0 +1,256 @@
+"""HTTP routes: 账号管理 Accounts. The office keeps its jurisdiction's accounts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from xuncha_shared.auth import Role
+from xuncha_shared.db import DbSession
+from xuncha_shared.exports import attachment, workbook, yes_no
+from xuncha_shared.http import (
+    CurrentPrincipal,
+    ExpectedVersion,
+    Now,
+    Paging,
+    decode_cursor,
+    etag,
+    split_page,
+)
+from xuncha_shared.idempotency import Idempotent
+from xuncha_shared.problems import ProblemDetail
+
+from accounts.access import ERRORS, office_of, settings_of
+from accounts.people import service
+from accounts.people.schemas import (
+    AccountCreate,
+    AccountPage,
+    AccountRead,
+    AccountUpdate,
+    SetupCodeIssued,
+)
+from accounts.signin.schemas import ACCOUNT_PATTERN
+
+router = APIRouter(prefix="/accounts", tags=["accounts"], responses=ERRORS)
+
+AccountName = Annotated[str, Path(pattern=ACCOUNT_PATTERN, title="账号")]
+VERSIONED: dict[int | str, dict[str, object]] = {
+    412: {"model": ProblemDetail, "description": "已被他人修改"},
+    428: {"model": ProblemDetail, "description": "缺少 If-Match"},
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _versioned(response: Response, account: AccountRead) -> AccountRead:
+    response.headers["ETag"] = etag(account.version)
+    return account
+
+
+@router.get(
+    "",
+    response_model=AccountPage,
+    summary="查询账号",
+    description="巡察办查看本辖区的账号，按账号排序，游标分页；可按角色、单位、启用状态和关键字筛选。",
+)
+async def list_accounts(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    paging: Paging,
+    role: Annotated[Role | None, Query(title="角色")] = None,
+    org_id: Annotated[uuid.UUID | None, Query(title="所属单位编号")] = None,
+    active: Annotated[bool | None, Query(title="是否启用")] = None,
+    q: Annotated[
+        str | None, Query(max_length=50, pattern=r"^[^\x00-\x1f\x7f]*$", title="关键字")
+    ] = None,
+) -> AccountPage:
+    office_of(principal, "查看账号", "read the accounts")
+    after = decode_cursor(paging.cursor, arity=1)
+    rows, total = await service.list_accounts(
+        session,
+        jurisdiction=principal.jurisdiction,
+        role=role,
+        org_id=org_id,
+        active=active,
+        q=q,
+        after=str(after[0]) if after else None,
+        limit=paging.limit + 1,
+    )
+    page, next_cursor = split_page(rows, paging.limit, lambda a: [a.account])
+    return AccountPage(items=[service.read(a) for a in page], next_cursor=next_cursor, total=total)
+
+
+@router.get(
+    "/export.xlsx",
+    summary="导出账号（Excel）",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+async def export_accounts(
+    request: Request, session: DbSession, principal: CurrentPrincipal
+) -> Response:
+    office_of(principal, "导出账号", "export the accounts")
+    rows, _ = await service.list_accounts(
+        session,
+        jurisdiction=principal.jurisdiction,
+        role=None,
+        org_id=None,
+        active=None,
+        q=None,
+        after=None,
+        limit=100_000,
+    )
+    headers = ("账号", "姓名", "角色", "所属单位编号", "启用", "已设密码", "两步验证", "修改时间")
+    body = (
+        (
+            a.account,
+            a.display_name,
+            "、".join(Role(r).label_zh for r in a.roles),
+            a.org_id,
+            yes_no(a.active),
+            yes_no(a.password_hash is not None),
+            yes_no(a.totp_confirmed),
+            a.updated_at,
+        )
+        for a in rows
+    )
+    tz = ZoneInfo(settings_of(request).timezone)
+    return attachment(workbook("账号", headers, body, tz=tz), filename="账号.xlsx")
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AccountRead,
+    summary="开通账号",
+    description="巡察办为本辖区的人员开通账号（姓名、角色、所属单位）；密码由本人凭一次性设置码设置。"
+    "可带 Idempotency-Key。",
+    responses={409: {"model": ProblemDetail, "description": "账号已存在"}},
+)
+async def create_account(
+    body: AccountCreate,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    idempotent: Idempotent,
+    request: Request,
+    response: Response,
+) -> AccountRead:
+    actor = office_of(principal, "开通账号", "open accounts")
+    account = service.read(await service.create(session, body, actor=actor, now=now))
+    location = f"{request.url.path}/{account.account}"
+    response.headers["Location"] = location
+    await idempotent.remember(account, status_code=201, location=location)
+    return _versioned(response, account)
+
+
+@router.get("/{account}", response_model=AccountRead, summary="查看账号")
+async def get_account(
+    account: AccountName, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> AccountRead:
+    office_of(principal, "查看账号", "read the accounts")
+    row = await service.account_in(session, account, principal.jurisdiction)
+    return _versioned(response, service.read(row))
+
+
+@router.patch(
+    "/{account}",
+    response_model=AccountRead,
+    summary="修改账号",
+    description="修改姓名、角色、所属单位、人才库人员；须带 If-Match。"
+    "新的角色在下次刷新令牌时生效。",
+    responses=VERSIONED,
+)
+async def patch_account(
+    account: AccountName,
+    body: AccountUpdate,
+    expected: ExpectedVersion,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    response: Response,
+) -> AccountRead:
+    actor = office_of(principal, "修改账号", "change accounts")
+    row = await service.update(
+        session, account=account, data=body, expected_version=expected, actor=actor, now=now
+    )
+    return _versioned(response, service.read(row))
+
+
+async def _set_active(
+    account: str,
+    active: bool,
+    expected: int,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    response: Response,
+) -> AccountRead:
+    actor = office_of(principal, "停用或启用账号", "disable or enable accounts")
+    row = await service.set_active(
+        session, account=account, active=active, expected_version=expected, actor=actor, now=now
+    )
+    return _versioned(response, service.read(row))
+
+
+@router.post(
+    "/{account}/disable",
+    response_model=AccountRead,
+    summary="停用账号",
+    description="停用后不能登录，本人的全部登录立即结束；须带 If-Match。",
+    responses=VERSIONED,
+)
+async def disable_account(
+    account: AccountName,
+    expected: ExpectedVersion,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    response: Response,
+) -> AccountRead:
+    return await _set_active(account, False, expected, session, principal, now, response)
+
+
+@router.post(
+    "/{account}/enable",
+    response_model=AccountRead,
+    summary="启用账号",
+    description="重新允许登录，并解除临时锁定；须带 If-Match。",
+    responses=VERSIONED,
+)
+async def enable_account(
+    account: AccountName,
+    expected: ExpectedVersion,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    response: Response,
+) -> AccountRead:
+    return await _set_active(account, True, expected, session, principal, now, response)
+
+
+@router.post(
+    "/{account}/setup-code",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SetupCodeIssued,
+    summary="生成一次性设置码",
+    description="本人凭此码设置（或重置）密码；设置码只显示这一次，此前未用的设置码随即作废。",
+    responses={409: {"model": ProblemDetail, "description": "账号已停用"}},
+)
+async def issue_setup_code(
+    account: AccountName,
+    request: Request,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+) -> SetupCodeIssued:
+    actor = office_of(principal, "生成设置码", "issue setup codes")
+    code, expires_at = await service.issue_setup_code(
+        session,
+        account=account,
+        hours=settings_of(request).setup_code_hours,
+        actor=actor,
+        now=now,
+    )
+    return SetupCodeIssued(account=account, code=code, expires_at=expires_at)

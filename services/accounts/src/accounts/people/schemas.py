@@ -1,0 +1,83 @@
+"""Bodies of the account ledger (账号管理)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from xuncha_shared.auth import Role
+from xuncha_shared.http import Page
+from xuncha_shared.patch import Patch
+
+from accounts.signin.schemas import ACCOUNT_PATTERN
+
+NAME_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+
+_EXAMPLE: dict[str, Any] = {
+    "account": "wx.zbz.machunhua",
+    "display_name": "马春华",
+    "roles": ["inspected"],
+    "org_id": "0755060e-0901-497b-9131-75f7799b6afd",
+}
+
+
+class AccountCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [_EXAMPLE]}
+    )
+
+    account: str = Field(pattern=ACCOUNT_PATTERN, title="账号", description="登录名，开通后不可改")
+    display_name: str = Field(min_length=1, max_length=50, pattern=NAME_PATTERN, title="姓名")
+    roles: list[Role] = Field(min_length=1, max_length=8, title="角色")
+    org_id: uuid.UUID | None = Field(
+        default=None, title="所属单位编号", description="被巡察党组织和各部门的账号必填"
+    )
+    cadre_id: uuid.UUID | None = Field(
+        default=None, title="人才库人员编号", description="巡察组成员在人才库中的记录"
+    )
+
+
+class AccountUpdate(Patch):
+    model_config = ConfigDict(
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"display_name": "马春华", "roles": ["inspected"]}]},
+    )
+
+    clearable = frozenset({"org_id", "cadre_id"})
+
+    display_name: str | None = Field(
+        default=None, min_length=1, max_length=50, pattern=NAME_PATTERN, title="姓名"
+    )
+    roles: list[Role] | None = Field(default=None, min_length=1, max_length=8, title="角色")
+    org_id: uuid.UUID | None = Field(default=None, title="所属单位编号")
+    cadre_id: uuid.UUID | None = Field(default=None, title="人才库人员编号")
+
+
+class AccountRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    account: str = Field(title="账号")
+    jurisdiction: str = Field(title="管辖范围")
+    display_name: str = Field(title="姓名")
+    roles: list[str] = Field(title="角色")
+    org_id: uuid.UUID | None = Field(title="所属单位编号")
+    cadre_id: uuid.UUID | None = Field(title="人才库人员编号")
+    active: bool = Field(title="是否启用")
+    has_password: bool = Field(title="是否已设置密码")
+    totp_enabled: bool = Field(title="是否已开启两步验证")
+    locked_until: datetime | None = Field(title="锁定至")
+    version: int = Field(title="版本号")
+    created_at: datetime = Field(title="开通时间")
+    updated_at: datetime = Field(title="修改时间")
+
+
+class AccountPage(Page[AccountRead]):
+    total: int = Field(title="符合条件的总数")
+
+
+class SetupCodeIssued(BaseModel):
+    account: str = Field(title="账号")
+    code: str = Field(title="一次性设置码", description="只显示这一次；交给本人用于设置密码")
+    expires_at: datetime = Field(title="有效期至")

@@ -1,0 +1,244 @@
+"""The account ledger: the office opens, changes, disables and re-enables its jurisdiction's
+accounts and hands out one-time setup codes; every change is an event."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+from xuncha_shared.auth import DEPARTMENT_ROLES, Principal, Role
+from xuncha_shared.events.accounts import (
+    AccountChanged,
+    AccountDisabled,
+    AccountEnabled,
+    AccountOpened,
+    AccountSnapshot,
+)
+from xuncha_shared.http import check_version
+from xuncha_shared.messaging import emit
+from xuncha_shared.problems import Conflict, NotFound, Unprocessable
+
+from accounts.models import ORGS, Account, SetupCode
+from accounts.passwords import digest, new_setup_code
+from accounts.people.schemas import AccountCreate, AccountRead, AccountUpdate
+from accounts.signin.service import end_sessions
+
+# Roles that act for one org: their accounts must name it.
+ORG_ROLES = frozenset({Role.inspected, *DEPARTMENT_ROLES})
+
+
+def read(account: Account) -> AccountRead:
+    return AccountRead.model_validate(
+        {
+            **account.model_dump(),
+            "has_password": account.password_hash is not None,
+            "totp_enabled": account.totp_confirmed,
+        }
+    )
+
+
+def snapshot(cls: type[AccountSnapshot], account: Account) -> AccountSnapshot:
+    return cls(
+        jurisdiction=account.jurisdiction,
+        account=account.account,
+        display_name=account.display_name,
+        roles=list(account.roles),
+        org_id=account.org_id,
+        cadre_id=account.cadre_id,
+        active=account.active,
+        version=account.version,
+    )
+
+
+async def account_in(
+    session: AsyncSession, account: str, jurisdiction: str, *, for_update: bool = False
+) -> Account:
+    """An account of the jurisdiction; others are as good as missing."""
+    row = await session.get(Account, account, with_for_update=for_update or None)
+    if row is None or row.jurisdiction != jurisdiction:
+        raise NotFound("没有此账号", "No such account", field="account")
+    return row
+
+
+async def _check_roles_and_org(
+    session: AsyncSession, jurisdiction: str, roles: Sequence[Role], org_id: uuid.UUID | None
+) -> None:
+    if Role.service in roles:
+        raise Unprocessable(
+            "部门系统服务账号由身份平台签发，不在此开通",
+            "Service accounts come from the identity provider, not from here",
+            field="roles",
+            code="service-role",
+        )
+    if org_id is None and ORG_ROLES.intersection(roles):
+        raise Unprocessable(
+            "被巡察党组织和各部门的账号须填写所属单位",
+            "Accounts of an inspected org or a department name their org",
+            field="org_id",
+            code="org-required",
+        )
+    if org_id is not None:
+        known = await session.scalar(
+            select(ORGS.c.id).where(ORGS.c.id == org_id, ORGS.c.jurisdiction == jurisdiction)
+        )
+        if known is None:
+            raise Unprocessable(
+                "所属单位不在本辖区的组织库中",
+                "The org is not in this jurisdiction's registry",
+                field="org_id",
+                code="unknown-org",
+            )
+
+
+def _ordered(roles: Sequence[Role]) -> list[str]:
+    return [r.value for r in sorted(set(roles), key=list(Role).index)]
+
+
+async def create(
+    session: AsyncSession, data: AccountCreate, *, actor: Principal, now: datetime
+) -> Account:
+    await _check_roles_and_org(session, actor.jurisdiction, data.roles, data.org_id)
+    if await session.get(Account, data.account) is not None:
+        raise Conflict("账号已存在", "The account already exists", field="account")
+    account = Account(
+        account=data.account,
+        jurisdiction=actor.jurisdiction,
+        display_name=data.display_name,
+        roles=_ordered(data.roles),
+        org_id=data.org_id,
+        cadre_id=data.cadre_id,
+        created_at=now,
+        updated_at=now,
+        updated_by=actor.subject,
+    )
+    session.add(account)
+    await session.flush()
+    await emit(session, snapshot(AccountOpened, account))
+    return account
+
+
+async def update(
+    session: AsyncSession,
+    *,
+    account: str,
+    data: AccountUpdate,
+    expected_version: int,
+    actor: Principal,
+    now: datetime,
+) -> Account:
+    row = await account_in(session, account, actor.jurisdiction, for_update=True)
+    check_version(row.version, expected_version)
+    changes = data.model_dump(exclude_unset=True)
+    roles = data.roles if data.roles is not None else [Role(r) for r in row.roles]
+    org_id = changes.get("org_id", row.org_id)
+    await _check_roles_and_org(session, row.jurisdiction, roles, org_id)
+    if row.account == actor.subject and Role.office not in roles:
+        raise Unprocessable(
+            "不能去掉自己的巡察办角色", "You cannot drop your own office role", field="roles"
+        )
+    if "roles" in changes:
+        changes["roles"] = _ordered(roles)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    _touch(row, actor, now)
+    await session.flush()
+    await emit(session, snapshot(AccountChanged, row))
+    return row
+
+
+def _touch(row: Account, actor: Principal, now: datetime) -> None:
+    row.version += 1
+    row.updated_at = now
+    row.updated_by = actor.subject
+
+
+async def set_active(
+    session: AsyncSession,
+    *,
+    account: str,
+    active: bool,
+    expected_version: int,
+    actor: Principal,
+    now: datetime,
+) -> Account:
+    """停用 ends every session of the account at once; 启用 lets it sign in again."""
+    row = await account_in(session, account, actor.jurisdiction, for_update=True)
+    check_version(row.version, expected_version)
+    if row.account == actor.subject and not active:
+        raise Conflict("不能停用自己的账号", "You cannot disable your own account", code="self")
+    if row.active == active:
+        return row
+    row.active = active
+    row.failed_sign_ins = 0
+    row.locked_until = None
+    _touch(row, actor, now)
+    if not active:
+        await end_sessions(session, row.account, now)
+    await session.flush()
+    await emit(session, snapshot(AccountEnabled if active else AccountDisabled, row))
+    return row
+
+
+async def issue_setup_code(
+    session: AsyncSession, *, account: str, hours: int, actor: Principal, now: datetime
+) -> tuple[str, datetime]:
+    """A new one-time code for the account (earlier unused ones stop working)."""
+    row = await account_in(session, account, actor.jurisdiction, for_update=True)
+    if not row.active:
+        raise Conflict("账号已停用", "The account is disabled", code="account-disabled")
+    for old in await session.scalars(
+        select(SetupCode).where(
+            col(SetupCode.account) == row.account, col(SetupCode.used_at).is_(None)
+        )
+    ):
+        old.used_at = now
+    code = new_setup_code()
+    expires_at = now + timedelta(hours=hours)
+    session.add(
+        SetupCode(
+            code_hash=digest(code),
+            account=row.account,
+            created_at=now,
+            created_by=actor.subject,
+            expires_at=expires_at,
+        )
+    )
+    await session.flush()
+    return code, expires_at
+
+
+async def list_accounts(
+    session: AsyncSession,
+    *,
+    jurisdiction: str,
+    role: Role | None,
+    org_id: uuid.UUID | None,
+    active: bool | None,
+    q: str | None,
+    after: str | None,
+    limit: int,
+) -> tuple[list[Account], int]:
+    conditions = [col(Account.jurisdiction) == jurisdiction]
+    if role is not None:
+        conditions.append(literal(role.value) == func.any(col(Account.roles)))
+    if org_id is not None:
+        conditions.append(col(Account.org_id) == org_id)
+    if active is not None:
+        conditions.append(col(Account.active) == active)
+    if q:
+        like = f"%{q}%"
+        conditions.append(
+            or_(col(Account.display_name).ilike(like), col(Account.account).ilike(like))
+        )
+    total = int(
+        await session.scalar(select(func.count()).select_from(Account).where(*conditions)) or 0
+    )
+    stmt = select(Account).where(*conditions)
+    if after is not None:
+        stmt = stmt.where(col(Account.account) > after)
+    rows = await session.scalars(stmt.order_by(col(Account.account)).limit(limit))
+    return list(rows), total
