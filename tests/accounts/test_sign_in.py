@@ -302,3 +302,24 @@ async def test_forged_tokens_are_refused(
     r = await client.get("/api/accounts/me", headers=bearer(token))
     assert r.status_code == 401, r.text
     assert r.json()["message_zh"] and r.json()["message_en"]
+
+
+async def test_failures_from_one_address_are_held_off(pg: LocalPostgres, template_db: str) -> None:
+    """登录频率限制: past the limit an address is refused even with the right password,
+    so a guesser cannot go from account to account; other addresses are not affected."""
+    limits = {"scheduler_enabled": False, "address_failures_per_window": 3}
+    async with (
+        serve_platform(pg, template_db, f"acctrate{os.getpid()}", settings=limits) as served,
+        httpx.AsyncClient(base_url=served.base_url, timeout=30) as client,
+    ):
+        account = await open_account(client, served, "wx.group.target")
+        for guess in ("wx.group.a", "wx.group.b", "wx.group.c"):
+            assert (await sign_in(client, guess, "Guess-123456")).status_code == 401
+        r = await sign_in(client, account)
+        assert r.status_code == 429 and r.json()["type"].endswith("/too-many-attempts")
+        assert int(r.headers["Retry-After"]) == 15 * 60
+        assert r.json()["message_zh"] and r.json()["message_en"]
+        # The same person from another address of this machine signs in.
+        elsewhere = httpx.AsyncHTTPTransport(local_address="127.0.0.2")
+        async with httpx.AsyncClient(base_url=served.base_url, transport=elsewhere) as other:
+            assert (await sign_in(other, account)).status_code == 200

@@ -1,5 +1,6 @@
 """The default way to run: ``xuncha run`` starts everything in one process on one port,
-prints the URL and a dev token, serves every service, and keeps its data across restarts."""
+opens the first administrator with a one-time password on the first start, serves every
+service, and keeps its data across restarts; dev sign-in only with ``--dev``."""
 
 from __future__ import annotations
 
@@ -27,13 +28,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _start(data_dir: Path, port: int) -> tuple[asyncio.subprocess.Process, str]:
+async def _start(
+    data_dir: Path, port: int, *, dev: bool = False
+) -> tuple[asyncio.subprocess.Process, list[str]]:
+    """Start ``xuncha run`` and return it with what it printed before serving."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "xuncha.cli",
         "run",
-        "--dev",
+        *(["--dev"] if dev else []),
         "--port",
         str(port),
         "--data-dir",
@@ -45,7 +49,7 @@ async def _start(data_dir: Path, port: int) -> tuple[asyncio.subprocess.Process,
     assert proc.stdout is not None
     lines: list[str] = []
     async with asyncio.timeout(120):
-        while not (lines and re.fullmatch(r"[\w-]+\.[\w-]+\.[\w-]+", lines[-1])):
+        while not (lines and "API docs" in lines[-1]):
             line = (await proc.stdout.readline()).decode().strip()
             if not line and proc.returncode is not None:
                 raise AssertionError("embedded run exited: " + "\n".join(lines))
@@ -60,7 +64,17 @@ async def _start(data_dir: Path, port: int) -> tuple[asyncio.subprocess.Process,
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.3)
-    return proc, lines[-1]
+    return proc, lines
+
+
+def _administrator(lines: list[str]) -> tuple[str, str]:
+    found = [
+        re.search(r"administrator (\S+), one-time password \(shown once\): (\S+)", line)
+        for line in lines
+    ]
+    matches = [m for m in found if m]
+    assert len(matches) == 1, lines
+    return matches[0].group(1), matches[0].group(2)
 
 
 async def _stop(proc: asyncio.subprocess.Process) -> None:
@@ -75,11 +89,22 @@ async def _stop(proc: asyncio.subprocess.Process) -> None:
 
 async def test_embedded_platform_serves_all_services_and_keeps_data(tmp_path: Path) -> None:
     port = _free_port()
-    proc, token = await _start(tmp_path, port)
-    auth = {"Authorization": f"Bearer {token}"}
+    base = f"http://127.0.0.1:{port}"
+    proc, lines = await _start(tmp_path, port)
+    account, password = _administrator(lines)
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=auth) as c:
-            for name in ("planning", "findings", "clues", "rectification", "notify"):
+        async with httpx.AsyncClient(base_url=base) as c:
+            # No dev sign-in without the development flag.
+            assert (await c.post("/dev/token", json={"role": "office"})).status_code in {404, 405}
+            assert (await c.get("/dev/config")).status_code != 200
+            r = await c.post(
+                "/api/accounts/sign-in", json={"account": account, "password": password}
+            )
+            assert r.status_code == 200, r.text
+            c.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+            me = (await c.get("/api/accounts/me")).json()
+            assert me["roles"] == ["office"] and me["home"] == "/figures"
+            for name in ("planning", "findings", "clues", "rectification", "notify", "accounts"):
                 assert (await c.get(f"/api/{name}/healthz")).status_code == 200
                 docs = (await c.get(f"/api/{name}/openapi.json")).json()
                 assert re.search(r"[\u4e00-\u9fff]", docs["info"]["title"]), docs["info"]
@@ -87,6 +112,7 @@ async def test_embedded_platform_serves_all_services_and_keeps_data(tmp_path: Pa
                 assert docs == json.loads((DOCS / f"{name}.json").read_text(encoding="utf-8"))
             combined = (await c.get("/api/openapi.json")).json()
             assert combined == json.loads((DOCS / "xuncha.json").read_text(encoding="utf-8"))
+            # The administrator's token, signed by the accounts service, is good everywhere.
             r = await c.post(
                 "/api/planning/orgs", json={"code": "E1", "name": "东城街道", "kind": "township"}
             )
@@ -100,13 +126,21 @@ async def test_embedded_platform_serves_all_services_and_keeps_data(tmp_path: Pa
     finally:
         await _stop(proc)
 
-    proc, token = await _start(tmp_path, port)
+    # The second start opens no second administrator; with --dev it prints a dev token.
+    proc, lines = await _start(tmp_path, port, dev=True)
+    assert not any("one-time password" in line for line in lines)
+    token = next(line for line in lines if re.fullmatch(r"[\w-]+\.[\w-]+\.[\w-]+", line))
     try:
         async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"}
+            base_url=base, headers={"Authorization": f"Bearer {token}"}
         ) as c:
             r = await c.get(f"/api/planning/orgs/{org_id}")
             assert r.status_code == 200 and r.json()["name"] == "东城街道"
             assert (await c.get(f"/api/notify/orgs/{org_id}")).status_code == 200
+            assert (await c.get("/dev/config")).status_code == 200
+            r = await c.post(
+                "/api/accounts/sign-in", json={"account": account, "password": password}
+            )
+            assert r.status_code == 200, "the administrator's password outlives a restart"
     finally:
         await _stop(proc)

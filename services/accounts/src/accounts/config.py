@@ -10,11 +10,35 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 from xuncha_shared.settings import ServiceSettings
 
 DEFAULT_ISSUER = "http://127.0.0.1:8000/api/accounts"
+
+
+class SsoProvider(BaseModel):
+    """A provincial unified identity platform (统一身份认证平台) people may sign in through
+    instead of a password: OpenID Connect, authorization code with PKCE from the dashboard.
+    Its tokens must name ``audience``; the claims below say who the person is here."""
+
+    issuer: str = Field(description="The provider's issuer (its discovery document's base)")
+    client_id: str = Field(description="The dashboard's public client at the provider")
+    audience: str = Field(default="xuncha", description="The aud its tokens must carry")
+    jwks_url: str | None = Field(
+        default=None, description="Its keys; by default <issuer>/protocol/openid-connect/certs"
+    )
+    display_name: str = Field(default="统一身份认证平台", max_length=50)
+    scope: str = "openid profile"
+    account_claim: str = "preferred_username"
+    roles_claim: str = "xuncha_roles"
+    org_claim: str = "org"
+    jurisdiction_claim: str = "jurisdiction"
+    name_claim: str = "name"
+
+    @property
+    def keys_url(self) -> str:
+        return self.jwks_url or f"{self.issuer.rstrip('/')}/protocol/openid-connect/certs"
 
 
 class AccountsSettings(ServiceSettings):
@@ -44,6 +68,7 @@ class AccountsSettings(ServiceSettings):
         default=20, ge=1, le=10_000, description="Failed sign-ins from one address per window"
     )
     address_window_minutes: int = Field(default=15, ge=1, le=1440)
+    sso: SsoProvider | None = Field(default=None, description="单点登录的身份平台（可不设）")
 
     @property
     def token_issuer(self) -> str:

@@ -11,6 +11,7 @@ from accounts import keys_routes
 from accounts.models import ORGS
 from accounts.people import routes as people_routes
 from accounts.signin import routes as signin_routes
+from accounts.sso import routes as sso_routes
 
 OPENAPI_TAGS: list[dict[str, Any]] = [
     {
@@ -29,6 +30,7 @@ OPENAPI_TAGS: list[dict[str, Any]] = [
 def build_routers() -> list[APIRouter]:
     return [
         signin_routes.router,
+        sso_routes.router,
         people_routes.router,
         projected_orgs_router(ORGS),
         keys_routes.router,

@@ -152,22 +152,23 @@ async def sign_in(
     account.failed_sign_ins = 0
     account.locked_until = None
     await _record(session, account.account, attempt.address, "signed-in", now)
-    return await _issue(session, settings, account, uuid.uuid4(), now)
+    return await issue_session(session, settings, account, now)
 
 
-async def _issue(
+async def issue_session(
     session: AsyncSession,
     settings: AccountsSettings,
     account: Account,
-    family: uuid.UUID,
     now: datetime,
+    family: uuid.UUID | None = None,
 ) -> TokenPair:
+    """A pair of tokens: a new session, or the next of ``family`` on a refresh."""
     refresh = secrets.token_urlsafe(32)
     session.add(
         RefreshToken(
             token_hash=digest(refresh),
             account=account.account,
-            family=family,
+            family=family or uuid.uuid4(),
             created_at=now,
             expires_at=now + timedelta(seconds=settings.refresh_token_seconds),
         )
@@ -202,7 +203,7 @@ async def refresh(
     account = await session.get(Account, row.account)
     if account is None or not account.active:
         raise _refresh_invalid()
-    return await _issue(session, settings, account, row.family, now)
+    return await issue_session(session, settings, account, now, row.family)
 
 
 async def _revoke(session: AsyncSession, now: datetime, *where: object) -> None:
