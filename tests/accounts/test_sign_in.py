@@ -323,3 +323,85 @@ async def test_failures_from_one_address_are_held_off(pg: LocalPostgres, templat
         elsewhere = httpx.AsyncHTTPTransport(local_address="127.0.0.2")
         async with httpx.AsyncClient(base_url=served.base_url, transport=elsewhere) as other:
             assert (await sign_in(other, account)).status_code == 200
+
+
+async def test_the_directory_follows_the_account_ledger(
+    client: httpx.AsyncClient, served: Served
+) -> None:
+    """Notify's directory (通讯录) learns of an account from its events and keeps what only it
+    knows (the e-mail) when the account changes."""
+    account = await open_account(client, served, "wx.group.followed")
+    url = f"/api/notify/directory/people/{account}"
+
+    async def entry(**expected: Any) -> dict[str, Any] | None:
+        r = await client.get(url, headers=office(served))
+        if r.status_code != 200:
+            return None
+        body: dict[str, Any] = r.json()
+        return body if all(body[k] == v for k, v in expected.items()) else None
+
+    person = await eventually(lambda: entry(display_name="马春华", active=True), timeout=20)
+    r = await client.patch(
+        url,
+        json={"email": "machunhua@wenxian.example.com"},
+        headers={**office(served), "If-Match": f'"{person["version"]}"'},
+    )
+    assert r.status_code == 200, r.text
+    r = await client.patch(
+        f"/api/accounts/accounts/{account}",
+        json={"display_name": "马春花"},
+        headers={**office(served), "If-Match": '"1"'},
+    )
+    assert r.status_code == 200, r.text
+    await client.post(
+        f"/api/accounts/accounts/{account}/disable", headers={**office(served), "If-Match": '"2"'}
+    )
+    person = await eventually(lambda: entry(display_name="马春花", active=False), timeout=20)
+    assert person["email"] == "machunhua@wenxian.example.com"
+    assert person["roles"] == ["group"]
+
+
+async def test_a_jurisdiction_that_requires_a_second_factor_gets_it_set_up_at_sign_in(
+    client: httpx.AsyncClient, served: Served
+) -> None:
+    """两步验证 by policy: once the office turns it on, an office account without an
+    authenticator is asked to set one up, and its first code completes the setup; a group
+    member is not held to it."""
+    careful = await open_account(client, served, "wx.xcb.policy", roles=["office"])
+    member = await open_account(client, served, "wx.group.policy")
+    r = await client.get("/api/accounts/policy", headers=office(served))
+    assert r.status_code == 200 and r.json()["totp_required"] is False
+    r = await client.put(
+        "/api/accounts/policy", json={"totp_required": True}, headers=office(served)
+    )
+    assert r.status_code in {200, 201}, r.text
+    try:
+        r = await sign_in(client, careful)
+        assert r.status_code == 403 and r.json()["type"].endswith("/totp-enrollment-required")
+        assert (await sign_in(client, member)).status_code == 200
+        r = await client.post(
+            "/api/accounts/totp/enrollment", json={"account": careful, "password": "wrong-one-1"}
+        )
+        assert r.status_code == 401
+        r = await client.post(
+            "/api/accounts/totp/enrollment", json={"account": careful, "password": PASSWORD}
+        )
+        assert r.status_code == 200, r.text
+        totp = pyotp.TOTP(r.json()["secret"])
+        assert (await sign_in(client, careful, totp="000000")).status_code == 401
+        assert (await sign_in(client, careful, totp=totp.now())).status_code == 200
+        # From now on it is asked for, as for anyone who set it up.
+        r = await sign_in(client, careful)
+        assert r.status_code == 401 and r.json()["type"].endswith("/totp-required")
+        r = await client.post(
+            "/api/accounts/totp/enrollment", json={"account": careful, "password": PASSWORD}
+        )
+        assert r.status_code == 409
+    finally:
+        version = (await client.get("/api/accounts/policy", headers=office(served))).headers
+        r = await client.put(
+            "/api/accounts/policy",
+            json={"totp_required": False},
+            headers={**office(served), "If-Match": version["ETag"]},
+        )
+        assert r.status_code == 200, r.text

@@ -113,3 +113,16 @@ class SignInRecord(Base, table=True):
     address: str = Field(max_length=64)
     outcome: str = Field(max_length=32)
     at: datetime = _ts()
+
+
+class Policy(Base, table=True):
+    """A jurisdiction's sign-in policy (登录安全策略), set by its office."""
+
+    __tablename__ = "policies"
+
+    jurisdiction: str = Field(max_length=32, primary_key=True)
+    # 两步验证: office, leadership and discipline accounts must use a second factor.
+    totp_required: bool = False
+    version: int = 1
+    updated_at: datetime = _ts()
+    updated_by: str = Field(max_length=128)

@@ -10,6 +10,7 @@ from xuncha_shared.projections import projected_orgs_router
 from accounts import keys_routes
 from accounts.models import ORGS
 from accounts.people import routes as people_routes
+from accounts.policies import routes as policy_routes
 from accounts.signin import routes as signin_routes
 from accounts.sso import routes as sso_routes
 
@@ -32,6 +33,7 @@ def build_routers() -> list[APIRouter]:
         signin_routes.router,
         sso_routes.router,
         people_routes.router,
+        policy_routes.router,
         projected_orgs_router(ORGS),
         keys_routes.router,
     ]

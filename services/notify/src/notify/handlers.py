@@ -1,8 +1,8 @@
 """Events the notify service consumes: every type of every producer's topic.
 
 One generic handler routes any event through the rules (so a type added to the catalog is
-routable as soon as a rule names it); the org and calendar projections run first for the
-types they keep.
+routable as soon as a rule names it); the org and calendar projections and the directory
+(which follows the account ledger) run first for the types they keep.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from xuncha_shared.events.catalog import CATALOG
 from xuncha_shared.projections import register_org_projection
 
 from notify.config import NotifySettings
+from notify.directory.projection import register_account_projection
 from notify.models import CALENDAR, ORGS
 from notify.routing import route_event
 
@@ -25,6 +26,7 @@ def build_handlers(settings: NotifySettings) -> HandlerRegistry:
     projections = HandlerRegistry()
     register_org_projection(projections, ORGS)
     register_calendar_projection(projections, CALENDAR)
+    register_account_projection(projections)
 
     def for_type(projection: Handler | None) -> Handler:
         async def notify_on_event(session: AsyncSession, event: Any, meta: EventMeta) -> None:

@@ -18,6 +18,12 @@ class TotpRequired(Problem):
     title = "Second factor required"
 
 
+class TotpEnrollmentRequired(Problem):
+    status = 403
+    code = "totp-enrollment-required"
+    title = "Second factor must be set up"
+
+
 class TotpInvalid(Problem):
     status = 401
     code = "totp-invalid"

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from xuncha_shared.auth import Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal, Now
-from xuncha_shared.problems import NotFound, Problem, ProblemDetail
+from xuncha_shared.problems import Conflict, NotFound, Problem, ProblemDetail
 
 from accounts.access import ERRORS, address_of, settings_of
 from accounts.areas import areas_for, home_for
@@ -15,6 +15,7 @@ from accounts.models import Account
 from accounts.passwords import password_hasher
 from accounts.signin import service
 from accounts.signin.schemas import (
+    EnrollmentRequest,
     Me,
     PasswordChange,
     PasswordSetup,
@@ -30,7 +31,7 @@ router = APIRouter(tags=["sign-in"])
 _PROBLEM = {"model": ProblemDetail}
 SIGN_IN_ANSWERS: dict[int | str, dict[str, object]] = {
     401: {**_PROBLEM, "description": "账号或密码错误；或须输入、输错动态验证码"},
-    403: {**_PROBLEM, "description": "账号已停用"},
+    403: {**_PROBLEM, "description": "账号已停用；或本辖区要求两步验证而尚未设置"},
     422: {**_PROBLEM, "description": "输入有误"},
     423: {**_PROBLEM, "description": "连续输错，账号临时锁定（见 Retry-After）"},
     429: {**_PROBLEM, "description": "此地址失败次数过多（见 Retry-After）"},
@@ -60,6 +61,36 @@ async def sign_in(body: SignIn, request: Request, session: DbSession, now: Now) 
         return await service.sign_in(session, settings_of(request), password_hasher(), attempt, now)
     except Problem as refusal:
         raise await _committed(session, refusal) from None
+
+
+@router.post(
+    "/totp/enrollment",
+    response_model=TotpEnrollment,
+    summary="登录前设置两步验证",
+    description="本辖区要求两步验证而本人尚未设置时，凭账号密码取得验证器应用的密钥和"
+    " otpauth 链接；随后带上验证器显示的动态验证码登录，即完成设置。"
+    "与登录同样计入失败次数和频率限制。",
+    responses={**SIGN_IN_ANSWERS, 409: {**_PROBLEM, "description": "已开启两步验证"}},
+)
+async def enroll_totp(
+    body: EnrollmentRequest, request: Request, session: DbSession, now: Now
+) -> TotpEnrollment:
+    settings = settings_of(request)
+    attempt = service.Attempt(
+        account=body.account, password=body.password, totp=None, address=address_of(request)
+    )
+    try:
+        account = await service.authenticate(session, settings, password_hasher(), attempt, now)
+    except Problem as refusal:
+        raise await _committed(session, refusal) from None
+    if account.totp_confirmed:
+        raise Conflict(
+            "两步验证已开启；如需更换验证器，请登录后重新设置",
+            "A second factor is already set up; sign in to replace it",
+            code="totp-already-enabled",
+        )
+    secret, uri = await service.start_totp(session, account, settings.totp_issuer)
+    return TotpEnrollment(secret=secret, uri=uri)
 
 
 @router.post(

@@ -25,6 +25,18 @@ class SignIn(BaseModel):
     )
 
 
+class EnrollmentRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"account": "wx.xcb.zhangyan", "password": "Wenxian-2026#xcb"}]
+        },
+    )
+
+    account: str = Field(min_length=1, max_length=128, title="账号")
+    password: str = Field(min_length=1, max_length=1024, title="密码")
+
+
 class TokenPair(BaseModel):
     access_token: str = Field(title="访问令牌", description="放在 Authorization: Bearer 中")
     token_type: str = Field(default="Bearer", title="令牌类型")

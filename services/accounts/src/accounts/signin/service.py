@@ -17,15 +17,17 @@ from pwdlib import PasswordHash
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.auth import Role
 from xuncha_shared.problems import Unprocessable
 
 from accounts.config import AccountsSettings
-from accounts.models import Account, RefreshToken, SetupCode, SignInRecord
+from accounts.models import Account, Policy, RefreshToken, SetupCode, SignInRecord
 from accounts.passwords import check_password_rule, decoy_hash, digest
 from accounts.signin.problems import (
     AccountDisabled,
     RefreshInvalid,
     SetupCodeInvalid,
+    TotpEnrollmentRequired,
     TotpInvalid,
     TotpRequired,
     locked,
@@ -35,6 +37,8 @@ from accounts.signin.problems import (
 from accounts.signin.schemas import TokenPair
 from accounts.tokens import access_token
 
+# Roles a jurisdiction's policy may hold to a second factor.
+SECOND_FACTOR_ROLES = frozenset({Role.office, Role.leadership, Role.discipline})
 # Outcomes a sign-in record carries; the failures among them count against an address.
 FAILURES = ("unknown-account", "bad-password", "bad-totp", "locked", "disabled")
 
@@ -105,13 +109,14 @@ async def _fail(
     await session.flush()
 
 
-async def sign_in(
+async def authenticate(
     session: AsyncSession,
     settings: AccountsSettings,
     hasher: PasswordHash,
     attempt: Attempt,
     now: datetime,
-) -> TokenPair:
+) -> Account:
+    """The account whose password this is, or a refusal (counted and recorded)."""
     await _address_refusal(session, settings, attempt.address, now)
     account = await session.get(Account, attempt.account, with_for_update=True)
     if account is None:
@@ -133,22 +138,63 @@ async def sign_in(
     if not account.active:
         await _record(session, account.account, attempt.address, "disabled", now)
         raise AccountDisabled("账号已停用，请联系巡察办", "The account is disabled")
-    if account.totp_confirmed:
-        if attempt.totp is None:
-            await _record(session, account.account, attempt.address, "totp-required", now)
-            raise TotpRequired(
-                "请输入验证器应用显示的 6 位动态验证码",
-                "Enter the 6-digit code from your authenticator app",
-                field="totp",
-            )
-        if not _check_totp(account, attempt.totp, now):
-            await _fail(session, settings, account, now)
-            await _record(session, account.account, attempt.address, "bad-totp", now)
-            raise TotpInvalid(
-                "动态验证码错误或已使用过", "The code is wrong or already used", field="totp"
-            )
     if rehashed is not None:
         account.password_hash = rehashed
+    return account
+
+
+async def second_factor_required(session: AsyncSession, account: Account) -> bool:
+    """两步验证: required of the office, the leadership and the discipline commission when
+    their jurisdiction's policy says so."""
+    if SECOND_FACTOR_ROLES.isdisjoint(Role(r) for r in account.roles):
+        return False
+    policy = await session.get(Policy, account.jurisdiction)
+    return policy is not None and policy.totp_required
+
+
+async def _second_factor(
+    session: AsyncSession,
+    settings: AccountsSettings,
+    account: Account,
+    attempt: Attempt,
+    now: datetime,
+) -> None:
+    if attempt.totp is None:
+        await _record(session, account.account, attempt.address, "totp-required", now)
+        raise TotpRequired(
+            "请输入验证器应用显示的 6 位动态验证码",
+            "Enter the 6-digit code from your authenticator app",
+            field="totp",
+        )
+    if not _check_totp(account, attempt.totp, now):
+        await _fail(session, settings, account, now)
+        await _record(session, account.account, attempt.address, "bad-totp", now)
+        raise TotpInvalid(
+            "动态验证码错误或已使用过", "The code is wrong or already used", field="totp"
+        )
+
+
+async def sign_in(
+    session: AsyncSession,
+    settings: AccountsSettings,
+    hasher: PasswordHash,
+    attempt: Attempt,
+    now: datetime,
+) -> TokenPair:
+    account = await authenticate(session, settings, hasher, attempt, now)
+    if account.totp_confirmed:
+        await _second_factor(session, settings, account, attempt, now)
+    elif await second_factor_required(session, account):
+        if account.totp_secret is None:
+            await _record(session, account.account, attempt.address, "totp-enrollment", now)
+            raise TotpEnrollmentRequired(
+                "本辖区要求两步验证：请先用验证器应用完成设置",
+                "This jurisdiction requires a second factor: set up an authenticator app first",
+                field="totp",
+            )
+        # The first code of the authenticator being set up completes the setup.
+        await _second_factor(session, settings, account, attempt, now)
+        account.totp_confirmed = True
     account.failed_sign_ins = 0
     account.locked_until = None
     await _record(session, account.account, attempt.address, "signed-in", now)

@@ -28,6 +28,8 @@ class Person(Base, table=True):
     daily_digest: bool = False
     active: bool = True
     version: int = 1
+    # The account ledger's version last applied (None: entered by hand, never followed).
+    account_version: int | None = None
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     updated_by: str = Field(max_length=128)

@@ -1,0 +1,83 @@
+"""HTTP routes: 登录安全策略 Sign-in policy of the office's jurisdiction."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+from xuncha_shared.db import DbSession
+from xuncha_shared.http import CurrentPrincipal, Now, OptionalExpectedVersion, check_version, etag
+from xuncha_shared.problems import PreconditionRequired, ProblemDetail
+
+from accounts.access import ERRORS, office_of
+from accounts.models import Policy
+from accounts.policies.schemas import PolicyRead, PolicyWrite
+
+router = APIRouter(prefix="/policy", tags=["accounts"], responses=ERRORS)
+
+
+def _read(jurisdiction: str, policy: Policy | None) -> PolicyRead:
+    if policy is None:
+        return PolicyRead(
+            jurisdiction=jurisdiction,
+            totp_required=False,
+            version=None,
+            updated_at=None,
+            updated_by=None,
+        )
+    return PolicyRead.model_validate(policy, from_attributes=True)
+
+
+@router.get("", response_model=PolicyRead, summary="查看登录安全策略")
+async def get_policy(
+    session: DbSession, principal: CurrentPrincipal, response: Response
+) -> PolicyRead:
+    office_of(principal, "查看登录安全策略", "read the sign-in policy")
+    policy = await session.get(Policy, principal.jurisdiction)
+    if policy is not None:
+        response.headers["ETag"] = etag(policy.version)
+    return _read(principal.jurisdiction, policy)
+
+
+@router.put(
+    "",
+    response_model=PolicyRead,
+    summary="设置登录安全策略",
+    description="本辖区是否要求两步验证。首次设置不带 If-Match（201），修改须带 If-Match。"
+    "开启后，尚未设置验证器的人员在下次登录时按提示完成设置。",
+    responses={
+        201: {"model": PolicyRead, "description": "首次设置"},
+        412: {"model": ProblemDetail, "description": "已被他人修改"},
+        428: {"model": ProblemDetail, "description": "缺少 If-Match"},
+    },
+)
+async def put_policy(
+    body: PolicyWrite,
+    expected: OptionalExpectedVersion,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    response: Response,
+) -> PolicyRead:
+    actor = office_of(principal, "设置登录安全策略", "set the sign-in policy")
+    policy = await session.get(Policy, actor.jurisdiction, with_for_update=True)
+    if policy is None:
+        policy = Policy(
+            jurisdiction=actor.jurisdiction,
+            totp_required=body.totp_required,
+            updated_at=now,
+            updated_by=actor.subject,
+        )
+        session.add(policy)
+        response.status_code = status.HTTP_201_CREATED
+    else:
+        if expected is None:
+            raise PreconditionRequired(
+                "修改登录安全策略须带 If-Match", "Changing the policy needs If-Match"
+            )
+        check_version(policy.version, expected)
+        policy.totp_required = body.totp_required
+        policy.version += 1
+        policy.updated_at = now
+        policy.updated_by = actor.subject
+    await session.flush()
+    response.headers["ETag"] = etag(policy.version)
+    return _read(actor.jurisdiction, policy)
