@@ -6,6 +6,7 @@ so the other services fetch the keys over HTTP as they do in production."""
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -405,3 +406,23 @@ async def test_a_jurisdiction_that_requires_a_second_factor_gets_it_set_up_at_si
             headers={**office(served), "If-Match": version["ETag"]},
         )
         assert r.status_code == 200, r.text
+
+
+async def test_no_password_code_or_token_reaches_the_logs(
+    client: httpx.AsyncClient, served: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    account = await open_account(client, served, "wx.group.logged")
+    wrong = "Wrong-password-secret-1"
+    await sign_in(client, account, wrong)
+    pair = (await sign_in(client, account)).json()
+    await client.post("/api/accounts/refresh", json={"refresh_token": pair["refresh_token"]})
+    r = await client.post(f"/api/accounts/accounts/{account}/setup-code", headers=office(served))
+    code = r.json()["code"]
+    await client.post(
+        "/api/accounts/password", json={"account": account, "code": code, "password": "x"}
+    )
+    logged = caplog.text
+    assert "/api/accounts/sign-in" in logged, "the requests were logged"
+    for secret in (PASSWORD, wrong, code, pair["refresh_token"], pair["access_token"]):
+        assert secret not in logged
