@@ -4,21 +4,19 @@ The office keeps its list of orgs in Excel, so an import is an XLSX or CSV file 
 per row. This module only turns the bytes into validated rows: no database, no I/O. The
 caller imports all rows or nothing, so every problem in the file is reported at once, each
 with the row number the user sees in Excel (the header is row 1) and the column at fault.
+Reading the file (formats, encodings, the header row) is :mod:`xuncha_shared.sheets`; this
+module knows the org columns and their rules.
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
-import csv
-import datetime as dt
-import io
 import re
 import unicodedata
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
+from xuncha_shared.sheets import Columns, ImportFileError, RowError, read_table
 
 from planning.domain import GRASSROOTS_KINDS, ORG_KIND_LABELS_ZH, OrgKind
 
@@ -40,8 +38,6 @@ CODE_MAX_LENGTH = 32
 NAME_MAX_LENGTH = 100
 CONTACT_NAME_MAX_LENGTH = 50
 EMAIL_MAX_LENGTH = 254
-# A title row ("温县被巡察对象清单") above the header is common in office templates.
-_HEADER_SEARCH_ROWS = 10
 
 COLUMNS: tuple[str, ...] = (
     "code", "name", "kind", "parent_code", "contact_name", "contact_phone", "contact_email",
@@ -68,7 +64,7 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "contact_phone": ("contactphone", "phone", "tel", "telephone", "联系电话", "电话", "手机"),
     "contact_email": ("contactemail", "email", "mail", "电子邮箱", "邮箱", "电子邮件"),
 }
-_HEADERS: dict[str, str] = {a: col for col, aliases in _HEADER_ALIASES.items() for a in aliases}
+_COLUMNS = Columns(COLUMN_LABELS_ZH, REQUIRED_COLUMNS, _HEADER_ALIASES)
 
 # Words offices write in the kind column, beyond the English value and the label.
 _KIND_SYNONYMS: dict[OrgKind, list[str]] = {
@@ -123,9 +119,6 @@ _EMAIL_RE = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
     r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
 )
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc, .ppt …)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,18 +136,6 @@ class OrgRow:
 
 
 @dataclass(frozen=True, slots=True)
-class RowError:
-    """One problem in the file: where (``row``, ``field``), a stable ``code``, and the cell."""
-
-    row: int
-    field: str
-    code: str
-    message_zh: str
-    message_en: str
-    value: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class ImportResult:
     """Rows without errors, parents before children, and every error found.
 
@@ -169,17 +150,6 @@ class ImportResult:
     def ok(self) -> bool:
         """True when the file can be imported."""
         return not self.errors
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read: not CSV/XLSX, empty, or without a usable header."""
-
-    def __init__(self, code: str, message_zh: str, message_en: str, field: str = "file") -> None:
-        super().__init__(message_en)
-        self.code = code
-        self.message_zh = message_zh
-        self.message_en = message_en
-        self.field = field
 
 
 def parse_kind(text: str) -> OrgKind | None:
@@ -207,8 +177,8 @@ def parse_org_file(
     ``too_many_rows`` error. Raises ``ImportFileError`` when the file itself is unusable.
     """
     existing = existing_codes or {}
-    with contextlib.closing(_read_table(content, filename)) as table:
-        columns = _find_header(table)
+    with contextlib.closing(read_table(content, filename)) as table:
+        columns = _COLUMNS.find_header(table)
         drafts: list[_Draft] = []
         errors = _Errors()
         for number, cells in table:
@@ -248,161 +218,6 @@ def parents_first(rows: Iterable[OrgRow]) -> list[OrgRow]:
             stack.extend(reversed(waiting.pop(items[j].code, [])))
     out.extend(items[i] for i in range(len(items)) if not done[i])
     return out
-
-
-# --- reading the table -------------------------------------------------------------------
-
-_Table = Generator[tuple[int, list[str]], None, None]
-
-
-def _read_table(content: bytes, filename: str) -> _Table:
-    """Yield ``(row number, stripped cell texts)`` for every row of the file, empty ones too."""
-    if not content.strip():
-        raise ImportFileError("file_empty", "文件为空。", "The file is empty.")
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if content.startswith(_ZIP_MAGIC):
-        return _read_xlsx(content)
-    if content.startswith(_OLE_MAGIC):
-        raise ImportFileError(
-            "xls_not_supported",
-            "不支持旧版 Excel(.xls)文件,请另存为 .xlsx 或 CSV 后再导入。",
-            "Legacy Excel (.xls) files are not supported; save as .xlsx or CSV and retry.",
-        )
-    if extension in {"xlsx", "xlsm"}:
-        raise _unreadable()
-    return _read_csv(_decode(content))
-
-
-def _unreadable() -> ImportFileError:
-    return ImportFileError(
-        "file_unreadable",
-        "无法读取文件:请上传 Excel(.xlsx)或 CSV 文件。",
-        "The file cannot be read: upload an Excel (.xlsx) or CSV file.",
-    )
-
-
-def _read_xlsx(content: bytes) -> _Table:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
-        raise _unreadable() from exc
-    try:
-        if not workbook.worksheets:
-            raise ImportFileError("file_empty", "文件中没有工作表。", "The workbook has no sheet.")
-        sheet = workbook.worksheets[0]
-        # Some writers record a wrong <dimension>; without this, rows could be cut off.
-        sheet.reset_dimensions()
-        values = sheet.iter_rows(values_only=True)
-        number = 0
-        while True:
-            try:
-                row = next(values, None)
-            except Exception as exc:
-                raise _unreadable() from exc
-            if row is None:
-                return
-            number += 1
-            yield number, [_cell_text(v) for v in row]
-    finally:
-        workbook.close()
-
-
-def _decode(content: bytes) -> str:
-    """Decode CSV bytes: UTF-8 (BOM or not), UTF-16 with BOM, else GB18030 (Excel in China)."""
-    try:
-        if content.startswith(codecs.BOM_UTF8):
-            text = content[len(codecs.BOM_UTF8) :].decode("utf-8")
-        elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            text = content.decode("utf-16")
-        else:
-            try:
-                text = content.decode("utf-8")
-            except UnicodeDecodeError:
-                text = content.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            "encoding_not_supported",
-            "无法识别文件编码:请使用 UTF-8 或 GBK/GB18030 编码的 CSV 文件,或 Excel(.xlsx)文件。",
-            "Unknown text encoding: use a UTF-8 or GBK/GB18030 CSV file, or an .xlsx file.",
-        ) from exc
-    if _CONTROL_RE.search(text):
-        raise _unreadable()
-    return text
-
-
-def _read_csv(text: str) -> _Table:
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(",\t;", key=first_line.count)  # ties keep the comma
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, record in enumerate(reader, start=1):
-            yield number, [_clean(cell) for cell in record]
-    except csv.Error as exc:
-        raise _unreadable() from exc
-
-
-def _clean(text: str) -> str:
-    return text.strip().strip("\u200b\ufeff").strip()
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        # Codes and phone numbers typed into Excel are stored as numbers.
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    return _clean(str(value))
-
-
-def _header_key(text: str) -> str:
-    key = unicodedata.normalize("NFKC", text).lower()
-    key = re.sub(r"\(.*?\)", "", key)  # "编码(必填)"
-    return re.sub(r"[\s_*.:-]", "", key)
-
-
-def _find_header(table: _Table) -> dict[str, int]:
-    """Find the header among the first non-empty rows; map each known column to its index."""
-    best: dict[str, int] = {}
-    seen_rows = 0
-    for number, cells in table:
-        if not any(cells):
-            continue
-        columns: dict[str, int] = {}
-        for index, cell in enumerate(cells):
-            column = _HEADERS.get(_header_key(cell))
-            if column is None:
-                continue
-            if column in columns:
-                raise ImportFileError(
-                    "column_duplicate",
-                    f"第{number}行表头中“{COLUMN_LABELS_ZH[column]}”列出现了不止一次。",
-                    f"Header row {number} has the column {column!r} more than once.",
-                )
-            columns[column] = index
-        if all(c in columns for c in REQUIRED_COLUMNS):
-            return columns
-        if len(columns) > len(best):
-            best = columns
-        seen_rows += 1
-        if seen_rows >= _HEADER_SEARCH_ROWS:
-            break
-    if seen_rows == 0:
-        raise ImportFileError("file_empty", "文件中没有任何数据。", "The file has no data.")
-    if not best:
-        raise ImportFileError(
-            "header_missing",
-            "未找到表头行:第一行应为“编码、名称、类型、上级编码”等列名。",
-            "No header row found: the first row must name the columns "
-            "code, name, kind, parent_code.",
-        )
-    missing = [c for c in REQUIRED_COLUMNS if c not in best]
-    raise ImportFileError(
-        "columns_missing",
-        "缺少必需的列:" + "、".join(COLUMN_LABELS_ZH[c] for c in missing) + "。",
-        "Missing required columns: " + ", ".join(missing) + ".",
-    )
 
 
 # --- validating rows ---------------------------------------------------------------------

@@ -12,10 +12,11 @@ from xuncha_shared.events.planning import OrgRegistered, OrgUpdated
 from xuncha_shared.http import check_version
 from xuncha_shared.messaging import emit
 from xuncha_shared.orgs import GRASSROOTS_KINDS, OrgKind
-from xuncha_shared.problems import Conflict, FieldError, NotFound, Unprocessable
+from xuncha_shared.problems import Conflict, NotFound, Unprocessable
+from xuncha_shared.sheets import rows_rejected
 
 from planning import repository
-from planning.importing import ImportFileError, ImportResult, OrgRow, parse_org_file
+from planning.importing import ImportFileError, OrgRow, parse_org_file
 from planning.models import Org
 from planning.schemas import ImportReport, OrgCreate, OrgUpdate
 
@@ -162,7 +163,7 @@ async def import_orgs(
     except ImportFileError as exc:
         raise Unprocessable(exc.message_zh, exc.message_en, field="file", code=exc.code) from exc
     if parsed.errors:
-        raise _import_problem(parsed)
+        raise rows_rejected(parsed.errors)
     created = updated = unchanged = 0
     changes: list[tuple[type[OrgRegistered] | type[OrgUpdated], Org]] = []
     for row in parsed.rows:
@@ -229,21 +230,3 @@ def _apply_row(org: Org, row: OrgRow, parent: Org | None, now: datetime) -> bool
     org.version += 1
     org.updated_at = now
     return True
-
-
-def _import_problem(parsed: ImportResult) -> Unprocessable:
-    return Unprocessable(
-        f"导入文件有 {len(parsed.errors)} 处错误，未导入任何记录",
-        f"The file has {len(parsed.errors)} errors; nothing was imported",
-        field=f"row {parsed.errors[0].row}: {parsed.errors[0].field}",
-        code="import-rejected",
-        errors=[
-            FieldError(
-                field=f"rows[{e.row}].{e.field}",
-                code=e.code,
-                message_zh=f"第 {e.row} 行：{e.message_zh}",
-                message_en=f"Row {e.row}: {e.message_en}",
-            )
-            for e in parsed.errors
-        ],
-    )

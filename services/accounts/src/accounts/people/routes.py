@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, UploadFile, status
 from xuncha_shared.auth import Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.exports import attachment, workbook, yes_no
@@ -17,6 +17,7 @@ from xuncha_shared.http import (
     Paging,
     decode_cursor,
     etag,
+    read_upload,
     split_page,
 )
 from xuncha_shared.idempotency import Idempotent
@@ -24,8 +25,10 @@ from xuncha_shared.problems import ProblemDetail
 
 from accounts.access import ERRORS, office_of, settings_of
 from accounts.people import service
+from accounts.people.importing import COLUMNS
 from accounts.people.schemas import (
     AccountCreate,
+    AccountImportReport,
     AccountPage,
     AccountRead,
     AccountUpdate,
@@ -117,6 +120,42 @@ async def export_accounts(
     )
     tz = ZoneInfo(settings_of(request).timezone)
     return attachment(workbook("账号", headers, body, tz=tz), filename="账号.xlsx")
+
+
+@router.get(
+    "/import-template.xlsx",
+    summary="下载账号导入模板（Excel）",
+    description="表头为账号、姓名、角色、所属单位编码、人才库编号，附一行示例。",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+async def import_template(principal: CurrentPrincipal) -> Response:
+    office_of(principal, "导入账号", "import accounts")
+    example = ("wx.zbz.machunhua", "马春华", "被巡察党组织", "ZBZ", None)
+    content = workbook("账号导入", list(COLUMNS.labels_zh.values()), [example])
+    return attachment(content, filename="账号导入模板.xlsx", ascii_name="accounts-template.xlsx")
+
+
+@router.post(
+    "/import",
+    response_model=AccountImportReport,
+    summary="批量导入账号（XLSX/CSV）",
+    description="表头：账号、姓名、角色（可填多个，以“、”“，”“;”或空格分隔，"
+    "如 巡察办、巡察组、被巡察党组织、纪委监委、组织部、职能部门、"
+    "分管县级领导、巡察工作领导小组），"
+    "可选：所属单位编码（组织库中本辖区单位的编码）、人才库编号。"
+    "规则与开通单个账号相同；任何一行有错则整份不导入，并逐行报告错误。"
+    "本辖区已有的账号按更新处理（姓名、角色、所属单位、人才库人员；启用状态不变），"
+    "文件中没有的可选列不改动原值。",
+)
+async def import_accounts(
+    file: UploadFile, session: DbSession, principal: CurrentPrincipal, now: Now
+) -> AccountImportReport:
+    actor = office_of(principal, "导入账号", "import accounts")
+    content = await read_upload(file)
+    return await service.import_accounts(
+        session, content=content, filename=file.filename or "", actor=actor, now=now
+    )
 
 
 @router.post(

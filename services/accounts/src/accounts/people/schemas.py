@@ -7,13 +7,18 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from xuncha_shared.auth import Role
+from xuncha_shared.auth import DEPARTMENT_ROLES, Role
 from xuncha_shared.http import Page
 from xuncha_shared.patch import Patch
 
 from accounts.signin.schemas import ACCOUNT_PATTERN
 
 NAME_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+NAME_MAX_LENGTH = 50
+MAX_ROLES = 8
+
+ORG_ROLES = frozenset({Role.inspected, *DEPARTMENT_ROLES})
+"""Roles that act for one org: their accounts must name it."""
 
 _EXAMPLE: dict[str, Any] = {
     "account": "wx.zbz.machunhua",
@@ -29,8 +34,10 @@ class AccountCreate(BaseModel):
     )
 
     account: str = Field(pattern=ACCOUNT_PATTERN, title="账号", description="登录名，开通后不可改")
-    display_name: str = Field(min_length=1, max_length=50, pattern=NAME_PATTERN, title="姓名")
-    roles: list[Role] = Field(min_length=1, max_length=8, title="角色")
+    display_name: str = Field(
+        min_length=1, max_length=NAME_MAX_LENGTH, pattern=NAME_PATTERN, title="姓名"
+    )
+    roles: list[Role] = Field(min_length=1, max_length=MAX_ROLES, title="角色")
     org_id: uuid.UUID | None = Field(
         default=None, title="所属单位编号", description="被巡察党组织和各部门的账号必填"
     )
@@ -48,9 +55,9 @@ class AccountUpdate(Patch):
     clearable = frozenset({"org_id", "cadre_id"})
 
     display_name: str | None = Field(
-        default=None, min_length=1, max_length=50, pattern=NAME_PATTERN, title="姓名"
+        default=None, min_length=1, max_length=NAME_MAX_LENGTH, pattern=NAME_PATTERN, title="姓名"
     )
-    roles: list[Role] | None = Field(default=None, min_length=1, max_length=8, title="角色")
+    roles: list[Role] | None = Field(default=None, min_length=1, max_length=MAX_ROLES, title="角色")
     org_id: uuid.UUID | None = Field(default=None, title="所属单位编号")
     cadre_id: uuid.UUID | None = Field(default=None, title="人才库人员编号")
 
@@ -81,3 +88,12 @@ class SetupCodeIssued(BaseModel):
     account: str = Field(title="账号")
     code: str = Field(title="一次性设置码", description="只显示这一次；交给本人用于设置密码")
     expires_at: datetime = Field(title="有效期至")
+
+
+class AccountImportReport(BaseModel):
+    """The outcome of an import: all rows or none."""
+
+    created: int = Field(title="新开通")
+    updated: int = Field(title="已更新")
+    unchanged: int = Field(title="未变")
+    total: int = Field(title="总行数")

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
-from xuncha_shared.auth import DEPARTMENT_ROLES, Principal, Role
+from xuncha_shared.auth import Principal, Role
 from xuncha_shared.events.accounts import (
     AccountChanged,
     AccountDisabled,
@@ -21,14 +21,19 @@ from xuncha_shared.events.accounts import (
 from xuncha_shared.http import check_version
 from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
+from xuncha_shared.sheets import RowError, rows_rejected
 
 from accounts.models import ORGS, Account, SetupCode
 from accounts.passwords import digest, new_setup_code
-from accounts.people.schemas import AccountCreate, AccountRead, AccountUpdate
+from accounts.people.importing import AccountRow, ImportFileError, ImportResult, parse_account_file
+from accounts.people.schemas import (
+    ORG_ROLES,
+    AccountCreate,
+    AccountImportReport,
+    AccountRead,
+    AccountUpdate,
+)
 from accounts.signin.service import end_sessions
-
-# Roles that act for one org: their accounts must name it.
-ORG_ROLES = frozenset({Role.inspected, *DEPARTMENT_ROLES})
 
 
 def read(account: Account) -> AccountRead:
@@ -104,21 +109,35 @@ async def create(
     await _check_roles_and_org(session, actor.jurisdiction, data.roles, data.org_id)
     if await session.get(Account, data.account) is not None:
         raise Conflict("账号已存在", "The account already exists", field="account")
-    account = Account(
-        account=data.account,
-        jurisdiction=actor.jurisdiction,
-        display_name=data.display_name,
-        roles=_ordered(data.roles),
-        org_id=data.org_id,
-        cadre_id=data.cadre_id,
-        created_at=now,
-        updated_at=now,
-        updated_by=actor.subject,
+    account = _new_account(
+        data.account, data.display_name, data.roles, data.org_id, data.cadre_id, actor, now
     )
     session.add(account)
     await session.flush()
     await emit(session, snapshot(AccountOpened, account))
     return account
+
+
+def _new_account(
+    account: str,
+    display_name: str,
+    roles: Sequence[Role],
+    org_id: uuid.UUID | None,
+    cadre_id: uuid.UUID | None,
+    actor: Principal,
+    now: datetime,
+) -> Account:
+    return Account(
+        account=account,
+        jurisdiction=actor.jurisdiction,
+        display_name=display_name,
+        roles=_ordered(roles),
+        org_id=org_id,
+        cadre_id=cadre_id,
+        created_at=now,
+        updated_at=now,
+        updated_by=actor.subject,
+    )
 
 
 async def update(
@@ -148,6 +167,121 @@ async def update(
     await session.flush()
     await emit(session, snapshot(AccountChanged, row))
     return row
+
+
+async def import_accounts(
+    session: AsyncSession, *, content: bytes, filename: str, actor: Principal, now: datetime
+) -> AccountImportReport:
+    """Open or change every account of an import file, all or nothing.
+
+    A row naming one of the jurisdiction's accounts changes its name, roles, org and cadre
+    (an event only when something changed; whether it is active stays as it is); the other
+    rows open accounts. Any error, in the file or against the ledger, means nothing is
+    written and every error is reported.
+    """
+    org_codes = await _org_codes(session, actor.jurisdiction)
+    try:
+        parsed = parse_account_file(content, filename, org_codes=org_codes)
+    except ImportFileError as exc:
+        raise Unprocessable(exc.message_zh, exc.message_en, field="file", code=exc.code) from exc
+    held: dict[str, Account] = {}
+    if parsed.accounts:
+        named = select(Account).where(col(Account.account).in_(list(parsed.accounts)))
+        held = {a.account: a for a in await session.scalars(named.with_for_update())}
+    parsed = parsed.adding(_ledger_errors(parsed, held, actor))
+    if parsed.errors:
+        raise rows_rejected(parsed.errors)
+    created = updated = unchanged = 0
+    changes: list[tuple[type[AccountSnapshot], Account]] = []
+    for row in parsed.rows:
+        account = held.get(row.account)
+        if account is None:
+            account = _new_account(
+                row.account, row.display_name, row.roles, row.org_id, row.cadre_id, actor, now
+            )
+            session.add(account)
+            created += 1
+            changes.append((AccountOpened, account))
+        elif _apply_row(account, row, parsed.columns):
+            _touch(account, actor, now)
+            updated += 1
+            changes.append((AccountChanged, account))
+        else:
+            unchanged += 1
+    await session.flush()
+    for cls, account in changes:
+        await emit(session, snapshot(cls, account))
+    return AccountImportReport(
+        created=created, updated=updated, unchanged=unchanged, total=len(parsed.rows)
+    )
+
+
+async def _org_codes(session: AsyncSession, jurisdiction: str) -> dict[str, uuid.UUID]:
+    rows = await session.execute(
+        # Codes are unique among an office's orgs; should two ever share one, the active wins.
+        select(ORGS.c.code, ORGS.c.id)
+        .where(ORGS.c.jurisdiction == jurisdiction)
+        .order_by(ORGS.c.active)
+    )
+    return {code: org_id for code, org_id in rows}
+
+
+def _ledger_errors(
+    parsed: ImportResult, held: dict[str, Account], actor: Principal
+) -> list[RowError]:
+    """What only the ledger can tell: accounts of other jurisdictions, the caller's own
+    office role, and the org of an account when the file has no org column."""
+    errors = [
+        RowError(
+            row,
+            "account",
+            "account_elsewhere",
+            f"账号“{name}”已在其他地区开通,不能在此导入。",
+            f"Account {name!r} belongs to another jurisdiction.",
+            name,
+        )
+        for name, row in parsed.accounts.items()
+        if name in held and held[name].jurisdiction != actor.jurisdiction
+    ]
+    for row in parsed.rows:
+        account = held.get(row.account)
+        if account is not None and account.jurisdiction != actor.jurisdiction:
+            account = None
+        own = account is not None and account.account == actor.subject
+        if own and Role.office not in row.roles:
+            errors.append(_own_office_role(row.row))
+        needs_org = "org_code" not in parsed.columns and ORG_ROLES.intersection(row.roles)
+        if needs_org and (account is None or account.org_id is None):
+            errors.append(_org_required(row.row))
+    return errors
+
+
+def _own_office_role(row: int) -> RowError:
+    return RowError(
+        row, "roles", "own_office_role",
+        "不能去掉自己的巡察办角色。", "You cannot drop your own office role.",
+    )  # fmt: skip
+
+
+def _org_required(row: int) -> RowError:
+    return RowError(
+        row, "org_code", "org_required",
+        "被巡察党组织和各部门的账号须填写所属单位编码(文件中没有“所属单位编码”列)。",
+        "Accounts of an inspected org or a department name their org's code "
+        "(the file has no org_code column).",
+    )  # fmt: skip
+
+
+def _apply_row(account: Account, row: AccountRow, columns: frozenset[str]) -> bool:
+    values: dict[str, object] = {"display_name": row.display_name, "roles": _ordered(row.roles)}
+    if "org_code" in columns:
+        values["org_id"] = row.org_id
+    if "cadre_id" in columns:
+        values["cadre_id"] = row.cadre_id
+    changed = {k: v for k, v in values.items() if getattr(account, k) != v}
+    for name, value in changed.items():
+        setattr(account, name, value)
+    return bool(changed)
 
 
 def _touch(row: Account, actor: Principal, now: datetime) -> None:

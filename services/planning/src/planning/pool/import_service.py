@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Principal
 from xuncha_shared.problems import FieldError, Unprocessable
+from xuncha_shared.sheets import ImportFileError
 
-from planning.importing import ImportFileError
 from planning.models import Cadre, CadrePost, CadreRelative, Org
 from planning.pool import repository
 from planning.pool.access import require_office

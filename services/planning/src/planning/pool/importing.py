@@ -23,9 +23,11 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from planning.importing import CODE_MAX_LENGTH, ImportFileError
+from xuncha_shared.sheets import ZIP_MAGIC, ImportFileError, header_key
+
+from planning.importing import CODE_MAX_LENGTH
 from planning.pool.domain import SPECIALTY_LABELS_ZH, Specialty
-from planning.pool.workbook import COLUMN_LABELS_ZH, SHEET_LABELS_ZH, key, read_sheets
+from planning.pool.workbook import COLUMN_LABELS_ZH, SHEET_LABELS_ZH, read_sheets
 
 __all__ = [
     "COLUMN_LABELS_ZH",
@@ -40,9 +42,8 @@ __all__ = [
     "resolve",
 ]
 
-_ZIP_MAGIC = b"PK\x03\x04"
 _SPECIALTY_WORDS: dict[str, Specialty] = {
-    key(word): s
+    header_key(word): s
     for s, words in {
         Specialty.discipline: ("纪检", "纪委", "监察", "纪检监察"),
         Specialty.finance_audit: ("财务", "审计", "财会", "会计", "财务审计", "财审"),
@@ -155,7 +156,7 @@ def parse_specialties(text: str) -> tuple[list[Specialty], list[str]]:
     for word in re.split(r"[、，,;；/\s]+", text):
         if not word:
             continue
-        specialty = _SPECIALTY_WORDS.get(key(word))
+        specialty = _SPECIALTY_WORDS.get(header_key(word))
         if specialty is None:
             unknown.append(word)
         elif specialty not in known:
@@ -171,7 +172,7 @@ def parse_pool_file(content: bytes, filename: str = "") -> PoolDraft:
     """
     if not content.strip():
         raise ImportFileError("file_empty", "文件为空。", "The file is empty.")
-    if not content.startswith(_ZIP_MAGIC):
+    if not content.startswith(ZIP_MAGIC):
         raise ImportFileError(
             "xlsx_required",
             "人才库请用 Excel(.xlsx)文件导入:人才库、任职经历、亲属关系各一个工作表。",
@@ -335,7 +336,7 @@ class _Rows:
             allowed = "、".join(SPECIALTY_LABELS_ZH.values())
             zh = f"无法识别“{'、'.join(unknown)}”,应为:{allowed}。"
             self._error("specialties", "unknown_specialty", zh, f"unknown {unknown}.", None)
-        available_text = key(self._cell("available"))
+        available_text = header_key(self._cell("available"))
         if available_text and available_text not in _YES | _NO:
             zh, en = "应为“是”或“否”。", "expected yes or no."
             self._error("available", "invalid_boolean", zh, en, self._cell("available"))

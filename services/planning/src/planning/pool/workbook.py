@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-import unicodedata
 from collections.abc import Iterator
 
 from openpyxl import load_workbook
-
-from planning.importing import ImportFileError
+from xuncha_shared.sheets import ImportFileError, header_key
 
 MAX_ROWS = 20_000
 _HEADER_SEARCH_ROWS = 10
@@ -73,15 +70,9 @@ _REQUIRED = {
 }
 
 
-def key(text: str) -> str:
-    key = unicodedata.normalize("NFKC", text).lower()
-    key = re.sub(r"\(.*?\)", "", key)  # "编码(必填)"
-    return re.sub(r"[\s_*.:-]", "", key)
-
-
 _HEADERS: dict[str, dict[str, str]] = {
     sheet: {
-        key(alias): column
+        header_key(alias): column
         for column, label in labels.items()
         for alias in (column, label, *_ALIASES[sheet].get(column, ()))
     }
@@ -151,7 +142,7 @@ def _header(rows: list[tuple[int, list[str]]]) -> tuple[str, dict[str, int], int
         for kind in ("posts", "relatives", "cadres"):
             columns: dict[str, int] = {}
             for index, cell in enumerate(cells):
-                column = _HEADERS[kind].get(key(cell))
+                column = _HEADERS[kind].get(header_key(cell))
                 if column is not None and column not in columns:
                     columns[column] = index
             if all(c in columns for c in _REQUIRED[kind]):
