@@ -6,8 +6,8 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS ?= never
 export XDG_RUNTIME_DIR ?= /tmp/xuncha-runtime-$(shell id -u)
 
-.PHONY: run test install install-test kafka-jars lint docs-check clean web browser asyncapi-check \
-	openapi-lint
+.PHONY: run test install install-test jdk kafka-jars keycloak lint docs-check clean web browser \
+	asyncapi-check openapi-lint
 
 # The dashboard (web/): rebuilt only when a source is newer than the build.
 WEB_SOURCES := $(shell find web/src web/public web/scripts -type f 2>/dev/null) web/index.html \
@@ -15,8 +15,8 @@ WEB_SOURCES := $(shell find web/src web/public web/scripts -type f 2>/dev/null) 
 
 ## Install the platform, build the dashboard and start it embedded (one process, embedded
 ## PostgreSQL, port 8000; the dashboard at /). `make run DEMO=1` also loads the demo county.
-## Until people have accounts, the embedded run signs in through dev sign-in: asked for with
-## --dev, answering only on this machine (loopback), never in production.
+## The first start opens the office administrator and prints its one-time password. `make run
+## DEV=1` adds dev sign-in (--dev): answering only on this machine (loopback), never in production.
 run: install web
 	$(UV) run --frozen xuncha run --port $(PORT) $(if $(DEMO),--demo) $(if $(DEV),--dev)
 
@@ -36,8 +36,8 @@ browser:
 		apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null 2>&1 || \
 		{ apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei; }; }
 
-## Install everything the tests need (Python deps, a JDK and Maven for the Kafka broker,
-## the broker's jars from Maven Central) and run the whole suite.
+## Install everything the tests need (Python deps, a JDK and Maven, the Kafka broker's jars
+## and Keycloak from Maven Central) and run the whole suite.
 test: install-test browser web asyncapi-check openapi-lint
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen mypy
@@ -58,10 +58,21 @@ install:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --frozen
 
-install-test: install
+install-test: install kafka-jars keycloak
+
+## A JDK and Maven: the Kafka broker and Keycloak run on Java 17 and come from Maven Central.
+jdk:
 	@command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless maven)
+
+## The Kafka broker's jars, into var/kafka/lib (skipped when they are there).
+kafka-jars: install jdk
 	$(UV) run --frozen python -m xuncha_shared.testing.kafka_broker install
+
+## Keycloak's server distribution, the tests' OpenID Connect provider, into var/keycloak:
+## fetched, unpacked and started once (skipped when it is there).
+keycloak: install jdk
+	$(UV) run --frozen python -m xuncha_shared.testing.keycloak install
 
 lint:
 	$(UV) run --frozen ruff check .
@@ -69,5 +80,5 @@ lint:
 	$(UV) run --frozen mypy
 
 clean:
-	rm -rf .venv var/kafka .pytest_cache .mypy_cache .ruff_cache web/dist web/node_modules \
-		tools/asyncapi/node_modules tools/openapi-lint/node_modules
+	rm -rf .venv var/kafka var/keycloak .pytest_cache .mypy_cache .ruff_cache web/dist \
+		web/node_modules tools/asyncapi/node_modules tools/openapi-lint/node_modules

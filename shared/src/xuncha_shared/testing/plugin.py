@@ -1,10 +1,12 @@
-"""pytest plugin: a real PostgreSQL, a real Kafka broker, per-test databases, app clients.
+"""pytest plugin: a real PostgreSQL, a real Kafka broker, a real OpenID Connect provider
+(Keycloak), per-test databases, app clients.
 
-One PostgreSQL server and one Kafka broker per run. Every service's migrations run once
-into a template database; each test gets its own copy (``CREATE DATABASE … TEMPLATE``), so
-tests that commit, relay and consume stay isolated. Kafka tests get their own topic prefix
-and consumer groups. With ``CI=true`` a PostgreSQL or Kafka that cannot start fails the
-test instead of skipping it.
+One PostgreSQL server, one Kafka broker and one Keycloak per run, each started by the first
+test that asks for it. Every service's migrations run once into a template database; each
+test gets its own copy (``CREATE DATABASE … TEMPLATE``), so tests that commit, relay and
+consume stay isolated. Kafka tests get their own topic prefix
+and consumer groups. With ``CI=true`` a PostgreSQL, Kafka or Keycloak that cannot start
+(Keycloak not installed included) fails the test instead of skipping it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import importlib
 import itertools
 import os
 import secrets
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -38,13 +41,20 @@ from xuncha_shared.events.base import CloudEvent
 from xuncha_shared.migrations import upgrade
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES, ServiceSettings
-from xuncha_shared.testing.kafka_broker import KafkaBroker
+from xuncha_shared.testing.kafka_broker import KafkaBroker, find_repo_root
+from xuncha_shared.testing.keycloak import (
+    KeycloakError,
+    KeycloakRealm,
+    KeycloakServer,
+    default_home,
+    is_installed,
+)
 
 TEST_SECRET = "xuncha-test-signing-key-0123456789abcdef"
 TEMPLATE_DB = "xuncha_template"
 _counter = itertools.count()
 _passed: set[str] = set()
-_uses: dict[str, set[str]] = {"postgres": set(), "kafka": set()}
+_uses: dict[str, set[str]] = {"postgres": set(), "kafka": set(), "keycloak": set()}
 
 
 def in_ci() -> bool:
@@ -67,6 +77,7 @@ def service_module(name: str) -> ModuleType:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "kafka: needs the real Kafka broker")
     config.addinivalue_line("markers", "postgres: needs the real PostgreSQL server")
+    config.addinivalue_line("markers", "keycloak: needs the real OpenID Connect provider")
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
 
 
@@ -84,12 +95,15 @@ def _count_real_parts(request: pytest.FixtureRequest) -> Iterator[None]:
         _uses["postgres"].add(request.node.nodeid)
     if "kafka_broker" in names:
         _uses["kafka"].add(request.node.nodeid)
+    if "keycloak" in names:
+        _uses["keycloak"].add(request.node.nodeid)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.write_line(
         f"real PostgreSQL tests passed: {len(_uses['postgres'] & _passed)}; "
-        f"real Kafka tests passed: {len(_uses['kafka'] & _passed)}"
+        f"real Kafka tests passed: {len(_uses['kafka'] & _passed)}; "
+        f"real Keycloak tests passed: {len(_uses['keycloak'] & _passed)}"
     )
 
 
@@ -167,6 +181,31 @@ def kafka_broker() -> Iterator[KafkaBroker]:
         unavailable("Kafka", exc)
     yield broker
     broker.stop()
+
+
+@pytest.fixture(scope="session")
+def keycloak() -> Iterator[KeycloakRealm]:
+    """The run's OpenID Connect provider: Keycloak with the ``henan`` realm imported.
+
+    Its ``issuer``, ``jwks_url`` and ``auth_config()`` point services at it;
+    ``await keycloak.password_grant("ma.town")`` signs a user of the realm in. Installed by
+    ``make keycloak`` (part of ``make install-test``); the server's output goes to
+    ``test-artifacts/keycloak.log``.
+    """
+    home = default_home()
+    if not is_installed(home):
+        unavailable("Keycloak", KeycloakError(f"not installed in {home}: run `make keycloak`"))
+    workdir = Path(tempfile.mkdtemp(prefix="xuncha-keycloak-"))
+    server = KeycloakServer(
+        workdir, home=home, log_file=find_repo_root() / "test-artifacts" / "keycloak.log"
+    )
+    try:
+        server.start()
+    except Exception as exc:
+        unavailable("Keycloak", exc)
+    yield server.realm
+    server.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture
