@@ -232,6 +232,12 @@ async def test_wrong_passwords_lock_the_account_for_a_while(
     assert r.status_code == 423 and r.json()["type"].endswith("/account-locked")
     assert 0 < int(r.headers["Retry-After"]) <= 15 * 60
     assert r.json()["message_zh"] and r.json()["message_en"]
+    # The office sees what happened, newest first, and nothing secret.
+    r = await client.get(f"/api/accounts/accounts/{account}/sign-ins", headers=office(served))
+    assert r.status_code == 200, r.text
+    outcomes = [item["outcome"] for item in r.json()["items"]]
+    assert outcomes[:6] == ["locked", *["bad-password"] * 5]
+    assert r.json()["items"][0]["address"] == "127.0.0.1"
     # The office lifts the lock by enabling the account again.
     version = (
         await client.get(f"/api/accounts/accounts/{account}", headers=office(served))

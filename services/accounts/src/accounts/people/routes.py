@@ -33,6 +33,8 @@ from accounts.people.schemas import (
     AccountRead,
     AccountUpdate,
     SetupCodeIssued,
+    SignInPage,
+    SignInRead,
 )
 from accounts.signin.schemas import ACCOUNT_PATTERN
 
@@ -293,3 +295,22 @@ async def issue_setup_code(
         now=now,
     )
     return SetupCodeIssued(account=account, code=code, expires_at=expires_at)
+
+
+@router.get(
+    "/{account}/sign-ins",
+    response_model=SignInPage,
+    summary="登录记录",
+    description="该账号的登录、退出和被拒绝的尝试，新的在前，游标分页。不含密码和验证码。",
+)
+async def list_sign_ins(
+    account: AccountName, session: DbSession, principal: CurrentPrincipal, paging: Paging
+) -> SignInPage:
+    office_of(principal, "查看登录记录", "read sign-in records")
+    await service.account_in(session, account, principal.jurisdiction)
+    after = decode_cursor(paging.cursor, arity=1)
+    rows = await service.sign_ins(
+        session, account=account, before=int(after[0]) if after else None, limit=paging.limit + 1
+    )
+    page, next_cursor = split_page(rows, paging.limit, lambda r: [r.id])
+    return SignInPage(items=[SignInRead.model_validate(r) for r in page], next_cursor=next_cursor)

@@ -97,3 +97,21 @@ class AccountImportReport(BaseModel):
     updated: int = Field(title="已更新")
     unchanged: int = Field(title="未变")
     total: int = Field(title="总行数")
+
+
+class SignInRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime = Field(title="时间")
+    address: str = Field(title="地址")
+    outcome: str = Field(
+        title="结果",
+        description="signed-in 登录、signed-out 退出、signed-out-everywhere 所有设备退出、"
+        "bad-password 密码错误、bad-totp 验证码错误、totp-required 待输入验证码、"
+        "totp-enrollment 待设置两步验证、locked 已锁定、disabled 已停用、"
+        "refresh-reused 刷新令牌被重复使用",
+    )
+
+
+class SignInPage(Page[SignInRead]):
+    pass

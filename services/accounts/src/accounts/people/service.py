@@ -23,7 +23,7 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
 from xuncha_shared.sheets import RowError, rows_rejected
 
-from accounts.models import ORGS, Account, SetupCode
+from accounts.models import ORGS, Account, SetupCode, SignInRecord
 from accounts.passwords import digest, new_setup_code
 from accounts.people.importing import AccountRow, ImportFileError, ImportResult, parse_account_file
 from accounts.people.schemas import (
@@ -376,3 +376,14 @@ async def list_accounts(
         stmt = stmt.where(col(Account.account) > after)
     rows = await session.scalars(stmt.order_by(col(Account.account)).limit(limit))
     return list(rows), total
+
+
+async def sign_ins(
+    session: AsyncSession, *, account: str, before: int | None, limit: int
+) -> list[SignInRecord]:
+    """An account's sign-in records, newest first."""
+    stmt = select(SignInRecord).where(col(SignInRecord.account) == account)
+    if before is not None:
+        stmt = stmt.where(col(SignInRecord.id) < before)
+    rows = await session.scalars(stmt.order_by(col(SignInRecord.id).desc()).limit(limit))
+    return list(rows)
