@@ -103,7 +103,9 @@ async def enroll_totp(
 )
 async def refresh(body: Refresh, request: Request, session: DbSession, now: Now) -> TokenPair:
     try:
-        return await service.refresh(session, settings_of(request), body.refresh_token, now)
+        return await service.refresh(
+            session, settings_of(request), body.refresh_token, now, address_of(request)
+        )
     except Problem as refusal:
         raise await _committed(session, refusal) from None
 

@@ -234,7 +234,11 @@ def _refresh_invalid() -> RefreshInvalid:
 
 
 async def refresh(
-    session: AsyncSession, settings: AccountsSettings, presented: str, now: datetime
+    session: AsyncSession,
+    settings: AccountsSettings,
+    presented: str,
+    now: datetime,
+    address: str,
 ) -> TokenPair:
     """Trade a refresh token for a new pair. A token presented a second time was copied:
     its whole family ends, the thief's copy and the person's alike."""
@@ -243,7 +247,7 @@ async def refresh(
         raise _refresh_invalid()
     if row.used_at is not None:
         await _revoke(session, now, RefreshToken.family == row.family)
-        await _record(session, row.account, "-", "refresh-reused", now)
+        await _record(session, row.account, address, "refresh-reused", now)
         raise _refresh_invalid()
     row.used_at = now
     account = await session.get(Account, row.account)
