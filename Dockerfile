@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for all five services; each container picks its service with its command:
+# One image for all six services; each container picks its service with its command:
 #   docker run xuncha python -m xuncha.serve findings --port 8000
 # The entry point migrates the service's schema (as the service's own database role, from
 # XUNCHA_<NAME>_DATABASE_URL) and then serves it with uvicorn on port 8000.
@@ -53,6 +53,7 @@ COPY services/findings/pyproject.toml services/findings/
 COPY services/clues/pyproject.toml services/clues/
 COPY services/rectification/pyproject.toml services/rectification/
 COPY services/notify/pyproject.toml services/notify/
+COPY services/accounts/pyproject.toml services/accounts/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-install-workspace
 

@@ -53,6 +53,10 @@
 \else
 \getenv notify_password XUNCHA_NOTIFY_DB_PASSWORD
 \endif
+\if :{?accounts_password}
+\else
+\getenv accounts_password XUNCHA_ACCOUNTS_DB_PASSWORD
+\endif
 
 -- Unset means "use the development default" (an empty value means the same).
 \if :{?planning_password}
@@ -75,6 +79,10 @@
 \else
 \set notify_password ''
 \endif
+\if :{?accounts_password}
+\else
+\set accounts_password ''
+\endif
 
 -- Hand the psql variables to the portable part as session settings (SET prints no values,
 -- so no password reaches the container log; nothing outlives this session).
@@ -84,6 +92,7 @@ SET xuncha.password_findings = :'findings_password';
 SET xuncha.password_clues = :'clues_password';
 SET xuncha.password_rectification = :'rectification_password';
 SET xuncha.password_notify = :'notify_password';
+SET xuncha.password_accounts = :'accounts_password';
 
 -- xuncha:portable-sql-begin
 -- Plain SQL from here on (no psql meta-commands): xuncha.dbinit runs it as it stands.
@@ -109,7 +118,8 @@ BEGIN
     IF suffix !~ '^[a-z0-9_]*$' THEN
         RAISE EXCEPTION 'role_suffix must match [a-z0-9_]*, got %', suffix;
     END IF;
-    FOREACH service IN ARRAY ARRAY['planning', 'findings', 'clues', 'rectification', 'notify']
+    FOREACH service IN ARRAY ARRAY['planning', 'findings', 'clues', 'rectification', 'notify',
+                                 'accounts']
     LOOP
         role_name := service || suffix;
         pw := coalesce(nullif(current_setting('xuncha.password_' || service, true), ''),

@@ -1,9 +1,11 @@
-"""``xuncha``: run the embedded platform, mint dev tokens, inspect and replay dead letters."""
+"""``xuncha``: run the embedded platform, mint dev tokens, open the first administrator of a
+distributed deployment, inspect and replay dead letters."""
 
 from __future__ import annotations
 
 import asyncio
 import importlib
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -39,7 +41,11 @@ def run(
         Path, typer.Option(help="已构建的前端目录 / built dashboard (npm run build)")
     ] = DASHBOARD,
     demo: Annotated[
-        bool, typer.Option("--demo", help="启动后加载演示数据 / load the demo county once up")
+        bool,
+        typer.Option(
+            "--demo",
+            help="启动后加载演示数据（含开发模式）/ load the demo county once up (implies --dev)",
+        ),
     ] = False,
     dev: Annotated[
         bool,
@@ -51,6 +57,9 @@ def run(
     ] = False,
 ) -> None:
     """启动内嵌平台（单进程、内嵌 PostgreSQL）/ Run the embedded platform."""
+
+    # The demo loader signs its requests with the run's dev key: a development run.
+    dev = dev or demo
 
     async def main() -> None:
         if not (dashboard / "index.html").exists():
@@ -66,12 +75,8 @@ def run(
         ) as platform:
             auth = platform.auth
             if platform.administrator is not None:
-                account, password = platform.administrator
-                typer.echo(
-                    f"首次启动，已开通巡察办管理员账号 {account}，初始密码（只显示这一次）："
-                    f"{password}\nFirst start: administrator {account}, one-time password "
-                    f"(shown once): {password}"
-                )
+                typer.echo("首次启动 First start:")
+                typer.echo(administrator_opened(*platform.administrator))
             if dev:
                 typer.echo(
                     f"开发令牌（巡察办）dev token (office):\n{office_token(auth, jurisdiction)}"
@@ -92,6 +97,17 @@ def run(
             loading.cancel()
 
     asyncio.run(main())
+
+
+def administrator_opened(account: str, password: str) -> str:
+    """What the installer is told once: the first administrator and its password."""
+    return (
+        f"已开通巡察办管理员账号 {account}，初始密码（只显示这一次）：{password}\n"
+        f"Administrator {account} opened, one-time password (shown once): {password}\n"
+        "登录后请在「我的账号」中修改密码，再为其他人开通账号。\n"
+        "Sign in, change the password under 我的账号 (My account), then open everyone "
+        "else's accounts."
+    )
 
 
 async def _load_demo(port: int, auth: AuthConfig, jurisdiction: str) -> None:
@@ -132,7 +148,8 @@ def token(
     subject: Annotated[str | None, typer.Option(help="用户标识 / subject")] = None,
     data_dir: DataDir = Path("var"),
 ) -> None:
-    """签发开发令牌（仅内嵌模式）/ Mint a dev token for the embedded platform."""
+    """签发开发令牌（仅以 --dev 启动的内嵌平台接受）/ Mint a dev token for an embedded
+    platform started with --dev."""
     auth = dev_auth(EmbeddedPaths(data_dir))
     typer.echo(
         mint_dev_token(
@@ -156,6 +173,75 @@ def serve(
     from xuncha.serve import serve_service
 
     serve_service(service, host, port)
+
+
+JURISDICTION = re.compile(r"^\d{2,12}$")
+
+
+@app.command("admin")
+def admin_command(
+    jurisdiction: Annotated[
+        str, typer.Option(help="管辖范围代码 / jurisdiction code (410825)")
+    ] = DEFAULT_JURISDICTION,
+) -> None:
+    """开通第一个巡察办管理员账号（分布式部署）/ Open the first office administrator.
+
+    Reads the accounts service's settings from the environment (XUNCHA_ACCOUNTS_…).
+
+    Migrates nothing (the service does when it starts); a second run opens nothing."""
+    from accounts.app import spec
+    from accounts.models import Account
+    from accounts.people.bootstrap import ADMINISTRATOR, first_administrator
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+    from xuncha_shared.app import build_runtime
+
+    from xuncha.serve import service_settings
+
+    if not JURISDICTION.match(jurisdiction):
+        raise typer.BadParameter(
+            "管辖范围代码是 2 至 12 位数字 / a jurisdiction code is 2 to 12 digits",
+            param_hint="--jurisdiction",
+        )
+    settings = service_settings("accounts")
+
+    async def main() -> None:
+        runtime = build_runtime(spec(), settings)
+        try:
+            async with runtime.engine.connect() as conn:
+                table = f"{settings.db_schema}.{Account.__tablename__}"
+                migrated = await conn.scalar(text("SELECT to_regclass(:t)"), {"t": table})
+            if migrated is None:
+                typer.echo(
+                    "账号服务尚未建好数据库表：请先启动账号服务（docker compose up -d）。\n"
+                    "The accounts schema is not migrated yet: start the accounts service "
+                    "first (docker compose up -d).",
+                    err=True,
+                )
+                raise typer.Exit(1)
+            try:
+                opened = await first_administrator(runtime, jurisdiction=jurisdiction)
+            except IntegrityError:
+                typer.echo(
+                    f"账号 {ADMINISTRATOR} 已属于另一管辖范围，未开通新的管理员。\n"
+                    f"The account {ADMINISTRATOR} belongs to another jurisdiction; no "
+                    "administrator was opened.",
+                    err=True,
+                )
+                raise typer.Exit(1) from None
+        finally:
+            await runtime.engine.dispose()
+        if opened is None:
+            typer.echo(
+                f"管辖范围 {jurisdiction} 已有账号，未开通新的管理员；"
+                "其他账号由巡察办管理员在工作台开通。\n"
+                f"Jurisdiction {jurisdiction} has accounts already; no administrator was "
+                "opened (the office opens further accounts in the dashboard)."
+            )
+        else:
+            typer.echo(administrator_opened(*opened))
+
+    asyncio.run(main())
 
 
 def _check_service(service: str) -> None:

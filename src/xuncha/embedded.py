@@ -341,7 +341,8 @@ async def embedded_platform(
     """Start the database, migrate every schema, build the one-process app that will answer
     at ``base_url``, and open the first administrator's account if there is none."""
     paths = EmbeddedPaths(root)
-    auth = platform_auth(base_url, dev_auth(paths).dev_secret)
+    # The run's dev key (开发登录, `xuncha token`, the demo loader) only with the flag.
+    auth = platform_auth(base_url, dev_auth(paths).dev_secret if dev else None)
     server = start_database(paths)
     database_url = await ensure_database(server)
     bus = PostgresBus(database_url)

@@ -1,6 +1,8 @@
-"""Run the five services as separate processes, as ``docker compose up`` does minus the
+"""Run the six services as separate processes, as ``docker compose up`` does minus the
 containers: one database with a PostgreSQL role per schema (``deploy/postgres/init.sql`` via
-``xuncha.dbinit``), ``python -m xuncha.serve <name>`` per service with ``BUS_BACKEND=kafka``.
+``xuncha.dbinit``), ``python -m xuncha.serve <name>`` per service with ``BUS_BACKEND=kafka``,
+and people's tokens verified as compose verifies them: against the accounts process's
+published keys, for the issuer ``<public URL>/api/accounts`` and the audience ``xuncha``.
 
 Shared by ``tests/distributed`` and ``tests/e2e``. Roles are cluster-wide, so each run's
 roles carry a suffix.
@@ -24,6 +26,8 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from pydantic import SecretStr
+from xuncha_shared.auth import AuthConfig
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES
 from xuncha_shared.testing.kafka_broker import KafkaBroker
@@ -32,10 +36,13 @@ from xuncha_shared.testing.plugin import TEST_SECRET
 from xuncha.dbinit import apply_init_sql, role_name
 
 __all__ = [
+    "AUDIENCE",
+    "ISSUER",
     "START_TIMEOUT",
     "Deployment",
     "ServiceProcess",
     "auth",
+    "dev_auth",
     "free_port",
     "kill_service",
     "restart_service",
@@ -47,7 +54,20 @@ __all__ = [
 ]
 
 REPO = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 60.0
+# Six processes importing, migrating and starting at once on two cores shared with others.
+START_TIMEOUT = 150.0
+# In compose the tokens' issuer is the address people open (XUNCHA_PUBLIC_URL), while the
+# services fetch the keys inside the network; here too the issuer is only a name, and the
+# keys come from the accounts process.
+PUBLIC_URL = "https://xuncha.test"
+ISSUER = f"{PUBLIC_URL}/api/accounts"
+AUDIENCE = "xuncha"
+
+
+def dev_auth() -> AuthConfig:
+    """How tests mint tokens these processes accept without an account: the test key's,
+    for the deployment's audience (only outside production, where compose never is)."""
+    return AuthConfig(mode="dev", dev_secret=SecretStr(TEST_SECRET), audience=AUDIENCE)
 
 
 def free_port() -> int:
@@ -101,9 +121,11 @@ class Deployment:
 
 
 def service_env(
-    name: str, *, database_url: str, bootstrap: str, topic_prefix: str
+    name: str, *, database_url: str, bootstrap: str, topic_prefix: str, jwks_url: str
 ) -> dict[str, str]:
-    """The environment a service container gets in docker-compose.yml, for this run."""
+    """The environment a service container gets in docker-compose.yml, for this run. Two
+    differences, both refused in production: the environment is ``test``, and the test key
+    signs tokens too (so a test acts in any role without opening an account for each)."""
     p = f"XUNCHA_{name.upper()}_"
     return {
         f"{p}ENVIRONMENT": "test",
@@ -111,7 +133,10 @@ def service_env(
         f"{p}BUS_BACKEND": "kafka",
         f"{p}KAFKA_BOOTSTRAP_SERVERS": bootstrap,
         f"{p}TOPIC_PREFIX": topic_prefix,
-        f"{p}AUTH__MODE": "dev",
+        f"{p}AUTH__MODE": "oidc",
+        f"{p}AUTH__ISSUER": ISSUER,
+        f"{p}AUTH__JWKS_URL": jwks_url,
+        f"{p}AUTH__AUDIENCE": AUDIENCE,
         f"{p}AUTH__DEV_SECRET": TEST_SECRET,
         f"{p}DB_POOL_SIZE": "3",
         f"{p}RELAY_POLL_SECONDS": "0.2",
@@ -208,7 +233,7 @@ async def run_deployment(
     client_timeout: float = 10.0,
     start_timeout: float = START_TIMEOUT,
 ) -> AsyncIterator[Deployment]:
-    """A fresh database with a role per schema and the five service processes, ready; on
+    """A fresh database with a role per schema and the six service processes, ready; on
     exit the processes are stopped and the database and roles dropped. ``extra_env`` adds
     settings per service name (``{"notify": {"XUNCHA_NOTIFY_SMTP_HOST": …}}``)."""
     tag = secrets.token_hex(3)
@@ -229,8 +254,10 @@ async def run_deployment(
         dep.timings["database_and_roles"] = time.monotonic() - started
 
         started = time.monotonic()
+        ports = {name: free_port() for name in SERVICES}
+        jwks_url = f"http://127.0.0.1:{ports['accounts']}/api/accounts/.well-known/jwks.json"
         for name in SERVICES:
-            port = free_port()
+            port = ports[name]
             log_path = tmp_path / f"{name}.log"
             env = {
                 **base_env,
@@ -239,6 +266,7 @@ async def run_deployment(
                     database_url=pg.url(database, user=roles[name]),
                     bootstrap=kafka_broker.bootstrap_servers,
                     topic_prefix=topic_prefix,
+                    jwks_url=jwks_url,
                 ),
                 **((extra_env or {}).get(name, {})),
             }

@@ -1,22 +1,28 @@
-"""The distributed topology without Docker: five service processes, real Kafka, real
+"""The distributed topology without Docker: six service processes, real Kafka, real
 PostgreSQL with one role per service, talking over real HTTP.
 
 What ``docker compose up`` runs, minus the containers: ``deploy/postgres/init.sql`` creates
 the roles and schemas (its portable part, via ``xuncha.dbinit``), each service runs
 ``python -m xuncha.serve <name>`` (migrate as its own role, then serve) with
-``BUS_BACKEND=kafka``. Roles are cluster-wide, so this run's roles carry a suffix.
+``BUS_BACKEND=kafka``, and verifies people's tokens against the accounts process's published
+keys. The first administrator is opened with ``python -m xuncha.cli admin`` in the accounts
+service's environment, as ``docker compose run --rm accounts`` runs it, and the office works
+with the token its sign-in gets. Roles are cluster-wide, so this run's roles carry a suffix.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import subprocess
+import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +30,12 @@ import asyncpg
 import httpx
 import pytest
 from planning.testdata import county_orgs, org_rows_to_xlsx
-from xuncha_shared.auth import Role
+from pydantic import SecretStr
+from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES
 from xuncha_shared.testing.kafka_broker import KafkaBroker
-from xuncha_shared.testing.plugin import eventually
+from xuncha_shared.testing.plugin import TEST_SECRET, eventually
 
 from tests.distributed.processes import Deployment, auth, run_deployment
 from xuncha.dbinit import init_sql_path
@@ -67,12 +74,42 @@ async def list_all(client: httpx.AsyncClient, path: str, tok: str) -> dict[str, 
             return items
 
 
-async def test_five_processes_over_kafka_with_a_role_per_schema(
-    deployment: Deployment, pg: LocalPostgres, token: Callable[..., str]
+async def open_administrator(dep: Deployment) -> subprocess.CompletedProcess[str]:
+    """``python -m xuncha.cli admin`` with exactly the accounts process's environment."""
+    command = [sys.executable, "-m", "xuncha.cli", "admin", "--jurisdiction", J]
+    env = dep.services["accounts"].env
+    return await asyncio.to_thread(
+        subprocess.run, command, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+async def test_six_processes_over_kafka_with_a_role_per_schema(
+    deployment: Deployment, pg: LocalPostgres
 ) -> None:
     dep = deployment
-    office = token(Role.office, jurisdiction=J)
     planning = dep.client("planning")
+
+    # The first administrator, then its sign-in: the office's token is the accounts
+    # service's, which every other process verifies against the keys it publishes.
+    opened = await open_administrator(dep)
+    assert opened.returncode == 0, opened.stderr
+    found = re.search(r"one-time password \(shown once\): (\S+)", opened.stdout)
+    assert found, opened.stdout
+    r = await dep.client("accounts").post(
+        "/api/accounts/sign-in", json={"account": "admin", "password": found.group(1)}
+    )
+    assert r.status_code == 200, r.text
+    office = r.json()["access_token"]
+    again = await open_administrator(dep)
+    assert again.returncode == 0 and "has accounts already" in again.stdout, again
+    # A token for no audience (or another one) is refused, as in production.
+    stray = mint_dev_token(
+        AuthConfig(mode="dev", dev_secret=SecretStr(TEST_SECRET)),
+        subject="stray",
+        roles=[Role.office],
+        jurisdiction=J,
+    )
+    assert (await planning.get("/api/planning/orgs", headers=auth(stray))).status_code == 401
 
     # Health under /healthz, /readyz and /api/<name>/healthz, as the gateway expects.
     for name in SERVICES:
@@ -189,7 +226,11 @@ def test_init_sql_runs_under_psql_with_variables_and_environment(pg: LocalPostgr
     admin = pg.dsn("postgres")
     run_psql(admin, "-qc", f'CREATE DATABASE "{database}"')
     try:
-        env = {**os.environ, "XUNCHA_CLUES_DB_PASSWORD": "from-env-2"}
+        env = {
+            **os.environ,
+            "XUNCHA_CLUES_DB_PASSWORD": "from-env-2",
+            "XUNCHA_ACCOUNTS_DB_PASSWORD": "from-env-3",
+        }
         for _ in range(2):
             log = run_psql(
                 pg.dsn(database),
@@ -201,7 +242,8 @@ def test_init_sql_runs_under_psql_with_variables_and_environment(pg: LocalPostgr
                 str(init_sql_path()),
                 env=env,
             )
-            assert "from-var-1" not in log and "from-env-2" not in log  # no password in logs
+            for password in ("from-var-1", "from-env-2", "from-env-3"):
+                assert password not in log  # no password in logs
         owners = run_psql(
             pg.dsn(database),
             "-At",
@@ -213,6 +255,7 @@ def test_init_sql_runs_under_psql_with_variables_and_environment(pg: LocalPostgr
         for service, password in (
             ("planning", "from-var-1"),
             ("clues", "from-env-2"),
+            ("accounts", "from-env-3"),
             ("notify", "notify-dev"),
             ("findings", "findings-dev"),
         ):

@@ -1,4 +1,4 @@
-"""A whole inspection round end to end: the five services as separate processes on real
+"""A whole inspection round end to end: the six services as separate processes on real
 PostgreSQL (a role per schema) and one real Kafka broker, driven only through their public
 REST APIs over real HTTP, as the dashboard and the departments' systems would.
 
@@ -71,7 +71,7 @@ WENXIAN = CountySize(
     departments_per_round=2,
 )
 WAIT = 60.0  # seconds for anything that crosses an event
-START_TIMEOUT = 150.0  # five processes migrating and starting on two busy cores
+START_TIMEOUT = 150.0  # six processes migrating and starting on two busy cores
 
 
 # -- HTTP: one client, routed per service like the gateway ----------------------------------
@@ -327,7 +327,7 @@ async def inspection_round(
     token: Callable[..., str],
     chaos: Callable[[Deployment], Chaos] | None = None,
 ) -> None:
-    """Receivers up, the five processes up, the scenario, everything down again."""
+    """Receivers up, the six processes up, the scenario, everything down again."""
     mailbox = Mailbox()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     smtp.start()

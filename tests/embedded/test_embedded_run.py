@@ -15,6 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pydantic import SecretStr
+from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
 from xuncha_shared.testing.plugin import eventually
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "openapi"
@@ -69,7 +71,7 @@ async def _start(
 
 def _administrator(lines: list[str]) -> tuple[str, str]:
     found = [
-        re.search(r"administrator (\S+), one-time password \(shown once\): (\S+)", line)
+        re.search(r"Administrator (\S+) opened, one-time password \(shown once\): (\S+)", line)
         for line in lines
     ]
     matches = [m for m in found if m]
@@ -93,10 +95,18 @@ async def test_embedded_platform_serves_all_services_and_keeps_data(tmp_path: Pa
     proc, lines = await _start(tmp_path, port)
     account, password = _administrator(lines)
     try:
-        async with httpx.AsyncClient(base_url=base) as c:
-            # No dev sign-in without the development flag.
+        async with httpx.AsyncClient(base_url=base, timeout=30) as c:
+            # No dev sign-in without the development flag, and no dev key trusted.
             assert (await c.post("/dev/token", json={"role": "office"})).status_code in {404, 405}
             assert (await c.get("/dev/config")).status_code != 200
+            forged = mint_dev_token(
+                AuthConfig(mode="dev", dev_secret=SecretStr("k" * 48)),
+                subject="office-dev",
+                roles=[Role.office],
+                jurisdiction="410825",
+            )
+            r = await c.get("/api/planning/orgs", headers={"Authorization": f"Bearer {forged}"})
+            assert r.status_code == 401
             r = await c.post(
                 "/api/accounts/sign-in", json={"account": account, "password": password}
             )
@@ -132,7 +142,7 @@ async def test_embedded_platform_serves_all_services_and_keeps_data(tmp_path: Pa
     token = next(line for line in lines if re.fullmatch(r"[\w-]+\.[\w-]+\.[\w-]+", line))
     try:
         async with httpx.AsyncClient(
-            base_url=base, headers={"Authorization": f"Bearer {token}"}
+            base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
         ) as c:
             r = await c.get(f"/api/planning/orgs/{org_id}")
             assert r.status_code == 200 and r.json()["name"] == "东城街道"

@@ -1,0 +1,213 @@
+"""docker-compose.yml runs every service in production, with secrets from an env file the
+repository does not ship. Read here without Docker: the file is parsed and its variables
+interpolated the way compose interpolates them, and each service's settings are built from
+the environment its container would get."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from clues.config import DEV_CLUE_KEY
+from cryptography.fernet import Fernet
+from pydantic import ValidationError
+from xuncha_shared.settings import SERVICES
+
+from xuncha.serve import service_settings
+
+REPO = Path(__file__).resolve().parents[2]
+COMPOSE = REPO / "docker-compose.yml"
+EXAMPLE = REPO / "deploy" / "xuncha.env.example"
+SECRETS = {
+    "XUNCHA_PUBLIC_URL",
+    "POSTGRES_PASSWORD",
+    "XUNCHA_CLUES_CLUE_KEYS",
+    "XUNCHA_NOTIFY_SECRET_KEYS",
+    *(f"XUNCHA_{s.upper()}_DB_PASSWORD" for s in SERVICES),
+}
+PUBLIC_URL = "https://xuncha.example.gov.cn"
+# Compose's interpolation: $$ is a literal $; ${NAME}, ${NAME:-default}, ${NAME-default},
+# ${NAME:?message}, ${NAME?message}.
+_VARIABLE = re.compile(r"\$\$|\$\{(?P<name>[A-Za-z_]\w*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
+
+
+class Missing(Exception):
+    """A ``${NAME:?message}`` without a value: compose refuses to start."""
+
+
+def interpolate(value: str, env: Mapping[str, str]) -> str:
+    def one(m: re.Match[str]) -> str:
+        if m.group(0) == "$$":
+            return "$"
+        name, op, arg = m.group("name"), m.group("op"), m.group("arg")
+        current = env.get(name)
+        unset = current is None or (op is not None and op.startswith(":") and current == "")
+        if op in {":?", "?"} and unset:
+            raise Missing(f"{name}: {arg}")
+        if op in {":-", "-"} and unset:
+            return str(arg)
+        return current or ""
+
+    return _VARIABLE.sub(one, value)
+
+
+def compose() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+    return document
+
+
+def environment(service: str, env: Mapping[str, str]) -> dict[str, str]:
+    """The container's environment, interpolated with ``env`` (the --env-file's values)."""
+    declared: dict[str, Any] = compose()["services"][service]["environment"]
+    return {k: interpolate(str(v), env) for k, v in declared.items()}
+
+
+def example_values() -> dict[str, str]:
+    values = {}
+    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, _, value = line.partition("=")
+            values[name.strip()] = value.strip()
+    return values
+
+
+def documented_commands() -> list[list[str]]:
+    """The generating commands the example shows (``python3 -c "…"``)."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    return [
+        shlex.split(line)[1:]
+        for line in (m.strip() for m in re.findall(r"^#\s+(python3 -c .*)$", text, re.M))
+    ]
+
+
+def filled() -> dict[str, str]:
+    """The example filled in with the commands it documents."""
+    password_command, key_command = documented_commands()
+
+    def run(args: list[str]) -> str:
+        return subprocess.run(
+            [sys.executable, *args], check=True, capture_output=True, text=True
+        ).stdout.strip()
+
+    values = {name: run(password_command) for name in example_values()}
+    values["XUNCHA_PUBLIC_URL"] = PUBLIC_URL
+    values["XUNCHA_CLUES_CLUE_KEYS"] = json.dumps([run(key_command)])
+    values["XUNCHA_NOTIFY_SECRET_KEYS"] = json.dumps([run(key_command)])
+    return values
+
+
+@pytest.fixture
+def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """A clean environment for building settings; the cached settings dropped after."""
+    for name in list(os.environ):
+        if name.startswith("XUNCHA_"):
+            monkeypatch.delenv(name)
+    yield monkeypatch
+    for service in SERVICES:
+        importlib.import_module(f"{service}.config").get_settings.cache_clear()
+
+
+def build(service: str, env: Mapping[str, str], monkeypatch: pytest.MonkeyPatch) -> Any:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    importlib.import_module(f"{service}.config").get_settings.cache_clear()
+    return service_settings(service)
+
+
+def test_every_service_runs_in_production_against_the_accounts_service() -> None:
+    services = compose()["services"]
+    for name in SERVICES:
+        spec = services[name]
+        assert spec["command"][:4] == ["python", "-m", "xuncha.serve", name]
+        env = spec["environment"]
+        p = f"XUNCHA_{name.upper()}_"
+        assert env[f"{p}ENVIRONMENT"] == "production"
+        assert env[f"{p}AUTH__MODE"] == "oidc"
+        assert env[f"{p}AUTH__ISSUER"].startswith("${XUNCHA_PUBLIC_URL:?")
+        assert env[f"{p}AUTH__ISSUER"].endswith("}/api/accounts")
+        assert (
+            env[f"{p}AUTH__JWKS_URL"] == "http://accounts:8000/api/accounts/.well-known/jwks.json"
+        )
+        assert env[f"{p}AUTH__AUDIENCE"] == "xuncha"
+        assert f"{p}DB_PASSWORD" in services["postgres"]["environment"]
+        assert name in services["gateway"]["depends_on"]
+    assert "DEV_SECRET" not in COMPOSE.read_text(encoding="utf-8")
+
+
+def test_secrets_have_no_default_and_the_example_cannot_start_anything() -> None:
+    text = COMPOSE.read_text(encoding="utf-8")
+    references = [m for m in _VARIABLE.finditer(text) if m.group("name")]
+    for match in references:
+        if match.group("name") in SECRETS:
+            assert match.group("op") == ":?", match.group(0)
+    assert {m.group("name") for m in references} >= SECRETS
+    # The example names every secret, with every value left empty: compose refuses it.
+    example = example_values()
+    assert set(example) == SECRETS
+    assert all(value == "" for value in example.values())
+    for name in SERVICES:
+        with pytest.raises(Missing):
+            environment(name, example)
+    with pytest.raises(Missing):
+        environment("postgres", example)
+    # The file holding the real values is never committed nor built into an image.
+    assert "deploy/xuncha.env" in (REPO / ".gitignore").read_text().splitlines()
+    assert "deploy/*.env" in (REPO / ".dockerignore").read_text().splitlines()
+
+
+def test_the_filled_in_example_is_a_valid_production_configuration(
+    settings_env: pytest.MonkeyPatch,
+) -> None:
+    values = filled()
+    for key in json.loads(values["XUNCHA_CLUES_CLUE_KEYS"]):
+        Fernet(key)  # the documented command makes Fernet keys
+    for name in SERVICES:
+        settings = build(name, environment(name, values), settings_env)
+        assert settings.environment == "production"
+        assert settings.auth.mode == "oidc" and settings.auth.dev_secret is None
+        assert settings.auth.issuer == f"{PUBLIC_URL}/api/accounts"
+        assert settings.database_url.startswith(f"postgresql+asyncpg://{name}:")
+        password = values[f"XUNCHA_{name.upper()}_DB_PASSWORD"]
+        assert f":{password}@postgres:5432/" in settings.database_url
+    assert build("accounts", environment("accounts", values), settings_env).token_issuer == (
+        f"{PUBLIC_URL}/api/accounts"
+    )
+
+
+def test_production_refuses_the_development_clue_key(settings_env: pytest.MonkeyPatch) -> None:
+    values = {**filled(), "XUNCHA_CLUES_CLUE_KEYS": json.dumps([DEV_CLUE_KEY])}
+    with pytest.raises(ValidationError, match="development key"):
+        build("clues", environment("clues", values), settings_env)
+    values["XUNCHA_CLUES_CLUE_KEYS"] = '["not-a-key"]'
+    with pytest.raises(ValidationError, match="not a valid Fernet key"):
+        build("clues", environment("clues", values), settings_env)
+
+
+def test_topics_gateway_image_and_roles_cover_every_service() -> None:
+    init = compose()["services"]["kafka-init"]["command"][0]
+    for name in SERVICES:
+        assert f'"$$PREFIX.dlq.{name}"' in init
+        if importlib.util.find_spec(f"xuncha_shared.events.{name}") is not None:
+            assert f'"$$PREFIX.{name}.v1"' in init  # it publishes
+    gateway = (REPO / "deploy" / "gateway" / "nginx.conf").read_text(encoding="utf-8")
+    dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    init_sql = (REPO / "deploy" / "postgres" / "init.sql").read_text(encoding="utf-8")
+    for name in SERVICES:
+        assert re.search(
+            rf"location /api/{name}/ \{{\s+set \$xuncha_upstream {name}:8000;", gateway
+        ), name
+        assert f"COPY services/{name}/pyproject.toml services/{name}/" in dockerfile
+        assert f"\\getenv {name}_password XUNCHA_{name.upper()}_DB_PASSWORD" in init_sql
+        assert f"SET xuncha.password_{name} = :'{name}_password';" in init_sql
+        assert f"'{name}'" in init_sql.partition("FOREACH service IN ARRAY")[2]
