@@ -145,7 +145,7 @@ async def test_an_inspected_org_signs_in_and_every_service_accepts_its_token(
     assert me.json() | {"org_id": None} == {
         "account": "wx.si1.ma", "display_name": "马春华", "roles": ["inspected"],
         "roles_zh": ["被巡察党组织"], "org_id": None, "jurisdiction": J,
-        "areas": ["rectification", "inbox"], "home": "/rectification",
+        "areas": ["problems", "rectification", "inbox"], "home": "/rectification",
         "totp_enabled": False, "has_account": True,
     }  # fmt: skip
     assert me.json()["org_id"] == org_id

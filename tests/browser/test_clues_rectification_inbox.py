@@ -29,16 +29,9 @@ from xuncha_shared.auth import Role
 from xuncha_shared.clock import MovableClock
 
 from tests.browser.conftest import Seeded, _platform, seed
+from tests.browser.signing_in import dev_sign_in, nav_links
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(180)]
-
-
-async def sign_in(page: Page, base_url: str, token: str, path: str) -> None:
-    await page.goto(f"{base_url}/login")
-    await page.fill("textarea[name=token]", token)
-    await page.click("button:has-text('登录')")
-    await expect(page.get_by_test_id("whoami")).to_be_visible()
-    await page.goto(f"{base_url}{path}")
 
 
 async def get(base_url: str, token: str, path: str, **params: Any) -> Any:
@@ -68,21 +61,32 @@ async def demo_orgs(seeded: Seeded) -> list[dict[str, Any]]:
     return list(page["items"])
 
 
-async def recipient_token(seeded: Seeded, role: str) -> str:
+CLERK = "承办人"
+
+
+async def recipient_org(seeded: Seeded, role: Role) -> str:
+    """The demo's consulted department of ``role``; its clerk is ``clerk(seeded, role, org)``."""
     assert seeded.demo is not None
-    code = next(c for c, r in seeded.demo.consulted if r == role)
-    org_id = demo_org_id(await demo_orgs(seeded), code)
-    return seeded.token(Role(role), org_id=org_id, subject=f"browser-{role}", name="承办人")
+    code = next(c for c, r in seeded.demo.consulted if r == role.value)
+    return demo_org_id(await demo_orgs(seeded), code)
+
+
+def clerk(seeded: Seeded, role: Role, org_id: str) -> str:
+    return seeded.token(role, org_id=org_id, subject=f"browser-{role.value}", name=CLERK)
 
 
 # --- the late ledger: a small platform a month in the past, then now -----------------------
+
+
+OFFICE = {"subject": "office-zhang", "name": "张艳"}
+RECIPIENT = {"subject": "jw-browser", "name": "纪委承办人"}
 
 
 class Late:
     def __init__(self, seeded: Seeded, clock: MovableClock) -> None:
         self.seeded = seeded
         self.clock = clock
-        self.office = seeded.token(Role.office, name="张艳", subject="office-zhang")
+        self.office = seeded.token(Role.office, **OFFICE)
         self.recipient_org = ""
         self.recipient = ""
         self.late_clue = ""
@@ -108,9 +112,7 @@ async def _clue_chain(late: Late) -> None:
         late.recipient_org = next(
             str(o["id"]) for o in s.orgs.values() if o["kind"] == "department"
         )
-        late.recipient = s.token(
-            Role.discipline, org_id=late.recipient_org, subject="jw-browser", name="纪委承办人"
-        )
+        late.recipient = s.token(Role.discipline, org_id=late.recipient_org, **RECIPIENT)
         problem = {
             "category": "four_winds",
             "description": "违规发放津补贴，公务接待超标准",
@@ -199,7 +201,7 @@ async def test_office_ledger_shows_stage_ages_and_highlights_overdue(
     page: Page, late: Late, screenshot: Any
 ) -> None:
     s = late.seeded
-    await sign_in(page, s.base_url, late.office, "/clues")
+    await dev_sign_in(page, s.base_url, Role.office, path="/clues", **OFFICE)
     table = page.get_by_test_id("clues-table")
     api = await get(s.base_url, late.office, "/api/clues/clues", limit=50)
     await expect(table.locator(".total")).to_contain_text(f"共 {api['total']} 条")
@@ -224,7 +226,7 @@ async def test_clue_ledger_on_the_demo_county(
 ) -> None:
     s = demo_platform
     office = s.token(Role.office, name="张艳")
-    await sign_in(page, s.base_url, office, "/clues")
+    await dev_sign_in(page, s.base_url, Role.office, path="/clues", name="张艳")
     table = page.get_by_test_id("clues-table")
     api = await get(s.base_url, office, "/api/clues/clues", limit=20)
     assert api["total"] > 0
@@ -248,12 +250,11 @@ async def test_clue_ledger_on_the_demo_county(
 
 async def test_recipient_sees_only_clues_transferred_to_it(page: Page, demo_platform: Any) -> None:
     s = demo_platform
-    token = await recipient_token(s, "discipline")
+    my_org = await recipient_org(s, Role.discipline)
+    token = clerk(s, Role.discipline, my_org)
     mine = await get(s.base_url, token, "/api/clues/clues", limit=100)
     assert mine["total"] > 0
     everything = await get(s.base_url, s.token(Role.office), "/api/clues/clues", limit=500)
-    me = next(c for c, r in s.demo.consulted if r == "discipline")
-    my_org = demo_org_id(await demo_orgs(s), me)
     expected = {
         c["id"]
         for c in everything["items"]
@@ -263,7 +264,7 @@ async def test_recipient_sees_only_clues_transferred_to_it(page: Page, demo_plat
     assert {c["id"] for c in mine["items"]} == expected
     assert mine["total"] < everything["total"]
 
-    await sign_in(page, s.base_url, token, "/clues")
+    await dev_sign_in(page, s.base_url, Role.discipline, path="/clues", org_id=my_org, name=CLERK)
     table = page.get_by_test_id("clues-table")
     await expect(table.locator(".total")).to_contain_text(f"共 {mine['total']} 条")
     shown = await table.locator("tbody tr td:nth-child(9)").all_inner_texts()
@@ -273,17 +274,30 @@ async def test_recipient_sees_only_clues_transferred_to_it(page: Page, demo_plat
     await expect(page.get_by_role("alert").first).to_contain_text("只有巡察办可以导出线索台账")
 
 
-@pytest.mark.parametrize("role", [Role.group, Role.inspected])
-async def test_other_roles_see_the_apis_refusal(page: Page, demo_platform: Any, role: Role) -> None:
+@pytest.mark.parametrize(
+    ("role", "home", "links"),
+    [
+        (Role.group, "/rounds", ["巡察轮次", "发现问题", "消息"]),
+        (Role.inspected, "/rectification", ["发现问题", "整改", "消息"]),
+    ],
+)
+async def test_other_roles_are_not_offered_the_ledger(
+    page: Page, demo_platform: Any, role: Role, home: str, links: list[str]
+) -> None:
+    """The ledger is not among their pages: a link to it takes them home, and the API
+    refuses them the ledger all the same."""
     s = demo_platform
     town = next(o for o in await demo_orgs(s) if o["kind"] == "township")
     org_id = str(town["id"]) if role is Role.inspected else None
-    token = s.token(role, org_id=org_id, subject="cadre1")
-    await sign_in(page, s.base_url, token, "/clues")
-    alert = page.get_by_test_id("clues-table").get_by_role("alert")
-    await expect(alert).to_contain_text("无权查看（403）")
-    await expect(alert).to_contain_text("线索台账仅向巡察办和承办部门开放")
-    await expect(page.get_by_test_id("clues-table").locator("table")).to_have_count(0)
+    await dev_sign_in(page, s.base_url, role, path="/clues", org_id=org_id, subject="cadre1")
+    await expect(page).to_have_url(re.compile(f"{home}$"))
+    assert await nav_links(page) == links
+    await expect(page.get_by_test_id("clues-table")).to_have_count(0)
+    async with httpx.AsyncClient(base_url=s.base_url, timeout=60) as client:
+        token = s.token(role, org_id=org_id, subject="cadre1")
+        r = await _call(client, "GET", "/api/clues/clues", token)
+    assert r.status_code == 403
+    assert "线索台账仅向巡察办和承办部门开放" in r.json()["message_zh"]
 
 
 async def test_a_department_sees_only_its_own_and_a_404_for_the_rest(
@@ -299,7 +313,14 @@ async def test_a_department_sees_only_its_own_and_a_404_for_the_rest(
     token = s.token(Role.department, org_id=str(dept["id"]), subject="dept-browser")
     mine = await get(s.base_url, token, "/api/clues/clues")
     some = (await get(s.base_url, s.token(Role.office), "/api/clues/clues", limit=1))["items"][0]
-    await sign_in(page, s.base_url, token, f"/clues?clue={some['id']}")
+    await dev_sign_in(
+        page,
+        s.base_url,
+        Role.department,
+        path=f"/clues?clue={some['id']}",
+        org_id=str(dept["id"]),
+        subject="dept-browser",
+    )
     await expect(page.get_by_test_id("clues-table").locator(".total")).to_contain_text(
         f"共 {mine['total']} 条"
     )
@@ -311,7 +332,7 @@ async def test_a_department_sees_only_its_own_and_a_404_for_the_rest(
 
 async def test_clue_export_is_a_real_xlsx(page: Page, late: Late) -> None:
     s = late.seeded
-    await sign_in(page, s.base_url, late.office, "/clues")
+    await dev_sign_in(page, s.base_url, Role.office, path="/clues", **OFFICE)
     await page.locator("select[name=overdue]").select_option("true")
     overdue = await get(s.base_url, late.office, "/api/clues/clues", overdue=True)
     await expect(page.get_by_test_id("clues-table").locator(".total")).to_contain_text(
@@ -343,7 +364,7 @@ async def test_rectification_completion_cards_ratings(
     office = s.token(Role.office, name="张艳")
     completion = await get(s.base_url, office, "/api/rectification/completion", by="org")
     assert completion["total"] > 0
-    await sign_in(page, s.base_url, office, "/rectification")
+    await dev_sign_in(page, s.base_url, Role.office, path="/rectification", name="张艳")
     await expect(page.get_by_test_id("completion-count")).to_contain_text(
         f"{completion['accepted']} / {completion['total']}"
     )
@@ -395,20 +416,26 @@ async def test_rectification_completion_cards_ratings(
     )
 
 
-async def test_organization_runs_a_promotion_check(page: Page, demo_platform: Any) -> None:
+async def test_the_promotion_check_answers_as_the_api(page: Page, demo_platform: Any) -> None:
+    """干部任用必审 on the rectification page: the answer shown is the API's (the office
+    asks here; /me does not offer 整改 to the organization department, whose answer the
+    API gives the same), and an inspected org is shown the API's refusal."""
     s = demo_platform
     office = s.token(Role.office)
     late_tasks = await get(s.base_url, office, "/api/rectification/tasks", overdue=True, limit=50)
     person = next(
         (t["responsible_person"] for t in late_tasks["items"] if t["responsible_person"]), None
     )
-    token = await recipient_token(s, "organization")
-    await sign_in(page, s.base_url, token, "/rectification")
+    await dev_sign_in(page, s.base_url, Role.office, path="/rectification", name="张艳")
     box = page.get_by_test_id("promotion-check")
     subject = person or "无此人"
     await box.locator("input[name=check-value]").fill(subject)
     await box.get_by_role("button", name="查询").click()
-    answer = await get(s.base_url, token, "/api/rectification/promotion-check", person=subject)
+    answer = await get(s.base_url, office, "/api/rectification/promotion-check", person=subject)
+    organization = clerk(s, Role.organization, await recipient_org(s, Role.organization))
+    assert answer == await get(
+        s.base_url, organization, "/api/rectification/promotion-check", person=subject
+    )
     shown = page.get_by_test_id("promotion-answer")
     if answer["blocking"]:
         await expect(shown).to_contain_text(f"存在逾期或未验收的整改任务 {len(answer['tasks'])} 项")
@@ -418,8 +445,8 @@ async def test_organization_runs_a_promotion_check(page: Page, demo_platform: An
     # An inspected org may not ask: the API's refusal.
     town = next(o for o in await demo_orgs(s) if o["kind"] == "township")
     tab = await page.context.new_page()
-    await sign_in(
-        tab, s.base_url, s.token(Role.inspected, org_id=str(town["id"])), "/rectification"
+    await dev_sign_in(
+        tab, s.base_url, Role.inspected, path="/rectification", org_id=str(town["id"])
     )
     check = tab.get_by_test_id("promotion-check")
     await check.locator("input[name=check-value]").fill("张三")
@@ -438,7 +465,9 @@ async def test_inbox_badge_live_arrival_and_mark_read(
 ) -> None:
     s = late.seeded
     before = await get(s.base_url, late.recipient, "/api/notify/inbox/unread-count")
-    await sign_in(page, s.base_url, late.recipient, "/inbox")
+    await dev_sign_in(
+        page, s.base_url, Role.discipline, path="/inbox", org_id=late.recipient_org, **RECIPIENT
+    )
     badge = page.get_by_test_id("unread-badge")
     if before["unread"]:
         await expect(badge).to_have_text(str(before["unread"]))

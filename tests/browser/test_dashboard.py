@@ -18,32 +18,19 @@ from playwright.async_api import Page, expect
 from pydantic import SecretStr
 from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
 
+from tests.browser.signing_in import SIGN_IN_PAGE, dev_sign_in, nav_links
+
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(120)]
-
-
-async def sign_in_with_token(page: Page, base_url: str, token: str) -> None:
-    await page.goto(f"{base_url}/login")
-    await page.fill("textarea[name=token]", token)
-    await page.click("button:has-text('登录')")
-
-
-async def dev_sign_in(page: Page, base_url: str, role: str, **fields: str) -> None:
-    await page.goto(f"{base_url}/coverage")
-    await expect(page).to_have_url(re.compile(r"/login"))
-    form = page.get_by_test_id("dev-login")
-    await form.locator("select[name=role]").select_option(role)
-    for name, value in fields.items():
-        await form.locator(f"input[name={name}]").fill(value)
-    await form.locator("button", has_text="开发登录").click()
 
 
 async def test_office_sees_coverage_and_drills_down_to_orgs_still_to_go(
     page: Page, platform_url: Any, screenshot: Any
 ) -> None:
     seeded = platform_url
-    await page.goto(f"{seeded.base_url}/login")
+    await page.goto(f"{seeded.base_url}/coverage")
+    await expect(page).to_have_url(SIGN_IN_PAGE)
     await screenshot(page, "login")
-    await dev_sign_in(page, seeded.base_url, "office", name="张艳")
+    await dev_sign_in(page, seeded.base_url, Role.office, path="/coverage", name="张艳")
 
     await expect(page.get_by_test_id("whoami")).to_contain_text("张艳")
     await expect(page.get_by_test_id("whoami")).to_contain_text("巡察办")
@@ -69,43 +56,39 @@ async def test_office_sees_coverage_and_drills_down_to_orgs_still_to_go(
     await screenshot(page, "coverage-drilldown")
 
 
-async def test_an_inspected_org_is_shown_the_apis_refusal(
+async def test_an_inspected_org_is_offered_only_its_own_pages(
     page: Page, platform_url: Any, screenshot: Any
 ) -> None:
+    """/me names an inspected org's areas (发现问题, 整改, 消息): it lands on its rectification, and a
+    page outside them (a shared link to 覆盖情况) takes it back there instead of a refusal."""
     seeded = platform_url
     town = next(o for o in seeded.orgs.values() if o["kind"] == "township")
-    token = seeded.token(Role.inspected, org_id=town["id"], name=town["name"])
-    await sign_in_with_token(page, seeded.base_url, token)
-
+    await dev_sign_in(page, seeded.base_url, Role.inspected, org_id=town["id"], name=town["name"])
+    await expect(page).to_have_url(re.compile(r"/rectification$"))
     await expect(page.get_by_test_id("whoami")).to_contain_text("被巡察党组织")
-    alert = page.get_by_role("alert").first
-    await expect(alert).to_contain_text("无权查看（403）")
+    assert await nav_links(page) == ["发现问题", "整改", "消息"]
+    await screenshot(page, "inspected-home")
+
+    await page.goto(f"{seeded.base_url}/coverage")
+    await expect(page).to_have_url(re.compile(r"/rectification$"))
     await expect(page.get_by_test_id("coverage-percent")).to_have_count(0)
-    await screenshot(page, "coverage-refused")
-
-    await page.click("nav >> text=巡察轮次")
-    await expect(page.get_by_role("alert").first).to_contain_text("403")
-    await expect(page.get_by_test_id("rounds-table").locator("tbody tr td.muted")).to_have_count(0)
-
-    # The registry is readable by every org of the jurisdiction; maintaining it is not.
-    await page.click("nav >> text=被巡察对象")
-    orgs = page.get_by_test_id("orgs-table")
-    await expect(orgs.locator(".total")).to_contain_text(re.compile(r"共 [1-9]\d* 条"))
-    await expect(orgs.locator("tbody tr").first).to_contain_text("410825")
-    await page.set_input_files(
-        "input[name=import-file]",
-        files=[{"name": "orgs.csv", "mimeType": "text/csv", "buffer": "编码,名称,类型\n".encode()}],
-    )
-    await page.click("button:has-text('开始导入')")
-    await expect(page.get_by_role("alert").first).to_contain_text("403")
-    await expect(page.get_by_role("alert").first).to_contain_text("只有巡察办")
+    await expect(page.get_by_role("alert").filter(has_text="403")).to_have_count(0)
+    await expect(page.get_by_text("无权查看")).to_have_count(0)
+    # The API still answers for itself: the coverage is the office's.
+    async with httpx.AsyncClient(base_url=seeded.base_url) as client:
+        token = seeded.token(Role.inspected, org_id=town["id"])
+        r = await client.get(
+            f"/api/planning/terms/{seeded.term_id}/coverage",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert r.status_code == 403
 
 
 async def test_rounds_timeline_groups_assignments_and_a_groups_consultation_answers(
     page: Page, platform_url: Any, screenshot: Any
 ) -> None:
     seeded = platform_url
-    await sign_in_with_token(page, seeded.base_url, seeded.token(Role.office, name="张艳"))
+    await dev_sign_in(page, seeded.base_url, Role.office, name="张艳")
     await page.click("nav >> text=巡察轮次")
     rounds = page.get_by_test_id("rounds-table")
     await expect(rounds.locator(".total")).to_contain_text("共 4 条")
@@ -133,10 +116,9 @@ async def test_rounds_timeline_groups_assignments_and_a_groups_consultation_answ
     await screenshot(page, "rounds")
 
     # A member of the third group sees his own round only; the groups list is refused.
-    member = seeded.token(Role.group, subject="cadre5", name="周两全")
     tab = await page.context.new_page()
-    await sign_in_with_token(tab, seeded.base_url, member)
-    await tab.click("nav >> text=巡察轮次")
+    await dev_sign_in(tab, seeded.base_url, Role.group, subject="cadre5", name="周两全")
+    await expect(tab).to_have_url(re.compile(r"/rounds$"))
     await expect(tab.get_by_test_id("rounds-table").locator(".total")).to_contain_text("共 1 条")
     await expect(tab.get_by_test_id("round-detail")).to_contain_text("第3轮巡察")
     await expect(tab.get_by_role("alert").filter(has_text="403").first).to_be_visible()
@@ -145,7 +127,7 @@ async def test_rounds_timeline_groups_assignments_and_a_groups_consultation_answ
 
 async def test_export_downloads_the_apis_xlsx(page: Page, platform_url: Any) -> None:
     seeded = platform_url
-    await sign_in_with_token(page, seeded.base_url, seeded.token(Role.office, name="张艳"))
+    await dev_sign_in(page, seeded.base_url, Role.office, name="张艳")
     # The office lands on its figures (成绩单); the village classification is on coverage.
     await expect(page).to_have_url(re.compile(r"/figures$"))
     await page.click("nav >> text=覆盖情况")
@@ -168,7 +150,7 @@ async def test_org_import_progress_reaches_100_percent(
     page: Page, platform_url: Any, screenshot: Any, tmp_path: Any
 ) -> None:
     seeded = platform_url
-    await sign_in_with_token(page, seeded.base_url, seeded.token(Role.office, name="张艳"))
+    await dev_sign_in(page, seeded.base_url, Role.office, name="张艳")
     await page.click("nav >> text=被巡察对象")
     rows = [
         OrgRow(row=i + 2, code=f"410825-D9{i:02d}", name=f"县新设单位{i}", kind=OrgKind.department)
@@ -230,6 +212,8 @@ async def test_the_platform_serves_client_routes_and_a_dev_only_sign_in(platform
 async def test_a_token_the_platform_does_not_accept_leads_back_to_sign_in(
     page: Page, platform_url: Any
 ) -> None:
+    """A tab holding a token the platform refuses (signed with another key) is asked to sign
+    in again, and is not shown as signed in meanwhile."""
     seeded = platform_url
     forged = mint_dev_token(
         AuthConfig(mode="dev", dev_secret=SecretStr("not-the-platforms-key-0123456789abcdef")),
@@ -237,7 +221,10 @@ async def test_a_token_the_platform_does_not_accept_leads_back_to_sign_in(
         roles=[Role.office],
         jurisdiction="410825",
     )
-    await sign_in_with_token(page, seeded.base_url, forged)
+    await page.goto(f"{seeded.base_url}/login")
+    saved = {"token": forged, "refreshToken": None, "expiresAt": None, "renewAt": None, "me": None}
+    await page.evaluate("s => sessionStorage.setItem('xuncha.session', JSON.stringify(s))", saved)
+    await page.goto(f"{seeded.base_url}/coverage")
     await expect(page).to_have_url(re.compile(r"/login\?.*expired=1"))
     await expect(page.get_by_role("status")).to_contain_text("请重新登录")
     await expect(page.get_by_test_id("whoami")).to_have_count(0)

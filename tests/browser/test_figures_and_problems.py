@@ -18,6 +18,8 @@ from openpyxl import load_workbook
 from playwright.async_api import Download, Locator, Page, expect
 from xuncha_shared.auth import Role
 
+from tests.browser.signing_in import dev_sign_in, nav_links
+
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(300)]
 
 PLANNING = "/api/planning"
@@ -55,11 +57,12 @@ def shown(value: float | int | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-async def sign_in(page: Page, base_url: str, token: str) -> None:
-    await page.goto(f"{base_url}/login")
-    await page.fill("textarea[name=token]", token)
-    await page.click("button:has-text('登录')")
-    await expect(page.get_by_test_id("whoami")).to_be_visible()
+async def refusal(base_url: str, token: str, path: str, **params: Any) -> str:
+    """The API's 403 for ``path``: its Chinese message."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+        r = await client.get(path, params=params, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 403, f"{path}: {r.status_code} {r.text}"
+    return str(r.json()["message_zh"])
 
 
 async def saved(download: Download) -> Path:
@@ -86,7 +89,7 @@ async def test_figures_are_the_apis_and_open_to_their_records(
     figures = await settled_figures(platform, office)
     assert figures["problems_fed_back"] > 0
 
-    await sign_in(page, platform.base_url, office)
+    await dev_sign_in(page, platform.base_url, Role.office, name="张艳")
     await expect(page).to_have_url(re.compile(r"/figures$"))
     cards = page.get_by_test_id("figure-cards")
     expected = {
@@ -172,7 +175,7 @@ async def test_problem_ledger_filters_like_the_api_and_exports_its_xlsx(
 ) -> None:
     platform = demo_platform
     office = platform.token(Role.office, name="张艳")
-    await sign_in(page, platform.base_url, office)
+    await dev_sign_in(page, platform.base_url, Role.office, name="张艳")
     await page.click("nav >> text=发现问题")
     table = page.get_by_test_id("problems-table")
     everything = await get(platform.base_url, office, f"{FINDINGS}/problems")
@@ -222,7 +225,7 @@ async def test_common_problems_and_letters_with_their_word_documents(
 ) -> None:
     platform = demo_platform
     office = platform.token(Role.office, name="张艳")
-    await sign_in(page, platform.base_url, office)
+    await dev_sign_in(page, platform.base_url, Role.office, name="张艳")
     await page.goto(f"{platform.base_url}/problems?tab=common")
     terms = await get(platform.base_url, office, f"{PLANNING}/terms")
     common = await get(
@@ -262,28 +265,30 @@ async def test_common_problems_and_letters_with_their_word_documents(
 
 
 async def test_each_role_sees_what_the_apis_allow(page: Page, demo_platform: Any) -> None:
+    """Each role is offered the pages /me names for it and sees on them what the APIs let it
+    see; outside them the APIs refuse it all the same."""
     platform = demo_platform
     office = platform.token(Role.office, name="张艳")
     fed = (await get(platform.base_url, office, f"{FINDINGS}/problems", fed_back="true"))["items"]
     org_id, org_name = fed[0]["org_id"], fed[0]["org_name"]
+    term_id = (await get(platform.base_url, office, f"{PLANNING}/terms"))["items"][0]["id"]
 
-    # An inspected org: its own problems only; common problems and figures are refused.
+    # An inspected org: its own problems only; common problems and figures are refused. Its
+    # pages are 发现问题, 整改 and 消息.
     inspected = platform.token(Role.inspected, org_id=org_id, name=org_name)
     own = await get(platform.base_url, inspected, f"{FINDINGS}/problems")
     assert own["total"] > 0 and {p["org_id"] for p in own["items"]} == {org_id}
-    await sign_in(page, platform.base_url, inspected)
-    await page.click("nav >> text=发现问题")
-    table = page.get_by_test_id("problems-table")
-    await expect(total(table)).to_contain_text(f"共 {own['total']} 条")
-    orgs = await table.locator("tbody tr td:nth-child(2)").all_inner_texts()
-    assert set(orgs) == {org_name}
-    await page.get_by_test_id("tab-common").click()
-    refusal = page.get_by_test_id("common-table").get_by_role("alert")
-    await expect(refusal).to_contain_text("无权查看（403）")
-    await expect(refusal).to_contain_text("共性问题仅向巡察办和领导小组开放")
-    await page.click("nav >> text=成绩单")
-    await expect(page.get_by_role("alert").first).to_contain_text("只有巡察办、领导小组")
-    await expect(page.get_by_test_id("figure-cards")).to_have_count(0)
+    common = await refusal(
+        platform.base_url, inspected, f"{FINDINGS}/common-problems", term_id=term_id
+    )
+    assert "共性问题仅向巡察办和领导小组开放" in common
+    figures_refused = await refusal(platform.base_url, inspected, f"{PLANNING}/figures")
+    assert "只有巡察办、领导小组" in figures_refused
+    await dev_sign_in(
+        page, platform.base_url, Role.inspected, path="/figures", org_id=org_id, name=org_name
+    )
+    await expect(page).to_have_url(re.compile(r"/rectification$"))
+    assert await nav_links(page) == ["发现问题", "整改", "消息"]
 
     # A department: the letters addressed to it; no problems (the API answers none).
     letters = (await get(platform.base_url, office, f"{FINDINGS}/letters"))["items"]
@@ -292,40 +297,28 @@ async def test_each_role_sees_what_the_apis_allow(page: Page, demo_platform: Any
     theirs = await get(platform.base_url, department, f"{FINDINGS}/letters")
     addressed = [x for x in letters if x["addressee_org_id"] == addressee["addressee_org_id"]]
     assert theirs["total"] == len(addressed) < len(letters)
-    await sign_in(page, platform.base_url, department)
-    await page.goto(f"{platform.base_url}/problems?tab=letters")
-    await expect(total(page.get_by_test_id("letters-table"))).to_contain_text(
-        f"共 {theirs['total']} 条"
-    )
-    await expect(page.get_by_test_id("letters-table")).to_contain_text(addressee["doc_number"])
-    await page.get_by_test_id("tab-ledger").click()
-    await expect(total(page.get_by_test_id("problems-table"))).to_contain_text("共 0 条")
+    assert (await get(platform.base_url, department, f"{FINDINGS}/problems"))["total"] == 0
 
-    # A group member: the problems of his own group's assignments.
+    # A group member: the problems of his own group's assignments; the figures are not his.
     account = fed[0]["created_by"]
     member = platform.token(Role.group, subject=account, name="巡察组成员")
     mine = await get(platform.base_url, member, f"{FINDINGS}/problems")
     assert (
         0 < mine["total"] < (await get(platform.base_url, office, f"{FINDINGS}/problems"))["total"]
     )
-    await sign_in(page, platform.base_url, member)
-    await page.click("nav >> text=发现问题")
+    await dev_sign_in(
+        page, platform.base_url, Role.group, path="/problems", subject=account, name="巡察组成员"
+    )
     await expect(total(page.get_by_test_id("problems-table"))).to_contain_text(
         f"共 {mine['total']} 条"
     )
-    await page.click("nav >> text=成绩单")
-    await expect(page.get_by_role("alert").first).to_contain_text("403")
+    assert "成绩单" not in await nav_links(page)
+    await page.goto(f"{platform.base_url}/figures")
+    await expect(page).to_have_url(re.compile(r"/rounds$"))
+    assert await refusal(platform.base_url, member, f"{PLANNING}/figures")
 
     # Discipline reads the figures but not the plan: the rounds behind a figure are refused.
     discipline = platform.token(Role.discipline, name="县纪委监委")
     figures = await settled_figures(platform, discipline)
-    await sign_in(page, platform.base_url, discipline)
-    await page.click("nav >> text=成绩单")
-    cards = page.get_by_test_id("figure-cards")
-    await expect(cards.get_by_test_id("figure-problems_fed_back").locator(".value")).to_have_text(
-        shown(figures["problems_fed_back"])
-    )
-    await cards.get_by_test_id("figure-rounds_held").click()
-    await expect(page.get_by_test_id("figure-rounds").get_by_role("alert")).to_contain_text(
-        "无权查看巡察轮次"
-    )
+    assert figures["problems_fed_back"] > 0
+    assert "无权查看巡察轮次" in await refusal(platform.base_url, discipline, f"{PLANNING}/rounds")

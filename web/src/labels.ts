@@ -1,7 +1,7 @@
 // Chinese names of the platform's codes (the same as the services' *_zh fields and
 // xuncha_shared.auth.Role.label_zh), keyed by the API's own enums: a value the document adds
 // fails the build until it has a name here.
-import { oneOf, type Schemas } from "./api";
+import { oneOf, type Area, type Schemas } from "./api";
 
 export const ROLE_ZH: Record<Schemas["Role"], string> = {
   office: "巡察办",
@@ -13,6 +13,19 @@ export const ROLE_ZH: Record<Schemas["Role"], string> = {
   inspected: "被巡察党组织",
   leader: "分管县级领导",
   service: "部门系统服务账号",
+};
+
+/** The dashboard's areas in the navigation's order (an area without a page is not shown). */
+export const AREA_ZH: Record<Area, string> = {
+  figures: "成绩单",
+  coverage: "覆盖情况",
+  rounds: "巡察轮次",
+  orgs: "被巡察对象",
+  problems: "发现问题",
+  clues: "线索台账",
+  rectification: "整改",
+  inbox: "消息",
+  accounts: "账号管理",
 };
 
 export const KIND_ZH: Record<Schemas["OrgKind"], string> = {

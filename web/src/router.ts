@@ -1,5 +1,9 @@
-import { createRouter, createWebHistory } from "vue-router";
-import { session } from "./api";
+import type { Component } from "vue";
+import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
+import { EXPIRED, destination, landing, mayOpen } from "./access";
+import { ApiError, loadProfile, onSessionExpired, session, signOut, type Area } from "./api";
+import AccountPage from "./pages/AccountPage.vue";
+import AccountsPage from "./pages/AccountsPage.vue";
 import CluesPage from "./pages/CluesPage.vue";
 import CoveragePage from "./pages/CoveragePage.vue";
 import FiguresPage from "./pages/FiguresPage.vue";
@@ -9,32 +13,68 @@ import OrgsPage from "./pages/OrgsPage.vue";
 import ProblemsPage from "./pages/ProblemsPage.vue";
 import RectificationPage from "./pages/RectificationPage.vue";
 import RoundsPage from "./pages/RoundsPage.vue";
+import SetPasswordPage from "./pages/SetPasswordPage.vue";
 
-// The office and the leadership land on their figures (成绩单); every other role on coverage.
-function landing(): string {
-  const roles = session.claims?.roles ?? [];
-  return roles.includes("office") || roles.includes("leadership") ? "/figures" : "/coverage";
+/** A page of one area, named after it (the navigation links by name). */
+function area(name: Area, component: Component, title: string): RouteRecordRaw {
+  return { path: `/${name}`, name, component, meta: { title, area: name } };
+}
+
+function home(): string {
+  return session.me ? landing(router, session.me) : "/login";
 }
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: "/", redirect: landing },
-    { path: "/login", component: LoginPage, meta: { title: "登录" } },
-    { path: "/coverage", component: CoveragePage, meta: { title: "覆盖情况" } },
-    { path: "/rounds", component: RoundsPage, meta: { title: "巡察轮次" } },
-    { path: "/orgs", component: OrgsPage, meta: { title: "被巡察对象" } },
-    { path: "/figures", component: FiguresPage, meta: { title: "巡察成绩单" } },
-    { path: "/problems", component: ProblemsPage, meta: { title: "发现问题" } },
-    { path: "/clues", component: CluesPage, meta: { title: "线索台账" } },
-    { path: "/rectification", component: RectificationPage, meta: { title: "整改" } },
-    { path: "/inbox", component: InboxPage, meta: { title: "消息" } },
-    { path: "/:rest(.*)*", redirect: "/coverage" },
+    { path: "/", redirect: home },
+    { path: "/login", component: LoginPage, meta: { title: "登录", public: true } },
+    { path: "/set-password", component: SetPasswordPage, meta: { title: "设置密码", public: true } },
+    { path: "/account", component: AccountPage, meta: { title: "我的账号" } },
+    area("coverage", CoveragePage, "覆盖情况"),
+    area("rounds", RoundsPage, "巡察轮次"),
+    area("orgs", OrgsPage, "被巡察对象"),
+    area("figures", FiguresPage, "巡察成绩单"),
+    area("problems", ProblemsPage, "发现问题"),
+    area("clues", CluesPage, "线索台账"),
+    area("rectification", RectificationPage, "整改"),
+    area("inbox", InboxPage, "消息"),
+    area("accounts", AccountsPage, "账号管理"),
+    { path: "/:rest(.*)*", redirect: home },
   ],
 });
 
-router.beforeEach((to) => {
-  if (to.path !== "/login" && !session.token) return { path: "/login", query: { next: to.fullPath } };
-  document.title = `${String(to.meta.title ?? "")} · 巡察工作平台`;
-  return true;
+// The page being opened, so a session that ends meanwhile returns there after signing in.
+let opening: string | null = null;
+
+router.beforeEach(async (to) => {
+  opening = to.fullPath;
+  document.title = `${to.meta.title ?? ""} · 巡察工作平台`;
+  if (to.meta.public) {
+    return to.path === "/login" && session.me ? destination(router, to.query.next, session.me) : true;
+  }
+  if (!session.token) return { path: "/login", query: { next: to.fullPath } };
+  let me = session.me;
+  if (!me) {
+    try {
+      me = await loadProfile();
+    } catch (error) {
+      await signOut();
+      // A token the API refuses is a session that has ended: say so, as the expiry listener
+      // does (its redirect would otherwise be overtaken by this one).
+      const expired = error instanceof ApiError && error.status === 401;
+      return { path: "/login", query: { next: to.fullPath, ...(expired ? { [EXPIRED]: "1" } : {}) } };
+    }
+  }
+  return mayOpen(to, me) ? true : landing(router, me);
+});
+
+router.afterEach(() => {
+  opening = null;
+});
+
+onSessionExpired(() => {
+  const next = opening ?? router.currentRoute.value.fullPath;
+  if (router.resolve(next).meta.public) return;
+  void router.replace({ path: "/login", query: { next, [EXPIRED]: "1" } });
 });

@@ -1,8 +1,10 @@
 // 开发登录: the embedded run's /dev/config and /dev/token. These two routes belong to the
 // embedded platform's index app (src/xuncha/embedded.py), not to a service, and no OpenAPI
-// document describes them yet, so they are the only answers typed here by hand: checked at
-// run time, and the page falls back to token sign-in when they are absent or unexpected.
+// document describes them, so their answers are typed here by hand and checked at run time;
+// the sign-in page offers 开发登录 only when /dev/config answers.
+import { AREAS, me, type Me } from "./accounts";
 import { ApiError, NETWORK_ERROR_ZH, toApiError } from "./errors";
+import { adoptToken } from "./session";
 
 export interface DevConfig {
   enabled: boolean;
@@ -41,7 +43,7 @@ export async function devConfig(): Promise<DevConfig> {
 }
 
 /** A dev token for a role and jurisdiction (the dev signing key; never in a deployment). */
-export async function devToken(request: {
+async function devToken(request: {
   role: string;
   jurisdiction: string;
   org_id: string | null;
@@ -55,4 +57,51 @@ export async function devToken(request: {
   });
   if (typeof body.token !== "string") throw new ApiError(200, "服务器未签发令牌");
   return body.token;
+}
+
+function claimsOf(token: string): Record<string, unknown> {
+  try {
+    const base64 = (token.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/");
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    return record(JSON.parse(new TextDecoder().decode(bytes))) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** The profile a dev token carries, for a run whose accounts service has no account behind
+ * it: every area is offered and the API refuses what the role may not see, as before. */
+function profileOf(claims: Record<string, unknown>, labels: DevConfig["roles"]): Me {
+  const roles = Array.isArray(claims.roles) ? claims.roles.map(String) : [];
+  const account = String(claims.sub ?? "");
+  return {
+    account,
+    display_name: typeof claims.name === "string" && claims.name ? claims.name : account,
+    roles,
+    roles_zh: roles.map((r) => labels.find((l) => l.value === r)?.label ?? r),
+    org_id: typeof claims.org === "string" ? claims.org : null,
+    jurisdiction: String(claims.jurisdiction ?? ""),
+    areas: [...AREAS],
+    home: roles.includes("office") || roles.includes("leadership") ? "/figures" : "/coverage",
+    totp_enabled: false,
+    has_account: false,
+  };
+}
+
+/** Sign in with a dev token: the profile from /me when the accounts service knows the
+ * subject, else from the token itself. The token is not renewed; it lasts its own `exp`. */
+export async function devSignIn(
+  config: DevConfig,
+  request: Parameters<typeof devToken>[0],
+): Promise<Me> {
+  const token = await devToken(request);
+  const claims = claimsOf(token);
+  const bearer = (r: Request): Promise<Response> => {
+    r.headers.set("Authorization", `Bearer ${token}`);
+    return fetch(r);
+  };
+  const profile = await me(bearer).catch(() => profileOf(claims, config.roles));
+  const exp = typeof claims.exp === "number" ? claims.exp : null;
+  adoptToken(token, profile, exp === null ? null : Math.max(0, exp - Date.now() / 1000));
+  return profile;
 }

@@ -1,7 +1,8 @@
 // Refusals: every error answer is RFC 9457 problem+json (the document's `Problem`), shown
 // with its Chinese message and the fields at fault.
 import type { components } from "./schema";
-import { session } from "./session";
+
+export type FieldError = components["schemas"]["FieldError"];
 
 /** A problem+json answer (or a network failure) in the user's language. */
 export class ApiError extends Error {
@@ -10,9 +11,34 @@ export class ApiError extends Error {
     readonly messageZh: string,
     readonly field: string | null = null,
     readonly type: string | null = null,
-    readonly errors: components["schemas"]["FieldError"][] = [],
+    readonly errors: FieldError[] = [],
+    /** Seconds to wait before trying again (the answer's Retry-After), when it gave one. */
+    readonly retryAfter: number | null = null,
   ) {
     super(messageZh);
+  }
+
+  /** Whether the problem's `type` is the named one: `error.is("totp-required")`. */
+  is(name: string): boolean {
+    return this.type !== null && this.type.endsWith(`/${name}`);
+  }
+
+  /** The message for each field at fault (the problem's `field` and its `errors`), so a
+   * form can show each under its own input. */
+  get fieldMessages(): Record<string, string> {
+    const messages: Record<string, string> = {};
+    for (const e of this.errors) messages[e.field] ??= e.message_zh;
+    if (this.field) messages[this.field] ??= this.messageZh;
+    return messages;
+  }
+
+  /** What a form that shows `fields` under their inputs still says above them: null when
+   * every fault is shown in place, else the message and the faults it has no input for. */
+  summaryBeside(fields: readonly string[]): string | null {
+    const faults = Object.entries(this.fieldMessages);
+    const elsewhere = faults.filter(([field]) => !fields.includes(field));
+    if (faults.length && !elsewhere.length) return null;
+    return [this.messageZh, ...elsewhere.map(([field, message]) => `${field}：${message}`)].join("；");
   }
 
   get headline(): string {
@@ -37,11 +63,7 @@ const STATUS_ZH: Record<number, string> = {
   503: "服务暂不可用",
 };
 
-/** Fired when the API answers 401 for a request made with a token: it has expired or was
- * revoked, so the app signs out and asks for a new one. */
-export const UNAUTHORIZED_EVENT = "xuncha:unauthorized";
-
-function isFieldError(value: unknown): value is components["schemas"]["FieldError"] {
+function isFieldError(value: unknown): value is FieldError {
   if (typeof value !== "object" || value === null) return false;
   const v: Record<string, unknown> = { ...value };
   return ["field", "code", "message_zh", "message_en"].every((k) => typeof v[k] === "string");
@@ -50,7 +72,6 @@ function isFieldError(value: unknown): value is components["schemas"]["FieldErro
 /** The ApiError for a refusal: the body is the API's Problem when it is problem+json, a
  * proxy's page (or nothing) otherwise, which falls back to the status. */
 export async function toApiError(response: Response): Promise<ApiError> {
-  if (response.status === 401 && session.token) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
   let body: Record<string, unknown> = {};
   try {
     const parsed: unknown = await response.json();
@@ -64,6 +85,15 @@ export async function toApiError(response: Response): Promise<ApiError> {
     typeof body.field === "string" ? body.field : null,
     typeof body.type === "string" ? body.type : null,
     Array.isArray(body.errors) ? body.errors.filter(isFieldError) : [],
+    retryAfterSeconds(response.headers.get("Retry-After")),
   );
+}
+
+/** Retry-After as seconds from now: it is either a number of seconds or an HTTP date. */
+function retryAfterSeconds(header: string | null): number | null {
+  if (!header) return null;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim());
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 

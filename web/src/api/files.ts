@@ -4,7 +4,7 @@
 // document gives the path.
 import { ApiError, NETWORK_ERROR_ZH, toApiError } from "./errors";
 import type { paths } from "./schema";
-import { authHeaders } from "./session";
+import { authHeaders, freshToken, recoverFrom401, session } from "./session";
 
 function filenameFrom(disposition: string | null, fallback: string): string {
   if (!disposition) return fallback;
@@ -68,13 +68,42 @@ type Uploaded<P extends UploadPath> = paths[P] extends {
   ? J
   : never;
 
+interface Sent {
+  status: number;
+  body: string;
+  contentType: string | null;
+}
+
 /** Upload a file as multipart (`file`), reporting upload progress; the server's work after
- * the last byte is the remaining step to 100 %. */
-export function upload<P extends UploadPath>(
+ * the last byte is the remaining step to 100 %. A 401 renews the session and sends it again. */
+export async function upload<P extends UploadPath>(
   path: P,
   file: File,
   onProgress: (percent: number, phase: "uploading" | "processing" | "done") => void,
 ): Promise<Uploaded<P>> {
+  await freshToken();
+  const used = session.token;
+  let sent = await send(path, file, onProgress);
+  if (sent.status === 401 && (await recoverFrom401(used))) sent = await send(path, file, onProgress);
+  if (sent.status >= 200 && sent.status < 300) {
+    onProgress(100, "done");
+    // The body is the document's answer for this path (the client's own trust).
+    const answer: Uploaded<P> = JSON.parse(sent.body);
+    return answer;
+  }
+  throw await toApiError(
+    new Response(sent.body || null, {
+      status: sent.status,
+      headers: { "Content-Type": sent.contentType ?? "application/json" },
+    }),
+  );
+}
+
+function send(
+  path: string,
+  file: File,
+  onProgress: (percent: number, phase: "uploading" | "processing" | "done") => void,
+): Promise<Sent> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", path);
@@ -85,20 +114,8 @@ export function upload<P extends UploadPath>(
     };
     xhr.upload.onload = () => onProgress(90, "processing");
     xhr.onerror = () => reject(new ApiError(0, NETWORK_ERROR_ZH));
-    xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300) {
-        onProgress(100, "done");
-        // The body is the document's answer for this path (the client's own trust).
-        const answer: Uploaded<P> = JSON.parse(xhr.responseText);
-        resolve(answer);
-      } else {
-        const response = new Response(xhr.responseText || null, {
-          status: xhr.status,
-          headers: { "Content-Type": xhr.getResponseHeader("Content-Type") ?? "application/json" },
-        });
-        void toApiError(response).then(reject);
-      }
-    };
+    xhr.onload = () =>
+      resolve({ status: xhr.status, body: xhr.responseText, contentType: xhr.getResponseHeader("Content-Type") });
     const form = new FormData();
     form.append("file", file);
     onProgress(0, "uploading");

@@ -1,6 +1,15 @@
 // The API layer (see client.ts): import from "../api".
+export type { Area, Me } from "./accounts";
 export { allPages, client, unwrap, type Page, type QueryOf, type Schemas, type components, type paths } from "./client";
-export { ApiError, UNAUTHORIZED_EVENT } from "./errors";
+export { ApiError } from "./errors";
 export { download, upload, type DownloadRequest } from "./files";
 export { flag, manyOf, number, oneOf, text } from "./query";
-export { restoreSession, session, signIn, signOut, type Claims } from "./session";
+export {
+  loadProfile,
+  onSessionExpired,
+  restoreSession,
+  session,
+  signIn,
+  signOut,
+  signOutEverywhere,
+} from "./session";

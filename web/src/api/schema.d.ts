@@ -3705,6 +3705,523 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 账号密码登录
+         * @description 成功返回访问令牌和刷新令牌。账号不存在与密码错误答复相同；连续输错会临时锁定账号，同一地址失败过多会暂时拒绝；开启两步验证的账号须带动态验证码。
+         */
+        post: operations["accounts.signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/totp/enrollment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 登录前设置两步验证
+         * @description 本辖区要求两步验证而本人尚未设置时，凭账号密码取得验证器应用的密钥和 otpauth 链接；随后带上验证器显示的动态验证码登录，即完成设置。与登录同样计入失败次数和频率限制。
+         */
+        post: operations["accounts.enrollTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 刷新令牌
+         * @description 用刷新令牌换一对新令牌；旧的刷新令牌随即作废。同一刷新令牌第二次使用视为被盗用，该次登录的全部令牌一并作废。
+         */
+        post: operations["accounts.refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 退出登录
+         * @description 结束该刷新令牌所属的这次登录；重复退出不报错。
+         */
+        post: operations["accounts.signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/sign-out-everywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 所有设备退出登录
+         * @description 结束本人的全部登录；已签发的访问令牌在有效期（默认 15 分钟）后失效。
+         */
+        post: operations["accounts.signOutEverywhere"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 用一次性设置码设置密码
+         * @description 首次登录或忘记密码时，凭巡察办给出的一次性设置码设置新密码；设置码用后作废，账号的全部登录随之结束。
+         */
+        post: operations["accounts.setPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改本人密码
+         * @description 须提供当前密码；修改后本人的全部登录结束，需重新登录。
+         */
+        post: operations["accounts.changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/me/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 开始设置两步验证
+         * @description 返回验证器应用的密钥和 otpauth 链接；用一个动态验证码确认后才生效。
+         */
+        post: operations["accounts.startTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/me/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 确认两步验证
+         * @description 输入验证器应用显示的动态验证码，此后登录须带动态验证码。
+         */
+        post: operations["accounts.confirmTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 当前登录人
+         * @description 角色、所属单位、管辖范围，以及工作台中可进入的页面和登录后的首页。
+         */
+        get: operations["accounts.me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/sso/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 单点登录配置
+         * @description 工作台据此显示“统一身份认证登录”，并向身份平台发起授权码（PKCE）登录。
+         */
+        get: operations["accounts.ssoConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/sso/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 单点登录换取平台令牌
+         * @description 以身份平台签发给本系统（aud）的访问令牌换取平台的访问令牌和刷新令牌；角色、所属单位、管辖范围取自令牌中的声明，账号记入账号台账。
+         */
+        post: operations["accounts.exchange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查询账号
+         * @description 巡察办查看本辖区的账号，按账号排序，游标分页；可按角色、单位、启用状态和关键字筛选。
+         */
+        get: operations["accounts.listAccounts"];
+        put?: never;
+        /**
+         * 开通账号
+         * @description 巡察办为本辖区的人员开通账号（姓名、角色、所属单位）；密码由本人凭一次性设置码设置。可带 Idempotency-Key。
+         */
+        post: operations["accounts.createAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/accounts/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出账号（Excel） */
+        get: operations["accounts.exportAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/accounts/import-template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载账号导入模板（Excel）
+         * @description 表头为账号、姓名、角色、所属单位编码、人才库编号，附一行示例。
+         */
+        get: operations["accounts.importTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/accounts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量导入账号（XLSX/CSV）
+         * @description 表头：账号、姓名、角色（可填多个，以“、”“，”“;”或空格分隔，如 巡察办、巡察组、被巡察党组织、纪委监委、组织部、职能部门、分管县级领导、巡察工作领导小组），可选：所属单位编码（组织库中本辖区单位的编码）、人才库编号。规则与开通单个账号相同；任何一行有错则整份不导入，并逐行报告错误。本辖区已有的账号按更新处理（姓名、角色、所属单位、人才库人员；启用状态不变），文件中没有的可选列不改动原值。
+         */
+        post: operations["accounts.importAccounts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/accounts/{account}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看账号 */
+        get: operations["accounts.getAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * 修改账号
+         * @description 修改姓名、角色、所属单位、人才库人员；须带 If-Match。新的角色在下次刷新令牌时生效。
+         */
+        patch: operations["accounts.patchAccount"];
+        trace?: never;
+    };
+    "/api/accounts/accounts/{account}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 停用账号
+         * @description 停用后不能登录，本人的全部登录立即结束；须带 If-Match。
+         */
+        post: operations["accounts.disableAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/accounts/{account}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 启用账号
+         * @description 重新允许登录，并解除临时锁定；须带 If-Match。
+         */
+        post: operations["accounts.enableAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/accounts/{account}/setup-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 生成一次性设置码
+         * @description 本人凭此码设置（或重置）密码；设置码只显示这一次，此前未用的设置码随即作废。
+         */
+        post: operations["accounts.issueSetupCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/accounts/{account}/sign-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 登录记录
+         * @description 该账号的登录、退出和被拒绝的尝试，新的在前，游标分页。不含密码和验证码。
+         */
+        get: operations["accounts.listSignIns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看登录安全策略 */
+        get: operations["accounts.getPolicy"];
+        /**
+         * 设置登录安全策略
+         * @description 本辖区是否要求两步验证。首次设置不带 If-Match（201），修改须带 If-Match。开启后，尚未设置验证器的人员在下次登录时按提示完成设置。
+         */
+        put: operations["accounts.putPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/orgs/{org_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看被巡察对象（本服务副本） */
+        get: operations["accounts.getOrg"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/orgs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查询被巡察对象（本服务副本） */
+        get: operations["accounts.listOrgs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 令牌验证公钥（JWKS）
+         * @description 验证平台访问令牌的公钥集合；密钥定期轮换，新旧密钥在过渡期内同时发布。
+         */
+        get: operations["accounts.jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/.well-known/openid-configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 签发方元数据
+         * @description OpenID Connect 发现文档的子集：签发方、公钥地址、签名算法。
+         */
+        get: operations["accounts.openidConfiguration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3719,6 +4236,118 @@ export interface components {
         Acceptance: {
             /** 验收意见 */
             comment?: string | null;
+        };
+        /**
+         * AccountCreate
+         * @example {
+         *       "account": "wx.zbz.machunhua",
+         *       "display_name": "马春华",
+         *       "org_id": "0755060e-0901-497b-9131-75f7799b6afd",
+         *       "roles": [
+         *         "inspected"
+         *       ]
+         *     }
+         */
+        AccountCreate: {
+            /**
+             * 账号
+             * @description 登录名，开通后不可改
+             */
+            account: string;
+            /** 姓名 */
+            display_name: string & unknown;
+            /** 角色 */
+            roles: components["schemas"]["Role"][];
+            /**
+             * 所属单位编号
+             * @description 被巡察党组织和各部门的账号必填
+             */
+            org_id?: string | null;
+            /**
+             * 人才库人员编号
+             * @description 巡察组成员在人才库中的记录
+             */
+            cadre_id?: string | null;
+        };
+        /**
+         * AccountImportReport
+         * @description The outcome of an import: all rows or none.
+         */
+        AccountImportReport: {
+            /** 新开通 */
+            created: number;
+            /** 已更新 */
+            updated: number;
+            /** 未变 */
+            unchanged: number;
+            /** 总行数 */
+            total: number;
+        };
+        /** AccountPage */
+        AccountPage: {
+            /** 本页记录 */
+            items: components["schemas"]["AccountRead"][];
+            /**
+             * 下一页游标
+             * @description 为空表示没有下一页
+             */
+            next_cursor: string | null;
+            /** 符合条件的总数 */
+            total: number;
+        };
+        /** AccountRead */
+        AccountRead: {
+            /** 账号 */
+            account: string;
+            /** 管辖范围 */
+            jurisdiction: string;
+            /** 姓名 */
+            display_name: string;
+            /** 角色 */
+            roles: string[];
+            /** 所属单位编号 */
+            org_id: string | null;
+            /** 人才库人员编号 */
+            cadre_id: string | null;
+            /** 是否启用 */
+            active: boolean;
+            /** 是否已设置密码 */
+            has_password: boolean;
+            /** 是否已开启两步验证 */
+            totp_enabled: boolean;
+            /** 锁定至 */
+            locked_until: string | null;
+            /** 版本号 */
+            version: number;
+            /**
+             * 开通时间
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * 修改时间
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * AccountUpdate
+         * @example {
+         *       "display_name": "马春华",
+         *       "roles": [
+         *         "inspected"
+         *       ]
+         *     }
+         */
+        AccountUpdate: {
+            /** 姓名 */
+            display_name?: string & unknown;
+            /** 角色 */
+            roles?: components["schemas"]["Role"][];
+            /** 所属单位编号 */
+            org_id?: string | null;
+            /** 人才库人员编号 */
+            cadre_id?: string | null;
         };
         /**
          * ActionDone
@@ -6179,6 +6808,19 @@ export interface components {
             commitment: components["schemas"]["Commitment"];
         };
         /**
+         * EnrollmentRequest
+         * @example {
+         *       "account": "wx.xcb.zhangyan",
+         *       "password": "Wenxian-2026#xcb"
+         *     }
+         */
+        EnrollmentRequest: {
+            /** 账号 */
+            account: string;
+            /** 密码 */
+            password: string;
+        };
+        /**
          * EntryKind
          * @enum {string}
          */
@@ -7449,6 +8091,32 @@ export interface components {
             /** 本次标记为已读的条数 */
             marked: number;
         };
+        /** Me */
+        Me: {
+            /** 账号 */
+            account: string;
+            /** 姓名 */
+            display_name: string;
+            /** 角色 */
+            roles: string[];
+            /** 角色（中文） */
+            roles_zh: string[];
+            /** 所属单位编号 */
+            org_id: string | null;
+            /** 管辖范围 */
+            jurisdiction: string;
+            /** 可进入的工作台页面 */
+            areas: string[];
+            /** 登录后首页 */
+            home: string;
+            /** 是否已开启两步验证 */
+            totp_enabled: boolean;
+            /**
+             * 是否为平台账号
+             * @description 否：开发令牌或外部身份平台签发的令牌
+             */
+            has_account: boolean;
+        };
         /**
          * MemberIn
          * @example {
@@ -8239,6 +8907,35 @@ export interface components {
             total: number | null;
         };
         /**
+         * PasswordChange
+         * @example {
+         *       "current": "Wenxian-2026#xcb",
+         *       "password": "Wenxian-2027#xcb"
+         *     }
+         */
+        PasswordChange: {
+            /** 当前密码 */
+            current: string;
+            /** 新密码 */
+            password: string;
+        };
+        /**
+         * PasswordSetup
+         * @example {
+         *       "account": "wx.zbz.machunhua",
+         *       "code": "K7Q2M9XH4TPA",
+         *       "password": "Zhaobao-2026#town"
+         *     }
+         */
+        PasswordSetup: {
+            /** 账号 */
+            account: string;
+            /** 一次性设置码 */
+            code: string;
+            /** 新密码 */
+            password: string;
+        };
+        /**
          * PersonCreate
          * @example {
          *       "account": "wx.jw.liuhaitao",
@@ -8418,6 +9115,35 @@ export interface components {
          * @enum {string}
          */
         PlanStatus: "awaiting_feedback" | "drafting" | "submitted";
+        /** PolicyRead */
+        PolicyRead: {
+            /** 管辖范围 */
+            jurisdiction: string;
+            /** 要求两步验证 */
+            totp_required: boolean;
+            /**
+             * 版本号
+             * @description 为空表示尚未设置，使用默认策略
+             */
+            version: number | null;
+            /** 修改时间 */
+            updated_at: string | null;
+            /** 修改人 */
+            updated_by: string | null;
+        };
+        /**
+         * PolicyWrite
+         * @example {
+         *       "totp_required": true
+         *     }
+         */
+        PolicyWrite: {
+            /**
+             * 要求两步验证
+             * @description 开启后，巡察办、领导小组、纪委监委的账号登录须带动态验证码
+             */
+            totp_required: boolean;
+        };
         /**
          * PoolImportReport
          * @description The outcome of a pool import: all rows or none.
@@ -9213,6 +9939,16 @@ export interface components {
         RectificationputTemplate: {
             /** 模板文件（.docx） */
             file: string;
+        };
+        /**
+         * Refresh
+         * @example {
+         *       "refresh_token": "r1.hQ2yq0mN8b7dFv3sXkJpTzLw"
+         *     }
+         */
+        Refresh: {
+            /** 刷新令牌 */
+            refresh_token: string;
         };
         /**
          * Rejection
@@ -10224,12 +10960,101 @@ export interface components {
              */
             feedback_copy_org_ids?: string[];
         };
+        /** SetupCodeIssued */
+        SetupCodeIssued: {
+            /** 账号 */
+            account: string;
+            /**
+             * 一次性设置码
+             * @description 只显示这一次；交给本人用于设置密码
+             */
+            code: string;
+            /**
+             * 有效期至
+             * Format: date-time
+             */
+            expires_at: string;
+        };
+        /**
+         * SignIn
+         * @example {
+         *       "account": "wx.xcb.zhangyan",
+         *       "password": "Wenxian-2026#xcb"
+         *     }
+         */
+        SignIn: {
+            /** 账号 */
+            account: string;
+            /** 密码 */
+            password: string;
+            /**
+             * 动态验证码
+             * @description 开启两步验证的账号必填：验证器应用显示的 6 位数字
+             */
+            totp?: string | null;
+        };
+        /** SignInPage */
+        SignInPage: {
+            /** 本页记录 */
+            items: components["schemas"]["SignInRead"][];
+            /**
+             * 下一页游标
+             * @description 为空表示没有下一页
+             */
+            next_cursor: string | null;
+            /** 符合条件的总数 */
+            total: number | null;
+        };
+        /** SignInRead */
+        SignInRead: {
+            /**
+             * 时间
+             * Format: date-time
+             */
+            at: string;
+            /** 地址 */
+            address: string;
+            /**
+             * 结果
+             * @description signed-in 登录、signed-out 退出、signed-out-everywhere 所有设备退出、bad-password 密码错误、bad-totp 验证码错误、totp-required 待输入验证码、totp-enrollment 待设置两步验证、locked 已锁定、disabled 已停用、refresh-reused 刷新令牌被重复使用
+             */
+            outcome: string;
+        };
         /**
          * Specialty
          * @description A cadre's field of expertise in the talent pool (专业领域, 001, 002).
          * @enum {string}
          */
         Specialty: "discipline" | "finance_audit" | "agriculture" | "organization" | "law" | "publicity" | "engineering" | "petition" | "social_affairs";
+        /** SsoConfig */
+        SsoConfig: {
+            /** 是否开启单点登录 */
+            enabled: boolean;
+            /** 身份平台名称 */
+            display_name: string | null;
+            /**
+             * 身份平台签发方
+             * @description OpenID Connect 发现文档所在
+             */
+            issuer: string | null;
+            /** 工作台在身份平台的客户端编号 */
+            client_id: string | null;
+            /** 申请的范围 */
+            scope: string | null;
+        };
+        /**
+         * SsoExchange
+         * @example {
+         *       "token": "eyJhbGciOiJSUzI1NiIsImtpZCI6Ik4..."
+         *     }
+         */
+        SsoExchange: {
+            /**
+             * 身份平台的访问令牌
+             * @description 工作台以授权码加 PKCE 从身份平台取得
+             */
+            token: string;
+        };
         /**
          * StaffEntry
          * @description A report received by letter, phone, visit or mailbox and entered by the group.
@@ -10737,6 +11562,51 @@ export interface components {
             /** 计划轮数 */
             planned_rounds?: number;
         };
+        /** TokenPair */
+        TokenPair: {
+            /**
+             * 访问令牌
+             * @description 放在 Authorization: Bearer 中
+             */
+            access_token: string;
+            /**
+             * 令牌类型
+             * @default Bearer
+             */
+            token_type: string;
+            /** 访问令牌有效秒数 */
+            expires_in: number;
+            /**
+             * 刷新令牌
+             * @description 只能用一次，换取新的一对令牌
+             */
+            refresh_token: string;
+            /** 刷新令牌有效秒数 */
+            refresh_expires_in: number;
+        };
+        /**
+         * TotpCode
+         * @example {
+         *       "code": "492039"
+         *     }
+         */
+        TotpCode: {
+            /** 动态验证码 */
+            code: string;
+        };
+        /** TotpEnrollment */
+        TotpEnrollment: {
+            /**
+             * 密钥
+             * @description 手工录入验证器应用时使用
+             */
+            secret: string;
+            /**
+             * otpauth 链接
+             * @description 生成二维码供验证器应用扫描
+             */
+            uri: string;
+        };
         /**
          * TransferWrite
          * @example {
@@ -11144,6 +12014,11 @@ export interface components {
             message_zh: string;
             /** 英文说明 */
             message_en: string;
+        };
+        /** Body_accounts.importAccounts */
+        importAccounts: {
+            /** File */
+            file: string;
         };
         /** Body_planning.importOrgs */
         importOrgs: {
@@ -31350,6 +32225,2320 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.signIn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 账号或密码错误；或须输入、输错动态验证码 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 账号已停用；或本辖区要求两步验证而尚未设置 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 连续输错，账号临时锁定（见 Retry-After） */
+            423: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 此地址失败次数过多（见 Retry-After） */
+            429: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.enrollTotp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrollmentRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrollment"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 账号或密码错误；或须输入、输错动态验证码 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 账号已停用；或本辖区要求两步验证而尚未设置 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已开启两步验证 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 连续输错，账号临时锁定（见 Retry-After） */
+            423: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 此地址失败次数过多（见 Retry-After） */
+            429: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Refresh"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 刷新令牌无效、过期或已使用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.signOut": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Refresh"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.signOutEverywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.setPassword": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordSetup"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 设置码无效或已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误或密码不符合规则 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.changePassword": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.startTotp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrollment"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.confirmTotp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpCode"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录，或动态验证码错误 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.ssoConfig": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoConfig"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoExchange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 身份平台的令牌无效、过期或不是签发给本系统的 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 账号已停用 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未配置单点登录 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.listAccounts": {
+        parameters: {
+            query?: {
+                role?: components["schemas"]["Role"];
+                org_id?: string;
+                active?: boolean;
+                q?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountPage"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.createAccount": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试同一请求时带相同的键，只执行一次并返回首次的结果 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description 新建记录的地址 / Where the created record is */
+                    Location?: string;
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 账号已存在 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.exportAccounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 附件及其文件名 / An attachment and its file name */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.importTemplate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 附件及其文件名 / An attachment and its file name */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.importAccounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["importAccounts"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountImportReport"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 上传内容过大 / The upload is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.getAccount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountRead"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.patchAccount": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.disableAccount": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountRead"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.enableAccount": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountRead"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.issueSetupCode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description 新建记录的地址 / Where the created record is */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupCodeIssued"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 账号已停用 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.listSignIns": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInPage"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.getPolicy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.putPolicy": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 修改已有记录时必填：上次读取时的 ETag；新建时不带 */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description 首次设置 */
+            201: {
+                headers: {
+                    /** @description 新建记录的地址 / Where the created record is */
+                    Location?: string;
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.getOrg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectedOrg"];
+                };
+            };
+            /** @description 未登录或身份令牌无效 / Not signed in, or the token is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权进行此操作 / Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 记录不存在或无权查看 / Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.listOrgs": {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["OrgKind"];
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ProjectedOrg_"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或身份令牌无效 / Not signed in, or the token is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权进行此操作 / Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.jwks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.openidConfiguration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */

@@ -29,10 +29,14 @@ AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
         {"figures", "coverage", "rounds", "problems", "rectification", "inbox"}
     ),
     Role.group: frozenset({"rounds", "problems", "inbox"}),
-    Role.discipline: frozenset({"clues", "rectification", "inbox"}),
-    Role.organization: frozenset({"clues", "inbox"}),
-    Role.department: frozenset({"clues", "inbox"}),
-    Role.inspected: frozenset({"rectification", "inbox"}),
+    # Figures, the clues it receives, supervision of rectification.
+    Role.discipline: frozenset({"figures", "clues", "rectification", "inbox"}),
+    # Clues it receives, the promotion check (干部任用必审) on the rectification page.
+    Role.organization: frozenset({"clues", "rectification", "inbox"}),
+    # Clues it receives, letters addressed to it on the problems page.
+    Role.department: frozenset({"problems", "clues", "inbox"}),
+    # Its own problems and its own rectification.
+    Role.inspected: frozenset({"problems", "rectification", "inbox"}),
     Role.leader: frozenset({"rectification", "inbox"}),
     Role.service: frozenset(),
 }

@@ -61,7 +61,8 @@ class SetupCodeInvalid(Problem):
 
 
 def sign_in_failed() -> SignInFailed:
-    return SignInFailed("账号或密码错误", "Wrong account or password")
+    # Named on the password field, whichever of the two was wrong.
+    return SignInFailed("账号或密码错误", "Wrong account or password", field="password")
 
 
 def locked(seconds: int) -> AccountLocked:
