@@ -59,8 +59,9 @@ async def test_office_sees_coverage_and_drills_down_to_orgs_still_to_go(
 async def test_an_inspected_org_is_offered_only_its_own_pages(
     page: Page, platform_url: Any, screenshot: Any
 ) -> None:
-    """/me names an inspected org's areas (发现问题, 整改, 消息): it lands on its rectification, and a
-    page outside them (a shared link to 覆盖情况) takes it back there instead of a refusal."""
+    """/me names an inspected org's areas (发现问题, 整改, 消息): it lands on its
+    rectification, and a page outside them (a shared link to 覆盖情况) takes it back there
+    instead of a refusal."""
     seeded = platform_url
     town = next(o for o in seeded.orgs.values() if o["kind"] == "township")
     await dev_sign_in(page, seeded.base_url, Role.inspected, org_id=town["id"], name=town["name"])
