@@ -6,68 +6,21 @@ one-process platform over a real port, as the sign-in tests are."""
 from __future__ import annotations
 
 import io
-import os
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 
 import httpx
 import pytest
-import pytest_asyncio
 from openpyxl import Workbook, load_workbook
 from xuncha_shared.auth import Role, mint_dev_token
-from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.testing.plugin import eventually
 
-from tests.platform_server import Served, serve_platform
+from tests.accounts.ledger import J, bearer, new_org, office
+from tests.platform_server import Served
 
-J = "410825"
 OTHER_J = "410883"
 IMPORT = "/api/accounts/accounts/import"
 HEADER = ["账号", "姓名", "角色", "所属单位编码", "人才库编号"]
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def served(pg: LocalPostgres, template_db: str) -> AsyncIterator[Served]:
-    async with serve_platform(
-        pg, template_db, f"acctimp{os.getpid()}", settings={"scheduler_enabled": False}
-    ) as served:
-        yield served
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def client(served: Served) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=served.base_url, timeout=30) as client:
-        yield client
-
-
-def office(served: Served, jurisdiction: str = J) -> dict[str, str]:
-    return bearer(
-        mint_dev_token(
-            served.auth, subject="wx.xcb.office", roles=[Role.office], jurisdiction=jurisdiction
-        )
-    )
-
-
-async def new_org(client: httpx.AsyncClient, served: Served, code: str) -> str:
-    """An org registered in planning, once the accounts service's projection has it."""
-    r = await client.post(
-        "/api/planning/orgs",
-        json={"code": code, "name": f"测试镇{code}", "kind": "township"},
-        headers=office(served),
-    )
-    assert r.status_code == 201, r.text
-    org_id: str = r.json()["id"]
-
-    async def projected() -> bool:
-        answer = await client.get(f"/api/accounts/orgs/{org_id}", headers=office(served))
-        return answer.status_code == 200
-
-    await eventually(projected, timeout=20)
-    return org_id
 
 
 def xlsx(*lines: Sequence[object]) -> bytes:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,83 +15,11 @@ import httpx
 import jwt
 import pyotp
 import pytest
-import pytest_asyncio
-from xuncha_shared.auth import Role, mint_dev_token
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.testing.plugin import eventually
 
+from tests.accounts.ledger import PASSWORD, J, bearer, new_org, office, open_account, sign_in
 from tests.platform_server import Served, serve_platform
-
-J = "410825"
-PASSWORD = "Zhaobao-2026#town"
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def served(pg: LocalPostgres, template_db: str) -> AsyncIterator[Served]:
-    async with serve_platform(
-        pg, template_db, f"acct{os.getpid()}", settings={"scheduler_enabled": False}
-    ) as served:
-        yield served
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def client(served: Served) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=served.base_url, timeout=30) as client:
-        yield client
-
-
-def office(served: Served) -> dict[str, str]:
-    return bearer(
-        mint_dev_token(served.auth, subject="wx.xcb.office", roles=[Role.office], jurisdiction=J)
-    )
-
-
-async def new_org(client: httpx.AsyncClient, served: Served, code: str) -> str:
-    """An org registered in planning, once the accounts service's projection has it."""
-    r = await client.post(
-        "/api/planning/orgs",
-        json={"code": code, "name": f"测试镇{code}", "kind": "township"},
-        headers=office(served),
-    )
-    assert r.status_code == 201, r.text
-    org_id: str = r.json()["id"]
-
-    async def projected() -> bool:
-        answer = await client.get(f"/api/accounts/orgs/{org_id}", headers=office(served))
-        return answer.status_code == 200
-
-    await eventually(projected, timeout=20)
-    return org_id
-
-
-async def open_account(
-    client: httpx.AsyncClient, served: Served, account: str, **fields: Any
-) -> str:
-    """Open an account and set its password with a one-time code; return the account."""
-    body = {"account": account, "display_name": "马春华", "roles": ["group"], **fields}
-    r = await client.post("/api/accounts/accounts", json=body, headers=office(served))
-    assert r.status_code == 201, r.text
-    assert r.headers["ETag"] == '"1"' and r.json()["has_password"] is False
-    r = await client.post(f"/api/accounts/accounts/{account}/setup-code", headers=office(served))
-    assert r.status_code == 201, r.text
-    code = r.json()["code"]
-    r = await client.post(
-        "/api/accounts/password", json={"account": account, "code": code, "password": PASSWORD}
-    )
-    assert r.status_code == 204, r.text
-    return account
-
-
-async def sign_in(
-    client: httpx.AsyncClient, account: str, password: str = PASSWORD, **extra: str
-) -> httpx.Response:
-    return await client.post(
-        "/api/accounts/sign-in", json={"account": account, "password": password, **extra}
-    )
 
 
 async def test_an_inspected_org_signs_in_and_every_service_accepts_its_token(

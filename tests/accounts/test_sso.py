@@ -12,14 +12,13 @@ from typing import Any
 
 import httpx
 import pytest_asyncio
-from xuncha_shared.auth import Role, mint_dev_token
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.testing.keycloak import KeycloakRealm
 from xuncha_shared.testing.plugin import eventually
 
+from tests.accounts.ledger import J, office
 from tests.platform_server import Served, serve_platform
 
-J = "410825"
 TOWN_ORG = "6809faf5-23c2-4b66-829e-618a1e576698"
 
 
@@ -37,19 +36,6 @@ async def served(
         pg, template_db, f"sso{os.getpid()}", settings={"scheduler_enabled": False, "sso": sso}
     ) as served:
         yield served
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def client(served: Served) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=served.base_url, timeout=30) as client:
-        yield client
-
-
-def office(served: Served) -> dict[str, str]:
-    token = mint_dev_token(
-        served.auth, subject="wx.xcb.office", roles=[Role.office], jurisdiction=J
-    )
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def exchange(client: httpx.AsyncClient, token: str) -> httpx.Response:

@@ -6809,6 +6809,7 @@ export interface components {
         };
         /**
          * EnrollmentRequest
+         * @description Who sets up a second factor before their first sign-in.
          * @example {
          *       "account": "wx.xcb.zhangyan",
          *       "password": "Wenxian-2026#xcb"

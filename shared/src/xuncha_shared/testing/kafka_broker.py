@@ -29,7 +29,6 @@ import asyncio
 import atexit
 import base64
 import contextlib
-import fcntl
 import hashlib
 import os
 import shutil
@@ -40,10 +39,12 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self
+
+from xuncha_shared.testing.locks import file_lock
 
 __all__ = [
     "KafkaBroker",
@@ -126,17 +127,6 @@ def _jars_current(lib_dir: Path, digest: str) -> bool:
     return not stamp.is_file() or stamp.read_text().strip() == digest
 
 
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
 def _tail(text: str, lines: int) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
@@ -155,7 +145,7 @@ def ensure_jars(lib_dir: Path) -> None:
     digest = _pom_digest(pom)
     if _jars_current(lib_dir, digest):
         return
-    with _file_lock(lib_dir.parent / f".{lib_dir.name}.lock"):
+    with file_lock(lib_dir.parent / f".{lib_dir.name}.lock"):
         if _jars_current(lib_dir, digest):
             return
         mvn = shutil.which("mvn")

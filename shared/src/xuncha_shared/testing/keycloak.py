@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
-import fcntl
 import json
 import os
 import shutil
@@ -46,7 +45,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -56,6 +55,7 @@ import httpx
 
 from xuncha_shared.auth import AuthConfig
 from xuncha_shared.testing.kafka_broker import find_repo_root
+from xuncha_shared.testing.locks import file_lock
 
 __all__ = [
     "AUDIENCE",
@@ -125,17 +125,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
 def _unpack(archive: Path, target: Path) -> None:
     """Extract ``archive`` into ``target``, keeping the executable bits zipfile drops."""
     with zipfile.ZipFile(archive) as zipped:
@@ -157,7 +146,7 @@ def ensure_distribution(home: Path | None = None, version: str = KEYCLOAK_VERSIO
     home = (home if home is not None else default_home(version)).resolve()
     if is_installed(home):
         return home
-    with _file_lock(home.parent / ".install.lock"):
+    with file_lock(home.parent / ".install.lock"):
         if is_installed(home):
             return home
         if not (home / "bin" / "kc.sh").is_file():

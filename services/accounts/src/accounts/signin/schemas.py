@@ -7,7 +7,9 @@ from pydantic import BaseModel, ConfigDict, Field
 ACCOUNT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$"
 
 
-class SignIn(BaseModel):
+class Credentials(BaseModel):
+    """An account and its password."""
+
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -17,6 +19,9 @@ class SignIn(BaseModel):
 
     account: str = Field(min_length=1, max_length=128, title="账号")
     password: str = Field(min_length=1, max_length=1024, title="密码")
+
+
+class SignIn(Credentials):
     totp: str | None = Field(
         default=None,
         pattern=r"^[0-9]{6}$",
@@ -25,16 +30,8 @@ class SignIn(BaseModel):
     )
 
 
-class EnrollmentRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{"account": "wx.xcb.zhangyan", "password": "Wenxian-2026#xcb"}]
-        },
-    )
-
-    account: str = Field(min_length=1, max_length=128, title="账号")
-    password: str = Field(min_length=1, max_length=1024, title="密码")
+class EnrollmentRequest(Credentials):
+    """Who sets up a second factor before their first sign-in."""
 
 
 class TokenPair(BaseModel):
