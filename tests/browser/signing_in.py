@@ -9,12 +9,26 @@ account and password.
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlencode
 
+import httpx
 from playwright.async_api import Page, expect
 from xuncha_shared.auth import Role
 
 SIGN_IN_PAGE = re.compile(r"/login(\?|$)")
+ACCOUNTS = "/api/accounts"
+
+
+async def call(
+    base_url: str, method: str, path: str, token: str | None = None, expect: int = 200, **kw: Any
+) -> Any:
+    """One API call, as a department system or the office's own tools would make it."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+        r = await client.request(method, path, headers=headers | kw.pop("headers", {}), **kw)
+    assert r.status_code == expect, f"{method} {path}: {r.status_code} {r.text}"
+    return r.json() if r.content else None
 
 
 async def _fresh_tab_session(page: Page, base_url: str) -> None:

@@ -29,7 +29,9 @@ from xuncha_shared.pgserver import LocalPostgres
 
 from tests.browser.conftest import Seeded, _platform
 from tests.browser.signing_in import (
+    ACCOUNTS,
     SIGN_IN_PAGE,
+    call,
     fill_sign_in,
     nav_links,
     password_sign_in,
@@ -38,7 +40,6 @@ from tests.browser.signing_in import (
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(180)]
 
-ACCOUNTS = "/api/accounts"
 PHONE = {"width": 390, "height": 844}
 
 
@@ -52,16 +53,6 @@ class Person:
 ADMIN = Person("xcb.zhangyan", "张艳", "Wenxian-2026#xcb")
 MEMBER = Person("zu.zhouliangquan", "周两全", "Zhou-2026#group")
 TOWN = Person("zbz.machunhua", "马春华", "Zhaobao-2026#town")
-
-
-async def call(
-    base_url: str, method: str, path: str, token: str | None = None, expect: int = 200, **kw: Any
-) -> Any:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-        r = await client.request(method, path, headers=headers | kw.pop("headers", {}), **kw)
-    assert r.status_code == expect, f"{method} {path}: {r.status_code} {r.text}"
-    return r.json() if r.content else None
 
 
 async def until(check: Callable[[], Awaitable[Any]], what: str, seconds: float = 30) -> Any:
@@ -407,6 +398,76 @@ async def test_a_wrong_second_factor_is_shown_under_the_code(
     await page.get_by_test_id("sign-in").get_by_role("button", name="登录", exact=True).click()
     await expect(page).to_have_url(re.compile(r"/figures$"))
     await sign_out(page)
+
+
+async def require_second_factor(seeded: Seeded, required: bool) -> None:
+    """The office's policy for the jurisdiction (created on the first PUT, changed with
+    If-Match after that)."""
+    office = seeded.token(Role.office)
+    policy = await call(seeded.base_url, "GET", f"{ACCOUNTS}/policy", office)
+    version = policy["version"]
+    await call(
+        seeded.base_url,
+        "PUT",
+        f"{ACCOUNTS}/policy",
+        office,
+        201 if version is None else 200,
+        json={"totp_required": required},
+        headers={} if version is None else {"If-Match": f'"{version}"'},
+    )
+
+
+async def test_a_second_factor_the_jurisdiction_requires_is_set_up_at_sign_in(
+    page: Page, signin_platform: Seeded, screenshot: Any
+) -> None:
+    """The office requires two-step verification; someone of the office who has no
+    authenticator yet is shown its QR code and secret on the way in, and its first code
+    signs them in. The policy is the module's platform's: it is turned off again."""
+    s = signin_platform
+    person = Person("xcb.wangfang", "王芳", "Wang-2026#setup")
+    await open_with_password(s, person, ["office"])
+    await require_second_factor(s, True)
+    try:
+        await page.goto(f"{s.base_url}/login")
+        await fill_sign_in(page, person.password, account=person.account)
+        setup = page.get_by_test_id("totp-setup")
+        await expect(setup.get_by_role("heading", name="设置两步验证")).to_be_visible()
+        await expect(setup).to_contain_text("身份验证器应用")
+        qr = setup.get_by_role("img", name=re.compile("两步验证二维码"))
+        await expect(qr).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
+        assert await qr.evaluate("img => img.complete && img.naturalWidth") >= 100
+        secret = await setup.get_by_test_id("totp-secret").inner_text()
+        assert re.fullmatch(r"[A-Z2-7]{4}( [A-Z2-7]{1,4})+", secret), secret
+        uri = await setup.get_by_role("link", name="直接打开验证器应用添加").get_attribute("href")
+        assert uri is not None and uri.startswith("otpauth://totp/")
+        assert f"secret={secret.replace(' ', '')}" in uri
+        await expect(page.get_by_test_id("sign-in").get_by_role("alert")).to_have_count(0)
+        code = page.locator("input[name=totp]")
+        await expect(code).to_be_focused()
+        await screenshot(page, "login-totp-setup")
+
+        authenticator = pyotp.TOTP(secret.replace(" ", ""))
+        submit = page.get_by_role("button", name="完成设置并登录")
+        near = {authenticator.at(time.time() + 30 * k) for k in (-1, 0, 1)}
+        await code.fill(next(c for c in ("000000", "111111", "222222") if c not in near))
+        await submit.click()
+        await expect(page.locator("#totp-note")).to_have_text("动态验证码错误或已使用过")
+        await expect(page.locator("#totp")).to_have_attribute("aria-invalid", "true")
+        await code.fill(authenticator.now())
+        await submit.click()
+        await expect(page).to_have_url(re.compile(r"/figures$"))
+        await expect(page.get_by_test_id("whoami")).to_contain_text(person.name)
+        await sign_out(page)
+
+        office = s.token(Role.office)
+        account = await call(s.base_url, "GET", f"{ACCOUNTS}/accounts/{person.account}", office)
+        assert account["totp_enabled"]
+        # From now on the code is asked for, and no setup is offered again.
+        await fill_sign_in(page, person.password, account=person.account)
+        await expect(page.locator("input[name=totp]")).to_be_focused()
+        await expect(page.get_by_test_id("totp-setup")).to_have_count(0)
+    finally:
+        await require_second_factor(s, False)
 
 
 async def test_an_expired_session_asks_to_sign_in_again_and_returns_to_the_page(

@@ -2,6 +2,7 @@ import type { Component } from "vue";
 import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
 import { EXPIRED, destination, landing, mayOpen } from "./access";
 import { ApiError, loadProfile, onSessionExpired, session, signOut, type Area } from "./api";
+import { CALLBACK_PATH } from "./api/sso";
 import AccountPage from "./pages/AccountPage.vue";
 import AccountsPage from "./pages/AccountsPage.vue";
 import CluesPage from "./pages/CluesPage.vue";
@@ -14,6 +15,7 @@ import ProblemsPage from "./pages/ProblemsPage.vue";
 import RectificationPage from "./pages/RectificationPage.vue";
 import RoundsPage from "./pages/RoundsPage.vue";
 import SetPasswordPage from "./pages/SetPasswordPage.vue";
+import SsoCallbackPage from "./pages/SsoCallbackPage.vue";
 
 /** A page of one area, named after it (the navigation links by name). */
 function area(name: Area, component: Component, title: string): RouteRecordRaw {
@@ -30,6 +32,7 @@ export const router = createRouter({
     { path: "/", redirect: home },
     { path: "/login", component: LoginPage, meta: { title: "登录", public: true } },
     { path: "/set-password", component: SetPasswordPage, meta: { title: "设置密码", public: true } },
+    { path: CALLBACK_PATH, component: SsoCallbackPage, meta: { title: "单点登录", public: true } },
     { path: "/account", component: AccountPage, meta: { title: "我的账号" } },
     area("coverage", CoveragePage, "覆盖情况"),
     area("rounds", RoundsPage, "巡察轮次"),

@@ -1,8 +1,9 @@
-// The accounts service (/api/accounts) as the session uses it: sign-in, rotating refresh
-// tokens, sign-out, the signed-in person's profile and first-time passwords. These calls
-// carry no session of their own (the session is built on them): sign-in, refresh, sign-out
-// and the password setup go without a token, /me and sign-out-everywhere with the sender
-// the caller gives (the session's fetch, or a dev token before it is adopted).
+// The accounts service (/api/accounts) as the session uses it: sign-in (with a second factor
+// set up on the way when the jurisdiction requires one), single sign-on's configuration and
+// exchange, rotating refresh tokens, sign-out, the signed-in person's profile and first-time
+// passwords. These calls carry no session of their own (the session is built on them): all
+// go without a token but /me and sign-out-everywhere, which use the sender the caller gives
+// (the session's fetch, or a dev token before it is adopted).
 import type { components } from "./schema";
 import { createTypedClient, unwrap, type Send } from "./typed";
 
@@ -62,6 +63,23 @@ export function toMe(value: unknown): Me | null {
 /** Sign in with account and password (and the 6-digit code once the server asks for it). */
 export async function signIn(credentials: Schemas["SignIn"]): Promise<Tokens> {
   return unwrap(await accounts.POST("/api/accounts/sign-in", { body: credentials }));
+}
+
+/** The authenticator's secret and otpauth link for a person whose jurisdiction requires a
+ * second factor they have not set up yet; the first code of it signs them in and completes
+ * the setup. Counted like a sign-in (a wrong password, lockout and throttling alike). */
+export async function enrollTotp(credentials: Schemas["EnrollmentRequest"]): Promise<Schemas["TotpEnrollment"]> {
+  return unwrap(await accounts.POST("/api/accounts/totp/enrollment", { body: credentials }));
+}
+
+/** Whether single sign-on through the identity platform is offered, and where. */
+export async function ssoConfig(): Promise<Schemas["SsoConfig"]> {
+  return unwrap(await accounts.GET("/api/accounts/sso/config"));
+}
+
+/** The platform's token pair for an access token the identity platform issued to the dashboard. */
+export async function exchangeSso(token: string): Promise<Tokens> {
+  return unwrap(await accounts.POST("/api/accounts/sso/exchange", { body: { token } }));
 }
 
 /** A new token pair for a refresh token; the one given is spent. */

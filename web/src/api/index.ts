@@ -1,5 +1,6 @@
 // The API layer (see client.ts): import from "../api".
 export type { Area, Me } from "./accounts";
+export { enrollTotp } from "./accounts";
 export { allPages, client, unwrap, type Page, type QueryOf, type Schemas, type components, type paths } from "./client";
 export { ApiError } from "./errors";
 export { download, upload, type DownloadRequest } from "./files";

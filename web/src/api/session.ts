@@ -189,9 +189,8 @@ export async function loadProfile(): Promise<Me> {
   return me;
 }
 
-/** Sign in with account and password (and the 6-digit code when asked), then load /me. */
-export async function signIn(credentials: { account: string; password: string; totp?: string }): Promise<Me> {
-  const tokens = await accounts.signIn(credentials);
+/** A new session with a sign-in's token pair, then /me. */
+async function begin(tokens: Tokens): Promise<Me> {
   clear();
   adopt(tokens.access_token, tokens.expires_in, tokens.refresh_token);
   try {
@@ -200,6 +199,17 @@ export async function signIn(credentials: { account: string; password: string; t
     await signOut();
     throw error;
   }
+}
+
+/** Sign in with account and password (and the 6-digit code when asked), then load /me. */
+export async function signIn(credentials: { account: string; password: string; totp?: string }): Promise<Me> {
+  return begin(await accounts.signIn(credentials));
+}
+
+/** Sign in with the identity platform's access token (single sign-on), then load /me: the
+ * session is the platform's own, renewed and ended as after a password sign-in. */
+export async function signInWithSso(providerToken: string): Promise<Me> {
+  return begin(await accounts.exchangeSso(providerToken));
 }
 
 /** A session from a token that cannot be renewed (the development sign-in). */

@@ -185,7 +185,9 @@ async def sign_in(
     if account.totp_confirmed:
         await _second_factor(session, settings, account, attempt, now)
     elif await second_factor_required(session, account):
-        if account.totp_secret is None:
+        # Until a code confirms the authenticator, a sign-in without one is sent to the
+        # setup again (a person who left it half-way cannot produce a code).
+        if account.totp_secret is None or attempt.totp is None:
             await _record(session, account.account, attempt.address, "totp-enrollment", now)
             raise TotpEnrollmentRequired(
                 "本辖区要求两步验证：请先用验证器应用完成设置",
