@@ -36,6 +36,7 @@ class Served:
 
     base_url: str
     auth: AuthConfig
+    database_url: str
 
 
 def _free_socket() -> socket.socket:
@@ -93,7 +94,7 @@ async def serve_platform(
                 if task.done():
                     task.result()
                 await asyncio.sleep(0.05)
-        yield Served(base_url=base_url, auth=auth)
+        yield Served(base_url=base_url, auth=auth, database_url=database_url)
     finally:
         server.should_exit = True
         await task
@@ -106,14 +107,14 @@ async def serve_platform(
             await conn.close()
 
 
-async def load_small_demo(served: Served, jurisdiction: str) -> date:
+async def load_small_demo(base_url: str, auth: AuthConfig, jurisdiction: str) -> date:
     """Fill the served platform with the small demo county through its REST APIs, as
     ``xuncha demo`` does; returns the Beijing day it was loaded for."""
     today = datetime.now(SHANGHAI).date()
-    async with httpx.AsyncClient(base_url=served.base_url, timeout=120) as client:
+    async with httpx.AsyncClient(base_url=base_url, timeout=120) as client:
         await load_demo(
             client,
-            token_for=dev_token_for(served.auth, jurisdiction),
+            token_for=dev_token_for(auth, jurisdiction),
             size=SMALL,
             jurisdiction=jurisdiction,
             today=today,

@@ -73,7 +73,7 @@ async def test_an_inspected_org_signs_in_and_every_service_accepts_its_token(
         "account": "wx.si1.ma", "display_name": "马春华", "roles": ["inspected"],
         "roles_zh": ["被巡察党组织"], "org_id": None, "jurisdiction": J,
         "areas": ["problems", "rectification", "inbox"], "home": "/rectification",
-        "totp_enabled": False, "has_account": True,
+        "totp_enabled": False, "platform_admin": False, "has_account": True,
     }  # fmt: skip
     assert me.json()["org_id"] == org_id
     # Another service verifies the token through the published keys.

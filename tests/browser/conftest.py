@@ -28,7 +28,7 @@ from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.testing.plugin import unavailable
 
-from tests.platform_server import Served, load_small_demo, serve_platform
+from tests.platform_server import load_small_demo, serve_platform
 from xuncha.demo import SMALL, build_county
 from xuncha.demo.county import DemoCounty
 
@@ -293,7 +293,7 @@ async def demo_platform(pg: LocalPostgres, template_db: str) -> AsyncIterator[Se
     REST APIs), once for every module that looks at the demo's rounds, problems, clues,
     tasks and figures. ``demo_platform.demo`` is the county the demo loaded."""
     async with _platform(pg, template_db, f"browserdemo{os.getpid()}") as seeded:
-        today = await load_small_demo(Served(seeded.base_url, seeded.auth), J)
+        today = await load_small_demo(seeded.base_url, seeded.auth, J)
         seeded.demo = build_county(0, size=SMALL, jurisdiction=J, today=today)
         yield seeded
 

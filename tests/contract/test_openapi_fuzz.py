@@ -92,7 +92,7 @@ async def fuzzed(pg: LocalPostgres, template_db: str) -> AsyncIterator[Fuzzed]:
     async with serve_platform(
         pg, template_db, name, settings={"scheduler_enabled": False}
     ) as served:
-        await load_small_demo(served, J)
+        await load_small_demo(served.base_url, served.auth, J)
         yield Fuzzed(served, await _role_tokens(served))
 
 

@@ -56,6 +56,7 @@ export function toMe(value: unknown): Me | null {
     areas: strings(b.areas).filter(isArea),
     home: b.home,
     totp_enabled: b.totp_enabled === true,
+    platform_admin: b.platform_admin === true,
     has_account: b.has_account === true,
   };
 }

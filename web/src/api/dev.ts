@@ -84,6 +84,7 @@ function profileOf(claims: Record<string, unknown>, labels: DevConfig["roles"]):
     areas: [...AREAS],
     home: roles.includes("office") || roles.includes("leadership") ? "/figures" : "/coverage",
     totp_enabled: false,
+    platform_admin: false,
     has_account: false,
   };
 }

@@ -4311,6 +4311,11 @@ export interface components {
             cadre_id: string | null;
             /** 是否启用 */
             active: boolean;
+            /**
+             * 平台管理员
+             * @description 可管理各辖区的账号
+             */
+            platform_admin: boolean;
             /** 是否已设置密码 */
             has_password: boolean;
             /** 是否已开启两步验证 */
@@ -8112,6 +8117,11 @@ export interface components {
             home: string;
             /** 是否已开启两步验证 */
             totp_enabled: boolean;
+            /**
+             * 平台管理员
+             * @description 可管理各辖区的账号
+             */
+            platform_admin: boolean;
             /**
              * 是否为平台账号
              * @description 否：开发令牌或外部身份平台签发的令牌
@@ -33183,6 +33193,8 @@ export interface operations {
                 org_id?: string;
                 active?: boolean;
                 q?: string;
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -33261,7 +33273,10 @@ export interface operations {
     };
     "accounts.createAccount": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
             header?: {
                 /** @description 重试同一请求时带相同的键，只执行一次并返回首次的结果 */
                 "Idempotency-Key"?: string;
@@ -33359,7 +33374,10 @@ export interface operations {
     };
     "accounts.exportAccounts": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -33428,7 +33446,10 @@ export interface operations {
     };
     "accounts.importTemplate": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -33497,7 +33518,10 @@ export interface operations {
     };
     "accounts.importAccounts": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -33597,7 +33621,10 @@ export interface operations {
     };
     "accounts.getAccount": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
             header?: never;
             path: {
                 account: string;
@@ -33668,7 +33695,10 @@ export interface operations {
     };
     "accounts.patchAccount": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
             header: {
                 /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
                 "If-Match": string;
@@ -33784,7 +33814,10 @@ export interface operations {
     };
     "accounts.disableAccount": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
             header: {
                 /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
                 "If-Match": string;
@@ -33887,7 +33920,10 @@ export interface operations {
     };
     "accounts.enableAccount": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
             header: {
                 /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
                 "If-Match": string;
@@ -33990,7 +34026,10 @@ export interface operations {
     };
     "accounts.issueSetupCode": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
             header?: never;
             path: {
                 account: string;
@@ -34073,6 +34112,8 @@ export interface operations {
     "accounts.listSignIns": {
         parameters: {
             query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -34153,7 +34194,10 @@ export interface operations {
     };
     "accounts.getPolicy": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -34222,7 +34266,10 @@ export interface operations {
     };
     "accounts.putPolicy": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
             header?: {
                 /** @description 修改已有记录时必填：上次读取时的 ETag；新建时不带 */
                 "If-Match"?: string;

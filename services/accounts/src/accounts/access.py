@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from dataclasses import replace
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
 from xuncha_shared.auth import Forbidden, Principal, Role
+from xuncha_shared.db import DbSession
+from xuncha_shared.http import CurrentPrincipal
 from xuncha_shared.problems import ProblemDetail
 
 from accounts.config import AccountsSettings
+from accounts.models import Account
 
 ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": ProblemDetail, "description": "未登录"},
@@ -25,6 +31,40 @@ def settings_of(request: Request) -> AccountsSettings:
 def address_of(request: Request) -> str:
     """The address a sign-in came from, as this process saw it."""
     return request.client.host if request.client else "-"
+
+
+async def ledger_actor(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    jurisdiction: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[0-9]{2,12}$",
+            title="管辖范围",
+            description="平台管理员管理其他辖区的账号时填写；默认本人的辖区",
+        ),
+    ] = None,
+) -> Principal:
+    """Who keeps the ledger of a jurisdiction: its office, or a platform administrator
+    (平台管理员) for any jurisdiction. The answer speaks for the jurisdiction acted on."""
+    target = jurisdiction or principal.jurisdiction
+    if target == principal.jurisdiction and principal.has(Role.office):
+        return principal
+    account = await session.get(Account, principal.subject)
+    if (
+        account is not None
+        and account.platform_admin
+        and account.active
+        and account.jurisdiction == principal.jurisdiction
+    ):
+        return replace(principal, jurisdiction=target)
+    raise Forbidden(
+        "只有本辖区巡察办或平台管理员可以管理账号",
+        "Only the jurisdiction's office or a platform administrator keeps its accounts",
+    )
+
+
+LedgerActor = Annotated[Principal, Depends(ledger_actor)]
 
 
 def office_of(principal: Principal, what_zh: str, what_en: str) -> Principal:

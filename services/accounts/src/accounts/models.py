@@ -45,6 +45,8 @@ class Account(Base, table=True):
     org_id: uuid.UUID | None = Field(default=None, sa_column=Column(UUID(as_uuid=True)))
     cadre_id: uuid.UUID | None = Field(default=None, sa_column=Column(UUID(as_uuid=True)))
     active: bool = True
+    # 平台管理员: keeps the accounts of every jurisdiction (a city's or a platform's operator).
+    platform_admin: bool = False
     password_hash: str | None = Field(default=None, sa_column=Column(Text))
     password_changed_at: datetime | None = _ts(nullable=True)
     failed_sign_ins: int = 0

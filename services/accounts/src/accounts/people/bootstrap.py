@@ -1,5 +1,6 @@
 """The first administrator: a new installation opens one office account with a one-time
-password, so the person who installed it can sign in and open everyone else's."""
+password, so the person who installed it can sign in and open everyone else's. It is a
+platform administrator: it may also open the accounts of other jurisdictions."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ async def first_administrator(runtime: Runtime, *, jurisdiction: str) -> tuple[s
             jurisdiction=jurisdiction,
             display_name="系统管理员",
             roles=[Role.office.value],
+            platform_admin=True,
             password_hash=password_hasher().hash(password),
             password_changed_at=now,
             created_at=now,

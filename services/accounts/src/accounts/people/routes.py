@@ -11,7 +11,6 @@ from xuncha_shared.auth import Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.exports import attachment, workbook, yes_no
 from xuncha_shared.http import (
-    CurrentPrincipal,
     ExpectedVersion,
     Now,
     Paging,
@@ -23,7 +22,7 @@ from xuncha_shared.http import (
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
 
-from accounts.access import ERRORS, office_of, settings_of
+from accounts.access import ERRORS, LedgerActor, settings_of
 from accounts.people import service
 from accounts.people.importing import COLUMNS
 from accounts.people.schemas import (
@@ -61,7 +60,7 @@ def _versioned(response: Response, account: AccountRead) -> AccountRead:
 )
 async def list_accounts(
     session: DbSession,
-    principal: CurrentPrincipal,
+    actor: LedgerActor,
     paging: Paging,
     role: Annotated[Role | None, Query(title="角色")] = None,
     org_id: Annotated[uuid.UUID | None, Query(title="所属单位编号")] = None,
@@ -70,11 +69,10 @@ async def list_accounts(
         str | None, Query(max_length=50, pattern=r"^[^\x00-\x1f\x7f]*$", title="关键字")
     ] = None,
 ) -> AccountPage:
-    office_of(principal, "查看账号", "read the accounts")
     after = decode_cursor(paging.cursor, arity=1)
     rows, total = await service.list_accounts(
         session,
-        jurisdiction=principal.jurisdiction,
+        jurisdiction=actor.jurisdiction,
         role=role,
         org_id=org_id,
         active=active,
@@ -92,13 +90,10 @@ async def list_accounts(
     response_class=Response,
     responses={200: {"content": {XLSX: {}}}},
 )
-async def export_accounts(
-    request: Request, session: DbSession, principal: CurrentPrincipal
-) -> Response:
-    office_of(principal, "导出账号", "export the accounts")
+async def export_accounts(request: Request, session: DbSession, actor: LedgerActor) -> Response:
     rows, _ = await service.list_accounts(
         session,
-        jurisdiction=principal.jurisdiction,
+        jurisdiction=actor.jurisdiction,
         role=None,
         org_id=None,
         active=None,
@@ -131,8 +126,7 @@ async def export_accounts(
     response_class=Response,
     responses={200: {"content": {XLSX: {}}}},
 )
-async def import_template(principal: CurrentPrincipal) -> Response:
-    office_of(principal, "导入账号", "import accounts")
+async def import_template(actor: LedgerActor) -> Response:
     example = ("wx.zbz.machunhua", "马春华", "被巡察党组织", "ZBZ", None)
     content = workbook("账号导入", list(COLUMNS.labels_zh.values()), [example])
     return attachment(content, filename="账号导入模板.xlsx", ascii_name="accounts-template.xlsx")
@@ -151,9 +145,8 @@ async def import_template(principal: CurrentPrincipal) -> Response:
     "文件中没有的可选列不改动原值。",
 )
 async def import_accounts(
-    file: UploadFile, session: DbSession, principal: CurrentPrincipal, now: Now
+    file: UploadFile, session: DbSession, actor: LedgerActor, now: Now
 ) -> AccountImportReport:
-    actor = office_of(principal, "导入账号", "import accounts")
     content = await read_upload(file)
     return await service.import_accounts(
         session, content=content, filename=file.filename or "", actor=actor, now=now
@@ -172,13 +165,12 @@ async def import_accounts(
 async def create_account(
     body: AccountCreate,
     session: DbSession,
-    principal: CurrentPrincipal,
+    actor: LedgerActor,
     now: Now,
     idempotent: Idempotent,
     request: Request,
     response: Response,
 ) -> AccountRead:
-    actor = office_of(principal, "开通账号", "open accounts")
     account = service.read(await service.create(session, body, actor=actor, now=now))
     location = f"{request.url.path}/{account.account}"
     response.headers["Location"] = location
@@ -188,10 +180,9 @@ async def create_account(
 
 @router.get("/{account}", response_model=AccountRead, summary="查看账号")
 async def get_account(
-    account: AccountName, session: DbSession, principal: CurrentPrincipal, response: Response
+    account: AccountName, session: DbSession, actor: LedgerActor, response: Response
 ) -> AccountRead:
-    office_of(principal, "查看账号", "read the accounts")
-    row = await service.account_in(session, account, principal.jurisdiction)
+    row = await service.account_in(session, account, actor.jurisdiction)
     return _versioned(response, service.read(row))
 
 
@@ -208,11 +199,10 @@ async def patch_account(
     body: AccountUpdate,
     expected: ExpectedVersion,
     session: DbSession,
-    principal: CurrentPrincipal,
+    actor: LedgerActor,
     now: Now,
     response: Response,
 ) -> AccountRead:
-    actor = office_of(principal, "修改账号", "change accounts")
     row = await service.update(
         session, account=account, data=body, expected_version=expected, actor=actor, now=now
     )
@@ -224,11 +214,10 @@ async def _set_active(
     active: bool,
     expected: int,
     session: DbSession,
-    principal: CurrentPrincipal,
+    actor: LedgerActor,
     now: Now,
     response: Response,
 ) -> AccountRead:
-    actor = office_of(principal, "停用或启用账号", "disable or enable accounts")
     row = await service.set_active(
         session, account=account, active=active, expected_version=expected, actor=actor, now=now
     )
@@ -246,11 +235,11 @@ async def disable_account(
     account: AccountName,
     expected: ExpectedVersion,
     session: DbSession,
-    principal: CurrentPrincipal,
+    actor: LedgerActor,
     now: Now,
     response: Response,
 ) -> AccountRead:
-    return await _set_active(account, False, expected, session, principal, now, response)
+    return await _set_active(account, False, expected, session, actor, now, response)
 
 
 @router.post(
@@ -264,11 +253,11 @@ async def enable_account(
     account: AccountName,
     expected: ExpectedVersion,
     session: DbSession,
-    principal: CurrentPrincipal,
+    actor: LedgerActor,
     now: Now,
     response: Response,
 ) -> AccountRead:
-    return await _set_active(account, True, expected, session, principal, now, response)
+    return await _set_active(account, True, expected, session, actor, now, response)
 
 
 @router.post(
@@ -283,10 +272,9 @@ async def issue_setup_code(
     account: AccountName,
     request: Request,
     session: DbSession,
-    principal: CurrentPrincipal,
+    actor: LedgerActor,
     now: Now,
 ) -> SetupCodeIssued:
-    actor = office_of(principal, "生成设置码", "issue setup codes")
     code, expires_at = await service.issue_setup_code(
         session,
         account=account,
@@ -304,10 +292,9 @@ async def issue_setup_code(
     description="该账号的登录、退出和被拒绝的尝试，新的在前，游标分页。不含密码和验证码。",
 )
 async def list_sign_ins(
-    account: AccountName, session: DbSession, principal: CurrentPrincipal, paging: Paging
+    account: AccountName, session: DbSession, actor: LedgerActor, paging: Paging
 ) -> SignInPage:
-    office_of(principal, "查看登录记录", "read sign-in records")
-    await service.account_in(session, account, principal.jurisdiction)
+    await service.account_in(session, account, actor.jurisdiction)
     after = decode_cursor(paging.cursor, arity=1)
     rows = await service.sign_ins(
         session, account=account, before=int(after[0]) if after else None, limit=paging.limit + 1

@@ -72,6 +72,7 @@ class AccountRead(BaseModel):
     org_id: uuid.UUID | None = Field(title="所属单位编号")
     cadre_id: uuid.UUID | None = Field(title="人才库人员编号")
     active: bool = Field(title="是否启用")
+    platform_admin: bool = Field(title="平台管理员", description="可管理各辖区的账号")
     has_password: bool = Field(title="是否已设置密码")
     totp_enabled: bool = Field(title="是否已开启两步验证")
     locked_until: datetime | None = Field(title="锁定至")

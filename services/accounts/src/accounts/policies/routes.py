@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 from xuncha_shared.db import DbSession
-from xuncha_shared.http import CurrentPrincipal, Now, OptionalExpectedVersion, check_version, etag
+from xuncha_shared.http import Now, OptionalExpectedVersion, check_version, etag
 from xuncha_shared.problems import PreconditionRequired, ProblemDetail
 
-from accounts.access import ERRORS, office_of
+from accounts.access import ERRORS, LedgerActor
 from accounts.models import Policy
 from accounts.policies.schemas import PolicyRead, PolicyWrite
 
@@ -27,14 +27,11 @@ def _read(jurisdiction: str, policy: Policy | None) -> PolicyRead:
 
 
 @router.get("", response_model=PolicyRead, summary="查看登录安全策略")
-async def get_policy(
-    session: DbSession, principal: CurrentPrincipal, response: Response
-) -> PolicyRead:
-    office_of(principal, "查看登录安全策略", "read the sign-in policy")
-    policy = await session.get(Policy, principal.jurisdiction)
+async def get_policy(session: DbSession, actor: LedgerActor, response: Response) -> PolicyRead:
+    policy = await session.get(Policy, actor.jurisdiction)
     if policy is not None:
         response.headers["ETag"] = etag(policy.version)
-    return _read(principal.jurisdiction, policy)
+    return _read(actor.jurisdiction, policy)
 
 
 @router.put(
@@ -53,11 +50,10 @@ async def put_policy(
     body: PolicyWrite,
     expected: OptionalExpectedVersion,
     session: DbSession,
-    principal: CurrentPrincipal,
+    actor: LedgerActor,
     now: Now,
     response: Response,
 ) -> PolicyRead:
-    actor = office_of(principal, "设置登录安全策略", "set the sign-in policy")
     policy = await session.get(Policy, actor.jurisdiction, with_for_update=True)
     if policy is None:
         policy = Policy(

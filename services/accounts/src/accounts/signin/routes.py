@@ -236,5 +236,6 @@ async def me(principal: CurrentPrincipal, session: DbSession) -> Me:
         areas=areas_for(roles),
         home=home_for(roles),
         totp_enabled=bool(account and account.totp_confirmed),
+        platform_admin=bool(account and account.platform_admin and account.active),
         has_account=account is not None,
     )

@@ -103,6 +103,7 @@ class Me(BaseModel):
     areas: list[str] = Field(title="可进入的工作台页面")
     home: str = Field(title="登录后首页")
     totp_enabled: bool = Field(title="是否已开启两步验证")
+    platform_admin: bool = Field(title="平台管理员", description="可管理各辖区的账号")
     has_account: bool = Field(
         title="是否为平台账号", description="否：开发令牌或外部身份平台签发的令牌"
     )
