@@ -4148,6 +4148,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查询服务账号
+         * @description 本辖区各部门系统的服务账号（不含密钥）。
+         */
+        get: operations["accounts.listClients"];
+        put?: never;
+        /**
+         * 开通服务账号
+         * @description 为部门系统开通服务账号：部门角色（纪委监委、组织部、职能部门）和所属部门。答复中的客户端密钥只显示这一次。
+         */
+        post: operations["accounts.createClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/clients/{client_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 更换服务账号密钥
+         * @description 生成新密钥（只显示这一次），旧密钥随即失效；须带 If-Match。
+         */
+        post: operations["accounts.rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/clients/{client_id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 停用服务账号
+         * @description 停用后不再签发令牌；已签发的令牌在有效期后失效。须带 If-Match。
+         */
+        post: operations["accounts.disableClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/clients/{client_id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 启用服务账号
+         * @description 须带 If-Match。
+         */
+        post: operations["accounts.enableClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 服务账号取得令牌
+         * @description OAuth 2.0 客户端凭证（client credentials）：部门系统以客户端编号和密钥换取访问令牌，令牌带服务账号角色、部门角色和所属部门。失败次数按来源地址限制。
+         */
+        post: operations["accounts.token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/accounts/orgs/{org_id}": {
         parameters: {
             query?: never;
@@ -5811,6 +5915,111 @@ export interface components {
             judgement: components["schemas"]["JudgementRule-Output"];
             /** 分类标准 */
             thresholds: components["schemas"]["ClassThresholds-Output"];
+        };
+        /**
+         * ClientCreate
+         * @example {
+         *       "client_id": "wx-jwjw-xfjb",
+         *       "display_name": "县纪委监委信访举报系统",
+         *       "org_id": "0755060e-0901-497b-9131-75f7799b6afd",
+         *       "roles": [
+         *         "discipline"
+         *       ]
+         *     }
+         */
+        ClientCreate: {
+            /** 客户端编号 */
+            client_id: string;
+            /** 系统名称 */
+            display_name: string & unknown;
+            /**
+             * 部门角色
+             * @description 纪委监委、组织部或职能部门
+             */
+            roles: ("discipline" | "organization" | "department")[];
+            /**
+             * 所属部门编号
+             * Format: uuid
+             * @description 本辖区组织库中的部门
+             */
+            org_id: string;
+        };
+        /** ClientPage */
+        ClientPage: {
+            /** 本页记录 */
+            items: components["schemas"]["ClientRead"][];
+            /**
+             * 下一页游标
+             * @description 为空表示没有下一页
+             */
+            next_cursor: string | null;
+            /** 符合条件的总数 */
+            total: number | null;
+        };
+        /** ClientRead */
+        ClientRead: {
+            /** 客户端编号 */
+            client_id: string;
+            /** 管辖范围 */
+            jurisdiction: string;
+            /** 系统名称 */
+            display_name: string;
+            /** 部门角色 */
+            roles: string[];
+            /**
+             * 所属部门编号
+             * Format: uuid
+             */
+            org_id: string;
+            /** 是否启用 */
+            active: boolean;
+            /** 版本号 */
+            version: number;
+            /**
+             * 开通时间
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * 密钥更换时间
+             * Format: date-time
+             */
+            secret_rotated_at: string;
+        };
+        /** ClientSecretIssued */
+        ClientSecretIssued: {
+            /** 客户端编号 */
+            client_id: string;
+            /** 管辖范围 */
+            jurisdiction: string;
+            /** 系统名称 */
+            display_name: string;
+            /** 部门角色 */
+            roles: string[];
+            /**
+             * 所属部门编号
+             * Format: uuid
+             */
+            org_id: string;
+            /** 是否启用 */
+            active: boolean;
+            /** 版本号 */
+            version: number;
+            /**
+             * 开通时间
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * 密钥更换时间
+             * Format: date-time
+             */
+            secret_rotated_at: string;
+            /**
+             * 客户端密钥
+             * @description 只显示这一次；交给部门系统的管理员妥善保存
+             */
+            client_secret: string;
         };
         /**
          * ClueCategory
@@ -10887,6 +11096,18 @@ export interface components {
              */
             recommendations: string;
         };
+        /** ServiceToken */
+        ServiceToken: {
+            /** 访问令牌 */
+            access_token: string;
+            /**
+             * 令牌类型
+             * @default Bearer
+             */
+            token_type: string;
+            /** 有效秒数 */
+            expires_in: number;
+        };
         /**
          * SettingsRead
          * @example {
@@ -12040,6 +12261,18 @@ export interface components {
         importPool: {
             /** 人才库工作簿（.xlsx） */
             file: string;
+        };
+        /** Body_accounts.token */
+        token: {
+            /**
+             * 授权类型
+             * @constant
+             */
+            grant_type: "client_credentials";
+            /** 客户端编号 */
+            client_id: string;
+            /** 客户端密钥 */
+            client_secret: string;
         };
         /** Body_findings.uploadEvidence */
         uploadEvidence: {
@@ -34375,6 +34608,576 @@ export interface operations {
             /** @description 缺少 If-Match */
             428: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.listClients": {
+        parameters: {
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientPage"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.createClient": {
+        parameters: {
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClientCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description 新建记录的地址 / Where the created record is */
+                    Location?: string;
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientSecretIssued"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 客户端编号已存在 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.rotateSecret": {
+        parameters: {
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientSecretIssued"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.disableClient": {
+        parameters: {
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRead"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.enableClient": {
+        parameters: {
+            query?: {
+                /** @description 平台管理员管理其他辖区的账号时填写；默认本人的辖区 */
+                jurisdiction?: string;
+            };
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRead"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["token"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceToken"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 客户端编号或密钥错误，或服务账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 此地址失败次数过多（见 Retry-After） */
+            429: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

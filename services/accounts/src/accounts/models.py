@@ -128,3 +128,24 @@ class Policy(Base, table=True):
     version: int = 1
     updated_at: datetime = _ts()
     updated_by: str = Field(max_length=128)
+
+
+class ServiceClient(Base, table=True):
+    """A department system's service account (部门系统服务账号): it signs in with its
+    client id and secret (OAuth 2.0 client credentials) and acts for its department's org
+    in the department's roles. Only the secret's SHA-256 is kept."""
+
+    __tablename__ = "service_clients"
+
+    client_id: str = Field(max_length=64, primary_key=True)
+    jurisdiction: str = Field(max_length=32, index=True)
+    display_name: str = Field(max_length=100)
+    roles: list[str] = Field(sa_column=Column(ARRAY(String(20)), nullable=False))
+    org_id: uuid.UUID = Field(sa_column=Column(UUID(as_uuid=True), nullable=False))
+    secret_hash: str = Field(max_length=64)
+    active: bool = True
+    version: int = 1
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    updated_by: str = Field(max_length=128)
+    secret_rotated_at: datetime = _ts()

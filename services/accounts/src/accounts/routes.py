@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from xuncha_shared.projections import projected_orgs_router
 
 from accounts import keys_routes
+from accounts.clients import routes as client_routes
 from accounts.models import ORGS
 from accounts.people import routes as people_routes
 from accounts.policies import routes as policy_routes
@@ -23,6 +24,7 @@ OPENAPI_TAGS: list[dict[str, Any]] = [
         "name": "accounts",
         "description": "账号管理：巡察办开通、修改、停用、启用账号，生成一次性设置码",
     },
+    {"name": "service-accounts", "description": "服务账号：部门系统以客户端凭证取得令牌"},
     {"name": "orgs", "description": "被巡察对象（本服务副本），用于核对账号所属单位"},
     {"name": "keys", "description": "令牌签发方：公钥（JWKS）与元数据"},
 ]
@@ -34,6 +36,7 @@ def build_routers() -> list[APIRouter]:
         sso_routes.router,
         people_routes.router,
         policy_routes.router,
+        client_routes.router,
         projected_orgs_router(ORGS),
         keys_routes.router,
     ]

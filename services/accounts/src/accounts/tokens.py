@@ -17,9 +17,10 @@ from jwt.algorithms import ECAlgorithm
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.auth import Role
 
 from accounts.config import AccountsSettings
-from accounts.models import Account, SigningKey
+from accounts.models import Account, ServiceClient, SigningKey
 
 ALGORITHM = "ES256"
 
@@ -81,23 +82,51 @@ async def published_keys(
     return [dict(k.public_jwk) for k in keys]
 
 
-async def access_token(
-    session: AsyncSession, settings: AccountsSettings, account: Account, now: datetime
+async def _signed(
+    session: AsyncSession,
+    settings: AccountsSettings,
+    now: datetime,
+    subject: str,
+    claims: dict[str, Any],
 ) -> str:
-    """A short-lived token carrying who the account is, in the claims every service reads."""
     key = await signing_key(session, settings, now)
-    claims: dict[str, Any] = {
+    registered: dict[str, Any] = {
         "iss": settings.token_issuer,
         "aud": settings.token_audience,
-        "sub": account.account,
+        "sub": subject,
         "iat": now,
         "nbf": now,
         "exp": now + timedelta(seconds=settings.access_token_seconds),
         "jti": str(uuid.uuid4()),
+    }
+    return jwt.encode(
+        {**registered, **claims}, key.private_pem, algorithm=ALGORITHM, headers={"kid": key.kid}
+    )
+
+
+async def access_token(
+    session: AsyncSession, settings: AccountsSettings, account: Account, now: datetime
+) -> str:
+    """A short-lived token carrying who the account is, in the claims every service reads."""
+    claims: dict[str, Any] = {
         "name": account.display_name,
         "roles": list(account.roles),
         "jurisdiction": account.jurisdiction,
     }
     if account.org_id is not None:
         claims["org"] = str(account.org_id)
-    return jwt.encode(claims, key.private_pem, algorithm=ALGORITHM, headers={"kid": key.kid})
+    return await _signed(session, settings, now, account.account, claims)
+
+
+async def service_token(
+    session: AsyncSession, settings: AccountsSettings, client: ServiceClient, now: datetime
+) -> str:
+    """A department system's token: the service role with its department's roles and org."""
+    claims = {
+        "client_id": client.client_id,
+        "name": client.display_name,
+        "roles": [Role.service.value, *client.roles],
+        "jurisdiction": client.jurisdiction,
+        "org": str(client.org_id),
+    }
+    return await _signed(session, settings, now, client.client_id, claims)

@@ -258,8 +258,8 @@ class _Rows:
             if Role.service in roles:
                 error(
                     "roles", "service_role",
-                    "部门系统服务账号由身份平台签发,不在此开通。",
-                    "Service accounts come from the identity provider, not from here.",
+                    "部门系统服务账号在「服务账号」中开通,不是人员账号。",
+                    "A department system's service account is opened as a service client.",
                     roles_text,
                 )  # fmt: skip
 

@@ -74,8 +74,8 @@ async def _check_roles_and_org(
 ) -> None:
     if Role.service in roles:
         raise Unprocessable(
-            "部门系统服务账号由身份平台签发，不在此开通",
-            "Service accounts come from the identity provider, not from here",
+            "部门系统服务账号在「服务账号」中开通，不是人员账号",
+            "A department system's service account is opened as a service client",
             field="roles",
             code="service-role",
         )
@@ -87,16 +87,21 @@ async def _check_roles_and_org(
             code="org-required",
         )
     if org_id is not None:
-        known = await session.scalar(
-            select(ORGS.c.id).where(ORGS.c.id == org_id, ORGS.c.jurisdiction == jurisdiction)
+        await check_org(session, jurisdiction, org_id)
+
+
+async def check_org(session: AsyncSession, jurisdiction: str, org_id: uuid.UUID) -> None:
+    """The org an account or a service account acts for is in the jurisdiction's registry."""
+    known = await session.scalar(
+        select(ORGS.c.id).where(ORGS.c.id == org_id, ORGS.c.jurisdiction == jurisdiction)
+    )
+    if known is None:
+        raise Unprocessable(
+            "所属单位不在本辖区的组织库中",
+            "The org is not in this jurisdiction's registry",
+            field="org_id",
+            code="unknown-org",
         )
-        if known is None:
-            raise Unprocessable(
-                "所属单位不在本辖区的组织库中",
-                "The org is not in this jurisdiction's registry",
-                field="org_id",
-                code="unknown-org",
-            )
 
 
 def _ordered(roles: Sequence[Role]) -> list[str]:

@@ -54,6 +54,12 @@ class RefreshInvalid(Problem):
     title = "Refresh token invalid"
 
 
+class ClientAuthFailed(Problem):
+    status = 401
+    code = "client-auth-failed"
+    title = "Client authentication failed"
+
+
 class SetupCodeInvalid(Problem):
     status = 401
     code = "setup-code-invalid"

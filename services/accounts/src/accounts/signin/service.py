@@ -40,7 +40,14 @@ from accounts.tokens import access_token
 # Roles a jurisdiction's policy may hold to a second factor.
 SECOND_FACTOR_ROLES = frozenset({Role.office, Role.leadership, Role.discipline})
 # Outcomes a sign-in record carries; the failures among them count against an address.
-FAILURES = ("unknown-account", "bad-password", "bad-totp", "locked", "disabled")
+FAILURES = (
+    "unknown-account",
+    "bad-password",
+    "bad-totp",
+    "locked",
+    "disabled",
+    "bad-client-secret",
+)
 
 
 @dataclass(frozen=True)
@@ -51,14 +58,14 @@ class Attempt:
     address: str
 
 
-async def _record(
+async def record(
     session: AsyncSession, account: str, address: str, outcome: str, at: datetime
 ) -> None:
     session.add(SignInRecord(account=account[:128], address=address[:64], outcome=outcome, at=at))
     await session.flush()
 
 
-async def _address_refusal(
+async def address_refusal(
     session: AsyncSession, settings: AccountsSettings, address: str, now: datetime
 ) -> None:
     """登录频率限制: too many failures from one address in the window is a 429."""
@@ -117,14 +124,14 @@ async def authenticate(
     now: datetime,
 ) -> Account:
     """The account whose password this is, or a refusal (counted and recorded)."""
-    await _address_refusal(session, settings, attempt.address, now)
+    await address_refusal(session, settings, attempt.address, now)
     account = await session.get(Account, attempt.account, with_for_update=True)
     if account is None:
         await anyio.to_thread.run_sync(hasher.verify, attempt.password, decoy_hash())
-        await _record(session, attempt.account, attempt.address, "unknown-account", now)
+        await record(session, attempt.account, attempt.address, "unknown-account", now)
         raise sign_in_failed()
     if account.locked_until is not None and account.locked_until > now:
-        await _record(session, account.account, attempt.address, "locked", now)
+        await record(session, account.account, attempt.address, "locked", now)
         raise locked(int((account.locked_until - now).total_seconds()) + 1)
     valid, rehashed = False, None
     if account.password_hash is not None:
@@ -133,10 +140,10 @@ async def authenticate(
         )
     if not valid:
         await _fail(session, settings, account, now)
-        await _record(session, account.account, attempt.address, "bad-password", now)
+        await record(session, account.account, attempt.address, "bad-password", now)
         raise sign_in_failed()
     if not account.active:
-        await _record(session, account.account, attempt.address, "disabled", now)
+        await record(session, account.account, attempt.address, "disabled", now)
         raise AccountDisabled("账号已停用，请联系巡察办", "The account is disabled")
     if rehashed is not None:
         account.password_hash = rehashed
@@ -160,7 +167,7 @@ async def _second_factor(
     now: datetime,
 ) -> None:
     if attempt.totp is None:
-        await _record(session, account.account, attempt.address, "totp-required", now)
+        await record(session, account.account, attempt.address, "totp-required", now)
         raise TotpRequired(
             "请输入验证器应用显示的 6 位动态验证码",
             "Enter the 6-digit code from your authenticator app",
@@ -168,7 +175,7 @@ async def _second_factor(
         )
     if not _check_totp(account, attempt.totp, now):
         await _fail(session, settings, account, now)
-        await _record(session, account.account, attempt.address, "bad-totp", now)
+        await record(session, account.account, attempt.address, "bad-totp", now)
         raise TotpInvalid(
             "动态验证码错误或已使用过", "The code is wrong or already used", field="totp"
         )
@@ -188,7 +195,7 @@ async def sign_in(
         # Until a code confirms the authenticator, a sign-in without one is sent to the
         # setup again (a person who left it half-way cannot produce a code).
         if account.totp_secret is None or attempt.totp is None:
-            await _record(session, account.account, attempt.address, "totp-enrollment", now)
+            await record(session, account.account, attempt.address, "totp-enrollment", now)
             raise TotpEnrollmentRequired(
                 "本辖区要求两步验证：请先用验证器应用完成设置",
                 "This jurisdiction requires a second factor: set up an authenticator app first",
@@ -199,7 +206,7 @@ async def sign_in(
         account.totp_confirmed = True
     account.failed_sign_ins = 0
     account.locked_until = None
-    await _record(session, account.account, attempt.address, "signed-in", now)
+    await record(session, account.account, attempt.address, "signed-in", now)
     return await issue_session(session, settings, account, now)
 
 
@@ -249,7 +256,7 @@ async def refresh(
         raise _refresh_invalid()
     if row.used_at is not None:
         await _revoke(session, now, RefreshToken.family == row.family)
-        await _record(session, row.account, address, "refresh-reused", now)
+        await record(session, row.account, address, "refresh-reused", now)
         raise _refresh_invalid()
     row.used_at = now
     account = await session.get(Account, row.account)
@@ -272,7 +279,7 @@ async def sign_out(session: AsyncSession, presented: str, now: datetime, address
     row = await session.get(RefreshToken, digest(presented))
     if row is not None:
         await _revoke(session, now, RefreshToken.family == row.family)
-        await _record(session, row.account, address, "signed-out", now)
+        await record(session, row.account, address, "signed-out", now)
 
 
 async def end_sessions(session: AsyncSession, account: str, now: datetime) -> None:
@@ -285,7 +292,7 @@ async def sign_out_everywhere(
     session: AsyncSession, account: str, now: datetime, address: str
 ) -> None:
     await end_sessions(session, account, now)
-    await _record(session, account, address, "signed-out-everywhere", now)
+    await record(session, account, address, "signed-out-everywhere", now)
 
 
 async def set_password(
