@@ -66,9 +66,3 @@ async def ledger_actor(
 
 LedgerActor = Annotated[Principal, Depends(ledger_actor)]
 
-
-def office_of(principal: Principal, what_zh: str, what_en: str) -> Principal:
-    """Only the inspection office (of the caller's own jurisdiction) may do this."""
-    if not principal.has(Role.office):
-        raise Forbidden(f"只有巡察办可以{what_zh}", f"Only the inspection office may {what_en}")
-    return principal
