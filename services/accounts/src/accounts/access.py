@@ -65,4 +65,3 @@ async def ledger_actor(
 
 
 LedgerActor = Annotated[Principal, Depends(ledger_actor)]
-
