@@ -9,7 +9,7 @@ import math
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import Progress
 from xuncha_shared.auth import Role
 from xuncha_shared.testing.plugin import eventually
+from xuncha_shared.workdays import SHANGHAI
 
 from xuncha.demo import SMALL, build_county, build_steps, load_demo
 from xuncha.demo.clues import TRANSFERRED, clue_plan, clues_step
@@ -217,11 +218,16 @@ async def test_small_county_loads_through_the_apis_and_twice_adds_nothing(
     transport = httpx.ASGITransport(app=dispatcher)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         progress = Progress(console=Console(file=io.StringIO()))
+        # The county's day is Beijing's (after 16:00 UTC it is already tomorrow there), and
+        # the same for both runs and for the steps run again below.
+        today = datetime.now(SHANGHAI).date()
         started = time.monotonic()
-        result = await load_demo(client, token_for=token, progress=progress, size=SMALL)
+        result = await load_demo(
+            client, token_for=token, progress=progress, size=SMALL, today=today
+        )
         first_seconds = time.monotonic() - started
 
-        county = build_county(0, size=SMALL, today=date.today())
+        county = build_county(0, size=SMALL, today=today)
         (task,) = progress.tasks
         assert task.total == sum(s.weight for s in build_steps(county))
         assert task.completed == task.total
@@ -298,7 +304,7 @@ async def test_small_county_loads_through_the_apis_and_twice_adds_nothing(
 
         # A second run finds everything in place and adds nothing.
         again = Progress(console=Console(file=io.StringIO()))
-        second = await load_demo(client, token_for=token, progress=again, size=SMALL)
+        second = await load_demo(client, token_for=token, progress=again, size=SMALL, today=today)
         assert second.ran == []
         assert again.tasks[0].completed == again.tasks[0].total
         assert await _snapshot(client, office) == state
