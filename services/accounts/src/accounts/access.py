@@ -6,10 +6,11 @@ from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal
-from xuncha_shared.problems import ProblemDetail
+from xuncha_shared.problems import Problem, ProblemDetail
 
 from accounts.config import AccountsSettings
 from accounts.models import Account
@@ -65,3 +66,10 @@ async def ledger_actor(
 
 
 LedgerActor = Annotated[Principal, Depends(ledger_actor)]
+
+
+async def committed(session: AsyncSession, refusal: Problem) -> Problem:
+    """A refusal that changed something (a failure counted, a family ended) is committed
+    before it is answered: the request's transaction would otherwise roll it back."""
+    await session.commit()
+    return refusal

@@ -9,7 +9,7 @@ from xuncha_shared.db import DbSession
 from xuncha_shared.http import ExpectedVersion, Now, etag
 from xuncha_shared.problems import Problem, ProblemDetail
 
-from accounts.access import ERRORS, LedgerActor, address_of, settings_of
+from accounts.access import ERRORS, LedgerActor, address_of, committed, settings_of
 from accounts.clients import service
 from accounts.clients.schemas import (
     CLIENT_ID_PATTERN,
@@ -154,7 +154,5 @@ async def token(
             address=address_of(request),
             now=now,
         )
-    except Problem:
-        # The failure is counted before it is answered.
-        await session.commit()
-        raise
+    except Problem as refusal:
+        raise await committed(session, refusal) from None

@@ -9,7 +9,7 @@ from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal, Now
 from xuncha_shared.problems import Conflict, NotFound, Problem, ProblemDetail
 
-from accounts.access import ERRORS, address_of, settings_of
+from accounts.access import ERRORS, address_of, committed, settings_of
 from accounts.areas import areas_for, home_for
 from accounts.models import Account
 from accounts.passwords import password_hasher
@@ -38,13 +38,6 @@ SIGN_IN_ANSWERS: dict[int | str, dict[str, object]] = {
 }
 
 
-async def _committed(session: DbSession, refusal: Problem) -> Problem:
-    """A refusal that changed something (a failure counted, a family ended) is committed
-    before it is answered: the request's transaction would otherwise roll it back."""
-    await session.commit()
-    return refusal
-
-
 @router.post(
     "/sign-in",
     response_model=TokenPair,
@@ -60,7 +53,7 @@ async def sign_in(body: SignIn, request: Request, session: DbSession, now: Now) 
     try:
         return await service.sign_in(session, settings_of(request), password_hasher(), attempt, now)
     except Problem as refusal:
-        raise await _committed(session, refusal) from None
+        raise await committed(session, refusal) from None
 
 
 @router.post(
@@ -82,7 +75,7 @@ async def enroll_totp(
     try:
         account = await service.authenticate(session, settings, password_hasher(), attempt, now)
     except Problem as refusal:
-        raise await _committed(session, refusal) from None
+        raise await committed(session, refusal) from None
     if account.totp_confirmed:
         raise Conflict(
             "两步验证已开启；如需更换验证器，请登录后重新设置",
@@ -107,7 +100,7 @@ async def refresh(body: Refresh, request: Request, session: DbSession, now: Now)
             session, settings_of(request), body.refresh_token, now, address_of(request)
         )
     except Problem as refusal:
-        raise await _committed(session, refusal) from None
+        raise await committed(session, refusal) from None
 
 
 @router.post(
