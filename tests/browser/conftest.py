@@ -33,7 +33,8 @@ from xuncha.demo import SMALL, build_county
 from xuncha.demo.county import DemoCounty
 
 ROOT = Path(__file__).resolve().parents[2]
-DIST = ROOT / "web" / "dist"
+# The built dashboard; XUNCHA_WEB_DIST names another build (one per working copy).
+DIST = Path(os.environ.get("XUNCHA_WEB_DIST", ROOT / "web" / "dist"))
 CHROMIUM = Path(os.environ.get("XUNCHA_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"

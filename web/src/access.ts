@@ -11,6 +11,8 @@ declare module "vue-router" {
     area?: Area;
     /** Shown without signing in (the sign-in pages). */
     public?: boolean;
+    /** Shown without the dashboard's header (the public's page). */
+    bare?: boolean;
   }
 }
 

@@ -21,11 +21,15 @@ export const AREA_ZH: Record<Area, string> = {
   coverage: "覆盖情况",
   rounds: "巡察轮次",
   orgs: "被巡察对象",
+  cadres: "人才库",
+  classification: "村分类",
+  consultations: "巡前函询",
   problems: "发现问题",
   clues: "线索台账",
   rectification: "整改",
   inbox: "消息",
   accounts: "账号管理",
+  settings: "设置",
 };
 
 export const KIND_ZH: Record<Schemas["OrgKind"], string> = {

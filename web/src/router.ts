@@ -5,16 +5,22 @@ import { ApiError, loadProfile, onSessionExpired, session, signOut, type Area } 
 import { CALLBACK_PATH } from "./api/sso";
 import AccountPage from "./pages/AccountPage.vue";
 import AccountsPage from "./pages/AccountsPage.vue";
+import CadresPage from "./pages/CadresPage.vue";
+import ClassificationPage from "./pages/ClassificationPage.vue";
 import CluesPage from "./pages/CluesPage.vue";
+import ConsultationsPage from "./pages/ConsultationsPage.vue";
 import CoveragePage from "./pages/CoveragePage.vue";
 import FiguresPage from "./pages/FiguresPage.vue";
 import InboxPage from "./pages/InboxPage.vue";
 import LoginPage from "./pages/LoginPage.vue";
 import OrgsPage from "./pages/OrgsPage.vue";
 import ProblemsPage from "./pages/ProblemsPage.vue";
+import PublicReportPage from "./pages/PublicReportPage.vue";
 import RectificationPage from "./pages/RectificationPage.vue";
+import RoundPosterPage from "./pages/RoundPosterPage.vue";
 import RoundsPage from "./pages/RoundsPage.vue";
 import SetPasswordPage from "./pages/SetPasswordPage.vue";
+import SettingsPage from "./pages/SettingsPage.vue";
 import SsoCallbackPage from "./pages/SsoCallbackPage.vue";
 
 /** A page of one area, named after it (the navigation links by name). */
@@ -37,12 +43,29 @@ export const router = createRouter({
     area("coverage", CoveragePage, "覆盖情况"),
     area("rounds", RoundsPage, "巡察轮次"),
     area("orgs", OrgsPage, "被巡察对象"),
+    area("cadres", CadresPage, "人才库"),
+    area("classification", ClassificationPage, "村分类"),
+    area("consultations", ConsultationsPage, "巡前函询"),
     area("figures", FiguresPage, "巡察成绩单"),
     area("problems", ProblemsPage, "发现问题"),
     area("clues", CluesPage, "线索台账"),
     area("rectification", RectificationPage, "整改"),
     area("inbox", InboxPage, "消息"),
     area("accounts", AccountsPage, "账号管理"),
+    area("settings", SettingsPage, "设置"),
+    {
+      path: "/rounds/:roundId/poster",
+      component: RoundPosterPage,
+      props: true,
+      meta: { title: "巡察公告海报", area: "rounds" },
+    },
+    // The public's page: a round's announcement and 网上举报, without signing in.
+    {
+      path: "/public/rounds/:roundId",
+      component: PublicReportPage,
+      props: true,
+      meta: { title: "网上举报", public: true, bare: true },
+    },
     { path: "/:rest(.*)*", redirect: home },
   ],
 });

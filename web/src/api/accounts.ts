@@ -15,12 +15,16 @@ export const AREAS = [
   "coverage",
   "rounds",
   "orgs",
+  "cadres",
+  "classification",
+  "consultations",
   "problems",
   "clues",
   "rectification",
   "figures",
   "inbox",
   "accounts",
+  "settings",
 ] as const;
 export type Area = (typeof AREAS)[number];
 

@@ -57,12 +57,12 @@ export async function download(
 }
 
 /** The paths that take a file as multipart (`file`), and what each answers. */
-type UploadPath = {
+export type UploadPath = {
   [P in keyof paths]: paths[P] extends { post: { requestBody: { content: { "multipart/form-data": { file: string } } } } }
     ? P
     : never;
 }[keyof paths];
-type Uploaded<P extends UploadPath> = paths[P] extends {
+export type Uploaded<P extends UploadPath> = paths[P] extends {
   post: { responses: { 200: { content: { "application/json": infer J } } } };
 }
   ? J

@@ -16,11 +16,15 @@ AREA_ORDER = (
     "coverage",
     "rounds",
     "orgs",
+    "cadres",
+    "classification",
+    "consultations",
     "problems",
     "clues",
     "rectification",
     "inbox",
     "accounts",
+    "settings",
 )
 
 AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
