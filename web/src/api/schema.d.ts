@@ -1385,7 +1385,7 @@ export interface paths {
         };
         /**
          * 巡察公告（公开）
-         * @description 无需登录。本轮巡察的举报电话、信箱、来访地址、网上平台和进驻时间。
+         * @description 无需登录。本轮巡察的举报电话、信箱、来访地址、网上平台和进驻时间，各巡察组及其巡察的单位。ETag 为公告的版本，修改时作为 If-Match 带回。
          */
         get: operations["findings.publicAnnouncement"];
         put?: never;
@@ -1406,7 +1406,7 @@ export interface paths {
         get?: never;
         /**
          * 发布巡察公告
-         * @description 巡察办或本轮巡察组成员发布或修改公告。
+         * @description 巡察办或本轮巡察组成员发布或修改公告。修改时带上次读取的 ETag 作为 If-Match：公告在此期间被他人修改则返回 412（不带 If-Match 则直接覆盖）。
          */
         put: operations["findings.putAnnouncement"];
         post?: never;
@@ -4528,6 +4528,23 @@ export interface components {
              */
             created_at: string;
         };
+        /** AnnouncedGroup */
+        AnnouncedGroup: {
+            /** 巡察组 */
+            name: string;
+            /** 本组巡察的单位 */
+            orgs: components["schemas"]["AnnouncedOrg"][];
+        };
+        /** AnnouncedOrg */
+        AnnouncedOrg: {
+            /**
+             * 单位编号
+             * Format: uuid
+             */
+            id: string;
+            /** 单位名称 */
+            name: string;
+        };
         /** AnnouncementRead */
         AnnouncementRead: {
             /**
@@ -4562,6 +4579,16 @@ export interface components {
              * @description 巡察组进驻期间受理
              */
             accepting: boolean;
+            /**
+             * 巡察组及其巡察的单位
+             * @description 网上举报时可选所反映的单位
+             */
+            groups: components["schemas"]["AnnouncedGroup"][];
+            /**
+             * 版本号
+             * @description 修改时作为 If-Match 带回
+             */
+            version: number;
         };
         /**
          * AnnouncementWrite
@@ -20302,7 +20329,10 @@ export interface operations {
     "findings.putAnnouncement": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 修改已有记录时必填：上次读取时的 ETag；新建时不带 */
+                "If-Match"?: string;
+            };
             path: {
                 round_id: string;
             };
@@ -20317,6 +20347,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -20478,6 +20510,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 输入有误 */
             422: {
                 headers: {
@@ -20492,6 +20533,15 @@ export interface operations {
                 headers: {
                     /** @description 建议多少秒后重试 / Seconds to wait before retrying */
                     "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match 请求头 / If-Match is required */
+            428: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -20530,6 +20580,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {

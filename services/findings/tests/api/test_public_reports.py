@@ -76,6 +76,34 @@ async def test_announcement_submit_and_status(running: Any, token: Any, db: Any)
     assert [e["type"] for e in events] == ["xuncha.findings.public_report.received.v1"]
 
 
+async def test_announcement_versions_and_groups(running: Any, token: Any, db: Any) -> None:
+    findings = running.client("findings")
+    place = await county(db)
+    office = token(Role.office, jurisdiction=place.jurisdiction)
+    url = f"{BASE}/rounds/{place.round_id}/announcement"
+    body = {"text": "县委巡察组进驻祥云镇开展巡察", "phone": "0391-1234567"}
+    # Nothing to match yet: an If-Match for an announcement never published is refused.
+    r = await findings.put(url, json=body, headers=auth(office) | {"If-Match": '"1"'})
+    assert r.status_code == 412, r.text
+    r = await findings.put(url, json=body, headers=auth(office))
+    assert r.status_code == 200 and r.json()["version"] == 1 and r.headers["ETag"] == '"1"'
+    r = await findings.get(f"{BASE}/public/rounds/{place.round_id}/announcement")
+    assert r.headers["ETag"] == '"1"'
+    groups = {g["name"]: sorted(o["name"] for o in g["orgs"]) for g in r.json()["groups"]}
+    assert groups == {
+        "第一巡察组": sorted(["祥云镇党委", "东村党支部"]),
+        "第二巡察组": sorted(["西村党支部", "县农业农村局"]),
+    }
+    changed = body | {"phone": "0391-7654321"}
+    r = await findings.put(url, json=changed, headers=auth(office) | {"If-Match": '"1"'})
+    assert r.status_code == 200 and r.json()["version"] == 2 and r.headers["ETag"] == '"2"'
+    # Someone opened version 1 and publishes over the change: 412, nothing overwritten.
+    r = await findings.put(url, json=body, headers=auth(office) | {"If-Match": '"1"'})
+    assert r.status_code == 412 and r.json()["field"] == "If-Match"
+    r = await findings.get(f"{BASE}/public/rounds/{place.round_id}/announcement")
+    assert r.json()["phone"] == "0391-7654321" and r.json()["version"] == 2
+
+
 async def test_burst_oversize_and_malformed_never_500(running: Any, db: Any) -> None:
     findings = running.client("findings")
     place = await county(db)

@@ -11,11 +11,18 @@ from sqlmodel import col
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.findings import PublicReportChannel, TriageOutcome
 from xuncha_shared.exports import XLSX_MEDIA_TYPE, attachment, workbook
-from xuncha_shared.http import CurrentPrincipal, Now, Paging, split_page
+from xuncha_shared.http import (
+    CurrentPrincipal,
+    Now,
+    OptionalExpectedVersion,
+    Paging,
+    etag,
+    split_page,
+)
 from xuncha_shared.problems import ProblemDetail
 
 from findings.common.cursors import time_id_key
-from findings.common.errors import CONFLICT, ERRORS
+from findings.common.errors import CONFLICT, ERRORS, VERSIONED
 from findings.config import FindingsSettings
 from findings.public_reports import service
 from findings.public_reports.intake import client_address, limiter_of, read_json, request_body_doc
@@ -63,29 +70,45 @@ def limited(scope: str) -> Any:
     "/public/rounds/{round_id}/announcement",
     response_model=AnnouncementRead,
     summary="巡察公告（公开）",
-    description="无需登录。本轮巡察的举报电话、信箱、来访地址、网上平台和进驻时间。",
+    description="无需登录。本轮巡察的举报电话、信箱、来访地址、网上平台和进驻时间，"
+    "各巡察组及其巡察的单位。ETag 为公告的版本，修改时作为 If-Match 带回。",
     responses={404: PUBLIC_ERRORS[404]},
 )
-async def public_announcement(round_id: RoundId, session: DbSession) -> AnnouncementRead:
-    return await service.get_announcement(session, round_id)
+async def public_announcement(
+    round_id: RoundId, session: DbSession, response: Response
+) -> AnnouncementRead:
+    result = await service.get_announcement(session, round_id)
+    response.headers["ETag"] = etag(result.version)
+    return result
 
 
 @router.put(
     "/rounds/{round_id}/announcement",
     response_model=AnnouncementRead,
     summary="发布巡察公告",
-    description="巡察办或本轮巡察组成员发布或修改公告。",
+    description="巡察办或本轮巡察组成员发布或修改公告。修改时带上次读取的 ETag 作为 "
+    "If-Match：公告在此期间被他人修改则返回 412（不带 If-Match 则直接覆盖）。",
+    responses={412: VERSIONED[412]},
 )
 async def put_announcement(
     round_id: RoundId,
     body: AnnouncementWrite,
+    expected: OptionalExpectedVersion,
     session: DbSession,
     principal: CurrentPrincipal,
     now: Now,
+    response: Response,
 ) -> AnnouncementRead:
-    return await service.put_announcement(
-        session, round_id=round_id, data=body, actor=principal, now=now
+    result, _ = await service.put_announcement(
+        session,
+        round_id=round_id,
+        data=body,
+        expected_version=expected,
+        actor=principal,
+        now=now,
     )
+    response.headers["ETag"] = etag(result.version)
+    return result
 
 
 @router.post(

@@ -44,6 +44,16 @@ class AnnouncementWrite(_In):
     online_url: str | None = Field(default=None, max_length=300, title="网上举报平台")
 
 
+class AnnouncedOrg(BaseModel):
+    id: uuid.UUID = Field(title="单位编号")
+    name: str = Field(title="单位名称")
+
+
+class AnnouncedGroup(BaseModel):
+    name: str = Field(title="巡察组")
+    orgs: list[AnnouncedOrg] = Field(title="本组巡察的单位")
+
+
 class AnnouncementRead(BaseModel):
     round_id: uuid.UUID = Field(title="轮次编号")
     round_name: str = Field(title="轮次")
@@ -55,6 +65,10 @@ class AnnouncementRead(BaseModel):
     on_site_from: date = Field(title="进驻开始")
     on_site_until: date = Field(title="进驻结束")
     accepting: bool = Field(title="是否正在受理", description="巡察组进驻期间受理")
+    groups: list[AnnouncedGroup] = Field(
+        title="巡察组及其巡察的单位", description="网上举报时可选所反映的单位"
+    )
+    version: int = Field(title="版本号", description="修改时作为 If-Match 带回")
 
 
 class PublicSubmission(_In):

@@ -27,8 +27,9 @@ from xuncha_shared.events.findings import (
     TriageOutcome,
 )
 from xuncha_shared.events.planning import RoundStatus
+from xuncha_shared.http import check_version
 from xuncha_shared.messaging import emit
-from xuncha_shared.problems import Conflict, NotFound, Unprocessable
+from xuncha_shared.problems import Conflict, NotFound, PreconditionFailed, Unprocessable
 
 from findings.common import settings as jurisdiction_settings
 from findings.common.access import org_uuid, round_or_404, round_stage_problem, sees_clue_links
@@ -38,6 +39,8 @@ from findings.problems import service as problems
 from findings.problems.schemas import ProblemFields
 from findings.public_reports.models import Announcement, PublicReport
 from findings.public_reports.schemas import (
+    AnnouncedGroup,
+    AnnouncedOrg,
     AnnouncementRead,
     AnnouncementWrite,
     PublicReportRead,
@@ -118,7 +121,31 @@ async def _staff_of_round(
     )
 
 
-def announcement_read(round_: ProjectedRound, a: Announcement) -> AnnouncementRead:
+async def _announced_groups(session: AsyncSession, round_id: uuid.UUID) -> list[AnnouncedGroup]:
+    """The round's groups by name, each with the orgs it inspects (active assignments)."""
+    g, a = ASSIGNMENTS.groups, ASSIGNMENTS.assignments
+    groups = (
+        await session.execute(
+            select(g.c.id, g.c.name).where(g.c.round_id == round_id).order_by(g.c.name, g.c.id)
+        )
+    ).all()
+    rows = (
+        await session.execute(
+            select(a.c.group_id, ORGS.c.id, ORGS.c.name)
+            .join(ORGS, ORGS.c.id == a.c.org_id)
+            .where(a.c.round_id == round_id, a.c.active.is_(True))
+            .order_by(ORGS.c.code, ORGS.c.id)
+        )
+    ).all()
+    orgs: dict[uuid.UUID, list[AnnouncedOrg]] = {}
+    for group_id, org_id, name in rows:
+        orgs.setdefault(group_id, []).append(AnnouncedOrg(id=org_id, name=name))
+    return [AnnouncedGroup(name=name, orgs=orgs.get(gid, [])) for gid, name in groups]
+
+
+async def announcement_read(
+    session: AsyncSession, round_: ProjectedRound, a: Announcement
+) -> AnnouncementRead:
     return AnnouncementRead(
         round_id=round_.id,
         round_name=round_.name,
@@ -130,6 +157,8 @@ def announcement_read(round_: ProjectedRound, a: Announcement) -> AnnouncementRe
         on_site_from=round_.on_site_from,
         on_site_until=round_.on_site_until,
         accepting=round_.status is RoundStatus.on_site,
+        groups=await _announced_groups(session, round_.id),
+        version=a.version,
     )
 
 
@@ -138,14 +167,24 @@ async def put_announcement(
     *,
     round_id: uuid.UUID,
     data: AnnouncementWrite,
+    expected_version: int | None,
     actor: Principal,
     now: datetime,
-) -> AnnouncementRead:
-    """Publish or change a round's announcement (巡察公告)."""
+) -> tuple[AnnouncementRead, bool]:
+    """Publish or change a round's announcement (巡察公告); answers it and whether it was
+    published just now. With ``expected_version`` (If-Match) a change made meanwhile is a
+    412, and so is one for an announcement not yet published."""
     round_ = await round_or_404(session, round_id, "round_id")
     await _staff_of_round(session, actor, round_)
     a = await session.get(Announcement, round_id, with_for_update=True)
+    created = a is None
     if a is None:
+        if expected_version is not None:
+            raise PreconditionFailed(
+                "本轮尚未发布巡察公告，发布时不带 If-Match",
+                "No announcement yet; send no If-Match to publish it",
+                field="If-Match",
+            )
         a = Announcement(
             round_id=round_id,
             jurisdiction=round_.jurisdiction,
@@ -155,12 +194,14 @@ async def put_announcement(
         )
         session.add(a)
     else:
+        if expected_version is not None:
+            check_version(a.version, expected_version)
         for k, v in data.model_dump().items():
             setattr(a, k, v)
         a.version += 1
         a.updated_by, a.updated_at = actor.subject, now
     await session.flush()
-    return announcement_read(round_, a)
+    return await announcement_read(session, round_, a), created
 
 
 async def get_announcement(session: AsyncSession, round_id: uuid.UUID) -> AnnouncementRead:
@@ -168,7 +209,7 @@ async def get_announcement(session: AsyncSession, round_id: uuid.UUID) -> Announ
     a = await session.get(Announcement, round_id)
     if a is None:
         raise NotFound("本轮尚未发布巡察公告", "No announcement for this round", field="round_id")
-    return announcement_read(round_, a)
+    return await announcement_read(session, round_, a)
 
 
 async def _check_org(session: AsyncSession, round_id: uuid.UUID, org_id: uuid.UUID | None) -> None:
