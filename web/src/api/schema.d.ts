@@ -356,6 +356,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/planning/cadres/import-template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载人才库导入模板（Excel）
+         * @description 工作表人才库、任职经历、亲属关系，表头与导入时识别的一致，各附一行示例；另有一张填写说明（导入时忽略）。
+         */
+        get: operations["planning.importTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/planning/cadres/{cadre_id}": {
         parameters: {
             query?: never;
@@ -14600,6 +14620,66 @@ export interface operations {
             };
         };
     };
+    "planning.importTemplate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description XLSX 工作簿 */
+            200: {
+                headers: {
+                    /** @description 附件及其文件名 / An attachment and its file name */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "planning.getCadre": {
         parameters: {
             query?: never;
@@ -20280,6 +20360,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -20402,8 +20484,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 输入有误 */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match 请求头 / If-Match is required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20510,15 +20610,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 已被他人修改 */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description 输入有误 */
             422: {
                 headers: {
@@ -20533,15 +20624,6 @@ export interface operations {
                 headers: {
                     /** @description 建议多少秒后重试 / Seconds to wait before retrying */
                     "Retry-After"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 缺少 If-Match 请求头 / If-Match is required */
-            428: {
-                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -20580,8 +20662,6 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
-                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {

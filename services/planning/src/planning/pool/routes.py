@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile, status
 from xuncha_shared.db import DbSession
+from xuncha_shared.exports import XLSX_RESPONSES, attachment
 from xuncha_shared.http import (
     CurrentPrincipal,
     ExpectedVersion,
@@ -44,6 +45,7 @@ from planning.pool.schemas import (
     CadreUpdate,
     PoolImportReport,
 )
+from planning.pool.workbook import template_workbook
 
 CadreId = Annotated[uuid.UUID, Path(title="人才库人员编号")]
 Workbook = Annotated[UploadFile, File(title="人才库工作簿（.xlsx）")]
@@ -127,6 +129,23 @@ async def list_cadres(
         items=await service.read_cadres(session, cadres),
         next_cursor=next_cursor,
         total=total,
+    )
+
+
+@router.get(
+    "/cadres/import-template.xlsx",
+    summary="下载人才库导入模板（Excel）",
+    description="工作表人才库、任职经历、亲属关系，表头与导入时识别的一致，各附一行示例；"
+    "另有一张填写说明（导入时忽略）。",
+    response_class=Response,
+    responses=XLSX_RESPONSES,
+)
+async def import_template(principal: CurrentPrincipal) -> Response:
+    actor = require_office(principal)
+    return attachment(
+        template_workbook(actor.jurisdiction),
+        filename="人才库导入模板.xlsx",
+        ascii_name="pool-template.xlsx",
     )
 
 

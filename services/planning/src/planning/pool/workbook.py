@@ -11,8 +11,13 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from xuncha_shared.exports import cell_value
 from xuncha_shared.sheets import ImportFileError, header_key
+
+from planning.pool.domain import SPECIALTY_LABELS_ZH
 
 MAX_ROWS = 20_000
 _HEADER_SEARCH_ROWS = 10
@@ -81,6 +86,60 @@ _HEADERS: dict[str, dict[str, str]] = {
 
 
 Sheet = tuple[str, str, dict[str, int], list[tuple[int, list[str]]]]
+
+NOTES_SHEET = "填写说明"
+
+
+def template_workbook(jurisdiction: str) -> bytes:
+    """The import template: the sheets 人才库, 任职经历 and 亲属关系 with the headers
+    :func:`read_sheets` recognises (``COLUMN_LABELS_ZH``) and an example row each, and a
+    sheet of notes that the import skips (it has no recognised header)."""
+    code = "WXRC-0178"
+    examples: dict[str, list[object]] = {
+        "cadres": [
+            code, "李建华", "县审计局", "", "财务审计、农业农村", "", "", "是",
+            "wx.sjj.lijianhua", "0391-6180726",
+        ],
+        "posts": [
+            code, f"{jurisdiction}-D001", "", "县财政局农业股副股长", dt.date(2015, 7, 1),
+            dt.date(2020, 12, 31),
+        ],
+        "relatives": [code, f"{jurisdiction}-D002", "", "配偶"],
+    }  # fmt: skip
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for kind, labels in COLUMN_LABELS_ZH.items():
+        sheet = book.create_sheet(SHEET_LABELS_ZH[kind])
+        headers = list(labels.values())
+        sheet.append(headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center")
+        sheet.append([cell_value(v) for v in examples[kind]])
+        for cell in sheet[2]:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+        sheet.freeze_panes = "A2"
+        for i, header in enumerate(headers, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = max(12, 2 * len(header) + 6)
+    notes = book.create_sheet(NOTES_SHEET)
+    for line in (
+        "人才库导入模板：每个工作表第一行为表头，请勿修改；示例行请替换为实际人员。",
+        "人才库：编码、姓名必填；工作单位与单位编码至少填一项（单位编码为被巡察对象库中的编码）。",
+        f"专业领域可填多个，以“、”分隔：{'、'.join(SPECIALTY_LABELS_ZH.values())}。",
+        "是否可抽调填“是”或“否”，空白视为“是”。家乡乡镇编码须为乡镇（街道）的编码。",
+        "任职经历、亲属关系：人员编码须在人才库工作表中；其他地区的单位填写所属地区代码。",
+        "有任职经历或亲属关系工作表时，表中人员的相应记录整体替换；不需要时可删除该工作表。",
+        "日期可写 2019-03-01、2019/3/1、2019.03 或 2019年3月1日；结束日期为空表示仍在任。",
+        "任何一处有错则整份不导入，并逐处列出工作表、行号和列。",
+    ):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 100
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def read_sheets(content: bytes) -> Iterator[Sheet]:
