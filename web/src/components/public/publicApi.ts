@@ -1,0 +1,58 @@
+// The public's calls (网上举报): no session, no Authorization header, even when someone is
+// signed in on the same browser. The announcement, a report's submission and a status
+// lookup by receipt code; the API limits how often one address may call (429 with
+// Retry-After) and receives reports only while the groups are on site (409).
+import { unwrap, type Schemas, type paths } from "../../api";
+import { createTypedClient } from "../../api/typed";
+
+export type Announcement = Schemas["AnnouncementRead"];
+export type Receipt = Schemas["Receipt"];
+export type PublicStatus = Schemas["PublicStatus"];
+/** What a member of the public sends (the document gives it inline, not as a schema). */
+export type Submission =
+  paths["/api/findings/public/rounds/{round_id}/reports"]["post"]["requestBody"]["content"]["application/json"];
+
+const anonymous = createTypedClient((request) => fetch(request));
+
+export const PUBLIC_STATUS_ZH: Record<PublicStatus, string> = {
+  received: "已受理",
+  handling: "办理中",
+  closed: "已办结",
+};
+
+export const PUBLIC_STATUS_HINT: Record<PublicStatus, string> = {
+  received: "您的反映已登记，巡察组将按规定分办。",
+  handling: "您的反映已分办，正在办理。",
+  closed: "您的反映已办理完毕。",
+};
+
+/** The round's announcement (404 while none is published). */
+export async function announcement(roundId: string): Promise<Announcement> {
+  return unwrap(
+    await anonymous.GET("/api/findings/public/rounds/{round_id}/announcement", {
+      params: { path: { round_id: roundId } },
+    }),
+  );
+}
+
+/** Sends a report. The API keeps no reply to replay (the receipt code is never stored), so
+ * the form sends once at a time: a second tap while one is on its way does nothing. */
+export async function submitReport(roundId: string, body: Submission): Promise<Receipt> {
+  return unwrap(
+    await anonymous.POST("/api/findings/public/rounds/{round_id}/reports", {
+      params: { path: { round_id: roundId } },
+      body,
+    }),
+  );
+}
+
+/** A report's status by its receipt code (404 for a code that is not known). */
+export async function statusOf(receiptCode: string): Promise<PublicStatus> {
+  return unwrap(await anonymous.POST("/api/findings/public/report-status", { body: { receipt_code: receiptCode } }))
+    .status;
+}
+
+/** The public page's address for a round, as printed on the poster. */
+export function publicUrl(roundId: string): string {
+  return new URL(`/public/rounds/${encodeURIComponent(roundId)}`, window.location.origin).href;
+}
