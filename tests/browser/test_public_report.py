@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -134,6 +135,10 @@ async def test_office_announces_and_a_citizen_reports_from_a_phone(
         await phone.goto(public_url)
         await expect(phone.locator("header.topbar")).to_have_count(0)
         notice = phone.get_by_test_id("announcement")
+        await expect(notice.get_by_test_id("announcement-title")).to_have_text(
+            re.compile(f"^{rnd['name']}.*公告$")
+        )
+        await expect(notice.get_by_test_id("announcement-title")).not_to_contain_text("巡察巡察")
         await expect(notice.get_by_test_id("contact-phone")).to_have_text(PHONE)
         await expect(notice.get_by_test_id("contact-phone")).to_have_attribute(
             "href", "tel:0391-6168026".replace("-", "")
@@ -189,6 +194,15 @@ async def test_office_announces_and_a_citizen_reports_from_a_phone(
         await expect(result).to_have_attribute("data-status", "received")
         await expect(result).to_contain_text("已受理")
         await screenshot(phone, "public-status")
+
+        # The lookup needs no round: a page without an announcement still answers by code.
+        await phone.goto(f"{base}/public/rounds/{uuid.uuid4()}")
+        await expect(phone.get_by_test_id("no-announcement")).to_be_visible()
+        await expect(phone.get_by_test_id("report-form")).to_have_count(0)
+        lookup = phone.get_by_test_id("status-lookup")
+        await lookup.locator("input[name=receipt_code]").fill(code.lower().replace("-", ""))
+        await lookup.get_by_role("button", name="查询").click()
+        await expect(lookup.get_by_test_id("status-result")).to_contain_text("已受理")
 
     # The office finds the report, received online, about the org chosen; no account behind it.
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
