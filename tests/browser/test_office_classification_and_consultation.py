@@ -8,9 +8,11 @@ checked through the API."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -80,15 +82,15 @@ async def test_office_classifies_a_townships_villages_through_the_five_steps(
     await page.get_by_test_id("township-select").select_option(label=town["name"])
     work = page.get_by_test_id("work-list")
     await expect(work.locator("tbody tr")).to_have_count(len(villages))
-    await expect(page.get_by_test_id("stage-chips")).to_contain_text(
-        f"未录入指标 {len(villages)}"
-    )
+    await expect(page.get_by_test_id("stage-chips")).to_contain_text(f"未录入指标 {len(villages)}")
 
     # Indicators for one village: the API's refusal (a reason is needed for "一般") under its
     # input, then the entry and its score in words.
-    await work.locator(f"tr[data-village='{first['code']}']").get_by_role(
-        "button", name="录入指标"
-    ).click()
+    await (
+        work.locator(f"tr[data-village='{first['code']}']")
+        .get_by_role("button", name="录入指标")
+        .click()
+    )
     form = page.get_by_test_id("indicators-form")
     await form.locator("input[name=collective_income]").fill("1286500")
     await form.locator("input[name=assets]").fill("18650000")
@@ -98,13 +100,54 @@ async def test_office_classifies_a_townships_villages_through_the_five_steps(
     await form.get_by_role("button", name="录入指标").click()
     reason_error = form.locator(".field-error[data-field=ind-reason]")
     await expect(reason_error).to_be_visible()
-    await form.locator("textarea[name=judgement_reason]").fill("村务公开不及时，群众对财务公开有意见")
+    await form.locator("textarea[name=judgement_reason]").fill(
+        "村务公开不及时，群众对财务公开有意见"
+    )
     await form.get_by_role("button", name="录入指标").click()
     detail = page.get_by_test_id("classification-detail")
     await expect(detail.get_by_test_id("detail-stage")).to_have_text("指标已录入")
     await expect(detail.get_by_test_id("score-items").locator("tbody tr")).to_have_count(5)
     await expect(page.get_by_test_id("classification-notice")).to_contain_text(first["name"])
     await screenshot(page, "classification-indicators")
+
+    # A correction while the same village was corrected elsewhere: the 412 says what
+    # changed and reloads the saved figures, and the correction is then saved on them.
+    await detail.get_by_test_id("edit-indicators").click()
+    edit = detail.get_by_test_id("indicators-form")
+    await edit.locator("input[name=petitions]").fill("6")
+    listing = await call(
+        seeded.base_url,
+        "GET",
+        f"{P}/village-classifications",
+        office,
+        params={"term_id": seeded.term_id, "township_id": town["id"]},
+    )
+    (entered,) = listing["items"]
+    await call(
+        seeded.base_url,
+        "PUT",
+        f"{P}/village-classifications/{entered['id']}/indicators",
+        office,
+        headers={"If-Match": f'"{entered["version"]}"'},
+        json={
+            "collective_income": "1286500",
+            "petitions": 4,
+            "prior_problems": 5,
+            "assets": "18650000",
+            "judgement": "ordinary",
+            "judgement_reason": "村务公开不及时，群众对财务公开有意见",
+        },
+    )
+    await edit.get_by_role("button", name="保存指标").click()
+    conflict = edit.get_by_test_id("conflict")
+    await expect(conflict).to_contain_text("以往发现问题")
+    await conflict.get_by_role("button", name="重新加载最新内容").click()
+    await expect(edit.locator("input[name=prior_problems]")).to_have_value("5")
+    await expect(edit.locator("input[name=petitions]")).to_have_value("4")
+    await edit.locator("input[name=petitions]").fill("6")
+    await edit.get_by_role("button", name="保存指标").click()
+    await expect(detail.get_by_test_id("indicators-form")).to_have_count(0)
+    await expect(detail.get_by_test_id("score-items")).to_contain_text("6件")
 
     # The township enters its other villages through its own system.
     township = seeded.token(Role.inspected, org_id=town["id"])
@@ -131,9 +174,7 @@ async def test_office_classifies_a_townships_villages_through_the_five_steps(
 
     # Steps one and two, the office's own, for the whole township at once.
     await _record_batch_step(page, "乡镇提名", len(villages))
-    await expect(page.get_by_test_id("stage-chips")).to_contain_text(
-        f"乡镇提名 {len(villages)}"
-    )
+    await expect(page.get_by_test_id("stage-chips")).to_contain_text(f"乡镇提名 {len(villages)}")
     await _record_batch_step(page, "巡察办实地调研", len(villages))
     await screenshot(page, "classification-work-list")
 
@@ -168,9 +209,7 @@ async def test_office_classifies_a_townships_villages_through_the_five_steps(
 
     await page.get_by_test_id("township-select").select_option("")
     await page.get_by_test_id("township-select").select_option(label=town["name"])
-    await expect(page.get_by_test_id("stage-chips")).to_contain_text(
-        f"党委审定 {len(villages)}"
-    )
+    await expect(page.get_by_test_id("stage-chips")).to_contain_text(f"党委审定 {len(villages)}")
     row = work.locator(f"tr[data-village='{first['code']}']")
     await expect(row).to_contain_text("一般村 · 延伸巡")
     await row.get_by_role("button", name="查看").click()
@@ -187,8 +226,10 @@ async def test_office_classifies_a_townships_villages_through_the_five_steps(
     download = await info.value
     assert download.suggested_filename.endswith("村分类结果.xlsx")
     path = await download.path()
-    book = load_workbook(io.BytesIO(open(path, "rb").read()), read_only=True)
-    cells = {str(c) for sheet in book.worksheets for r in sheet.iter_rows(values_only=True) for c in r}
+    book = load_workbook(io.BytesIO(await asyncio.to_thread(Path(path).read_bytes)), read_only=True)
+    cells = {
+        str(c) for sheet in book.worksheets for r in sheet.iter_rows(values_only=True) for c in r
+    }
     assert {v["name"] for v in villages} <= cells
 
     # Through the API: every village approved, the first with the figures typed in.
@@ -202,8 +243,10 @@ async def test_office_classifies_a_townships_villages_through_the_five_steps(
     assert {c["stage"] for c in listing["items"]} == {"committee_approval"}
     assert {c["village_class"] for c in listing["items"]} == {"general"}
     entered = next(c for c in listing["items"] if c["village_id"] == first["id"])
-    record = await call(seeded.base_url, "GET", f"{P}/village-classifications/{entered['id']}", office)
-    assert (record["petitions"], record["prior_problems"]) == (4, 3)
+    record = await call(
+        seeded.base_url, "GET", f"{P}/village-classifications/{entered['id']}", office
+    )
+    assert (record["petitions"], record["prior_problems"]) == (6, 5)
     assert record["collective_income"] == "1286500.00"
     assert [s["step"] for s in record["steps"]][:2] == ["township_proposal", "field_research"]
     assert record["steps"][0]["actor_name"] == "张艳"
@@ -265,7 +308,9 @@ async def test_office_sends_a_consultation_sees_an_answer_arrive_and_closes_it(
     for dept in asked:
         await form.get_by_label(dept["name"], exact=True).check()
     await form.get_by_label("选人用人").check()
-    await form.locator("textarea[name=note]").fill("第三巡察组拟进驻，请反馈近三年信访举报和问题线索情况")
+    await form.locator("textarea[name=note]").fill(
+        "第三巡察组拟进驻，请反馈近三年信访举报和问题线索情况"
+    )
     await form.get_by_role("button", name="发出函询").click()
     await expect(page.get_by_test_id("consultation-notice")).to_contain_text("已发出 2 份函询")
     detail = page.get_by_test_id("consultation-detail")
@@ -276,8 +321,9 @@ async def test_office_sends_a_consultation_sees_an_answer_arrive_and_closes_it(
     sent = await call(
         seeded.base_url, "GET", f"{P}/consultations", office, params={"round_id": rnd["id"]}
     )
-    mine = {c["department_org_id"]: c for c in sent["items"] if c["department_org_id"] in {d["id"] for d in asked}}
-    assert set(mine) == {d["id"] for d in asked}
+    asked_ids = {d["id"] for d in asked}
+    mine = {c["department_org_id"]: c for c in sent["items"] if c["department_org_id"] in asked_ids}
+    assert set(mine) == asked_ids
     assert all(c["status"] == "pending" and c["org_count"] > 1 for c in mine.values())
     shown = await detail.locator("h2").inner_text()
     first = next(c for c in mine.values() if c["department_name"] in shown)
