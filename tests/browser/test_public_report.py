@@ -195,6 +195,26 @@ async def test_office_announces_and_a_citizen_reports_from_a_phone(
         await expect(result).to_contain_text("已受理")
         await screenshot(phone, "public-status")
 
+        # A round past its on-site weeks: the page says so, and the API's refusal is in plain
+        # words (not a field the form has no input for).
+        past = seeded.rounds["r2"]["id"]
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            r = await client.put(
+                f"/api/findings/rounds/{past}/announcement",
+                json={"text": "县委第二巡察组已完成巡察", "phone": "0391-6160002"},
+                headers=office_headers,
+            )
+            assert r.status_code == 200, r.text
+        await phone.goto(f"{base}/public/rounds/{past}")
+        await expect(phone.get_by_test_id("accepting")).to_have_text("当前不在受理期间")
+        report = phone.get_by_test_id("report-form")
+        await expect(report.get_by_test_id("not-accepting")).to_be_visible()
+        await report.locator("textarea[name=content]").fill(REPORT)
+        await report.get_by_role("button", name="提交举报").click()
+        refusal = report.locator("p.problem[data-status='409']")
+        await expect(refusal).to_contain_text("不在进驻期间")
+        await expect(refusal).not_to_contain_text("round_id")
+
         # The lookup needs no round: a page without an announcement still answers by code.
         await phone.goto(f"{base}/public/rounds/{uuid.uuid4()}")
         await expect(phone.get_by_test_id("no-announcement")).to_be_visible()
