@@ -239,3 +239,29 @@ async def test_a_stale_edit_is_explained_and_reloaded(
         mine,
         theirs["receipt_workdays"],
     )
+
+
+async def test_the_settings_tabs_fit_a_phone(
+    page: Page, platform_url: Any, screenshot: Any
+) -> None:
+    """On a phone-sized screen each tab is one column no wider than the screen (the list of
+    categories scrolls inside its own box)."""
+    seeded = platform_url
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await dev_sign_in(page, seeded.base_url, Role.office, path="/settings", name="张艳")
+    for label, testid, field in [
+        ("工作日历", "settings-calendar", "#calendar-new-date"),
+        ("回避", "settings-avoidance", "#former-unit-years"),
+        ("巡前函询", "settings-consultation", "#reply-workdays"),
+        ("问题类别", "settings-categories", "#findings-similarity"),
+        ("线索办理期限", "settings-clues", "#clue-transfer_workdays"),
+        ("整改规则", "settings-rectification", "#rule-period_months"),
+    ]:
+        tab = await open_tab(page, label, testid)
+        await expect(tab.locator(field)).to_be_visible()
+        box = await tab.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390, (label, box)
+        input_box = await tab.locator(field).bounding_box()
+        assert input_box is not None and input_box["height"] >= 44, (label, input_box)
+        if testid == "settings-calendar":
+            await screenshot(page, "settings-calendar-phone")
