@@ -126,6 +126,8 @@ async def test_office_announces_and_a_citizen_reports_from_a_phone(
     await expect(page.locator("header.topbar")).to_be_hidden()
     await expect(page.get_by_test_id("print")).to_be_hidden()
     await expect(qr).to_be_visible()
+    pdf = await page.pdf(prefer_css_page_size=True, print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1  # one A4 sheet
     await page.emulate_media(media="screen")
 
     # A citizen opens the page on a phone, without signing in.
