@@ -347,7 +347,25 @@ async def test_office_sends_a_consultation_sees_an_answer_arrive_and_closes_it(
     answer_row = detail.get_by_test_id("answers").locator(f"tr[data-org='{town['code']}']")
     await expect(answer_row).to_contain_text("问题突出")
     await expect(answer_row).to_contain_text("低保评定不规范")
+    # The department was told: the request's notification in the consultation's log.
+    log = detail.get_by_test_id("reminder-log")
+    await expect(log.locator("tbody tr", has_text=first["department_name"]).first).to_be_visible(
+        timeout=30_000
+    )
     await screenshot(page, "consultation-answers")
+
+    # An answer that came in writing, entered by the office: the API's fault in place first.
+    village = _villages(seeded, town)[0]
+    village_row = detail.get_by_test_id("answers").locator(f"tr[data-org='{village['code']}']")
+    await village_row.get_by_role("button", name="代录答复").click()
+    answer_form = detail.get_by_test_id("answer-form")
+    await answer_form.locator("select[name=severity]").select_option("minor")
+    await answer_form.get_by_role("button", name="保存答复").click()
+    await expect(answer_form.locator(".field-error[data-field=a-text]")).to_be_visible()
+    await answer_form.locator("textarea[name=text]").fill("书面答复：信访举报 1 件，已办结")
+    await answer_form.locator("input[name=petition_count]").fill("1")
+    await answer_form.get_by_role("button", name="保存答复").click()
+    await expect(village_row).to_contain_text("巡察办代录")
 
     # Chase by extending the deadline a week (a working day like the first one).
     due = date.fromisoformat(first["due_on"])
@@ -375,7 +393,7 @@ async def test_office_sends_a_consultation_sees_an_answer_arrive_and_closes_it(
     closed = await call(seeded.base_url, "GET", f"{P}/consultations/{first['id']}", office)
     assert closed["status"] == "closed"
     assert closed["due_on"] == later.isoformat()
-    assert closed["answered_count"] == 1
+    assert closed["answered_count"] == 2
     assert "cadre_selection" in closed["topics"]
     answer = await call(
         seeded.base_url, "GET", f"{P}/consultations/{first['id']}/answers/{town['id']}", office
