@@ -405,3 +405,30 @@ async def test_office_sends_a_consultation_sees_an_answer_arrive_and_closes_it(
     ] == "pending"
     top = await call(seeded.base_url, "GET", f"{P}/terms/{seeded.term_id}/priorities", office)
     assert town["id"] in {p["org_id"] for p in top["items"]}
+
+
+async def test_indicators_and_consultation_forms_fit_a_phone(
+    page: Page, platform_url: Any, screenshot: Any
+) -> None:
+    """A township's clerk or the office on a phone: one column, inputs within the screen."""
+    seeded = platform_url
+    await page.set_viewport_size({"width": 390, "height": 844})
+    town = _towns(seeded)[5]
+    village = _villages(seeded, town)[0]
+    await dev_sign_in(page, seeded.base_url, Role.office, path="/classification", name="张艳")
+    await page.get_by_test_id("township-select").select_option(label=town["name"])
+    row = page.get_by_test_id("work-list").locator(f"tr[data-village='{village['code']}']")
+    await row.get_by_role("button", name="录入指标").click()
+    form = page.get_by_test_id("indicators-form")
+    for name in ("collective_income", "assets", "petitions", "prior_problems"):
+        box = await form.locator(f"input[name={name}]").bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert box["height"] >= 44
+    await screenshot(page, "classification-indicators-phone")
+
+    await page.goto(f"{seeded.base_url}/consultations")
+    await page.get_by_test_id("open-send").click()
+    send = page.get_by_test_id("consultation-form")
+    box = await send.locator("select[name=round_id]").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    await screenshot(page, "consultation-send-phone")
