@@ -79,6 +79,15 @@ async def test_office_changes_each_setting_in_its_tab(
     assert year["basis"] == "office"
     assert year["holidays"] == ["2027-03-05"]
     assert year["workdays"] == ["2027-03-06"]
+    # Another year while a change is unsaved: asked once before the change is dropped.
+    await form.locator("button.day[data-date='2027-03-08']").click()
+    await expect(form.get_by_text("有未保存的修改")).to_be_visible()
+    await tab.locator("#calendar-year").fill("2026")
+    await tab.get_by_role("button", name="查看该年").click()
+    await tab.get_by_role("alertdialog").get_by_role("button", name="确定").click()
+    await expect(form.get_by_role("heading", name="2026年工作日历")).to_be_visible()
+    await expect(form.get_by_test_id("calendar-basis")).to_contain_text("国务院公布")
+    assert (await api("/api/planning/calendar/2027"))["holidays"] == ["2027-03-05"]
 
     # 回避: 0 years is refused under the input; 3 is saved.
     tab = await open_tab(page, "回避", "settings-avoidance")
