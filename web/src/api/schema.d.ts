@@ -1426,7 +1426,7 @@ export interface paths {
         get?: never;
         /**
          * 发布巡察公告
-         * @description 巡察办或本轮巡察组成员发布或修改公告。修改时带上次读取的 ETag 作为 If-Match：公告在此期间被他人修改则返回 412（不带 If-Match 则直接覆盖）。
+         * @description 巡察办或本轮巡察组成员发布或修改公告。首次发布不带 If-Match；修改已发布的公告须带上次读取的 ETag 作为 If-Match（缺少则 428），其间被他人修改则返回 412。
          */
         put: operations["findings.putAnnouncement"];
         post?: never;

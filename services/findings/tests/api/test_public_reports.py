@@ -95,6 +95,9 @@ async def test_announcement_versions_and_groups(running: Any, token: Any, db: An
         "第二巡察组": sorted(["西村党支部", "县农业农村局"]),
     }
     changed = body | {"phone": "0391-7654321"}
+    # Published: a change without If-Match would overwrite blind, so it is refused.
+    r = await findings.put(url, json=changed, headers=auth(office))
+    assert r.status_code == 428 and r.json()["field"] == "If-Match"
     r = await findings.put(url, json=changed, headers=auth(office) | {"If-Match": '"1"'})
     assert r.status_code == 200 and r.json()["version"] == 2 and r.headers["ETag"] == '"2"'
     # Someone opened version 1 and publishes over the change: 412, nothing overwritten.

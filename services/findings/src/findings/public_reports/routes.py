@@ -86,8 +86,8 @@ async def public_announcement(
     "/rounds/{round_id}/announcement",
     response_model=AnnouncementRead,
     summary="发布巡察公告",
-    description="巡察办或本轮巡察组成员发布或修改公告。修改时带上次读取的 ETag 作为 "
-    "If-Match：公告在此期间被他人修改则返回 412（不带 If-Match 则直接覆盖）。",
+    description="巡察办或本轮巡察组成员发布或修改公告。首次发布不带 If-Match；修改已发布的"
+    "公告须带上次读取的 ETag 作为 If-Match（缺少则 428），其间被他人修改则返回 412。",
     responses={412: VERSIONED[412]},
 )
 async def put_announcement(

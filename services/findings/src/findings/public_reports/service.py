@@ -29,7 +29,13 @@ from xuncha_shared.events.findings import (
 from xuncha_shared.events.planning import RoundStatus
 from xuncha_shared.http import check_version
 from xuncha_shared.messaging import emit
-from xuncha_shared.problems import Conflict, NotFound, PreconditionFailed, Unprocessable
+from xuncha_shared.problems import (
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unprocessable,
+)
 
 from findings.common import settings as jurisdiction_settings
 from findings.common.access import org_uuid, round_or_404, round_stage_problem, sees_clue_links
@@ -172,8 +178,8 @@ async def put_announcement(
     now: datetime,
 ) -> tuple[AnnouncementRead, bool]:
     """Publish or change a round's announcement (巡察公告); answers it and whether it was
-    published just now. With ``expected_version`` (If-Match) a change made meanwhile is a
-    412, and so is one for an announcement not yet published."""
+    published just now. Publishing sends no If-Match; a change must (428 without it), and a
+    change made meanwhile is a 412, as is an If-Match for an announcement not yet published."""
     round_ = await round_or_404(session, round_id, "round_id")
     await _staff_of_round(session, actor, round_)
     a = await session.get(Announcement, round_id, with_for_update=True)
@@ -194,8 +200,13 @@ async def put_announcement(
         )
         session.add(a)
     else:
-        if expected_version is not None:
-            check_version(a.version, expected_version)
+        if expected_version is None:
+            raise PreconditionRequired(
+                "本轮巡察公告已发布，修改须带 If-Match 请求头（上次读取的 ETag）",
+                "The announcement is published; changing it needs If-Match with the ETag you read",
+                field="If-Match",
+            )
+        check_version(a.version, expected_version)
         for k, v in data.model_dump().items():
             setattr(a, k, v)
         a.version += 1
