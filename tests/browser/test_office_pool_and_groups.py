@@ -42,6 +42,13 @@ class Office:
         assert r.status_code == expect, r.text
         return r.json()
 
+    async def patch(self, path: str, body: dict[str, Any], version: int) -> Any:
+        headers = {**self.headers, "If-Match": f'"{version}"'}
+        async with httpx.AsyncClient(base_url=self.base_url, timeout=30) as client:
+            r = await client.patch(f"/api/planning{path}", json=body, headers=headers)
+        assert r.status_code == 200, r.text
+        return r.json()
+
     async def cadre(self, code: str) -> dict[str, Any]:
         (found,) = (await self.get("/cadres", q=code))["items"]
         assert found["code"] == code
@@ -98,7 +105,8 @@ async def test_office_keeps_the_pool_and_forms_groups_with_avoidance(
     await expect(notice).to_contain_text("已将 冯志远（T101）加入人才库")
     await form.get_by_role("button", name="取消").click()
 
-    # 修改: found by the keyword filter, a relative declared and the phone changed.
+    # 修改: found by the keyword filter. Someone changes the cadre meanwhile: the save is
+    # refused (412) with what changed, and the form reloads the saved record.
     await page.fill("input[name=q]", "T101")
     await page.press("input[name=q]", "Enter")
     table = page.get_by_test_id("cadres-table")
@@ -107,6 +115,16 @@ async def test_office_keeps_the_pool_and_forms_groups_with_avoidance(
     edit = page.get_by_test_id("cadre-edit")
     await expect(edit.locator("input[name=code]")).to_have_value("T101")
     await expect(edit.locator("input[name='posts.0.title']")).to_have_value("副局长")
+    t101 = await office.cadre("T101")
+    await office.patch(f"/cadres/{t101['id']}", {"account": "feng.zhiyuan"}, t101["version"])
+    await edit.locator("input[name=phone]").fill("0391-6180009")
+    await edit.get_by_role("button", name="保存修改").click()
+    conflict = edit.get_by_test_id("conflict")
+    await expect(conflict).to_contain_text("平台账号")
+    await expect(conflict).to_contain_text("feng.zhiyuan")
+    await conflict.get_by_role("button", name="重新加载最新内容").click()
+    await expect(conflict).to_have_count(0)
+    await expect(edit.locator("input[name=account]")).to_have_value("feng.zhiyuan")
     await edit.locator("input[name=phone]").fill("0391-6180001")
     await edit.get_by_test_id("add-relative").click()
     await edit.locator("select[name='relatives.0.org_id']").select_option(relative_org["id"])
@@ -215,6 +233,16 @@ async def test_office_keeps_the_pool_and_forms_groups_with_avoidance(
     await expect(checks.locator("tbody tr").first).to_contain_text("应当回避")
     await screenshot(page, "office-groups")
 
+    # On a phone the form is one column, its inputs as wide as the screen allows.
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.click("nav >> text=人才库")
+    await page.get_by_test_id("open-cadre-create").click()
+    name_box = await page.get_by_test_id("cadre-create").locator("input[name=name]").bounding_box()
+    code_box = await page.get_by_test_id("cadre-create").locator("input[name=code]").bounding_box()
+    assert name_box and code_box and name_box["y"] > code_box["y"] and name_box["width"] > 300
+    await screenshot(page, "office-cadre-form-phone")
+    await page.set_viewport_size({"width": 1280, "height": 860})
+
     # Through the API: the pool and the groups as the screens left them.
     t101 = await office.cadre("T101")
     assert (t101["name"], t101["unit_org_id"], t101["phone"]) == (
@@ -229,7 +257,7 @@ async def test_office_keeps_the_pool_and_forms_groups_with_avoidance(
     assert [(r["org_id"], r["relation"]) for r in t101["relatives"]] == [
         (relative_org["id"], "配偶")
     ]
-    assert t101["version"] == 2
+    assert (t101["account"], t101["version"]) == ("feng.zhiyuan", 3)
     t202 = await office.cadre("T202")
     assert t202["unit_org_id"] == other_unit["id"]
     assert set(t202["specialties"]) == {"discipline", "law"}
