@@ -432,3 +432,42 @@ async def test_indicators_and_consultation_forms_fit_a_phone(
     box = await send.locator("select[name=round_id]").bounding_box()
     assert box is not None and box["x"] + box["width"] <= 390
     await screenshot(page, "consultation-send-phone")
+
+
+async def test_office_records_one_step_for_one_village(
+    page: Page, platform_url: Any, screenshot: Any
+) -> None:
+    seeded = platform_url
+    office = seeded.token(Role.office, name="张艳")
+    town = _towns(seeded)[3]  # the seed entered two of its villages' indicators
+    listing = await call(
+        seeded.base_url,
+        "GET",
+        f"{P}/village-classifications",
+        office,
+        params={"term_id": seeded.term_id, "township_id": town["id"]},
+    )
+    target = listing["items"][0]
+    await dev_sign_in(page, seeded.base_url, Role.office, path="/classification", name="张艳")
+    await page.get_by_test_id("township-select").select_option(label=town["name"])
+    row = page.get_by_test_id("work-list").locator(f"tr[data-village='{target['village_code']}']")
+    await expect(row).to_contain_text("乡镇提名（巡察办、被巡察党组织）")
+    await row.get_by_role("button", name="查看").click()
+    step = page.get_by_test_id("step-form")
+    await expect(step.locator("select[name=step]")).to_have_value("township_proposal")
+    await step.locator("select[name=proposed_class]").select_option("key")
+    await step.locator("textarea[name=note]").fill("乡镇党委会议研究，提名为重点村")
+    await step.get_by_role("button", name="记录环节").click()
+    detail = page.get_by_test_id("classification-detail")
+    await expect(detail.get_by_test_id("detail-stage")).to_have_text("乡镇提名")
+    await expect(detail.get_by_test_id("steps-taken").locator("tbody tr")).to_have_count(1)
+    await expect(page.get_by_test_id("step-form").locator("select[name=step]")).to_have_value(
+        "field_research"
+    )
+
+    record = await call(
+        seeded.base_url, "GET", f"{P}/village-classifications/{target['id']}", office
+    )
+    assert record["stage"] == "township_proposal"
+    assert record["proposed_class"] == "key"
+    assert record["steps"][0]["note"] == "乡镇党委会议研究，提名为重点村"
