@@ -274,3 +274,41 @@ async def test_the_settings_tabs_fit_a_phone(
         assert input_box is not None and input_box["height"] >= 44, (label, input_box)
         if testid == "settings-calendar":
             await screenshot(page, "settings-calendar-phone")
+
+
+async def test_a_year_entered_meanwhile_by_someone_else_is_explained(
+    page: Page, platform_url: Any, screenshot: Any
+) -> None:
+    """The first entry of a year goes without If-Match; when someone else entered the year
+    in the meantime, the page says so as for any stale edit, and reloads their entry."""
+    seeded = platform_url
+    base = seeded.base_url
+    token = seeded.token(Role.office, name="张艳")
+    path = "/api/planning/calendar/2029"
+    assert (await call(base, "GET", path, token))["version"] is None
+
+    await dev_sign_in(page, base, Role.office, path="/settings?tab=calendar", name="张艳")
+    tab = page.get_by_test_id("settings-calendar")
+    form = tab.get_by_test_id("calendar-form")
+    await expect(form).to_be_visible()
+    await tab.locator("#calendar-year").fill("2029")
+    await tab.get_by_role("button", name="查看该年").click()
+    await expect(form.get_by_role("heading", name="2029年工作日历")).to_be_visible()
+
+    await call(base, "PUT", path, token, 201, json={"holidays": ["2029-10-01"], "workdays": []})
+
+    await form.locator("button.day[data-date='2029-05-01']").click()
+    await form.get_by_role("button", name="保存该年工作日历").click()
+    conflict = form.get_by_test_id("conflict")
+    await expect(conflict.locator("tbody tr", has_text="放假日期")).to_contain_text("2029-10-01")
+    await conflict.get_by_role("button", name="重新加载最新内容").click()
+    await expect(conflict).to_have_count(0)
+    await expect(form.get_by_test_id("calendar-basis")).to_contain_text("巡察办录入")
+    await expect(form.locator("button.day[data-date='2029-10-01']")).to_have_class("day holiday")
+    await expect(form.locator("button.day[data-date='2029-05-01']")).to_have_class("day workday")
+
+    await form.locator("button.day[data-date='2029-05-01']").click()
+    await form.get_by_role("button", name="保存该年工作日历").click()
+    await saved(form)
+    year = await call(base, "GET", path, token)
+    assert year["holidays"] == ["2029-05-01", "2029-10-01"]
