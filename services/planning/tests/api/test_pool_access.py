@@ -57,6 +57,7 @@ def _endpoints(ids: dict[str, str]) -> list[tuple[str, str, str, dict[str, Any]]
         (WRITE_POOL, "PATCH", f"/cadres/{cadre}",
          {"json": {"phone": "13900000000"}, "headers": {"If-Match": '"1"'}}),
         (WRITE_POOL, "POST", "/cadres/import", workbook),
+        (WRITE_POOL, "GET", "/cadres/import-template.xlsx", {}),
         (READ_POOL, "GET", "/avoidance-settings", {}),
         (WRITE_POOL, "PUT", "/avoidance-settings", {"json": {"former_unit_years": 5}}),
         (READ_ROUND, "GET", f"/rounds/{rnd}/groups", {}),
