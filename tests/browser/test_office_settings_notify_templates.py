@@ -73,6 +73,7 @@ async def test_office_changes_a_notify_rule_and_restores_the_default(
     await form.get_by_role("button", name="保存规则").click()
     await expect(form.locator(".field-error")).to_contain_text("条件 color 的取值无效")
     await form.locator("input[name='conditions.0.value']").fill("red")
+    await screenshot(page, "settings-notify-rule-form")
     await form.get_by_role("button", name="保存规则").click()
     await expect(page.get_by_test_id("notify-notice")).to_contain_text("已保存通知规则")
     await expect(row).to_contain_text("已修改的默认规则")
@@ -338,6 +339,18 @@ async def test_office_adds_a_person_to_the_directory(
     person = await call(seeded.base_url, "GET", f"{NOTIFY}/directory/people/wx.jw.liuhaitao", token)
     assert person["daily_digest"] is False
     assert person["version"] == 2
+
+    # On a phone the form is one column, as wide as the screen.
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.get_by_test_id("person-add").click()
+    form = page.get_by_test_id("directory-form")
+    await expect(form.locator("input[name=email]")).to_be_visible()
+    box = await form.bounding_box()
+    email = await form.locator("input[name=email]").bounding_box()
+    assert box is not None and email is not None
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert email["width"] > 250 and email["height"] >= 44
+    await screenshot(page, "settings-directory-phone")
 
 
 # --- 文书模板 ----------------------------------------------------------------------------------
