@@ -213,7 +213,8 @@ async def test_office_plans_a_special_round_and_moves_it_on_site(
     await briefing.get_by_label("汇报阶段").select_option("during")
     await briefing.get_by_label("汇报要点与领导小组意见").fill("听取第五轮专项巡察工作方案汇报")
     await briefing.get_by_role("button", name="记录汇报").click()
-    await expect(briefing.locator("[data-field=briefing-stage]")).to_contain_text("尚不能记录巡中汇报")
+    too_early = briefing.locator("[data-field=briefing-stage]")
+    await expect(too_early).to_contain_text("尚不能记录巡中汇报")
     await briefing.get_by_label("汇报阶段").select_option("before")
     await briefing.get_by_role("button", name="记录汇报").click()
     briefings = detail.get_by_test_id("briefings")
@@ -347,3 +348,26 @@ async def test_orgs_still_to_go_are_put_into_a_planned_round(
         (village["id"], "extended"),
     }
     await expect(grid.locator(f"button[title^='{town['name']}：已安排轮次']")).to_be_visible()
+
+
+async def test_the_round_and_term_forms_fit_a_phone(
+    page: Page, platform_url: Seeded, screenshot: Any
+) -> None:
+    """On a phone the forms are one column, every input inside the screen and easy to tap."""
+    seeded = platform_url
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await dev_sign_in(page, seeded.base_url, Role.office, path="/rounds", name="张艳")
+    await page.get_by_test_id("round-create-open").click()
+    form = page.get_by_test_id("round-create")
+    await form.get_by_label("巡察方式").select_option("cross")
+    await expect(form.get_by_label("派出巡察组的党委")).to_be_visible()
+    for name in ("name", "mode", "on_site_from", "on_site_until", "inspecting_jurisdiction"):
+        box = await form.locator(f"[name={name}]").bounding_box()
+        assert box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, name
+        assert box["height"] >= 40, name
+    start = await form.locator("[name=on_site_from]").bounding_box()
+    until = await form.locator("[name=on_site_until]").bounding_box()
+    assert start is not None and until is not None
+    assert until["y"] > start["y"]  # one column
+    await screenshot(page, "round-create-phone")
