@@ -233,6 +233,16 @@ async def test_office_keeps_the_pool_and_forms_groups_with_avoidance(
     await expect(checks.locator("tbody tr").first).to_contain_text("应当回避")
     await screenshot(page, "office-groups")
 
+    # The second group takes a recommended cadre (ranked for 财务审计, all checks passed).
+    await groups.locator("tr", has_text="第二巡察组").click()
+    await expect(members).to_contain_text("第二巡察组")
+    picker = members.get_by_test_id("candidates")
+    await picker.locator("select[name=wanted_specialty]").select_option("finance_audit")
+    await picker.get_by_role("button", name="推荐人选").click()
+    await expect(picker.locator("tbody tr").first).to_contain_text("钱晓东（C002）")
+    await picker.get_by_test_id("candidate-C002").get_by_role("button").click()
+    await expect(members.get_by_test_id("member-C002")).to_contain_text("组员")
+
     # On a phone the form is one column, its inputs as wide as the screen allows.
     await page.set_viewport_size({"width": 390, "height": 844})
     await page.click("nav >> text=人才库")
@@ -265,7 +275,7 @@ async def test_office_keeps_the_pool_and_forms_groups_with_avoidance(
     by_name = {g["name"]: {m["code"]: m["role"] for m in g["members"]} for g in listed}
     assert by_name == {
         "第一巡察组": {"T201": "leader", "C001": "deputy"},
-        "第二巡察组": {"C008": "leader"},
+        "第二巡察组": {"C008": "leader", "C002": "member"},
     }
     refused = await office.get(
         f"/rounds/{planned['id']}/avoidance-checks", cadre_id=t101["id"], outcome="violation"
