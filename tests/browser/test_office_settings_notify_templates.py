@@ -100,6 +100,26 @@ async def test_office_changes_a_notify_rule_and_restores_the_default(
     assert rule["version"] is None
     assert rule["channels"] == ["inbox", "webhook", "email"]
 
+    # A rule of its own: 回头看 recommendations also reach the discipline commission.
+    await page.get_by_test_id("rule-add").click()
+    form = page.get_by_test_id("notify-rule-form")
+    await form.locator("input[name=key]").fill("revisit-to-discipline")
+    await form.locator("select[name=event_type]").select_option(
+        "xuncha.rectification.revisit.recommended.v1"
+    )
+    await form.locator("select[name='audiences.0.role']").select_option("discipline")
+    await form.get_by_role("button", name="新增规则").click()
+    added = page.get_by_test_id("notify-rules").locator('tr[data-key="revisit-to-discipline"]')
+    await expect(added).to_contain_text("本辖区新增")
+    rule = await call(seeded.base_url, "GET", f"{NOTIFY}/rules/revisit-to-discipline", token)
+    assert rule["source"] == "custom"
+    assert rule["audiences"][0]["role"] == "discipline"
+    await added.get_by_role("button", name="删除").click()
+    await added.get_by_role("button", name="确定").click()
+    await expect(page.get_by_test_id("notify-notice")).to_contain_text("已删除新增的通知规则")
+    await expect(added).to_have_count(0)
+    await call(seeded.base_url, "GET", f"{NOTIFY}/rules/revisit-to-discipline", token, 404)
+
 
 # --- Webhook 订阅 -------------------------------------------------------------------------------
 
@@ -270,6 +290,31 @@ async def test_office_subscribes_webhooks_and_follows_their_deliveries(
             accepted[1],
             accepted[0]["webhook-signature"],
         )
+
+        # Someone else changes the subscription while the office edits it: the save is
+        # refused (412), the page says what changed and reloads the saved one.
+        await subscription_row(page, sub["id"]).get_by_role("button", name="修改").click()
+        form = page.get_by_test_id("webhook-form")
+        await form.locator("input[name=description]").fill("纪委监委信访举报系统")
+        current = await call(seeded.base_url, "GET", f"{NOTIFY}/subscriptions/{sub['id']}", token)
+        await call(
+            seeded.base_url,
+            "PATCH",
+            f"{NOTIFY}/subscriptions/{sub['id']}",
+            token,
+            headers={"If-Match": f'"{current["version"]}"'},
+            json={"description": "纪委监委信访系统（2027 年新地址）"},
+        )
+        await form.get_by_role("button", name="保存修改").click()
+        conflict = form.get_by_test_id("conflict")
+        await expect(conflict).to_contain_text("说明")
+        await expect(conflict).to_contain_text("纪委监委信访系统（2027 年新地址）")
+        await conflict.get_by_role("button", name="重新加载最新内容").click()
+        await expect(form.locator("input[name=description]")).to_have_value(
+            "纪委监委信访系统（2027 年新地址）"
+        )
+        await form.get_by_role("button", name="取消").click()
+        await expect(subscription_row(page, sub["id"])).to_contain_text("2027 年新地址")
 
         # Rotating the secret asks once and shows the new one once.
         row = subscription_row(page, sub["id"])
