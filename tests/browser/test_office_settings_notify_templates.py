@@ -431,6 +431,14 @@ async def test_office_replaces_a_letter_template_and_restores_the_default(
     await item.get_by_test_id("template-upload").click()
     await expect(item.locator(".field-error")).to_have_text("请上传 Word 文档（.docx）")
 
+    # A Word document without the 文号 and title placeholders: refused, saying which.
+    plain = tmp_path / "空白.docx"
+    plain.write_bytes(letter_template("{{ addressee }}：", "请于规定时间内书面回复。"))
+    await item.locator("input[type=file]").set_input_files(str(plain))
+    await item.get_by_test_id("template-upload").click()
+    await expect(item.locator(".field-error")).to_contain_text("模板缺少必需的占位符")
+    await expect(item.locator(".field-error")).to_contain_text("{{ doc_number }}")
+
     ours = tmp_path / "温县提醒函模板.docx"
     ours.write_bytes(
         letter_template(
