@@ -168,7 +168,9 @@ async def serving(app: Starlette) -> AsyncIterator[str]:
 REQUESTED = "xuncha.planning.consultation.requested.v1"
 
 
-async def subscribe(page: Page, org_id: str, url: str, description: str) -> str:
+async def subscribe(
+    page: Page, org_id: str, url: str, description: str, screenshot: Any = None
+) -> str:
     """新增订阅 through the form; answers the secret the page shows once."""
     await page.get_by_test_id("webhook-add").click()
     form = page.get_by_test_id("webhook-form")
@@ -176,9 +178,13 @@ async def subscribe(page: Page, org_id: str, url: str, description: str) -> str:
     await form.locator("input[name=url]").fill(url)
     await form.locator(f'input[name=event_types][value="{REQUESTED}"]').check()
     await form.locator("input[name=description]").fill(description)
+    if screenshot:
+        await screenshot(page, "settings-webhook-form")
     await form.get_by_role("button", name="订阅").click()
     shown = page.get_by_test_id("webhook-secret")
     await expect(shown).to_contain_text("只显示这一次")
+    if screenshot:
+        await screenshot(page, "settings-webhook-secret")
     secret = (await shown.locator("code").inner_text()).strip()
     assert secret.startswith("whsec_")
     await shown.get_by_role("button", name="我已保存，关闭").click()
@@ -226,7 +232,9 @@ async def test_office_subscribes_webhooks_and_follows_their_deliveries(
     receiver = Receiver()
     async with serving(receiver.app()) as receiver_url:
         await open_settings(page, seeded, "webhooks")
-        secret = await subscribe(page, healthy["id"], f"{receiver_url}/hook", "纪委监委信访系统")
+        secret = await subscribe(
+            page, healthy["id"], f"{receiver_url}/hook", "纪委监委信访系统", screenshot
+        )
         flaky_secret = await subscribe(page, flaky["id"], f"{receiver_url}/flaky", "组织部系统")
         subs = (await call(seeded.base_url, "GET", f"{NOTIFY}/subscriptions", token))["items"]
         by_org = {s["org_id"]: s for s in subs}
