@@ -29,16 +29,18 @@ AREA_ORDER = (
 
 AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
     Role.office: frozenset(AREA_ORDER),
+    # The leadership adjusts and approves the village classification (村分类's steps 4, 5).
     Role.leadership: frozenset(
-        {"figures", "coverage", "rounds", "problems", "rectification", "inbox"}
+        {"figures", "coverage", "rounds", "classification", "problems", "rectification", "inbox"}
     ),
     Role.group: frozenset({"rounds", "problems", "inbox"}),
-    # Figures, the clues it receives, supervision of rectification.
-    Role.discipline: frozenset({"figures", "clues", "rectification", "inbox"}),
+    # Figures, the clues it receives, supervision of rectification; its opinion on the
+    # village classification (村分类's step 3, as the organization and departments give).
+    Role.discipline: frozenset({"figures", "classification", "clues", "rectification", "inbox"}),
     # Clues it receives, the promotion check (干部任用必审) on the rectification page.
-    Role.organization: frozenset({"clues", "rectification", "inbox"}),
+    Role.organization: frozenset({"classification", "clues", "rectification", "inbox"}),
     # Clues it receives, letters addressed to it on the problems page.
-    Role.department: frozenset({"problems", "clues", "inbox"}),
+    Role.department: frozenset({"classification", "problems", "clues", "inbox"}),
     # Its own problems and its own rectification.
     Role.inspected: frozenset({"problems", "rectification", "inbox"}),
     Role.leader: frozenset({"rectification", "inbox"}),

@@ -105,11 +105,16 @@ READS = ("get_term", "list_scope", "coverage")
 PLANS = ("update_term", "add_scope", "remove_scope", "create_round", "update_round", "transition")
 OK = {"GET": 200, "POST": 201, "PATCH": 200, "DELETE": 204}
 REFUSED_ROLES = (Role.discipline, Role.organization, Role.department, Role.inspected, Role.leader)
+# The village classification's departments read the term and its scope, nothing else.
+SCOPE_READING_ROLES = (Role.discipline, Role.organization, Role.department)
+SCOPE_READS = ("list_terms", "get_term", "list_scope")
 
 
 def expected(who: str, name: str, method: str) -> int:
     if who == "anonymous":
         return 401
+    if who in {r.value for r in SCOPE_READING_ROLES}:
+        return OK[method] if name in SCOPE_READS else 403
     if who in {r.value for r in REFUSED_ROLES}:
         return 403
     if who == "office":

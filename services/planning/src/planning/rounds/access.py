@@ -26,6 +26,10 @@ PLANNERS = (Role.office,)
 READERS = (Role.office, Role.leadership)
 BRIEFERS = (Role.office, Role.leadership)
 ROUND_READERS = (Role.office, Role.leadership, Role.group)
+#: The term and its scope (not its rounds or coverage) are read also by the departments that
+#: give their opinion in the village classification (村分类's third step): they choose the
+#: term and a township's villages there.
+SCOPE_READERS = (*READERS, Role.discipline, Role.organization, Role.department)
 
 
 def require(principal: Principal, roles: tuple[Role, ...], zh: str, en: str) -> Principal:
@@ -47,6 +51,15 @@ def reader(principal: Principal) -> Principal:
         READERS,
         "只有巡察办和巡察工作领导小组可以查看届期规划",
         "Only the inspection office and the leadership group read term plans",
+    )
+
+
+def scope_reader(principal: Principal) -> Principal:
+    return require(
+        principal,
+        SCOPE_READERS,
+        "无权查看届期及应巡对象",
+        "Only the office, the leadership group and the classification's departments read terms",
     )
 
 

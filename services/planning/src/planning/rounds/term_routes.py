@@ -81,7 +81,7 @@ async def list_terms(
         IsoDate | None, Query(title="所在日期", description="只列出包含该日期的届期")
     ] = None,
 ) -> TermPage:
-    access.reader(principal)
+    access.scope_reader(principal)
     after = decode_cursor(paging.cursor, arity=2)
     rows, total = await repository.list_terms(
         session,
@@ -102,7 +102,7 @@ async def list_terms(
 async def get_term(
     term_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> TermRead:
-    term = await access.term_for(session, term_id=term_id, actor=access.reader(principal))
+    term = await access.term_for(session, term_id=term_id, actor=access.scope_reader(principal))
     response.headers["ETag"] = etag(term.version)
     return await terms.term_read(session, term)
 
@@ -149,7 +149,7 @@ async def list_scope(
     parent_id: ParentFilter = None,
     covered: Annotated[bool | None, Query(title="是否已巡察")] = None,
 ) -> ScopeOrgPage:
-    term = await access.term_for(session, term_id=term_id, actor=access.reader(principal))
+    term = await access.term_for(session, term_id=term_id, actor=access.scope_reader(principal))
     after = decode_cursor(paging.cursor, arity=1)
     rows, total = await scope_repository.scope_page(
         session,
