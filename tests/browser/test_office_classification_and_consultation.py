@@ -349,6 +349,18 @@ async def test_office_sends_a_consultation_sees_an_answer_arrive_and_closes_it(
     await answer_form.get_by_role("button", name="保存答复").click()
     await expect(village_row).to_contain_text("巡察办代录")
 
+    # 催办: the department is chased for what it has not answered, and told.
+    await detail.get_by_test_id("chase-now").click()
+    await expect(detail.get_by_test_id("chase-notice")).to_contain_text("第 1 次")
+    await expect(detail.get_by_test_id("chase-count")).to_contain_text("已催办 1 次")
+    await expect(log.locator("tbody tr", has_text="巡前函询催办").first).to_be_visible(
+        timeout=30_000
+    )
+    chased = await call(seeded.base_url, "GET", f"{P}/consultations/{first['id']}", office)
+    assert chased["chase_count"] == 1 and chased["status"] == "pending"
+    inbox = await call(seeded.base_url, "GET", "/api/notify/inbox", dept)
+    assert any("催办" in n["title"] for n in inbox["items"]), inbox["items"]
+
     # Chase by extending the deadline a week, to the next working day from there (the API
     # refuses a holiday or weekend).
     due = date.fromisoformat(first["due_on"])

@@ -138,6 +138,41 @@ async def test_office_asks_and_the_department_answers_per_org(
     assert closed["data"]["answered_count"] == 4 and closed["data"]["unanswered_org_ids"] == []
 
 
+async def test_office_chases_the_orgs_unanswered_until_all_are_answered(
+    planning: Any, token: Any, db: Any
+) -> None:
+    place = await county(db)
+    office = token(Role.office, jurisdiction=place.jurisdiction)
+    c = await ask(
+        planning,
+        office,
+        place,
+        "organization",
+        topics=["cadre_selection"],
+        org_ids=[str(place.orgs["finance"]), str(place.orgs["town_b"])],
+    )
+    url = f"{BASE}/consultations/{c['id']}/chase"
+    await answer(planning, office, c["id"], place.orgs["finance"], "none")
+    r = await planning.post(url, headers=auth(office, **{"If-Match": '"1"'}))
+    assert r.status_code == 200, r.text
+    assert r.json()["chase_count"] == 1 and r.json()["chased_at"] and r.json()["version"] == 2
+    assert r.headers["ETag"] == '"2"'
+    # A second press on the same page (the version it read) chases once only.
+    r = await planning.post(url, headers=auth(office, **{"If-Match": '"1"'}))
+    assert r.status_code == 412
+    (chased,) = await outbox(db, "chased")
+    assert chased["data"]["unanswered_org_ids"] == [str(place.orgs["town_b"])]
+    assert chased["data"]["chase_number"] == 1 and chased["data"]["answered_count"] == 1
+    assert chased["data"]["department_org_id"] == str(place.departments["organization"])
+    # Nothing left to chase once every org is answered.
+    await answer(planning, office, c["id"], place.orgs["town_b"], "none")
+    read = await planning.get(f"{BASE}/consultations/{c['id']}", headers=auth(office))
+    assert read.json()["status"] == "answered"
+    r = await planning.post(url, headers=auth(office, **{"If-Match": read.headers["ETag"]}))
+    assert r.status_code == 409 and r.json()["type"].endswith("/all-answered")
+    assert len(await outbox(db, "chased")) == 1
+
+
 async def test_office_enters_a_paper_reply_and_closes_with_orgs_unanswered(
     planning: Any, token: Any, db: Any
 ) -> None:

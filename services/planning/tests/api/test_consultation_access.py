@@ -142,6 +142,7 @@ async def test_authorization_matrix(planning: Any, token: Any, db: Any) -> None:
     # Office-only writes.
     writes = [
         ("patch", url, {"note": "请重点反映班子成员情况"}),
+        ("post", f"{url}/chase", None),
         ("post", f"{url}/close", None),
     ]
     for name, tok in who.items():

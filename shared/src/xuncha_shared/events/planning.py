@@ -297,6 +297,16 @@ class ConsultationOverdue(ConsultationReminder):
     title_zh: ClassVar[str] = "巡前函询已逾期"
 
 
+class ConsultationChased(ConsultationReminder):
+    """The office chased a department (催办) for the orgs it has not answered yet, before or
+    after the deadline; each chase is one event."""
+
+    type: ClassVar[str] = "xuncha.planning.consultation.chased.v1"
+    title_zh: ClassVar[str] = "巡前函询催办"
+
+    chase_number: int = Field(ge=1, title="第几次催办")
+
+
 class ConsultationDeadlineExtended(ConsultationEvent):
     """The office gave a department more time to answer."""
 

@@ -54,6 +54,11 @@ TEMPLATES: Mapping[str, Template] = {
         "{department_org_id_name}的巡前函询已于 {due_on} 到期，仍有 {unanswered_org_ids_count} "
         "个对象未答复（已答复 {answered_count}/{org_count}），请尽快答复。",
     ),
+    f"{P}consultation.chased.v1": Template(
+        "巡察办催办巡前函询（第 {chase_number} 次）",
+        "巡察办催办{department_org_id_name}的巡前函询：尚有 {unanswered_org_ids_count} 个对象未答复"
+        "（已答复 {answered_count}/{org_count}），答复截止日期 {due_on}，请尽快答复。",
+    ),
     f"{F}feedback.issued.v1": Template(
         "巡察反馈已送达：{org_id_name}",
         "巡察组已向{org_id_name}反馈问题 {problems_count} 个，整改自即日起开始；"

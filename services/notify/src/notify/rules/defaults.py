@@ -51,6 +51,12 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         description="函询逾期：提醒尚未答复的被函询部门，并告知巡察办",
         audiences=(org("department_org_id"), role(Role.office)),
     ),
+    RuleSpec(
+        key="consultation-chased",
+        event_type=f"{P}consultation.chased.v1",
+        description="巡察办催办：提醒被函询部门答复尚未答复的对象",
+        audiences=(org("department_org_id"),),
+    ),
     # findings
     RuleSpec(
         key="feedback-issued",

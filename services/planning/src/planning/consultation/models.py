@@ -71,6 +71,9 @@ class Consultation(Base, table=True):
     closed_by: str | None = Field(default=None, max_length=128)
     due_soon_notified_for: datetime | None = _ts(nullable=True)
     overdue_notified_for: datetime | None = _ts(nullable=True)
+    # 催办: the office's chases, each one a ConsultationChased to the department.
+    chase_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    chased_at: datetime | None = _ts(nullable=True)
     version: int = 1
     created_by: str = Field(max_length=128)
     created_at: datetime = _ts()

@@ -254,6 +254,34 @@ async def close_consultation(
     return result
 
 
+@router.post(
+    "/consultations/{consultation_id}/chase",
+    response_model=ConsultationRead,
+    summary="催办巡前函询",
+    description="巡察办催办被函询部门尚未答复的对象（到期前后均可）；每次催办发出一条"
+    "“巡前函询催办”事件，由消息服务通知该部门。已办结或已全部答复时拒绝（409）。须带 If-Match。",
+    responses=VERSIONED,
+)
+async def chase_consultation(
+    consultation_id: ConsultationId,
+    expected: ExpectedVersion,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    response: Response,
+) -> ConsultationRead:
+    actor = _office(principal, "催办巡前函询", "chase consultations")
+    consultation = await service.get_consultation_for(
+        session, consultation_id=consultation_id, access=access_for(actor), for_update=True
+    )
+    consultation = await service.chase_consultation(
+        session, consultation=consultation, expected_version=expected, now=now
+    )
+    response.headers["ETag"] = etag(consultation.version)
+    (result,) = await service.reads(session, [consultation], now=now)
+    return result
+
+
 @router.get(
     "/terms/{term_id}/priorities",
     response_model=PriorityPage,

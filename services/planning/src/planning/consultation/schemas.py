@@ -159,6 +159,8 @@ class ConsultationRead(BaseModel):
     overdue: bool = Field(title="是否逾期", description="已过截止时间且仍有对象未答复")
     completed_at: datetime | None = Field(title="全部答复时间")
     closed_at: datetime | None = Field(title="办结时间")
+    chase_count: int = Field(title="催办次数")
+    chased_at: datetime | None = Field(title="最近催办时间")
     version: int = Field(title="版本号")
     created_by: str = Field(title="发函人")
     created_at: datetime = Field(title="登记时间")

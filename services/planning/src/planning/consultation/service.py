@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.events.planning import (
+    ConsultationChased,
     ConsultationClosed,
     ConsultationDeadlineExtended,
     ConsultationRequested,
@@ -329,6 +330,47 @@ async def close_consultation(
     return consultation
 
 
+async def chase_consultation(
+    session: AsyncSession,
+    *,
+    consultation: Consultation,
+    expected_version: int,
+    now: datetime,
+) -> Consultation:
+    """Chase the department (催办) for the orgs still unanswered; emits
+    ``consultation.chased``. Refused once closed or when every org is answered."""
+    check_version(consultation.version, expected_version)
+    _not_closed(consultation)
+    state = (await repository.progress(session, [consultation.id]))[consultation.id]
+    if not state.unanswered:
+        raise Conflict(
+            "所有对象均已答复，无需催办",
+            "Every org is answered; there is nothing to chase",
+            code="all-answered",
+        )
+    consultation.chase_count += 1
+    consultation.chased_at = now
+    consultation.version += 1
+    consultation.updated_at = now
+    await session.flush()
+    await emit(
+        session,
+        ConsultationChased(
+            jurisdiction=consultation.jurisdiction,
+            consultation_id=consultation.id,
+            round_id=consultation.round_id,
+            department_org_id=consultation.department_org_id,
+            due_on=consultation.due_on,
+            deadline_at=consultation.deadline_at,
+            unanswered_org_ids=tuple(state.unanswered),
+            answered_count=state.answered_count,
+            org_count=len(state.org_ids),
+            chase_number=consultation.chase_count,
+        ),
+    )
+    return consultation
+
+
 async def reads(
     session: AsyncSession, consultations: Sequence[Consultation], *, now: datetime
 ) -> list[ConsultationRead]:
@@ -364,6 +406,8 @@ def _read(
         overdue=c.status == ConsultationStatus.pending and now > c.deadline_at,
         completed_at=c.completed_at,
         closed_at=c.closed_at,
+        chase_count=c.chase_count,
+        chased_at=c.chased_at,
         version=c.version,
         created_by=c.created_by,
         created_at=c.created_at,
