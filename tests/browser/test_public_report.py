@@ -225,6 +225,14 @@ async def test_office_announces_and_a_citizen_reports_from_a_phone(
         await lookup.locator("input[name=receipt_code]").fill(code.lower().replace("-", ""))
         await lookup.get_by_role("button", name="查询").click()
         await expect(lookup.get_by_test_id("status-result")).to_contain_text("已受理")
+        # And on its own address, with no round at all.
+        await phone.goto(f"{base}/public/status")
+        await expect(phone.get_by_test_id("report-form")).to_have_count(0)
+        await expect(phone.get_by_test_id("no-announcement")).to_have_count(0)
+        lookup = phone.get_by_test_id("status-lookup")
+        await lookup.locator("input[name=receipt_code]").fill(code)
+        await lookup.get_by_role("button", name="查询").click()
+        await expect(lookup.get_by_test_id("status-result")).to_contain_text("已受理")
 
     # The office finds the report, received online, about the org chosen; no account behind it.
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:

@@ -66,6 +66,8 @@ export const router = createRouter({
       props: true,
       meta: { title: "网上举报", public: true, bare: true },
     },
+    // The public's status lookup by receipt code, whatever the round.
+    { path: "/public/status", component: PublicReportPage, meta: { title: "查询办理状态", public: true, bare: true } },
     { path: "/:rest(.*)*", redirect: home },
   ],
 });
