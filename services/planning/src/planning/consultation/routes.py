@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Principal
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.planning import ConsultationSeverity
@@ -25,6 +27,7 @@ from xuncha_shared.problems import ProblemDetail
 from planning.consultation import answer_routes, priorities, repository, service, settings
 from planning.consultation.access import access_for
 from planning.consultation.cursors import consultation_key, priority_key
+from planning.consultation.models import Consultation
 from planning.consultation.repository import ConsultationFilter
 from planning.consultation.schemas import (
     ConsultationCreate,
@@ -187,9 +190,7 @@ async def get_consultation(
     consultation = await service.get_consultation_for(
         session, consultation_id=consultation_id, access=access_for(principal)
     )
-    response.headers["ETag"] = etag(consultation.version)
-    (result,) = await service.reads(session, [consultation], now=now)
-    return result
+    return await _answered(session, consultation, now, response)
 
 
 @router.patch(
@@ -210,9 +211,7 @@ async def update_consultation(
     response: Response,
 ) -> ConsultationRead:
     actor = _office(principal, "修改巡前函询", "change consultations")
-    consultation = await service.get_consultation_for(
-        session, consultation_id=consultation_id, access=access_for(actor), for_update=True
-    )
+    consultation = await _locked(session, consultation_id, actor)
     consultation = await service.update_consultation(
         session,
         consultation=consultation,
@@ -221,9 +220,7 @@ async def update_consultation(
         actor=actor,
         now=now,
     )
-    response.headers["ETag"] = etag(consultation.version)
-    (result,) = await service.reads(session, [consultation], now=now)
-    return result
+    return await _answered(session, consultation, now, response)
 
 
 @router.post(
@@ -243,15 +240,11 @@ async def close_consultation(
     response: Response,
 ) -> ConsultationRead:
     actor = _office(principal, "办结巡前函询", "close consultations")
-    consultation = await service.get_consultation_for(
-        session, consultation_id=consultation_id, access=access_for(actor), for_update=True
-    )
+    consultation = await _locked(session, consultation_id, actor)
     consultation = await service.close_consultation(
         session, consultation=consultation, expected_version=expected, actor=actor, now=now
     )
-    response.headers["ETag"] = etag(consultation.version)
-    (result,) = await service.reads(session, [consultation], now=now)
-    return result
+    return await _answered(session, consultation, now, response)
 
 
 @router.post(
@@ -271,12 +264,26 @@ async def chase_consultation(
     response: Response,
 ) -> ConsultationRead:
     actor = _office(principal, "催办巡前函询", "chase consultations")
-    consultation = await service.get_consultation_for(
-        session, consultation_id=consultation_id, access=access_for(actor), for_update=True
-    )
+    consultation = await _locked(session, consultation_id, actor)
     consultation = await service.chase_consultation(
         session, consultation=consultation, expected_version=expected, now=now
     )
+    return await _answered(session, consultation, now, response)
+
+
+async def _locked(
+    session: AsyncSession, consultation_id: uuid.UUID, actor: Principal
+) -> Consultation:
+    """The consultation an office move changes, locked for it."""
+    return await service.get_consultation_for(
+        session, consultation_id=consultation_id, access=access_for(actor), for_update=True
+    )
+
+
+async def _answered(
+    session: AsyncSession, consultation: Consultation, now: datetime, response: Response
+) -> ConsultationRead:
+    """The consultation as read or changed, with its version as the ETag."""
     response.headers["ETag"] = etag(consultation.version)
     (result,) = await service.reads(session, [consultation], now=now)
     return result
