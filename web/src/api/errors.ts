@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly errors: FieldError[] = [],
     /** Seconds to wait before trying again (the answer's Retry-After), when it gave one. */
     readonly retryAfter: number | null = null,
+    /** The whole problem body, with the members a type adds (a 409's `allowed` moves). */
+    readonly body: Readonly<Record<string, unknown>> = {},
   ) {
     super(messageZh);
   }
@@ -86,6 +88,7 @@ export async function toApiError(response: Response): Promise<ApiError> {
     typeof body.type === "string" ? body.type : null,
     Array.isArray(body.errors) ? body.errors.filter(isFieldError) : [],
     retryAfterSeconds(response.headers.get("Retry-After")),
+    body,
   );
 }
 
