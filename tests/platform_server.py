@@ -85,7 +85,15 @@ async def serve_platform(
         service_settings, bus=bus, auth=auth, dashboard=dashboard, dev_login=True, **create_kwargs
     )
     server = uvicorn.Server(
-        uvicorn.Config(dispatcher, log_config=None, access_log=False, lifespan="on")
+        # A browser tab a failed test left open keeps its live inbox stream: shutdown closes
+        # it after a few seconds rather than waiting for the tab.
+        uvicorn.Config(
+            dispatcher,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+            timeout_graceful_shutdown=5,
+        )
     )
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:

@@ -183,16 +183,20 @@ async def test_office_classifies_a_townships_villages_through_the_five_steps(
         (Role.leadership, None, ["领导小组调整", "党委审定"]),
     ):
         tab = await page.context.new_page()
-        await dev_sign_in(tab, seeded.base_url, role, org_id=org_id, path="/classification")
-        await expect(tab).to_have_url(re.compile(r"/classification$"))
-        await tab.get_by_test_id("township-select").select_option(label=town["name"])
-        # The township's villages, not the county's the page opened with, before 全选.
-        rows = tab.get_by_test_id("work-list").locator("tbody tr")
-        await expect(rows).to_have_count(len(villages))
-        await expect(rows.and_(tab.locator(f"tr[data-village='{first['code']}']"))).to_have_count(1)
-        for label in labels:
-            await _record_batch_step(tab, label, len(villages))
-        await tab.close()
+        try:
+            await dev_sign_in(tab, seeded.base_url, role, org_id=org_id, path="/classification")
+            await expect(tab).to_have_url(re.compile(r"/classification$"))
+            await tab.get_by_test_id("township-select").select_option(label=town["name"])
+            # The township's villages, not the county's the page opened with, before 全选.
+            rows = tab.get_by_test_id("work-list").locator("tbody tr")
+            await expect(rows).to_have_count(len(villages))
+            await expect(
+                rows.and_(tab.locator(f"tr[data-village='{first['code']}']"))
+            ).to_have_count(1)
+            for label in labels:
+                await _record_batch_step(tab, label, len(villages))
+        finally:
+            await tab.close()
 
     await page.get_by_test_id("township-select").select_option("")
     await page.get_by_test_id("township-select").select_option(label=town["name"])
