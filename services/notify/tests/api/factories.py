@@ -102,6 +102,10 @@ def rule_events(cast: Cast) -> dict[str, Event]:
             "department_org_id": o["audit"],
             "unanswered_org_ids": [o["inspected"]],
         },
+        "consultation-chased": {
+            "department_org_id": o["organization"],
+            "unanswered_org_ids": [o["inspected"]],
+        },
         "feedback-issued": {
             "org_id": o["inspected"],
             "copied_to_org_ids": [o["discipline"], o["organization"]],
@@ -168,6 +172,8 @@ def expected_audiences(cast: Cast) -> dict[str, set[tuple[str, str]]]:
         "consultation-requested": {("org", o["discipline"])},
         "consultation-due-soon": {("org", o["audit"]), ("role", "office")},
         "consultation-overdue": {("org", o["audit"]), ("role", "office")},
+        # The office chases: only the department chased is told.
+        "consultation-chased": {("org", o["organization"])},
         "feedback-issued": {
             ("org", o["inspected"]),
             ("org", o["discipline"]),
