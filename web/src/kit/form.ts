@@ -64,8 +64,9 @@ export interface Form<R extends object> {
   conflict: Ref<Conflict<R> | null>;
   /** The Idempotency-Key of the draft being filled in (renewed after each create). */
   draftKey: Ref<string>;
-  /** Runs `action` once at a time, keeping its refusal; answers its result, or undefined. */
-  run<T>(action: () => Promise<T>): Promise<T | undefined>;
+  /** Runs `action` once at a time, keeping its refusal; answers its result, or undefined.
+   * With `creates`, a success starts a new draft (the next create gets its own key). */
+  run<T>(action: () => Promise<T>, options?: { creates?: boolean }): Promise<T | undefined>;
   /** Starts a new draft (after a create, or when the form is cleared). */
   renew(): void;
   reset(): void;
@@ -78,6 +79,9 @@ export function useForm<R extends object = object>(options: FormOptions<R>): For
   const draftKey = ref(crypto.randomUUID());
   const faults = computed(() => error.value?.fieldMessages ?? {});
   const summary = computed(() => error.value?.summaryBeside(options.fields) ?? null);
+  const renew = (): void => {
+    draftKey.value = crypto.randomUUID();
+  };
 
   async function explain412(): Promise<void> {
     const before = options.before?.();
@@ -90,13 +94,15 @@ export function useForm<R extends object = object>(options: FormOptions<R>): For
     }
   }
 
-  async function run<T>(action: () => Promise<T>): Promise<T | undefined> {
+  async function run<T>(action: () => Promise<T>, options: { creates?: boolean } = {}): Promise<T | undefined> {
     if (pending.value) return undefined;
     pending.value = true;
     error.value = null;
     conflict.value = null;
     try {
-      return await action();
+      const done = await action();
+      if (options.creates) renew();
+      return done;
     } catch (e) {
       error.value = asApiError(e);
       if (error.value.status === 412) await explain412();
@@ -119,7 +125,7 @@ export function useForm<R extends object = object>(options: FormOptions<R>): For
     conflict,
     draftKey,
     run,
-    renew: () => (draftKey.value = crypto.randomUUID()),
+    renew,
     reset,
   };
 }
