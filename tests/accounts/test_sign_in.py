@@ -72,7 +72,7 @@ async def test_an_inspected_org_signs_in_and_every_service_accepts_its_token(
     assert me.json() | {"org_id": None} == {
         "account": "wx.si1.ma", "display_name": "马春华", "roles": ["inspected"],
         "roles_zh": ["被巡察党组织"], "org_id": None, "jurisdiction": J,
-        "areas": ["problems", "rectification", "inbox"], "home": "/rectification",
+        "areas": ["problems", "letters", "rectification", "inbox"], "home": "/rectification",
         "totp_enabled": False, "platform_admin": False, "has_account": True,
     }  # fmt: skip
     assert me.json()["org_id"] == org_id

@@ -277,8 +277,12 @@ async def test_recipient_sees_only_clues_transferred_to_it(page: Page, demo_plat
 @pytest.mark.parametrize(
     ("role", "home", "links"),
     [
-        (Role.group, "/rounds", ["巡察轮次", "发现问题", "消息"]),
-        (Role.inspected, "/rectification", ["发现问题", "整改", "消息"]),
+        (
+            Role.group,
+            "/inspection",
+            ["巡察轮次", "巡察工作台", "信访举报", "发现问题", "巡察报告", "函件", "消息"],
+        ),
+        (Role.inspected, "/rectification", ["发现问题", "函件", "整改", "消息"]),
     ],
 )
 async def test_other_roles_are_not_offered_the_ledger(

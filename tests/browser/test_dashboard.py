@@ -67,7 +67,7 @@ async def test_an_inspected_org_is_offered_only_its_own_pages(
     await dev_sign_in(page, seeded.base_url, Role.inspected, org_id=town["id"], name=town["name"])
     await expect(page).to_have_url(re.compile(r"/rectification$"))
     await expect(page.get_by_test_id("whoami")).to_contain_text("被巡察党组织")
-    assert await nav_links(page) == ["发现问题", "整改", "消息"]
+    assert await nav_links(page) == ["发现问题", "函件", "整改", "消息"]
     await screenshot(page, "inspected-home")
 
     await page.goto(f"{seeded.base_url}/coverage")

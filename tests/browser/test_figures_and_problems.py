@@ -288,7 +288,7 @@ async def test_each_role_sees_what_the_apis_allow(page: Page, demo_platform: Any
         page, platform.base_url, Role.inspected, path="/figures", org_id=org_id, name=org_name
     )
     await expect(page).to_have_url(re.compile(r"/rectification$"))
-    assert await nav_links(page) == ["发现问题", "整改", "消息"]
+    assert await nav_links(page) == ["发现问题", "函件", "整改", "消息"]
 
     # A department: the letters addressed to it; no problems (the API answers none).
     letters = (await get(platform.base_url, office, f"{FINDINGS}/letters"))["items"]

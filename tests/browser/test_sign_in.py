@@ -197,20 +197,28 @@ async def test_the_office_opens_accounts_and_each_person_signs_in_to_their_own_p
     await screenshot(page, "accounts")
     await sign_out(page)
 
-    # The group member: his rounds, the problems and his messages, nothing else.
+    # The group member: his round's work, its problems, reports and letters, his messages.
     await set_password_and_sign_in(page, s.base_url, MEMBER, codes[MEMBER.account])
-    await expect(page).to_have_url(re.compile(r"/rounds$"))
-    assert await nav_links(page) == ["巡察轮次", "发现问题", "消息"]
+    await expect(page).to_have_url(re.compile(r"/inspection$"))
+    assert await nav_links(page) == [
+        "巡察轮次",
+        "巡察工作台",
+        "信访举报",
+        "发现问题",
+        "巡察报告",
+        "函件",
+        "消息",
+    ]
     await expect(page.get_by_test_id("whoami")).to_contain_text("巡察组")
     await page.goto(f"{s.base_url}/accounts")
-    await expect(page).to_have_url(re.compile(r"/rounds$"))
+    await expect(page).to_have_url(re.compile(r"/inspection$"))
     await sign_out(page)
 
     # The inspected org, on a phone: its rectification and its messages.
     await page.set_viewport_size(PHONE)
     await set_password_and_sign_in(page, s.base_url, TOWN, codes[TOWN.account])
     await expect(page).to_have_url(re.compile(r"/rectification$"))
-    assert await nav_links(page) == ["发现问题", "整改", "消息"]
+    assert await nav_links(page) == ["发现问题", "函件", "整改", "消息"]
     await screenshot(page, "rectification-phone")
     await sign_out(page)
     await page.set_viewport_size({"width": 1280, "height": 860})
@@ -263,7 +271,7 @@ async def test_the_sign_in_page_fits_a_phone(
     await form.locator("input[name=password]").fill(person.password)
     await form.locator("input[name=password]").press("Enter")
     await expect(page).to_have_url(re.compile(r"/rectification$"))
-    assert await nav_links(page) == ["发现问题", "整改", "消息"]
+    assert await nav_links(page) == ["发现问题", "函件", "整改", "消息"]
     await expect(page.get_by_test_id("whoami")).to_contain_text(person.name)
     await sign_out(page)
 

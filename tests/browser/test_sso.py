@@ -90,7 +90,7 @@ async def test_a_person_of_the_identity_platform_signs_in_and_is_refused_once_di
 
     await expect(page).to_have_url(f"{s.base_url}/rectification")
     await expect(page.get_by_test_id("whoami")).to_contain_text("马春华")
-    assert await nav_links(page) == ["发现问题", "整改", "消息"]
+    assert await nav_links(page) == ["发现问题", "函件", "整改", "消息"]
     # The platform's session only: the provider's tokens are not kept by the dashboard.
     assert await page.evaluate("Object.keys(sessionStorage)") == ["xuncha.session"]
     assert await page.evaluate("localStorage.length") == 0

@@ -7,16 +7,21 @@ import AccountPage from "./pages/AccountPage.vue";
 import AccountsPage from "./pages/AccountsPage.vue";
 import CadresPage from "./pages/CadresPage.vue";
 import ClassificationPage from "./pages/ClassificationPage.vue";
+import ClueDetailPage from "./pages/ClueDetailPage.vue";
 import CluesPage from "./pages/CluesPage.vue";
 import ConsultationsPage from "./pages/ConsultationsPage.vue";
 import CoveragePage from "./pages/CoveragePage.vue";
 import FiguresPage from "./pages/FiguresPage.vue";
 import InboxPage from "./pages/InboxPage.vue";
+import InspectionPage from "./pages/InspectionPage.vue";
+import LettersPage from "./pages/LettersPage.vue";
 import LoginPage from "./pages/LoginPage.vue";
 import OrgsPage from "./pages/OrgsPage.vue";
+import PetitionsPage from "./pages/PetitionsPage.vue";
 import ProblemsPage from "./pages/ProblemsPage.vue";
 import PublicReportPage from "./pages/PublicReportPage.vue";
 import RectificationPage from "./pages/RectificationPage.vue";
+import ReportsPage from "./pages/ReportsPage.vue";
 import RoundPosterPage from "./pages/RoundPosterPage.vue";
 import RoundsPage from "./pages/RoundsPage.vue";
 import SetPasswordPage from "./pages/SetPasswordPage.vue";
@@ -47,8 +52,19 @@ export const router = createRouter({
     area("classification", ClassificationPage, "村分类"),
     area("consultations", ConsultationsPage, "巡前函询"),
     area("figures", FiguresPage, "巡察成绩单"),
+    area("inspection", InspectionPage, "巡察工作台"),
+    area("petitions", PetitionsPage, "信访举报"),
     area("problems", ProblemsPage, "发现问题"),
+    area("reports", ReportsPage, "巡察报告"),
+    area("letters", LettersPage, "函件"),
     area("clues", CluesPage, "线索台账"),
+    // A clue's page: its id only in the address (never its content).
+    {
+      path: "/clues/:clueId",
+      component: ClueDetailPage,
+      props: true,
+      meta: { title: "线索详情", area: "clues" },
+    },
     area("rectification", RectificationPage, "整改"),
     area("inbox", InboxPage, "消息"),
     area("accounts", AccountsPage, "账号管理"),

@@ -2,7 +2,7 @@
 
 The services decide what a person may do (per record); this only spares a person pages that
 would answer them with 403: an inspected org lands on its own rectification, a group member
-on its round, a department on its clues and consultations.
+on its round's work, a department on its clues and consultations.
 """
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ AREA_ORDER = (
     "cadres",
     "classification",
     "consultations",
+    "inspection",
+    "petitions",
     "problems",
+    "reports",
+    "letters",
     "clues",
     "rectification",
     "inbox",
@@ -30,19 +34,38 @@ AREA_ORDER = (
 AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
     Role.office: frozenset(AREA_ORDER),
     # The leadership adjusts and approves the village classification (村分类's steps 4, 5).
+    # The leadership approves reports (书记专题会审定) and reads the letters sent.
     Role.leadership: frozenset(
-        {"figures", "coverage", "rounds", "classification", "problems", "rectification", "inbox"}
+        {
+            "figures",
+            "coverage",
+            "rounds",
+            "classification",
+            "problems",
+            "reports",
+            "letters",
+            "rectification",
+            "inbox",
+        }
     ),
-    Role.group: frozenset({"rounds", "problems", "inbox"}),
-    # Figures, the clues it receives, supervision of rectification; its opinion on the
-    # village classification (村分类's step 3, as the organization and departments give).
-    Role.discipline: frozenset({"figures", "classification", "clues", "rectification", "inbox"}),
+    # A group works its round: problems, evidence, public reports, its reports, letters.
+    Role.group: frozenset(
+        {"rounds", "inspection", "petitions", "problems", "reports", "letters", "inbox"}
+    ),
+    # Figures, the clues it receives, the review of reports, supervision of rectification;
+    # its opinion on the village classification (村分类's step 3, as the organization and
+    # departments give).
+    Role.discipline: frozenset(
+        {"figures", "classification", "reports", "letters", "clues", "rectification", "inbox"}
+    ),
     # Clues it receives, the promotion check (干部任用必审) on the rectification page.
-    Role.organization: frozenset({"classification", "clues", "rectification", "inbox"}),
-    # Clues it receives, letters addressed to it on the problems page.
-    Role.department: frozenset({"classification", "problems", "clues", "inbox"}),
-    # Its own problems and its own rectification.
-    Role.inspected: frozenset({"problems", "rectification", "inbox"}),
+    Role.organization: frozenset({"classification", "letters", "clues", "rectification", "inbox"}),
+    # Clues it receives, public reports forwarded to it, letters addressed to it.
+    Role.department: frozenset(
+        {"classification", "petitions", "problems", "letters", "clues", "inbox"}
+    ),
+    # Its own problems, its letters and its own rectification.
+    Role.inspected: frozenset({"problems", "letters", "rectification", "inbox"}),
     Role.leader: frozenset({"rectification", "inbox"}),
     Role.service: frozenset(),
 }
@@ -51,7 +74,7 @@ AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
 HOME_BY_ROLE: tuple[tuple[Role, str], ...] = (
     (Role.office, "/figures"),
     (Role.leadership, "/figures"),
-    (Role.group, "/rounds"),
+    (Role.group, "/inspection"),
     (Role.discipline, "/clues"),
     (Role.organization, "/clues"),
     (Role.department, "/clues"),
