@@ -1670,7 +1670,7 @@ export interface paths {
         put?: never;
         /**
          * 纪委审核
-         * @description 纪委监委审核：通过（pass）或退回修改（return，须写意见）。
+         * @description 纪委监委审核：通过（pass）或退回修改（return，须写意见）；每次审核记入 reviews。
          */
         post: operations["findings.reviewReport"];
         delete?: never;
@@ -7569,6 +7569,11 @@ export interface components {
             status: components["schemas"]["ReportStatus"];
             /** 纪委审核意见 */
             review_comments: string | null;
+            /**
+             * 纪委审核记录
+             * @description 每次审核（通过或退回）按时间先后
+             */
+            reviews: components["schemas"]["ReviewEntry"][];
             /** 涉及问题数 */
             problem_count: number;
             /** 提交时间 */
@@ -10328,6 +10333,29 @@ export interface components {
         ReturnWrite: {
             /** 退回理由（需补充的材料，保密） */
             reason: string & unknown;
+        };
+        /** ReviewEntry */
+        ReviewEntry: {
+            /**
+             * 审核意见
+             * @description pass 通过；return 退回修改
+             * @enum {string}
+             */
+            decision: "pass" | "return";
+            /** 审核意见说明 */
+            comments: string | null;
+            /** 审核人 */
+            reviewed_by: string;
+            /**
+             * 审核人姓名
+             * @default
+             */
+            reviewer_name: string;
+            /**
+             * 审核时间
+             * Format: date-time
+             */
+            reviewed_at: string;
         };
         /** ReviewItem */
         ReviewItem: {
@@ -21389,6 +21417,7 @@ export interface operations {
             query?: {
                 round_id?: string;
                 status?: components["schemas"]["ReportStatus"];
+                kind?: components["schemas"]["ReportKind"];
                 limit?: number;
                 cursor?: string;
             };

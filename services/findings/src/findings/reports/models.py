@@ -17,7 +17,8 @@ class Report(Base, table=True):
     """One report: per assignment, or comprehensive (a township with its villages).
 
     ``sections`` maps the section keys (overview, portrait, main_problems, typical_cases,
-    causes, recommendations) to text."""
+    causes, recommendations) to text; ``reviews`` keeps every review of discipline in order
+    (decision, comments, who, when)."""
 
     __tablename__ = "reports"
     __table_args__ = (
@@ -47,6 +48,10 @@ class Report(Base, table=True):
     sections: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     status: str = Field(max_length=20)
     review_comments: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    reviews: list[dict[str, Any]] = Field(
+        default_factory=list,
+        sa_column=Column(JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    )
     submitted_at: datetime | None = ts(nullable=True)
     reviewed_by: str | None = Field(default=None, max_length=128)
     reviewed_at: datetime | None = ts(nullable=True)

@@ -10,6 +10,7 @@ from sqlalchemy import select, tuple_
 from sqlmodel import col
 from xuncha_shared.db import DbSession
 from xuncha_shared.documents import DOCX_MEDIA_TYPE
+from xuncha_shared.events.findings import ReportKind
 from xuncha_shared.exports import attachment
 from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Paging, etag, split_page
 
@@ -70,12 +71,15 @@ async def list_reports(
     paging: Paging,
     round_id: Annotated[uuid.UUID | None, Query(title="轮次编号")] = None,
     status_: Annotated[ReportStatus | None, Query(alias="status", title="状态")] = None,
+    kind: Annotated[ReportKind | None, Query(title="报告类型")] = None,
 ) -> ReportPage:
     conditions = [service.visibility(principal)]
     if round_id is not None:
         conditions.append(col(Report.round_id) == round_id)
     if status_ is not None:
         conditions.append(col(Report.status) == status_.value)
+    if kind is not None:
+        conditions.append(col(Report.kind) == kind.value)
     total = await service.count_reports(session, conditions)
     after = time_id_key(paging.cursor)
     if after is not None:
@@ -158,7 +162,7 @@ async def submit_report(
     "/reports/{report_id}/review",
     response_model=ReportRead,
     summary="纪委审核",
-    description="纪委监委审核：通过（pass）或退回修改（return，须写意见）。",
+    description="纪委监委审核：通过（pass）或退回修改（return，须写意见）；每次审核记入 reviews。",
     responses=CONFLICT,
 )
 async def review_report(

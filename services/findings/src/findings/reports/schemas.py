@@ -135,6 +135,16 @@ class ReviewWrite(BaseModel):
     comments: str | None = Field(default=None, max_length=5000, title="审核意见说明")
 
 
+class ReviewEntry(BaseModel):
+    decision: Literal["pass", "return"] = Field(
+        title="审核意见", description="pass 通过；return 退回修改"
+    )
+    comments: str | None = Field(default=None, title="审核意见说明")
+    reviewed_by: str = Field(title="审核人")
+    reviewer_name: str = Field(default="", title="审核人姓名")
+    reviewed_at: datetime = Field(title="审核时间")
+
+
 class ReportRead(BaseModel):
     id: uuid.UUID = Field(title="报告编号")
     kind: ReportKind = Field(title="报告类型")
@@ -147,6 +157,9 @@ class ReportRead(BaseModel):
     sections: Sections = Field(title="正文各部分")
     status: ReportStatus = Field(title="状态")
     review_comments: str | None = Field(title="纪委审核意见")
+    reviews: list[ReviewEntry] = Field(
+        title="纪委审核记录", description="每次审核（通过或退回）按时间先后"
+    )
     problem_count: int = Field(title="涉及问题数")
     submitted_at: datetime | None = Field(title="提交时间")
     reviewed_by: str | None = Field(title="审核人")

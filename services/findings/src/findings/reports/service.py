@@ -34,6 +34,7 @@ from findings.reports.schemas import (
     ReportRead,
     ReportStatus,
     ReportUpdate,
+    ReviewEntry,
     ReviewWrite,
     Sections,
 )
@@ -104,6 +105,7 @@ async def reads(session: AsyncSession, reports: Sequence[Report]) -> list[Report
                 sections=Sections.model_validate(r.sections),
                 status=ReportStatus(r.status),
                 review_comments=r.review_comments,
+                reviews=[ReviewEntry.model_validate(e) for e in r.reviews or []],
                 problem_count=count,
                 submitted_at=r.submitted_at,
                 reviewed_by=r.reviewed_by,
@@ -261,7 +263,8 @@ async def submit(
 async def review(
     session: AsyncSession, *, report: Report, data: ReviewWrite, actor: Principal, now: datetime
 ) -> Report:
-    """Discipline passes the report or returns it with comments."""
+    """Discipline passes the report or returns it with comments; each review is kept in
+    ``reviews``."""
     if not actor.has(Role.discipline):
         raise Forbidden(
             "只有纪委监委可以审核报告", "Only the discipline commission reviews reports"
@@ -276,6 +279,14 @@ async def review(
     ).value
     report.review_comments = data.comments
     report.reviewed_by, report.reviewed_at = actor.subject, now
+    entry = ReviewEntry(
+        decision=data.decision,
+        comments=data.comments,
+        reviewed_by=actor.subject,
+        reviewer_name=actor.name,
+        reviewed_at=now,
+    )
+    report.reviews = [*(report.reviews or []), entry.model_dump(mode="json")]
     report.version += 1
     report.updated_at = now
     await session.flush()
