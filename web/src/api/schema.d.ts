@@ -1609,7 +1609,7 @@ export interface paths {
         put?: never;
         /**
          * 起草巡察报告
-         * @description 巡察组起草本组任务的巡察报告（kind=assignment，一村一报告），或本组所巡乡镇连同其村的综合报告（kind=comprehensive，round_id + township_org_id）。正文分基本情况、领导班子画像、主要问题、典型案例、问题成因、意见建议。
+         * @description 巡察组起草本组任务的巡察报告（kind=assignment，一村一报告），或本组所巡乡镇连同其村的综合报告（kind=comprehensive，round_id + township_org_id）。正文分基本情况、领导班子画像、主要问题、典型案例、问题成因、意见建议。可带 Idempotency-Key。
          */
         post: operations["findings.createReport"];
         delete?: never;
@@ -1731,7 +1731,7 @@ export interface paths {
         put?: never;
         /**
          * 反馈巡察情况
-         * @description 巡察办在报告经书记专题会审定后反馈：本任务的全部问题（含已立行立改的，作标记）一次发布“巡察反馈已送达”事件，同步抄送纪委监委、组织部。反馈后问题只能批注。
+         * @description 巡察办在报告经书记专题会审定后反馈：本任务的全部问题（含已立行立改的，作标记）一次发布“巡察反馈已送达”事件，同步抄送纪委监委、组织部。反馈后问题只能批注。可带 Idempotency-Key。
          */
         post: operations["findings.issueFeedback"];
         delete?: never;
@@ -21497,7 +21497,10 @@ export interface operations {
     "findings.createReport": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试同一请求时带相同的键，只执行一次并返回首次的结果 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -22178,7 +22181,10 @@ export interface operations {
     "findings.issueFeedback": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试同一请求时带相同的键，只执行一次并返回首次的结果 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 assignment_id: string;
             };

@@ -76,3 +76,19 @@ async def test_review_history_and_kind_filter(findings: Any, token: Any, db: Any
     assert [x["id"] for x in r.json()["items"]] == [rid] and r.json()["total"] == 1
     r = await findings.get(f"{BASE}/reports", params={"kind": "assignment"}, headers=auth(g1))
     assert r.json()["total"] == 1 and r.json()["items"][0]["kind"] == "assignment"
+
+
+async def test_a_repeated_create_with_its_key_makes_one_report(
+    findings: Any, token: Any, db: Any
+) -> None:
+    place = await county(db)
+    g1 = member(token, place)
+    await set_round_status(db, place.round_id, "reporting")
+    body = {"kind": "assignment", "assignment_id": str(place.assignments["town"]), "title": "x"}
+    key = {"Idempotency-Key": "report-draft-0001"}
+    first = await findings.post(f"{BASE}/reports", json=body, headers=auth(g1, **key))
+    again = await findings.post(f"{BASE}/reports", json=body, headers=auth(g1, **key))
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    r = await findings.get(f"{BASE}/reports", headers=auth(g1))
+    assert r.json()["total"] == 1

@@ -13,6 +13,7 @@ from sqlmodel import col
 from xuncha_shared.auth import Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal, Now
+from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import NotFound
 
 from findings.common.access import OVERSIGHT, org_uuid
@@ -66,7 +67,7 @@ class FeedbackRead(BaseModel):
     response_model=FeedbackRead,
     summary="反馈巡察情况",
     description="巡察办在报告经书记专题会审定后反馈：本任务的全部问题（含已立行立改的，作标记）一次发布"
-    "“巡察反馈已送达”事件，同步抄送纪委监委、组织部。反馈后问题只能批注。",
+    "“巡察反馈已送达”事件，同步抄送纪委监委、组织部。反馈后问题只能批注。可带 Idempotency-Key。",
     responses=CONFLICT,
 )
 async def issue_feedback(
@@ -75,6 +76,7 @@ async def issue_feedback(
     session: DbSession,
     principal: CurrentPrincipal,
     now: Now,
+    idempotent: Idempotent,
 ) -> FeedbackRead:
     feedback = await service.issue(
         session,
@@ -83,7 +85,9 @@ async def issue_feedback(
         actor=principal,
         now=now,
     )
-    return FeedbackRead.model_validate(feedback, from_attributes=True)
+    result = FeedbackRead.model_validate(feedback, from_attributes=True)
+    await idempotent.remember(result, status_code=201)
+    return result
 
 
 @router.get(

@@ -13,6 +13,7 @@ from xuncha_shared.documents import DOCX_MEDIA_TYPE
 from xuncha_shared.events.findings import ReportKind
 from xuncha_shared.exports import attachment
 from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Paging, etag, split_page
+from xuncha_shared.idempotency import Idempotent
 
 from findings.common.cursors import time_id_key
 from findings.common.errors import CONFLICT, ERRORS, VERSIONED
@@ -45,7 +46,7 @@ async def _one(session: DbSession, report: Report, response: Response) -> Report
     description="巡察组起草本组任务的巡察报告（kind=assignment，一村一报告），或本组所巡乡镇连同其村的综合报告"
     "（kind=comprehensive，round_id + "
     "township_org_id）。正文分基本情况、领导班子画像、主要问题、典型案例、"
-    "问题成因、意见建议。",
+    "问题成因、意见建议。可带 Idempotency-Key。",
     responses=CONFLICT,
 )
 async def create_report(
@@ -53,10 +54,13 @@ async def create_report(
     session: DbSession,
     principal: CurrentPrincipal,
     now: Now,
+    idempotent: Idempotent,
     response: Response,
 ) -> ReportRead:
     report = await service.create_report(session, data=body, actor=principal, now=now)
-    return await _one(session, report, response)
+    result = await _one(session, report, response)
+    await idempotent.remember(result, status_code=201)
+    return result
 
 
 @router.get(
