@@ -1786,7 +1786,7 @@ export interface paths {
         };
         /**
          * 函件台账
-         * @description 巡察办、领导小组看本辖区的；部门看主送本单位的；分管领导看抄报本人的。可按类型、轮次、届次、是否逾期未回复筛选。
+         * @description 巡察办、领导小组看本辖区的；部门看主送本单位的；分管领导看抄报本人的。可按类型、轮次、届次、主送单位、是否已回复、是否逾期未回复筛选。
          */
         get: operations["findings.listLetters"];
         put?: never;
@@ -22434,6 +22434,8 @@ export interface operations {
                 kind?: components["schemas"]["LetterKind"];
                 round_id?: string;
                 term_id?: string;
+                addressee_org_id?: string;
+                replied?: boolean;
                 overdue?: boolean;
             };
             header?: never;
@@ -22613,6 +22615,8 @@ export interface operations {
                 kind?: components["schemas"]["LetterKind"];
                 round_id?: string;
                 term_id?: string;
+                addressee_org_id?: string;
+                replied?: boolean;
                 overdue?: boolean;
             };
             header?: never;

@@ -180,6 +180,18 @@ async def test_reminder_reply_and_overdue_once(
         "SELECT key FROM findings.outbox WHERE type LIKE '%letter.reply_overdue%'"
     )
     assert sorted(o["key"] for o in overdue) == sorted([ids[1], first.json()["id"]])
+
+    async def listed(**query: str) -> list[str]:
+        r = await findings.get(f"{BASE}/letters", params=query, headers=auth(office))
+        assert r.status_code == 200, r.text
+        return sorted(x["id"] for x in r.json()["items"])
+
+    town_id = str(place.orgs["town"])
+    assert await listed(addressee_org_id=town_id) == sorted([ids[1], first.json()["id"]])
+    assert await listed(replied="true") == [ids[0]]
+    assert await listed(replied="false", addressee_org_id=town_id, overdue="true") == sorted(
+        [ids[1], first.json()["id"]]
+    )
     town = token(Role.inspected, jurisdiction=place.jurisdiction, org_id=str(place.orgs["town"]))
     r = await findings.post(
         f"{BASE}/letters/{ids[1]}/reply", json={"text": "迟复"}, headers=auth(town)

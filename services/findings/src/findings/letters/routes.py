@@ -64,6 +64,8 @@ class LetterFilter:
     kind: LetterKind | None = None
     round_id: uuid.UUID | None = None
     term_id: uuid.UUID | None = None
+    addressee_org_id: uuid.UUID | None = None
+    replied: bool | None = None
     overdue: bool | None = None
 
 
@@ -71,9 +73,18 @@ def _filter(
     kind: Annotated[LetterKind | None, Query(title="函件类型")] = None,
     round_id: Annotated[uuid.UUID | None, Query(title="轮次编号")] = None,
     term_id: Annotated[uuid.UUID | None, Query(title="届次编号")] = None,
+    addressee_org_id: Annotated[uuid.UUID | None, Query(title="主送单位编号")] = None,
+    replied: Annotated[bool | None, Query(title="是否已回复")] = None,
     overdue: Annotated[bool | None, Query(title="是否逾期未回复")] = None,
 ) -> LetterFilter:
-    return LetterFilter(kind=kind, round_id=round_id, term_id=term_id, overdue=overdue)
+    return LetterFilter(
+        kind=kind,
+        round_id=round_id,
+        term_id=term_id,
+        addressee_org_id=addressee_org_id,
+        replied=replied,
+        overdue=overdue,
+    )
 
 
 Filter = Annotated[LetterFilter, Depends(_filter)]
@@ -90,6 +101,11 @@ def _conditions(
         out.append(col(Letter.round_id) == f.round_id)
     if f.term_id is not None:
         out.append(col(Letter.term_id) == f.term_id)
+    if f.addressee_org_id is not None:
+        out.append(col(Letter.addressee_org_id) == f.addressee_org_id)
+    if f.replied is not None:
+        answered = col(Letter.replied_at).is_not(None)
+        out.append(answered if f.replied else ~answered)
     if overdue is not None:
         today = now.astimezone(service.SHANGHAI).date()
         late = col(Letter.replied_at).is_(None) & (col(Letter.reply_due_on) < today)
@@ -102,7 +118,7 @@ def _conditions(
     response_model=LetterPage,
     summary="函件台账",
     description="巡察办、领导小组看本辖区的；部门看主送本单位的；分管领导看抄报本人的。"
-    "可按类型、轮次、届次、是否逾期未回复筛选。",
+    "可按类型、轮次、届次、主送单位、是否已回复、是否逾期未回复筛选。",
 )
 async def list_letters(
     session: DbSession,
