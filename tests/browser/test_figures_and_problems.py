@@ -236,7 +236,8 @@ async def test_common_problems_and_letters_with_their_word_documents(
         f"共 {common['total']} 条"
     )
 
-    await page.get_by_test_id("tab-letters").click()
+    # The letters ledger is on its own page (函件).
+    await page.goto(f"{platform.base_url}/letters")
     letters = page.get_by_test_id("letters-table")
     listed = await get(platform.base_url, office, f"{FINDINGS}/letters")
     assert listed["total"] > 0
@@ -249,8 +250,11 @@ async def test_common_problems_and_letters_with_their_word_documents(
     await expect(row).to_contain_text("巡察建议书")
     await screenshot(page, "letters")
 
+    await row.click()
+    detail = page.get_by_test_id("letter-detail")
+    await expect(detail.get_by_test_id("letter-number")).to_have_text(first["doc_number"])
     async with page.expect_download() as info:
-        await row.get_by_role("button", name="下载 Word").click()
+        await detail.get_by_test_id("letter-docx").click()
     download = await info.value
     assert download.suggested_filename == f"{first['doc_number']}.docx"
     with zipfile.ZipFile(await saved(download)) as docx:
