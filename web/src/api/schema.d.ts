@@ -1387,7 +1387,7 @@ export interface paths {
         put?: never;
         /**
          * 录入资金比对项目
-         * @description 专项巡察“三个数据”比对：上级给多少、被巡察单位支多少、实际落地多少（元，精确到分）。返回计算出的两个差额。
+         * @description 专项巡察“三个数据”比对：上级给多少、被巡察单位支多少、实际落地多少（元，精确到分）。返回计算出的两个差额。可带 Idempotency-Key（重复提交只录入一次）。
          */
         post: operations["findings.addFundsProject"];
         delete?: never;
@@ -20314,7 +20314,10 @@ export interface operations {
     "findings.addFundsProject": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试同一请求时带相同的键，只执行一次并返回首次的结果 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 assignment_id: string;
             };

@@ -179,9 +179,14 @@ async def test_funds_comparison_turns_gaps_into_problems(
         "paid_out_yuan": "420000.00",
         "delivered_yuan": "380000.50",
     }
-    r = await findings.post(url, json=body, headers=auth(g1))
+    # With an Idempotency-Key, a second send (a double click, a retry) records it once.
+    key = auth(g1, **{"Idempotency-Key": "funds-project-0001"})
+    r = await findings.post(url, json=body, headers=key)
     assert r.status_code == 201, r.text
     project = r.json()
+    again = await findings.post(url, json=body, headers=key)
+    assert again.status_code == 201 and again.json()["id"] == project["id"]
+    assert len((await findings.get(url, headers=auth(g1))).json()) == 1
     assert Decimal(project["unpaid_gap_yuan"]) == Decimal("80000.00")
     assert Decimal(project["undelivered_gap_yuan"]) == Decimal("39999.50")
     r = await findings.post(

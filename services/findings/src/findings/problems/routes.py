@@ -398,7 +398,7 @@ async def download_evidence(
     response_model=FundsProjectRead,
     summary="录入资金比对项目",
     description="专项巡察“三个数据”比对：上级给多少、被巡察单位支多少、实际落地多少（元，精确到分）。"
-    "返回计算出的两个差额。",
+    "返回计算出的两个差额。可带 Idempotency-Key（重复提交只录入一次）。",
     tags=["funds"],
     responses=CONFLICT,
 )
@@ -408,11 +408,13 @@ async def add_funds_project(
     session: DbSession,
     principal: CurrentPrincipal,
     now: Now,
+    idempotent: Idempotent,
 ) -> FundsProjectRead:
     project = await service.add_funds_project(
         session, assignment_id=assignment_id, data=body, actor=principal, now=now
     )
     (result,) = await service.funds_reads(session, [project])
+    await idempotent.remember(result, status_code=201)
     return result
 
 
