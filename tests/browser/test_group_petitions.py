@@ -232,6 +232,12 @@ async def test_group_triages_public_reports_and_a_department_replies(
     assert letter["outcome"] == "no_action" and letter["status"] == "closed", letter
     assert letter["no_action_reason"] == NO_ACTION
 
+    # Another round's group member sees none of this round's reports.
+    other = seeded.token(Role.group, subject="cadre3")
+    assert (await call(base, "GET", f"{F}/public-reports", other, params={"round_id": rid}))[
+        "items"
+    ] == []
+
     mine = await call(base, "GET", f"{F}/public-reports", dept_token)
     assert [r["id"] for r in mine["items"]] == [ids[WATER]]
     # A department does not learn that a clue came from a report.
