@@ -280,7 +280,7 @@ async def test_recipient_sees_only_clues_transferred_to_it(page: Page, demo_plat
         (
             Role.group,
             "/inspection",
-            ["巡察轮次", "巡察工作台", "信访举报", "发现问题", "巡察报告", "函件", "消息"],
+            ["巡察轮次", "巡察工作台", "信访举报", "发现问题", "巡察报告", "消息"],
         ),
         (Role.inspected, "/rectification", ["发现问题", "函件", "整改", "消息"]),
     ],

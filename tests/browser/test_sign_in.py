@@ -197,7 +197,7 @@ async def test_the_office_opens_accounts_and_each_person_signs_in_to_their_own_p
     await screenshot(page, "accounts")
     await sign_out(page)
 
-    # The group member: his round's work, its problems, reports and letters, his messages.
+    # The group member: his round's work, its problems and reports, his messages.
     await set_password_and_sign_in(page, s.base_url, MEMBER, codes[MEMBER.account])
     await expect(page).to_have_url(re.compile(r"/inspection$"))
     assert await nav_links(page) == [
@@ -206,7 +206,6 @@ async def test_the_office_opens_accounts_and_each_person_signs_in_to_their_own_p
         "信访举报",
         "发现问题",
         "巡察报告",
-        "函件",
         "消息",
     ]
     await expect(page.get_by_test_id("whoami")).to_contain_text("巡察组")

@@ -48,10 +48,8 @@ AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
             "inbox",
         }
     ),
-    # A group works its round: problems, evidence, public reports, its reports, letters.
-    Role.group: frozenset(
-        {"rounds", "inspection", "petitions", "problems", "reports", "letters", "inbox"}
-    ),
+    # A group works its round: problems, evidence, public reports, its reports.
+    Role.group: frozenset({"rounds", "inspection", "petitions", "problems", "reports", "inbox"}),
     # Figures, the clues it receives, the review of reports, supervision of rectification;
     # its opinion on the village classification (村分类's step 3, as the organization and
     # departments give).
@@ -66,7 +64,8 @@ AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
     ),
     # Its own problems, its letters and its own rectification.
     Role.inspected: frozenset({"problems", "letters", "rectification", "inbox"}),
-    Role.leader: frozenset({"rectification", "inbox"}),
+    # A leader in charge: the letters copied to him (抄报), the rectification he owns.
+    Role.leader: frozenset({"letters", "rectification", "inbox"}),
     Role.service: frozenset(),
 }
 
