@@ -126,6 +126,19 @@ async def test_group_member_records_problems_evidence_funds_and_a_clue(
         await detail.get_by_test_id("evidence-download").click()
     assert (await download.value).suggested_filename == "工程款支出凭证.pdf"
 
+    # A photo dropped on the zone.
+    dropped = await page.evaluate_handle(
+        """() => {
+            const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+            const data = new DataTransfer();
+            data.items.add(new File([png], "现场照片.png", { type: "image/png" }));
+            return data;
+        }"""
+    )
+    await detail.get_by_test_id("evidence-drop").dispatch_event("drop", {"dataTransfer": dropped})
+    await expect(detail.get_by_test_id("evidence-sent")).to_contain_text("现场照片.png")
+    await expect(detail.get_by_test_id("evidence-row")).to_have_count(2)
+
     # A note on it.
     notes = detail.get_by_test_id("annotations")
     await notes.locator("#annotation-text").fill("请补充工程合同及结算单。")
@@ -206,6 +219,36 @@ async def test_group_member_records_problems_evidence_funds_and_a_clue(
     await expect(detail).to_have_attribute("data-id", evidence_id)
     await expect(detail.get_by_test_id("detail-clues")).to_contain_text("待研判")
 
+    # An edit meets a change made meanwhile (412): what changed is shown, then reloaded.
+    await table.locator("tbody tr", has_text="农村低保").click()
+    detail = page.get_by_test_id("problem-detail")
+    await expect(detail).to_have_attribute("data-id", immediate_id)
+    await detail.get_by_test_id("problem-edit").click()
+    edit = detail.get_by_test_id("problem-form")
+    await edit.locator("#p-description").fill("农村低保评审把关不严（已核实）。")
+    group = seeded.token(Role.group, subject="cadre6", name="吴海燕")
+    current = await call(seeded.base_url, "GET", f"{F}/problems/{immediate_id}", group)
+    await call(
+        seeded.base_url,
+        "PATCH",
+        f"{F}/problems/{immediate_id}",
+        group,
+        json={"amount_yuan": "11880.50"},
+        headers={"If-Match": f'"{current["version"]}"'},
+    )
+    await edit.get_by_role("button", name="保存修改").click()
+    conflict = edit.get_by_test_id("conflict")
+    await expect(conflict).to_contain_text("该记录已被他人修改（412）")
+    await expect(conflict.locator("tr", has_text="涉及金额（元）")).to_contain_text("11880.50")
+    await conflict.get_by_role("button", name="重新加载最新内容").click()
+    await expect(edit.locator("#p-amount")).to_have_value("11880.50")
+    await edit.locator("#p-description").fill("农村低保评审把关不严（已核实）。")
+    await edit.get_by_role("button", name="保存修改").click()
+    await expect(detail.get_by_test_id("detail-description")).to_have_text(
+        "农村低保评审把关不严（已核实）。"
+    )
+    await expect(detail.get_by_test_id("detail-amount")).to_have_text("11,880.50")
+
     # Through the API, as the office.
     office = seeded.token(Role.office, name="张艳")
     base = seeded.base_url
@@ -220,14 +263,16 @@ async def test_group_member_records_problems_evidence_funds_and_a_clue(
     assert listed["total"] == 5
     first = problems[immediate_id]
     assert first["immediate"] and first["status"] == "handed_over" and first["handed_over_at"]
-    assert first["amount_yuan"] == "11880.00" and first["livelihood"]
+    assert first["amount_yuan"] == "11880.50" and first["livelihood"]
+    assert first["description"] == "农村低保评审把关不严（已核实）。"
     assert first["category"] == "benefit_policies" and first["found_by"] == "visit"
     assert first["people_involved"] == ["张某某（村委会委员）", "李某某（村报账员）"]
     second = problems[evidence_id]
-    assert [(e["sha256"], e["filename"]) for e in second["evidence"]] == [
-        (sha, "工程款支出凭证.pdf")
-    ]
-    assert second["evidence"][0]["media_type"] == "application/pdf"
+    files = {e["filename"]: e for e in second["evidence"]}
+    assert sorted(files) == ["工程款支出凭证.pdf", "现场照片.png"]
+    assert files["工程款支出凭证.pdf"]["sha256"] == sha
+    assert files["工程款支出凭证.pdf"]["media_type"] == "application/pdf"
+    assert files["现场照片.png"]["media_type"] == "image/png"
     assert not second["immediate"] and second["amount_yuan"] == "86400.00"
     notes_read = await call(base, "GET", f"{F}/problems/{evidence_id}/annotations", office)
     assert [n["text"] for n in notes_read] == ["请补充工程合同及结算单。"]
@@ -255,3 +300,39 @@ async def test_group_member_records_problems_evidence_funds_and_a_clue(
     )
     from_problem = [c for c in ledger["items"] if c["source_problem_id"] == evidence_id]
     assert len(from_problem) == 1 and from_problem[0]["category"] == "integrity"
+
+
+async def test_office_sees_a_rounds_assignments_and_the_groups_problems(
+    page: Page, platform_url: Any
+) -> None:
+    """The office chooses a round and reads its assignments, the answers and each org's
+    problems and funds; recording is the group's (no form is offered)."""
+    seeded = platform_url
+    town = _third_township(seeded)
+    await dev_sign_in(page, seeded.base_url, Role.office, path="/inspection", name="张艳")
+    select = page.get_by_test_id("round-select")
+    await expect(select).to_have_value(seeded.rounds["r3"]["id"])
+    row = page.locator(f"[data-testid=assignment-row][data-org='{town['name']}']")
+    await expect(row.get_by_test_id("consultation-answer")).to_contain_text("问题突出")
+    await row.get_by_test_id("assignment-open").click()
+    await expect(page.get_by_test_id("tab-record")).to_have_count(0)
+    await expect(page.get_by_test_id("tab-batch")).to_have_count(0)
+    listed = await call(
+        seeded.base_url,
+        "GET",
+        f"{F}/problems",
+        seeded.token(Role.office, name="张艳"),
+        params={"round_id": seeded.rounds["r3"]["id"], "org_id": town["id"]},
+    )
+    table = page.get_by_test_id("problems-table")
+    await expect(table.locator("tbody tr")).to_have_count(max(1, len(listed["items"])))
+    await page.get_by_test_id("tab-funds").click()
+    await expect(page.get_by_test_id("funds-table")).to_be_visible()
+    await expect(page.get_by_test_id("gap-turn")).to_have_count(0)
+    # Another round: its own assignments (the first round's group and township).
+    await select.select_option(seeded.rounds["r1"]["id"])
+    await expect(page.get_by_test_id("workspace")).to_have_count(0)
+    first_town = next(o for o in seeded.orgs.values() if o["kind"] == "township")
+    await expect(
+        page.locator(f"[data-testid=assignment-row][data-org='{first_town['name']}']")
+    ).to_be_visible()
