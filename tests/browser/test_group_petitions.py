@@ -4,21 +4,27 @@ given the receipt code once; the group member 周两全 triages one report into 
 into a clue (proposed to the clue ledger first; the report's content is then erased and the
 page says so), one forwarded to a department with a reply deadline in working days, and the
 letter as no action with its reason; the department replies on the page. Every result is
-checked through the API, and the queue's XLSX export holds the reports."""
+checked through the API, and the queue's XLSX export holds the reports. A forward left
+unanswered past its deadline is marked overdue in the queue and on its page."""
 
 from __future__ import annotations
 
 import io
+import os
 import re
-from datetime import datetime
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import pytest_asyncio
 from openpyxl import load_workbook
 from playwright.async_api import Page, expect
 from xuncha_shared.auth import Role
+from xuncha_shared.clock import MovableClock
 
+from tests.browser.conftest import Seeded, _platform, seed
 from tests.browser.signing_in import call, dev_sign_in
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(240)]
@@ -256,3 +262,66 @@ async def test_group_triages_public_reports_and_a_department_replies(
     rows = [r for r in sheet.iter_rows(values_only=True)]
     contents = {r[4] for r in rows[1:] if r and r[0] is not None}
     assert {ROAD, WATER, LETTER} <= contents and SUBSIDY not in contents, rows
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def late(pg: Any, template_db: str) -> AsyncIterator[tuple[Seeded, dict[str, Any]]]:
+    """A platform of its own whose clock stood three weeks back when the group forwarded a
+    report to a department for a reply within two working days; it is now past due."""
+    now = datetime.now(UTC)
+    clock = MovableClock(now - timedelta(days=21))
+    async with _platform(pg, template_db, f"browserpetitions{os.getpid()}", clock=clock) as s:
+        await seed(s)
+        rid = s.rounds["r3"]["id"]
+        await call(
+            s.base_url,
+            "POST",
+            f"{F}/public/rounds/{rid}/reports",
+            None,
+            201,
+            json={"content": WATER},
+        )
+        group = s.token(Role.group, subject="cadre5", name="周两全")
+        (report,) = (await call(s.base_url, "GET", f"{F}/public-reports", group))["items"]
+        department = _depts(s)[1]
+        forwarded = await call(
+            s.base_url,
+            "POST",
+            f"{F}/public-reports/{report['id']}/triage",
+            group,
+            json={
+                "outcome": "forwarded",
+                "forwarded_to_org_id": department["id"],
+                "reply_workdays": 2,
+            },
+        )
+        clock.set(now)
+        yield s, forwarded | {"department": department}
+
+
+async def test_an_unanswered_forward_past_its_deadline_is_marked_overdue(
+    page: Page, late: tuple[Seeded, dict[str, Any]]
+) -> None:
+    seeded, forwarded = late
+    office = seeded.token(Role.office, name="张艳")
+    report = await call(seeded.base_url, "GET", f"{F}/public-reports/{forwarded['id']}", office)
+    assert report["reply_overdue"] is True and report["replied_at"] is None, report
+
+    for role, org_id in ((Role.office, None), (Role.department, forwarded["department"]["id"])):
+        await dev_sign_in(page, seeded.base_url, role, path="/petitions", org_id=org_id)
+        table = page.get_by_test_id("petitions-table")
+        row = table.locator("tbody tr.overdue", has_text=WATER[:16])
+        await expect(row).to_have_count(1)
+        await expect(row.get_by_test_id("overdue")).to_have_text("已逾期")
+        await expect(row).to_contain_text(f"{report['reply_due_on']} 前回复")
+        detail = await _open(page, WATER)
+        await expect(detail.get_by_test_id("report-overdue")).to_have_text("已逾期未回复")
+    # The department may still reply late; the mark then goes.
+    reply = page.get_by_test_id("reply-form")
+    await reply.locator("textarea[name=text]").fill(REPLY)
+    await reply.get_by_role("button", name="提交回复").click()
+    await expect(page.get_by_test_id("report-reply")).to_contain_text(REPLY)
+    await expect(page.get_by_test_id("report-overdue")).to_have_count(0)
+    await expect(page.get_by_test_id("petitions-table").locator("tbody tr.overdue")).to_have_count(
+        0
+    )
