@@ -74,13 +74,15 @@ async def test_township_report_reviewed_approved_downloaded_and_fed_back(
     leader_token = seeded.token(Role.group, **LEADER)
     discipline_token = seeded.token(Role.discipline, **DISCIPLINE)
     office_token = seeded.token(Role.office, **OFFICE)
-    discipline_org = sorted(
-        (o for o in seeded.orgs.values() if o["kind"] == "department"), key=lambda o: o["code"]
-    )[-1]
+    depts = [o for o in seeded.orgs.values() if o["kind"] == "department"]
+    discipline_org = next(o for o in depts if "纪委" in o["name"])
     assignments = await call(
         base, "GET", f"{P}/rounds/{r3['id']}/assignments", office_token, params={"limit": 200}
     )
     (town_task,) = [a for a in assignments["items"] if a["org_id"] == town["id"]]
+    village_task = next(
+        a for a in assignments["items"] if a["org_kind"] in ("village", "community")
+    )
 
     # The group leader drafts the township's comprehensive report.
     await dev_sign_in(page, base, Role.group, path="/reports", **LEADER)
@@ -213,6 +215,23 @@ async def test_township_report_reviewed_approved_downloaded_and_fed_back(
     await expect(row.get_by_test_id("feedback-issued")).to_contain_text("已反馈")
     await expect(row.get_by_test_id("feedback-issued")).to_contain_text(discipline_org["name"])
     await expect(row.get_by_test_id("open-feedback")).to_have_count(0)
+
+    # A village fed back meanwhile from elsewhere: the page still offers it, and pressing
+    # 发出反馈 shows the API's refusal as worded.
+    village_row = panel.locator(f"tr[data-org='{village_task['org_code']}']")
+    await expect(village_row).to_contain_text("尚未反馈")
+    await call(
+        base,
+        "POST",
+        f"{F}/assignments/{village_task['id']}/feedback",
+        office_token,
+        expect=201,
+        json={},
+    )
+    await village_row.get_by_test_id("open-feedback").click()
+    await form.get_by_role("button", name="发出反馈").click()
+    await expect(form.get_by_role("alert")).to_contain_text("已反馈")
+    await expect(village_row.get_by_test_id("feedback-issued")).to_contain_text("已反馈")
 
     # Everything as the API has it.
     report = await call(base, "GET", f"{F}/reports/{report_id}", discipline_token)
