@@ -316,8 +316,14 @@ async def test_an_unanswered_forward_past_its_deadline_is_marked_overdue(
         await expect(row).to_contain_text(f"{report['reply_due_on']} 前回复")
         detail = await _open(page, WATER)
         await expect(detail.get_by_test_id("report-overdue")).to_have_text("已逾期未回复")
-    # The department may still reply late; the mark then goes.
+    # On a phone the reply form is one column of large inputs, nothing wider than the screen.
+    await page.set_viewport_size({"width": 390, "height": 844})
     reply = page.get_by_test_id("reply-form")
+    await expect(reply.locator("textarea[name=text]")).to_be_visible()
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = await reply.get_by_role("button", name="提交回复").bounding_box()
+    assert box is not None and box["height"] >= 44
+    # The department may still reply late; the mark then goes.
     await reply.locator("textarea[name=text]").fill(REPLY)
     await reply.get_by_role("button", name="提交回复").click()
     await expect(page.get_by_test_id("report-reply")).to_contain_text(REPLY)
