@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 import httpx
@@ -36,6 +37,7 @@ class Visit(BaseModel):
     people: int = Field(ge=0)
     urgent: bool = False
     note: str = Field(default="x", min_length=1)
+    amount: Decimal | None = Field(default=None, decimal_places=2, max_digits=14)
 
 
 def _app() -> FastAPI:
@@ -176,3 +178,18 @@ async def test_a_nul_character_is_refused_wherever_it_is(client: httpx.AsyncClie
     assert r.status_code == 422 and r.json()["field"] == "on"
     r = await client.put("/rules/a%00b")
     assert r.status_code == 422 and r.json()["field"] == "key"
+
+
+async def test_a_limit_refused_is_named_in_the_message(client: httpx.AsyncClient) -> None:
+    """An amount with a third decimal, or a batch too long, is told its limit in Chinese."""
+    r = await client.post("/visits", json={"on": "2026-12-07", "people": 1, "amount": "1.555"})
+    assert r.status_code == 422 and r.json()["field"] == "amount"
+    assert r.json()["errors"][0]["message_zh"] == "最多2位小数"
+    r = await client.post("/visits", json={"on": "2026-12-07", "people": 1, "amount": "12.50"})
+    assert r.status_code == 200 and r.json()["amount"] == "12.50"
+    visit = {"on": "2026-12-07", "people": 1}
+    r = await client.post("/visits/batch", json=[visit] * 6)
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["message_zh"] == "最多5项"
+    r = await client.post("/visits/batch", json=[])
+    assert r.json()["errors"][0]["message_zh"] == "至少1项"

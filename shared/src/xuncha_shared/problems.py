@@ -186,7 +186,21 @@ _VALIDATION_ZH = {
     "list_type": "应为列表",
     "string_type": "应为文本",
     "bool_parsing": "应为是/否",
+    "decimal_max_places": "最多{decimal_places}位小数",
+    "decimal_max_digits": "数字位数太多（最多{max_digits}位）",
+    "decimal_whole_digits": "整数部分位数太多",
+    "too_short": "至少{min_length}项",
+    "too_long": "最多{max_length}项",
 }
+
+
+def _message_zh(kind: str, context: dict[str, Any]) -> str:
+    """The Chinese message for a validation error, with the limits it names (小数位数 …)."""
+    template = _VALIDATION_ZH.get(kind, "取值无效")
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError, ValueError):
+        return template.split("{", 1)[0] or "取值无效"
 
 
 def _field_path(loc: Sequence[Any]) -> str:
@@ -206,7 +220,7 @@ def validation_errors(exc: RequestValidationError) -> list[FieldError]:
             FieldError(
                 field=_field_path(err.get("loc", ())),
                 code=kind,
-                message_zh=_VALIDATION_ZH.get(kind, "取值无效"),
+                message_zh=_message_zh(kind, dict(err.get("ctx") or {})),
                 message_en=str(err.get("msg", "Invalid value")),
             )
         )

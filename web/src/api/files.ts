@@ -62,11 +62,22 @@ export type UploadPath = {
     ? P
     : never;
 }[keyof paths];
-export type Uploaded<P extends UploadPath> = paths[P] extends {
-  post: { responses: { 200: { content: { "application/json": infer J } } } };
-}
-  ? J
+type Json<A> = A extends { content: { "application/json": infer J } } ? J : never;
+/** What a path answers once the file is taken: its 200 (a report) or 201 (a record). */
+export type Uploaded<P extends UploadPath> = paths[P] extends { post: { responses: infer R } }
+  ? R extends { 200: infer A }
+    ? Json<A>
+    : R extends { 201: infer C }
+      ? Json<C>
+      : never
   : never;
+
+/** A path with its `{name}` parameters filled in. */
+function filled(path: string, params: Record<string, string>): string {
+  return path.replace(/\{(\w+)\}/g, (whole: string, name: string) =>
+    name in params ? encodeURIComponent(params[name]) : whole,
+  );
+}
 
 interface Sent {
   status: number;
@@ -74,17 +85,20 @@ interface Sent {
   contentType: string | null;
 }
 
-/** Upload a file as multipart (`file`), reporting upload progress; the server's work after
- * the last byte is the remaining step to 100 %. A 401 renews the session and sends it again. */
+/** Upload a file as multipart (`file`) to `path` (its `{name}` parameters from `params`),
+ * reporting upload progress; the server's work after the last byte is the remaining step to
+ * 100 %. A 401 renews the session and sends it again. */
 export async function upload<P extends UploadPath>(
   path: P,
   file: File,
   onProgress: (percent: number, phase: "uploading" | "processing" | "done") => void,
+  params: Record<string, string> = {},
 ): Promise<Uploaded<P>> {
   await freshToken();
   const used = session.token;
-  let sent = await send(path, file, onProgress);
-  if (sent.status === 401 && (await recoverFrom401(used))) sent = await send(path, file, onProgress);
+  const address = filled(path, params);
+  let sent = await send(address, file, onProgress);
+  if (sent.status === 401 && (await recoverFrom401(used))) sent = await send(address, file, onProgress);
   if (sent.status >= 200 && sent.status < 300) {
     onProgress(100, "done");
     // The body is the document's answer for this path (the client's own trust).
