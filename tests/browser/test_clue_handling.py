@@ -401,3 +401,73 @@ async def test_the_clue_is_nowhere_else(page: Page, platform_url: Seeded) -> Non
         # The API agrees: the clue does not exist for them.
         token = s.token(role, subject=who["subject"], org_id=who.get("org_id"))
         await call(s.base_url, "GET", f"{C}/clues/{clue_id}", token, expect=404)
+
+
+async def test_the_recipient_returns_a_clue_for_more_material(
+    page: Page, platform_url: Seeded
+) -> None:
+    """退回补充材料: the reason is required (the API's fault in place); once returned the
+    clue is the office's again: the page forgets it, and the API no longer shows it to the
+    commission. The keeper sees the reason and reviews it again."""
+    s = platform_url
+    office = s.token(Role.office, **OFFICE)
+    commission = _depts(s)[-1]
+    clerk = s.token(Role.discipline, org_id=commission["id"], **CLERK)
+    clue = await _propose(s, priority=False, allegation="虚报冒领低保金", category="mass")
+    review = {
+        "commission_leader": "县纪委常委王某",
+        "office_reviewer": "巡察办张艳",
+        "supervision_room": "第一监督检查室",
+        "suggested_disposal": "inquiry",
+        "suggested_form": 1,
+    }
+    path = f"{C}/clues/{clue['id']}"
+    reviewed = await call(
+        s.base_url,
+        "POST",
+        f"{path}/review",
+        office,
+        json=review,
+        headers={"If-Match": f'"{clue["version"]}"'},
+    )
+    await call(
+        s.base_url,
+        "POST",
+        f"{path}/transfer",
+        office,
+        json={"recipient_org_id": commission["id"]},
+        headers={"If-Match": f'"{reviewed["version"]}"'},
+    )
+
+    await dev_sign_in(
+        page,
+        s.base_url,
+        Role.discipline,
+        path=f"/clues/{clue['id']}",
+        org_id=commission["id"],
+        **CLERK,
+    )
+    await _status(page, "已移交待签收")
+    await expect(page.get_by_test_id("clue-allegation")).to_have_text("虚报冒领低保金")
+    await page.get_by_test_id("clue-step-return").click()
+    form = page.get_by_test_id("return-form")
+    await form.get_by_role("button", name="退回巡察办").click()
+    await expect(form.locator("[data-field=rt-reason]")).to_be_visible()
+    await form.locator("textarea[name=reason]").fill("请补充低保户名单及发放记录")
+    await form.get_by_role("button", name="退回巡察办").click()
+    await expect(page.get_by_test_id("clue-notice")).to_contain_text("已退回补充材料")
+    await expect(page.get_by_test_id("clue-detail")).to_have_count(0)
+    assert "虚报冒领低保金" not in await page.content()
+    await call(s.base_url, "GET", path, clerk, expect=404)
+    back = await call(s.base_url, "GET", path, office)
+    assert back["status"] == "returned"
+    assert [n["text"] for n in back["notes"] if n["kind"] == "return"] == [
+        "请补充低保户名单及发放记录"
+    ]
+
+    # The keeper reads the reason and may review the clue again.
+    await dev_sign_in(page, s.base_url, Role.office, path=f"/clues/{clue['id']}", **OFFICE)
+    await _status(page, "已退回补充材料")
+    await expect(page.get_by_test_id("clue-notes")).to_contain_text("请补充低保户名单及发放记录")
+    await expect(page.get_by_test_id("clue-step-review")).to_be_visible()
+    await expect(page.get_by_test_id("clue-step-transfer")).to_have_count(0)
