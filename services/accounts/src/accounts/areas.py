@@ -53,11 +53,24 @@ AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
     # Figures, the clues it receives, the review of reports, supervision of rectification;
     # its opinion on the village classification (村分类's step 3, as the organization and
     # departments give).
+    # Public reports forwarded to it.
     Role.discipline: frozenset(
-        {"figures", "classification", "reports", "letters", "clues", "rectification", "inbox"}
+        {
+            "figures",
+            "classification",
+            "petitions",
+            "reports",
+            "letters",
+            "clues",
+            "rectification",
+            "inbox",
+        }
     ),
-    # Clues it receives, the promotion check (干部任用必审) on the rectification page.
-    Role.organization: frozenset({"classification", "letters", "clues", "rectification", "inbox"}),
+    # Clues and public reports it receives, the promotion check (干部任用必审) on the
+    # rectification page.
+    Role.organization: frozenset(
+        {"classification", "petitions", "letters", "clues", "rectification", "inbox"}
+    ),
     # Clues it receives, public reports forwarded to it, letters addressed to it.
     Role.department: frozenset(
         {"classification", "petitions", "problems", "letters", "clues", "inbox"}
