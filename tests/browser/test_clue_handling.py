@@ -452,10 +452,18 @@ async def test_the_recipient_returns_a_clue_for_more_material(
     )
     await _status(page, "已移交待签收")
     await expect(page.get_by_test_id("clue-allegation")).to_have_text("虚报冒领低保金")
-    await page.get_by_test_id("clue-step-return").click()
-    form = page.get_by_test_id("return-form")
-    await form.get_by_role("button", name="退回巡察办").click()
-    await expect(form.locator("[data-field=rt-reason]")).to_be_visible()
+    # On a phone: the page and the form fit its width.
+    await page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        await page.get_by_test_id("clue-step-return").click()
+        form = page.get_by_test_id("return-form")
+        await form.get_by_role("button", name="退回巡察办").click()
+        await expect(form.locator("[data-field=rt-reason]")).to_be_visible()
+        box = await form.locator("textarea[name=reason]").bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        await page.set_viewport_size({"width": 1280, "height": 860})
     await form.locator("textarea[name=reason]").fill("请补充低保户名单及发放记录")
     await form.get_by_role("button", name="退回巡察办").click()
     await expect(page.get_by_test_id("clue-notice")).to_contain_text("已退回补充材料")
