@@ -42,3 +42,32 @@ export function yuan(value: string | number | null | undefined): string {
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return frac === undefined ? grouped : `${grouped}.${frac}`;
 }
+
+/** A problem being filled in: the inputs of 记录问题 and of 分办（转为问题）. */
+export interface ProblemDraft {
+  category: string;
+  description: string;
+  found_by: Schemas["FoundBy"] | "";
+  people: string;
+  amount: string;
+  livelihood: boolean;
+  immediate: boolean;
+}
+
+export function blankProblem(found_by: ProblemDraft["found_by"] = ""): ProblemDraft {
+  return { category: "", description: "", found_by, people: "", amount: "", livelihood: false, immediate: false };
+}
+
+/** A draft's fields as the API takes them (an unchosen category or way goes as the empty
+ * string: the API names the field). */
+export function problemFields(d: ProblemDraft) {
+  return {
+    category: d.category,
+    description: d.description.trim(),
+    found_by: d.found_by as Schemas["FoundBy"],
+    people_involved: peopleOf(d.people),
+    amount_yuan: amountOf(d.amount),
+    livelihood: d.livelihood,
+    immediate: d.immediate,
+  };
+}
