@@ -72,6 +72,10 @@ class Seeded:
     remaining: int = 0
     demo: DemoCounty | None = None
 
+    def of_kind(self, kind: str) -> list[dict[str, Any]]:
+        """The seeded orgs of one kind, in the seed's order."""
+        return [o for o in self.orgs.values() if o["kind"] == kind]
+
     def token(
         self, *roles: Role, org_id: str | None = None, subject: str = "", name: str = ""
     ) -> str:

@@ -8,7 +8,10 @@ account and password.
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,6 +39,17 @@ async def _fresh_tab_session(page: Page, base_url: str) -> None:
     (the next full page load finds nobody signed in)."""
     if page.url.startswith(base_url):
         await page.evaluate("sessionStorage.clear()")
+
+
+async def until(check: Callable[[], Awaitable[Any]], what: str, seconds: float = 30) -> Any:
+    """Retry ``check`` until it answers something, while the services catch up with each
+    other's events."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if result := await check():
+            return result
+        await asyncio.sleep(0.2)
+    raise AssertionError(what)
 
 
 def login_url(base_url: str, path: str = "/") -> str:

@@ -15,9 +15,7 @@ page, is shown the API's 404)."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -26,7 +24,7 @@ from playwright.async_api import Page, expect
 from xuncha_shared.auth import Role
 
 from tests.browser.conftest import Seeded
-from tests.browser.signing_in import call, dev_sign_in
+from tests.browser.signing_in import call, dev_sign_in, until
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(300)]
 
@@ -37,21 +35,6 @@ CLERK = {"subject": "jw-clerk", "name": "纪委承办人孙某"}
 PERSON = "欧阳振华"
 ALLEGATION = "挪用村集体土地补偿款十二万元用于个人购房"
 EVIDENCE = "补偿款发放花名册、银行转账凭证复印件"
-
-
-async def until(check: Callable[[], Awaitable[Any]], what: str, seconds: float = 30) -> Any:
-    """Retry while the services catch up with each other's events."""
-    async with asyncio.timeout(seconds):
-        while True:
-            result = await check()
-            if result:
-                return result
-            await asyncio.sleep(0.3)
-    raise AssertionError(what)  # pragma: no cover
-
-
-def _depts(s: Seeded) -> list[dict[str, Any]]:
-    return [o for o in s.orgs.values() if o["kind"] == "department"]
 
 
 async def _propose(
@@ -123,7 +106,8 @@ async def test_a_clue_from_proposal_to_closing(
 ) -> None:
     s = platform_url
     office = s.token(Role.office, **OFFICE)
-    commission = _depts(s)[-1]  # the seed's discipline commission (answered its consultation)
+    # The seed's discipline commission (it answered the consultation).
+    commission = s.of_kind("department")[-1]
     clerk = s.token(Role.discipline, org_id=commission["id"], **CLERK)
     receipt = await _propose(s, priority=True, allegation=ALLEGATION)
     # A second clue waits for its review: the monthly review has an open clue to show.
@@ -376,7 +360,7 @@ async def test_the_clue_is_nowhere_else(page: Page, platform_url: Seeded) -> Non
         ours = [await _propose(s, priority=True, allegation=ALLEGATION)]
     clue_id = ours[0]["id"]
     town = next(o for o in s.orgs.values() if o["kind"] == "township")
-    other_dept = _depts(s)[0]
+    other_dept = s.of_kind("department")[0]
     people: list[tuple[Role, dict[str, Any]]] = [
         (Role.group, {**MEMBER}),
         (Role.leadership, {"subject": "leader-li", "name": "李书记"}),
@@ -414,7 +398,7 @@ async def test_the_recipient_returns_a_clue_for_more_material(
     commission. The keeper sees the reason and reviews it again."""
     s = platform_url
     office = s.token(Role.office, **OFFICE)
-    commission = _depts(s)[-1]
+    commission = s.of_kind("department")[-1]
     clerk = s.token(Role.discipline, org_id=commission["id"], **CLERK)
     clue = await _propose(s, priority=False, allegation="虚报冒领低保金", category="mass")
     review = {

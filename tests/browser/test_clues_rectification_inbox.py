@@ -11,12 +11,11 @@ department system would, and then brought back to the present.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import io
 import os
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,7 +28,7 @@ from xuncha_shared.auth import Role
 from xuncha_shared.clock import MovableClock
 
 from tests.browser.conftest import Seeded, _platform, seed
-from tests.browser.signing_in import dev_sign_in, nav_links
+from tests.browser.signing_in import dev_sign_in, nav_links, until
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(180)]
 
@@ -39,17 +38,6 @@ async def get(base_url: str, token: str, path: str, **params: Any) -> Any:
         r = await client.get(path, params=params, headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 200, f"{path}: {r.status_code} {r.text}"
         return r.json()
-
-
-async def until(check: Callable[[], Awaitable[Any]], what: str, seconds: float = 30) -> Any:
-    """Retry while the services catch up with each other's events."""
-    async with asyncio.timeout(seconds):
-        while True:
-            result = await check()
-            if result:
-                return result
-            await asyncio.sleep(0.3)
-    raise AssertionError(what)  # pragma: no cover
 
 
 def demo_org_id(orgs: list[dict[str, Any]], code: str) -> str:

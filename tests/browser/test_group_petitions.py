@@ -41,10 +41,6 @@ NO_ACTION = "反映的是办事便利建议，不属于巡察受理范围，已�
 REPLY = "经县水利局会同镇政府现场核查，管网老化属实，已列入2027年农村供水改造计划，近期先行抢修。"
 
 
-def _depts(seeded: Any) -> list[dict[str, Any]]:
-    return [o for o in seeded.orgs.values() if o["kind"] == "department"]
-
-
 def _row(page: Page, text: str) -> Any:
     return page.get_by_test_id("petitions-table").locator("tbody tr", has_text=text[:16])
 
@@ -63,7 +59,7 @@ async def test_group_triages_public_reports_and_a_department_replies(
     base = seeded.base_url
     rid = seeded.rounds["r3"]["id"]
     office = seeded.token(Role.office, name="张艳")
-    department = _depts(seeded)[1]
+    department = seeded.of_kind("department")[1]
     dept_token = seeded.token(Role.department, org_id=department["id"])
 
     # The round's announcement is published; three citizens report online about its orgs.
@@ -283,7 +279,7 @@ async def late(pg: Any, template_db: str) -> AsyncIterator[tuple[Seeded, dict[st
         )
         group = s.token(Role.group, subject="cadre5", name="周两全")
         (report,) = (await call(s.base_url, "GET", f"{F}/public-reports", group))["items"]
-        department = _depts(s)[1]
+        department = s.of_kind("department")[1]
         forwarded = await call(
             s.base_url,
             "POST",

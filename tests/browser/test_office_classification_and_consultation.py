@@ -38,10 +38,6 @@ def _villages(seeded: Any, town: dict[str, Any]) -> list[dict[str, Any]]:
     )
 
 
-def _depts(seeded: Any) -> list[dict[str, Any]]:
-    return [o for o in seeded.orgs.values() if o["kind"] == "department"]
-
-
 async def _record_batch_step(page: Page, step_label: str, count: int) -> None:
     """Choose every village still open in the work list and record one step for them."""
     work = page.get_by_test_id("work-list")
@@ -177,7 +173,7 @@ async def test_office_classifies_a_townships_villages_through_the_five_steps(
 
     # Steps three to five, each on the same page by those who record it: the discipline
     # commission's opinion, then the leadership's adjustment and the committee's approval.
-    discipline = _depts(seeded)[-1]
+    discipline = seeded.of_kind("department")[-1]
     for role, org_id, labels in (
         (Role.discipline, discipline["id"], ["相关部门意见"]),
         (Role.leadership, None, ["领导小组调整", "党委审定"]),
@@ -287,7 +283,7 @@ async def test_office_sends_a_consultation_sees_an_answer_arrive_and_closes_it(
     seeded = platform_url
     office = seeded.token(Role.office, name="张艳")
     rnd = seeded.rounds["r3"]
-    depts = _depts(seeded)
+    depts = seeded.of_kind("department")
     asked = depts[:2]
     town = _towns(seeded)[2]
 

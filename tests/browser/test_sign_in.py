@@ -9,12 +9,11 @@ is offered only their own pages. What the pages did is then read back from the A
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +35,7 @@ from tests.browser.signing_in import (
     nav_links,
     password_sign_in,
     sign_out,
+    until,
 )
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(180)]
@@ -53,16 +53,6 @@ class Person:
 ADMIN = Person("xcb.zhangyan", "张艳", "Wenxian-2026#xcb")
 MEMBER = Person("zu.zhouliangquan", "周两全", "Zhou-2026#group")
 TOWN = Person("zbz.machunhua", "马春华", "Zhaobao-2026#town")
-
-
-async def until(check: Callable[[], Awaitable[Any]], what: str, seconds: float = 30) -> Any:
-    """Retry while a service catches up with another's events."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := await check():
-            return result
-        await asyncio.sleep(0.2)
-    raise AssertionError(what)
 
 
 async def open_with_password(seeded: Seeded, person: Person, roles: list[str]) -> None:
