@@ -116,9 +116,12 @@ async def test_rounds_timeline_groups_assignments_and_a_groups_consultation_answ
     await expect(answers).to_contain_text("问题突出")
     await screenshot(page, "rounds")
 
-    # A member of the third group sees his own round only; the groups list is refused.
+    # A member of the third group (who lands on his round's work) sees his own round only
+    # among the rounds; the groups list is refused.
     tab = await page.context.new_page()
     await dev_sign_in(tab, seeded.base_url, Role.group, subject="cadre5", name="周两全")
+    await expect(tab).to_have_url(re.compile(r"/inspection$"))
+    await tab.get_by_role("link", name="巡察轮次").click()
     await expect(tab).to_have_url(re.compile(r"/rounds$"))
     await expect(tab.get_by_test_id("rounds-table").locator(".total")).to_contain_text("共 1 条")
     await expect(tab.get_by_test_id("round-detail")).to_contain_text("第3轮巡察")

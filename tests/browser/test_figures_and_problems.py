@@ -318,7 +318,7 @@ async def test_each_role_sees_what_the_apis_allow(page: Page, demo_platform: Any
     )
     assert "成绩单" not in await nav_links(page)
     await page.goto(f"{platform.base_url}/figures")
-    await expect(page).to_have_url(re.compile(r"/rounds$"))
+    await expect(page).to_have_url(re.compile(r"/inspection$"))
     assert await refusal(platform.base_url, member, f"{PLANNING}/figures")
 
     # Discipline reads the figures but not the plan: the rounds behind a figure are refused.
