@@ -8,17 +8,10 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from openpyxl import load_workbook
 from xuncha_shared.auth import Role
 
-from services.findings.tests.api.factories import BASE, NOW, auth, county, member, record
-
-
-@pytest.fixture
-async def findings(platform: Any, clock: Any) -> Any:
-    clock.set(NOW)
-    return (await platform("findings", scheduler_enabled=False)).client("findings")
+from services.findings.tests.api.factories import BASE, auth, county, member, record
 
 
 async def test_problems_carry_their_round_and_org_names(findings: Any, token: Any, db: Any) -> None:

@@ -9,17 +9,10 @@ import json
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from openpyxl import load_workbook
 from xuncha_shared.auth import Role
 
 from services.findings.tests.api.factories import BASE, NOW, auth, county, member, record
-
-
-@pytest.fixture
-async def findings(platform: Any, clock: Any) -> Any:
-    clock.set(NOW)
-    return (await platform("findings", scheduler_enabled=False)).client("findings")
 
 
 async def outbox(db: Any, type_suffix: str) -> list[dict[str, Any]]:

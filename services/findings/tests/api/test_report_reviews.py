@@ -5,23 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from xuncha_shared.auth import Role
 
 from services.findings.tests.api.factories import (
     BASE,
-    NOW,
     auth,
     county,
     member,
     set_round_status,
 )
-
-
-@pytest.fixture
-async def findings(platform: Any, clock: Any) -> Any:
-    clock.set(NOW)
-    return (await platform("findings", scheduler_enabled=False)).client("findings")
 
 
 async def test_review_history_and_kind_filter(findings: Any, token: Any, db: Any) -> None:

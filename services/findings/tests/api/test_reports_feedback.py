@@ -7,25 +7,17 @@ import io
 import json
 from typing import Any
 
-import pytest
 from docx import Document
 from xuncha_shared.auth import Role
 
 from services.findings.tests.api.factories import (
     BASE,
-    NOW,
     auth,
     county,
     member,
     record,
     set_round_status,
 )
-
-
-@pytest.fixture
-async def findings(platform: Any, clock: Any) -> Any:
-    clock.set(NOW)
-    return (await platform("findings", scheduler_enabled=False)).client("findings")
 
 
 async def test_report_workflow_feedback_and_lock(findings: Any, token: Any, db: Any) -> None:
