@@ -28,6 +28,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 from pydantic import SecretStr
 
@@ -209,9 +210,29 @@ def keycloak() -> Iterator[KeycloakRealm]:
 
 
 @pytest.fixture
-def topic_prefix() -> str:
-    """Topics of this test only."""
-    return f"t{secrets.token_hex(4)}.xuncha"
+async def topic_prefix(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """Topics of this test only, deleted from the broker after the test.
+
+    The run shares one broker: without the deletion it would carry thousands of partitions by
+    the end, and every restart of it (the outage tests) would pay for all of them.
+    """
+    prefix = f"t{secrets.token_hex(4)}.xuncha"
+    yield prefix
+    if "kafka_broker" in request.fixturenames:
+        broker: KafkaBroker = request.getfixturevalue("kafka_broker")
+        if broker.is_running:
+            await _delete_topics(broker.bootstrap_servers, prefix)
+
+
+async def _delete_topics(bootstrap: str, prefix: str) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    await admin.start()
+    try:
+        names = [t for t in await admin.list_topics() if t.startswith(f"{prefix}.")]
+        if names:
+            await admin.delete_topics(names)
+    finally:
+        await admin.close()
 
 
 @pytest.fixture
