@@ -25,6 +25,10 @@ AREA_ORDER = (
     "reports",
     "letters",
     "clues",
+    "plan",
+    "villages",
+    "acceptance",
+    "sector",
     "rectification",
     "inbox",
     "accounts",
@@ -62,6 +66,7 @@ AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
             "reports",
             "letters",
             "clues",
+            "acceptance",
             "rectification",
             "inbox",
         }
@@ -69,16 +74,18 @@ AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
     # Clues and public reports it receives, the promotion check (干部任用必审) on the
     # rectification page.
     Role.organization: frozenset(
-        {"classification", "petitions", "letters", "clues", "rectification", "inbox"}
+        {"classification", "petitions", "letters", "clues", "acceptance", "rectification", "inbox"}
     ),
-    # Clues it receives, public reports forwarded to it, letters addressed to it.
+    # Clues it receives, consultations to answer, public reports forwarded to it, letters
+    # addressed to it.
     Role.department: frozenset(
-        {"classification", "petitions", "problems", "letters", "clues", "inbox"}
+        {"classification", "consultations", "petitions", "problems", "letters", "clues", "inbox"}
     ),
-    # Its own problems, its letters and its own rectification.
-    Role.inspected: frozenset({"problems", "letters", "rectification", "inbox"}),
-    # A leader in charge: the letters copied to him (抄报), the rectification he owns.
-    Role.leader: frozenset({"letters", "rectification", "inbox"}),
+    # Its own problems, its letters and its own rectification plan; a township also its
+    # villages' rectification (温县: the township's direct responsibility).
+    Role.inspected: frozenset({"problems", "letters", "plan", "villages", "inbox"}),
+    # A leader in charge: the letters copied to him (抄报), the tasks he owns and his sector.
+    Role.leader: frozenset({"letters", "sector", "inbox"}),
     Role.service: frozenset(),
 }
 
@@ -90,8 +97,8 @@ HOME_BY_ROLE: tuple[tuple[Role, str], ...] = (
     (Role.discipline, "/clues"),
     (Role.organization, "/clues"),
     (Role.department, "/clues"),
-    (Role.inspected, "/rectification"),
-    (Role.leader, "/rectification"),
+    (Role.inspected, "/plan"),
+    (Role.leader, "/sector"),
 )
 
 
