@@ -37,8 +37,11 @@ from xuncha_shared.orgs import OrgKind
 from xuncha_shared.problems import NotFound
 
 
-def org_projection_table(metadata: MetaData) -> Table:
-    """``<schema>.orgs``: id, code, name, kind, parent, scope and the version last applied."""
+def org_projection_table(metadata: MetaData, *, with_leader: bool = False) -> Table:
+    """``<schema>.orgs``: id, code, name, kind, parent, scope and the version last applied;
+    ``with_leader`` adds ``leader_account`` (the county leader in charge, 分管县领导), for the
+    services that decide access by it (their migration adds the column)."""
+    extra = [Column("leader_account", String(128))] if with_leader else []
     return Table(
         "orgs",
         metadata,
@@ -51,6 +54,7 @@ def org_projection_table(metadata: MetaData) -> Table:
         Column("active", Boolean, nullable=False),
         Column("version", Integer, nullable=False),
         Column("updated_at", DateTime(timezone=True), nullable=False),
+        *extra,
         Index("ix_orgs_jurisdiction_kind", "jurisdiction", "kind"),
     )
 
@@ -71,6 +75,8 @@ async def apply_org_snapshot(
         "version": event.version,
         "updated_at": at,
     }
+    if "leader_account" in table.c:
+        values["leader_account"] = event.leader_account
     stmt = insert(table).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.id],

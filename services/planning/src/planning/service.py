@@ -31,6 +31,7 @@ def _snapshot(org: Org) -> dict[str, object]:
         "parent_id": org.parent_id,
         "version": org.version,
         "active": org.active,
+        "leader_account": org.leader_account,
     }
 
 
@@ -88,6 +89,7 @@ async def register_org(
         contact_name=data.contact_name,
         contact_phone=data.contact_phone,
         contact_email=str(data.contact_email) if data.contact_email else None,
+        leader_account=data.leader_account,
         created_at=now,
         updated_at=now,
         created_by=actor.subject,

@@ -6,7 +6,8 @@
 * an inspected org (``org`` claim = the plan's org): its own plans and tasks, which it
   fills in, reports on and claims done;
 * a county leader: the tasks he owns (领办: ``owner_account`` = his token's subject) and
-  the plans that hold them;
+  the plans that hold them; and, read only, every plan and task of his sector (the orgs
+  whose leader in charge, 分管县领导 in planning's registry, is his account);
 * anyone else: 403. Records a caller may not see are as good as missing (404).
 """
 
@@ -19,7 +20,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlmodel import col
 from xuncha_shared.auth import Forbidden, Principal, Role
 
-from rectification.models import Plan, Task
+from rectification.models import ORGS, Plan, Task
 
 JURISDICTION_WIDE = frozenset({Role.office, Role.leadership, Role.discipline, Role.organization})
 SUPERVISORS = frozenset({Role.discipline, Role.organization})
@@ -67,6 +68,20 @@ def access_for(principal: Principal) -> Access:
     )
 
 
+def in_sector(access: Access, org_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    """The org is in the caller's sector: his account is its leader in charge (分管)."""
+    if access.account is None:
+        return false()
+    sector = ORGS.alias("sector")  # queries that join the orgs too must not correlate it
+    return exists(
+        select(sector.c.id).where(
+            sector.c.id == org_id,
+            sector.c.jurisdiction == access.jurisdiction,
+            sector.c.leader_account == access.account,
+        )
+    )
+
+
 def visible_tasks(access: Access) -> ColumnElement[bool]:
     """The tasks the caller may see."""
     clauses: list[ColumnElement[bool]] = []
@@ -77,11 +92,13 @@ def visible_tasks(access: Access) -> ColumnElement[bool]:
         clauses.append(and_(mine, col(Task.org_id) == access.org_id))
     if access.account is not None:
         clauses.append(and_(mine, col(Task.owner_account) == access.account))
+        clauses.append(and_(mine, in_sector(access, col(Task.org_id))))
     return or_(*clauses) if clauses else false()
 
 
 def visible_plans(access: Access) -> ColumnElement[bool]:
-    """The plans the caller may see: a leader those holding a task he owns."""
+    """The plans the caller may see: a leader those holding a task he owns and his
+    sector's."""
     clauses: list[ColumnElement[bool]] = []
     mine = col(Plan.jurisdiction) == access.jurisdiction
     if access.everything:
@@ -100,6 +117,7 @@ def visible_plans(access: Access) -> ColumnElement[bool]:
                 ),
             )
         )
+        clauses.append(and_(mine, in_sector(access, col(Plan.org_id))))
     return or_(*clauses) if clauses else false()
 
 
