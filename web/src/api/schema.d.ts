@@ -9303,6 +9303,18 @@ export interface components {
             /** 符合条件的总数 */
             total: number | null;
         };
+        /** Page[ProjectedOrgWithLeader] */
+        Page_ProjectedOrgWithLeader_: {
+            /** 本页记录 */
+            items: components["schemas"]["ProjectedOrgWithLeader"][];
+            /**
+             * 下一页游标
+             * @description 为空表示没有下一页
+             */
+            next_cursor: string | null;
+            /** 符合条件的总数 */
+            total: number | null;
+        };
         /** Page[ProjectedOrg] */
         Page_ProjectedOrg_: {
             /** 本页记录 */
@@ -10076,6 +10088,36 @@ export interface components {
             active: boolean;
             /** 版本号 */
             version: number;
+        };
+        /**
+         * ProjectedOrgWithLeader
+         * @description An org as a projection that keeps the leader in charge holds it.
+         */
+        ProjectedOrgWithLeader: {
+            /**
+             * 编号
+             * Format: uuid
+             */
+            id: string;
+            /** 管辖范围 */
+            jurisdiction: string;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 类型 */
+            kind: components["schemas"]["OrgKind"];
+            /** 上级组织编号 */
+            parent_id: string | null;
+            /** 是否在巡察范围内 */
+            active: boolean;
+            /** 版本号 */
+            version: number;
+            /**
+             * 分管县领导账号
+             * @description 该领导可查看本单位的整改（只读）
+             */
+            leader_account: string | null;
         };
         /**
          * PromotionCheck
@@ -30335,7 +30377,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProjectedOrg"];
+                    "application/json": components["schemas"]["ProjectedOrgWithLeader"];
                 };
             };
             /** @description 未登录或身份令牌无效 / Not signed in, or the token is invalid */
@@ -30406,7 +30448,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ProjectedOrg_"];
+                    "application/json": components["schemas"]["Page_ProjectedOrgWithLeader_"];
                 };
             };
             /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */

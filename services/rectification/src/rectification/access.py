@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy.orm import Mapped
 from sqlmodel import col
 from xuncha_shared.auth import Forbidden, Principal, Role
 
@@ -68,7 +69,7 @@ def access_for(principal: Principal) -> Access:
     )
 
 
-def in_sector(access: Access, org_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+def in_sector(access: Access, org_id: Mapped[uuid.UUID]) -> ColumnElement[bool]:
     """The org is in the caller's sector: his account is its leader in charge (分管)."""
     if access.account is None:
         return false()

@@ -63,6 +63,15 @@ async def test_a_leader_reads_his_sector_and_nothing_else(
         place.orgs["town_a"],
     )
     assert (row["leader_account"], row["version"]) == ("leader-zhao", 2)
+    # Anyone of the county reads the projection; a leader finds his sector there.
+    office = token(Role.office, jurisdiction=place.jurisdiction)
+    r = await client.get(f"{BASE}/orgs", headers=auth(office))
+    leaders = {o["id"]: o["leader_account"] for o in r.json()["items"]}
+    assert leaders == {
+        place.org("town_a"): "leader-zhao",
+        place.org("town_b"): "leader-zhao",
+        place.org("town_c"): None,
+    }
     # Town c's own leader owns one of its tasks (领办).
     town_c = inspected(token, place, "town_c")
     (task_c,) = await tasks_of(client, town_c)
