@@ -294,17 +294,17 @@ async def test_supervisors_reject_accept_and_batch_accept_claimed_tasks(
     # Through the API: statuses, the reason, who accepted.
     office = seeded.token(Role.office, **OFFICE)
 
-    async def task(t: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    async def state(t: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         got = await call(base, "GET", f"{R}/tasks/{t['id']}", office)
         history = await call(base, "GET", f"{R}/tasks/{t['id']}/progress", office)
         return got, history
 
-    rejected, history = await task(first)
+    rejected, history = await state(first)
     assert rejected["status"] == "open" and rejected["rejections"] == 1
     assert history[-1]["kind"] == "reject" and history[-1]["text"] == REJECT_REASONS
     assert history[-1]["by"] == DISCIPLINE["subject"]
     for t, comment in ((second, "抽查属实，同意销号。"), (third, "验收通过"), (fourth, "验收通过")):
-        accepted, history = await task(t)
+        accepted, history = await state(t)
         assert accepted["status"] == "accepted" and accepted["on_time"] is True
         assert history[-1]["kind"] == "accept" and history[-1]["by"] == DISCIPLINE["subject"]
         assert history[-1]["text"] == comment
