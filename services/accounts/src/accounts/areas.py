@@ -2,7 +2,8 @@
 
 The services decide what a person may do (per record); this only spares a person pages that
 would answer them with 403: an inspected org lands on its own rectification, a group member
-on its round's work, a department on its clues and consultations.
+on its round's work, a department on its clues and consultations. An inspected org gets its
+villages' rectification (所辖村整改) only when it is a township.
 """
 
 from __future__ import annotations
@@ -102,10 +103,23 @@ HOME_BY_ROLE: tuple[tuple[Role, str], ...] = (
 )
 
 
-def areas_for(roles: Iterable[Role]) -> list[str]:
+# Areas an inspected org gets only when its org is of one of these kinds.
+INSPECTED_BY_KIND: dict[str, frozenset[str]] = {"villages": frozenset({"township"})}
+
+
+def areas_for(roles: Iterable[Role], *, org_kind: str | None = None) -> list[str]:
+    """The areas of ``roles``; ``org_kind`` (the kind of the person's org, when known) decides
+    the inspected org's kind-bound areas: a village has no villages of its own."""
     allowed: set[str] = set()
     for role in roles:
-        allowed |= AREAS_BY_ROLE.get(role, frozenset())
+        granted = AREAS_BY_ROLE.get(role, frozenset())
+        if role is Role.inspected:
+            granted = frozenset(
+                area
+                for area in granted
+                if area not in INSPECTED_BY_KIND or org_kind in INSPECTED_BY_KIND[area]
+            )
+        allowed |= granted
     return [area for area in AREA_ORDER if area in allowed]
 
 
