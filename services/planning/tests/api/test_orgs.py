@@ -367,3 +367,52 @@ async def test_leader_in_charge_is_set_cleared_and_projected(
     )
     assert r.status_code == 200 and r.json()["leader_account"] is None
     await eventually(lambda: projected(None, 3))
+
+
+async def test_import_sets_the_leader_in_charge_and_a_file_without_the_column_keeps_it(
+    planning: Any, token: Any
+) -> None:
+    office = auth(token(Role.office, jurisdiction=J))
+
+    async def load(lines: list[list[str]]) -> dict[str, Any]:
+        body = "\r\n".join(",".join(cells) for cells in lines).encode("utf-8-sig")
+        r = await planning.post(
+            "/api/planning/orgs/import", files={"file": ("orgs.csv", body)}, headers=office
+        )
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    async def leaders() -> dict[str, str | None]:
+        r = await planning.get("/api/planning/orgs", params={"limit": 100}, headers=office)
+        return {o["code"]: o["leader_account"] for o in r.json()["items"]}
+
+    header = ["编码", "名称", "类型", "上级编码", "分管县领导账号"]
+    await load(
+        [header, ["L01", "县民政局", "部门", "", "leader-li"], ["L02", "县水利局", "部门", "", ""]]
+    )
+    assert await leaders() == {"L01": "leader-li", "L02": None}
+    # Without the column the leaders in charge stay; with it an empty cell clears one.
+    report = await load([header[:4], ["L01", "县民政局（更名）", "部门", ""]])
+    assert report["updated"] == 1
+    assert await leaders() == {"L01": "leader-li", "L02": None}
+    await load(
+        [
+            header,
+            ["L01", "县民政局", "部门", "", ""],
+            ["L02", "县水利局", "部门", "", "leader-wang"],
+        ]
+    )
+    assert await leaders() == {"L01": None, "L02": "leader-wang"}
+    too_long = "x" * 129
+    r = await planning.post(
+        "/api/planning/orgs/import",
+        files={
+            "file": (
+                "orgs.csv",
+                f"编码,名称,类型,上级编码,分管县领导账号\r\nL03,县局,部门,,{too_long}".encode(),
+            )
+        },
+        headers=office,
+    )
+    assert r.status_code == 422
+    assert "leader_account" in r.text
