@@ -29,6 +29,14 @@ export function countyToday(): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
 }
 
+/** A moment's day in the county's zone (Asia/Shanghai): 2026-11-02. */
+export function countyDay(moment: string | null | undefined): string {
+  if (!moment) return "";
+  const d = new Date(moment);
+  if (Number.isNaN(d.getTime())) return moment;
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(d);
+}
+
 /** Days from today to a deadline (negative once it has passed); null without one. */
 export function daysLeft(due: string | null | undefined): number | null {
   if (!due) return null;
