@@ -259,7 +259,8 @@ async def test_a_village_fills_submits_and_works_its_plan_on_a_phone(
     await _no_sideways_scroll(page)
     await progress.get_by_role("button", name="报送进展").click()
     await expect(first.get_by_test_id("task-notice")).to_have_text("整改进展已报送")
-    await first.get_by_test_id("task-open").click()
+    # Working on a task opened its history and files.
+    await expect(first.get_by_test_id("task-open")).to_have_attribute("aria-expanded", "true")
     history = first.get_by_test_id("task-history")
     entry = history.get_by_test_id("task-entry")
     await expect(entry).to_have_count(1)
