@@ -28,13 +28,20 @@ def office(served: Served, jurisdiction: str = J) -> dict[str, str]:
     )
 
 
-async def new_org(client: httpx.AsyncClient, served: Served, code: str) -> str:
-    """An org registered in planning, once the accounts service's projection has it."""
-    r = await client.post(
-        "/api/planning/orgs",
-        json={"code": code, "name": f"测试镇{code}", "kind": "township"},
-        headers=office(served),
-    )
+async def new_org(
+    client: httpx.AsyncClient,
+    served: Served,
+    code: str,
+    *,
+    kind: str = "township",
+    parent_id: str | None = None,
+) -> str:
+    """An org registered in planning (a township unless told), once the accounts service's
+    projection has it."""
+    body: dict[str, Any] = {"code": code, "name": f"测试{code}", "kind": kind}
+    if parent_id is not None:
+        body["parent_id"] = parent_id
+    r = await client.post("/api/planning/orgs", json=body, headers=office(served))
     assert r.status_code == 201, r.text
     org_id: str = r.json()["id"]
 

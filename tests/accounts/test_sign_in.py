@@ -15,6 +15,7 @@ import httpx
 import jwt
 import pyotp
 import pytest
+from xuncha_shared.auth import Role, mint_dev_token
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.testing.plugin import eventually
 
@@ -72,10 +73,22 @@ async def test_an_inspected_org_signs_in_and_every_service_accepts_its_token(
     assert me.json() | {"org_id": None} == {
         "account": "wx.si1.ma", "display_name": "马春华", "roles": ["inspected"],
         "roles_zh": ["被巡察党组织"], "org_id": None, "jurisdiction": J,
-        "areas": ["problems", "letters", "rectification", "inbox"], "home": "/rectification",
+        "areas": ["problems", "letters", "plan", "villages", "inbox"], "home": "/plan",
         "totp_enabled": False, "platform_admin": False, "has_account": True,
     }  # fmt: skip
     assert me.json()["org_id"] == org_id
+    # A township answers for its villages (所辖村整改); a village has none of its own.
+    village_id = await new_org(client, served, "SI1V", kind="village", parent_id=org_id)
+    village = bearer(
+        mint_dev_token(
+            served.auth, subject="wx.si1v.li", roles=[Role.inspected], jurisdiction=J,
+            org_id=village_id,
+        )
+    )  # fmt: skip
+    r = await client.get("/api/accounts/me", headers=village)
+    assert r.status_code == 200, r.text
+    assert r.json()["areas"] == ["problems", "letters", "plan", "inbox"]
+    assert r.json()["home"] == "/plan"
     # Another service verifies the token through the published keys.
     r = await client.get("/api/notify/inbox", headers=bearer(pair["access_token"]))
     assert r.status_code == 200, r.text

@@ -72,7 +72,7 @@ async def test_a_provider_token_becomes_a_platform_session(
         "roles": ["inspected"],
         "org_id": TOWN_ORG,
         "jurisdiction": J,
-        "home": "/rectification",
+        "home": "/plan",
     }
     assert me.json()["display_name"] == "马春华"
     # The platform's refresh tokens work as for a password sign-in.

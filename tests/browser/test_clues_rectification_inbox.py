@@ -270,7 +270,7 @@ async def test_recipient_sees_only_clues_transferred_to_it(page: Page, demo_plat
             "/inspection",
             ["巡察轮次", "巡察工作台", "信访举报", "发现问题", "巡察报告", "消息"],
         ),
-        (Role.inspected, "/rectification", ["发现问题", "函件", "整改", "消息"]),
+        (Role.inspected, "/plan", ["发现问题", "函件", "本单位整改", "所辖村整改", "消息"]),
     ],
 )
 async def test_other_roles_are_not_offered_the_ledger(
@@ -434,19 +434,25 @@ async def test_the_promotion_check_answers_as_the_api(page: Page, demo_platform:
         await expect(shown.locator("tbody tr")).to_have_count(len(answer["tasks"]))
     else:
         await expect(shown).to_contain_text("无逾期或未验收的整改任务")
-    # An inspected org may not ask: the API's refusal.
+    # An inspected org may not ask: a link to the rectification page takes it to its own
+    # (本单位整改), and the API refuses it the check all the same.
     town = next(o for o in await demo_orgs(s) if o["kind"] == "township")
     tab = await page.context.new_page()
-    await dev_sign_in(
-        tab, s.base_url, Role.inspected, path="/rectification", org_id=str(town["id"])
-    )
-    check = tab.get_by_test_id("promotion-check")
-    await check.locator("input[name=check-value]").fill("张三")
-    await check.get_by_role("button", name="查询").click()
-    await expect(check.get_by_role("alert")).to_contain_text(
-        "干部任用必审查询仅向组织部和巡察办开放"
-    )
-    await tab.close()
+    try:
+        await dev_sign_in(
+            tab, s.base_url, Role.inspected, path="/rectification", org_id=str(town["id"])
+        )
+        await expect(tab).to_have_url(re.compile(r"/plan$"))
+        await expect(tab.get_by_test_id("promotion-check")).to_have_count(0)
+    finally:
+        await tab.close()
+    async with httpx.AsyncClient(base_url=s.base_url, timeout=60) as client:
+        token = s.token(Role.inspected, org_id=str(town["id"]))
+        r = await _call(
+            client, "GET", "/api/rectification/promotion-check", token, params={"person": "张三"}
+        )
+    assert r.status_code == 403
+    assert "干部任用必审查询仅向组织部和巡察办开放" in r.json()["message_zh"]
 
 
 # --- 消息 ---------------------------------------------------------------------------------

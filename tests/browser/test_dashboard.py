@@ -59,19 +59,19 @@ async def test_office_sees_coverage_and_drills_down_to_orgs_still_to_go(
 async def test_an_inspected_org_is_offered_only_its_own_pages(
     page: Page, platform_url: Any, screenshot: Any
 ) -> None:
-    """/me names an inspected org's areas (发现问题, 整改, 消息): it lands on its
-    rectification, and a page outside them (a shared link to 覆盖情况) takes it back there
-    instead of a refusal."""
+    """/me names a township's areas (发现问题, 函件, 本单位整改, 所辖村整改, 消息): it lands on
+    its own rectification (本单位整改), and a page outside them (a shared link to 覆盖情况)
+    takes it back there instead of a refusal."""
     seeded = platform_url
     town = next(o for o in seeded.orgs.values() if o["kind"] == "township")
     await dev_sign_in(page, seeded.base_url, Role.inspected, org_id=town["id"], name=town["name"])
-    await expect(page).to_have_url(re.compile(r"/rectification$"))
+    await expect(page).to_have_url(re.compile(r"/plan$"))
     await expect(page.get_by_test_id("whoami")).to_contain_text("被巡察党组织")
-    assert await nav_links(page) == ["发现问题", "函件", "整改", "消息"]
+    assert await nav_links(page) == ["发现问题", "函件", "本单位整改", "所辖村整改", "消息"]
     await screenshot(page, "inspected-home")
 
     await page.goto(f"{seeded.base_url}/coverage")
-    await expect(page).to_have_url(re.compile(r"/rectification$"))
+    await expect(page).to_have_url(re.compile(r"/plan$"))
     await expect(page.get_by_test_id("coverage-percent")).to_have_count(0)
     await expect(page.get_by_role("alert").filter(has_text="403")).to_have_count(0)
     await expect(page.get_by_text("无权查看")).to_have_count(0)

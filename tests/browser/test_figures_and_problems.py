@@ -274,11 +274,11 @@ async def test_each_role_sees_what_the_apis_allow(page: Page, demo_platform: Any
     platform = demo_platform
     office = platform.token(Role.office, name="张艳")
     fed = (await get(platform.base_url, office, f"{FINDINGS}/problems", fed_back="true"))["items"]
-    org_id, org_name = fed[0]["org_id"], fed[0]["org_name"]
+    org_id, org_name, org_kind = fed[0]["org_id"], fed[0]["org_name"], fed[0]["org_kind"]
     term_id = (await get(platform.base_url, office, f"{PLANNING}/terms"))["items"][0]["id"]
 
     # An inspected org: its own problems only; common problems and figures are refused. Its
-    # pages are 发现问题, 整改 and 消息.
+    # pages are 发现问题, 函件, 本单位整改 (a township also 所辖村整改) and 消息.
     inspected = platform.token(Role.inspected, org_id=org_id, name=org_name)
     own = await get(platform.base_url, inspected, f"{FINDINGS}/problems")
     assert own["total"] > 0 and {p["org_id"] for p in own["items"]} == {org_id}
@@ -291,8 +291,9 @@ async def test_each_role_sees_what_the_apis_allow(page: Page, demo_platform: Any
     await dev_sign_in(
         page, platform.base_url, Role.inspected, path="/figures", org_id=org_id, name=org_name
     )
-    await expect(page).to_have_url(re.compile(r"/rectification$"))
-    assert await nav_links(page) == ["发现问题", "函件", "整改", "消息"]
+    await expect(page).to_have_url(re.compile(r"/plan$"))
+    villages = ["所辖村整改"] if org_kind == "township" else []
+    assert await nav_links(page) == ["发现问题", "函件", "本单位整改", *villages, "消息"]
 
     # A department: the letters addressed to it; no problems (the API answers none).
     letters = (await get(platform.base_url, office, f"{FINDINGS}/letters"))["items"]

@@ -203,11 +203,12 @@ async def test_the_office_opens_accounts_and_each_person_signs_in_to_their_own_p
     await expect(page).to_have_url(re.compile(r"/inspection$"))
     await sign_out(page)
 
-    # The inspected org, on a phone: its rectification and its messages.
+    # The inspected org (a township), on a phone: its own rectification, its villages' and its
+    # messages.
     await page.set_viewport_size(PHONE)
     await set_password_and_sign_in(page, s.base_url, TOWN, codes[TOWN.account])
-    await expect(page).to_have_url(re.compile(r"/rectification$"))
-    assert await nav_links(page) == ["发现问题", "函件", "整改", "消息"]
+    await expect(page).to_have_url(re.compile(r"/plan$"))
+    assert await nav_links(page) == ["发现问题", "函件", "本单位整改", "所辖村整改", "消息"]
     await screenshot(page, "rectification-phone")
     await sign_out(page)
     await page.set_viewport_size({"width": 1280, "height": 860})
@@ -259,8 +260,8 @@ async def test_the_sign_in_page_fits_a_phone(
     await form.locator("input[name=account]").fill(person.account)
     await form.locator("input[name=password]").fill(person.password)
     await form.locator("input[name=password]").press("Enter")
-    await expect(page).to_have_url(re.compile(r"/rectification$"))
-    assert await nav_links(page) == ["发现问题", "函件", "整改", "消息"]
+    await expect(page).to_have_url(re.compile(r"/plan$"))
+    assert await nav_links(page) == ["发现问题", "函件", "本单位整改", "所辖村整改", "消息"]
     await expect(page.get_by_test_id("whoami")).to_contain_text(person.name)
     await sign_out(page)
 

@@ -74,7 +74,7 @@ async def test_a_person_of_the_identity_platform_signs_in_and_is_refused_once_di
     s = sso_platform
     # The dashboard asks for the tokens from its own origin (a random port here).
     assert await token_endpoint_allows(keycloak, s.base_url)
-    await page.goto(login_url(s.base_url, "/rectification"))
+    await page.goto(login_url(s.base_url, "/plan"))
     await screenshot(page, "login-sso")
     await page.get_by_role("button", name=f"{PROVIDER}登录").click()
 
@@ -88,9 +88,10 @@ async def test_a_person_of_the_identity_platform_signs_in_and_is_refused_once_di
     await page.locator("#password").fill(PASSWORD)
     await page.locator("#kc-login").click()
 
-    await expect(page).to_have_url(f"{s.base_url}/rectification")
+    await expect(page).to_have_url(f"{s.base_url}/plan")
     await expect(page.get_by_test_id("whoami")).to_contain_text("马春华")
-    assert await nav_links(page) == ["发现问题", "函件", "整改", "消息"]
+    # The provider's org is not in this platform's registry: no kind, so no villages' pages.
+    assert await nav_links(page) == ["发现问题", "函件", "本单位整改", "消息"]
     # The platform's session only: the provider's tokens are not kept by the dashboard.
     assert await page.evaluate("Object.keys(sessionStorage)") == ["xuncha.session"]
     assert await page.evaluate("localStorage.length") == 0
@@ -113,10 +114,10 @@ async def test_a_person_of_the_identity_platform_signs_in_and_is_refused_once_di
         office,
         headers={"If-Match": f'"{account["version"]}"'},
     )
-    await page.goto(login_url(s.base_url, "/rectification"))
+    await page.goto(login_url(s.base_url, "/plan"))
     await page.get_by_role("button", name=f"{PROVIDER}登录").click()
     await expect(page.get_by_test_id("sso-error")).to_have_text("账号已停用，请联系巡察办")
-    await expect(page).to_have_url(f"{s.base_url}/login?next=/rectification")
+    await expect(page).to_have_url(f"{s.base_url}/login?next=/plan")
     await expect(page.get_by_test_id("whoami")).to_have_count(0)
     assert await page.evaluate("sessionStorage.getItem('xuncha.session')") is None
     await screenshot(page, "login-sso-disabled")

@@ -20,7 +20,11 @@ import OrgsPage from "./pages/OrgsPage.vue";
 import PetitionsPage from "./pages/PetitionsPage.vue";
 import ProblemsPage from "./pages/ProblemsPage.vue";
 import PublicReportPage from "./pages/PublicReportPage.vue";
+import AcceptancePage from "./pages/AcceptancePage.vue";
+import PlanPage from "./pages/PlanPage.vue";
 import RectificationPage from "./pages/RectificationPage.vue";
+import SectorPage from "./pages/SectorPage.vue";
+import VillagesPage from "./pages/VillagesPage.vue";
 import ReportsPage from "./pages/ReportsPage.vue";
 import RoundPosterPage from "./pages/RoundPosterPage.vue";
 import RoundsPage from "./pages/RoundsPage.vue";
@@ -65,6 +69,10 @@ export const router = createRouter({
       props: true,
       meta: { title: "线索详情", area: "clues" },
     },
+    area("plan", PlanPage, "本单位整改"),
+    area("villages", VillagesPage, "所辖村整改"),
+    area("acceptance", AcceptancePage, "整改验收"),
+    area("sector", SectorPage, "分管整改"),
     area("rectification", RectificationPage, "整改"),
     area("inbox", InboxPage, "消息"),
     area("accounts", AccountsPage, "账号管理"),

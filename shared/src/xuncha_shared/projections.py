@@ -37,8 +37,11 @@ from xuncha_shared.orgs import OrgKind
 from xuncha_shared.problems import NotFound
 
 
-def org_projection_table(metadata: MetaData) -> Table:
-    """``<schema>.orgs``: id, code, name, kind, parent, scope and the version last applied."""
+def org_projection_table(metadata: MetaData, *, with_leader: bool = False) -> Table:
+    """``<schema>.orgs``: id, code, name, kind, parent, scope and the version last applied;
+    ``with_leader`` adds ``leader_account`` (the county leader in charge, 分管县领导), for the
+    services that decide access by it (their migration adds the column)."""
+    extra = [Column("leader_account", String(128))] if with_leader else []
     return Table(
         "orgs",
         metadata,
@@ -51,6 +54,7 @@ def org_projection_table(metadata: MetaData) -> Table:
         Column("active", Boolean, nullable=False),
         Column("version", Integer, nullable=False),
         Column("updated_at", DateTime(timezone=True), nullable=False),
+        *extra,
         Index("ix_orgs_jurisdiction_kind", "jurisdiction", "kind"),
     )
 
@@ -71,6 +75,8 @@ async def apply_org_snapshot(
         "version": event.version,
         "updated_at": at,
     }
+    if "leader_account" in table.c:
+        values["leader_account"] = event.leader_account
     stmt = insert(table).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.id],
@@ -104,22 +110,32 @@ class ProjectedOrg(BaseModel):
     version: int = Field(title="版本号")
 
 
-def projected_orgs_router(table: Table) -> APIRouter:
-    """Read-only routes over a service's org projection (to check it is in step)."""
-    router = APIRouter(tags=["orgs"])
+class ProjectedOrgWithLeader(ProjectedOrg):
+    """An org as a projection that keeps the leader in charge holds it."""
 
-    @router.get(
-        "/orgs/{org_id}", response_model=ProjectedOrg, summary="查看被巡察对象（本服务副本）"
+    leader_account: str | None = Field(
+        default=None, title="分管县领导账号", description="该领导可查看本单位的整改（只读）"
     )
+
+
+def projected_orgs_router(table: Table) -> APIRouter:
+    """Read-only routes over a service's org projection (to check it is in step; a leader
+    finds the orgs of his sector where the projection keeps the leader in charge)."""
+    router = APIRouter(tags=["orgs"])
+    model: type[ProjectedOrg] = (
+        ProjectedOrgWithLeader if "leader_account" in table.c else ProjectedOrg
+    )
+
+    @router.get("/orgs/{org_id}", response_model=model, summary="查看被巡察对象（本服务副本）")
     async def get_org(
         org_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal
     ) -> ProjectedOrg:
         row = (await session.execute(table.select().where(table.c.id == org_id))).mappings().first()
         if row is None or row["jurisdiction"] != principal.jurisdiction:
             raise NotFound("被巡察对象不存在", "No such org", field="org_id")
-        return ProjectedOrg.model_validate(dict(row))
+        return model.model_validate(dict(row))
 
-    @router.get("/orgs", response_model=Page[ProjectedOrg], summary="查询被巡察对象（本服务副本）")
+    @router.get("/orgs", response_model=Page[model], summary="查询被巡察对象（本服务副本）")  # type: ignore[valid-type]
     async def list_orgs(
         session: DbSession,
         principal: CurrentPrincipal,
@@ -146,7 +162,7 @@ def projected_orgs_router(table: Table) -> APIRouter:
         )
         page, next_cursor = split_page(rows, paging.limit, lambda r: [r["code"]])
         return Page(
-            items=[ProjectedOrg.model_validate(dict(r)) for r in page],
+            items=[model.model_validate(dict(r)) for r in page],
             next_cursor=next_cursor,
             total=total,
         )

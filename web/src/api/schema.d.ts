@@ -62,7 +62,7 @@ export interface paths {
         put?: never;
         /**
          * 批量导入被巡察对象（CSV/XLSX）
-         * @description 表头：编码、名称、类型、上级编码（可选：联系人、联系电话、电子邮箱）。任何一行有错则整份不导入，并逐行报告错误；已存在的编码按更新处理。
+         * @description 表头：编码、名称、类型、上级编码（可选：联系人、联系电话、电子邮箱、分管县领导账号；文件中没有分管县领导账号一列时，已存在的对象保留原分管县领导）。任何一行有错则整份不导入，并逐行报告错误；已存在的编码按更新处理。
          */
         post: operations["planning.importOrgs"];
         delete?: never;
@@ -2536,7 +2536,7 @@ export interface paths {
         };
         /**
          * 查询整改方案
-         * @description 巡察办、领导小组、纪委监委、组织部看本辖区全部；被巡察党组织看本单位的；领办领导看含其领办任务的。按建立时间排序，游标分页。
+         * @description 巡察办、领导小组、纪委监委、组织部看本辖区全部；被巡察党组织看本单位的；领办领导看含其领办任务的，以及其分管单位（被巡察对象库中分管县领导为本人）的全部（只读）。按建立时间排序，游标分页。
          */
         get: operations["rectification.listPlans"];
         put?: never;
@@ -2790,6 +2790,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rectification/tasks/{task_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查看佐证材料文件
+         * @description 能查看任务的人可查看其上传的佐证材料文件，按上传时间先后。
+         */
+        get: operations["rectification.listFiles"];
+        put?: never;
+        /**
+         * 上传佐证材料
+         * @description 被巡察党组织为本单位任务上传佐证材料（multipart，字段 file，最大 10 MB；手机拍照即可）。按内容识别类型（PDF、JPEG、PNG、Word、Excel、纯文本），不信任客户端声明；同一任务同一内容只存一份（SHA-256）。返回的 ref 填入进展或销号申请的佐证材料。
+         */
+        post: operations["rectification.uploadFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/tasks/{task_id}/files/{sha256}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载佐证材料
+         * @description 能查看任务的人（含验收的纪委监委、组织部）可下载其佐证材料。
+         */
+        get: operations["rectification.downloadFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/tasks/{task_id}/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 催办整改任务
+         * @description 巡察办，或村（社区）所属的乡镇（温县：乡镇对所辖村整改负直接责任），催办仍在整改中的任务：记入任务的进展记录（类型 remind），并通知被巡察党组织。可带 Idempotency-Key。
+         */
+        post: operations["rectification.remindTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rectification/tasks/{task_id}/institutions": {
         parameters: {
             query?: never;
@@ -2941,6 +3005,46 @@ export interface paths {
          * @description 巡察办登记红牌带来的现场督导或约谈已经完成（日期和情况说明）。
          */
         post: operations["rectification.actionDone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 逾期整改清单
+         * @description 逾期未验收的整改任务，按被巡察对象分组，列出逾期的工作日数（按本辖区工作日日历）和自然日数；逾期最久的单位在前。可见范围同整改方案。
+         */
+        get: operations["rectification.listOverdue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/overdue.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导出逾期整改清单（XLSX）
+         * @description 筛选条件同“逾期整改清单”。
+         */
+        get: operations["rectification.exportOverdue"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7110,7 +7214,7 @@ export interface components {
          * EntryKind
          * @enum {string}
          */
-        EntryKind: "progress" | "claim" | "accept" | "reject";
+        EntryKind: "progress" | "claim" | "accept" | "reject" | "remind";
         /** EventTypeList */
         EventTypeList: {
             /** 事件类型 */
@@ -8631,6 +8735,11 @@ export interface components {
             contact_phone?: string | null;
             /** 电子邮箱 */
             contact_email?: string | null;
+            /**
+             * 分管县领导账号
+             * @description 分管该单位的县领导的平台账号；该领导可查看本单位的整改方案和任务（只读）
+             */
+            leader_account?: (string & unknown) | null;
         };
         /**
          * OrgKind
@@ -8664,6 +8773,8 @@ export interface components {
             contact_phone: string | null;
             /** 电子邮箱 */
             contact_email: string | null;
+            /** 分管县领导账号 */
+            leader_account: string | null;
             /** 是否在巡察范围内 */
             active: boolean;
             /** 版本号 */
@@ -8698,6 +8809,7 @@ export interface components {
          *       "contact_name": "李振东",
          *       "contact_phone": "0391-6155108",
          *       "kind": "village",
+         *       "leader_account": "leader2",
          *       "name": "南平皋村",
          *       "parent_id": "b707b14b-57d0-4470-8b74-00bb79b8800c"
          *     }
@@ -8715,6 +8827,11 @@ export interface components {
             contact_phone?: string | null;
             /** 电子邮箱 */
             contact_email?: string | null;
+            /**
+             * 分管县领导账号
+             * @description 分管该单位的县领导的平台账号；该领导可查看本单位的整改方案和任务（只读）
+             */
+            leader_account?: (string & unknown) | null;
             /** 是否在巡察范围内 */
             active?: boolean;
         };
@@ -8809,6 +8926,86 @@ export interface components {
          * @enum {string}
          */
         Outlook: "reached" | "on_track" | "behind" | "no_pace" | "out_of_rounds" | "no_scope";
+        /**
+         * OverdueOrg
+         * @description One org's overdue tasks, the latest first.
+         */
+        OverdueOrg: {
+            /**
+             * 被巡察对象编号
+             * Format: uuid
+             */
+            org_id: string;
+            /** 被巡察对象名称 */
+            org_name: string | null;
+            /** 逾期任务数 */
+            count: number;
+            /** 最长逾期工作日数 */
+            worst_workdays: number;
+            /** 逾期任务 */
+            tasks: components["schemas"]["OverdueTask"][];
+        };
+        /**
+         * OverdueRead
+         * @description The overdue work list (逾期整改清单) by org, the most overdue org first.
+         */
+        OverdueRead: {
+            /**
+             * 统计日期
+             * Format: date
+             */
+            as_of: string;
+            /** 逾期任务总数 */
+            total: number;
+            /** 各单位逾期任务 */
+            orgs: components["schemas"]["OverdueOrg"][];
+        };
+        /**
+         * OverdueTask
+         * @description A task past its deadline and not accepted, with how late it is.
+         */
+        OverdueTask: {
+            /**
+             * 整改任务编号
+             * Format: uuid
+             */
+            task_id: string;
+            /**
+             * 整改方案编号
+             * Format: uuid
+             */
+            plan_id: string;
+            /**
+             * 轮次编号
+             * Format: uuid
+             */
+            round_id: string;
+            /** 问题类别 */
+            category_name: string;
+            /** 问题描述 */
+            description: string;
+            /** 责任人 */
+            responsible_person: string | null;
+            /** 领办领导 */
+            owner_name: string | null;
+            /**
+             * 整改时限
+             * Format: date
+             */
+            due_on: string;
+            /**
+             * 状态
+             * @description open 整改中；claimed 已申请销号待验收
+             */
+            status: string;
+            /**
+             * 逾期工作日数
+             * @description 按本辖区工作日日历
+             */
+            workdays_overdue: number;
+            /** 逾期自然日数 */
+            days_overdue: number;
+        };
         /**
          * PaceRead
          * @description Rounds held against the plan, and where the current pace leads.
@@ -9098,6 +9295,18 @@ export interface components {
         Page_PriorityRead_: {
             /** 本页记录 */
             items: components["schemas"]["PriorityRead"][];
+            /**
+             * 下一页游标
+             * @description 为空表示没有下一页
+             */
+            next_cursor: string | null;
+            /** 符合条件的总数 */
+            total: number | null;
+        };
+        /** Page[ProjectedOrgWithLeader] */
+        Page_ProjectedOrgWithLeader_: {
+            /** 本页记录 */
+            items: components["schemas"]["ProjectedOrgWithLeader"][];
             /**
              * 下一页游标
              * @description 为空表示没有下一页
@@ -9881,6 +10090,36 @@ export interface components {
             version: number;
         };
         /**
+         * ProjectedOrgWithLeader
+         * @description An org as a projection that keeps the leader in charge holds it.
+         */
+        ProjectedOrgWithLeader: {
+            /**
+             * 编号
+             * Format: uuid
+             */
+            id: string;
+            /** 管辖范围 */
+            jurisdiction: string;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 类型 */
+            kind: components["schemas"]["OrgKind"];
+            /** 上级组织编号 */
+            parent_id: string | null;
+            /** 是否在巡察范围内 */
+            active: boolean;
+            /** 版本号 */
+            version: number;
+            /**
+             * 分管县领导账号
+             * @description 该领导可查看本单位的整改（只读）
+             */
+            leader_account: string | null;
+        };
+        /**
          * PromotionCheck
          * @description The answer: whether anything blocks, and what.
          */
@@ -10046,6 +10285,11 @@ export interface components {
              * @description system 为集中整改期结束后自动评定
              */
             rated_by: string;
+            /**
+             * 回头看建议
+             * @description 评为“差”时建议开展整改“回头看”，并说明理由
+             */
+            revisit_zh: string | null;
         };
         /**
          * RatingWeights
@@ -10256,6 +10500,20 @@ export interface components {
         Rejection: {
             /** 退回理由 */
             reasons: string & unknown;
+        };
+        /**
+         * ReminderCreate
+         * @description A reminder, with an optional note to the org.
+         * @example {
+         *       "note": "该任务已逾期，请于本周内报送整改进展。"
+         *     }
+         */
+        ReminderCreate: {
+            /**
+             * 催办内容
+             * @description 不填则为默认催办语
+             */
+            note?: string | null;
         };
         /** ReplacementRead */
         ReplacementRead: {
@@ -11664,6 +11922,35 @@ export interface components {
             active?: boolean;
         };
         /**
+         * TaskFileRead
+         * @description An uploaded evidence file; cite it in ``evidence`` as ``{name: filename, ref}``.
+         */
+        TaskFileRead: {
+            /**
+             * 文件摘要
+             * @description SHA-256
+             */
+            sha256: string;
+            /** 文件名 */
+            filename: string;
+            /** 大小（字节） */
+            size: number;
+            /** 文件类型 */
+            media_type: string;
+            /**
+             * 引用
+             * @description 佐证材料的存放位置：file:<sha256>
+             */
+            ref: string;
+            /** 上传人账号 */
+            added_by: string;
+            /**
+             * 上传时间
+             * Format: date-time
+             */
+            added_at: string;
+        };
+        /**
          * TaskKind
          * @description How a problem is rectified (DOMAIN.md, Rectification).
          * @enum {string}
@@ -12376,6 +12663,13 @@ export interface components {
         /** Body_findings.uploadEvidence */
         uploadEvidence: {
             /** 证据文件 */
+            file: string;
+            /** 文件名 */
+            filename?: string | null;
+        };
+        /** Body_rectification.uploadFile */
+        uploadFile: {
+            /** 佐证材料文件 */
             file: string;
             /** 文件名 */
             filename?: string | null;
@@ -27783,6 +28077,358 @@ export interface operations {
             };
         };
     };
+    "rectification.listFiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskFileRead"][];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.uploadFile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["uploadFile"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description 新建记录的地址 / Where the created record is */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskFileRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 状态不允许 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.downloadFile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+                sha256: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文件 */
+            200: {
+                headers: {
+                    /** @description 附件及其文件名 / An attachment and its file name */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.remindTask": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试同一请求时带相同的键，只执行一次并返回首次的结果 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReminderCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description 新建记录的地址 / Where the created record is */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 状态不允许 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "rectification.postInstitution": {
         parameters: {
             query?: never;
@@ -28388,6 +29034,148 @@ export interface operations {
                 headers: {
                     /** @description 建议多少秒后重试 / Seconds to wait before retrying */
                     "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.listOverdue": {
+        parameters: {
+            query?: {
+                round_id?: string;
+                org_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverdueRead"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.exportOverdue": {
+        parameters: {
+            query?: {
+                round_id?: string;
+                org_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description XLSX 工作簿 */
+            200: {
+                headers: {
+                    /** @description 附件及其文件名 / An attachment and its file name */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -29589,7 +30377,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProjectedOrg"];
+                    "application/json": components["schemas"]["ProjectedOrgWithLeader"];
                 };
             };
             /** @description 未登录或身份令牌无效 / Not signed in, or the token is invalid */
@@ -29660,7 +30448,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ProjectedOrg_"];
+                    "application/json": components["schemas"]["Page_ProjectedOrgWithLeader_"];
                 };
             };
             /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */

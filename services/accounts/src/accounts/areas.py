@@ -2,7 +2,8 @@
 
 The services decide what a person may do (per record); this only spares a person pages that
 would answer them with 403: an inspected org lands on its own rectification, a group member
-on its round's work, a department on its clues and consultations.
+on its round's work, a department on its clues and consultations. An inspected org gets its
+villages' rectification (所辖村整改) only when it is a township.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ AREA_ORDER = (
     "reports",
     "letters",
     "clues",
+    "plan",
+    "villages",
+    "acceptance",
+    "sector",
     "rectification",
     "inbox",
     "accounts",
@@ -62,6 +67,7 @@ AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
             "reports",
             "letters",
             "clues",
+            "acceptance",
             "rectification",
             "inbox",
         }
@@ -69,16 +75,18 @@ AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
     # Clues and public reports it receives, the promotion check (干部任用必审) on the
     # rectification page.
     Role.organization: frozenset(
-        {"classification", "petitions", "letters", "clues", "rectification", "inbox"}
+        {"classification", "petitions", "letters", "clues", "acceptance", "rectification", "inbox"}
     ),
-    # Clues it receives, public reports forwarded to it, letters addressed to it.
+    # Clues it receives, consultations to answer, public reports forwarded to it, letters
+    # addressed to it.
     Role.department: frozenset(
-        {"classification", "petitions", "problems", "letters", "clues", "inbox"}
+        {"classification", "consultations", "petitions", "problems", "letters", "clues", "inbox"}
     ),
-    # Its own problems, its letters and its own rectification.
-    Role.inspected: frozenset({"problems", "letters", "rectification", "inbox"}),
-    # A leader in charge: the letters copied to him (抄报), the rectification he owns.
-    Role.leader: frozenset({"letters", "rectification", "inbox"}),
+    # Its own problems, its letters and its own rectification plan; a township also its
+    # villages' rectification (温县: the township's direct responsibility).
+    Role.inspected: frozenset({"problems", "letters", "plan", "villages", "inbox"}),
+    # A leader in charge: the letters copied to him (抄报), the tasks he owns and his sector.
+    Role.leader: frozenset({"letters", "sector", "inbox"}),
     Role.service: frozenset(),
 }
 
@@ -90,15 +98,28 @@ HOME_BY_ROLE: tuple[tuple[Role, str], ...] = (
     (Role.discipline, "/clues"),
     (Role.organization, "/clues"),
     (Role.department, "/clues"),
-    (Role.inspected, "/rectification"),
-    (Role.leader, "/rectification"),
+    (Role.inspected, "/plan"),
+    (Role.leader, "/sector"),
 )
 
 
-def areas_for(roles: Iterable[Role]) -> list[str]:
+# Areas an inspected org gets only when its org is of one of these kinds.
+INSPECTED_BY_KIND: dict[str, frozenset[str]] = {"villages": frozenset({"township"})}
+
+
+def areas_for(roles: Iterable[Role], *, org_kind: str | None = None) -> list[str]:
+    """The areas of ``roles``; ``org_kind`` (the kind of the person's org, when known) decides
+    the inspected org's kind-bound areas: a village has no villages of its own."""
     allowed: set[str] = set()
     for role in roles:
-        allowed |= AREAS_BY_ROLE.get(role, frozenset())
+        granted = AREAS_BY_ROLE.get(role, frozenset())
+        if role is Role.inspected:
+            granted = frozenset(
+                area
+                for area in granted
+                if area not in INSPECTED_BY_KIND or org_kind in INSPECTED_BY_KIND[area]
+            )
+        allowed |= granted
     return [area for area in AREA_ORDER if area in allowed]
 
 

@@ -152,6 +152,7 @@ def rule_events(cast: Cast) -> dict[str, Event]:
         "plan-opened": {"org_id": o["inspected"]},
         "deadline-due-soon": {"org_id": o["inspected"], "owner_accounts": [a["owner"]]},
         "deadline-overdue": {"org_id": o["inspected"], "owner_accounts": [a["owner"]]},
+        "task-reminded": {"org_id": o["inspected"], "reminding_org_id": o["township"]},
         "task-done-claimed": {"org_id": o["inspected"]},
         "card-raised": {"org_id": o["inspected"]},
         "card-escalated": {"org_id": o["inspected"], "color": "red"},
@@ -197,6 +198,8 @@ def expected_audiences(cast: Cast) -> dict[str, set[tuple[str, str]]]:
             ("account", a["owner"]),
             ("role", "office"),
         },
+        # A township reminds its village: only the village is told.
+        "task-reminded": {("org", o["inspected"])},
         "task-done-claimed": {("role", "discipline"), ("role", "organization")},
         "card-raised": {("org", o["inspected"]), ("role", "office"), ("role", "leadership")},
         "card-escalated": {("org", o["inspected"]), ("role", "office"), ("role", "leadership")},

@@ -38,9 +38,11 @@ CODE_MAX_LENGTH = 32
 NAME_MAX_LENGTH = 100
 CONTACT_NAME_MAX_LENGTH = 50
 EMAIL_MAX_LENGTH = 254
+LEADER_ACCOUNT_MAX_LENGTH = 128
 
 COLUMNS: tuple[str, ...] = (
     "code", "name", "kind", "parent_code", "contact_name", "contact_phone", "contact_email",
+    "leader_account",
 )  # fmt: skip
 """Import columns in file order; also the values of ``RowError.field`` (plus ``"file"``)."""
 REQUIRED_COLUMNS: tuple[str, ...] = ("code", "name", "kind", "parent_code")
@@ -52,6 +54,7 @@ COLUMN_LABELS_ZH: dict[str, str] = {
     "contact_name": "联系人",
     "contact_phone": "联系电话",
     "contact_email": "电子邮箱",
+    "leader_account": "分管县领导账号",
 }
 """The Chinese header of each column, as written in generated import files."""
 
@@ -63,6 +66,7 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "contact_name": ("contactname", "contact", "联系人", "联系人姓名"),
     "contact_phone": ("contactphone", "phone", "tel", "telephone", "联系电话", "电话", "手机"),
     "contact_email": ("contactemail", "email", "mail", "电子邮箱", "邮箱", "电子邮件"),
+    "leader_account": ("leaderaccount", "leader", "分管县领导账号", "分管领导账号", "分管县领导"),
 }
 _COLUMNS = Columns(COLUMN_LABELS_ZH, REQUIRED_COLUMNS, _HEADER_ALIASES)
 
@@ -133,6 +137,7 @@ class OrgRow:
     contact_name: str | None = None
     contact_phone: str | None = None
     contact_email: str | None = None
+    leader_account: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +150,9 @@ class ImportResult:
 
     rows: list[OrgRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    has_leader: bool = False
+    """Whether the file has the leader-in-charge column (without it, an update keeps the
+    org's leader in charge as it is)."""
 
     @property
     def ok(self) -> bool:
@@ -189,7 +197,9 @@ def parse_org_file(
             drafts.append(_parse_row(number, cells, columns, errors))
     _check_relations(drafts, existing, errors)
     rows = [d.to_row() for d in drafts if d.row not in errors.rows and d.kind is not None]
-    return ImportResult(rows=parents_first(rows), errors=errors.sorted())
+    return ImportResult(
+        rows=parents_first(rows), errors=errors.sorted(), has_leader="leader_account" in columns
+    )
 
 
 def parents_first(rows: Iterable[OrgRow]) -> list[OrgRow]:
@@ -249,6 +259,7 @@ class _Draft:
     contact_name: str | None
     contact_phone: str | None
     contact_email: str | None
+    leader_account: str | None
     code_ok: bool
     duplicate: bool = False
 
@@ -256,7 +267,7 @@ class _Draft:
         assert self.kind is not None
         return OrgRow(
             self.row, self.code, self.name, self.kind, self.parent_code,
-            self.contact_name, self.contact_phone, self.contact_email,
+            self.contact_name, self.contact_phone, self.contact_email, self.leader_account,
         )  # fmt: skip
 
 
@@ -338,9 +349,13 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, int], errors: _
             number, "contact_email", "invalid_email",
             f"电子邮箱“{email}”格式不正确。", f"Invalid e-mail address {email!r}.", email,
         )  # fmt: skip
+    leader = unicodedata.normalize("NFKC", cell("leader_account")).strip() or None
+    if leader:
+        too_long("leader_account", leader, LEADER_ACCOUNT_MAX_LENGTH)
     return _Draft(
-        number, code, name, kind, parent_code, contact_name, phone, email, code_ok=code_ok
-    )
+        number, code, name, kind, parent_code, contact_name, phone, email, leader,
+        code_ok=code_ok,
+    )  # fmt: skip
 
 
 def _check_relations(

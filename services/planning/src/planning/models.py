@@ -40,6 +40,7 @@ class Org(Base, table=True):
     contact_name: str | None = Field(default=None, max_length=50)
     contact_phone: str | None = Field(default=None, max_length=30)
     contact_email: str | None = Field(default=None, max_length=254)
+    leader_account: str | None = Field(default=None, max_length=128)
     active: bool = True
     version: int = 1
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

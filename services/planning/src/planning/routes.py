@@ -143,7 +143,8 @@ async def update_org(
     "/orgs/import",
     response_model=ImportReport,
     summary="批量导入被巡察对象（CSV/XLSX）",
-    description="表头：编码、名称、类型、上级编码（可选：联系人、联系电话、电子邮箱）。"
+    description="表头：编码、名称、类型、上级编码（可选：联系人、联系电话、电子邮箱、分管县领导账号；"
+    "文件中没有分管县领导账号一列时，已存在的对象保留原分管县领导）。"
     "任何一行有错则整份不导入，并逐行报告错误；已存在的编码按更新处理。",
 )
 async def import_orgs(

@@ -45,6 +45,13 @@ class OrgCreate(BaseModel):
     contact_name: str | None = Field(default=None, max_length=50, title="联系人")
     contact_phone: str | None = Field(default=None, pattern=PHONE_PATTERN, title="联系电话")
     contact_email: EmailStr | None = Field(default=None, title="电子邮箱")
+    leader_account: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        title="分管县领导账号",
+        description="分管该单位的县领导的平台账号；该领导可查看本单位的整改方案和任务（只读）",
+    )
 
 
 class OrgUpdate(Patch):
@@ -62,13 +69,16 @@ class OrgUpdate(Patch):
                     "contact_name": "李振东",
                     "contact_phone": "0391-6155108",
                     "contact_email": "nanpinggao@wenxian.example.com",
+                    "leader_account": "leader2",
                     "active": True,
                 }
             ]
         },
     )
 
-    clearable = frozenset({"parent_id", "contact_name", "contact_phone", "contact_email"})
+    clearable = frozenset(
+        {"parent_id", "contact_name", "contact_phone", "contact_email", "leader_account"}
+    )
 
     name: str | None = Field(default=None, min_length=1, max_length=100, title="名称")
     kind: OrgKind | None = Field(default=None, title="类型")
@@ -76,6 +86,13 @@ class OrgUpdate(Patch):
     contact_name: str | None = Field(default=None, max_length=50, title="联系人")
     contact_phone: str | None = Field(default=None, pattern=PHONE_PATTERN, title="联系电话")
     contact_email: EmailStr | None = Field(default=None, title="电子邮箱")
+    leader_account: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        title="分管县领导账号",
+        description="分管该单位的县领导的平台账号；该领导可查看本单位的整改方案和任务（只读）",
+    )
     active: bool | None = Field(default=None, title="是否在巡察范围内")
 
 
@@ -93,6 +110,7 @@ class OrgRead(BaseModel):
     contact_name: str | None = Field(title="联系人")
     contact_phone: str | None = Field(title="联系电话")
     contact_email: str | None = Field(title="电子邮箱")
+    leader_account: str | None = Field(default=None, title="分管县领导账号")
     active: bool = Field(title="是否在巡察范围内")
     version: int = Field(title="版本号")
     created_at: datetime = Field(title="登记时间")

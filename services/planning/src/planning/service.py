@@ -31,6 +31,7 @@ def _snapshot(org: Org) -> dict[str, object]:
         "parent_id": org.parent_id,
         "version": org.version,
         "active": org.active,
+        "leader_account": org.leader_account,
     }
 
 
@@ -88,6 +89,7 @@ async def register_org(
         contact_name=data.contact_name,
         contact_phone=data.contact_phone,
         contact_email=str(data.contact_email) if data.contact_email else None,
+        leader_account=data.leader_account,
         created_at=now,
         updated_at=now,
         created_by=actor.subject,
@@ -175,7 +177,7 @@ async def import_orgs(
             by_code[row.code] = org
             created += 1
             changes.append((OrgRegistered, org))
-        elif _apply_row(org, row, parent, now):
+        elif _apply_row(org, row, parent, now, with_leader=parsed.has_leader):
             updated += 1
             changes.append((OrgUpdated, org))
         else:
@@ -206,14 +208,17 @@ def _new_org(
         contact_name=row.contact_name,
         contact_phone=row.contact_phone,
         contact_email=row.contact_email,
+        leader_account=row.leader_account,
         created_at=now,
         updated_at=now,
         created_by=actor.subject,
     )
 
 
-def _apply_row(org: Org, row: OrgRow, parent: Org | None, now: datetime) -> bool:
-    values = {
+def _apply_row(
+    org: Org, row: OrgRow, parent: Org | None, now: datetime, *, with_leader: bool
+) -> bool:
+    values: dict[str, object] = {
         "name": row.name,
         "kind": row.kind.value,
         "parent_id": parent.id if parent else None,
@@ -222,6 +227,8 @@ def _apply_row(org: Org, row: OrgRow, parent: Org | None, now: datetime) -> bool
         "contact_email": row.contact_email,
         "active": True,
     }
+    if with_leader:  # a file without the column keeps the leader in charge
+        values["leader_account"] = row.leader_account
     changed = {k: v for k, v in values.items() if getattr(org, k) != v}
     if not changed:
         return False

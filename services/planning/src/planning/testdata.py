@@ -230,7 +230,9 @@ def _table(rows: Iterable[OrgRow], chinese_headers: bool) -> list[list[str]]:
     lines = [header]
     for r in parents_first(rows):
         kind = ORG_KIND_LABELS_ZH[r.kind] if chinese_headers else r.kind.value
-        optional = (r.parent_code, r.contact_name, r.contact_phone, r.contact_email)
+        optional = (
+            r.parent_code, r.contact_name, r.contact_phone, r.contact_email, r.leader_account,
+        )  # fmt: skip
         lines.append([r.code, r.name, kind, *(value or "" for value in optional)])
     return lines
 

@@ -322,3 +322,97 @@ async def test_concurrent_creates_with_one_code_give_one_org_and_409s(
     assert {r.status_code for r in results} <= {201, 409}
     assert all(r.json()["message_zh"] for r in results if r.status_code == 409)
     assert await db.fetchval("SELECT count(*) FROM planning.orgs WHERE code = 'RACE1'") == 1
+
+
+async def test_leader_in_charge_is_set_cleared_and_projected(
+    platform: Any, token: Any, db: Any
+) -> None:
+    running = await platform("planning", "rectification")
+    client = running.client("planning")
+    office = token(Role.office, jurisdiction=J)
+    org = await create_org(
+        client, office, code="D01", name="县民政局", kind="department", leader_account="leader-li"
+    )
+    assert org["leader_account"] == "leader-li"
+    r = await client.patch(
+        f"/api/planning/orgs/{org['id']}",
+        json={"leader_account": "leader-zhao"},
+        headers={**auth(office), "If-Match": '"1"'},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["leader_account"] == "leader-zhao" and r.json()["version"] == 2
+    r = await client.patch(
+        f"/api/planning/orgs/{org['id']}",
+        json={"leader_account": ""},
+        headers={**auth(office), "If-Match": '"2"'},
+    )
+    assert r.status_code == 422 and r.json()["field"] == "leader_account"
+    envelopes = await db.fetch("SELECT envelope FROM planning.outbox ORDER BY seq")
+    last = json.loads(envelopes[-1]["envelope"])
+    assert_valid_event(last)
+    assert last["data"]["leader_account"] == "leader-zhao"
+
+    async def projected(account: str | None, version: int) -> bool:
+        row = await db.fetchrow(
+            "SELECT leader_account, version FROM rectification.orgs WHERE id = $1::uuid",
+            org["id"],
+        )
+        return row is not None and (row["leader_account"], row["version"]) == (account, version)
+
+    await eventually(lambda: projected("leader-zhao", 2))
+    r = await client.patch(
+        f"/api/planning/orgs/{org['id']}",
+        json={"leader_account": None},
+        headers={**auth(office), "If-Match": '"2"'},
+    )
+    assert r.status_code == 200 and r.json()["leader_account"] is None
+    await eventually(lambda: projected(None, 3))
+
+
+async def test_import_sets_the_leader_in_charge_and_a_file_without_the_column_keeps_it(
+    planning: Any, token: Any
+) -> None:
+    office = auth(token(Role.office, jurisdiction=J))
+
+    async def load(lines: list[list[str]]) -> dict[str, Any]:
+        body = "\r\n".join(",".join(cells) for cells in lines).encode("utf-8-sig")
+        r = await planning.post(
+            "/api/planning/orgs/import", files={"file": ("orgs.csv", body)}, headers=office
+        )
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    async def leaders() -> dict[str, str | None]:
+        r = await planning.get("/api/planning/orgs", params={"limit": 100}, headers=office)
+        return {o["code"]: o["leader_account"] for o in r.json()["items"]}
+
+    header = ["编码", "名称", "类型", "上级编码", "分管县领导账号"]
+    await load(
+        [header, ["L01", "县民政局", "部门", "", "leader-li"], ["L02", "县水利局", "部门", "", ""]]
+    )
+    assert await leaders() == {"L01": "leader-li", "L02": None}
+    # Without the column the leaders in charge stay; with it an empty cell clears one.
+    report = await load([header[:4], ["L01", "县民政局（更名）", "部门", ""]])
+    assert report["updated"] == 1
+    assert await leaders() == {"L01": "leader-li", "L02": None}
+    await load(
+        [
+            header,
+            ["L01", "县民政局", "部门", "", ""],
+            ["L02", "县水利局", "部门", "", "leader-wang"],
+        ]
+    )
+    assert await leaders() == {"L01": None, "L02": "leader-wang"}
+    too_long = "x" * 129
+    r = await planning.post(
+        "/api/planning/orgs/import",
+        files={
+            "file": (
+                "orgs.csv",
+                f"编码,名称,类型,上级编码,分管县领导账号\r\nL03,县局,部门,,{too_long}".encode(),
+            )
+        },
+        headers=office,
+    )
+    assert r.status_code == 422
+    assert "leader_account" in r.text

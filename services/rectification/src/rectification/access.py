@@ -5,8 +5,12 @@
   they accept or reject done claims;
 * an inspected org (``org`` claim = the plan's org): its own plans and tasks, which it
   fills in, reports on and claims done;
+* an inspected township (温县: the township's direct responsibility for its villages): also
+  reads the plans and tasks of the villages and communities whose parent it is, and reminds
+  them (催办); it never fills them in;
 * a county leader: the tasks he owns (领办: ``owner_account`` = his token's subject) and
-  the plans that hold them;
+  the plans that hold them; and, read only, every plan and task of his sector (the orgs
+  whose leader in charge, 分管县领导 in planning's registry, is his account);
 * anyone else: 403. Records a caller may not see are as good as missing (404).
 """
 
@@ -15,14 +19,18 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped
 from sqlmodel import col
 from xuncha_shared.auth import Forbidden, Principal, Role
 
-from rectification.models import Plan, Task
+from rectification.models import ORGS, Plan, Task
 
 JURISDICTION_WIDE = frozenset({Role.office, Role.leadership, Role.discipline, Role.organization})
 SUPERVISORS = frozenset({Role.discipline, Role.organization})
+# The kinds of org a township answers for directly (its villages and communities).
+UNDER_TOWNSHIP = ("village", "community")
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,37 @@ def access_for(principal: Principal) -> Access:
     )
 
 
+def in_sector(access: Access, org_id: Mapped[uuid.UUID]) -> ColumnElement[bool]:
+    """The org is in the caller's sector: his account is its leader in charge (分管)."""
+    if access.account is None:
+        return false()
+    sector = ORGS.alias("sector")  # queries that join the orgs too must not correlate it
+    return exists(
+        select(sector.c.id).where(
+            sector.c.id == org_id,
+            sector.c.jurisdiction == access.jurisdiction,
+            sector.c.leader_account == access.account,
+        )
+    )
+
+
+def villages_of(jurisdiction: str, township_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+    """The ids of the villages and communities under a township (none for any other org)."""
+    township = ORGS.alias("township")
+    return select(ORGS.c.id).where(
+        ORGS.c.jurisdiction == jurisdiction,
+        ORGS.c.parent_id == township_id,
+        ORGS.c.kind.in_(UNDER_TOWNSHIP),
+        exists(
+            select(township.c.id).where(
+                township.c.id == township_id,
+                township.c.jurisdiction == jurisdiction,
+                township.c.kind == "township",
+            )
+        ),
+    )
+
+
 def visible_tasks(access: Access) -> ColumnElement[bool]:
     """The tasks the caller may see."""
     clauses: list[ColumnElement[bool]] = []
@@ -75,19 +114,27 @@ def visible_tasks(access: Access) -> ColumnElement[bool]:
         clauses.append(mine)
     if access.org_id is not None:
         clauses.append(and_(mine, col(Task.org_id) == access.org_id))
+        clauses.append(
+            and_(mine, col(Task.org_id).in_(villages_of(access.jurisdiction, access.org_id)))
+        )
     if access.account is not None:
         clauses.append(and_(mine, col(Task.owner_account) == access.account))
+        clauses.append(and_(mine, in_sector(access, col(Task.org_id))))
     return or_(*clauses) if clauses else false()
 
 
 def visible_plans(access: Access) -> ColumnElement[bool]:
-    """The plans the caller may see: a leader those holding a task he owns."""
+    """The plans the caller may see: a leader those holding a task he owns and his
+    sector's."""
     clauses: list[ColumnElement[bool]] = []
     mine = col(Plan.jurisdiction) == access.jurisdiction
     if access.everything:
         clauses.append(mine)
     if access.org_id is not None:
         clauses.append(and_(mine, col(Plan.org_id) == access.org_id))
+        clauses.append(
+            and_(mine, col(Plan.org_id).in_(villages_of(access.jurisdiction, access.org_id)))
+        )
     if access.account is not None:
         clauses.append(
             and_(
@@ -100,6 +147,7 @@ def visible_plans(access: Access) -> ColumnElement[bool]:
                 ),
             )
         )
+        clauses.append(and_(mine, in_sector(access, col(Plan.org_id))))
     return or_(*clauses) if clauses else false()
 
 
@@ -135,3 +183,27 @@ def require_office(principal: Principal, what_zh: str, what_en: str) -> Principa
     if not principal.has(Role.office):
         raise Forbidden(f"只有巡察办可以{what_zh}", f"Only the inspection office may {what_en}")
     return principal
+
+
+async def reminding_org(
+    session: AsyncSession, principal: Principal, task: Task
+) -> uuid.UUID | None:
+    """Who may remind an org of a task (催办): the office of its jurisdiction (None), or the
+    township the task's village or community answers to (its org id); anyone else 403."""
+    if principal.jurisdiction == task.jurisdiction:
+        if principal.has(Role.office):
+            return None
+        township = org_uuid(principal) if principal.has(Role.inspected) else None
+        if township is not None:
+            under = await session.scalar(
+                select(ORGS.c.id).where(
+                    ORGS.c.id == task.org_id,
+                    ORGS.c.id.in_(villages_of(task.jurisdiction, township)),
+                )
+            )
+            if under is not None:
+                return township
+    raise Forbidden(
+        "只有巡察办或村（社区）所属乡镇可以催办整改任务",
+        "Only the office or the village's township may remind it of a task",
+    )

@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     PrimaryKeyConstraint,
     String,
     Text,
@@ -39,7 +40,7 @@ class Base(SQLModel, registry=service_registry(SCHEMA)):
 
 
 MESSAGING = messaging_tables(Base.metadata)
-ORGS = org_projection_table(Base.metadata)
+ORGS = org_projection_table(Base.metadata, with_leader=True)
 CALENDAR = calendar_projection_table(Base.metadata)
 ASSIGNMENTS = assignment_projection_tables(Base.metadata)
 DOCUMENT_NUMBERS = document_numbers_table(Base.metadata)
@@ -177,6 +178,23 @@ class ProgressEntry(Base, table=True):
     signed_at: datetime | None = _ts(nullable=True)
     at: datetime = _ts()
     by: str = Field(max_length=128)
+
+
+class TaskFile(Base, table=True):
+    """A file the org uploaded as evidence for one of its tasks (a photo from the phone, a
+    scan, a document): content-addressed per task, stored once however often cited."""
+
+    __tablename__ = "task_files"
+    __table_args__ = (PrimaryKeyConstraint("task_id", "sha256"),)
+
+    task_id: uuid.UUID = _fk("tasks")
+    sha256: str = Field(max_length=64)
+    filename: str = Field(max_length=200)
+    size: int
+    media_type: str = Field(max_length=100)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    added_by: str = Field(max_length=128)
+    added_at: datetime = _ts()
 
 
 class Report(Base, table=True):

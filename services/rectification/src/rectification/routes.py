@@ -16,6 +16,7 @@ from rectification.plans import routes as plans
 from rectification.progress import routes as progress
 from rectification.promotion import check as promotion
 from rectification.rating import routes as rating
+from rectification.reminders import routes as reminders
 
 OPENAPI_TAGS = [
     {"name": "plans", "description": "整改方案、任务、整改报告、完成率与台账 Plans and tasks"},
@@ -35,6 +36,7 @@ def build_routers() -> list[APIRouter]:
         plans.router,
         report.router,
         progress.router,
+        reminders.router,
         institutions.router,
         cards.router,
         letters.router,

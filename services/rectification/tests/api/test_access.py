@@ -115,7 +115,7 @@ def _h(w: World, who: str, version: int | None = None) -> dict[str, str]:
 
 ENDPOINTS = ["get_task", "get_plan", "progress_log", "patch_task", "report_progress",
              "claim", "accept", "reject", "submit_plan", "rate", "promotion", "rules",
-             "institution", "report", "export"]  # fmt: skip
+             "institution", "report", "export", "remind"]  # fmt: skip
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
@@ -207,6 +207,11 @@ async def test_matrix(world: World, endpoint: str) -> None:
          "other_discipline": 200},  # a list: empty for those who see nothing
         lambda who: c.get(f"{BASE}/tasks.xlsx", headers=_h(w, who)),
     )  # fmt: skip
+    # 催办: the office, or the township of a village (none here: the org is a township itself).
+    calls["remind"] = (
+        {**ORG_WRITE, "office": 200, "own_org": 403},
+        lambda who: c.post(f"{BASE}/tasks/{t[0]['id']}/reminders", json={}, headers=_h(w, who)),
+    )
     expected, call = calls[endpoint]
     await _sweep(w, expected, call)
 

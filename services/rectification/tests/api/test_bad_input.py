@@ -47,7 +47,8 @@ async def test_malformed_requests_are_4xx(
     bearer = token(role, jurisdiction=place.jurisdiction, org_id=place.org("town_a"))
     headers = {"Authorization": f"Bearer {bearer}"}
     real = {"plan_id": plan_id, "task_id": task_id, "card_id": plan_id, "action_id": task_id,
-            "round_id": place.round_id, "org_id": "x", "kind": "interview"}  # fmt: skip
+            "round_id": place.round_id, "org_id": "x", "kind": "interview",
+            "sha256": "0" * 64}  # fmt: skip
     doc = (await client.get("/api/rectification/openapi.json")).json()
     checked = 0
     for path, ops in doc["paths"].items():

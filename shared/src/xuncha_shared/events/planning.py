@@ -25,6 +25,11 @@ class OrgSnapshot(Event):
     parent_id: uuid.UUID | None = Field(default=None, title="上级组织编号")
     version: int = Field(ge=1, title="版本号", description="每次变更加一；投影只接受更新的版本")
     active: bool = Field(default=True, title="是否在巡察范围内")
+    leader_account: str | None = Field(
+        default=None,
+        title="分管县领导账号",
+        description="分管该单位的县领导的平台账号（令牌主体 sub）；未设置时为空",
+    )
 
 
 class OrgRegistered(OrgSnapshot):

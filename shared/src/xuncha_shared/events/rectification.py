@@ -154,6 +154,26 @@ class TaskRejected(TaskEvent):
     rejected_at: datetime = Field(title="退回时间")
 
 
+class TaskReminded(TaskEvent):
+    """The office, or the township a village answers to (温县: the township's direct
+    responsibility), reminded the org of a task still open (催办); each reminder is one
+    event."""
+
+    type: ClassVar[str] = "xuncha.rectification.task.reminded.v1"
+    title_zh: ClassVar[str] = "整改任务催办"
+
+    reminder_id: uuid.UUID = Field(title="催办记录编号")
+    reminded_at: datetime = Field(title="催办时间")
+    reminded_by: str = Field(title="催办人账号")
+    reminding_org_id: uuid.UUID | None = Field(
+        default=None, title="催办单位编号", description="乡镇催办所辖村时为乡镇；巡察办催办时为空"
+    )
+    reminder_from_zh: str = Field(min_length=1, title="催办单位", description="巡察办或乡镇名称")
+    due_on: date | None = Field(default=None, title="整改时限")
+    overdue: bool = Field(title="是否已逾期")
+    note: str = Field(min_length=1, title="催办内容")
+
+
 class InstitutionBuilt(TaskEvent):
     """A rule or institution was adopted because of a task's problem (建章立制)."""
 

@@ -3,7 +3,11 @@ change, the second factor, and who the signed-in person is."""
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter, Request, Response, status
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal, Now
@@ -11,7 +15,7 @@ from xuncha_shared.problems import Conflict, NotFound, Problem, ProblemDetail
 
 from accounts.access import ERRORS, address_of, committed, settings_of
 from accounts.areas import areas_for, home_for
-from accounts.models import Account
+from accounts.models import ORGS, Account
 from accounts.passwords import password_hasher
 from accounts.signin import service
 from accounts.signin.schemas import (
@@ -209,6 +213,20 @@ async def confirm_totp(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+async def _org_kind(session: AsyncSession, org_id: str | None, jurisdiction: str) -> str | None:
+    """The kind of the person's org, from the accounts service's copy of the registry."""
+    if org_id is None:
+        return None
+    try:
+        key = uuid.UUID(org_id)
+    except ValueError:
+        return None
+    kind: str | None = await session.scalar(
+        select(ORGS.c.kind).where(ORGS.c.id == key, ORGS.c.jurisdiction == jurisdiction)
+    )
+    return kind
+
+
 @router.get(
     "/me",
     response_model=Me,
@@ -219,6 +237,7 @@ async def confirm_totp(
 async def me(principal: CurrentPrincipal, session: DbSession) -> Me:
     account = await session.get(Account, principal.subject)
     roles = sorted(principal.roles, key=list(Role).index)
+    org_kind = await _org_kind(session, principal.org_id, principal.jurisdiction)
     return Me(
         account=principal.subject,
         display_name=principal.name or principal.subject,
@@ -226,7 +245,7 @@ async def me(principal: CurrentPrincipal, session: DbSession) -> Me:
         roles_zh=[r.label_zh for r in roles],
         org_id=principal.org_id,
         jurisdiction=principal.jurisdiction,
-        areas=areas_for(roles),
+        areas=areas_for(roles, org_kind=org_kind),
         home=home_for(roles),
         totp_enabled=bool(account and account.totp_confirmed),
         platform_admin=bool(account and account.platform_admin and account.active),

@@ -117,6 +117,10 @@ TEMPLATES: Mapping[str, Template] = {
     f"{R}task.done_claimed.v1": Template(
         "整改任务申请销号，待验收", "{org_id_name}申请整改任务销号（{kind_zh}），请验收。"
     ),
+    f"{R}task.reminded.v1": Template(
+        "{reminder_from_zh}催办整改任务（时限 {due_on}）",
+        "{reminder_from_zh}催办{org_id_name}的整改任务（{kind_zh}，时限 {due_on}）：{note}",
+    ),
     f"{R}card.raised.v1": Template(
         "整改{color_zh}预警：{org_id_name}", "{org_id_name}被发出{color_zh}预警：{reason_zh}"
     ),

@@ -152,6 +152,12 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         audiences=(org("org_id"), account("owner_accounts"), role(Role.office)),
     ),
     RuleSpec(
+        key="task-reminded",
+        event_type=f"{R}task.reminded.v1",
+        description="巡察办或所属乡镇催办整改任务：告知被催办的被巡察党组织",
+        audiences=(org("org_id"),),
+    ),
+    RuleSpec(
         key="task-done-claimed",
         event_type=f"{R}task.done_claimed.v1",
         description="整改任务申请销号：纪委监委、组织部验收",

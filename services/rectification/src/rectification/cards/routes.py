@@ -18,11 +18,11 @@ from xuncha_shared.exports import XLSX_RESPONSES, attachment, workbook
 from xuncha_shared.http import CurrentPrincipal, Now, Page, Paging, split_page
 from xuncha_shared.problems import NotFound, Unprocessable
 
-from rectification.access import access_for, require_office, visible_plans
+from rectification.access import access_for, require_office, visible_plans, visible_tasks
 from rectification.cursors import time_id_key
-from rectification.dates import local_day
+from rectification.dates import calendar_of, local_day
 from rectification.errors import ERRORS
-from rectification.models import Card, CardAction, Plan
+from rectification.models import Card, CardAction, Plan, Task
 from rectification.plans.repository import org_names
 
 
@@ -262,3 +262,153 @@ async def action_done(
     await session.flush()
     (result,) = await _reads(session, [card])
     return result
+
+
+class OverdueTask(BaseModel):
+    """A task past its deadline and not accepted, with how late it is."""
+
+    task_id: uuid.UUID = Field(title="整改任务编号")
+    plan_id: uuid.UUID = Field(title="整改方案编号")
+    round_id: uuid.UUID = Field(title="轮次编号")
+    category_name: str = Field(title="问题类别")
+    description: str = Field(title="问题描述")
+    responsible_person: str | None = Field(title="责任人")
+    owner_name: str | None = Field(title="领办领导")
+    due_on: date = Field(title="整改时限")
+    status: str = Field(title="状态", description="open 整改中；claimed 已申请销号待验收")
+    workdays_overdue: int = Field(title="逾期工作日数", description="按本辖区工作日日历")
+    days_overdue: int = Field(title="逾期自然日数")
+
+
+class OverdueOrg(BaseModel):
+    """One org's overdue tasks, the latest first."""
+
+    org_id: uuid.UUID = Field(title="被巡察对象编号")
+    org_name: str | None = Field(title="被巡察对象名称")
+    count: int = Field(title="逾期任务数")
+    worst_workdays: int = Field(title="最长逾期工作日数")
+    tasks: list[OverdueTask] = Field(title="逾期任务")
+
+
+class OverdueRead(BaseModel):
+    """The overdue work list (逾期整改清单) by org, the most overdue org first."""
+
+    as_of: date = Field(title="统计日期")
+    total: int = Field(title="逾期任务总数")
+    orgs: list[OverdueOrg] = Field(title="各单位逾期任务")
+
+
+async def _overdue(
+    session: AsyncSession,
+    principal: Principal,
+    now: datetime,
+    round_id: uuid.UUID | None,
+    org_id: uuid.UUID | None,
+) -> OverdueRead:
+    access = access_for(principal)
+    today = local_day(now)
+    query = select(Task).where(
+        visible_tasks(access), col(Task.status) != "accepted", col(Task.due_on) < today
+    )
+    if round_id is not None:
+        query = query.where(col(Task.round_id) == round_id)
+    if org_id is not None:
+        query = query.where(col(Task.org_id) == org_id)
+    tasks = list(await session.scalars(query.order_by(col(Task.due_on), col(Task.id))))
+    calendar = await calendar_of(session, access.jurisdiction)
+    names = await org_names(session, [t.org_id for t in tasks])
+    by_org: dict[uuid.UUID, list[OverdueTask]] = {}
+    for t in tasks:
+        assert t.due_on is not None
+        by_org.setdefault(t.org_id, []).append(
+            OverdueTask(
+                task_id=t.id,
+                plan_id=t.plan_id,
+                round_id=t.round_id,
+                category_name=t.category_name,
+                description=t.description,
+                responsible_person=t.responsible_person,
+                owner_name=t.owner_name,
+                due_on=t.due_on,
+                status=t.status,
+                workdays_overdue=calendar.workdays_between(t.due_on, today),
+                days_overdue=(today - t.due_on).days,
+            )
+        )
+    orgs = [
+        OverdueOrg(
+            org_id=org,
+            org_name=names.get(org),
+            count=len(items),
+            worst_workdays=max(i.workdays_overdue for i in items),
+            tasks=items,
+        )
+        for org, items in by_org.items()
+    ]
+    orgs.sort(key=lambda o: (-o.worst_workdays, -o.count, o.org_name or "", str(o.org_id)))
+    return OverdueRead(as_of=today, total=len(tasks), orgs=orgs)
+
+
+@router.get(
+    "/overdue",
+    response_model=OverdueRead,
+    summary="逾期整改清单",
+    description="逾期未验收的整改任务，按被巡察对象分组，列出逾期的工作日数（按本辖区工作日日历）"
+    "和自然日数；逾期最久的单位在前。可见范围同整改方案。",
+)
+async def list_overdue(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    round_id: Annotated[uuid.UUID | None, Query(title="轮次编号")] = None,
+    org_id: Annotated[uuid.UUID | None, Query(title="被巡察对象编号")] = None,
+) -> OverdueRead:
+    return await _overdue(session, principal, now, round_id, org_id)
+
+
+@router.get(
+    "/overdue.xlsx",
+    summary="导出逾期整改清单（XLSX）",
+    description="筛选条件同“逾期整改清单”。",
+    response_class=Response,
+    responses=XLSX_RESPONSES,
+)
+async def export_overdue(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    round_id: Annotated[uuid.UUID | None, Query(title="轮次编号")] = None,
+    org_id: Annotated[uuid.UUID | None, Query(title="被巡察对象编号")] = None,
+) -> Response:
+    listed = await _overdue(session, principal, now, round_id, org_id)
+    status_zh = {"open": "整改中", "claimed": "已申请销号待验收"}
+    rows = (
+        [
+            o.org_name or str(o.org_id),
+            t.category_name,
+            t.description,
+            t.responsible_person or "",
+            t.owner_name or "",
+            t.due_on.isoformat(),
+            status_zh.get(t.status, t.status),
+            t.workdays_overdue,
+            t.days_overdue,
+        ]
+        for o in listed.orgs
+        for t in o.tasks
+    )
+    headers = [
+        "被巡察对象",
+        "问题类别",
+        "问题",
+        "责任人",
+        "领办领导",
+        "整改时限",
+        "状态",
+        "逾期工作日",
+        "逾期自然日",
+    ]
+    return attachment(
+        workbook("逾期整改清单", headers, rows),
+        filename="rectification-overdue.xlsx",
+    )

@@ -73,7 +73,8 @@ Filter = Annotated[TaskFilter, Depends(task_filter)]
     response_model=PlanPage,
     summary="查询整改方案",
     description="巡察办、领导小组、纪委监委、组织部看本辖区全部；被巡察党组织看本单位的；"
-    "领办领导看含其领办任务的。按建立时间排序，游标分页。",
+    "领办领导看含其领办任务的，以及其分管单位（被巡察对象库中分管县领导为本人）的全部（只读）。"
+    "按建立时间排序，游标分页。",
 )
 async def list_plans(
     session: DbSession,

@@ -6,18 +6,23 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, File, Form, Path, Response, UploadFile, status
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from xuncha_shared.db import DbSession
-from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, etag
+from xuncha_shared.exports import attachment
+from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, etag, read_upload
 from xuncha_shared.idempotency import Idempotent
+from xuncha_shared.problems import NotFound
 
 from rectification.access import access_for
 from rectification.errors import ERRORS, VERSIONED
-from rectification.models import Task
+from rectification.models import Task, TaskFile
 from rectification.plans import service as plans
 from rectification.plans.schemas import TaskRead
-from rectification.progress import service
+from rectification.progress import files, service
+from rectification.progress.files import TaskFileRead
 from rectification.progress.schemas import (
     Acceptance,
     DoneClaim,
@@ -150,3 +155,79 @@ async def reject_task(
         session, task=task, data=body, expected_version=expected, actor=principal, now=now
     )
     return await _respond(session, task, now, response)
+
+
+@router.post(
+    "/tasks/{task_id}/files",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TaskFileRead,
+    summary="上传佐证材料",
+    description="被巡察党组织为本单位任务上传佐证材料（multipart，字段 file，最大 10 MB；"
+    "手机拍照即可）。按内容识别类型（PDF、JPEG、PNG、Word、Excel、纯文本），不信任客户端声明；"
+    "同一任务同一内容只存一份（SHA-256）。返回的 ref 填入进展或销号申请的佐证材料。",
+    responses={409: VERSIONED[409], 413: ERRORS[422], 415: ERRORS[422]},
+)
+async def upload_file(
+    task_id: TaskId,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    file: Annotated[UploadFile, File(title="佐证材料文件")],
+    filename: Annotated[str | None, Form(max_length=200, title="文件名")] = None,
+) -> TaskFileRead:
+    task = await plans.get_task_for(
+        session, task_id=task_id, access=access_for(principal), for_update=True
+    )
+    content = await read_upload(file)
+    stored = await files.attach(
+        session,
+        task=task,
+        content=content,
+        filename=filename or file.filename or "file",
+        actor=principal,
+        now=now,
+    )
+    return files.read(stored)
+
+
+@router.get(
+    "/tasks/{task_id}/files",
+    response_model=list[TaskFileRead],
+    summary="查看佐证材料文件",
+    description="能查看任务的人可查看其上传的佐证材料文件，按上传时间先后。",
+)
+async def list_files(
+    task_id: TaskId, session: DbSession, principal: CurrentPrincipal
+) -> list[TaskFileRead]:
+    task = await plans.get_task_for(session, task_id=task_id, access=access_for(principal))
+    rows = await session.scalars(
+        select(TaskFile)
+        .where(col(TaskFile.task_id) == task.id)
+        .order_by(col(TaskFile.added_at), col(TaskFile.sha256))
+    )
+    return [files.read(f) for f in rows]
+
+
+@router.get(
+    "/tasks/{task_id}/files/{sha256}",
+    summary="下载佐证材料",
+    description="能查看任务的人（含验收的纪委监委、组织部）可下载其佐证材料。",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "文件"}},
+)
+async def download_file(
+    task_id: TaskId,
+    sha256: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", title="文件摘要")],
+    session: DbSession,
+    principal: CurrentPrincipal,
+) -> Response:
+    task = await plans.get_task_for(session, task_id=task_id, access=access_for(principal))
+    stored = await session.get(TaskFile, (task.id, sha256))
+    if stored is None:
+        raise NotFound("佐证材料不存在", "No such evidence file", field="sha256")
+    return attachment(
+        stored.content,
+        media_type=stored.media_type,
+        ascii_name=sha256[:16],
+        filename=stored.filename,
+    )

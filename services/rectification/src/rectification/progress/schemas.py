@@ -146,6 +146,8 @@ class EntryKind(StrEnum):
     """验收通过"""
     reject = "reject"
     """验收退回"""
+    remind = "remind"
+    """催办（巡察办或所属乡镇）"""
 
 
 class ProgressRead(BaseModel):

@@ -58,6 +58,9 @@ class RatingRead(BaseModel):
     explanation_zh: str = Field(title="评定说明")
     rated_at: datetime = Field(title="评定时间")
     rated_by: str = Field(title="评定人", description="system 为集中整改期结束后自动评定")
+    revisit_zh: str | None = Field(
+        default=None, title="回头看建议", description="评为“差”时建议开展整改“回头看”，并说明理由"
+    )
 
 
 RatingPage = Page[RatingRead]
@@ -183,9 +186,18 @@ async def _ratings(
 async def rating_reads(session: AsyncSession, rows: list[RatingRow]) -> list[RatingRead]:
     names = await org_names(session, [r.org_id for r in rows])
     return [
-        RatingRead.model_validate(r).model_copy(update={"org_name": names.get(r.org_id)})
+        RatingRead.model_validate(r).model_copy(
+            update={"org_name": names.get(r.org_id), "revisit_zh": revisit_zh(r)}
+        )
         for r in rows
     ]
+
+
+def revisit_zh(row: RatingRow) -> str | None:
+    """The revisit (回头看) a poor rating recommends, in words (as ``revisit.recommended``)."""
+    if row.rating != Rating.poor.value:
+        return None
+    return f"整改成效评估为“差”（{row.score:g}分），建议对该单位开展巡察整改“回头看”。"
 
 
 @router.get(

@@ -1,0 +1,127 @@
+"""Evidence files of a task: what the org uploads (a photo from the phone, a scan, a
+document) before citing it in a progress report or a done claim.
+
+The type is sniffed from the bytes, never taken from the client: PDF, JPEG, PNG, Word and
+Excel (OOXML, checked inside the zip) and UTF-8 plain text. Stored once per task and
+content (SHA-256); the file's ``ref`` (``file:<sha256>``) is what an evidence entry cites.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncSession
+from xuncha_shared.auth import Principal
+from xuncha_shared.problems import Conflict, Problem
+
+from rectification.access import require_own_org
+from rectification.models import Task, TaskFile
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REF_PREFIX = "file:"
+
+
+class UnsupportedMediaType(Problem):
+    status = 415
+    code = "unsupported-media-type"
+    title = "Unsupported media type"
+
+
+class TaskFileRead(BaseModel):
+    """An uploaded evidence file; cite it in ``evidence`` as ``{name: filename, ref}``."""
+
+    sha256: str = Field(title="文件摘要", description="SHA-256")
+    filename: str = Field(title="文件名")
+    size: int = Field(title="大小（字节）")
+    media_type: str = Field(title="文件类型")
+    ref: str = Field(title="引用", description="佐证材料的存放位置：file:<sha256>")
+    added_by: str = Field(title="上传人账号")
+    added_at: datetime = Field(title="上传时间")
+
+
+def read(file: TaskFile) -> TaskFileRead:
+    return TaskFileRead(
+        sha256=file.sha256,
+        filename=file.filename,
+        size=file.size,
+        media_type=file.media_type,
+        ref=REF_PREFIX + file.sha256,
+        added_by=file.added_by,
+        added_at=file.added_at,
+    )
+
+
+def sniff(content: bytes) -> str | None:
+    """The media type the bytes really are, or None when not an accepted kind."""
+    if content.startswith(b"%PDF-"):
+        return "application/pdf"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as z:
+                names = set(z.namelist())
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return None
+        if "[Content_Types].xml" in names:
+            if "word/document.xml" in names:
+                return DOCX
+            if "xl/workbook.xml" in names:
+                return XLSX
+        return None
+    if b"\x00" in content:
+        return None
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "text/plain; charset=utf-8"
+
+
+async def attach(
+    session: AsyncSession,
+    *,
+    task: Task,
+    content: bytes,
+    filename: str,
+    actor: Principal,
+    now: datetime,
+) -> TaskFile:
+    """The org stores a file for one of its tasks (once per content); 415 for a type not
+    accepted, 422 for an empty file, 409 once the task is accepted."""
+    require_own_org(actor, jurisdiction=task.jurisdiction, org_id=task.org_id)
+    if task.status == "accepted":
+        raise Conflict("任务已验收销号", "The task is already accepted", code="task-accepted")
+    if not content:
+        raise Problem("文件为空", "The file is empty", field="file", code="empty-file", status=422)
+    media_type = sniff(content)
+    if media_type is None:
+        raise UnsupportedMediaType(
+            "只接受 PDF、JPEG、PNG、Word、Excel 或纯文本文件",
+            "Only PDF, JPEG, PNG, Word, Excel or plain-text files are accepted",
+            field="file",
+        )
+    digest = hashlib.sha256(content).hexdigest()
+    existing = await session.get(TaskFile, (task.id, digest))
+    if existing is not None:
+        return existing
+    stored = TaskFile(
+        task_id=task.id,
+        sha256=digest,
+        filename=filename.strip()[:200] or "file",
+        size=len(content),
+        media_type=media_type,
+        content=content,
+        added_by=actor.subject,
+        added_at=now,
+    )
+    session.add(stored)
+    await session.flush()
+    return stored

@@ -1,0 +1,90 @@
+"""Reminders (催办) of a task still open. Keyword-only arguments; they flush, never commit."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from xuncha_shared.auth import Principal
+from xuncha_shared.events.rectification import TaskKind, TaskReminded
+from xuncha_shared.messaging import emit
+from xuncha_shared.problems import Conflict
+
+from rectification.access import reminding_org
+from rectification.dates import local_day
+from rectification.models import ORGS, ProgressEntry, Task
+from rectification.plans.service import is_overdue
+from rectification.progress.schemas import EntryKind
+
+DEFAULT_NOTE = "请按期完成整改任务，及时报告整改进展。"
+
+
+class ReminderCreate(BaseModel):
+    """A reminder, with an optional note to the org."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"note": "该任务已逾期，请于本周内报送整改进展。"}]},
+    )
+
+    note: str | None = Field(
+        default=None, max_length=500, title="催办内容", description="不填则为默认催办语"
+    )
+
+
+async def _name(session: AsyncSession, org: uuid.UUID | None) -> str:
+    if org is None:
+        return "巡察办"
+    name = await session.scalar(select(ORGS.c.name).where(ORGS.c.id == org))
+    return name or "所属乡镇"
+
+
+async def remind(
+    session: AsyncSession, *, task: Task, data: ReminderCreate, actor: Principal, now: datetime
+) -> ProgressEntry:
+    """Record the reminder in the task's history and tell the org (``task.reminded``)."""
+    org = await reminding_org(session, actor, task)
+    if task.status != "open":
+        raise Conflict(
+            "已申请销号，等待验收，无需催办"
+            if task.status == "claimed"
+            else "任务已验收销号，无需催办",
+            "Only a task still being rectified can be reminded",
+            code="task-not-open",
+        )
+    entry = ProgressEntry(
+        task_id=task.id,
+        kind=EntryKind.remind.value,
+        reported_on=local_day(now),
+        text=data.note or DEFAULT_NOTE,
+        evidence=[],
+        at=now,
+        by=actor.subject,
+    )
+    session.add(entry)
+    await session.flush()
+    await emit(
+        session,
+        TaskReminded(
+            jurisdiction=task.jurisdiction,
+            task_id=task.id,
+            plan_id=task.plan_id,
+            problem_id=task.problem_id,
+            round_id=task.round_id,
+            org_id=task.org_id,
+            kind=TaskKind(task.kind),
+            reminder_id=entry.id,
+            reminded_at=now,
+            reminded_by=actor.subject,
+            reminding_org_id=org,
+            reminder_from_zh=await _name(session, org),
+            due_on=task.due_on,
+            overdue=is_overdue(task, local_day(now)),
+            note=entry.text,
+        ),
+    )
+    return entry

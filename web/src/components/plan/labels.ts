@@ -1,0 +1,75 @@
+// 本单位整改's names and its deadline arithmetic (the rectification service's schemas:
+// plans/schemas.py, progress/schemas.py, plans/report.py), keyed by the API's enums.
+import type { Schemas } from "../../api";
+
+export type Plan = Schemas["PlanRead"];
+export type Task = Schemas["TaskRead"];
+export type Entry = Schemas["ProgressRead"];
+export type TaskFile = Schemas["TaskFileRead"];
+
+export const PLAN_STATUS_ZH: Record<Schemas["PlanStatus"], string> = {
+  awaiting_feedback: "已移交立行立改问题，待反馈",
+  drafting: "待报送整改方案",
+  submitted: "整改方案已报送",
+};
+
+/** What each entry of a task's history is called (an entry kind not known here shows its code). */
+export const ENTRY_KIND_ZH: Record<string, string> = {
+  progress: "整改进展",
+  claim: "申请销号",
+  accept: "验收通过",
+  reject: "验收退回",
+  remind: "催办",
+};
+
+export const SCOPE_ZH: Record<Schemas["DisclosureScope"], string> = {
+  party: "党内公开",
+  public: "向社会公开",
+};
+
+/** The fields of a task the org fills in, as a 412 explains them. */
+export const TASK_LABELS: Record<string, string> = {
+  measures: "整改措施",
+  responsible_person: "责任人",
+  owner_account: "领办领导账号",
+  owner_name: "领办领导",
+  due_on: "整改时限",
+  kind: "整改类型",
+  status: "状态",
+};
+
+/** The truthfulness commitment the party head makes (DOMAIN.md: 真实性承诺). */
+export const COMMITMENT_ZH =
+  "本人承诺，以上整改情况真实、准确、完整，如有虚假整改、敷衍整改，愿承担相应责任。";
+export const REPORT_COMMITMENT_ZH =
+  "本人承诺，本报告所述整改情况真实、准确、完整，如有虚假整改、敷衍整改，愿承担相应责任。";
+
+/** Today in the county's zone (Asia/Shanghai), as the API's dates are written. */
+export function countyToday(): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+}
+
+/** Days from today to a deadline (negative once passed); null without one. */
+export function daysLeft(due: string | null | undefined): number | null {
+  if (!due) return null;
+  const day = (s: string): number => Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10));
+  return Math.round((day(due) - day(countyToday())) / 86_400_000);
+}
+
+/** 「还剩 3 天」「今天到期」「已逾期 2 天」, or 未定时限. */
+export function leftZh(due: string | null | undefined): string {
+  const left = daysLeft(due);
+  if (left === null) return "未定时限";
+  if (left > 0) return `还剩 ${left} 天`;
+  if (left === 0) return "今天到期";
+  return `已逾期 ${-left} 天`;
+}
+
+/** The file an evidence entry cites (ref `file:<sha256>`), or null for a paper reference. */
+export function fileSha(ref: string | null | undefined): string | null {
+  const m = /^file:([0-9a-f]{64})$/.exec(ref ?? "");
+  return m ? m[1] : null;
+}
+
+export const sizeZh = (n: number): string =>
+  n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;

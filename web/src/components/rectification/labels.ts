@@ -1,0 +1,53 @@
+// 整改 (the office's side): the words of cards, their actions, ratings, the promotion check
+// and the overdue list, and how a check's blocking tasks are said per org.
+import type { Schemas } from "../../api";
+
+export const ACTION_ZH: Record<string, string> = { supervision: "现场督导", interview: "约谈" };
+
+/** What a card's follow-up is for, beside its name. */
+export const ACTION_HINT_ZH: Record<string, string> = {
+  supervision: "巡察机构到被巡察单位现场督导整改",
+  interview: "约谈被巡察党组织主要负责人，书面说明整改滞后的原因和下一步措施",
+};
+
+export const OVERDUE_STATUS_ZH: Record<string, string> = { open: "整改中", claimed: "已申请销号待验收" };
+
+/** A card's reasons, one per line (the API joins them with "；"). */
+export function reasonsOf(reason: string): string[] {
+  return reason
+    .split("；")
+    .map((r) => r.trim())
+    .filter((r) => r !== "");
+}
+
+export interface OrgReason {
+  orgId: string;
+  orgName: string;
+  text: string;
+}
+
+/** The promotion check's answer said per org: how many tasks are late and why. */
+export function reasonsByOrg(tasks: Schemas["BlockingTask"][]): OrgReason[] {
+  const byOrg = new Map<string, Schemas["BlockingTask"][]>();
+  for (const t of tasks) byOrg.set(t.org_id, [...(byOrg.get(t.org_id) ?? []), t]);
+  return [...byOrg.entries()].map(([orgId, items]) => {
+    const open = items.filter((t) => t.status !== "claimed").length;
+    const claimed = items.length - open;
+    const worst = Math.max(...items.map((t) => t.days_overdue));
+    const parts = [
+      open ? `逾期未完成整改${open}项` : "",
+      claimed ? `已申请销号但逾期尚未验收通过${claimed}项` : "",
+    ].filter((p) => p !== "");
+    const categories = [...new Set(items.map((t) => t.category_name))].join("、");
+    return {
+      orgId,
+      orgName: items[0].org_name ?? orgId,
+      text: `${parts.join("，")}（${categories}），最长已逾期${worst}天，暂停提拔、调动、晋级。`,
+    };
+  });
+}
+
+/** Today in Beijing, as YYYY-MM-DD. */
+export function beijingToday(now: Date = new Date()): string {
+  return now.toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
+}
