@@ -211,6 +211,11 @@ async def test_relay_keeps_events_while_bus_is_down(rig: Rig) -> None:
         with pytest.raises(BusUnavailable):
             await rig.relay.publish_batch()
         assert await rig.relay.pending() == 10
+        # Each refused row counts the attempt, though the batch's own transaction rolled back.
+        attempts = await rig.conn.fetch(
+            f"SELECT attempts FROM {cw.TABLES.outbox.fullname} WHERE published_at IS NULL"
+        )
+        assert [a["attempts"] for a in attempts] == [1] * 10
         relay_task = asyncio.create_task(rig.relay.run())
         await asyncio.sleep(2)
         assert await rig.relay.pending() == 10

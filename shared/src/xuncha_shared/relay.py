@@ -60,8 +60,14 @@ class OutboxRelay:
         self._wakeup.set()
 
     async def publish_batch(self) -> int:
-        """Publish up to one batch; returns how many rows were published."""
+        """Publish up to one batch; returns how many rows were published.
+
+        Raises:
+            BusUnavailable: the bus refused the batch. The rows stay unpublished and each
+                one's ``attempts`` grows by one (counted after the batch's rollback).
+        """
         outbox = self._tables.outbox
+        refused: BusUnavailable | None = None
         async with self._engine.begin() as conn:
             got_lock = await conn.scalar(select(func.pg_try_advisory_xact_lock(self._lock_key)))
             if not got_lock:
@@ -77,6 +83,7 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
+            ids = [r.id for r in rows]
             messages = [
                 BusMessage(
                     topic=r.topic,
@@ -90,21 +97,29 @@ class OutboxRelay:
             ]
             try:
                 await self._bus.publish(messages)
-            except BusUnavailable:
+            except BusUnavailable as exc:
+                refused = exc
+            else:
                 await conn.execute(
                     update(outbox)
-                    .where(outbox.c.id.in_([r.id for r in rows]))
-                    .values(attempts=outbox.c.attempts + 1)
+                    .where(outbox.c.id.in_(ids))
+                    .values(published_at=self._clock.now())
                 )
-                raise
-            await conn.execute(
-                update(outbox)
-                .where(outbox.c.id.in_([r.id for r in rows]))
-                .values(published_at=self._clock.now())
-            )
+        if refused is not None:
+            await self._count_attempt(ids)
+            raise refused
         if self._metrics is not None:
             self._metrics.relay_published.inc(len(rows))
         return len(rows)
+
+    async def _count_attempt(self, ids: list[object]) -> None:
+        # Its own transaction: the batch's was left without marks, and a rollback there would
+        # take the count with it.
+        outbox = self._tables.outbox
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(outbox).where(outbox.c.id.in_(ids)).values(attempts=outbox.c.attempts + 1)
+            )
 
     async def drain(self) -> int:
         """Publish until the outbox is empty; returns the number published."""
