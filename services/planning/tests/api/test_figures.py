@@ -207,6 +207,9 @@ async def test_figures_count_every_fact_once_and_follow_coverage(
     villages = await figures(county, org_kind="village")
     assert villages["problems_fed_back"] == 3 and villages["clues_transferred"] == 0
     assert villages["coverage"]["orgs_in_scope"] == 2
+    # A round counts for an org kind when it inspected an org of that kind.
+    assert villages["rounds_held"] == 1
+    assert (await figures(county, org_kind="department"))["rounds_held"] == 0
     assert (await figures(county, year=2023))["problems_fed_back"] == 0
     by_round = await county.client.get(
         "/api/planning/figures/breakdown", params={"by": "round"}, headers=auth(county.office)

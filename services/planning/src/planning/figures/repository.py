@@ -16,7 +16,7 @@ from sqlmodel import col
 from planning.figures.facts import FactKind
 from planning.figures.models import FigureFact
 from planning.figures.schemas import BreakdownBy, FiguresFilter
-from planning.models import Org, Round, Term
+from planning.models import Assignment, Org, Round, Term
 from planning.rounds.lifecycle import COVERING_STATUSES
 
 F = FigureFact.__table__.c  # type: ignore[attr-defined]
@@ -77,6 +77,7 @@ async def fact_sums(
 
 
 async def rounds_held(session: AsyncSession, jurisdiction: str, f: FiguresFilter) -> int:
+    """Rounds at feedback or later in the slice; with an org kind, those that inspected one."""
     conditions = [
         col(Round.jurisdiction) == jurisdiction,
         col(Round.status).in_([s.value for s in COVERING_STATUSES]),
@@ -87,6 +88,13 @@ async def rounds_held(session: AsyncSession, jurisdiction: str, f: FiguresFilter
         conditions.append(col(Round.term_id) == f.term_id)
     if f.year is not None:
         conditions.append(col(Round.on_site_from).between(date(f.year, 1, 1), date(f.year, 12, 31)))
+    if f.org_kind is not None:
+        inspected_kind = (
+            select(col(Assignment.round_id))
+            .join(Org, col(Org.id) == col(Assignment.org_id))
+            .where(col(Org.kind) == f.org_kind.value)
+        )
+        conditions.append(col(Round.id).in_(inspected_kind))
     return int(await session.scalar(select(func.count()).where(*conditions)) or 0)
 
 
