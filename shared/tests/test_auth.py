@@ -384,7 +384,11 @@ def test_mint_dev_token_refusals() -> None:
         mint_dev_token(config, subject="u", roles=["office"], jurisdiction="1", ttl=timedelta(0))
     with pytest.raises(ValueError, match="timezone"):
         mint_dev_token(
-            config, subject="u", roles=["office"], jurisdiction="1", now=datetime(2025, 1, 1)
+            config,
+            subject="u",
+            roles=["office"],
+            jurisdiction="1",
+            now=datetime(2025, 1, 1),  # noqa: DTZ001 (naive on purpose)
         )
 
 

@@ -33,7 +33,7 @@ def test_offset_file_clock_follows_the_file_and_reads_real_time_without_it(
     path.unlink()
     assert abs(clock.now() - datetime.now(UTC)) < timedelta(seconds=1)
     with pytest.raises(ValueError, match="timezone-aware"):
-        OffsetFileClock.move_to(path, datetime(2027, 1, 1))
+        OffsetFileClock.move_to(path, datetime(2027, 1, 1))  # noqa: DTZ001 (naive on purpose)
 
 
 def test_production_refuses_a_moved_clock(tmp_path: Path) -> None:

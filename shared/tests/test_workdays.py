@@ -406,7 +406,7 @@ def test_deadline_at_across_holiday_and_zero(official: WorkdayCalendar) -> None:
 
 def test_deadline_at_rejects_naive_and_negative(official: WorkdayCalendar) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        deadline_at(datetime(2025, 9, 30, 9, 30), 5, official)
+        deadline_at(datetime(2025, 9, 30, 9, 30), 5, official)  # noqa: DTZ001 (naive on purpose)
     with pytest.raises(ValueError, match="n must be >= 0"):
         deadline_at(datetime(2025, 9, 30, 9, 30, tzinfo=SHANGHAI), -1, official)
 

@@ -17,7 +17,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -141,7 +141,7 @@ class DeadLetter:
             consumer=h.get("x-consumer", ""),
             failed_at=datetime.fromisoformat(h["x-failed-at"])
             if "x-failed-at" in h
-            else datetime.min,
+            else datetime.min.replace(tzinfo=UTC),
         )
 
 
