@@ -181,6 +181,29 @@ def _too_many_rows(row: int, max_rows: int) -> RowError:
     )  # fmt: skip
 
 
+@dataclass
+class _Row:
+    """One data row as it is read: its cells by column, and where its errors go."""
+
+    number: int
+    cells: list[str]
+    columns: dict[str, int]
+    errors: list[RowError]
+
+    def cell(self, column: str) -> str:
+        index = self.columns.get(column)
+        return self.cells[index] if index is not None and index < len(self.cells) else ""
+
+    def error(self, column: str, code: str, zh: str, en: str, value: str | None = None) -> None:
+        self.errors.append(RowError(self.number, column, code, zh, en, value or None))
+
+    def required(self, column: str, value: str) -> bool:
+        if not value:
+            label = COLUMNS.labels_zh[column]
+            self.error(column, "required", f"{label}不能为空。", f"{column} is required.")
+        return bool(value)
+
+
 class _Rows:
     """Reads the data rows one by one, collecting valid rows and errors."""
 
@@ -195,100 +218,108 @@ class _Rows:
     def parse(self, number: int, cells: list[str]) -> None:
         self.count += 1
         before = len(self.errors)
+        row = _Row(number, cells, self.columns, self.errors)
+        account = self._account(row)
+        name = self._name(row)
+        roles = self._roles(row)
+        org_id = self._org(row, roles)
+        cadre_id = self._cadre(row)
+        if len(self.errors) == before:
+            self.rows.append(AccountRow(number, account, name, tuple(roles), org_id, cadre_id))
 
-        def cell(column: str) -> str:
-            index = self.columns.get(column)
-            return cells[index] if index is not None and index < len(cells) else ""
+    def _account(self, row: _Row) -> str:
+        account = unicodedata.normalize("NFKC", row.cell("account")).strip()
+        if not row.required("account", account):
+            return account
+        if not _ACCOUNT_RE.fullmatch(account):
+            row.error(
+                "account", "invalid_account",
+                "账号只能包含英文字母、数字和“.”“_”“@”“-”,以字母或数字开头,"
+                "不能有空格,最长128个字符。",
+                "An account is letters, digits, '.', '_', '@' and '-', starting with a "
+                "letter or digit, without spaces, at most 128 characters.", account,
+            )  # fmt: skip
+        elif account in self.first:
+            other = self.first[account]
+            row.error(
+                "account", "duplicate_account",
+                f"账号“{account}”与第{other}行重复。",
+                f"Account {account!r} is already on row {other}.", account,
+            )  # fmt: skip
+        else:
+            self.first[account] = row.number
+        return account
 
-        def error(column: str, code: str, zh: str, en: str, value: str | None = None) -> None:
-            self.errors.append(RowError(number, column, code, zh, en, value or None))
+    @staticmethod
+    def _name(row: _Row) -> str:
+        name = " ".join(row.cell("display_name").split())
+        if not row.required("display_name", name):
+            return name
+        if len(name) > NAME_MAX_LENGTH:
+            row.error(
+                "display_name", "too_long",
+                f"姓名不能超过{NAME_MAX_LENGTH}个字符(现有{len(name)}个)。",
+                f"display_name must be at most {NAME_MAX_LENGTH} characters "
+                f"(has {len(name)}).", name,
+            )  # fmt: skip
+        elif not _NAME_RE.fullmatch(name):
+            row.error(
+                "display_name", "invalid_name", "姓名中有不可见的控制字符。",
+                "display_name contains control characters.",
+            )  # fmt: skip
+        return name
 
-        def required(column: str, value: str) -> bool:
-            if not value:
-                label = COLUMNS.labels_zh[column]
-                error(column, "required", f"{label}不能为空。", f"{column} is required.")
-            return bool(value)
-
-        account = unicodedata.normalize("NFKC", cell("account")).strip()
-        if required("account", account):
-            if not _ACCOUNT_RE.fullmatch(account):
-                error(
-                    "account", "invalid_account",
-                    "账号只能包含英文字母、数字和“.”“_”“@”“-”,以字母或数字开头,"
-                    "不能有空格,最长128个字符。",
-                    "An account is letters, digits, '.', '_', '@' and '-', starting with a "
-                    "letter or digit, without spaces, at most 128 characters.", account,
-                )  # fmt: skip
-            elif account in self.first:
-                other = self.first[account]
-                error(
-                    "account", "duplicate_account",
-                    f"账号“{account}”与第{other}行重复。",
-                    f"Account {account!r} is already on row {other}.", account,
-                )  # fmt: skip
-            else:
-                self.first[account] = number
-
-        name = " ".join(cell("display_name").split())
-        if required("display_name", name):
-            if len(name) > NAME_MAX_LENGTH:
-                error(
-                    "display_name", "too_long",
-                    f"姓名不能超过{NAME_MAX_LENGTH}个字符(现有{len(name)}个)。",
-                    f"display_name must be at most {NAME_MAX_LENGTH} characters "
-                    f"(has {len(name)}).", name,
-                )  # fmt: skip
-            elif not _NAME_RE.fullmatch(name):
-                error(
-                    "display_name", "invalid_name", "姓名中有不可见的控制字符。",
-                    "display_name contains control characters.",
-                )  # fmt: skip
-
-        roles_text = cell("roles")
+    @staticmethod
+    def _roles(row: _Row) -> list[Role]:
+        roles_text = row.cell("roles")
         roles, unknown = parse_roles(roles_text)
-        if required("roles", roles_text):
-            if unknown:
-                error(
-                    "roles", "unknown_role",
-                    f"无法识别的角色“{'、'.join(unknown)}”,应为:"
-                    f"{'、'.join(r.label_zh for r in _OFFERED)}。",
-                    f"Unknown role {', '.join(unknown)!r}; expected one of: "
-                    f"{', '.join(_OFFERED)}.", roles_text,
-                )  # fmt: skip
-            if Role.service in roles:
-                error(
-                    "roles", "service_role",
-                    "部门系统服务账号在「服务账号」中开通,不是人员账号。",
-                    "A department system's service account is opened as a service client.",
-                    roles_text,
-                )  # fmt: skip
+        if not row.required("roles", roles_text):
+            return roles
+        if unknown:
+            row.error(
+                "roles", "unknown_role",
+                f"无法识别的角色“{'、'.join(unknown)}”,应为:"
+                f"{'、'.join(r.label_zh for r in _OFFERED)}。",
+                f"Unknown role {', '.join(unknown)!r}; expected one of: "
+                f"{', '.join(_OFFERED)}.", roles_text,
+            )  # fmt: skip
+        if Role.service in roles:
+            row.error(
+                "roles", "service_role",
+                "部门系统服务账号在「服务账号」中开通,不是人员账号。",
+                "A department system's service account is opened as a service client.",
+                roles_text,
+            )  # fmt: skip
+        return roles
 
-        org_code = unicodedata.normalize("NFKC", cell("org_code")).strip()
+    def _org(self, row: _Row, roles: list[Role]) -> uuid.UUID | None:
+        org_code = unicodedata.normalize("NFKC", row.cell("org_code")).strip()
         org_id = self.org_codes.get(org_code) if org_code else None
         if org_code and org_id is None:
-            error(
+            row.error(
                 "org_code", "unknown_org",
                 f"所属单位编码“{org_code}”不在本辖区的组织库中。",
                 f"Org code {org_code!r} is not in this jurisdiction's registry.", org_code,
             )  # fmt: skip
         elif not org_code and "org_code" in self.columns and ORG_ROLES.intersection(roles):
-            error(
+            row.error(
                 "org_code", "org_required",
                 "被巡察党组织和各部门的账号须填写所属单位编码。",
                 "Accounts of an inspected org or a department name their org's code.",
             )  # fmt: skip
+        return org_id
 
-        cadre_text = unicodedata.normalize("NFKC", cell("cadre_id")).strip()
-        cadre_id = None
-        if cadre_text:
-            try:
-                cadre_id = uuid.UUID(cadre_text)
-            except ValueError:
-                error(
-                    "cadre_id", "invalid_cadre_id",
-                    f"人才库编号“{cadre_text}”格式不正确,应为人才库中人员的编号(UUID)。",
-                    f"Cadre id {cadre_text!r} is not a UUID.", cadre_text,
-                )  # fmt: skip
-
-        if len(self.errors) == before:
-            self.rows.append(AccountRow(number, account, name, tuple(roles), org_id, cadre_id))
+    @staticmethod
+    def _cadre(row: _Row) -> uuid.UUID | None:
+        cadre_text = unicodedata.normalize("NFKC", row.cell("cadre_id")).strip()
+        if not cadre_text:
+            return None
+        try:
+            return uuid.UUID(cadre_text)
+        except ValueError:
+            row.error(
+                "cadre_id", "invalid_cadre_id",
+                f"人才库编号“{cadre_text}”格式不正确,应为人才库中人员的编号(UUID)。",
+                f"Cadre id {cadre_text!r} is not a UUID.", cadre_text,
+            )  # fmt: skip
+            return None
