@@ -56,7 +56,7 @@ from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.relay import OutboxRelay
 from xuncha_shared.settings import topic_for
 from xuncha_shared.testing import contract_worker as cw
-from xuncha_shared.testing.kafka_broker import KafkaBroker
+from xuncha_shared.testing.kafka_broker.broker import KafkaBroker
 from xuncha_shared.testing.plugin import (
     TEST_SECRET,
     migrate_all,

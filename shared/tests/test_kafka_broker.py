@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
-from xuncha_shared.testing.kafka_broker import KafkaBroker, default_lib_dir, ensure_jars
+from xuncha_shared.testing.kafka_broker.broker import KafkaBroker
+from xuncha_shared.testing.kafka_broker.jars import default_lib_dir, ensure_jars
 
 pytestmark = [
     pytest.mark.kafka,

@@ -30,7 +30,7 @@ from pydantic import SecretStr
 from xuncha_shared.auth import AuthConfig
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES
-from xuncha_shared.testing.kafka_broker import KafkaBroker
+from xuncha_shared.testing.kafka_broker.broker import KafkaBroker
 from xuncha_shared.testing.plugin import TEST_SECRET
 
 from xuncha.dbinit import apply_init_sql, role_name

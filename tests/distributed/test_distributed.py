@@ -34,7 +34,7 @@ from pydantic import SecretStr
 from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES
-from xuncha_shared.testing.kafka_broker import KafkaBroker
+from xuncha_shared.testing.kafka_broker.broker import KafkaBroker
 from xuncha_shared.testing.plugin import TEST_SECRET, eventually
 
 from tests.distributed.processes import Deployment, auth, run_deployment

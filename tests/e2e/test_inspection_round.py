@@ -35,7 +35,7 @@ from xuncha_shared.auth import Role
 from xuncha_shared.clock import OffsetFileClock
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES
-from xuncha_shared.testing.kafka_broker import KafkaBroker
+from xuncha_shared.testing.kafka_broker.broker import KafkaBroker
 from xuncha_shared.testing.plugin import eventually
 from xuncha_shared.workdays import WorkdayCalendar
 

@@ -54,7 +54,7 @@ from typing import Any, Self
 import httpx
 
 from xuncha_shared.auth import AuthConfig
-from xuncha_shared.testing.kafka_broker import find_repo_root
+from xuncha_shared.testing.kafka_broker.jars import find_repo_root
 from xuncha_shared.testing.locks import file_lock
 
 __all__ = [

@@ -42,7 +42,8 @@ from xuncha_shared.events.base import CloudEvent
 from xuncha_shared.migrations import upgrade
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES, ServiceSettings
-from xuncha_shared.testing.kafka_broker import KafkaBroker, find_repo_root
+from xuncha_shared.testing.kafka_broker.broker import KafkaBroker
+from xuncha_shared.testing.kafka_broker.jars import find_repo_root
 from xuncha_shared.testing.keycloak import (
     KeycloakError,
     KeycloakRealm,
