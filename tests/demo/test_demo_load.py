@@ -24,18 +24,11 @@ from xuncha_shared.workdays import SHANGHAI
 from xuncha.demo import SMALL, build_county, build_steps, load_demo
 from xuncha.demo.clues import TRANSFERRED, clue_plan, clues_step
 from xuncha.demo.context import DemoContext
-from xuncha.demo.findings import (
-    ISSUER_SHORT,
-    LEADER,
-    expected_problems,
-    expected_reports,
-    feedback_step,
-    letters_step,
-    problems_step,
-    public_report_plan,
-    public_reports_step,
-    reports_step,
-)
+from xuncha.demo.findings.feedback import LEADER, feedback_step, letters_step
+from xuncha.demo.findings.problems import expected_problems, problems_step
+from xuncha.demo.findings.public_reports import public_report_plan, public_reports_step
+from xuncha.demo.findings.reports import expected_reports, reports_step
+from xuncha.demo.findings.settings import ISSUER_SHORT
 from xuncha.demo.problem_texts import plan_problems
 from xuncha.demo.rectification import (
     ACCEPTED,

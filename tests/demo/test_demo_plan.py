@@ -11,7 +11,7 @@ from xuncha_shared.events.planning import RoundStatus
 
 from xuncha.demo import FULL, SMALL, Step, build_county, build_steps
 from xuncha.demo.clues import clue_plan
-from xuncha.demo.findings import expected_problems
+from xuncha.demo.findings.problems import expected_problems
 from xuncha.demo.problem_texts import plan_problems
 from xuncha.demo.rectification import finished_orgs, red_org
 from xuncha.demo.rounds import RoundHook

@@ -34,7 +34,7 @@ from xuncha_shared.events.planning import RoundStatus
 
 from xuncha.demo.context import DemoContext, DemoError, Step
 from xuncha.demo.county import GRASSROOTS, DemoCounty, RoundPlan
-from xuncha.demo.findings import public_report_plan
+from xuncha.demo.findings.public_reports import public_report_plan
 from xuncha.demo.problem_texts import plan_problems
 
 __all__ = [

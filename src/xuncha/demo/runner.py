@@ -29,7 +29,7 @@ from xuncha_shared.events.planning import RoundStatus
 from xuncha.demo import clues, findings, rectification
 from xuncha.demo.context import DemoContext, DemoError, Step, TokenFor
 from xuncha.demo.county import FULL, CountySize, DemoCounty, build_county
-from xuncha.demo.findings import findings_settings_step
+from xuncha.demo.findings.settings import findings_settings_step
 from xuncha.demo.rounds import ROUND_HOOKS, RoundHook, round_steps, schedule_rounds_step
 from xuncha.demo.steps import REGISTRY_STEPS
 
