@@ -10,14 +10,7 @@ from xuncha_shared.auth import Role
 
 from xuncha.demo.context import DemoContext, DemoError, Step
 from xuncha.demo.county import RoundPlan
-from xuncha.demo.findings.common import (
-    API,
-    RoundView,
-    org_token,
-    round_id,
-    round_view,
-    total,
-)
+from xuncha.demo.findings.common import API, RoundView, org_token, round_id, round_view, total
 from xuncha.demo.findings.public_reports import village_codes
 from xuncha.demo.findings.settings import copied_codes
 

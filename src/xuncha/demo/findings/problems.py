@@ -6,14 +6,7 @@ import asyncio
 
 from xuncha.demo.context import DemoContext, Step
 from xuncha.demo.county import DemoCounty, RoundPlan
-from xuncha.demo.findings.common import (
-    API,
-    WAITING,
-    round_id,
-    round_view,
-    total,
-    until_taken,
-)
+from xuncha.demo.findings.common import API, WAITING, round_id, round_view, total, until_taken
 from xuncha.demo.problem_texts import plan_problems
 
 __all__ = ["expected_problems", "problems_step"]

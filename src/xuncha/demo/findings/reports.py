@@ -11,13 +11,7 @@ from planning.domain import OrgKind
 
 from xuncha.demo.context import DemoContext, DemoError, Step
 from xuncha.demo.county import DemoCounty, RoundPlan
-from xuncha.demo.findings.common import (
-    API,
-    discipline_token,
-    round_id,
-    round_view,
-    total,
-)
+from xuncha.demo.findings.common import API, discipline_token, round_id, round_view, total
 
 __all__ = ["expected_reports", "reports_step"]
 

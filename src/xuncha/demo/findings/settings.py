@@ -6,9 +6,7 @@ from typing import Any
 
 from xuncha.demo.context import DemoContext, Step
 from xuncha.demo.county import DemoCounty
-from xuncha.demo.findings.common import (
-    API,
-)
+from xuncha.demo.findings.common import API
 
 __all__ = ["ISSUER_SHORT", "copied_codes", "findings_settings_step"]
 
