@@ -8,11 +8,12 @@ service functions flush.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -74,3 +75,23 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 DbSession = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+
+def upsert(
+    table: Table,
+    values: Mapping[str, Any],
+    *,
+    key: Sequence[str] = ("id",),
+    newer: str | None = None,
+) -> Insert:
+    """Insert ``values``, or update the row with the same ``key`` to them.
+
+    With ``newer`` (a version column) an existing row is updated only by a higher version, so
+    a projection fed out of order keeps the latest state.
+    """
+    stmt = insert(table).values(**values)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c[k] for k in key],
+        set_={k: stmt.excluded[k] for k in values if k not in key},
+        where=table.c[newer] < stmt.excluded[newer] if newer else None,
+    )

@@ -40,10 +40,16 @@ __all__ = [
     "WorkdayCalendar",
     "YearCalendar",
     "deadline_at",
+    "local_day",
 ]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 """China Standard Time; every office works on it, so it is the default for deadlines."""
+
+
+def local_day(moment: datetime) -> date:
+    """The day ``moment`` falls on in Beijing time: an office's "today" and a deadline's day."""
+    return moment.astimezone(SHANGHAI).date()
 
 
 class CalendarBasis(enum.StrEnum):

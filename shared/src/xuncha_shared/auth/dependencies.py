@@ -54,7 +54,9 @@ def principal_dependency(
 
 
 def require_roles(
-    *roles: Role, principal: PrincipalDependency | None = None
+    *roles: Role,
+    principal: PrincipalDependency | None = None,
+    why: tuple[str, str] | None = None,
 ) -> PrincipalDependency:
     """Build a dependency that admits callers with at least one of ``roles``.
 
@@ -62,13 +64,16 @@ def require_roles(
     authenticates the request itself; without, it reads ``request.state.principal``,
     which that dependency must have set earlier (e.g. as a router-level dependency), and
     raises :class:`AuthError` if it has not. A caller with none of the roles gets
-    :class:`Forbidden`. The dependency returns the principal.
+    :class:`Forbidden`, worded by ``why`` (Chinese, English) when given, else naming the
+    roles. The dependency returns the principal.
     """
     if not roles:
         raise ValueError("require_roles needs at least one role")
     wanted = frozenset(roles)
-    message_zh = "需要以下角色之一：" + "、".join(r.label_zh for r in roles)
-    message_en = "Requires one of the roles: " + ", ".join(str(r) for r in roles)
+    message_zh, message_en = why or (
+        "需要以下角色之一：" + "、".join(r.label_zh for r in roles),
+        "Requires one of the roles: " + ", ".join(str(r) for r in roles),
+    )
 
     def check(who: Principal) -> Principal:
         if who.roles.isdisjoint(wanted):
