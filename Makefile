@@ -37,10 +37,9 @@ browser:
 		{ apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei; }; }
 
 ## Install everything the tests need (Python deps, a JDK and Maven, the Kafka broker's jars
-## and Keycloak from Maven Central) and run the whole suite.
-test: install-test browser web asyncapi-check openapi-lint
-	$(UV) run --frozen ruff check .
-	$(UV) run --frozen mypy
+## and Keycloak from Maven Central) and run the whole suite. The lint runs first, right after
+## the Python install, so that a lint failure fails fast.
+test: install lint install-test browser web asyncapi-check openapi-lint
 	$(UV) run --frozen python -m xuncha_shared.events.docs --check
 	$(UV) run --frozen python -m xuncha.openapi --check
 	$(UV) run --frozen pytest
@@ -74,7 +73,8 @@ kafka-jars: install jdk
 keycloak: install jdk
 	$(UV) run --frozen python -m xuncha_shared.testing.keycloak install
 
-lint:
+## ruff (lint and format) and mypy; `pre-commit install` runs the same on each commit.
+lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy
