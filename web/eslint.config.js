@@ -1,0 +1,29 @@
+// ESLint for the dashboard, as ruff holds the Python side: JavaScript's and typescript-eslint's
+// recommended rules, eslint-plugin-vue's recommended rules for Vue 3, and eslint-config-prettier
+// last, so that layout is Prettier's alone (`npm run lint`, `npm run format`).
+import js from "@eslint/js";
+import prettier from "eslint-config-prettier/flat";
+import vue from "eslint-plugin-vue";
+import { defineConfig, globalIgnores } from "eslint/config";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+export default defineConfig(
+  globalIgnores(["dist/", "src/api/schema.d.ts"]),
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  vue.configs["flat/recommended"],
+  {
+    files: ["**/*.vue"],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  {
+    files: ["src/**"],
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    files: ["scripts/**", "*.config.{js,ts}"],
+    languageOptions: { globals: globals.node },
+  },
+  prettier,
+);
