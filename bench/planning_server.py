@@ -1,7 +1,8 @@
 """The planning app under uvicorn on a loopback port, for ``bench/run.py``'s real-HTTP run.
 
-Relay and consumers are off, so only the write path serves requests. Started by run.py as
-a child process: ``python bench/planning_server.py --database-url URL --port P``.
+Relay and consumers are off, so only the write path serves requests. Started by the API
+section (``bench/api.py``) as a child process:
+``python bench/planning_server.py --database-url URL --port P``.
 """
 
 from __future__ import annotations
