@@ -41,7 +41,11 @@ def org_projection_table(metadata: MetaData, *, with_leader: bool = False) -> Ta
     """``<schema>.orgs``: id, code, name, kind, parent, scope and the version last applied;
     ``with_leader`` adds ``leader_account`` (the county leader in charge, 分管县领导), for the
     services that decide access by it (their migration adds the column)."""
-    extra = [Column("leader_account", String(128))] if with_leader else []
+    extra: list[Column[str] | Index] = (
+        [Column("leader_account", String(128)), Index("ix_orgs_leader_account", "leader_account")]
+        if with_leader
+        else []
+    )
     return Table(
         "orgs",
         metadata,
