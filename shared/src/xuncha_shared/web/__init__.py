@@ -18,7 +18,7 @@ and ``split_page`` (:mod:`xuncha_shared.http`), ``Idempotent``
 """
 
 from xuncha_shared.web.access import roles_allowed
-from xuncha_shared.web.cursors import CODE_ID, DATE_ID, TIME_ID, CursorKey
+from xuncha_shared.web.cursors import CODE_ID, DATE_ID, NAME, SEQ, TIME_ID, CursorKey
 from xuncha_shared.web.ledgers import Column, xlsx_ledger
 from xuncha_shared.web.responses import ERRORS, VERSIONED, XLSX, conflict, problem_responses
 from xuncha_shared.web.versions import versioned
@@ -27,6 +27,8 @@ __all__ = [
     "CODE_ID",
     "DATE_ID",
     "ERRORS",
+    "NAME",
+    "SEQ",
     "TIME_ID",
     "VERSIONED",
     "XLSX",

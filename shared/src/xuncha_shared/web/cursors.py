@@ -52,3 +52,9 @@ DATE_ID: CursorKey[tuple[date, uuid.UUID]] = CursorKey(tuple[date, uuid.UUID])
 
 CODE_ID: CursorKey[tuple[str, uuid.UUID]] = CursorKey(tuple[str, uuid.UUID])
 """Lists ordered by a code or name, then id."""
+
+SEQ: CursorKey[tuple[int]] = CursorKey(tuple[int])
+"""Lists ordered by a sequence number alone."""
+
+NAME: CursorKey[tuple[str]] = CursorKey(tuple[str])
+"""Lists ordered by a unique code, account or name alone."""
