@@ -53,8 +53,8 @@ DATE_ID: CursorKey[tuple[date, uuid.UUID]] = CursorKey(tuple[date, uuid.UUID])
 CODE_ID: CursorKey[tuple[str, uuid.UUID]] = CursorKey(tuple[str, uuid.UUID])
 """Lists ordered by a code or name, then id."""
 
-SEQ: CursorKey[tuple[int]] = CursorKey(tuple[int])
+SEQ: CursorKey[tuple[int]] = CursorKey(tuple[int])  # type: ignore[arg-type]  # mypy reads tuple[int] as tuple[int, ...] here
 """Lists ordered by a sequence number alone."""
 
-NAME: CursorKey[tuple[str]] = CursorKey(tuple[str])
+NAME: CursorKey[tuple[str]] = CursorKey(tuple[str])  # type: ignore[arg-type]
 """Lists ordered by a unique code, account or name alone."""
