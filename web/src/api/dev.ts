@@ -91,10 +91,7 @@ function profileOf(claims: Record<string, unknown>, labels: DevConfig["roles"]):
 
 /** Sign in with a dev token: the profile from /me when the accounts service knows the
  * subject, else from the token itself. The token is not renewed; it lasts its own `exp`. */
-export async function devSignIn(
-  config: DevConfig,
-  request: Parameters<typeof devToken>[0],
-): Promise<Me> {
+export async function devSignIn(config: DevConfig, request: Parameters<typeof devToken>[0]): Promise<Me> {
   const token = await devToken(request);
   const claims = claimsOf(token);
   const bearer = (r: Request): Promise<Response> => {

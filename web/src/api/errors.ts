@@ -99,4 +99,3 @@ function retryAfterSeconds(header: string | null): number | null {
   const at = Date.parse(header);
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
-

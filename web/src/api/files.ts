@@ -58,7 +58,9 @@ export async function download(
 
 /** The paths that take a file as multipart (`file`), and what each answers. */
 export type UploadPath = {
-  [P in keyof paths]: paths[P] extends { post: { requestBody: { content: { "multipart/form-data": { file: string } } } } }
+  [P in keyof paths]: paths[P] extends {
+    post: { requestBody: { content: { "multipart/form-data": { file: string } } } };
+  }
     ? P
     : never;
 }[keyof paths];

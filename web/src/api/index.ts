@@ -5,12 +5,4 @@ export { allPages, client, unwrap, type Page, type QueryOf, type Schemas, type c
 export { ApiError } from "./errors";
 export { download, upload, type DownloadRequest, type UploadPath, type Uploaded } from "./files";
 export { flag, manyOf, number, oneOf, text } from "./query";
-export {
-  loadProfile,
-  onSessionExpired,
-  restoreSession,
-  session,
-  signIn,
-  signOut,
-  signOutEverywhere,
-} from "./session";
+export { loadProfile, onSessionExpired, restoreSession, session, signIn, signOut, signOutEverywhere } from "./session";

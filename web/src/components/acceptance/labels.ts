@@ -58,9 +58,7 @@ export type Evidence = Entry["evidence"][number];
 /** Every piece of evidence of a task's history, newest entry first, with the entry it came
  * with. */
 export function evidenceOf(entries: readonly Entry[]): { entry: Entry; item: Evidence }[] {
-  return [...entries]
-    .reverse()
-    .flatMap((entry) => entry.evidence.map((item) => ({ entry, item })));
+  return [...entries].reverse().flatMap((entry) => entry.evidence.map((item) => ({ entry, item })));
 }
 
 /** Round names for the rounds the queue holds. The office reads planning's rounds; the

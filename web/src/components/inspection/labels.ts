@@ -2,7 +2,8 @@
 // enums, and the small helpers the workspace's forms share.
 import type { Schemas } from "../../api";
 
-export type Assignment = Schemas["AssignmentRead"] & Partial<Pick<Schemas["MyAssignmentRead"], "round_name" | "round_status" | "my_role">>;
+export type Assignment = Schemas["AssignmentRead"] &
+  Partial<Pick<Schemas["MyAssignmentRead"], "round_name" | "round_status" | "my_role">>;
 export type Problem = Schemas["ProblemRead"];
 export type Category = Schemas["CategoryRead"];
 

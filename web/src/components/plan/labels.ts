@@ -39,8 +39,7 @@ export const TASK_LABELS: Record<string, string> = {
 };
 
 /** The truthfulness commitment the party head makes (DOMAIN.md: 真实性承诺). */
-export const COMMITMENT_ZH =
-  "本人承诺，以上整改情况真实、准确、完整，如有虚假整改、敷衍整改，愿承担相应责任。";
+export const COMMITMENT_ZH = "本人承诺，以上整改情况真实、准确、完整，如有虚假整改、敷衍整改，愿承担相应责任。";
 export const REPORT_COMMITMENT_ZH =
   "本人承诺，本报告所述整改情况真实、准确、完整，如有虚假整改、敷衍整改，愿承担相应责任。";
 

@@ -38,8 +38,17 @@ export const MAX_ROWS = 50;
 /** Every field the form shows an input for, the rows' included (`posts.3.title`), so the
  * API's faults for them are shown in place and not repeated above. */
 export const CADRE_FIELDS: readonly string[] = [
-  "code", "name", "unit_org_id", "unit_name", "specialties", "home_township_id", "available",
-  "account", "phone", "posts", "relatives",
+  "code",
+  "name",
+  "unit_org_id",
+  "unit_name",
+  "specialties",
+  "home_township_id",
+  "available",
+  "account",
+  "phone",
+  "posts",
+  "relatives",
   ...Array.from({ length: 9 }, (_, i) => `specialties.${i}`),
   ...Array.from({ length: MAX_ROWS }, (_, i) =>
     ["org_id", "title", "started_on", "ended_on"].map((f) => `posts.${i}.${f}`),

@@ -19,7 +19,9 @@ export function useFreeCadres(): {
     try {
       const found = await allPages((page) =>
         client.GET("/api/planning/cadres", {
-          params: { query: { ...page, free_in_round: roundId, available: true, jurisdiction: jurisdiction || undefined } },
+          params: {
+            query: { ...page, free_in_round: roundId, available: true, jurisdiction: jurisdiction || undefined },
+          },
         }),
       );
       if (mine === ticket) cadres.value = found;

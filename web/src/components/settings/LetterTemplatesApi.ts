@@ -47,5 +47,7 @@ export async function replace(s: Service, t: Template, file: File): Promise<Temp
 }
 
 export async function restore(s: Service, t: Template): Promise<void> {
-  await client.DELETE(`/api/${s}/letter-templates/{kind}`, { params: { path: { kind: t.kind }, header: expecting(t) } });
+  await client.DELETE(`/api/${s}/letter-templates/{kind}`, {
+    params: { path: { kind: t.kind }, header: expecting(t) },
+  });
 }
