@@ -163,7 +163,7 @@ def test_extension_members_never_replace_rfc_9457_members() -> None:
         message_en="Conflict",
         extra={"type": "forged", "status": "transferred", "current_status": "transferred"},
     )
-    body = response.body.decode()
+    body = bytes(response.body).decode()
     assert '"status":409' in body and '"current_status":"transferred"' in body
     assert "forged" not in body
     assert {"type", "title", "status", "detail", "instance"} <= RESERVED_MEMBERS

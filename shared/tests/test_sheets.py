@@ -11,6 +11,7 @@ import io
 import random
 import zipfile
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -31,7 +32,7 @@ PEOPLE = Columns(
 )
 
 
-def xlsx_bytes(*lines: Sequence[object]) -> bytes:
+def xlsx_bytes(*lines: Sequence[Any]) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None

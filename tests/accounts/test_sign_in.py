@@ -22,6 +22,8 @@ from xuncha_shared.testing.plugin import eventually
 from tests.accounts.ledger import PASSWORD, J, bearer, new_org, office, open_account, sign_in
 from tests.platform_server import Served, serve_platform
 
+NO_KEY: Any = None  # alg "none" signs with no key, which PyJWT's types do not allow for
+
 
 async def test_an_inspected_org_signs_in_and_every_service_accepts_its_token(
     client: httpx.AsyncClient, served: Served
@@ -229,7 +231,7 @@ async def test_a_second_factor_is_asked_for_and_a_code_works_once(
     "token",
     [
         # alg none, a foreign HS256 secret, another audience: each refused with 401.
-        jwt.encode({"sub": "x", "roles": ["office"], "jurisdiction": J}, None, algorithm="none"),
+        jwt.encode({"sub": "x", "roles": ["office"], "jurisdiction": J}, NO_KEY, algorithm="none"),
         jwt.encode(
             {
                 "sub": "x",

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import FilePayload, Page, expect
 from xuncha_shared.auth import Role
 
 from tests.browser.signing_in import call, dev_sign_in
@@ -25,7 +25,8 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 
 def _third_township(seeded: Any) -> dict[str, Any]:
-    return [o for o in seeded.orgs.values() if o["kind"] == "township"][2]
+    townships: list[dict[str, Any]] = [o for o in seeded.orgs.values() if o["kind"] == "township"]
+    return townships[2]
 
 
 async def _record(page: Page, **values: str) -> None:
@@ -110,13 +111,15 @@ async def test_group_member_records_problems_evidence_funds_and_a_clue(
     assert evidence_id and evidence_id != immediate_id
     chooser = detail.get_by_test_id("evidence-file")
     await chooser.set_input_files(
-        files=[{"name": "录音.bin", "mimeType": "application/pdf", "buffer": b"\x00\x01\x02binary"}]
+        files=[
+            FilePayload(name="录音.bin", mimeType="application/pdf", buffer=b"\x00\x01\x02binary")
+        ]
     )
     refused = detail.get_by_test_id("evidence-refused")
     await expect(refused).to_contain_text("只接受 PDF、JPEG、PNG、Word、Excel 或纯文本文件")
     await expect(refused.get_by_role("alert")).to_have_attribute("data-status", "415")
     await chooser.set_input_files(
-        files=[{"name": "工程款支出凭证.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+        files=[FilePayload(name="工程款支出凭证.pdf", mimeType="application/pdf", buffer=PDF)]
     )
     await expect(detail.get_by_test_id("evidence-sent")).to_contain_text("工程款支出凭证.pdf")
     await expect(detail.get_by_test_id("evidence-refused")).to_have_count(0)

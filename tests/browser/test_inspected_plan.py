@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, ViewportSize, expect
 from xuncha_shared.auth import Role
 
 from tests.browser.signing_in import call, dev_sign_in, nav_links, until
@@ -31,7 +31,7 @@ pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(300
 P = "/api/planning"
 F = "/api/findings"
 R = "/api/rectification"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 GROUP = {"subject": "cadre5", "name": "周两全"}
 OFFICE = {"subject": "office-zhang", "name": "张艳"}
 DISCIPLINE = {"subject": "jw-shen", "name": "沈纪审"}

@@ -56,9 +56,10 @@ class Office:
             {"cadre_id": by_code[code]["id"], "role": "leader" if i == 0 else "member"}
             for i, code in enumerate(codes)
         ]
-        return await self.call(
+        group: dict[str, Any] = await self.call(
             "POST", f"/rounds/{round_id}/groups", 201, json={"name": name, "members": members}
         )
+        return group
 
 
 async def confirm(scope: Any, label: str) -> None:

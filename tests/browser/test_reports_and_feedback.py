@@ -37,7 +37,7 @@ RETURN_COMMENT = "典型案例中的涉及金额请与问题底稿核对后修�
 
 
 def _town(seeded: Any) -> dict[str, Any]:
-    towns = sorted(
+    towns: list[dict[str, Any]] = sorted(
         (o for o in seeded.orgs.values() if o["kind"] == "township"), key=lambda o: o["code"]
     )
     return towns[2]

@@ -22,7 +22,7 @@ import pyotp
 import pytest
 import pytest_asyncio
 from openpyxl import load_workbook
-from playwright.async_api import Page, Route, expect
+from playwright.async_api import Page, Route, ViewportSize, expect
 from xuncha_shared.auth import Role
 from xuncha_shared.pgserver import LocalPostgres
 
@@ -40,7 +40,7 @@ from tests.browser.signing_in import (
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(180)]
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @dataclass(frozen=True)

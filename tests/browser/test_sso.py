@@ -65,7 +65,8 @@ async def token_endpoint_allows(keycloak: KeycloakRealm, origin: str) -> bool:
     }
     async with httpx.AsyncClient(timeout=30) as client:
         r = await client.post(keycloak.token_url, data=form, headers={"Origin": origin})
-    return r.headers.get("access-control-allow-origin") == origin
+    allowed: str | None = r.headers.get("access-control-allow-origin")
+    return allowed == origin
 
 
 async def test_a_person_of_the_identity_platform_signs_in_and_is_refused_once_disabled(

@@ -51,7 +51,7 @@ def _body(response: Response) -> dict[str, Any] | None:
 
 @schemathesis.check
 def schema_valid_input_is_not_malformed(
-    ctx: CheckContext, response: Response, case: Case
+    ctx: CheckContext, response: Response, case: Case[Any]
 ) -> bool | None:
     meta = case.meta
     if meta is None or not meta.generation.mode.is_positive or response.status_code != 422:

@@ -113,11 +113,11 @@ async def rig(
         bootstrap = broker.bootstrap_servers
         bus: Bus = KafkaBus(bootstrap, request_timeout_ms=4000, partitions=3)
 
-        def outage() -> Any:
-            return asyncio.to_thread(broker.stop)
+        async def outage() -> None:
+            await asyncio.to_thread(broker.stop)
 
-        def recover() -> Any:
-            return asyncio.to_thread(broker.start)
+        async def recover() -> None:
+            await asyncio.to_thread(broker.start)
 
         bus_url = database_url
     else:

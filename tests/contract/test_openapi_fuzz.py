@@ -18,6 +18,7 @@ import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -62,7 +63,7 @@ async def _get(client: httpx.AsyncClient, token: str, path: str) -> dict[str, ob
 async def _role_tokens(served: Served) -> dict[str, str]:
     """A token per role, each for someone the demo gave records to."""
 
-    def token(role: Role, **claims: str) -> str:
+    def token(role: Role, **claims: Any) -> str:
         return mint_dev_token(
             served.auth,
             subject=claims.pop("subject", f"fuzz-{role}"),

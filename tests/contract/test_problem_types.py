@@ -51,7 +51,7 @@ def test_problem_type_renders_rfc_9457_members(cls: type[Problem]) -> None:
         field=problem.field,
         extra=problem.extra,
     )
-    body = response.body.decode()
+    body = bytes(response.body).decode()
     assert response.status_code == problem.status and 400 <= problem.status < 600
     assert response.media_type == "application/problem+json"
     assert f'"status":{problem.status},' in body

@@ -476,7 +476,9 @@ def _assert_rectification(state: dict[str, Any], county: Any, ids: dict[str, str
             assert got["tasks"]["open"] > 0 and got["tasks"]["claimed"] > 0
             assert got["reports"] == []
             assert got["ratings"] == len(finished_orgs(county, plan)) > 0
-            red = ids[red_org(county, plan)]
+            red_code = red_org(county, plan)
+            assert red_code is not None
+            red = ids[red_code]
             assert got["red"] == [red] and got["cards"] == [("red", red)]
     past = [state["rectification"][n] for n in range(1, 5)]
     assert sum(r["kinds"]["long"] for r in past) > 0  # 长期坚持, with its own deadline

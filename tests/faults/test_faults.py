@@ -76,7 +76,7 @@ async def test_database_down_is_503_and_recovers(
 
     # Back by itself: no restart of the service.
     async def ready() -> bool:
-        return (await client.get("/api/planning/readyz")).status_code == 200
+        return bool((await client.get("/api/planning/readyz")).status_code == 200)
 
     await eventually(ready, timeout=30)
     r = await client.post(

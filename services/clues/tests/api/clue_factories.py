@@ -52,8 +52,10 @@ LIMITS = {
 }
 
 
-def beijing(*args: int) -> datetime:
-    return datetime(*args, tzinfo=SHANGHAI)
+def beijing(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI)
 
 
 async def deliver(app: FastAPI, *events: Event) -> None:
@@ -293,7 +295,7 @@ async def to_status(
 ) -> dict[str, Any]:
     """A new clue driven to ``status`` over HTTP."""
     clue = await propose(client, t, w, **overrides)
-    path = [
+    path: list[tuple[str, str, str, dict[str, Any]]] = [
         ("reviewed", t.office, "review", REVIEW),
         ("transferred", t.office, "transfer", {"recipient_org_id": str(w.discipline_org)}),
         ("accepted", t.discipline, "receipt", {"received_by": "纪委信访室王某"}),

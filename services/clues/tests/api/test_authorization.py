@@ -215,7 +215,7 @@ async def test_matrix(case: Case, platform: Any, token: Any) -> None:
         )
         if r.status_code >= 400:
             assert r.headers["content-type"].startswith("application/problem+json")
-        return r.status_code
+        return int(r.status_code)
 
     order = [r for r in ROLES if r != case.winner and r not in case.twins]
     order += [case.winner] if case.winner else []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from clues.chase.limits import LimitsWrite, open_stages
@@ -43,7 +44,7 @@ def test_the_lifecycle_moves_and_refuses_with_the_allowed_actions() -> None:
     assert refused.value.extra["allowed_actions"] == ["progress", "outcome"]
 
 
-def _clue(status: ClueStatus, **kw: object) -> Clue:
+def _clue(status: ClueStatus, **kw: Any) -> Clue:
     return Clue(
         id=uuid.uuid4(),
         jurisdiction="x",

@@ -3,6 +3,7 @@ org, other jurisdiction. Hidden records are 404; visible but not allowed is 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -37,7 +38,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
 
 def caller(token: Any, place: County, who: str) -> str:
     j, o = place.jurisdiction, place.orgs
-    tokens = {
+    tokens: dict[str, Callable[[], Any]] = {
         "group_own": lambda: member(token, place, "g1"),
         "group_other": lambda: member(token, place, "g2"),
         "office": lambda: token(Role.office, jurisdiction=j),

@@ -31,7 +31,7 @@ async def test_problems_carry_their_round_and_org_names(findings: Any, token: An
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][-2:] == ("轮次", "被巡察对象")
-    assert sorted(row[-1] for row in rows[1:]) == ["东村党支部", "祥云镇党委"]
+    assert sorted(str(row[-1]) for row in rows[1:]) == ["东村党支部", "祥云镇党委"]
 
     # The inspected org sees its own immediate problem, named the same way.
     village = token(
@@ -76,7 +76,7 @@ async def test_letters_filter_by_round_and_term_and_export_the_same(
         assert r.status_code == 200, r.text
         sheet = load_workbook(io.BytesIO(r.content)).active
         assert sheet is not None
-        return [row[1] for row in list(sheet.iter_rows(values_only=True))[1:]]
+        return [str(row[1]) for row in list(sheet.iter_rows(values_only=True))[1:]]
 
     assert len(await listed(round_id=str(first.round_id))) == 2
     assert await listed(term_id=str(second.term_id)) == [recommendation["doc_number"]]

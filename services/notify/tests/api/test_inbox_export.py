@@ -37,7 +37,8 @@ async def test_own_inbox_exports_with_filters(platform: Any, token: Any, clock: 
         sheet = load_workbook(io.BytesIO(r.content)).active
         assert sheet is not None
         rows = list(sheet.iter_rows(values_only=True))
-        return [dict(zip(rows[0], row, strict=True)) for row in rows[1:] if any(row)]
+        header = [str(name) for name in rows[0]]
+        return [dict(zip(header, row, strict=True)) for row in rows[1:] if any(row)]
 
     everything = await export()
     assert [row["序号"] for row in everything] == [i["seq"] for i in items]

@@ -72,7 +72,7 @@ async def advance(client: Any, tok: str, round_id: str, to_status: str) -> dict[
 async def advance_to(client: Any, tok: str, round_id: str, target: str) -> dict[str, Any]:
     """Move a round stage by stage until it reaches ``target``."""
     r = await client.get(f"/api/planning/rounds/{round_id}", headers=auth(tok))
-    current = r.json()
+    current: dict[str, Any] = r.json()
     for status in LIFECYCLE[LIFECYCLE.index(current["status"]) + 1 : LIFECYCLE.index(target) + 1]:
         current = await advance(client, tok, round_id, status)
     return current

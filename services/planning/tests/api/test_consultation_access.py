@@ -154,12 +154,12 @@ async def test_authorization_matrix(planning: Any, token: Any, db: Any) -> None:
             )
             expect = 404 if name == "other_office" else 403
             assert r.status_code == expect, (name, method, target, r.text)
-        body = {
+        consultation = {
             "round_id": str(place.round_id),
             "department_org_id": str(place.departments["police"]),
             "topics": ["public_security"],
         }
-        r = await planning.post(f"{BASE}/consultations", json=body, headers=auth(tok))
+        r = await planning.post(f"{BASE}/consultations", json=consultation, headers=auth(tok))
         expect = 422 if name == "other_office" else 403  # another jurisdiction's round
         assert r.status_code == expect, (name, r.text)
         r = await planning.put(

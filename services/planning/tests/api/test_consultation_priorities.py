@@ -117,11 +117,12 @@ async def test_serious_answers_put_orgs_first(planning: Any, token: Any, db: Any
             break
     assert names == ["城伯镇", "市财政局", "槐树乡"]
 
-    for params, field, status in (
+    refused: list[tuple[dict[str, Any], str, int]] = [
         ({"min_severity": "none"}, "min_severity", 422),
         ({"awaiting": "maybe"}, "awaiting", 422),
         ({"cursor": "WyJ4IiwgMSwgIngiXQ=="}, "cursor", 400),  # ["x", 1, "x"]
         ({"limit": 501}, "limit", 422),
-    ):
+    ]
+    for params, field, status in refused:
         r = await planning.get(url, params=params, headers=auth(office))
         assert r.status_code == status and r.json()["field"] == field, (params, r.text)

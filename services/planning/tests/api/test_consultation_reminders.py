@@ -26,8 +26,10 @@ from services.planning.tests.api.consultation_factories import (
 PREFIX = "xuncha.planning.consultation."
 
 
-def beijing(*args: int) -> datetime:
-    return datetime(*args, tzinfo=SHANGHAI)
+def beijing(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI)
 
 
 async def facts(db: Any, kind: str) -> list[dict[str, Any]]:

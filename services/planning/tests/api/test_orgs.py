@@ -251,7 +251,7 @@ async def test_org_events_are_projected_by_every_other_service(
             r = await running.client(name).get(
                 f"/api/{name}/orgs/{org['id']}", headers=auth(office)
             )
-            return (
+            return bool(
                 r.status_code == 200 and r.json()["name"] == "城关街道" and r.json()["version"] == 2
             )
 

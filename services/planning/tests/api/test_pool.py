@@ -287,6 +287,7 @@ async def test_avoidance_window_is_set_per_jurisdiction(planning: Any, token: An
 def test_workbook_sheets_are_found_by_header_and_cells_read_as_offices_write_them() -> None:
     book = Workbook()
     notes = book.active
+    assert notes is not None
     notes.title = "填表说明"
     notes.append(["请按模板填写，带*为必填"])
     relatives = book.create_sheet("Sheet3")

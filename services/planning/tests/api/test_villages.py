@@ -285,7 +285,7 @@ async def test_bad_method_is_a_422_naming_the_field(county: County) -> None:
     def rules(**change: Any) -> dict[str, Any]:
         body = DEFAULT_RULES.model_dump(mode="json")
         for path, value in change.items():
-            node = body
+            node: Any = body
             *parents, last = path.split("__")
             for p in parents:
                 node = node[int(p)] if p.isdigit() else node[p]

@@ -19,7 +19,7 @@ BASE = "/api/planning/village-classifications"
 CONFIG = "/api/planning/village-classification/config"
 CLASSIFIED = "xuncha.planning.village.classified.v1"
 
-HIGH = {
+HIGH: dict[str, Any] = {
     "collective_income": "1500000.00",
     "petitions": 7,
     "prior_problems": 9,
@@ -27,14 +27,14 @@ HIGH = {
     "judgement": "ordinary",
     "judgement_reason": "村务公开不及时，群众有意见",
 }
-LOW = {
+LOW: dict[str, Any] = {
     "collective_income": "20000.00",
     "petitions": 0,
     "prior_problems": 0,
     "assets": "300000.00",
     "judgement": "good",
 }
-MIDDLE = {
+MIDDLE: dict[str, Any] = {
     "collective_income": "300000.00",
     "petitions": 2,
     "prior_problems": 1,

@@ -81,8 +81,8 @@ async def test_due_soon_and_overdue_once_per_deadline(
     await tick(app)
     overdue = await events(db, "overdue.v1")
     assert [(e["what"], e["due_on"]) for e in overdue] == [("plan", "2026-03-23")]
-    soon = await events(db, "due_soon.v1")
-    assert [(e["what"], e["due_on"], e["owner_accounts"]) for e in soon[1:]] == [
+    soons = await events(db, "due_soon.v1")
+    assert [(e["what"], e["due_on"], e["owner_accounts"]) for e in soons[1:]] == [
         ("task", "2026-03-25", ["leader-li"])
     ]
 
@@ -96,8 +96,8 @@ async def test_due_soon_and_overdue_once_per_deadline(
     await fill_in(client, org, {**task, "version": task["version"]}, due_on="2026-03-31")
     await tick(app)
     await tick(app)
-    soon = await events(db, "due_soon.v1")
-    assert [(e["what"], e["due_on"]) for e in soon] == [
+    soons = await events(db, "due_soon.v1")
+    assert [(e["what"], e["due_on"]) for e in soons] == [
         ("plan", "2026-03-23"), ("task", "2026-03-25"), ("task", "2026-03-31"),
     ]  # fmt: skip
 
@@ -162,9 +162,9 @@ async def test_cards_raised_escalated_and_lifted(
     # town_b: more than 10 working days overdue on 20 March: red as well.
     clock.set(day(3, 20))
     await tick(app)
-    escalated = await events(db, "card.escalated.v1")
-    assert [e["org_id"] for e in escalated] == [place.org("town_a"), place.org("town_b")]
-    assert "超过10个工作日" in escalated[1]["reason_zh"]
+    escalations = await events(db, "card.escalated.v1")
+    assert [e["org_id"] for e in escalations] == [place.org("town_a"), place.org("town_b")]
+    assert "超过10个工作日" in escalations[1]["reason_zh"]
 
     r = await client.get(
         f"{BASE}/cards", params={"open": True, "color": "red"}, headers=auth(office)

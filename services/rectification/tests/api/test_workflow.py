@@ -206,6 +206,7 @@ async def test_plan_progress_acceptance_and_figures(
     )
     assert r.status_code == 200
     sheet = load_workbook(io.BytesIO(r.content)).active
+    assert sheet is not None
     rows_x = list(sheet.iter_rows(values_only=True))
     assert rows_x[0][:4] == ("序号", "被巡察对象", "问题类别", "问题描述") and len(rows_x) == 4
     assert [row[11] for row in rows_x[1:]] == ["已验收", "已验收", "整改中"]

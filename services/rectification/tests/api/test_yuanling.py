@@ -252,7 +252,8 @@ async def test_promotion_check_is_one_indexed_query_on_local_tables(
     if "org_id" in subject:
         params["org_id"] = place.orgs["town_b"]
     query = blocking_query(jurisdiction=YUANLING, today=date(2026, 8, 10), **params)
-    sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]  # untyped in SQLAlchemy
+    sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     # Only this service's schema is read.
     assert "planning." not in sql and "findings." not in sql
     async with db.transaction():
