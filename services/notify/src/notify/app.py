@@ -10,8 +10,8 @@ from xuncha_shared.bus.base import Bus
 from xuncha_shared.clock import Clock
 
 from notify.config import NotifySettings, get_settings
-from notify.delivery.dispatcher import dispatch_job
-from notify.email.digest import digest_job
+from notify.delivery.jobs import dispatch_job
+from notify.email.jobs import digest_job
 from notify.handlers import build_handlers
 from notify.models import MESSAGING, SCHEMA
 from notify.routes import build_routers

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import time
 from functools import lru_cache
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from cryptography.fernet import Fernet
+from fastapi import Depends, Request
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 from xuncha_shared.settings import ServiceSettings
@@ -68,3 +69,13 @@ class NotifySettings(ServiceSettings):
 @lru_cache
 def get_settings() -> NotifySettings:
     return NotifySettings()
+
+
+def settings_of(request: Request) -> NotifySettings:
+    """The running service's settings."""
+    settings = request.app.state.runtime.settings
+    assert isinstance(settings, NotifySettings)
+    return settings
+
+
+CurrentSettings = Annotated[NotifySettings, Depends(settings_of)]

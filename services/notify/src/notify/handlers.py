@@ -17,9 +17,9 @@ from xuncha_shared.events.catalog import CATALOG
 from xuncha_shared.projections import register_org_projection
 
 from notify.config import NotifySettings
-from notify.directory.projection import register_account_projection
+from notify.directory.handlers import register_account_projection
 from notify.models import CALENDAR, ORGS
-from notify.routing import route_event
+from notify.routing.service import route_event
 
 
 def build_handlers(settings: NotifySettings) -> HandlerRegistry:
@@ -34,7 +34,7 @@ def build_handlers(settings: NotifySettings) -> HandlerRegistry:
             if projection is not None:
                 await projection(session, event, meta)
             if isinstance(event, Event):
-                await route_event(session, event, meta, settings=settings)
+                await route_event(session, event=event, meta=meta, settings=settings)
 
         return notify_on_event
 

@@ -19,38 +19,26 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from notify.config import NotifySettings
+from notify.delivery import repository
 from notify.delivery.backoff import next_attempt_at
 from notify.delivery.models import (
     DEAD,
     DELIVERED,
     EMAIL,
-    PENDING,
     WEBHOOK,
     Delivery,
     DeliveryAttempt,
 )
 from notify.email.sender import send_email
+from notify.webhooks import repository as subscriptions
 from notify.webhooks.models import Subscription
 from notify.webhooks.sealing import unseal
 from notify.webhooks.sender import SendResult, post_webhook
 
 Job = Callable[[AsyncSession, datetime], Awaitable[None]]
-
-
-async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Delivery]:
-    stmt = (
-        select(Delivery)
-        .where(col(Delivery.status) == PENDING, col(Delivery.next_attempt_at) <= now)
-        .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    return list((await session.execute(stmt.execution_options(populate_existing=True))).scalars())
 
 
 async def _send(
@@ -138,18 +126,11 @@ def dispatch_job(settings: NotifySettings) -> Job:
         async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds) as client:
             while batch := [
                 d
-                for d in await claim_due(session, now, settings.dispatch_batch)
+                for d in await repository.claim_due(session, now, settings.dispatch_batch)
                 if d.id not in sent
             ]:
                 ids = {d.subscription_id for d in batch if d.subscription_id}
-                subs = {
-                    s.id: s
-                    for s in (
-                        await session.execute(
-                            select(Subscription).where(col(Subscription.id).in_(ids))
-                        )
-                    ).scalars()
-                }
+                subs = await subscriptions.by_ids(session, ids)
                 sent.update(d.id for d in batch)
 
                 async def timed(

@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from notify.delivery.models import Delivery, DeliveryAttempt
+from notify.delivery.models import DEAD, PENDING, Delivery, DeliveryAttempt
 
 
 @dataclass(frozen=True)
@@ -81,3 +83,33 @@ async def attempts_of(
     for a in (await session.execute(stmt)).scalars():
         out[a.delivery_id].append(a)
     return out
+
+
+async def add(session: AsyncSession, values: dict[str, Any]) -> None:
+    """Record a delivery unless one for the same target is already recorded (unique on event,
+    channel and target, or on account and digest day)."""
+    await session.execute(insert(Delivery).values(**values).on_conflict_do_nothing())
+
+
+async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Delivery]:
+    """Due pending deliveries, locked; rows another dispatcher holds are skipped."""
+    stmt = (
+        select(Delivery)
+        .where(col(Delivery.status) == PENDING, col(Delivery.next_attempt_at) <= now)
+        .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.execute(stmt.execution_options(populate_existing=True))).scalars())
+
+
+async def dead_letter_pending(
+    session: AsyncSession, subscription_id: uuid.UUID, *, reason: str, now: datetime
+) -> None:
+    """Give up the subscription's deliveries not yet sent."""
+    table = Delivery.__table__  # type: ignore[attr-defined]
+    await session.execute(
+        update(table)
+        .where(table.c.subscription_id == subscription_id, table.c.status == PENDING)
+        .values(status=DEAD, last_error=reason, updated_at=now)
+    )

@@ -4,67 +4,61 @@ its attempts, the dead letters, and replays them."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
+from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
-from xuncha_shared.http import (
-    BadCursor,
-    CurrentPrincipal,
-    Now,
-    Paging,
-    decode_cursor,
-    split_page,
-)
-from xuncha_shared.problems import Conflict, NotFound, ProblemDetail
+from xuncha_shared.http import Now, Paging, split_page
+from xuncha_shared.web import ERRORS, TIME_ID, XLSX, Column, conflict, roles_allowed
 
-from notify.access import ERRORS, PLAIN, office_of, settings_of
-from notify.delivery import repository
-from notify.delivery.models import DEAD, PENDING, Delivery
+from notify.config import CurrentSettings
+from notify.delivery import repository, service
+from notify.delivery.models import Delivery
 from notify.delivery.repository import DeliveryFilter
 from notify.delivery.schemas import (
-    AttemptRead,
     DeliveryChannel,
     DeliveryDetail,
     DeliveryPage,
     DeliveryRead,
     DeliveryStatus,
 )
-from notify.exports import xlsx_response
+from notify.exports import xlsx_ledger_in
+from notify.schemas import PLAIN
 
 router = APIRouter(prefix="/deliveries", tags=["deliveries"], responses=ERRORS)
 
 DeliveryId = Annotated[uuid.UUID, Path(title="投递编号")]
 
 
-def after_key(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    after = decode_cursor(cursor, arity=2)
-    if after is None:
-        return None
-    try:
-        return datetime.fromisoformat(str(after[0])), uuid.UUID(str(after[1]))
-    except ValueError:
-        raise BadCursor(
-            "分页游标无效，请从第一页重新查询",
-            "The cursor is invalid; start again from the first page",
-            field="cursor",
-        ) from None
+def _office_may(what_zh: str, what_en: str) -> Any:
+    return roles_allowed(
+        Role.office, why=(f"只有巡察办可以{what_zh}", f"Only the inspection office may {what_en}")
+    )
 
 
-def cursor_of(d: Delivery) -> list[str]:
+LogReader = Annotated[Principal, _office_may("查看投递记录", "read the delivery log")]
+LogExporter = Annotated[Principal, _office_may("导出投递记录", "export the delivery log")]
+Replayer = Annotated[Principal, _office_may("重放死信", "replay dead letters")]
+
+COLUMNS: list[Column[Delivery]] = [
+    Column("投递编号", lambda d: str(d.id)),
+    Column("渠道", lambda d: d.channel),
+    Column("目标", lambda d: d.target),
+    Column("事件类型", lambda d: d.event_type),
+    Column("状态", lambda d: d.status),
+    Column("尝试次数", lambda d: d.attempts),
+    Column("最近状态码", lambda d: d.last_status_code),
+    Column("最近错误", lambda d: d.last_error),
+    Column("创建时间", lambda d: d.created_at),
+    Column("送达时间", lambda d: d.delivered_at),
+    Column("汇总日期", lambda d: d.digest_day),
+]
+
+
+def newest_first_key(d: Delivery) -> list[str]:
+    """The sort key a page of deliveries continues after (see :data:`TIME_ID`)."""
     return [d.created_at.isoformat(), str(d.id)]
-
-
-async def details(session: DbSession, rows: list[Delivery]) -> list[DeliveryDetail]:
-    attempts = await repository.attempts_of(session, [d.id for d in rows])
-    return [
-        DeliveryDetail(
-            **DeliveryRead.model_validate(d).model_dump(),
-            attempt_log=[AttemptRead.model_validate(a) for a in attempts[d.id]],
-        )
-        for d in rows
-    ]
 
 
 @router.get(
@@ -76,7 +70,7 @@ async def details(session: DbSession, rows: list[Delivery]) -> list[DeliveryDeta
 )
 async def list_deliveries(
     session: DbSession,
-    principal: CurrentPrincipal,
+    principal: LogReader,
     paging: Paging,
     status: Annotated[DeliveryStatus | None, Query(title="状态")] = None,
     channel: Annotated[DeliveryChannel | None, Query(title="渠道")] = None,
@@ -85,7 +79,6 @@ async def list_deliveries(
         str | None, Query(max_length=200, pattern=PLAIN, title="事件类型")
     ] = None,
 ) -> DeliveryPage:
-    office_of(principal, "查看投递记录", "read the delivery log")
     rows, total = await repository.list_deliveries(
         session,
         DeliveryFilter(
@@ -95,30 +88,24 @@ async def list_deliveries(
             subscription_id=subscription_id,
             event_type=event_type,
         ),
-        after=after_key(paging.cursor),
+        after=TIME_ID.decode(paging.cursor),
         limit=paging.limit + 1,
     )
-    page, next_cursor = split_page(rows, paging.limit, cursor_of)
+    page, next_cursor = split_page(rows, paging.limit, newest_first_key)
     return DeliveryPage(
         items=[DeliveryRead.model_validate(d) for d in page], next_cursor=next_cursor, total=total
     )
 
 
 @router.get(
-    "/export.xlsx",
-    summary="导出投递记录（Excel）",
-    response_class=Response,
-    responses={
-        200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
-    },
+    "/export.xlsx", summary="导出投递记录（Excel）", response_class=Response, responses=XLSX
 )
 async def export_deliveries(
-    request: Request,
+    settings: CurrentSettings,
     session: DbSession,
-    principal: CurrentPrincipal,
+    principal: LogExporter,
     status: Annotated[DeliveryStatus | None, Query(title="状态")] = None,
 ) -> Response:
-    office_of(principal, "导出投递记录", "export the delivery log")
     rows, _ = await repository.list_deliveries(
         session,
         DeliveryFilter(
@@ -127,33 +114,17 @@ async def export_deliveries(
         after=None,
         limit=100_000,
     )
-    return xlsx_response(
-        filename="投递记录.xlsx",
-        sheet="投递记录",
-        headers=(
-            "投递编号", "渠道", "目标", "事件类型", "状态", "尝试次数", "最近状态码", "最近错误",
-            "创建时间", "送达时间", "汇总日期",
-        ),
-        rows=(
-            (
-                str(d.id), d.channel, d.target, d.event_type, d.status, d.attempts,
-                d.last_status_code, d.last_error, d.created_at, d.delivered_at, d.digest_day,
-            )
-            for d in rows
-        ),
-        timezone=settings_of(request).timezone,
-    )  # fmt: skip
+    return xlsx_ledger_in(settings.timezone, "投递记录", COLUMNS, rows, filename="投递记录.xlsx")
 
 
 @router.get("/{delivery_id}", response_model=DeliveryDetail, summary="查看投递及尝试记录")
 async def get_delivery(
-    delivery_id: DeliveryId, session: DbSession, principal: CurrentPrincipal
+    delivery_id: DeliveryId, session: DbSession, principal: LogReader
 ) -> DeliveryDetail:
-    office_of(principal, "查看投递记录", "read the delivery log")
-    d = await repository.get_delivery(session, delivery_id, principal.jurisdiction)
-    if d is None:
-        raise NotFound("没有这条投递记录", "No such delivery", field="delivery_id")
-    (detail,) = await details(session, [d])
+    d = await service.delivery_in(
+        session, delivery_id=delivery_id, jurisdiction=principal.jurisdiction
+    )
+    (detail,) = await service.details(session, [d])
     return detail
 
 
@@ -162,20 +133,12 @@ async def get_delivery(
     response_model=DeliveryRead,
     summary="重放死信",
     description="巡察办在排除原因后重新投递一条死信：状态回到待发送，立即尝试，重试次数重新计算。",
-    responses={409: {"model": ProblemDetail, "description": "不是死信"}},
+    responses=conflict("不是死信"),
 )
 async def replay(
-    delivery_id: DeliveryId, session: DbSession, principal: CurrentPrincipal, now: Now
+    delivery_id: DeliveryId, session: DbSession, principal: Replayer, now: Now
 ) -> DeliveryRead:
-    office_of(principal, "重放死信", "replay dead letters")
-    d = await repository.get_delivery(session, delivery_id, principal.jurisdiction, for_update=True)
-    if d is None:
-        raise NotFound("没有这条投递记录", "No such delivery", field="delivery_id")
-    if d.status != DEAD:
-        raise Conflict("只能重放死信", "Only dead letters can be replayed", field="delivery_id")
-    d.status = PENDING
-    d.attempts = 0
-    d.next_attempt_at = now
-    d.updated_at = now
-    await session.flush()
+    d = await service.replay(
+        session, delivery_id=delivery_id, jurisdiction=principal.jurisdiction, now=now
+    )
     return DeliveryRead.model_validate(d)

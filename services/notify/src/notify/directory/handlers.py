@@ -5,9 +5,7 @@ event older than the version last applied changes nothing."""
 
 from __future__ import annotations
 
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.consumer import EventMeta, HandlerRegistry
 from xuncha_shared.events.accounts import (
     AccountChanged,
@@ -17,39 +15,29 @@ from xuncha_shared.events.accounts import (
     AccountSnapshot,
 )
 
-from notify.directory.models import Person
+from notify.directory import repository
 
 FOLLOWER = "accounts"
 
 
 async def follow_account(session: AsyncSession, event: AccountSnapshot, meta: EventMeta) -> None:
     """Keep the person's entry in step with their account."""
-    followed = {
-        "jurisdiction": event.jurisdiction,
-        "display_name": event.display_name[:50],
-        "roles": sorted(event.roles),
-        "org_id": event.org_id,
-        "active": event.active,
-        "account_version": event.version,
-        "updated_at": meta.time,
-        "updated_by": FOLLOWER,
-    }
-    table = Person.__table__  # type: ignore[attr-defined]
-    stmt = insert(table).values(
+    await repository.follow_account(
+        session,
         account=event.account,
-        email=None,
-        daily_digest=False,
-        version=1,
-        created_at=meta.time,
-        **followed,
+        account_version=event.version,
+        followed={
+            "jurisdiction": event.jurisdiction,
+            "display_name": event.display_name[:50],
+            "roles": sorted(event.roles),
+            "org_id": event.org_id,
+            "active": event.active,
+            "account_version": event.version,
+            "updated_at": meta.time,
+            "updated_by": FOLLOWER,
+        },
+        at=meta.time,
     )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.account],
-        set_={**followed, "version": table.c.version + 1},
-        where=(col(Person.account_version).is_(None))
-        | (col(Person.account_version) < event.version),
-    )
-    await session.execute(stmt)
 
 
 def register_account_projection(handlers: HandlerRegistry) -> None:

@@ -8,21 +8,24 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
-from xuncha_shared.auth import Role
+from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
-from xuncha_shared.http import (
-    CurrentPrincipal,
-    ExpectedVersion,
-    Now,
-    Paging,
-    decode_cursor,
-    etag,
-    split_page,
-)
+from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Paging, split_page
 from xuncha_shared.idempotency import Idempotent
+from xuncha_shared.web import (
+    ERRORS,
+    NAME,
+    VERSIONED,
+    XLSX,
+    Column,
+    conflict,
+    roles_allowed,
+    versioned,
+)
 
-from notify.access import ERRORS, PLAIN, VERSIONED, office_of, office_or_leadership, settings_of
+from notify.config import CurrentSettings
 from notify.directory import service
+from notify.directory.models import Person
 from notify.directory.schemas import (
     MyContactUpdate,
     PersonCreate,
@@ -30,11 +33,51 @@ from notify.directory.schemas import (
     PersonRead,
     PersonUpdate,
 )
-from notify.exports import xlsx_response
+from notify.exports import xlsx_ledger_in
+from notify.schemas import PLAIN
 
 router = APIRouter(prefix="/directory", tags=["directory"], responses=ERRORS)
 
 Account = Annotated[str, Path(min_length=1, max_length=128, pattern=PLAIN, title="账号")]
+READERS = (Role.office, Role.leadership)
+Reader = Annotated[
+    Principal,
+    roles_allowed(
+        *READERS,
+        why=(
+            "只有巡察办和领导小组可以查看通讯录",
+            "Only the inspection office and the leadership may read the directory",
+        ),
+    ),
+]
+Exporter = Annotated[
+    Principal,
+    roles_allowed(
+        *READERS,
+        why=(
+            "只有巡察办和领导小组可以导出通讯录",
+            "Only the inspection office and the leadership may export the directory",
+        ),
+    ),
+]
+Keeper = Annotated[
+    Principal,
+    roles_allowed(
+        Role.office,
+        why=("只有巡察办可以维护通讯录", "Only the inspection office may maintain the directory"),
+    ),
+]
+
+COLUMNS: list[Column[Person]] = [
+    Column("账号", lambda p: p.account),
+    Column("姓名", lambda p: p.display_name),
+    Column("角色", lambda p: p.roles),
+    Column("所属单位编号", lambda p: p.org_id),
+    Column("电子邮箱", lambda p: p.email),
+    Column("每日汇总", lambda p: p.daily_digest),
+    Column("启用", lambda p: p.active),
+    Column("修改时间", lambda p: p.updated_at),
+]
 
 
 @router.get(
@@ -45,8 +88,7 @@ Account = Annotated[str, Path(min_length=1, max_length=128, pattern=PLAIN, title
 )
 async def get_me(session: DbSession, principal: CurrentPrincipal, response: Response) -> PersonRead:
     person = await service.person_in(session, principal.subject, principal.jurisdiction)
-    response.headers["ETag"] = etag(person.version)
-    return PersonRead.model_validate(person)
+    return versioned(response, PersonRead.model_validate(person))
 
 
 @router.patch(
@@ -67,8 +109,7 @@ async def patch_me(
     person = await service.update_me(
         session, data=body, expected_version=expected, actor=principal, now=now
     )
-    response.headers["ETag"] = etag(person.version)
-    return PersonRead.model_validate(person)
+    return versioned(response, PersonRead.model_validate(person))
 
 
 @router.get(
@@ -79,7 +120,7 @@ async def patch_me(
 )
 async def list_people(
     session: DbSession,
-    principal: CurrentPrincipal,
+    principal: Reader,
     paging: Paging,
     org_id: Annotated[uuid.UUID | None, Query(title="所属单位编号")] = None,
     role: Annotated[Role | None, Query(title="角色")] = None,
@@ -87,15 +128,14 @@ async def list_people(
         str | None, Query(max_length=50, pattern=PLAIN, title="关键字（姓名或账号）")
     ] = None,
 ) -> PersonPage:
-    office_or_leadership(principal, "查看通讯录", "read the directory")
-    after = decode_cursor(paging.cursor, arity=1)
+    after = NAME.decode(paging.cursor)
     people, total = await service.list_people(
         session,
         jurisdiction=principal.jurisdiction,
         org_id=org_id,
         role=role.value if role else None,
         q=q,
-        after=str(after[0]) if after else None,
+        after=after[0] if after else None,
         limit=paging.limit + 1,
     )
     page, next_cursor = split_page(people, paging.limit, lambda p: [p.account])
@@ -105,17 +145,11 @@ async def list_people(
 
 
 @router.get(
-    "/people/export.xlsx",
-    summary="导出通讯录（Excel）",
-    response_class=Response,
-    responses={
-        200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
-    },
+    "/people/export.xlsx", summary="导出通讯录（Excel）", response_class=Response, responses=XLSX
 )
 async def export_people(
-    request: Request, session: DbSession, principal: CurrentPrincipal
+    settings: CurrentSettings, session: DbSession, principal: Exporter
 ) -> Response:
-    office_or_leadership(principal, "导出通讯录", "export the directory")
     people, _ = await service.list_people(
         session,
         jurisdiction=principal.jurisdiction,
@@ -125,34 +159,7 @@ async def export_people(
         after=None,
         limit=100_000,
     )
-    return xlsx_response(
-        filename="通讯录.xlsx",
-        sheet="通讯录",
-        headers=(
-            "账号",
-            "姓名",
-            "角色",
-            "所属单位编号",
-            "电子邮箱",
-            "每日汇总",
-            "启用",
-            "修改时间",
-        ),
-        rows=(
-            (
-                p.account,
-                p.display_name,
-                p.roles,
-                p.org_id,
-                p.email,
-                p.daily_digest,
-                p.active,
-                p.updated_at,
-            )
-            for p in people
-        ),
-        timezone=settings_of(request).timezone,
-    )
+    return xlsx_ledger_in(settings.timezone, "通讯录", COLUMNS, people, filename="通讯录.xlsx")
 
 
 @router.post(
@@ -162,24 +169,22 @@ async def export_people(
     summary="登记通讯录人员",
     description="巡察办在本辖区通讯录中登记一个账号：姓名、角色、所属单位、电子邮箱、是否每日汇总。"
     "可带 Idempotency-Key。",
-    responses={409: {"model": ERRORS[422]["model"], "description": "账号已登记"}},
+    responses=conflict("账号已登记"),
 )
 async def create_person(
     body: PersonCreate,
     session: DbSession,
-    principal: CurrentPrincipal,
+    actor: Keeper,
     now: Now,
     idempotent: Idempotent,
     request: Request,
     response: Response,
 ) -> PersonRead:
-    actor = office_of(principal, "维护通讯录", "maintain the directory")
     person = await service.create_person(session, data=body, actor=actor, now=now)
     # An account may be written in any script; a header carries only its percent-encoding.
     location = f"{request.url.path}/{quote(person.account, safe='')}"
-    response.headers["ETag"] = etag(person.version)
     response.headers["Location"] = location
-    result = PersonRead.model_validate(person)
+    result = versioned(response, PersonRead.model_validate(person))
     await idempotent.remember(result, status_code=201, location=location)
     return result
 
@@ -188,11 +193,8 @@ async def create_person(
 async def get_person(
     account: Account, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> PersonRead:
-    if account != principal.subject:
-        office_or_leadership(principal, "查看通讯录", "read the directory")
-    person = await service.person_in(session, account, principal.jurisdiction)
-    response.headers["ETag"] = etag(person.version)
-    return PersonRead.model_validate(person)
+    person = await service.person_for(session, account=account, viewer=principal)
+    return versioned(response, PersonRead.model_validate(person))
 
 
 @router.patch(
@@ -207,16 +209,14 @@ async def patch_person(
     body: PersonUpdate,
     expected: ExpectedVersion,
     session: DbSession,
-    principal: CurrentPrincipal,
+    actor: Keeper,
     now: Now,
     response: Response,
 ) -> PersonRead:
-    actor = office_of(principal, "维护通讯录", "maintain the directory")
     person = await service.update_person(
         session, account=account, data=body, expected_version=expected, actor=actor, now=now
     )
-    response.headers["ETag"] = etag(person.version)
-    return PersonRead.model_validate(person)
+    return versioned(response, PersonRead.model_validate(person))
 
 
 @router.delete(
@@ -227,8 +227,7 @@ async def patch_person(
     responses=VERSIONED,
 )
 async def delete_person(
-    account: Account, expected: ExpectedVersion, session: DbSession, principal: CurrentPrincipal
+    account: Account, expected: ExpectedVersion, session: DbSession, actor: Keeper
 ) -> Response:
-    actor = office_of(principal, "维护通讯录", "maintain the directory")
     await service.delete_person(session, account=account, expected_version=expected, actor=actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

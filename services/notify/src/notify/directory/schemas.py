@@ -10,7 +10,7 @@ from xuncha_shared.auth import Role
 from xuncha_shared.http import Page
 from xuncha_shared.patch import Patch
 
-from notify.access import PLAIN
+from notify.schemas import PLAIN
 
 
 class PersonCreate(BaseModel):

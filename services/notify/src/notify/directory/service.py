@@ -7,36 +7,35 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
-from xuncha_shared.auth import Principal
+from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.http import check_version
 from xuncha_shared.problems import Conflict, NotFound
 
+from notify.directory import repository
 from notify.directory.models import Person
 from notify.directory.schemas import MyContactUpdate, PersonCreate, PersonUpdate
-
-
-async def get_person(
-    session: AsyncSession, account: str, *, for_update: bool = False
-) -> Person | None:
-    stmt = select(Person).where(col(Person.account) == account)
-    if for_update:
-        stmt = stmt.with_for_update()
-    return (
-        await session.execute(stmt.execution_options(populate_existing=True))
-    ).scalar_one_or_none()
 
 
 async def person_in(
     session: AsyncSession, account: str, jurisdiction: str, *, for_update: bool = False
 ) -> Person:
     """A person of the jurisdiction; others are as good as missing."""
-    person = await get_person(session, account, for_update=for_update)
+    person = await repository.get_person(session, account, for_update=for_update)
     if person is None or person.jurisdiction != jurisdiction:
         raise NotFound("通讯录中没有此人", "No such person in the directory", field="account")
     return person
+
+
+async def person_for(session: AsyncSession, *, account: str, viewer: Principal) -> Person:
+    """A person as ``viewer`` may read them: themselves, or anyone of the jurisdiction for
+    the office and the leadership."""
+    if account != viewer.subject and not viewer.has(Role.office, Role.leadership):
+        raise Forbidden(
+            "只有巡察办和领导小组可以查看通讯录",
+            "Only the inspection office and the leadership may read the directory",
+        )
+    return await person_in(session, account, viewer.jurisdiction)
 
 
 async def list_people(
@@ -49,30 +48,23 @@ async def list_people(
     after: str | None,
     limit: int,
 ) -> tuple[list[Person], int]:
-    conditions = [col(Person.jurisdiction) == jurisdiction]
-    if org_id is not None:
-        conditions.append(col(Person.org_id) == org_id)
-    if role is not None:
-        conditions.append(literal(role) == func.any(col(Person.roles)))
-    if q:
-        like = f"%{q}%"
-        conditions.append(
-            or_(col(Person.display_name).ilike(like), col(Person.account).ilike(like))
-        )
-    total = int(
-        await session.scalar(select(func.count()).select_from(Person).where(*conditions)) or 0
+    """The jurisdiction's people in account order, with the filters' total."""
+    return await repository.list_people(
+        session,
+        jurisdiction=jurisdiction,
+        org_id=org_id,
+        role=role,
+        q=q,
+        after=after,
+        limit=limit,
     )
-    stmt = select(Person).where(*conditions)
-    if after is not None:
-        stmt = stmt.where(col(Person.account) > after)
-    rows = (await session.execute(stmt.order_by(col(Person.account)).limit(limit))).scalars()
-    return list(rows), total
 
 
 async def create_person(
     session: AsyncSession, *, data: PersonCreate, actor: Principal, now: datetime
 ) -> Person:
-    if await get_person(session, data.account) is not None:
+    """Enter an account in the actor's jurisdiction; an account entered already is a 409."""
+    if await repository.get_person(session, data.account) is not None:
         raise Conflict(
             "该账号已在通讯录中", "This account is already in the directory", field="account"
         )

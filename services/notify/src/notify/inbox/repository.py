@@ -8,14 +8,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import ColumnElement, and_, false, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from xuncha_shared.events.catalog import CATALOG
 
-from notify.inbox.audience import Viewer, visible_to
-from notify.inbox.models import Notification, NotificationRead
+from notify.inbox.audience import Viewer
+from notify.inbox.models import (
+    AUDIENCE_ACCOUNT,
+    AUDIENCE_ORG,
+    AUDIENCE_ROLE,
+    Notification,
+    NotificationRead,
+)
 from notify.inbox.schemas import InboxItem
 
 
@@ -25,6 +31,26 @@ class InboxFilter:
     event_types: Sequence[str] = ()
     since: datetime | None = None
     until: datetime | None = None
+
+
+def visible_to(viewer: Viewer) -> ColumnElement[bool]:
+    """Notifications addressed to ``viewer``."""
+    kind, value = col(Notification.audience_kind), col(Notification.audience_value)
+    by_org: ColumnElement[bool] = (
+        and_(kind == AUDIENCE_ORG, value == viewer.org_id.lower()) if viewer.org_id else false()
+    )
+    return and_(
+        col(Notification.in_inbox).is_(True),
+        or_(
+            and_(kind == AUDIENCE_ACCOUNT, value == viewer.account),
+            by_org,
+            and_(
+                kind == AUDIENCE_ROLE,
+                value.in_(sorted(viewer.roles)),
+                col(Notification.jurisdiction) == viewer.jurisdiction,
+            ),
+        ),
+    )
 
 
 def item(n: Notification, read_at: datetime | None) -> InboxItem:
@@ -199,3 +225,30 @@ async def jurisdiction_notifications(
         stmt = stmt.where(col(Notification.seq) < before_seq)
     stmt = stmt.order_by(col(Notification.seq).desc()).limit(limit)
     return list((await session.execute(stmt)).scalars()), total
+
+
+async def items_between(
+    session: AsyncSession, viewer: Viewer, start: datetime, end: datetime
+) -> list[Notification]:
+    """The viewer's items created after ``start`` up to ``end``, oldest first."""
+    stmt = (
+        select(Notification)
+        .where(
+            visible_to(viewer),
+            col(Notification.created_at) > start,
+            col(Notification.created_at) <= end,
+        )
+        .order_by(col(Notification.seq))
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def add_notification(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Record a notification; False when the event already gave this rule and audience one."""
+    inserted = await session.execute(
+        insert(Notification)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(col(Notification.id))
+    )
+    return inserted.first() is not None

@@ -8,31 +8,21 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
-from xuncha_shared.events.catalog import CATALOG
-from xuncha_shared.http import (
-    BadCursor,
-    CurrentPrincipal,
-    IsoDateTime,
-    Now,
-    Page,
-    Paging,
-    decode_cursor,
-    split_page,
-)
-from xuncha_shared.problems import NotFound, Unprocessable
+from xuncha_shared.http import CurrentPrincipal, IsoDateTime, Now, Page, Paging, split_page
+from xuncha_shared.web import ERRORS, SEQ, XLSX, Column, roles_allowed
 
-from notify.access import ERRORS, office_of, settings_of
-from notify.exports import xlsx_response
-from notify.inbox import repository
+from notify.config import CurrentSettings
+from notify.exports import xlsx_ledger_in
+from notify.inbox import repository, service
 from notify.inbox.audience import Viewer
-from notify.inbox.repository import InboxFilter
+from notify.inbox.models import Notification
 from notify.inbox.schemas import InboxItem, InboxPage, MarkedRead, UnreadCount
 
 router = APIRouter(tags=["inbox"], responses=ERRORS)
@@ -43,36 +33,52 @@ Since = Annotated[IsoDateTime | None, Query(title="起始时间（含）", descr
 Until = Annotated[IsoDateTime | None, Query(title="截止时间（不含）", description="带时区")]
 
 
+Lister = Annotated[
+    Principal,
+    roles_allowed(
+        Role.office,
+        why=(
+            "只有巡察办可以查看本辖区全部通知",
+            "Only the inspection office may list every notification",
+        ),
+    ),
+]
+Exporter = Annotated[
+    Principal,
+    roles_allowed(
+        Role.office,
+        why=("只有巡察办可以导出通知", "Only the inspection office may export notifications"),
+    ),
+]
+
+INBOX_COLUMNS: list[Column[InboxItem]] = [
+    Column("序号", lambda i: i.seq),
+    Column("时间", lambda i: i.created_at),
+    Column("事件类型", lambda i: i.event_type),
+    Column("事件名称", lambda i: i.event_title),
+    Column("标题", lambda i: i.title),
+    Column("内容", lambda i: i.body),
+    Column("是否已读", lambda i: i.read),
+    Column("阅读时间", lambda i: i.read_at),
+    Column("链接", lambda i: i.link),
+]
+NOTIFICATION_COLUMNS: list[Column[Notification]] = [
+    Column("序号", lambda n: n.seq),
+    Column("时间", lambda n: n.created_at),
+    Column("事件类型", lambda n: n.event_type),
+    Column("标题", lambda n: n.title),
+    Column("内容", lambda n: n.body),
+    Column("受众类型", lambda n: n.audience_kind),
+    Column("受众", lambda n: n.audience_value),
+    Column("规则", lambda n: n.rule_key),
+    Column("链接", lambda n: n.link),
+]
+
+
 def _before(cursor: str | None) -> int | None:
-    after = decode_cursor(cursor, arity=1)
-    if after is None:
-        return None
-    if not isinstance(after[0], int) or isinstance(after[0], bool):
-        raise BadCursor(
-            "分页游标无效，请从第一页重新查询",
-            "The cursor is invalid; start again from the first page",
-            field="cursor",
-        )
-    return after[0]
-
-
-def _filter(
-    unread: bool | None,
-    event_types: list[str] | None,
-    since: datetime | None,
-    until: datetime | None,
-) -> InboxFilter:
-    for i, t in enumerate(event_types or ()):
-        if t not in CATALOG:
-            raise Unprocessable(
-                f"未知的事件类型：{t[:200]!r}",
-                "Unknown event type",
-                field=f"event_type.{i}",
-                code="unknown-event-type",
-            )
-    if since is not None and until is not None and since >= until:
-        raise Unprocessable("起始时间须早于截止时间", "since must be before until", field="since")
-    return InboxFilter(unread=unread, event_types=event_types or (), since=since, until=until)
+    """The sequence number a newest-first page continues below."""
+    after = SEQ.decode(cursor)
+    return after[0] if after is not None else None
 
 
 @router.get(
@@ -94,7 +100,7 @@ async def list_inbox(
     items, total = await repository.list_items(
         session,
         Viewer.of(principal),
-        _filter(unread, event_type, since, until),
+        service.inbox_filter(unread=unread, event_types=event_type, since=since, until=until),
         before_seq=_before(paging.cursor),
         limit=paging.limit + 1,
     )
@@ -102,30 +108,15 @@ async def list_inbox(
     return InboxPage(items=page, next_cursor=next_cursor, total=total)
 
 
-INBOX_HEADERS = (
-    "序号",
-    "时间",
-    "事件类型",
-    "事件名称",
-    "标题",
-    "内容",
-    "是否已读",
-    "阅读时间",
-    "链接",
-)
-
-
 @router.get(
     "/inbox/export.xlsx",
     summary="导出我的站内消息（Excel）",
     description="登录用户导出自己的消息，筛选条件同“我的站内消息”（最多 10 万条，按时间倒序）。",
     response_class=Response,
-    responses={
-        200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
-    },
+    responses=XLSX,
 )
 async def export_inbox(
-    request: Request,
+    settings: CurrentSettings,
     session: DbSession,
     principal: CurrentPrincipal,
     event_type: EventTypes = None,
@@ -136,29 +127,12 @@ async def export_inbox(
     items, _ = await repository.list_items(
         session,
         Viewer.of(principal),
-        _filter(unread, event_type, since, until),
+        service.inbox_filter(unread=unread, event_types=event_type, since=since, until=until),
         before_seq=None,
         limit=100_000,
     )
-    return xlsx_response(
-        filename="我的消息.xlsx",
-        sheet="我的消息",
-        headers=INBOX_HEADERS,
-        rows=(
-            (
-                i.seq,
-                i.created_at,
-                i.event_type,
-                i.event_title,
-                i.title,
-                i.body,
-                i.read,
-                i.read_at,
-                i.link,
-            )
-            for i in items
-        ),
-        timezone=settings_of(request).timezone,
+    return xlsx_ledger_in(
+        settings.timezone, "我的消息", INBOX_COLUMNS, items, filename="我的消息.xlsx"
     )
 
 
@@ -222,6 +196,7 @@ async def _stream(
 )
 async def stream(
     request: Request,
+    settings: CurrentSettings,
     principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, le=10_000, title="推送条数上限")] = 1000,
     timeout: Annotated[float, Query(gt=0, le=3600, title="连接时长上限（秒）")] = 600,
@@ -229,7 +204,6 @@ async def stream(
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
 ) -> StreamingResponse:
     runtime = request.app.state.runtime
-    settings = settings_of(request)
     viewer = Viewer.of(principal)
     start = after
     if start is None and last_event_id is not None and last_event_id.strip().isdigit():
@@ -258,24 +232,18 @@ async def stream(
 async def read_one(
     notification_id: NotificationId, session: DbSession, principal: CurrentPrincipal, now: Now
 ) -> InboxItem:
-    viewer = Viewer.of(principal)
-    found = await repository.get_item(session, viewer, notification_id)
-    if found is None:
-        raise NotFound("没有这条消息", "No such message", field="notification_id")
-    await repository.mark_read(session, viewer, [notification_id], now)
-    result = await repository.get_item(session, viewer, notification_id)
-    assert result is not None
-    return result
+    return await service.mark_read(
+        session, viewer=Viewer.of(principal), notification_id=notification_id, now=now
+    )
 
 
 @router.get("/inbox/{notification_id}", response_model=InboxItem, summary="查看一条消息")
 async def get_one(
     notification_id: NotificationId, session: DbSession, principal: CurrentPrincipal
 ) -> InboxItem:
-    found = await repository.get_item(session, Viewer.of(principal), notification_id)
-    if found is None:
-        raise NotFound("没有这条消息", "No such message", field="notification_id")
-    return found
+    return await service.own_item(
+        session, viewer=Viewer.of(principal), notification_id=notification_id
+    )
 
 
 class NotificationRow(InboxItem):
@@ -290,17 +258,16 @@ class NotificationRow(InboxItem):
 )
 async def list_notifications(
     session: DbSession,
-    principal: CurrentPrincipal,
+    principal: Lister,
     paging: Paging,
     event_type: EventTypes = None,
     since: Since = None,
     until: Until = None,
 ) -> Page[NotificationRow]:
-    office_of(principal, "查看本辖区全部通知", "list every notification")
     rows, total = await repository.jurisdiction_notifications(
         session,
         principal.jurisdiction,
-        _filter(None, event_type, since, until),
+        service.inbox_filter(unread=None, event_types=event_type, since=since, until=until),
         before_seq=_before(paging.cursor),
         limit=paging.limit + 1,
     )
@@ -313,43 +280,23 @@ async def list_notifications(
     "/notifications/export.xlsx",
     summary="导出本辖区通知（Excel）",
     response_class=Response,
-    responses={
-        200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
-    },
+    responses=XLSX,
 )
 async def export_notifications(
-    request: Request,
+    settings: CurrentSettings,
     session: DbSession,
-    principal: CurrentPrincipal,
+    principal: Exporter,
     event_type: EventTypes = None,
     since: Since = None,
     until: Until = None,
 ) -> Response:
-    office_of(principal, "导出通知", "export notifications")
     rows, _ = await repository.jurisdiction_notifications(
         session,
         principal.jurisdiction,
-        _filter(None, event_type, since, until),
+        service.inbox_filter(unread=None, event_types=event_type, since=since, until=until),
         before_seq=None,
         limit=100_000,
     )
-    return xlsx_response(
-        filename="通知台账.xlsx",
-        sheet="通知台账",
-        headers=("序号", "时间", "事件类型", "标题", "内容", "受众类型", "受众", "规则", "链接"),
-        rows=(
-            (
-                n.seq,
-                n.created_at,
-                n.event_type,
-                n.title,
-                n.body,
-                n.audience_kind,
-                n.audience_value,
-                n.rule_key,
-                n.link,
-            )
-            for n in rows
-        ),
-        timezone=settings_of(request).timezone,
+    return xlsx_ledger_in(
+        settings.timezone, "通知台账", NOTIFICATION_COLUMNS, rows, filename="通知台账.xlsx"
     )

@@ -3,15 +3,16 @@ by the office, for its own jurisdiction."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, Path, Response, status
+from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
-from xuncha_shared.exports import XLSX_MEDIA_TYPE
-from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, OptionalExpectedVersion, etag
+from xuncha_shared.http import ExpectedVersion, Now, OptionalExpectedVersion, etag
+from xuncha_shared.web import ERRORS, VERSIONED, XLSX, Column, roles_allowed
 
-from notify.access import ERRORS, VERSIONED, office_of, office_or_leadership, settings_of
-from notify.exports import xlsx_response
+from notify.config import CurrentSettings
+from notify.exports import xlsx_ledger_in
 from notify.rules import service
 from notify.rules.schemas import EventTypeList, EventTypeRead, RuleList, RuleRead, RuleWrite
 from notify.rules.spec import KEY_PATTERN
@@ -19,6 +20,49 @@ from notify.rules.spec import KEY_PATTERN
 router = APIRouter(tags=["rules"], responses=ERRORS)
 
 RuleKey = Annotated[str, Path(pattern=KEY_PATTERN, title="规则键", description="如 card-raised")]
+READERS = (Role.office, Role.leadership)
+
+
+def _readers_may(what_zh: str, what_en: str) -> Any:
+    return roles_allowed(
+        *READERS,
+        why=(
+            f"只有巡察办和领导小组可以{what_zh}",
+            f"Only the inspection office and the leadership may {what_en}",
+        ),
+    )
+
+
+def _office_may(what_zh: str, what_en: str) -> Any:
+    return roles_allowed(
+        Role.office, why=(f"只有巡察办可以{what_zh}", f"Only the inspection office may {what_en}")
+    )
+
+
+Reader = Annotated[Principal, _readers_may("查看通知规则", "read the rules")]
+Exporter = Annotated[Principal, _readers_may("导出通知规则", "export the rules")]
+TypeReader = Annotated[Principal, _readers_may("查看事件类型", "read the event types")]
+Setter = Annotated[Principal, _office_may("设置通知规则", "change the rules")]
+Reverter = Annotated[Principal, _office_may("修改通知规则", "change the rules")]
+
+
+def _audiences(rule: RuleRead) -> str:
+    return "；".join(
+        f"角色 {a.role.label_zh}" if a.role else f"{a.kind.value} {a.field}" for a in rule.audiences
+    )
+
+
+COLUMNS: list[Column[RuleRead]] = [
+    Column("规则键", lambda r: r.key),
+    Column("事件", lambda r: r.event_title),
+    Column("事件类型", lambda r: r.event_type),
+    Column("条件", lambda r: "；".join(f"{k}={v}" for k, v in r.conditions.items())),
+    Column("受众", _audiences),
+    Column("渠道", lambda r: [c.value for c in r.channels]),
+    Column("启用", lambda r: r.active),
+    Column("来源", lambda r: r.source.value),
+    Column("说明", lambda r: r.description),
+]
 
 
 @router.get(
@@ -28,44 +72,18 @@ RuleKey = Annotated[str, Path(pattern=KEY_PATTERN, title="规则键", descriptio
     description="本辖区生效的通知规则：系统默认规则（source=default）、修改过的默认规则"
     "（override）和新增规则（custom）。",
 )
-async def list_rules(session: DbSession, principal: CurrentPrincipal) -> RuleList:
-    office_or_leadership(principal, "查看通知规则", "read the rules")
+async def list_rules(session: DbSession, principal: Reader) -> RuleList:
     return RuleList(items=await service.list_rules(session, principal.jurisdiction))
 
 
 @router.get(
-    "/rules/export.xlsx",
-    summary="导出通知规则（Excel）",
-    response_class=Response,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+    "/rules/export.xlsx", summary="导出通知规则（Excel）", response_class=Response, responses=XLSX
 )
 async def export_rules(
-    request: Request, session: DbSession, principal: CurrentPrincipal
+    settings: CurrentSettings, session: DbSession, principal: Exporter
 ) -> Response:
-    office_or_leadership(principal, "导出通知规则", "export the rules")
     rules = await service.list_rules(session, principal.jurisdiction)
-
-    def audiences(rule: RuleRead) -> str:
-        return "；".join(
-            f"角色 {a.role.label_zh}" if a.role else f"{a.kind.value} {a.field}"
-            for a in rule.audiences
-        )
-
-    return xlsx_response(
-        filename="通知规则.xlsx",
-        sheet="通知规则",
-        headers=("规则键", "事件", "事件类型", "条件", "受众", "渠道", "启用", "来源", "说明"),
-        rows=(
-            (
-                r.key, r.event_title, r.event_type,
-                "；".join(f"{k}={v}" for k, v in r.conditions.items()),
-                audiences(r), [c.value for c in r.channels], r.active, r.source.value,
-                r.description,
-            )
-            for r in rules
-        ),
-        timezone=settings_of(request).timezone,
-    )  # fmt: skip
+    return xlsx_ledger_in(settings.timezone, "通知规则", COLUMNS, rules, filename="通知规则.xlsx")
 
 
 @router.get(
@@ -74,17 +92,16 @@ async def export_rules(
     summary="可配置通知的事件类型",
     description="事件目录中的全部事件类型，以及规则可用作条件、单位受众、个人受众的字段。",
 )
-async def list_event_types(principal: CurrentPrincipal) -> EventTypeList:
-    office_or_leadership(principal, "查看事件类型", "read the event types")
+async def list_event_types(principal: TypeReader) -> EventTypeList:
     return EventTypeList(items=[EventTypeRead.model_validate(t) for t in service.event_types()])
 
 
 @router.get("/rules/{key}", response_model=RuleRead, summary="查看一条通知规则")
 async def get_rule(
-    key: RuleKey, session: DbSession, principal: CurrentPrincipal, response: Response
+    key: RuleKey, session: DbSession, principal: Reader, response: Response
 ) -> RuleRead:
-    office_or_leadership(principal, "查看通知规则", "read the rules")
     rule = await service.get_rule(session, principal.jurisdiction, key)
+    # A default rule never saved has no version to send back.
     if rule.version is not None:
         response.headers["ETag"] = etag(rule.version)
     return rule
@@ -105,11 +122,10 @@ async def put_rule(
     body: RuleWrite,
     expected: OptionalExpectedVersion,
     session: DbSession,
-    principal: CurrentPrincipal,
+    actor: Setter,
     now: Now,
     response: Response,
 ) -> RuleRead:
-    actor = office_of(principal, "设置通知规则", "change the rules")
     rule, created = await service.save_rule(
         session, key=key, data=body, expected_version=expected, actor=actor, now=now
     )
@@ -127,8 +143,7 @@ async def put_rule(
     responses=VERSIONED,
 )
 async def delete_rule(
-    key: RuleKey, expected: ExpectedVersion, session: DbSession, principal: CurrentPrincipal
+    key: RuleKey, expected: ExpectedVersion, session: DbSession, actor: Reverter
 ) -> Response:
-    actor = office_of(principal, "修改通知规则", "change the rules")
     await service.delete_rule(session, key=key, expected_version=expected, actor=actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

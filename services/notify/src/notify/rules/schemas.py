@@ -9,8 +9,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from notify.access import NO_NUL
 from notify.rules.spec import ALL_CHANNELS, Audience, Channel, Scalar
+from notify.schemas import NO_NUL
 
 
 class RuleSource(StrEnum):

@@ -9,24 +9,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from xuncha_shared.db import DbSession
-from xuncha_shared.http import (
-    CurrentPrincipal,
-    ExpectedVersion,
-    Now,
-    Page,
-    Paging,
-    etag,
-    split_page,
-)
+from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Page, Paging, split_page
 from xuncha_shared.idempotency import Idempotent
+from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, XLSX, Column, versioned
 
-from notify.access import ERRORS, VERSIONED, settings_of
+from notify.config import CurrentSettings
 from notify.delivery import repository as deliveries
+from notify.delivery import service as delivery_log
 from notify.delivery.repository import DeliveryFilter
-from notify.delivery.routes import after_key, cursor_of, details
+from notify.delivery.routes import newest_first_key
 from notify.delivery.schemas import DeliveryDetail, DeliveryStatus
-from notify.exports import xlsx_response
+from notify.exports import xlsx_ledger_in
 from notify.webhooks import service
+from notify.webhooks.models import Subscription
 from notify.webhooks.schemas import (
     SubscriptionCreate,
     SubscriptionCreated,
@@ -39,6 +34,16 @@ from notify.webhooks.schemas import (
 router = APIRouter(prefix="/subscriptions", tags=["webhooks"], responses=ERRORS)
 
 SubscriptionId = Annotated[uuid.UUID, Path(title="订阅编号")]
+
+COLUMNS: list[Column[Subscription]] = [
+    Column("订阅编号", lambda s: str(s.id)),
+    Column("单位编号", lambda s: str(s.org_id)),
+    Column("接收地址", lambda s: s.url),
+    Column("事件类型", lambda s: s.event_types or ["全部"]),
+    Column("说明", lambda s: s.description),
+    Column("启用", lambda s: s.active),
+    Column("创建时间", lambda s: s.created_at),
+]
 
 
 @router.post(
@@ -56,16 +61,19 @@ async def create_subscription(
     principal: CurrentPrincipal,
     now: Now,
     idempotent: Idempotent,
+    settings: CurrentSettings,
     request: Request,
     response: Response,
 ) -> SubscriptionCreated:
     sub, secret = await service.create_subscription(
-        session, data=body, actor=principal, now=now, settings=settings_of(request)
+        session, data=body, actor=principal, now=now, settings=settings
     )
     location = f"{request.url.path}/{sub.id}"
-    response.headers["ETag"] = etag(sub.version)
     response.headers["Location"] = location
-    result = SubscriptionCreated(**SubscriptionRead.model_validate(sub).model_dump(), secret=secret)
+    result = versioned(
+        response,
+        SubscriptionCreated(**SubscriptionRead.model_validate(sub).model_dump(), secret=secret),
+    )
     await idempotent.remember(result, status_code=201, location=location)
     return result
 
@@ -83,7 +91,11 @@ async def list_subscriptions(
     org_id: Annotated[uuid.UUID | None, Query(title="订阅单位编号")] = None,
 ) -> SubscriptionPage:
     subs, total = await service.list_subscriptions(
-        session, principal, org_id=org_id, after=after_key(paging.cursor), limit=paging.limit + 1
+        session,
+        actor=principal,
+        org_id=org_id,
+        after=TIME_ID.decode(paging.cursor),
+        limit=paging.limit + 1,
     )
     page, next_cursor = split_page(
         subs, paging.limit, lambda s: [s.created_at.isoformat(), str(s.id)]
@@ -96,36 +108,16 @@ async def list_subscriptions(
 
 
 @router.get(
-    "/export.xlsx",
-    summary="导出 Webhook 订阅（Excel）",
-    response_class=Response,
-    responses={
-        200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
-    },
+    "/export.xlsx", summary="导出 Webhook 订阅（Excel）", response_class=Response, responses=XLSX
 )
 async def export_subscriptions(
-    request: Request, session: DbSession, principal: CurrentPrincipal
+    settings: CurrentSettings, session: DbSession, principal: CurrentPrincipal
 ) -> Response:
     subs, _ = await service.list_subscriptions(
-        session, principal, org_id=None, after=None, limit=100_000
+        session, actor=principal, org_id=None, after=None, limit=100_000
     )
-    return xlsx_response(
-        filename="Webhook订阅.xlsx",
-        sheet="Webhook订阅",
-        headers=("订阅编号", "单位编号", "接收地址", "事件类型", "说明", "启用", "创建时间"),
-        rows=(
-            (
-                str(s.id),
-                str(s.org_id),
-                s.url,
-                s.event_types or ["全部"],
-                s.description,
-                s.active,
-                s.created_at,
-            )
-            for s in subs
-        ),
-        timezone=settings_of(request).timezone,
+    return xlsx_ledger_in(
+        settings.timezone, "Webhook订阅", COLUMNS, subs, filename="Webhook订阅.xlsx"
     )
 
 
@@ -136,9 +128,8 @@ async def get_subscription(
     principal: CurrentPrincipal,
     response: Response,
 ) -> SubscriptionRead:
-    sub = await service.get_subscription(session, subscription_id, principal)
-    response.headers["ETag"] = etag(sub.version)
-    return SubscriptionRead.model_validate(sub)
+    sub = await service.get_subscription(session, subscription_id=subscription_id, actor=principal)
+    return versioned(response, SubscriptionRead.model_validate(sub))
 
 
 @router.patch(
@@ -165,8 +156,7 @@ async def patch_subscription(
         actor=principal,
         now=now,
     )
-    response.headers["ETag"] = etag(sub.version)
-    return SubscriptionRead.model_validate(sub)
+    return versioned(response, SubscriptionRead.model_validate(sub))
 
 
 @router.post(
@@ -179,7 +169,7 @@ async def patch_subscription(
 )
 async def rotate_secret(
     subscription_id: SubscriptionId,
-    request: Request,
+    settings: CurrentSettings,
     expected: ExpectedVersion,
     session: DbSession,
     principal: CurrentPrincipal,
@@ -192,11 +182,13 @@ async def rotate_secret(
         expected_version=expected,
         actor=principal,
         now=now,
-        settings=settings_of(request),
+        settings=settings,
     )
-    response.headers["ETag"] = etag(sub.version)
-    return SubscriptionSecret(
-        id=sub.id, secret=secret, secret_rotated_at=sub.secret_rotated_at, version=sub.version
+    return versioned(
+        response,
+        SubscriptionSecret(
+            id=sub.id, secret=secret, secret_rotated_at=sub.secret_rotated_at, version=sub.version
+        ),
     )
 
 
@@ -237,7 +229,7 @@ async def subscription_deliveries(
     paging: Paging,
     status_: Annotated[DeliveryStatus | None, Query(alias="status", title="状态")] = None,
 ) -> Page[DeliveryDetail]:
-    sub = await service.get_subscription(session, subscription_id, principal)
+    sub = await service.get_subscription(session, subscription_id=subscription_id, actor=principal)
     rows, total = await deliveries.list_deliveries(
         session,
         DeliveryFilter(
@@ -245,10 +237,10 @@ async def subscription_deliveries(
             subscription_id=sub.id,
             status=status_.value if status_ else None,
         ),
-        after=after_key(paging.cursor),
+        after=TIME_ID.decode(paging.cursor),
         limit=paging.limit + 1,
     )
-    page, next_cursor = split_page(rows, paging.limit, cursor_of)
+    page, next_cursor = split_page(rows, paging.limit, newest_first_key)
     return Page[DeliveryDetail](
-        items=await details(session, page), next_cursor=next_cursor, total=total
+        items=await delivery_log.details(session, page), next_cursor=next_cursor, total=total
     )

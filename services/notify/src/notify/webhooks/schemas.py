@@ -11,7 +11,7 @@ from xuncha_shared.auth import Role
 from xuncha_shared.http import Page
 from xuncha_shared.patch import Patch
 
-from notify.access import NO_NUL
+from notify.schemas import NO_NUL
 
 
 class SubscriptionCreate(BaseModel):

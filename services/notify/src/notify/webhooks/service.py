@@ -6,35 +6,43 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.events.catalog import CATALOG
 from xuncha_shared.http import check_version
 from xuncha_shared.problems import NotFound, Unprocessable
 
-from notify.access import org_uuid
 from notify.config import NotifySettings
-from notify.delivery.models import DEAD, PENDING, Delivery
+from notify.delivery import repository as deliveries
+from notify.webhooks import repository
 from notify.webhooks.models import Subscription
 from notify.webhooks.schemas import SubscriptionCreate, SubscriptionUpdate
 from notify.webhooks.sealing import seal
 from notify.webhooks.signing import new_secret
 
 
+def org_uuid(principal: Principal) -> uuid.UUID | None:
+    """The caller's org as an id, if its token carries one that parses."""
+    if principal.org_id is None:
+        return None
+    try:
+        return uuid.UUID(principal.org_id)
+    except ValueError:
+        return None
+
+
 def visible(principal: Principal) -> ColumnElement[bool]:
     """Subscriptions the caller may see and manage."""
-    base = col(Subscription.deleted).is_(False)
     if principal.has(Role.office):
-        return base & (col(Subscription.jurisdiction) == principal.jurisdiction)
+        return repository.managed_by_office(principal.jurisdiction)
     org = org_uuid(principal)
     if org is None:
         raise Forbidden(
             "只有巡察办和订阅单位可以管理 Webhook 订阅",
             "Only the office and the subscribing org manage webhook subscriptions",
         )
-    return base & (col(Subscription.org_id) == org)
+    return repository.managed_by_org(org)
 
 
 def check_event_types(types: list[str]) -> list[str]:
@@ -65,14 +73,14 @@ def _check_url(url: str) -> str:
 
 
 async def get_subscription(
-    session: AsyncSession, subscription_id: uuid.UUID, actor: Principal, *, for_update: bool = False
+    session: AsyncSession,
+    *,
+    subscription_id: uuid.UUID,
+    actor: Principal,
+    for_update: bool = False,
 ) -> Subscription:
-    stmt = select(Subscription).where(col(Subscription.id) == subscription_id, visible(actor))
-    if for_update:
-        stmt = stmt.with_for_update()
-    sub = (
-        await session.execute(stmt.execution_options(populate_existing=True))
-    ).scalar_one_or_none()
+    """A subscription the actor may see; others are as good as missing."""
+    sub = await repository.get(session, subscription_id, visible(actor), for_update=for_update)
     if sub is None:
         raise NotFound("没有这个订阅", "No such subscription", field="subscription_id")
     return sub
@@ -80,26 +88,16 @@ async def get_subscription(
 
 async def list_subscriptions(
     session: AsyncSession,
-    actor: Principal,
     *,
+    actor: Principal,
     org_id: uuid.UUID | None,
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> tuple[list[Subscription], int]:
-    conditions = [visible(actor)]
-    if org_id is not None:
-        conditions.append(col(Subscription.org_id) == org_id)
-    total = int(
-        await session.scalar(select(func.count()).select_from(Subscription).where(*conditions)) or 0
+    """The subscriptions the actor may see, oldest first."""
+    return await repository.list_subscriptions(
+        session, visible(actor), org_id=org_id, after=after, limit=limit
     )
-    stmt = select(Subscription).where(*conditions)
-    if after is not None:
-        stmt = stmt.where(
-            (col(Subscription.created_at) > after[0])
-            | ((col(Subscription.created_at) == after[0]) & (col(Subscription.id) > after[1]))
-        )
-    stmt = stmt.order_by(col(Subscription.created_at), col(Subscription.id)).limit(limit)
-    return list((await session.execute(stmt)).scalars()), total
 
 
 async def create_subscription(
@@ -150,7 +148,9 @@ async def update_subscription(
     actor: Principal,
     now: datetime,
 ) -> Subscription:
-    sub = await get_subscription(session, subscription_id, actor, for_update=True)
+    sub = await get_subscription(
+        session, subscription_id=subscription_id, actor=actor, for_update=True
+    )
     check_version(sub.version, expected_version)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("url") is not None:
@@ -178,7 +178,9 @@ async def rotate_secret(
     now: datetime,
     settings: NotifySettings,
 ) -> tuple[Subscription, str]:
-    sub = await get_subscription(session, subscription_id, actor, for_update=True)
+    sub = await get_subscription(
+        session, subscription_id=subscription_id, actor=actor, for_update=True
+    )
     check_version(sub.version, expected_version)
     secret = new_secret()
     sub.secret = seal(settings, secret)
@@ -199,18 +201,15 @@ async def delete_subscription(
 ) -> None:
     """Soft delete (the delivery log keeps pointing at it); its pending deliveries are
     dead-lettered with the reason."""
-    sub = await get_subscription(session, subscription_id, actor, for_update=True)
+    sub = await get_subscription(
+        session, subscription_id=subscription_id, actor=actor, for_update=True
+    )
     check_version(sub.version, expected_version)
     sub.deleted = True
     sub.active = False
     sub.version += 1
     sub.updated_at = now
-    await session.execute(
-        Delivery.__table__.update()  # type: ignore[attr-defined]
-        .where(
-            Delivery.__table__.c.subscription_id == sub.id,  # type: ignore[attr-defined]
-            Delivery.__table__.c.status == PENDING,  # type: ignore[attr-defined]
-        )
-        .values(status=DEAD, last_error="订阅已删除 subscription deleted", updated_at=now)
+    await deliveries.dead_letter_pending(
+        session, sub.id, reason="订阅已删除 subscription deleted", now=now
     )
     await session.flush()

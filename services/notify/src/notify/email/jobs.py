@@ -12,18 +12,17 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from notify.config import NotifySettings
-from notify.delivery.dispatcher import Job
-from notify.delivery.models import EMAIL, PENDING, Delivery
-from notify.directory.models import Person
-from notify.inbox.audience import Viewer, visible_to
+from notify.delivery import repository as deliveries
+from notify.delivery.jobs import Job
+from notify.delivery.models import EMAIL, PENDING
+from notify.directory import repository as directory
+from notify.inbox import repository as inbox
+from notify.inbox.audience import Viewer
 from notify.inbox.models import Notification
-from notify.routing import EMAIL_SUBJECT_PREFIX
+from notify.routing.service import EMAIL_SUBJECT_PREFIX
 
 MAX_ITEMS = 200
 
@@ -51,20 +50,7 @@ def digest_job(settings: NotifySettings) -> Job:
         day = local.date()
         end = datetime.combine(day, settings.digest_time, tzinfo=tz)
         start = end - timedelta(days=1)
-        already = exists().where(
-            col(Delivery.account) == col(Person.account), col(Delivery.digest_day) == day
-        )
-        people = (
-            await session.execute(
-                select(Person).where(
-                    col(Person.daily_digest).is_(True),
-                    col(Person.active).is_(True),
-                    col(Person.email).is_not(None),
-                    ~already,
-                )
-            )
-        ).scalars()
-        for person in list(people):
+        for person in await directory.awaiting_digest(session, day):
             assert person.email is not None
             viewer = Viewer(
                 account=person.account,
@@ -72,44 +58,31 @@ def digest_job(settings: NotifySettings) -> Job:
                 roles=frozenset(person.roles),
                 jurisdiction=person.jurisdiction,
             )
-            items = list(
-                (
-                    await session.execute(
-                        select(Notification)
-                        .where(
-                            visible_to(viewer),
-                            col(Notification.created_at) > start,
-                            col(Notification.created_at) <= end,
-                        )
-                        .order_by(col(Notification.seq))
-                    )
-                ).scalars()
-            )
+            items = await inbox.items_between(session, viewer, start, end)
             if not items:
                 continue
-            await session.execute(
-                insert(Delivery)
-                .values(
-                    id=uuid.uuid4(),
-                    jurisdiction=person.jurisdiction,
-                    channel=EMAIL,
-                    target=person.email.lower(),
-                    account=person.account,
-                    digest_day=day,
-                    payload={
+            await deliveries.add(
+                session,
+                {
+                    "id": uuid.uuid4(),
+                    "jurisdiction": person.jurisdiction,
+                    "channel": EMAIL,
+                    "target": person.email.lower(),
+                    "account": person.account,
+                    "digest_day": day,
+                    "payload": {
                         "to": person.email,
                         "subject": f"{EMAIL_SUBJECT_PREFIX}每日汇总（{day.isoformat()}）："
                         f"{len(items)} 条通知",
                         "text": digest_text(items, base_url=settings.public_base_url, tz=tz),
                         "items": [str(i.id) for i in items],
                     },
-                    status=PENDING,
-                    attempts=0,
-                    next_attempt_at=now,
-                    created_at=now,
-                    updated_at=now,
-                )
-                .on_conflict_do_nothing()
+                    "status": PENDING,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                },
             )
 
     return send_daily_digests

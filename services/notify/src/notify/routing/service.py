@@ -15,22 +15,22 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, literal, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.consumer import EventMeta
 from xuncha_shared.events.base import Event
 from xuncha_shared.messaging import OUTBOX_INFO_KEY, OutboxContext
 
 from notify.config import NotifySettings
-from notify.delivery.models import EMAIL, PENDING, WEBHOOK, Delivery
-from notify.directory.models import Person
-from notify.inbox.models import AUDIENCE_ACCOUNT, AUDIENCE_ORG, AUDIENCE_ROLE, Notification
+from notify.delivery import repository as deliveries
+from notify.delivery.models import EMAIL, PENDING, WEBHOOK
+from notify.directory import repository as directory
+from notify.inbox import repository as inbox
+from notify.inbox.models import AUDIENCE_ORG, AUDIENCE_ROLE
 from notify.inbox.templates import Message, org_ids_in, render
-from notify.models import ORGS
+from notify.routing import repository
 from notify.rules import repository as rules
 from notify.rules.spec import Channel, matches, resolve
+from notify.webhooks import repository as subscriptions
 from notify.webhooks.models import Subscription
 
 EMAIL_SUBJECT_PREFIX = "【巡察通知】"
@@ -43,30 +43,11 @@ def clock_now(session: AsyncSession) -> datetime:
     return ctx.clock.now()
 
 
-async def org_names(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
-    if not ids:
-        return {}
-    rows = await session.execute(select(ORGS.c.id, ORGS.c.name).where(ORGS.c.id.in_(ids)))
-    return {i: n for i, n in rows}
-
-
 def _as_uuid(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(value)
     except ValueError:
         return None
-
-
-def people_of(kind: str, value: str, jurisdiction: str) -> ColumnElement[bool]:
-    """Directory people an audience reaches."""
-    if kind == AUDIENCE_ACCOUNT:
-        return col(Person.account) == value
-    if kind == AUDIENCE_ORG:
-        org = _as_uuid(value)
-        return col(Person.org_id) == org if org is not None else false()
-    return and_(
-        literal(value) == func.any(col(Person.roles)), col(Person.jurisdiction) == jurisdiction
-    )
 
 
 def webhook_body(
@@ -104,7 +85,7 @@ def email_payload(*, to: str, title: str, body: str, link: str, base_url: str) -
 
 
 async def route_event(
-    session: AsyncSession, event: Event, meta: EventMeta, *, settings: NotifySettings
+    session: AsyncSession, *, event: Event, meta: EventMeta, settings: NotifySettings
 ) -> int:
     """Record the notifications and deliveries an event calls for; returns how many
     notifications were new."""
@@ -116,7 +97,9 @@ async def route_event(
     wanted = [r for r in effective if r.active and matches(r.conditions, data)]
     if not wanted:
         return 0
-    message = render(event, data, await org_names(session, org_ids_in(data)), meta.event_id)
+    message = render(
+        event, data, await repository.org_names(session, org_ids_in(data)), meta.event_id
+    )
     now = clock_now(session)
     added = 0
     for rule in wanted:
@@ -124,28 +107,26 @@ async def route_event(
             if kind == AUDIENCE_ORG:
                 value = value.lower()
             notification_id = uuid.uuid4()
-            inserted = await session.execute(
-                insert(Notification)
-                .values(
-                    id=notification_id,
-                    event_id=meta.event_id,
-                    event_type=event.type,
-                    event_time=meta.time,
-                    subject=event.subject,
-                    jurisdiction=event.jurisdiction,
-                    rule_key=rule.key,
-                    audience_kind=kind,
-                    audience_value=value,
-                    title=message.title,
-                    body=message.body,
-                    link=message.link,
-                    in_inbox=Channel.inbox in rule.channels,
-                    created_at=now,
-                )
-                .on_conflict_do_nothing()
-                .returning(col(Notification.id))
+            added_now = await inbox.add_notification(
+                session,
+                {
+                    "id": notification_id,
+                    "event_id": meta.event_id,
+                    "event_type": event.type,
+                    "event_time": meta.time,
+                    "subject": event.subject,
+                    "jurisdiction": event.jurisdiction,
+                    "rule_key": rule.key,
+                    "audience_kind": kind,
+                    "audience_value": value,
+                    "title": message.title,
+                    "body": message.body,
+                    "link": message.link,
+                    "in_inbox": Channel.inbox in rule.channels,
+                    "created_at": now,
+                },
             )
-            if inserted.first() is None:
+            if not added_now:
                 continue
             added += 1
             rows: list[dict[str, Any]] = []
@@ -156,22 +137,21 @@ async def route_event(
             if Channel.email in rule.channels and settings.email_enabled:
                 rows += await _email_rows(session, event, message, kind, value, settings)
             for row in rows:
-                await session.execute(
-                    insert(Delivery)
-                    .values(
-                        id=uuid.uuid4(),
-                        jurisdiction=event.jurisdiction,
-                        notification_id=notification_id,
-                        event_id=meta.event_id,
-                        event_type=event.type,
-                        status=PENDING,
-                        attempts=0,
-                        next_attempt_at=now,
-                        created_at=now,
-                        updated_at=now,
+                await deliveries.add(
+                    session,
+                    {
+                        "id": uuid.uuid4(),
+                        "jurisdiction": event.jurisdiction,
+                        "notification_id": notification_id,
+                        "event_id": meta.event_id,
+                        "event_type": event.type,
+                        "status": PENDING,
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                        "created_at": now,
+                        "updated_at": now,
                         **row,
-                    )
-                    .on_conflict_do_nothing()
+                    },
                 )
     return added
 
@@ -188,25 +168,14 @@ async def _webhook_rows(
 ) -> list[dict[str, Any]]:
     """An org's own subscriptions, or for a role audience the subscriptions of the
     jurisdiction's orgs that stand for that role."""
+    subs: list[Subscription]
     if kind == AUDIENCE_ORG:
         org = _as_uuid(value)
         if org is None:
             return []
-        which: ColumnElement[bool] = col(Subscription.org_id) == org
+        subs = await subscriptions.active_for_org(session, org)
     else:
-        which = and_(
-            literal(value) == func.any(col(Subscription.roles)),
-            col(Subscription.jurisdiction) == event.jurisdiction,
-        )
-    subs = (
-        await session.execute(
-            select(Subscription).where(
-                which,
-                col(Subscription.active).is_(True),
-                col(Subscription.deleted).is_(False),
-            )
-        )
-    ).scalars()
+        subs = await subscriptions.active_for_role(session, value, event.jurisdiction)
     return [
         {
             "channel": WEBHOOK,
@@ -234,17 +203,9 @@ async def _email_rows(
     value: str,
     settings: NotifySettings,
 ) -> list[dict[str, Any]]:
-    people = (
-        await session.execute(
-            select(Person).where(
-                people_of(kind, value, event.jurisdiction),
-                col(Person.active).is_(True),
-                col(Person.email).is_not(None),
-                # Those who chose the digest get the day's items in one mail instead.
-                col(Person.daily_digest).is_(False),
-            )
-        )
-    ).scalars()
+    people = await directory.mailed_one_by_one(
+        session, kind=kind, value=value, jurisdiction=event.jurisdiction
+    )
     return [
         {
             "channel": EMAIL,

@@ -1,0 +1,1 @@
+"""From a consumed event to notifications and deliveries, as the rules say."""
