@@ -1,4 +1,5 @@
-"""Clues HTTP routes: every feature package's router, in the order the docs show them."""
+"""Clues HTTP routes: every feature package's router, in the order the docs show them
+(the routers themselves are made in each feature's ``routes.py``)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from clues.audit import routes as audit_routes
 from clues.chase import routes as chase_routes
 from clues.chase.letters import KINDS
 from clues.figures import routes as figures_routes
-from clues.ledger import rotation
 from clues.ledger import routes as ledger_routes
 from clues.models import ORGS, TEMPLATES
 from clues.recipient import routes as recipient_routes
+from clues.reconciliation import routes as reconciliation_routes
+from clues.rotation import routes as rotation_routes
 
 OPENAPI_TAGS = [
     {"name": "ledger", "description": "线索管理台账 The clue ledger"},
@@ -31,9 +33,10 @@ def build_routers() -> list[APIRouter]:
         projected_orgs_router(ORGS),
         ledger_routes.router,
         recipient_routes.router,
+        reconciliation_routes.router,
         chase_routes.router,
         audit_routes.router,
         figures_routes.router,
-        rotation.router,
+        rotation_routes.router,
         letter_templates_router(TEMPLATES, kinds=KINDS),
     ]

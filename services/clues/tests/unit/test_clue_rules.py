@@ -9,12 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from clues.chase.limits import LimitsWrite, open_stages
+from clues.chase.limits import open_stages
+from clues.chase.schemas import LimitsWrite
 from clues.crypto import Sealer
 from clues.ledger.lifecycle import ClueAction, allowed_actions, move
 from clues.ledger.models import Clue
-from clues.recipient.models import RecipientLedger
-from clues.recipient.service import compare
+from clues.reconciliation.models import RecipientLedger
+from clues.reconciliation.service import compare
 from cryptography.fernet import Fernet, InvalidToken
 from xuncha_shared.events.clues import ClueStage, ClueStatus
 from xuncha_shared.problems import Conflict

@@ -13,10 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.calendar import load_calendar
 from xuncha_shared.events.clues import (
     ClueReminderIssued,
@@ -25,12 +22,14 @@ from xuncha_shared.events.clues import (
     ClueSupervisionIssued,
 )
 from xuncha_shared.messaging import emit
-from xuncha_shared.workdays import WorkdayCalendar
+from xuncha_shared.workdays import WorkdayCalendar, local_day
 
 from clues.audit.service import record_system
+from clues.chase import repository
 from clues.chase.letters import number_letter, render_chase_letter
-from clues.chase.limits import LimitsRead, all_limits, local_day, open_stages
-from clues.chase.models import ClueChaseLetter
+from clues.chase.limits import open_stages
+from clues.chase.schemas import LimitsRead
+from clues.chase.service import all_limits
 from clues.config import DeadlineDefaults
 from clues.ledger.models import Clue
 from clues.ledger.service import event_of
@@ -61,21 +60,21 @@ async def _issue(
     )
     to_office = stage == ClueStage.transfer
     letter_id = uuid.uuid4()
-    inserted = await session.scalar(
-        insert(ClueChaseLetter)
-        .values(
-            id=letter_id,
-            clue_id=clue.id,
-            jurisdiction=clue.jurisdiction,
-            stage=stage.value,
-            step=step,
-            due_on=due_on,
-            addressee_org_id=None if to_office else clue.recipient_org_id,
-            addressee_account=clue.keeper_account if to_office else None,
-            doc_number=numbered,
-            number=number,
-            year=year,
-            docx=await render_chase_letter(
+    inserted = await repository.add_letter(
+        session,
+        {
+            "id": letter_id,
+            "clue_id": clue.id,
+            "jurisdiction": clue.jurisdiction,
+            "stage": stage.value,
+            "step": step,
+            "due_on": due_on,
+            "addressee_org_id": None if to_office else clue.recipient_org_id,
+            "addressee_account": clue.keeper_account if to_office else None,
+            "doc_number": numbered,
+            "number": number,
+            "year": year,
+            "docx": await render_chase_letter(
                 session,
                 step=step,
                 doc_number=numbered,
@@ -86,10 +85,8 @@ async def _issue(
                 issuer=issuer,
                 reply_workdays_due=reply_due,
             ),
-            issued_at=now,
-        )
-        .on_conflict_do_nothing()
-        .returning(col(ClueChaseLetter.id))
+            "issued_at": now,
+        },
     )
     if inserted is None:
         return False
@@ -116,25 +113,12 @@ def chase_job(
         today = local_day(now)
         limits = await all_limits(session, defaults)
         calendars: dict[str, WorkdayCalendar] = {}
-        clues = (
-            await session.scalars(
-                select(Clue)
-                .where(col(Clue.status).in_([s.value for s in CHASED]))
-                .order_by(col(Clue.id))
-                .with_for_update(skip_locked=True)
-            )
-        ).all()
+        clues = await repository.chased_clues(session, CHASED)
         if not clues:
             return
         issued = {
             (row.clue_id, row.stage, row.step): row
-            for row in (
-                await session.scalars(
-                    select(ClueChaseLetter).where(
-                        col(ClueChaseLetter.clue_id).in_([c.id for c in clues])
-                    )
-                )
-            ).all()
+            for row in await repository.letters_for(session, [c.id for c in clues])
         }
         for clue in clues:
             j = clue.jurisdiction

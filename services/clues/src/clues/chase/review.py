@@ -1,24 +1,22 @@
 """The monthly ledger review (每月集中梳理, 001): every open clue with its age in working
-days, where it stands, what comes next and by when."""
+days, where it stands, what comes next and by when; and its workbook."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import date
 
-from pydantic import BaseModel, Field
-from sqlalchemy import select
+from fastapi import Response
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.calendar import load_calendar
-from xuncha_shared.events.clues import ClueStage, ClueStatus
-from xuncha_shared.exports import workbook
+from xuncha_shared.events.clues import ClueStatus
+from xuncha_shared.web import Column, xlsx_ledger
+from xuncha_shared.workdays import local_day
 
-from clues.chase.limits import LimitsRead, local_day, open_stages
-from clues.chase.models import ClueChaseLetter
+from clues.chase import repository
+from clues.chase.limits import open_stages
+from clues.chase.schemas import LedgerReview, LimitsRead, ReviewItem
 from clues.ledger.lifecycle import STATUS_ZH
-from clues.ledger.models import Clue
 from clues.models import CALENDAR
 
 NEXT_STEP_ZH = {
@@ -32,49 +30,12 @@ NEXT_STEP_ZH = {
 }
 
 
-class ReviewItem(BaseModel):
-    clue_id: uuid.UUID = Field(title="线索编号")
-    round_id: uuid.UUID
-    status: ClueStatus = Field(title="状态")
-    status_zh: str
-    priority: bool
-    keeper_account: str | None
-    recipient_org_id: uuid.UUID | None
-    age_workdays: int = Field(title="已历时（工作日）", description="自提出之日起")
-    next_step: str = Field(title="下一步")
-    next_due_on: date | None = Field(title="下一期限")
-    overdue_stages: list[ClueStage] = Field(title="已超期环节")
-    letters: int = Field(title="已发提醒函/督办函")
-
-
-class LedgerReview(BaseModel):
-    jurisdiction: str
-    as_of: date = Field(title="梳理日期")
-    open_count: int
-    overdue_count: int
-    items: list[ReviewItem]
-
-
 async def ledger_review(
     session: AsyncSession, *, jurisdiction: str, as_of: date, limits: LimitsRead
 ) -> LedgerReview:
-    clues: Sequence[Clue] = (
-        await session.scalars(
-            select(Clue)
-            .where(
-                col(Clue.jurisdiction) == jurisdiction, col(Clue.status) != ClueStatus.closed.value
-            )
-            .order_by(col(Clue.proposed_at), col(Clue.id))
-        )
-    ).all()
+    clues = await repository.open_clues(session, jurisdiction)
     letters: dict[uuid.UUID, int] = {}
-    for clue_id in (
-        await session.scalars(
-            select(col(ClueChaseLetter.clue_id)).where(
-                col(ClueChaseLetter.jurisdiction) == jurisdiction
-            )
-        )
-    ).all():
+    for clue_id in await repository.lettered_clue_ids(session, jurisdiction):
         letters[clue_id] = letters.get(clue_id, 0) + 1
     calendar = await load_calendar(session, CALENDAR, jurisdiction)
     items = []
@@ -106,34 +67,28 @@ async def ledger_review(
     )
 
 
-def review_workbook(review: LedgerReview) -> bytes:
-    headers = (
-        "线索编号",
-        "轮次编号",
-        "状态",
-        "绿色通道",
-        "线索管理人",
-        "承办部门编号",
-        "已历时（工作日）",
-        "下一步",
-        "下一期限",
-        "已超期环节",
-        "已发函件",
+C = Column[ReviewItem]
+REVIEW_COLUMNS = [
+    C("线索编号", lambda i: str(i.clue_id)),
+    C("轮次编号", lambda i: str(i.round_id)),
+    C("状态", lambda i: i.status_zh),
+    C("绿色通道", lambda i: "是" if i.priority else "否"),
+    C("线索管理人", lambda i: i.keeper_account),
+    C("承办部门编号", lambda i: str(i.recipient_org_id) if i.recipient_org_id else None),
+    C("已历时（工作日）", lambda i: i.age_workdays),
+    C("下一步", lambda i: i.next_step),
+    C("下一期限", lambda i: i.next_due_on),
+    C("已超期环节", lambda i: "、".join(s.value for s in i.overdue_stages)),
+    C("已发函件", lambda i: i.letters),
+]
+
+
+def review_export(review: LedgerReview) -> Response:
+    """The review as a workbook download."""
+    return xlsx_ledger(
+        f"线索月度梳理{review.as_of.isoformat()}",
+        REVIEW_COLUMNS,
+        review.items,
+        filename="clue-ledger-review.xlsx",
+        ascii_name="clue-ledger-review.xlsx",
     )
-    rows = [
-        (
-            str(i.clue_id),
-            str(i.round_id),
-            i.status_zh,
-            "是" if i.priority else "否",
-            i.keeper_account,
-            str(i.recipient_org_id) if i.recipient_org_id else None,
-            i.age_workdays,
-            i.next_step,
-            i.next_due_on,
-            "、".join(s.value for s in i.overdue_stages),
-            i.letters,
-        )
-        for i in review.items
-    ]
-    return workbook(f"线索月度梳理{review.as_of.isoformat()}", headers, rows)

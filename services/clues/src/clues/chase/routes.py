@@ -3,43 +3,48 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Response, status
-from pydantic import BaseModel
-from sqlalchemy import select
-from sqlmodel import col
+from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
-from xuncha_shared.events.clues import ClueStage
-from xuncha_shared.exports import XLSX_MEDIA_TYPE
-from xuncha_shared.http import CurrentPrincipal, IsoDate, Now, OptionalExpectedVersion, etag
+from xuncha_shared.exports import attachment
+from xuncha_shared.http import CurrentPrincipal, IsoDate, Now, OptionalExpectedVersion
 from xuncha_shared.problems import NotFound
+from xuncha_shared.web import ERRORS, XLSX, roles_allowed, versioned
+from xuncha_shared.workdays import local_day
 
-from clues.audit import service as audit
-from clues.chase.limits import LimitsRead, LimitsWrite, effective_limits, local_day, save_limits
-from clues.chase.models import ClueChaseLetter
-from clues.chase.review import LedgerReview, ledger_review, review_workbook
+from clues.chase import repository, service
+from clues.chase.review import review_export
+from clues.chase.schemas import LedgerReview, LetterRead, LimitsRead, LimitsWrite
 from clues.deps import DefaultsDep
-from clues.ledger import repository
-from clues.ledger.access import readable, require_keeper, viewer
-from clues.ledger.routes import CHANGE, ERRORS
+from clues.ledger import repository as ledger
+from clues.ledger.access import readable, viewer
+from clues.ledger.routes import STATE_CHANGE
 
 router = APIRouter(tags=["chase"], responses=ERRORS)
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-
-class LetterRead(BaseModel):
-    id: uuid.UUID
-    clue_id: uuid.UUID
-    stage: ClueStage
-    step: str
-    due_on: date
-    doc_number: str | None
-    addressee_org_id: uuid.UUID | None
-    addressee_account: str | None
-    issued_at: datetime
+LimitsKeeper = Annotated[
+    Principal,
+    roles_allowed(
+        Role.office,
+        why=(
+            "只有巡察办可以设置线索办理期限",
+            "Only the inspection office may set the handling limits",
+        ),
+    ),
+]
+Reviewer = Annotated[
+    Principal,
+    roles_allowed(
+        Role.office,
+        why=(
+            "只有巡察办可以梳理线索台账",
+            "Only the inspection office may review the ledger",
+        ),
+    ),
+]
 
 
 @router.get(
@@ -52,10 +57,10 @@ class LetterRead(BaseModel):
 async def get_limits(
     session: DbSession, principal: CurrentPrincipal, defaults: DefaultsDep, response: Response
 ) -> LimitsRead:
-    result = await effective_limits(session, principal.jurisdiction, defaults)
-    if result.version is not None:
-        response.headers["ETag"] = etag(result.version)
-    return result
+    row = await repository.deadline_settings(session, principal.jurisdiction)
+    if row is not None:  # the defaults have no version to match
+        versioned(response, row)
+    return service.limits_read(principal.jurisdiction, row, defaults)
 
 
 @router.put(
@@ -63,25 +68,22 @@ async def get_limits(
     response_model=LimitsRead,
     summary="设置线索办理期限",
     description="巡察办设置本辖区的期限。首次设置不带 If-Match（201），修改须带 If-Match。",
-    responses={201: {"model": LimitsRead, "description": "已设置"}, **CHANGE},
+    responses={201: {"model": LimitsRead, "description": "已设置"}, **STATE_CHANGE},
 )
 async def put_limits(
+    principal: LimitsKeeper,
     body: LimitsWrite,
     expected: OptionalExpectedVersion,
     session: DbSession,
-    principal: CurrentPrincipal,
     now: Now,
     defaults: DefaultsDep,
     response: Response,
 ) -> LimitsRead:
-    require_keeper(viewer(principal), "设置线索办理期限", "set the handling limits")
-    result, created = await save_limits(
-        session, data=body, expected_version=expected, actor=principal, now=now, defaults=defaults
+    row, created = await service.save_limits(
+        session, data=body, expected_version=expected, actor=principal, now=now
     )
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    assert result.version is not None
-    response.headers["ETag"] = etag(result.version)
-    return result
+    return service.limits_read(principal.jurisdiction, versioned(response, row), defaults)
 
 
 @router.get(
@@ -95,14 +97,8 @@ async def list_letters(
     session: DbSession,
     principal: CurrentPrincipal,
 ) -> list[LetterRead]:
-    readable(viewer(principal), await repository.get_clue(session, clue_id))
-    rows = (
-        await session.scalars(
-            select(ClueChaseLetter)
-            .where(col(ClueChaseLetter.clue_id) == clue_id)
-            .order_by(col(ClueChaseLetter.issued_at), col(ClueChaseLetter.id))
-        )
-    ).all()
+    readable(viewer(principal), await ledger.get_clue(session, clue_id))
+    rows = await repository.letters_of(session, clue_id)
     return [LetterRead.model_validate(r, from_attributes=True) for r in rows]
 
 
@@ -118,42 +114,18 @@ async def letter_document(
     session: DbSession,
     principal: CurrentPrincipal,
 ) -> Response:
-    letter = await session.get(ClueChaseLetter, letter_id)
+    letter = await repository.get_letter(session, letter_id)
     if letter is None or letter.docx is None:
         raise NotFound(
             "函件不存在或无权查看", "No such letter, or not yours to see", code="no-letter"
         )
-    readable(viewer(principal), await repository.get_clue(session, letter.clue_id))
-    return Response(
+    readable(viewer(principal), await ledger.get_clue(session, letter.clue_id))
+    return attachment(
         letter.docx,
+        filename=(letter.doc_number or "函件") + ".docx",
         media_type=DOCX_MEDIA_TYPE,
-        headers={
-            "Content-Disposition": "attachment; filename=letter.docx; "
-            f"filename*=UTF-8''{quote((letter.doc_number or '函件') + '.docx')}"
-        },
+        ascii_name="letter.docx",
     )
-
-
-async def _review(
-    session: DbSession,
-    principal: CurrentPrincipal,
-    defaults: DefaultsDep,
-    now: datetime,
-    as_of: date | None,
-) -> LedgerReview:
-    require_keeper(viewer(principal), "梳理线索台账", "review the ledger")
-    limits = await effective_limits(session, principal.jurisdiction, defaults)
-    result = await ledger_review(
-        session, jurisdiction=principal.jurisdiction, as_of=as_of or local_day(now), limits=limits
-    )
-    await audit.record(
-        session,
-        actor=principal,
-        action="ledger_review",
-        now=now,
-        detail={"open": result.open_count},
-    )
-    return result
 
 
 @router.get(
@@ -164,33 +136,33 @@ async def _review(
     "已超期环节和已发函件数。",
 )
 async def get_review(
+    principal: Reviewer,
     session: DbSession,
-    principal: CurrentPrincipal,
     defaults: DefaultsDep,
     now: Now,
     as_of: Annotated[
         IsoDate | None, Query(title="梳理日期", description="默认今天（北京时间）")
     ] = None,
 ) -> LedgerReview:
-    return await _review(session, principal, defaults, now, as_of)
+    return await service.monthly_review(
+        session, actor=principal, as_of=as_of or local_day(now), now=now, defaults=defaults
+    )
 
 
 @router.get(
     "/ledger-review.xlsx",
     summary="导出线索台账月度梳理（Excel）",
     response_class=Response,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "月度梳理"}},
+    responses=XLSX,
 )
 async def get_review_xlsx(
+    principal: Reviewer,
     session: DbSession,
-    principal: CurrentPrincipal,
     defaults: DefaultsDep,
     now: Now,
     as_of: Annotated[IsoDate | None, Query(title="梳理日期")] = None,
 ) -> Response:
-    result = await _review(session, principal, defaults, now, as_of)
-    return Response(
-        review_workbook(result),
-        media_type=XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": "attachment; filename=clue-ledger-review.xlsx"},
+    result = await service.monthly_review(
+        session, actor=principal, as_of=as_of or local_day(now), now=now, defaults=defaults
     )
+    return review_export(result)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from xuncha_shared.db import DbSession
-from xuncha_shared.exports import XLSX_MEDIA_TYPE, workbook
 from xuncha_shared.http import CurrentPrincipal
+from xuncha_shared.web import ERRORS, XLSX, Column, xlsx_ledger
 
-from clues.figures.service import COLUMNS, FiguresReport, GroupBy, figures
-from clues.ledger.routes import ERRORS
+from clues.figures.schemas import Figures, FiguresReport, GroupBy
+from clues.figures.service import NAMES, figures
 
 router = APIRouter(tags=["figures"], responses=ERRORS)
 
@@ -22,6 +23,19 @@ GroupQuery = Annotated[
 RoundQuery = Annotated[uuid.UUID | None, Query(title="轮次编号")]
 TermQuery = Annotated[uuid.UUID | None, Query(title="届次编号")]
 RecipientQuery = Annotated[uuid.UUID | None, Query(title="承办部门编号")]
+
+Grouped = tuple[str, Figures]
+"""A workbook row: the group's label (合计 for the total) and its figures."""
+
+
+def _measure(name: str) -> Callable[[Grouped], Any]:
+    return lambda row: getattr(row[1], name)
+
+
+COLUMNS = [
+    Column[Grouped]("分组", lambda row: row[0]),
+    *(Column[Grouped](name, _measure(name)) for name in [*NAMES, "conversion_rate"]),
+]
 
 
 @router.get(
@@ -54,7 +68,7 @@ async def get_figures(
     "/figures.xlsx",
     summary="导出线索工作数据（Excel）",
     response_class=Response,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "线索工作数据"}},
+    responses=XLSX,
 )
 async def export_figures(
     session: DbSession,
@@ -65,18 +79,7 @@ async def export_figures(
     recipient_org_id: RecipientQuery = None,
 ) -> Response:
     report = await get_figures(session, principal, group_by, round_id, term_id, recipient_org_id)
-    names = ["key", *(n for n, _ in COLUMNS), "conversion_rate"]
-    rows = [report.total, *report.rows]
-    content = workbook(
-        "线索工作数据",
-        ["分组", *(n for n in names[1:])],
-        (
-            [("合计" if i == 0 else str(r.key)), *(getattr(r, n) for n in names[1:])]
-            for i, r in enumerate(rows)
-        ),
-    )
-    return Response(
-        content,
-        media_type=XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": "attachment; filename=clue-figures.xlsx"},
+    rows: list[Grouped] = [("合计", report.total), *((str(r.key), r) for r in report.rows)]
+    return xlsx_ledger(
+        "线索工作数据", COLUMNS, rows, filename="clue-figures.xlsx", ascii_name="clue-figures.xlsx"
     )

@@ -2,51 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
+from fastapi import Response
 from xuncha_shared.events.clues import ClueStage, ClueStatus
-from xuncha_shared.exports import XLSX_MEDIA_TYPE, workbook
+from xuncha_shared.web import Column, xlsx_ledger
 
 from clues.crypto import Sealer
 from clues.ledger.lifecycle import STATUS_ZH
 from clues.ledger.models import Clue
-from clues.ledger.stages import StageClock, stage_state
+from clues.ledger.stages import StageClock, StageState, stage_state
 
-__all__ = ["XLSX_MEDIA_TYPE", "ledger_workbook"]
-
-HEADERS = (
-    "线索编号",
-    "状态",
-    "轮次编号",
-    "来源被巡察对象编号",
-    "来源问题编号",
-    "来源信访举报编号",
-    "被反映人",
-    "职务",
-    "职级",
-    "问题类别",
-    "反映的主要问题",
-    "涉及金额（元）",
-    "绿色通道",
-    "线索管理人",
-    "承办部门编号",
-    "处置方式",
-    "提出时间",
-    "研判时间",
-    "移交时间",
-    "签收时间",
-    "办结时间",
-    "销号时间",
-    "是否立案",
-    "党纪政务处分人数",
-    "组织处理人次",
-    "挽回经济损失（元）",
-    "进入当前环节时间",
-    "当前环节已历时（工作日）",
-    "下一期限",
-    "是否超期",
-    "已超期环节",
-)
 STAGE_ZH = {
     ClueStage.transfer: "研判后移交",
     ClueStage.receipt: "移交后签收",
@@ -55,48 +24,62 @@ STAGE_ZH = {
 }
 
 
-def ledger_workbook(clues: Sequence[Clue], sealer: Sealer, clock: StageClock) -> bytes:
-    def rows() -> list[list[object]]:
-        out: list[list[object]] = []
-        for c in clues:
-            content = sealer.open(c.sealed)
-            person = content["person"]
-            stage = stage_state(c, clock)
-            out.append(
-                [
-                    str(c.id),
-                    STATUS_ZH[ClueStatus(c.status)],
-                    str(c.round_id),
-                    str(c.org_id) if c.org_id else None,
-                    str(c.source_problem_id) if c.source_problem_id else None,
-                    str(c.source_report_id) if c.source_report_id else None,
-                    person["name"],
-                    person["post"],
-                    person["rank"],
-                    c.category,
-                    content["allegation"],
-                    c.amount_yuan,
-                    "是" if c.priority else "否",
-                    c.keeper_account,
-                    str(c.recipient_org_id) if c.recipient_org_id else None,
-                    c.disposal,
-                    c.proposed_at,
-                    c.reviewed_at,
-                    c.transferred_at,
-                    c.accepted_at,
-                    c.concluded_at,
-                    c.closed_at,
-                    None if c.case_filed is None else ("是" if c.case_filed else "否"),
-                    c.persons_sanctioned,
-                    c.organizational_handlings,
-                    c.money_recovered_yuan,
-                    stage.since,
-                    stage.age_workdays,
-                    stage.next_due_on,
-                    "是" if stage.overdue_stages else "否",
-                    "、".join(STAGE_ZH[x] for x in stage.overdue_stages),
-                ]
-            )
-        return out
+@dataclass(frozen=True)
+class LedgerRow:
+    """A clue with its content opened and its stage on the clock."""
 
-    return workbook("线索管理台账", HEADERS, rows())
+    clue: Clue
+    content: dict[str, Any]
+    stage: StageState
+
+
+def _id(value: uuid.UUID | None) -> str | None:
+    return str(value) if value else None
+
+
+def _yes(value: bool) -> str:
+    return "是" if value else "否"
+
+
+C = Column[LedgerRow]
+COLUMNS = [
+    C("线索编号", lambda r: str(r.clue.id)),
+    C("状态", lambda r: STATUS_ZH[ClueStatus(r.clue.status)]),
+    C("轮次编号", lambda r: str(r.clue.round_id)),
+    C("来源被巡察对象编号", lambda r: _id(r.clue.org_id)),
+    C("来源问题编号", lambda r: _id(r.clue.source_problem_id)),
+    C("来源信访举报编号", lambda r: _id(r.clue.source_report_id)),
+    C("被反映人", lambda r: r.content["person"]["name"]),
+    C("职务", lambda r: r.content["person"]["post"]),
+    C("职级", lambda r: r.content["person"]["rank"]),
+    C("问题类别", lambda r: r.clue.category),
+    C("反映的主要问题", lambda r: r.content["allegation"]),
+    C("涉及金额（元）", lambda r: r.clue.amount_yuan),
+    C("绿色通道", lambda r: _yes(r.clue.priority)),
+    C("线索管理人", lambda r: r.clue.keeper_account),
+    C("承办部门编号", lambda r: _id(r.clue.recipient_org_id)),
+    C("处置方式", lambda r: r.clue.disposal),
+    C("提出时间", lambda r: r.clue.proposed_at),
+    C("研判时间", lambda r: r.clue.reviewed_at),
+    C("移交时间", lambda r: r.clue.transferred_at),
+    C("签收时间", lambda r: r.clue.accepted_at),
+    C("办结时间", lambda r: r.clue.concluded_at),
+    C("销号时间", lambda r: r.clue.closed_at),
+    C("是否立案", lambda r: None if r.clue.case_filed is None else _yes(r.clue.case_filed)),
+    C("党纪政务处分人数", lambda r: r.clue.persons_sanctioned),
+    C("组织处理人次", lambda r: r.clue.organizational_handlings),
+    C("挽回经济损失（元）", lambda r: r.clue.money_recovered_yuan),
+    C("进入当前环节时间", lambda r: r.stage.since),
+    C("当前环节已历时（工作日）", lambda r: r.stage.age_workdays),
+    C("下一期限", lambda r: r.stage.next_due_on),
+    C("是否超期", lambda r: _yes(bool(r.stage.overdue_stages))),
+    C("已超期环节", lambda r: "、".join(STAGE_ZH[x] for x in r.stage.overdue_stages)),
+]
+
+
+def ledger_export(clues: Sequence[Clue], sealer: Sealer, clock: StageClock) -> Response:
+    """The download of the ledger: one row per clue, its content opened."""
+    rows = [LedgerRow(c, sealer.open(c.sealed), stage_state(c, clock)) for c in clues]
+    return xlsx_ledger(
+        "线索管理台账", COLUMNS, rows, filename="线索管理台账.xlsx", ascii_name="clue-ledger.xlsx"
+    )

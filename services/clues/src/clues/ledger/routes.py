@@ -6,32 +6,30 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
-from xuncha_shared.auth import Principal
+from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.clues import ClueStatus
-from xuncha_shared.http import (
-    BadCursor,
-    CurrentPrincipal,
-    ExpectedVersion,
-    Now,
-    Paging,
-    decode_cursor,
-    etag,
-    split_page,
-)
+from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Paging, split_page
 from xuncha_shared.idempotency import Idempotent
-from xuncha_shared.problems import ProblemDetail
+from xuncha_shared.web import (
+    ERRORS,
+    TIME_ID,
+    VERSIONED,
+    XLSX,
+    conflict,
+    roles_allowed,
+    versioned,
+)
 
 from clues.audit import service as audit
 from clues.crypto import Sealer
 from clues.deps import DefaultsDep, SealerDep
-from clues.ledger import repository, service
-from clues.ledger.access import readable, require_keeper, require_list_access, viewer
-from clues.ledger.export import XLSX_MEDIA_TYPE, ledger_workbook
+from clues.ledger import repository, service, views
+from clues.ledger.access import readable, require_list_access, viewer
+from clues.ledger.export import ledger_export
 from clues.ledger.repository import ClueFilter
 from clues.ledger.schemas import (
     ClueCreate,
@@ -44,32 +42,11 @@ from clues.ledger.schemas import (
 )
 from clues.ledger.stages import StageClock, StageClockDep
 
-ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": ProblemDetail, "description": "未登录"},
-    403: {"model": ProblemDetail, "description": "无权限"},
-    404: {"model": ProblemDetail, "description": "不存在或无权查看"},
-    422: {"model": ProblemDetail, "description": "输入有误"},
-}
-CHANGE: dict[int | str, dict[str, object]] = {
-    409: {"model": ProblemDetail, "description": "当前状态不允许此操作（列出可进行的操作）"},
-    412: {"model": ProblemDetail, "description": "已被他人修改"},
-    428: {"model": ProblemDetail, "description": "缺少 If-Match"},
-}
+STATE_CHANGE = conflict("当前状态不允许此操作（列出可进行的操作）") | VERSIONED
+"""A versioned write the clue's status may refuse (the 409 lists the allowed actions)."""
 
 router = APIRouter(tags=["ledger"], responses=ERRORS)
 ClueId = Annotated[uuid.UUID, Path(title="线索编号")]
-
-
-def _cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    values = decode_cursor(cursor, arity=2)
-    if values is None:
-        return None
-    try:
-        return datetime.fromisoformat(str(values[0])), uuid.UUID(str(values[1]))
-    except ValueError as exc:
-        raise BadCursor(
-            "分页游标无效，请从第一页重新查询", "The cursor is invalid; start again", field="cursor"
-        ) from exc
 
 
 @router.post(
@@ -82,9 +59,15 @@ def _cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
     "巡察组只能看到统计数据。来源尚未同步时返回 422。可带 Idempotency-Key。",
 )
 async def propose_clue(
+    principal: Annotated[
+        Principal,
+        roles_allowed(
+            Role.group,
+            why=("只有巡察组成员可以提出问题线索", "Only inspection group members propose clues"),
+        ),
+    ],
     body: ClueCreate,
     session: DbSession,
-    principal: CurrentPrincipal,
     now: Now,
     sealer: SealerDep,
     idempotent: Idempotent,
@@ -94,12 +77,14 @@ async def propose_clue(
     clue = await service.propose(session, data=body, who=viewer(principal), sealer=sealer, now=now)
     location = f"{request.url.path}/{clue.id}"
     response.headers["Location"] = location
-    response.headers["ETag"] = etag(clue.version)
-    result = ClueReceipt(
-        id=clue.id,
-        status=ClueStatus(clue.status),
-        version=clue.version,
-        proposed_at=clue.proposed_at,
+    result = versioned(
+        response,
+        ClueReceipt(
+            id=clue.id,
+            status=ClueStatus(clue.status),
+            version=clue.version,
+            proposed_at=clue.proposed_at,
+        ),
     )
     await idempotent.remember(result, status_code=201, location=location)
     return result
@@ -157,14 +142,14 @@ async def list_clues(
         session,
         who=who,
         where=where,
-        after=_cursor(paging.cursor),
+        after=TIME_ID.decode(paging.cursor),
         limit=paging.limit + 1,
     )
     page, next_cursor = split_page(
         rows, paging.limit, lambda c: [c.proposed_at.isoformat(), str(c.id)]
     )
     return ClueSummaryPage(
-        items=[service.summary(c, clock) for c in page],
+        items=[views.summary(c, clock) for c in page],
         next_cursor=next_cursor,
         total=await repository.count_clues(session, who=who, where=where),
     )
@@ -176,20 +161,28 @@ async def list_clues(
     description="巡察办线索管理人导出本辖区线索台账，含被反映人和反映的问题、当前环节已历时和"
     "超期情况；筛选条件同“线索台账”。导出写入审计日志。",
     response_class=Response,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "线索台账"}},
+    responses=XLSX,
 )
 async def export_ledger(
+    principal: Annotated[
+        Principal,
+        roles_allowed(
+            Role.office,
+            why=(
+                "只有巡察办可以导出线索台账",
+                "Only the inspection office may export the clue ledger",
+            ),
+        ),
+    ],
     session: DbSession,
-    principal: CurrentPrincipal,
     now: Now,
     sealer: SealerDep,
     where: Filter,
     clock: StageClockDep,
 ) -> Response:
     who = viewer(principal)
-    require_keeper(who, "导出线索台账", "export the clue ledger")
     rows = await repository.list_clues(session, who=who, where=where, after=None, limit=None)
-    content = ledger_workbook(rows, sealer, clock)
+    answer = ledger_export(rows, sealer, clock)
     await audit.record(
         session,
         actor=principal,
@@ -197,14 +190,7 @@ async def export_ledger(
         now=now,
         detail={"clues": len(rows), "round_id": str(where.round_id) if where.round_id else None},
     )
-    return Response(
-        content,
-        media_type=XLSX_MEDIA_TYPE,
-        headers={
-            "Content-Disposition": "attachment; filename=clue-ledger.xlsx; "
-            f"filename*=UTF-8''{quote('线索管理台账.xlsx')}"
-        },
-    )
+    return answer
 
 
 @router.get(
@@ -224,8 +210,8 @@ async def get_clue(
 ) -> ClueDetail:
     who = viewer(principal)
     clue = readable(who, await repository.get_clue(session, clue_id))
-    response.headers["ETag"] = etag(clue.version)
-    return await service.detail(session, clue=clue, who=who, sealer=sealer, clock=clock, now=now)
+    detail = await views.detail(session, clue=clue, who=who, sealer=sealer, clock=clock, now=now)
+    return versioned(response, detail)
 
 
 async def answer_detail(
@@ -240,10 +226,10 @@ async def answer_detail(
     """The clue as the caller now sees it, after a change (the change itself is audited)."""
     who = viewer(principal)
     clue = readable(who, await repository.get_clue(session, clue_id))
-    response.headers["ETag"] = etag(clue.version)
-    return await service.detail(
+    detail = await views.detail(
         session, clue=clue, who=who, sealer=sealer, clock=clock, now=now, audited=False
     )
+    return versioned(response, detail)
 
 
 @router.post(
@@ -252,7 +238,7 @@ async def answer_detail(
     summary="会商研判",
     description="巡察办记录“委领导+组办+关联室”会商研判：参加人、建议处置方式和适用形态；"
     "待研判或已退回的线索变为已研判。须带 If-Match。",
-    responses=CHANGE,
+    responses=STATE_CHANGE,
 )
 async def review_clue(
     clue_id: ClueId,
@@ -283,7 +269,7 @@ async def review_clue(
     summary="移交线索",
     description="巡察办把已研判的线索移交承办部门：默认纪委监委，选人用人问题移交组织部，"
     "也可移交其他部门。签收期限按本辖区设置的工作日计算。须带 If-Match。",
-    responses=CHANGE,
+    responses=STATE_CHANGE,
 )
 async def transfer_clue(
     clue_id: ClueId,
@@ -314,7 +300,7 @@ async def transfer_clue(
     response_model=ClueDetail,
     summary="指定线索管理人",
     description="巡察办把线索交给另一名管理人（每条线索一名）。须带 If-Match。",
-    responses=CHANGE,
+    responses=STATE_CHANGE,
 )
 async def put_keeper(
     clue_id: ClueId,
@@ -343,7 +329,7 @@ async def put_keeper(
     response_model=ClueDetail,
     summary="销号",
     description="巡察办对已办结（有办理结果）的线索销号。须带 If-Match。",
-    responses=CHANGE,
+    responses=STATE_CHANGE,
 )
 async def close_clue(
     clue_id: ClueId,

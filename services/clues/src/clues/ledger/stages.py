@@ -17,9 +17,11 @@ from xuncha_shared.calendar import load_calendar
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.clues import ClueStage, ClueStatus
 from xuncha_shared.http import CurrentPrincipal, Now
-from xuncha_shared.workdays import SHANGHAI, WorkdayCalendar
+from xuncha_shared.workdays import SHANGHAI, WorkdayCalendar, local_day
 
-from clues.chase.limits import LimitsWrite, effective_limits, local_day, open_stages
+from clues.chase.limits import open_stages
+from clues.chase.schemas import LimitsWrite
+from clues.chase.service import effective_limits
 from clues.deps import DefaultsDep
 from clues.ledger.models import Clue
 from clues.models import CALENDAR

@@ -1,5 +1,6 @@
 """HTTP routes: 承办部门接口 The receiving department's system: receipt, return, disposal,
-progress, outcome, reconciliation. Each answers with the clue as the department sees it.
+progress, outcome. Each answers with the clue as the department sees it (the reconciliation
+is ``clues.reconciliation``).
 
 These writes take ``If-Match`` but no ``Idempotency-Key`` on purpose: a stored idempotent
 response would keep the opened clue (the person named, the allegation) in clear in
@@ -10,25 +11,23 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Response
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.clues import ClueStatus
 from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now
+from xuncha_shared.web import ERRORS
 
-from clues.audit import service as audit
 from clues.deps import SealerDep
 from clues.ledger.access import viewer
-from clues.ledger.routes import CHANGE, ERRORS, answer_detail
+from clues.ledger.routes import STATE_CHANGE, answer_detail
 from clues.ledger.schemas import ClueDetail, ClueState
 from clues.ledger.stages import StageClockDep
 from clues.recipient import service
 from clues.recipient.schemas import (
     DisposalWrite,
-    LedgerPost,
     OutcomeWrite,
     ProgressWrite,
     ReceiptWrite,
-    ReconciliationReport,
     ReturnWrite,
 )
 
@@ -42,7 +41,7 @@ ClueId = Annotated[uuid.UUID, Path(title="线索编号")]
     summary="签收线索",
     description="承办部门（或其系统服务账号）签收移交的线索：签收人、签收时间（不填为当前时间）。"
     "须带 If-Match（重试得到 412 时先读取最新状态）。",
-    responses=CHANGE,
+    responses=STATE_CHANGE,
 )
 async def acknowledge(
     clue_id: ClueId,
@@ -72,7 +71,7 @@ async def acknowledge(
     summary="退回补充材料",
     description="承办部门把线索退回巡察办补充材料（理由加密保存）；巡察办补充后重新研判。"
     "须带 If-Match（重试得到 412 时先读取最新状态）。",
-    responses=CHANGE,
+    responses=STATE_CHANGE,
 )
 async def return_clue(
     clue_id: ClueId,
@@ -102,7 +101,7 @@ async def return_clue(
     summary="确定处置方式",
     description="谈话函询、初步核实、暂存待查、予以了结或立案审查；已签收的线索进入办理中。"
     "须带 If-Match（重试得到 412 时先读取最新状态）。",
-    responses=CHANGE,
+    responses=STATE_CHANGE,
 )
 async def choose_disposal(
     clue_id: ClueId,
@@ -132,7 +131,7 @@ async def choose_disposal(
     summary="报送办理进展",
     description="承办部门报送进展（内容加密保存）；首次报送结束“首次报告进展”期限。"
     "须带 If-Match（重试得到 412 时先读取最新状态）。",
-    responses=CHANGE,
+    responses=STATE_CHANGE,
 )
 async def report_progress(
     clue_id: ClueId,
@@ -164,7 +163,7 @@ async def report_progress(
     description="是否立案、党纪政务处分人数、组织处理人次、四种形态人次、挽回经济损失（元）。"
     "办理中的线索变为已办结，之后由巡察办销号。"
     "须带 If-Match（重试得到 412 时先读取最新状态）。",
-    responses=CHANGE,
+    responses=STATE_CHANGE,
 )
 async def report_outcome(
     clue_id: ClueId,
@@ -187,42 +186,3 @@ async def report_outcome(
         now=now,
     )
     return await answer_detail(session, clue_id, principal, sealer, clock, now, response)
-
-
-@router.put(
-    "/reconciliation/ledger",
-    response_model=ReconciliationReport,
-    summary="报送部门台账并对账",
-    description="承办部门报送本单位台账（线索编号、状态和办理数据），替换上次报送的台账，"
-    "返回与巡察办台账的差异。",
-)
-async def post_ledger(
-    body: LedgerPost, session: DbSession, principal: CurrentPrincipal, now: Now
-) -> ReconciliationReport:
-    who = viewer(principal)
-    row = await service.post_ledger(session, data=body, who=who, now=now)
-    await audit.record(
-        session,
-        actor=principal,
-        action="reconcile_post",
-        now=now,
-        detail={"recipient_org_id": str(row.recipient_org_id), "entries": len(body.entries)},
-    )
-    return await service.reconciliation(session, who=who, recipient_org_id=row.recipient_org_id)
-
-
-@router.get(
-    "/reconciliation",
-    response_model=ReconciliationReport,
-    summary="对账结果",
-    description="巡察办（指定承办部门）或承办部门（本单位）查看双方台账的差异：部门台账缺少的、"
-    "巡察办未移交给该部门的、状态或办理数据不一致的。",
-)
-async def get_reconciliation(
-    session: DbSession,
-    principal: CurrentPrincipal,
-    recipient_org_id: Annotated[uuid.UUID | None, Query(title="承办部门编号")] = None,
-) -> ReconciliationReport:
-    return await service.reconciliation(
-        session, who=viewer(principal), recipient_org_id=recipient_org_id
-    )

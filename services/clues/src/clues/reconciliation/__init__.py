@@ -1,0 +1,1 @@
+"""对账 Reconciliation: a receiving department's own ledger against the office's."""
