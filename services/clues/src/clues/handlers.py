@@ -1,13 +1,14 @@
-"""Events the clues service consumes, one handler per type. Every handler is an upsert, so
-a redelivered event changes nothing."""
+"""Events the clues service consumes, one handler per type: the projections of other services
+this one reads (orgs, calendar, assignments, and the problems and public reports a clue may
+come from). Every handler is an upsert, so a redelivered event changes nothing."""
 
 from __future__ import annotations
 
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.assignments import register_assignment_projection
 from xuncha_shared.calendar import register_calendar_projection
 from xuncha_shared.consumer import EventMeta, HandlerRegistry
+from xuncha_shared.db import upsert
 from xuncha_shared.events.findings import (
     ProblemRecorded,
     PublicReportReceived,
@@ -30,12 +31,7 @@ async def on_problem_recorded(
         "group_id": event.group_id,
         "org_id": event.org_id,
     }
-    stmt = insert(PROBLEMS).values(**values)
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[PROBLEMS.c.id], set_={k: stmt.excluded[k] for k in values if k != "id"}
-        )
-    )
+    await session.execute(upsert(PROBLEMS, values))
 
 
 async def on_public_report(
@@ -48,12 +44,7 @@ async def on_public_report(
         "round_id": event.round_id,
         "org_id": event.org_id,
     }
-    stmt = insert(REPORTS).values(**values)
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[REPORTS.c.id], set_={k: stmt.excluded[k] for k in values if k != "id"}
-        )
-    )
+    await session.execute(upsert(REPORTS, values))
 
 
 def build_handlers() -> HandlerRegistry:

@@ -73,6 +73,9 @@ def readable(who: Viewer, clue: Clue | None) -> Clue:
 
 
 def require_keeper(who: Viewer, what_zh: str, what_en: str) -> None:
+    """The office only, checked after the clue was found readable and current: an outsider
+    gets the 404 and a stale caller the 412 first (a route that admits the office whatever
+    the record uses the kit's ``roles_allowed`` instead)."""
     if not who.keeper:
         raise Forbidden(f"只有巡察办可以{what_zh}", f"Only the inspection office may {what_en}")
 
