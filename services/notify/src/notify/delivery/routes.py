@@ -13,7 +13,7 @@ from xuncha_shared.http import Now, Paging, split_page
 from xuncha_shared.web import ERRORS, TIME_ID, XLSX, Column, conflict, roles_allowed
 
 from notify.config import CurrentSettings
-from notify.delivery import repository, service
+from notify.delivery import service
 from notify.delivery.models import Delivery
 from notify.delivery.repository import DeliveryFilter
 from notify.delivery.schemas import (
@@ -79,9 +79,9 @@ async def list_deliveries(
         str | None, Query(max_length=200, pattern=PLAIN, title="事件类型")
     ] = None,
 ) -> DeliveryPage:
-    rows, total = await repository.list_deliveries(
+    rows, total = await service.list_deliveries(
         session,
-        DeliveryFilter(
+        where=DeliveryFilter(
             jurisdiction=principal.jurisdiction,
             status=status.value if status else None,
             channel=channel.value if channel else None,
@@ -106,9 +106,9 @@ async def export_deliveries(
     principal: LogExporter,
     status: Annotated[DeliveryStatus | None, Query(title="状态")] = None,
 ) -> Response:
-    rows, _ = await repository.list_deliveries(
+    rows, _ = await service.list_deliveries(
         session,
-        DeliveryFilter(
+        where=DeliveryFilter(
             jurisdiction=principal.jurisdiction, status=status.value if status else None
         ),
         after=None,
@@ -124,7 +124,7 @@ async def get_delivery(
     d = await service.delivery_in(
         session, delivery_id=delivery_id, jurisdiction=principal.jurisdiction
     )
-    (detail,) = await service.details(session, [d])
+    (detail,) = await service.details(session, rows=[d])
     return detail
 
 

@@ -10,10 +10,22 @@ from xuncha_shared.problems import Conflict, NotFound
 
 from notify.delivery import repository
 from notify.delivery.models import DEAD, PENDING, Delivery
+from notify.delivery.repository import DeliveryFilter
 from notify.delivery.schemas import AttemptRead, DeliveryDetail, DeliveryRead
 
 
-async def details(session: AsyncSession, rows: list[Delivery]) -> list[DeliveryDetail]:
+async def list_deliveries(
+    session: AsyncSession,
+    *,
+    where: DeliveryFilter,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> tuple[list[Delivery], int]:
+    """The delivery log, newest first, with the filters' total."""
+    return await repository.list_deliveries(session, where, after=after, limit=limit)
+
+
+async def details(session: AsyncSession, *, rows: list[Delivery]) -> list[DeliveryDetail]:
     """The deliveries with the log of their attempts."""
     attempts = await repository.attempts_of(session, [d.id for d in rows])
     return [

@@ -87,7 +87,9 @@ COLUMNS: list[Column[Person]] = [
     description="通讯录中本人的记录（电子邮箱、是否每日汇总）。未登记时返回 404。",
 )
 async def get_me(session: DbSession, principal: CurrentPrincipal, response: Response) -> PersonRead:
-    person = await service.person_in(session, principal.subject, principal.jurisdiction)
+    person = await service.person_in(
+        session, account=principal.subject, jurisdiction=principal.jurisdiction
+    )
     return versioned(response, PersonRead.model_validate(person))
 
 

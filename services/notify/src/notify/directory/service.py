@@ -18,7 +18,7 @@ from notify.directory.schemas import MyContactUpdate, PersonCreate, PersonUpdate
 
 
 async def person_in(
-    session: AsyncSession, account: str, jurisdiction: str, *, for_update: bool = False
+    session: AsyncSession, *, account: str, jurisdiction: str, for_update: bool = False
 ) -> Person:
     """A person of the jurisdiction; others are as good as missing."""
     person = await repository.get_person(session, account, for_update=for_update)
@@ -35,7 +35,7 @@ async def person_for(session: AsyncSession, *, account: str, viewer: Principal) 
             "只有巡察办和领导小组可以查看通讯录",
             "Only the inspection office and the leadership may read the directory",
         )
-    return await person_in(session, account, viewer.jurisdiction)
+    return await person_in(session, account=account, jurisdiction=viewer.jurisdiction)
 
 
 async def list_people(
@@ -108,7 +108,9 @@ async def update_person(
     actor: Principal,
     now: datetime,
 ) -> Person:
-    person = await person_in(session, account, actor.jurisdiction, for_update=True)
+    person = await person_in(
+        session, account=account, jurisdiction=actor.jurisdiction, for_update=True
+    )
     check_version(person.version, expected_version)
     _apply(person, data.model_dump(exclude_unset=True), actor=actor, now=now)
     await session.flush()
@@ -123,7 +125,9 @@ async def update_me(
     actor: Principal,
     now: datetime,
 ) -> Person:
-    person = await person_in(session, actor.subject, actor.jurisdiction, for_update=True)
+    person = await person_in(
+        session, account=actor.subject, jurisdiction=actor.jurisdiction, for_update=True
+    )
     check_version(person.version, expected_version)
     _apply(person, data.model_dump(exclude_unset=True), actor=actor, now=now)
     await session.flush()
@@ -133,7 +137,9 @@ async def update_me(
 async def delete_person(
     session: AsyncSession, *, account: str, expected_version: int, actor: Principal
 ) -> None:
-    person = await person_in(session, account, actor.jurisdiction, for_update=True)
+    person = await person_in(
+        session, account=account, jurisdiction=actor.jurisdiction, for_update=True
+    )
     check_version(person.version, expected_version)
     await session.delete(person)
     await session.flush()

@@ -73,7 +73,7 @@ COLUMNS: list[Column[RuleRead]] = [
     "（override）和新增规则（custom）。",
 )
 async def list_rules(session: DbSession, principal: Reader) -> RuleList:
-    return RuleList(items=await service.list_rules(session, principal.jurisdiction))
+    return RuleList(items=await service.list_rules(session, jurisdiction=principal.jurisdiction))
 
 
 @router.get(
@@ -82,7 +82,7 @@ async def list_rules(session: DbSession, principal: Reader) -> RuleList:
 async def export_rules(
     settings: CurrentSettings, session: DbSession, principal: Exporter
 ) -> Response:
-    rules = await service.list_rules(session, principal.jurisdiction)
+    rules = await service.list_rules(session, jurisdiction=principal.jurisdiction)
     return xlsx_ledger_in(settings.timezone, "通知规则", COLUMNS, rules, filename="通知规则.xlsx")
 
 
@@ -100,7 +100,7 @@ async def list_event_types(principal: TypeReader) -> EventTypeList:
 async def get_rule(
     key: RuleKey, session: DbSession, principal: Reader, response: Response
 ) -> RuleRead:
-    rule = await service.get_rule(session, principal.jurisdiction, key)
+    rule = await service.get_rule(session, jurisdiction=principal.jurisdiction, key=key)
     # A default rule never saved has no version to send back.
     if rule.version is not None:
         response.headers["ETag"] = etag(rule.version)

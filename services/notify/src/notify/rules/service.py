@@ -40,11 +40,13 @@ def read(spec: RuleSpec, row: RuleRow | None) -> RuleRead:
     )
 
 
-async def list_rules(session: AsyncSession, jurisdiction: str) -> list[RuleRead]:
+async def list_rules(session: AsyncSession, *, jurisdiction: str) -> list[RuleRead]:
+    """The effective rules of a jurisdiction: defaults, overrides and its own."""
     return [read(spec, row) for spec, row in await repository.effective(session, jurisdiction)]
 
 
-async def get_rule(session: AsyncSession, jurisdiction: str, key: str) -> RuleRead:
+async def get_rule(session: AsyncSession, *, jurisdiction: str, key: str) -> RuleRead:
+    """The jurisdiction's rule ``key``: its own, else the default."""
     row = await repository.get_row(session, jurisdiction, key)
     if row is not None:
         return read(repository.spec_of(row), row)

@@ -14,7 +14,6 @@ from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, XLSX, Column, versioned
 
 from notify.config import CurrentSettings
-from notify.delivery import repository as deliveries
 from notify.delivery import service as delivery_log
 from notify.delivery.repository import DeliveryFilter
 from notify.delivery.routes import newest_first_key
@@ -230,9 +229,9 @@ async def subscription_deliveries(
     status_: Annotated[DeliveryStatus | None, Query(alias="status", title="状态")] = None,
 ) -> Page[DeliveryDetail]:
     sub = await service.get_subscription(session, subscription_id=subscription_id, actor=principal)
-    rows, total = await deliveries.list_deliveries(
+    rows, total = await delivery_log.list_deliveries(
         session,
-        DeliveryFilter(
+        where=DeliveryFilter(
             jurisdiction=None,
             subscription_id=sub.id,
             status=status_.value if status_ else None,
@@ -242,5 +241,5 @@ async def subscription_deliveries(
     )
     page, next_cursor = split_page(rows, paging.limit, newest_first_key)
     return Page[DeliveryDetail](
-        items=await delivery_log.details(session, page), next_cursor=next_cursor, total=total
+        items=await delivery_log.details(session, rows=page), next_cursor=next_cursor, total=total
     )
