@@ -111,7 +111,7 @@ def chase_job(
     async def chase_clues(session: AsyncSession, now: datetime) -> None:
         """Issue the reminders and supervision letters that are due (each once)."""
         today = local_day(now)
-        limits = await all_limits(session, defaults)
+        limits = await all_limits(session, defaults=defaults)
         calendars: dict[str, WorkdayCalendar] = {}
         clues = await repository.chased_clues(session, CHASED)
         if not clues:

@@ -39,14 +39,14 @@ def limits_read(
 
 
 async def effective_limits(
-    session: AsyncSession, jurisdiction: str, defaults: DeadlineDefaults
+    session: AsyncSession, *, jurisdiction: str, defaults: DeadlineDefaults
 ) -> LimitsRead:
     """The limits a jurisdiction's clues run on."""
     row = await repository.deadline_settings(session, jurisdiction)
     return limits_read(jurisdiction, row, defaults)
 
 
-async def all_limits(session: AsyncSession, defaults: DeadlineDefaults) -> dict[str, LimitsRead]:
+async def all_limits(session: AsyncSession, *, defaults: DeadlineDefaults) -> dict[str, LimitsRead]:
     """Every jurisdiction's own limits, by jurisdiction (the others run on the defaults)."""
     rows = await repository.all_deadline_settings(session)
     return {r.jurisdiction: limits_read(r.jurisdiction, r, defaults) for r in rows}
@@ -101,7 +101,7 @@ async def monthly_review(
     defaults: DeadlineDefaults,
 ) -> LedgerReview:
     """The office's monthly review of its open clues (每月集中梳理), written to the audit log."""
-    limits = await effective_limits(session, actor.jurisdiction, defaults)
+    limits = await effective_limits(session, jurisdiction=actor.jurisdiction, defaults=defaults)
     result = await ledger_review(
         session, jurisdiction=actor.jurisdiction, as_of=as_of, limits=limits
     )

@@ -264,7 +264,7 @@ async def transfer(
     require_keeper(who, "移交线索", "transfer clues")
     clue.status = move(ClueStatus(clue.status), ClueAction.transfer).value
     kind = data.recipient_kind or default_recipient_kind(ClueCategory(clue.category))
-    limits = await effective_limits(session, clue.jurisdiction, defaults)
+    limits = await effective_limits(session, jurisdiction=clue.jurisdiction, defaults=defaults)
     calendar = await load_calendar(session, CALENDAR, clue.jurisdiction)
     clue.recipient_kind = kind.value
     clue.recipient_org_id = data.recipient_org_id

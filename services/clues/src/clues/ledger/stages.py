@@ -72,7 +72,7 @@ async def stage_clock(
     session: DbSession, principal: CurrentPrincipal, now: Now, defaults: DefaultsDep
 ) -> StageClock:
     """The caller's jurisdiction's clock (every clue a caller may read is of it)."""
-    limits = await effective_limits(session, principal.jurisdiction, defaults)
+    limits = await effective_limits(session, jurisdiction=principal.jurisdiction, defaults=defaults)
     calendar = await load_calendar(session, CALENDAR, principal.jurisdiction)
     return StageClock(limits=limits, calendar=calendar, today=local_day(now))
 
