@@ -4,7 +4,7 @@ its attempts, the dead letters, and replays them."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 from xuncha_shared.auth import Principal, Role
@@ -31,15 +31,36 @@ router = APIRouter(prefix="/deliveries", tags=["deliveries"], responses=ERRORS)
 DeliveryId = Annotated[uuid.UUID, Path(title="投递编号")]
 
 
-def _office_may(what_zh: str, what_en: str) -> Any:
-    return roles_allowed(
-        Role.office, why=(f"只有巡察办可以{what_zh}", f"Only the inspection office may {what_en}")
-    )
-
-
-LogReader = Annotated[Principal, _office_may("查看投递记录", "read the delivery log")]
-LogExporter = Annotated[Principal, _office_may("导出投递记录", "export the delivery log")]
-Replayer = Annotated[Principal, _office_may("重放死信", "replay dead letters")]
+LogReader = Annotated[
+    Principal,
+    roles_allowed(
+        Role.office,
+        why=(
+            "只有巡察办可以查看投递记录",
+            "Only the inspection office may read the delivery log",
+        ),
+    ),
+]
+LogExporter = Annotated[
+    Principal,
+    roles_allowed(
+        Role.office,
+        why=(
+            "只有巡察办可以导出投递记录",
+            "Only the inspection office may export the delivery log",
+        ),
+    ),
+]
+Replayer = Annotated[
+    Principal,
+    roles_allowed(
+        Role.office,
+        why=(
+            "只有巡察办可以重放死信",
+            "Only the inspection office may replay dead letters",
+        ),
+    ),
+]
 
 COLUMNS: list[Column[Delivery]] = [
     Column("投递编号", lambda d: str(d.id)),

@@ -3,7 +3,7 @@ by the office, for its own jurisdiction."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 from xuncha_shared.auth import Principal, Role
@@ -23,27 +23,56 @@ RuleKey = Annotated[str, Path(pattern=KEY_PATTERN, title="规则键", descriptio
 READERS = (Role.office, Role.leadership)
 
 
-def _readers_may(what_zh: str, what_en: str) -> Any:
-    return roles_allowed(
+Reader = Annotated[
+    Principal,
+    roles_allowed(
         *READERS,
         why=(
-            f"只有巡察办和领导小组可以{what_zh}",
-            f"Only the inspection office and the leadership may {what_en}",
+            "只有巡察办和领导小组可以查看通知规则",
+            "Only the inspection office and the leadership may read the rules",
         ),
-    )
-
-
-def _office_may(what_zh: str, what_en: str) -> Any:
-    return roles_allowed(
-        Role.office, why=(f"只有巡察办可以{what_zh}", f"Only the inspection office may {what_en}")
-    )
-
-
-Reader = Annotated[Principal, _readers_may("查看通知规则", "read the rules")]
-Exporter = Annotated[Principal, _readers_may("导出通知规则", "export the rules")]
-TypeReader = Annotated[Principal, _readers_may("查看事件类型", "read the event types")]
-Setter = Annotated[Principal, _office_may("设置通知规则", "change the rules")]
-Reverter = Annotated[Principal, _office_may("修改通知规则", "change the rules")]
+    ),
+]
+Exporter = Annotated[
+    Principal,
+    roles_allowed(
+        *READERS,
+        why=(
+            "只有巡察办和领导小组可以导出通知规则",
+            "Only the inspection office and the leadership may export the rules",
+        ),
+    ),
+]
+TypeReader = Annotated[
+    Principal,
+    roles_allowed(
+        *READERS,
+        why=(
+            "只有巡察办和领导小组可以查看事件类型",
+            "Only the inspection office and the leadership may read the event types",
+        ),
+    ),
+]
+Setter = Annotated[
+    Principal,
+    roles_allowed(
+        Role.office,
+        why=(
+            "只有巡察办可以设置通知规则",
+            "Only the inspection office may change the rules",
+        ),
+    ),
+]
+Reverter = Annotated[
+    Principal,
+    roles_allowed(
+        Role.office,
+        why=(
+            "只有巡察办可以修改通知规则",
+            "Only the inspection office may change the rules",
+        ),
+    ),
+]
 
 
 def _audiences(rule: RuleRead) -> str:
