@@ -73,11 +73,13 @@ kafka-jars: install jdk
 keycloak: install jdk
 	$(UV) run --frozen python -m xuncha_shared.testing.keycloak install
 
-## ruff (lint and format) and mypy; `pre-commit install` runs the same on each commit.
+## ruff (lint and format) and mypy; `pre-commit install` runs the same on each commit. Then
+## ESLint and Prettier on the dashboard (web/: `npm run lint`; `npm run format` fixes).
 lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent lint
 
 clean:
 	rm -rf .venv var/kafka var/keycloak .pytest_cache .mypy_cache .ruff_cache web/dist \
