@@ -1,6 +1,7 @@
 // ESLint for the dashboard, as ruff holds the Python side: JavaScript's and typescript-eslint's
 // recommended rules, eslint-plugin-vue's recommended rules for Vue 3, and eslint-config-prettier
 // last, so that layout is Prettier's alone (`npm run lint`, `npm run format`).
+// Not type-aware: its TypeScript program does not read .vue files; vue-tsc type-checks them.
 import js from "@eslint/js";
 import prettier from "eslint-config-prettier/flat";
 import vue from "eslint-plugin-vue";
