@@ -137,7 +137,21 @@ def _bound(metadata: list[Any], kind: type[Any]) -> Any:
     return None
 
 
+_UNKNOWN = object()
+"""What a sampler returns for an annotation it does not know."""
+
+
 def _sample(annotation: Any, metadata: list[Any], label: str) -> Any:
+    value = _sample_generic(annotation, metadata, label)
+    if value is _UNKNOWN and isinstance(annotation, type):
+        value = _sample_class(annotation, metadata, label)
+    if value is _UNKNOWN:
+        raise TypeError(f"sample_event cannot invent a value for {label} ({annotation!r}); pass it")
+    return value
+
+
+def _sample_generic(annotation: Any, metadata: list[Any], label: str) -> Any:
+    """A value for a parametrised annotation: Annotated, unions, Literal, collections."""
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
@@ -154,29 +168,33 @@ def _sample(annotation: Any, metadata: list[Any], label: str) -> Any:
         return [_sample(args[0], [], f"{label}[0]")] if args else []
     if origin is dict:
         return {}
-    if isinstance(annotation, type):
-        if issubclass(annotation, enum.Enum):
-            return next(iter(annotation)).value
-        if issubclass(annotation, BaseModel):
-            return {
-                name: _sample(f.annotation, f.metadata, f"{label}.{name}")
-                for name, f in annotation.model_fields.items()
-                if f.is_required()
-            }
-        if issubclass(annotation, bool):
-            return True
-        if issubclass(annotation, int | float | Decimal):
-            return _number(annotation, metadata)
-        if issubclass(annotation, str):
-            min_len = _bound(metadata, annotated_types.MinLen)
-            return "x" * max(1, min_len.min_length if min_len else 1)
-        if issubclass(annotation, uuid.UUID):
-            return str(uuid.uuid5(_SAMPLE_NAMESPACE, label))
-        if issubclass(annotation, datetime):
-            return _SAMPLE_TIME.isoformat()
-        if issubclass(annotation, date):
-            return _SAMPLE_TIME.date().isoformat()
-    raise TypeError(f"sample_event cannot invent a value for {label} ({annotation!r}); pass it")
+    return _UNKNOWN
+
+
+def _sample_class(annotation: type[Any], metadata: list[Any], label: str) -> Any:
+    """A value for a plain class: enums, models, numbers, text, ids and times."""
+    if issubclass(annotation, enum.Enum):
+        return next(iter(annotation)).value
+    if issubclass(annotation, BaseModel):
+        return {
+            name: _sample(f.annotation, f.metadata, f"{label}.{name}")
+            for name, f in annotation.model_fields.items()
+            if f.is_required()
+        }
+    if issubclass(annotation, bool):
+        return True
+    if issubclass(annotation, int | float | Decimal):
+        return _number(annotation, metadata)
+    if issubclass(annotation, str):
+        min_len = _bound(metadata, annotated_types.MinLen)
+        return "x" * max(1, min_len.min_length if min_len else 1)
+    if issubclass(annotation, uuid.UUID):
+        return str(uuid.uuid5(_SAMPLE_NAMESPACE, label))
+    if issubclass(annotation, datetime):
+        return _SAMPLE_TIME.isoformat()
+    if issubclass(annotation, date):
+        return _SAMPLE_TIME.date().isoformat()
+    return _UNKNOWN
 
 
 def _number(kind: type[Any], metadata: list[Any]) -> Any:
