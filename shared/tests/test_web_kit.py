@@ -191,3 +191,13 @@ async def test_upsert_inserts_updates_and_keeps_the_newest_version(database_url:
     finally:
         await engine.dispose()
     assert sorted(tuple(r) for r in rows) == [(1, "v3", 3), (2, "b", 1)]
+
+
+def test_the_callers_org_as_an_id() -> None:
+    org = uuid.uuid4()
+
+    def who(org_id: str | None) -> Principal:
+        return Principal("u1", "甲", frozenset({Role.inspected}), org_id, "410825", False)
+
+    assert who(str(org)).org_uuid == org
+    assert who(None).org_uuid is None and who("not-an-id").org_uuid is None

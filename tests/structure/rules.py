@@ -31,7 +31,9 @@ SQL_BUILDERS = frozenset(
 SQL_RUNNERS = frozenset({"execute", "scalar", "scalars", "stream", "get", "merge"})
 SQL_HOMES = frozenset({"repository.py", "models.py", "handlers.py", "app.py"})
 
-KIT_FUNCTIONS = frozenset({"local_day", "time_id_key", "upsert", "versioned", "_versioned"})
+KIT_FUNCTIONS = frozenset(
+    {"local_day", "time_id_key", "upsert", "versioned", "_versioned", "org_uuid", "_org_uuid"}
+)
 KIT_CONSTANTS = frozenset({"ERRORS", "VERSIONED", "CONFLICT", "CHANGE", "SHANGHAI", "XLSX"})
 
 

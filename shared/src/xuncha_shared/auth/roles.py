@@ -1,5 +1,6 @@
 """Who a caller is: the roles of DOMAIN.md and the authenticated :class:`Principal`."""
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -70,6 +71,17 @@ class Principal:
     def has(self, *roles: Role) -> bool:
         """Whether the caller has at least one of ``roles`` (``False`` when none given)."""
         return not self.roles.isdisjoint(roles)
+
+    @property
+    def org_uuid(self) -> uuid.UUID | None:
+        """The caller's org as an id; None when the token names none, or one that does not
+        parse (such a token can own no record)."""
+        if self.org_id is None:
+            return None
+        try:
+            return uuid.UUID(self.org_id)
+        except ValueError:
+            return None
 
     def in_jurisdiction(self, j: str) -> bool:
         """Whether records of jurisdiction ``j`` are in the caller's jurisdiction.

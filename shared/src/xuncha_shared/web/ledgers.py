@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any, Generic, TypeVar
 
 from fastapi import Response
 
 from xuncha_shared.exports import attachment, workbook
+from xuncha_shared.workdays import SHANGHAI
 
 R = TypeVar("R")
 
@@ -33,11 +35,14 @@ def xlsx_ledger(
     filename: str,
     ascii_name: str = "",
     numbered: bool = False,
+    tz: tzinfo = SHANGHAI,
 ) -> Response:
-    """The download of ``records`` as a one-sheet workbook; ``numbered`` adds 序号 first."""
+    """The download of ``records`` as a one-sheet workbook; ``numbered`` adds 序号 first;
+    moments are written as wall-clock time in ``tz`` (Beijing unless the office set another)."""
     headers = (["序号"] if numbered else []) + [c.header for c in columns]
     rows = (
         ([i] if numbered else []) + [c.value(r) for c in columns]
         for i, r in enumerate(records, start=1)
     )
-    return attachment(workbook(title, headers, rows), filename=filename, ascii_name=ascii_name)
+    content = workbook(title, headers, rows, tz=tz)
+    return attachment(content, filename=filename, ascii_name=ascii_name)

@@ -30,20 +30,11 @@ class Viewer:
     recipient_org_id: uuid.UUID | None
 
 
-def org_uuid(principal: Principal) -> uuid.UUID | None:
-    if principal.org_id is None:
-        return None
-    try:
-        return uuid.UUID(principal.org_id)
-    except ValueError:
-        return None
-
-
 def viewer(principal: Principal) -> Viewer:
     return Viewer(
         principal=principal,
         keeper=principal.has(Role.office),
-        recipient_org_id=org_uuid(principal) if principal.has(*DEPARTMENT_ROLES) else None,
+        recipient_org_id=principal.org_uuid if principal.has(*DEPARTMENT_ROLES) else None,
     )
 
 

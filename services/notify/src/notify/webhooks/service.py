@@ -22,21 +22,11 @@ from notify.webhooks.sealing import seal
 from notify.webhooks.signing import new_secret
 
 
-def org_uuid(principal: Principal) -> uuid.UUID | None:
-    """The caller's org as an id, if its token carries one that parses."""
-    if principal.org_id is None:
-        return None
-    try:
-        return uuid.UUID(principal.org_id)
-    except ValueError:
-        return None
-
-
 def visible(principal: Principal) -> ColumnElement[bool]:
     """Subscriptions the caller may see and manage."""
     if principal.has(Role.office):
         return repository.managed_by_office(principal.jurisdiction)
-    org = org_uuid(principal)
+    org = principal.org_uuid
     if org is None:
         raise Forbidden(
             "只有巡察办和订阅单位可以管理 Webhook 订阅",
@@ -109,7 +99,7 @@ async def create_subscription(
     settings: NotifySettings,
 ) -> tuple[Subscription, str]:
     """Returns the subscription and its secret (stored sealed when keys are configured)."""
-    own = org_uuid(actor)
+    own = actor.org_uuid
     if actor.has(Role.office):
         if data.org_id is None:
             raise Unprocessable("须填写订阅单位", "org_id is required", field="org_id")
