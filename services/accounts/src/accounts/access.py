@@ -1,4 +1,4 @@
-"""What the routes share: the settings, the caller's address, the documented answers."""
+"""What the routes share: the settings, the caller's address, who keeps the ledger."""
 
 from __future__ import annotations
 
@@ -10,17 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal
-from xuncha_shared.problems import Problem, ProblemDetail
+from xuncha_shared.problems import Problem
 
 from accounts.config import AccountsSettings
 from accounts.models import Account
-
-ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": ProblemDetail, "description": "未登录"},
-    403: {"model": ProblemDetail, "description": "无权限"},
-    404: {"model": ProblemDetail, "description": "不存在或无权查看"},
-    422: {"model": ProblemDetail, "description": "输入有误"},
-}
 
 
 def settings_of(request: Request) -> AccountsSettings:

@@ -6,10 +6,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Path, Request, Response, status
 from xuncha_shared.db import DbSession
-from xuncha_shared.http import ExpectedVersion, Now, etag
+from xuncha_shared.http import ExpectedVersion, Now
 from xuncha_shared.problems import Problem, ProblemDetail
+from xuncha_shared.web import ERRORS, VERSIONED, conflict, versioned
 
-from accounts.access import ERRORS, LedgerActor, address_of, committed, settings_of
+from accounts.access import LedgerActor, address_of, committed, settings_of
 from accounts.clients import service
 from accounts.clients.schemas import (
     CLIENT_ID_PATTERN,
@@ -23,11 +24,6 @@ from accounts.clients.schemas import (
 router = APIRouter(tags=["service-accounts"])
 
 ClientId = Annotated[str, Path(pattern=CLIENT_ID_PATTERN, title="客户端编号")]
-VERSIONED: dict[int | str, dict[str, object]] = {
-    **ERRORS,
-    412: {"model": ProblemDetail, "description": "已被他人修改"},
-    428: {"model": ProblemDetail, "description": "缺少 If-Match"},
-}
 
 
 @router.get(
@@ -49,7 +45,7 @@ async def list_clients(session: DbSession, actor: LedgerActor) -> ClientPage:
     summary="开通服务账号",
     description="为部门系统开通服务账号：部门角色（纪委监委、组织部、职能部门）和所属部门。"
     "答复中的客户端密钥只显示这一次。",
-    responses={**ERRORS, 409: {"model": ProblemDetail, "description": "客户端编号已存在"}},
+    responses=ERRORS | conflict("客户端编号已存在"),
 )
 async def create_client(
     body: ClientCreate,
@@ -61,8 +57,7 @@ async def create_client(
 ) -> ClientSecretIssued:
     issued = await service.create(session, body, actor=actor, now=now)
     response.headers["Location"] = f"{request.url.path}/{issued.client_id}"
-    response.headers["ETag"] = etag(issued.version)
-    return issued
+    return versioned(response, issued)
 
 
 @router.post(
@@ -70,7 +65,7 @@ async def create_client(
     response_model=ClientSecretIssued,
     summary="更换服务账号密钥",
     description="生成新密钥（只显示这一次），旧密钥随即失效；须带 If-Match。",
-    responses=VERSIONED,
+    responses=ERRORS | VERSIONED,
 )
 async def rotate_secret(
     client_id: ClientId,
@@ -81,8 +76,7 @@ async def rotate_secret(
     now: Now,
 ) -> ClientSecretIssued:
     issued = await service.rotate_secret(session, client_id, expected, actor=actor, now=now)
-    response.headers["ETag"] = etag(issued.version)
-    return issued
+    return versioned(response, issued)
 
 
 @router.post(
@@ -90,7 +84,7 @@ async def rotate_secret(
     response_model=ClientRead,
     summary="停用服务账号",
     description="停用后不再签发令牌；已签发的令牌在有效期后失效。须带 If-Match。",
-    responses=VERSIONED,
+    responses=ERRORS | VERSIONED,
 )
 async def disable_client(
     client_id: ClientId,
@@ -101,8 +95,7 @@ async def disable_client(
     now: Now,
 ) -> ClientRead:
     client = await service.set_active(session, client_id, False, expected, actor=actor, now=now)
-    response.headers["ETag"] = etag(client.version)
-    return ClientRead.model_validate(client)
+    return versioned(response, ClientRead.model_validate(client))
 
 
 @router.post(
@@ -110,7 +103,7 @@ async def disable_client(
     response_model=ClientRead,
     summary="启用服务账号",
     description="须带 If-Match。",
-    responses=VERSIONED,
+    responses=ERRORS | VERSIONED,
 )
 async def enable_client(
     client_id: ClientId,
@@ -121,8 +114,7 @@ async def enable_client(
     now: Now,
 ) -> ClientRead:
     client = await service.set_active(session, client_id, True, expected, actor=actor, now=now)
-    response.headers["ETag"] = etag(client.version)
-    return ClientRead.model_validate(client)
+    return versioned(response, ClientRead.model_validate(client))
 
 
 @router.post(

@@ -10,19 +10,11 @@ from fastapi import APIRouter, Path, Query, Request, Response, UploadFile, statu
 from xuncha_shared.auth import Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.exports import attachment, workbook, yes_no
-from xuncha_shared.http import (
-    ExpectedVersion,
-    Now,
-    Paging,
-    decode_cursor,
-    etag,
-    read_upload,
-    split_page,
-)
+from xuncha_shared.http import ExpectedVersion, Now, Paging, read_upload, split_page
 from xuncha_shared.idempotency import Idempotent
-from xuncha_shared.problems import ProblemDetail
+from xuncha_shared.web import ERRORS, NAME, SEQ, VERSIONED, XLSX, conflict, versioned
 
-from accounts.access import ERRORS, LedgerActor, settings_of
+from accounts.access import LedgerActor, settings_of
 from accounts.people import service
 from accounts.people.importing import COLUMNS
 from accounts.people.schemas import (
@@ -40,16 +32,6 @@ from accounts.signin.schemas import ACCOUNT_PATTERN
 router = APIRouter(prefix="/accounts", tags=["accounts"], responses=ERRORS)
 
 AccountName = Annotated[str, Path(pattern=ACCOUNT_PATTERN, title="账号")]
-VERSIONED: dict[int | str, dict[str, object]] = {
-    412: {"model": ProblemDetail, "description": "已被他人修改"},
-    428: {"model": ProblemDetail, "description": "缺少 If-Match"},
-}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _versioned(response: Response, account: AccountRead) -> AccountRead:
-    response.headers["ETag"] = etag(account.version)
-    return account
 
 
 @router.get(
@@ -69,7 +51,7 @@ async def list_accounts(
         str | None, Query(max_length=50, pattern=r"^[^\x00-\x1f\x7f]*$", title="关键字")
     ] = None,
 ) -> AccountPage:
-    after = decode_cursor(paging.cursor, arity=1)
+    after = NAME.decode(paging.cursor)
     rows, total = await service.list_accounts(
         session,
         jurisdiction=actor.jurisdiction,
@@ -77,7 +59,7 @@ async def list_accounts(
         org_id=org_id,
         active=active,
         q=q,
-        after=str(after[0]) if after else None,
+        after=after[0] if after else None,
         limit=paging.limit + 1,
     )
     page, next_cursor = split_page(rows, paging.limit, lambda a: [a.account])
@@ -88,7 +70,7 @@ async def list_accounts(
     "/export.xlsx",
     summary="导出账号（Excel）",
     response_class=Response,
-    responses={200: {"content": {XLSX: {}}}},
+    responses=XLSX,
 )
 async def export_accounts(request: Request, session: DbSession, actor: LedgerActor) -> Response:
     rows, _ = await service.list_accounts(
@@ -124,7 +106,7 @@ async def export_accounts(request: Request, session: DbSession, actor: LedgerAct
     summary="下载账号导入模板（Excel）",
     description="表头为账号、姓名、角色、所属单位编码、人才库编号，附一行示例。",
     response_class=Response,
-    responses={200: {"content": {XLSX: {}}}},
+    responses=XLSX,
 )
 async def import_template(actor: LedgerActor) -> Response:
     example = ("wx.zbz.machunhua", "马春华", "被巡察党组织", "ZBZ", None)
@@ -160,7 +142,7 @@ async def import_accounts(
     summary="开通账号",
     description="巡察办为本辖区的人员开通账号（姓名、角色、所属单位）；密码由本人凭一次性设置码设置。"
     "可带 Idempotency-Key。",
-    responses={409: {"model": ProblemDetail, "description": "账号已存在"}},
+    responses=conflict("账号已存在"),
 )
 async def create_account(
     body: AccountCreate,
@@ -175,7 +157,7 @@ async def create_account(
     location = f"{request.url.path}/{account.account}"
     response.headers["Location"] = location
     await idempotent.remember(account, status_code=201, location=location)
-    return _versioned(response, account)
+    return versioned(response, account)
 
 
 @router.get("/{account}", response_model=AccountRead, summary="查看账号")
@@ -183,7 +165,7 @@ async def get_account(
     account: AccountName, session: DbSession, actor: LedgerActor, response: Response
 ) -> AccountRead:
     row = await service.account_in(session, account, actor.jurisdiction)
-    return _versioned(response, service.read(row))
+    return versioned(response, service.read(row))
 
 
 @router.patch(
@@ -206,7 +188,7 @@ async def patch_account(
     row = await service.update(
         session, account=account, data=body, expected_version=expected, actor=actor, now=now
     )
-    return _versioned(response, service.read(row))
+    return versioned(response, service.read(row))
 
 
 async def _set_active(
@@ -221,7 +203,7 @@ async def _set_active(
     row = await service.set_active(
         session, account=account, active=active, expected_version=expected, actor=actor, now=now
     )
-    return _versioned(response, service.read(row))
+    return versioned(response, service.read(row))
 
 
 @router.post(
@@ -266,7 +248,7 @@ async def enable_account(
     response_model=SetupCodeIssued,
     summary="生成一次性设置码",
     description="本人凭此码设置（或重置）密码；设置码只显示这一次，此前未用的设置码随即作废。",
-    responses={409: {"model": ProblemDetail, "description": "账号已停用"}},
+    responses=conflict("账号已停用"),
 )
 async def issue_setup_code(
     account: AccountName,
@@ -295,9 +277,9 @@ async def list_sign_ins(
     account: AccountName, session: DbSession, actor: LedgerActor, paging: Paging
 ) -> SignInPage:
     await service.account_in(session, account, actor.jurisdiction)
-    after = decode_cursor(paging.cursor, arity=1)
+    before = SEQ.decode(paging.cursor)
     rows = await service.sign_ins(
-        session, account=account, before=int(after[0]) if after else None, limit=paging.limit + 1
+        session, account=account, before=before[0] if before else None, limit=paging.limit + 1
     )
     page, next_cursor = split_page(rows, paging.limit, lambda r: [r.id])
     return SignInPage(items=[SignInRead.model_validate(r) for r in page], next_cursor=next_cursor)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 from xuncha_shared.db import DbSession
-from xuncha_shared.http import Now, OptionalExpectedVersion, check_version, etag
-from xuncha_shared.problems import PreconditionRequired, ProblemDetail
+from xuncha_shared.http import Now, OptionalExpectedVersion, check_version
+from xuncha_shared.problems import PreconditionRequired
+from xuncha_shared.web import ERRORS, VERSIONED, versioned
 
-from accounts.access import ERRORS, LedgerActor
+from accounts.access import LedgerActor
 from accounts.models import Policy
 from accounts.policies.schemas import PolicyRead, PolicyWrite
 
@@ -29,9 +30,7 @@ def _read(jurisdiction: str, policy: Policy | None) -> PolicyRead:
 @router.get("", response_model=PolicyRead, summary="查看登录安全策略")
 async def get_policy(session: DbSession, actor: LedgerActor, response: Response) -> PolicyRead:
     policy = await session.get(Policy, actor.jurisdiction)
-    if policy is not None:
-        response.headers["ETag"] = etag(policy.version)
-    return _read(actor.jurisdiction, policy)
+    return _read(actor.jurisdiction, policy and versioned(response, policy))
 
 
 @router.put(
@@ -42,8 +41,7 @@ async def get_policy(session: DbSession, actor: LedgerActor, response: Response)
     "开启后，尚未设置验证器的人员在下次登录时按提示完成设置。",
     responses={
         201: {"model": PolicyRead, "description": "首次设置"},
-        412: {"model": ProblemDetail, "description": "已被他人修改"},
-        428: {"model": ProblemDetail, "description": "缺少 If-Match"},
+        **VERSIONED,
     },
 )
 async def put_policy(
@@ -75,5 +73,4 @@ async def put_policy(
         policy.updated_at = now
         policy.updated_by = actor.subject
     await session.flush()
-    response.headers["ETag"] = etag(policy.version)
-    return _read(actor.jurisdiction, policy)
+    return _read(actor.jurisdiction, versioned(response, policy))

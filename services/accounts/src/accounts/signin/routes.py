@@ -12,8 +12,9 @@ from xuncha_shared.auth import Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal, Now
 from xuncha_shared.problems import Conflict, NotFound, Problem, ProblemDetail
+from xuncha_shared.web import ERRORS
 
-from accounts.access import ERRORS, address_of, committed, settings_of
+from accounts.access import address_of, committed, settings_of
 from accounts.areas import areas_for, home_for
 from accounts.models import ORGS, Account
 from accounts.passwords import password_hasher
