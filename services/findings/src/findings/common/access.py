@@ -36,16 +36,6 @@ OVERSIGHT = frozenset({Role.office, Role.leadership, Role.discipline, Role.organ
 RECORDING_STATUSES = frozenset({RoundStatus.on_site, RoundStatus.reporting})
 
 
-def org_uuid(principal: Principal) -> uuid.UUID | None:
-    """The caller's org as a UUID (None when absent or malformed)."""
-    if principal.org_id is None:
-        return None
-    try:
-        return uuid.UUID(principal.org_id)
-    except ValueError:
-        return None
-
-
 def member_groups(account: str) -> ColumnElement[bool]:
     """``group_id IN (groups of account)`` as a subquery condition on problems."""
     m = ASSIGNMENTS.members
@@ -59,7 +49,7 @@ def problem_visibility(principal: Principal) -> ColumnElement[bool]:
         parts.append(col(Problem.jurisdiction) == principal.jurisdiction)
     if principal.has(Role.group):
         parts.append(member_groups(principal.subject))
-    org = org_uuid(principal)
+    org = principal.org_uuid
     if principal.has(Role.inspected) and org is not None:
         parts.append(
             and_(

@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal, Now, OptionalExpectedVersion, etag
 from xuncha_shared.orgs import OrgKind
+from xuncha_shared.web import ERRORS, VERSIONED, conflict
 
 from findings.common import settings as jurisdiction_settings
 from findings.common.access import office_of
-from findings.common.errors import ERRORS, VERSIONED
 from findings.common.models import ProblemCategory
 from findings.common.taxonomy import effective_categories
 
@@ -148,7 +148,7 @@ async def get_settings(
     response_model=jurisdiction_settings.SettingsRead,
     summary="修改巡察发现设置",
     description="巡察办设置；首次不带 If-Match（201），修改须带 If-Match。",
-    responses={201: {"description": "已设置"}, **VERSIONED},
+    responses={201: {"description": "已设置"}, **conflict("状态不允许（如已反馈）"), **VERSIONED},
 )
 async def put_settings(
     body: jurisdiction_settings.SettingsWrite,

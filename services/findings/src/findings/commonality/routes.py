@@ -14,9 +14,9 @@ from xuncha_shared.db import DbSession
 from xuncha_shared.exports import XLSX_MEDIA_TYPE, attachment, workbook
 from xuncha_shared.http import CurrentPrincipal
 from xuncha_shared.problems import Unprocessable
+from xuncha_shared.web import ERRORS
 
 from findings.common import settings as jurisdiction_settings
-from findings.common.errors import ERRORS
 from findings.commonality.grouping import Cluster, Item, group
 from findings.models import ORGS
 from findings.problems.models import Problem

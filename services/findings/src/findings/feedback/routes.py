@@ -15,9 +15,9 @@ from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal, Now
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import NotFound
+from xuncha_shared.web import ERRORS, conflict
 
-from findings.common.access import OVERSIGHT, org_uuid
-from findings.common.errors import CONFLICT, ERRORS
+from findings.common.access import OVERSIGHT
 from findings.feedback import service
 from findings.feedback.models import Feedback
 
@@ -68,7 +68,7 @@ class FeedbackRead(BaseModel):
     summary="反馈巡察情况",
     description="巡察办在报告经书记专题会审定后反馈：本任务的全部问题（含已立行立改的，作标记）一次发布"
     "“巡察反馈已送达”事件，同步抄送纪委监委、组织部。反馈后问题只能批注。可带 Idempotency-Key。",
-    responses=CONFLICT,
+    responses=conflict("状态不允许"),
 )
 async def issue_feedback(
     assignment_id: AssignmentId,
@@ -104,7 +104,7 @@ async def get_feedback(
     ).first()
     allowed = found is not None and (
         (principal.has(*OVERSIGHT) and found.jurisdiction == principal.jurisdiction)
-        or (principal.has(Role.inspected) and org_uuid(principal) == found.org_id)
+        or (principal.has(Role.inspected) and principal.org_uuid == found.org_id)
     )
     if found is None or not allowed:
         raise NotFound("尚未反馈", "No feedback for this assignment", field="assignment_id")

@@ -15,9 +15,9 @@ from xuncha_shared.events.findings import LetterKind
 from xuncha_shared.exports import XLSX_MEDIA_TYPE, attachment, workbook
 from xuncha_shared.http import CurrentPrincipal, Now, Paging, split_page
 from xuncha_shared.idempotency import Idempotent
+from xuncha_shared.web import ERRORS, TIME_ID, conflict
+from xuncha_shared.workdays import local_day
 
-from findings.common.cursors import time_id_key
-from findings.common.errors import CONFLICT, ERRORS
 from findings.letters import service
 from findings.letters.models import Letter
 from findings.letters.schemas import (
@@ -107,7 +107,7 @@ def _conditions(
         answered = col(Letter.replied_at).is_not(None)
         out.append(answered if f.replied else ~answered)
     if overdue is not None:
-        today = now.astimezone(service.SHANGHAI).date()
+        today = local_day(now)
         late = col(Letter.replied_at).is_(None) & (col(Letter.reply_due_on) < today)
         out.append(late if overdue else ~late)
     return out
@@ -131,7 +131,7 @@ async def list_letters(
     total = int(
         await session.scalar(select(func.count()).select_from(Letter).where(*conditions)) or 0
     )
-    after = time_id_key(paging.cursor)
+    after = TIME_ID.decode(paging.cursor)
     if after is not None:
         conditions.append(tuple_(col(Letter.sent_at), col(Letter.id)) > tuple_(after[0], after[1]))
     rows = list(
@@ -226,7 +226,7 @@ async def download_letter(
     summary="记录书面回复",
     description="主送单位（令牌 org 为主送单位）或巡察办代为记录回复，只能一次；"
     "逾期回复在事件中标明。",
-    responses=CONFLICT,
+    responses=conflict("状态不允许"),
 )
 async def reply_letter(
     letter_id: LetterId,

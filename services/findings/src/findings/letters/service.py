@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, any_, false, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,22 +26,21 @@ from xuncha_shared.documents import (
 from xuncha_shared.events.findings import LetterKind, LetterReplied, LetterReplyOverdue, LetterSent
 from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
+from xuncha_shared.workdays import local_day
 
 from findings.common import settings as jurisdiction_settings
-from findings.common.access import office_of, org_uuid
+from findings.common.access import office_of
 from findings.letters.models import Letter, LetterProblem
 from findings.letters.schemas import SERIES, TITLES_ZH, LetterCreate, LetterRead, LetterReplyWrite
 from findings.models import CALENDAR, DOCUMENT_NUMBERS, LETTER_TEMPLATES, ORGS
 from findings.problems.models import Problem
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def visibility(principal: Principal) -> ColumnElement[bool]:
     parts: list[ColumnElement[bool]] = []
     if principal.has(Role.office, Role.leadership):
         parts.append(col(Letter.jurisdiction) == principal.jurisdiction)
-    org = org_uuid(principal)
+    org = principal.org_uuid
     if org is not None:
         parts.append(col(Letter.addressee_org_id) == org)
     if principal.has(Role.leader):
@@ -123,7 +121,7 @@ async def send_letter(
     rounds = {p.round_id for p in problems}
     terms = {p.term_id for p in problems}
     settings = await jurisdiction_settings.effective(session, actor.jurisdiction)
-    today = now.astimezone(SHANGHAI).date()
+    today = local_day(now)
     reply_due_on = None
     if data.reply_required:
         calendar = await load_calendar(session, CALENDAR, actor.jurisdiction)
@@ -230,13 +228,13 @@ async def reply(
     now: datetime,
 ) -> Letter:
     """The addressee (or the office entering it) records the written reply once."""
-    if not (org_uuid(actor) == letter.addressee_org_id or actor.has(Role.office)):
+    if not (actor.org_uuid == letter.addressee_org_id or actor.has(Role.office)):
         raise Forbidden("只有主送单位可以回复", "Only the addressee may reply")
     if letter.replied_at is not None:
         raise Conflict("已回复", "Already replied", code="already-replied")
     letter.reply_text, letter.replied_at, letter.replied_by = data.text, now, actor.subject
     letter.version += 1
-    late = letter.reply_due_on is not None and now.astimezone(SHANGHAI).date() > letter.reply_due_on
+    late = letter.reply_due_on is not None and local_day(now) > letter.reply_due_on
     await emit(
         session,
         LetterReplied(
@@ -257,7 +255,7 @@ async def reply(
 
 async def chase_letter_replies(session: AsyncSession, now: datetime) -> None:
     """Emit ``letter.reply_overdue`` once per letter past its reply day without a reply."""
-    today = now.astimezone(SHANGHAI).date()
+    today = local_day(now)
     rows = await session.scalars(
         select(Letter)
         .where(

@@ -27,16 +27,14 @@ from xuncha_shared.http import (
     ExpectedVersion,
     Now,
     Paging,
-    etag,
     read_upload,
     split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import NotFound
+from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, conflict, versioned
 
 from findings.common.access import problem_visibility, readable_assignment
-from findings.common.cursors import time_id_key
-from findings.common.errors import CONFLICT, ERRORS, VERSIONED
 from findings.common.models import EvidenceFile
 from findings.problems import repository, service
 from findings.problems.models import FundsProject, ProblemEvidence
@@ -95,7 +93,7 @@ Filters = Annotated[ProblemFilter, Depends(_filters)]
     "未知类别返回 422（field=category）。"
     "标记立行立改的问题立即移交被巡察党组织（发布“立行立改问题已移交”事件）。"
     "可带 Idempotency-Key。",
-    responses=CONFLICT,
+    responses=conflict("状态不允许"),
 )
 async def create_problem(
     body: ProblemCreate,
@@ -116,9 +114,8 @@ async def create_problem(
     (result,) = await service.reads(session, [problem], viewer=principal)
     location = f"{request.url.path}/{problem.id}"
     response.headers["Location"] = location
-    response.headers["ETag"] = etag(problem.version)
     await idempotent.remember(result, status_code=201, location=location)
-    return result
+    return versioned(response, result)
 
 
 @router.post(
@@ -128,7 +125,7 @@ async def create_problem(
     summary="批量记录发现问题",
     description="一次记录同一巡察任务上的多条问题（如一场乡村夜话收集的问题，最多 500 条）："
     "全部通过校验才记录。可带 Idempotency-Key。",
-    responses=CONFLICT,
+    responses=conflict("状态不允许"),
 )
 async def create_problems(
     body: ProblemBatch,
@@ -163,7 +160,7 @@ async def list_problems(
         session,
         visible=problem_visibility(principal),
         where=filters,
-        after=time_id_key(paging.cursor),
+        after=TIME_ID.decode(paging.cursor),
         limit=paging.limit + 1,
     )
     page, next_cursor = split_page(
@@ -253,9 +250,8 @@ async def get_problem(
     problem_id: ProblemId, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> ProblemRead:
     problem = await service.get_problem(session, problem_id=problem_id, actor=principal)
-    response.headers["ETag"] = etag(problem.version)
     (result,) = await service.reads(session, [problem], viewer=principal)
-    return result
+    return versioned(response, result)
 
 
 @router.patch(
@@ -264,7 +260,7 @@ async def get_problem(
     summary="修改问题",
     description="本组成员在反馈前修改问题（须带 If-Match）；反馈后返回 409，只能批注。"
     "改为立行立改即移交；已移交的不能撤回。",
-    responses=VERSIONED,
+    responses=conflict("状态不允许（如已反馈）") | VERSIONED,
 )
 async def update_problem(
     problem_id: ProblemId,
@@ -281,9 +277,8 @@ async def update_problem(
     problem = await service.update_problem(
         session, problem=problem, data=body, expected_version=expected, actor=principal, now=now
     )
-    response.headers["ETag"] = etag(problem.version)
     (result,) = await service.reads(session, [problem], viewer=principal)
-    return result
+    return versioned(response, result)
 
 
 def _annotator(principal: Principal) -> None:
@@ -337,7 +332,7 @@ async def list_annotations(
     description="本组成员上传证据（multipart，字段 file，最大 "
     "10 MB）。按内容识别类型（PDF、JPEG、PNG、"
     "Word、Excel、纯文本），不信任客户端声明；同一内容只存一份（SHA-256）。反馈后不能再上传。",
-    responses={409: CONFLICT[409], 413: ERRORS[422], 415: ERRORS[422]},
+    responses=conflict("状态不允许") | {413: ERRORS[422], 415: ERRORS[422]},
 )
 async def upload_evidence(
     problem_id: ProblemId,
@@ -400,7 +395,7 @@ async def download_evidence(
     description="专项巡察“三个数据”比对：上级给多少、被巡察单位支多少、实际落地多少（元，精确到分）。"
     "返回计算出的两个差额。可带 Idempotency-Key（重复提交只录入一次）。",
     tags=["funds"],
-    responses=CONFLICT,
+    responses=conflict("状态不允许"),
 )
 async def add_funds_project(
     assignment_id: Annotated[uuid.UUID, Path(title="巡察任务编号")],
@@ -447,7 +442,7 @@ async def list_funds_projects(
         "把项目的正差额（拨付未支出、支出未落地）各形成一条问题，金额为差额。已形成过返回 409。"
     ),
     tags=["funds"],
-    responses=CONFLICT,
+    responses=conflict("状态不允许"),
 )
 async def gap_problems(
     project_id: Annotated[uuid.UUID, Path(title="项目编号")],

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from xuncha_shared.events.findings import PublicReportReplyOverdue
 from xuncha_shared.messaging import emit
+from xuncha_shared.workdays import local_day
 
 from findings.public_reports.models import PublicReport
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 async def chase_forwarded_replies(session: AsyncSession, now: datetime) -> None:
     """Emit the overdue fact for every forwarded report past its reply day (Beijing date)
     without a reply; the flag is set in the same transaction, and a second replica skips
     the locked rows, so each is emitted once."""
-    today = now.astimezone(SHANGHAI).date()
+    today = local_day(now)
     rows = await session.scalars(
         select(PublicReport)
         .where(

@@ -16,13 +16,11 @@ from xuncha_shared.http import (
     Now,
     OptionalExpectedVersion,
     Paging,
-    etag,
     split_page,
 )
 from xuncha_shared.problems import ProblemDetail
+from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, conflict, versioned
 
-from findings.common.cursors import time_id_key
-from findings.common.errors import CONFLICT, ERRORS, VERSIONED
 from findings.config import FindingsSettings
 from findings.public_reports import service
 from findings.public_reports.intake import client_address, limiter_of, read_json, request_body_doc
@@ -78,8 +76,7 @@ async def public_announcement(
     round_id: RoundId, session: DbSession, response: Response
 ) -> AnnouncementRead:
     result = await service.get_announcement(session, round_id)
-    response.headers["ETag"] = etag(result.version)
-    return result
+    return versioned(response, result)
 
 
 @router.put(
@@ -107,8 +104,7 @@ async def put_announcement(
         actor=principal,
         now=now,
     )
-    response.headers["ETag"] = etag(result.version)
-    return result
+    return versioned(response, result)
 
 
 @router.post(
@@ -162,7 +158,7 @@ async def public_status(request: Request, session: DbSession) -> PublicStatusRea
     response_model=Receipt,
     summary="登记来信来电来访",
     description="巡察办或本轮巡察组成员登记来信、来电、来访、信箱收到的举报（进驻期间）；返回查询码供告知反映人。",
-    responses=CONFLICT,
+    responses=conflict("状态不允许"),
 )
 async def enter_report(
     body: StaffEntry, session: DbSession, principal: CurrentPrincipal, now: Now
@@ -203,7 +199,7 @@ async def list_public_reports(
     total = int(
         await session.scalar(select(func.count()).select_from(PublicReport).where(*conditions)) or 0
     )
-    after = time_id_key(paging.cursor)
+    after = TIME_ID.decode(paging.cursor)
     if after is not None:
         conditions.append(
             tuple_(col(PublicReport.received_at), col(PublicReport.id)) > tuple_(after[0], after[1])
@@ -312,7 +308,7 @@ async def get_public_report(
     "POST /api/clues/clues 提出线索并引用本举报，"
     "再把返回的 clue_id 填此处，本服务随即清除举报内容）；"
     "转办部门（forwarded：限期回复，工作日）；不予处理（no_action：须说明理由）。",
-    responses=CONFLICT,
+    responses=conflict("状态不允许"),
 )
 async def triage_report(
     report_id: ReportId,
@@ -334,7 +330,7 @@ async def triage_report(
     response_model=PublicReportRead,
     summary="转办回复",
     description="承办部门（令牌 org 为转办部门）记录办理回复；只能回复一次。",
-    responses=CONFLICT,
+    responses=conflict("状态不允许"),
 )
 async def reply_report(
     report_id: ReportId, body: ReplyWrite, session: DbSession, principal: CurrentPrincipal, now: Now

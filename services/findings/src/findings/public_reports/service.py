@@ -12,7 +12,6 @@ import hashlib
 import secrets
 import uuid
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,9 +35,10 @@ from xuncha_shared.problems import (
     PreconditionRequired,
     Unprocessable,
 )
+from xuncha_shared.workdays import local_day
 
 from findings.common import settings as jurisdiction_settings
-from findings.common.access import org_uuid, round_or_404, round_stage_problem, sees_clue_links
+from findings.common.access import round_or_404, round_stage_problem, sees_clue_links
 from findings.models import ASSIGNMENTS, CALENDAR, ORGS
 from findings.problems import repository as problem_repository
 from findings.problems import service as problems
@@ -56,7 +56,6 @@ from findings.public_reports.schemas import (
     TriageWrite,
 )
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 READERS = frozenset({Role.office, Role.leadership, Role.discipline})
 
 # Citizens' reports are received while the group is on site.
@@ -97,7 +96,7 @@ def visibility(principal: Principal) -> ColumnElement[bool]:
                 .where(m.c.account == principal.subject)
             )
         )
-    org = org_uuid(principal)
+    org = principal.org_uuid
     if principal.has(Role.department, Role.discipline, Role.organization) and org is not None:
         parts.append(col(PublicReport.forwarded_to_org_id) == org)
     return or_(*parts) if parts else false()
@@ -331,7 +330,7 @@ async def reads(
 ) -> list[PublicReportRead]:
     ids = [r.id for r in reports] if sees_clue_links(viewer) else []
     clues = await problem_repository.clue_refs(session, report_ids=ids)
-    today = now.astimezone(SHANGHAI).date()
+    today = local_day(now)
     return [
         PublicReportRead(
             id=r.id,
@@ -429,7 +428,7 @@ async def triage(
         workdays = data.reply_workdays or settings.forward_reply_workdays
         calendar = await load_calendar(session, CALENDAR, report.jurisdiction)
         report.forwarded_to_org_id = data.forwarded_to_org_id
-        report.reply_due_on = calendar.add_workdays(now.astimezone(SHANGHAI).date(), workdays).due
+        report.reply_due_on = calendar.add_workdays(local_day(now), workdays).due
     else:
         _need(data.reason, "reason", "不予处理")
         report.no_action_reason = data.reason
@@ -463,7 +462,7 @@ async def reply(
     now: datetime,
 ) -> PublicReport:
     """The department records its reply to a forwarded report (once)."""
-    org = org_uuid(actor)
+    org = actor.org_uuid
     if report.forwarded_to_org_id is None or not (
         (org is not None and org == report.forwarded_to_org_id) or actor.has(Role.office)
     ):

@@ -12,11 +12,10 @@ from xuncha_shared.db import DbSession
 from xuncha_shared.documents import DOCX_MEDIA_TYPE
 from xuncha_shared.events.findings import ReportKind
 from xuncha_shared.exports import attachment
-from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Paging, etag, split_page
+from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Paging, split_page
 from xuncha_shared.idempotency import Idempotent
+from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, conflict, versioned
 
-from findings.common.cursors import time_id_key
-from findings.common.errors import CONFLICT, ERRORS, VERSIONED
 from findings.reports import service
 from findings.reports.models import Report
 from findings.reports.schemas import (
@@ -33,9 +32,8 @@ ReportId = Annotated[uuid.UUID, Path(title="报告编号")]
 
 
 async def _one(session: DbSession, report: Report, response: Response) -> ReportRead:
-    response.headers["ETag"] = etag(report.version)
     (result,) = await service.reads(session, [report])
-    return result
+    return versioned(response, result)
 
 
 @router.post(
@@ -47,7 +45,7 @@ async def _one(session: DbSession, report: Report, response: Response) -> Report
     "（kind=comprehensive，round_id + "
     "township_org_id）。正文分基本情况、领导班子画像、主要问题、典型案例、"
     "问题成因、意见建议。可带 Idempotency-Key。",
-    responses=CONFLICT,
+    responses=conflict("状态不允许"),
 )
 async def create_report(
     body: ReportCreate,
@@ -85,7 +83,7 @@ async def list_reports(
     if kind is not None:
         conditions.append(col(Report.kind) == kind.value)
     total = await service.count_reports(session, conditions)
-    after = time_id_key(paging.cursor)
+    after = TIME_ID.decode(paging.cursor)
     if after is not None:
         conditions.append(
             tuple_(col(Report.created_at), col(Report.id)) > tuple_(after[0], after[1])
@@ -120,7 +118,7 @@ async def get_report(
     response_model=ReportRead,
     summary="修改巡察报告",
     description="本组成员在起草或退回状态下修改（须带 If-Match）。",
-    responses=VERSIONED,
+    responses=conflict("状态不允许（如已反馈）") | VERSIONED,
 )
 async def update_report(
     report_id: ReportId,
@@ -145,7 +143,7 @@ async def update_report(
     response_model=ReportRead,
     summary="提交纪委审核",
     description="本组成员提交；发布“巡察报告已提交审核”事件。",
-    responses=CONFLICT,
+    responses=conflict("状态不允许"),
 )
 async def submit_report(
     report_id: ReportId,
@@ -167,7 +165,7 @@ async def submit_report(
     response_model=ReportRead,
     summary="纪委审核",
     description="纪委监委审核：通过（pass）或退回修改（return，须写意见）；每次审核记入 reviews。",
-    responses=CONFLICT,
+    responses=conflict("状态不允许"),
 )
 async def review_report(
     report_id: ReportId,
@@ -189,7 +187,7 @@ async def review_report(
     response_model=ReportRead,
     summary="书记专题会审定",
     description="领导小组审定纪委已通过的报告；发布“巡察报告已审定”事件，之后可反馈。",
-    responses=CONFLICT,
+    responses=conflict("状态不允许"),
 )
 async def approve_report(
     report_id: ReportId,
