@@ -43,20 +43,10 @@ class Access:
     account: str | None
 
 
-def org_uuid(principal: Principal) -> uuid.UUID | None:
-    """The caller's org as a UUID (None when absent or not a UUID)."""
-    if principal.org_id is None:
-        return None
-    try:
-        return uuid.UUID(principal.org_id)
-    except ValueError:
-        return None
-
-
 def access_for(principal: Principal) -> Access:
     """The caller's read access; 403 for roles that never see rectification."""
     everything = principal.has(*JURISDICTION_WIDE)
-    org = org_uuid(principal) if principal.has(Role.inspected) else None
+    org = principal.org_uuid if principal.has(Role.inspected) else None
     account = principal.subject if principal.has(Role.leader) else None
     if not everything and org is None and account is None:
         if principal.has(Role.inspected):
@@ -156,7 +146,7 @@ def is_own_org(principal: Principal, *, jurisdiction: str, org_id: uuid.UUID) ->
     return (
         principal.has(Role.inspected)
         and principal.jurisdiction == jurisdiction
-        and org_uuid(principal) == org_id
+        and principal.org_uuid == org_id
     )
 
 
@@ -178,13 +168,6 @@ def require_supervisor(principal: Principal, *, jurisdiction: str) -> None:
         )
 
 
-def require_office(principal: Principal, what_zh: str, what_en: str) -> Principal:
-    """403 unless the caller is the office."""
-    if not principal.has(Role.office):
-        raise Forbidden(f"只有巡察办可以{what_zh}", f"Only the inspection office may {what_en}")
-    return principal
-
-
 async def reminding_org(
     session: AsyncSession, principal: Principal, task: Task
 ) -> uuid.UUID | None:
@@ -193,7 +176,7 @@ async def reminding_org(
     if principal.jurisdiction == task.jurisdiction:
         if principal.has(Role.office):
             return None
-        township = org_uuid(principal) if principal.has(Role.inspected) else None
+        township = principal.org_uuid if principal.has(Role.inspected) else None
         if township is not None:
             under = await session.scalar(
                 select(ORGS.c.id).where(

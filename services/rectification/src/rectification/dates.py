@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import calendar as _calendar
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.calendar import load_calendar
-from xuncha_shared.workdays import SHANGHAI, WorkdayCalendar
+from xuncha_shared.workdays import WorkdayCalendar
 
 from rectification.models import CALENDAR
-
-
-def local_day(moment: datetime) -> date:
-    """The Beijing date of an aware moment."""
-    return moment.astimezone(SHANGHAI).date()
 
 
 def add_months(day: date, months: int) -> date:

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     PrimaryKeyConstraint,
-    String,
     Text,
     UniqueConstraint,
     text,
@@ -65,18 +64,6 @@ def _fk(table: str, *, unique: bool = False) -> Any:
             unique=unique,
         )
     )
-
-
-class RulesRow(Base, table=True):
-    """A jurisdiction's rectification rules (rhythm, cards, rating); defaults without a row."""
-
-    __tablename__ = "rules"
-
-    jurisdiction: str = Field(max_length=32, primary_key=True)
-    rules: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
-    version: int = 1
-    updated_at: datetime = _ts()
-    updated_by: str = Field(max_length=128)
 
 
 class Plan(Base, table=True):
@@ -300,22 +287,3 @@ class RatingRow(Base, table=True):
     explanation_zh: str = _text(nullable=False)
     rated_at: datetime = _ts()
     rated_by: str = Field(max_length=128)
-
-
-class Institution(Base, table=True):
-    """A rule or institution adopted because of a task's problem (建章立制)."""
-
-    __tablename__ = "institutions"
-    __table_args__ = (Index("ix_institutions_org", "jurisdiction", "org_id"),)
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    task_id: uuid.UUID = _fk("tasks")
-    plan_id: uuid.UUID
-    jurisdiction: str = Field(max_length=32)
-    round_id: uuid.UUID
-    org_id: uuid.UUID
-    name: str = Field(sa_column=Column(String(200), nullable=False))
-    adopted_on: date
-    doc_number: str | None = Field(default=None, max_length=64)
-    recorded_at: datetime = _ts()
-    recorded_by: str = Field(max_length=128)

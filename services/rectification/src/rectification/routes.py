@@ -6,10 +6,9 @@ from fastapi import APIRouter
 from xuncha_shared.documents import letter_templates_router
 from xuncha_shared.projections import projected_orgs_router
 
-from rectification import rules
 from rectification.cards import letters
 from rectification.cards import routes as cards
-from rectification.institutions import service as institutions
+from rectification.institutions import routes as institutions
 from rectification.models import LETTER_TEMPLATES, ORGS
 from rectification.plans import report
 from rectification.plans import routes as plans
@@ -17,6 +16,7 @@ from rectification.progress import routes as progress
 from rectification.promotion import check as promotion
 from rectification.rating import routes as rating
 from rectification.reminders import routes as reminders
+from rectification.rules import routes as rules
 
 OPENAPI_TAGS = [
     {"name": "plans", "description": "整改方案、任务、整改报告、完成率与台账 Plans and tasks"},

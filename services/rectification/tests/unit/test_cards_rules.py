@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from rectification.cards.evaluate import TaskFacts, evaluate
-from rectification.rules import Rules
+from rectification.rules.schemas import Rules
 from xuncha_shared.events.rectification import CardColor
 from xuncha_shared.workdays import WorkdayCalendar
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from rectification.dates import add_months
 from rectification.deadlines.jobs import DUE_SOON, OVERDUE, notice_for
-from rectification.rules import Rules
+from rectification.rules.schemas import Rules
 from xuncha_shared.workdays import WorkdayCalendar
 
 CAL = WorkdayCalendar()

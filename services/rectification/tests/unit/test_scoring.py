@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 from rectification.rating.scoring import PlanFacts, score
-from rectification.rules import RatingWeights, Rules
+from rectification.rules.schemas import RatingWeights, Rules
 from xuncha_shared.events.rectification import Rating
 
 

@@ -16,7 +16,7 @@ from datetime import date
 from xuncha_shared.events.rectification import CardColor
 from xuncha_shared.workdays import WorkdayCalendar
 
-from rectification.rules import Rules
+from rectification.rules.schemas import Rules
 
 
 @dataclass(frozen=True)

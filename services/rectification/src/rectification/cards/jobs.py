@@ -19,12 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from xuncha_shared.events.rectification import CardColor, CardEscalated, CardLifted, CardRaised
 from xuncha_shared.messaging import emit
-from xuncha_shared.workdays import WorkdayCalendar
+from xuncha_shared.workdays import WorkdayCalendar, local_day
 
 from rectification.cards.evaluate import TaskFacts, evaluate
-from rectification.dates import calendar_of, local_day
+from rectification.dates import calendar_of
 from rectification.models import Card, CardAction, Plan, Task
-from rectification.rules import Rules, rules_by_jurisdiction
+from rectification.rules.schemas import Rules
+from rectification.rules.service import rules_by_jurisdiction
 
 
 async def _schedule(

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 from sqlalchemy import select
 from sqlmodel import col
+from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.documents import (
     DOCX_MEDIA_TYPE,
@@ -21,15 +22,15 @@ from xuncha_shared.documents import (
     render_letter,
     take_document_number,
 )
-from xuncha_shared.http import CurrentPrincipal, Now
+from xuncha_shared.http import Now
 from xuncha_shared.problems import Conflict, NotFound
+from xuncha_shared.web import ERRORS, roles_allowed
+from xuncha_shared.workdays import local_day
 
-from rectification.access import access_for, require_office, visible_plans
-from rectification.dates import local_day
-from rectification.errors import ERRORS
+from rectification.access import access_for, visible_plans
 from rectification.models import DOCUMENT_NUMBERS, LETTER_TEMPLATES, Card, CardAction, Plan
 from rectification.plans.repository import org_names
-from rectification.rules import effective_rules
+from rectification.rules.service import effective_rules
 
 KIND = "interview"
 TITLE = "巡察整改约谈通知书"
@@ -37,6 +38,17 @@ SERIES = "巡整约"
 KINDS = {KIND: TITLE}
 
 router = APIRouter(tags=["cards"], responses=ERRORS)
+
+LetterOffice = Annotated[
+    Principal,
+    roles_allowed(
+        Role.office,
+        why=(
+            "只有巡察办可以生成约谈通知书",
+            "Only the inspection office may issue interview notices",
+        ),
+    ),
+]
 
 
 @router.post(
@@ -53,10 +65,9 @@ router = APIRouter(tags=["cards"], responses=ERRORS)
 async def interview_letter(
     card_id: Annotated[uuid.UUID, Path(title="预警编号")],
     session: DbSession,
-    principal: CurrentPrincipal,
+    actor: LetterOffice,
     now: Now,
 ) -> Response:
-    actor = require_office(principal, "生成约谈通知书", "issue interview notices")
     card = await session.scalar(
         select(Card)
         .where(

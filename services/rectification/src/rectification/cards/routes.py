@@ -11,17 +11,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
-from xuncha_shared.auth import Principal
+from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.rectification import CardColor
 from xuncha_shared.exports import XLSX_RESPONSES, attachment, workbook
 from xuncha_shared.http import CurrentPrincipal, Now, Page, Paging, split_page
 from xuncha_shared.problems import NotFound, Unprocessable
+from xuncha_shared.web import ERRORS, TIME_ID, roles_allowed
+from xuncha_shared.workdays import local_day
 
-from rectification.access import access_for, require_office, visible_plans, visible_tasks
-from rectification.cursors import time_id_key
-from rectification.dates import calendar_of, local_day
-from rectification.errors import ERRORS
+from rectification.access import access_for, visible_plans, visible_tasks
+from rectification.dates import calendar_of
 from rectification.models import Card, CardAction, Plan, Task
 from rectification.plans.repository import org_names
 
@@ -102,6 +102,17 @@ async def _reads(session: AsyncSession, cards: list[Card]) -> list[CardRead]:
 
 router = APIRouter(tags=["cards"], responses=ERRORS)
 
+ActionOffice = Annotated[
+    Principal,
+    roles_allowed(
+        Role.office,
+        why=(
+            "只有巡察办可以登记督导和约谈",
+            "Only the inspection office may record supervision and interviews",
+        ),
+    ),
+]
+
 
 def card_filter(
     principal: CurrentPrincipal,
@@ -155,7 +166,7 @@ async def _cards(
     description="可见范围同整改方案；按发出时间倒序，游标分页，total 为符合条件的总数。",
 )
 async def list_cards(session: DbSession, where: CardFilter, paging: Paging) -> CardPage:
-    cards = await _cards(session, where, paging.limit + 1, time_id_key(paging.cursor))
+    cards = await _cards(session, where, paging.limit + 1, TIME_ID.decode(paging.cursor))
     page, next_cursor = split_page(cards, paging.limit, lambda c: [c.raised_at.isoformat(), c.id])
     total = await session.scalar(select(func.count()).select_from(Card).where(*where))
     return CardPage(items=page, next_cursor=next_cursor, total=int(total or 0))
@@ -239,10 +250,9 @@ async def action_done(
     action_id: Annotated[uuid.UUID, Path(title="督导或约谈编号")],
     body: ActionDone,
     session: DbSession,
-    principal: CurrentPrincipal,
+    actor: ActionOffice,
     now: Now,
 ) -> CardRead:
-    actor = require_office(principal, "登记督导和约谈", "record supervision and interviews")
     card = await _card(session, card_id, actor)
     action = await session.scalar(
         select(CardAction)

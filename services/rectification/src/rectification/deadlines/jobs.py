@@ -25,12 +25,13 @@ from xuncha_shared.events.rectification import (
     RectificationOverdue,
 )
 from xuncha_shared.messaging import emit
-from xuncha_shared.workdays import WorkdayCalendar
+from xuncha_shared.workdays import WorkdayCalendar, local_day
 
-from rectification.dates import calendar_of, local_day
+from rectification.dates import calendar_of
 from rectification.models import DeadlineNotice, Plan, Report, Task
 from rectification.plans.opening import DRAFTING, SUBMITTED
-from rectification.rules import Rules, rules_by_jurisdiction
+from rectification.rules.schemas import Rules
+from rectification.rules.service import rules_by_jurisdiction
 
 DUE_SOON = "due_soon"
 OVERDUE = "overdue"

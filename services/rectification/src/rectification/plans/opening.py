@@ -21,10 +21,11 @@ from sqlmodel import col
 from xuncha_shared.events.findings import FeedbackIssued, ProblemHandedOver
 from xuncha_shared.events.rectification import PlanOpened, TaskKind, TaskOpened
 from xuncha_shared.messaging import emit
+from xuncha_shared.workdays import local_day
 
-from rectification.dates import add_months, calendar_of, local_day
+from rectification.dates import add_months, calendar_of
 from rectification.models import Plan, Task
-from rectification.rules import effective_rules
+from rectification.rules.service import effective_rules
 
 AWAITING_FEEDBACK = "awaiting_feedback"
 DRAFTING = "drafting"

@@ -19,10 +19,10 @@ from xuncha_shared.events.rectification import RectificationReportSubmitted
 from xuncha_shared.http import CurrentPrincipal, Now
 from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
+from xuncha_shared.web import ERRORS, conflict
+from xuncha_shared.workdays import local_day
 
 from rectification.access import access_for, is_own_org, require_own_org
-from rectification.dates import local_day
-from rectification.errors import ERRORS, VERSIONED
 from rectification.models import Disclosure, Plan, Report
 from rectification.plans.opening import AWAITING_FEEDBACK
 from rectification.plans.service import get_plan_for
@@ -184,7 +184,7 @@ PlanId = Annotated[uuid.UUID, Path(title="整改方案编号")]
     summary="报送整改报告",
     description="集中整改期结束时，被巡察党组织报送整改报告，由党组织主要负责人作出真实性承诺。"
     "每个整改方案报送一次。",
-    responses={409: VERSIONED[409]},
+    responses=conflict("状态不允许"),
 )
 async def post_report(
     plan_id: PlanId,

@@ -9,12 +9,11 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.rectification import TaskKind
 from xuncha_shared.exports import XLSX_RESPONSES, attachment
-from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Paging, etag, split_page
+from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Paging, split_page
+from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, conflict, versioned
+from xuncha_shared.workdays import local_day
 
 from rectification.access import access_for
-from rectification.cursors import time_id_key
-from rectification.dates import local_day
-from rectification.errors import ERRORS, VERSIONED
 from rectification.plans import repository, service
 from rectification.plans.export import ledger_xlsx
 from rectification.plans.repository import TaskFilter
@@ -90,7 +89,7 @@ async def list_plans(
         round_id=round_id,
         org_id=org_id,
         statuses=[s.value for s in status or []],
-        after=time_id_key(paging.cursor),
+        after=TIME_ID.decode(paging.cursor),
         limit=paging.limit + 1,
     )
     plans, next_cursor = split_page(plans, paging.limit, lambda p: [p.opened_at.isoformat(), p.id])
@@ -104,9 +103,8 @@ async def get_plan(
     plan_id: PlanId, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> PlanRead:
     plan = await service.get_plan_for(session, plan_id=plan_id, access=access_for(principal))
-    response.headers["ETag"] = etag(plan.version)
     (result,) = await service.plan_reads(session, [plan])
-    return result
+    return versioned(response, result)
 
 
 @router.post(
@@ -115,7 +113,7 @@ async def get_plan(
     summary="报送整改方案",
     description="被巡察党组织在每项任务都填写了整改措施、责任人、领办领导和整改时限后报送整改方案。"
     "须带 If-Match。",
-    responses=VERSIONED,
+    responses=VERSIONED | conflict("状态不允许"),
 )
 async def submit_plan(
     plan_id: PlanId,
@@ -131,9 +129,8 @@ async def submit_plan(
     plan = await service.submit_plan(
         session, plan=plan, expected_version=expected, actor=principal, now=now
     )
-    response.headers["ETag"] = etag(plan.version)
     (result,) = await service.plan_reads(session, [plan])
-    return result
+    return versioned(response, result)
 
 
 @router.get(
@@ -150,7 +147,7 @@ async def list_tasks(
         session,
         access=access_for(principal),
         where=where,
-        after=time_id_key(paging.cursor),
+        after=TIME_ID.decode(paging.cursor),
         limit=paging.limit + 1,
     )
     tasks, next_cursor = split_page(tasks, paging.limit, lambda t: [t.opened_at.isoformat(), t.id])
@@ -213,9 +210,8 @@ async def get_task(
     task_id: TaskId, session: DbSession, principal: CurrentPrincipal, now: Now, response: Response
 ) -> TaskRead:
     task = await service.get_task_for(session, task_id=task_id, access=access_for(principal))
-    response.headers["ETag"] = etag(task.version)
     (result,) = await service.task_reads(session, [task], now=now)
-    return result
+    return versioned(response, result)
 
 
 @router.patch(
@@ -224,7 +220,7 @@ async def get_task(
     summary="填写或修改整改任务",
     description="被巡察党组织填写本单位任务的整改措施、责任人、领办领导（账号与姓名）、整改时限和"
     "整改类型。只改所带字段；已申请销号或已验收的任务不能修改。须带 If-Match。",
-    responses=VERSIONED,
+    responses=VERSIONED | conflict("状态不允许"),
 )
 async def update_task(
     task_id: TaskId,
@@ -241,6 +237,5 @@ async def update_task(
     task = await service.update_task(
         session, task=task, data=body, expected_version=expected, actor=principal, now=now
     )
-    response.headers["ETag"] = etag(task.version)
     (result,) = await service.task_reads(session, [task], now=now)
-    return result
+    return versioned(response, result)

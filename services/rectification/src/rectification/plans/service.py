@@ -15,9 +15,9 @@ from xuncha_shared.events.rectification import PlanSubmitted
 from xuncha_shared.http import check_version
 from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, FieldError, NotFound, Unprocessable
+from xuncha_shared.workdays import local_day
 
 from rectification.access import Access, require_own_org, visible_plans, visible_tasks
-from rectification.dates import local_day
 from rectification.models import Plan, Task
 from rectification.plans import repository
 from rectification.plans.opening import DRAFTING, SUBMITTED

@@ -12,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from xuncha_shared.db import DbSession
 from xuncha_shared.exports import attachment
-from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, etag, read_upload
+from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, read_upload
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import NotFound
+from xuncha_shared.web import ERRORS, VERSIONED, conflict, versioned
 
 from rectification.access import access_for
-from rectification.errors import ERRORS, VERSIONED
 from rectification.models import Task, TaskFile
 from rectification.plans import service as plans
 from rectification.plans.schemas import TaskRead
@@ -41,7 +41,7 @@ TaskId = Annotated[uuid.UUID, Path(title="整改任务编号")]
     response_model=ProgressRead,
     summary="报告整改进展",
     description="被巡察党组织按日期报告本单位任务的整改进展和佐证材料。可带 Idempotency-Key。",
-    responses={409: VERSIONED[409]},
+    responses=conflict("状态不允许"),
 )
 async def report_progress(
     task_id: TaskId,
@@ -76,9 +76,8 @@ async def list_progress(
 async def _respond(
     session: AsyncSession, task: Task, now: datetime, response: Response
 ) -> TaskRead:
-    response.headers["ETag"] = etag(task.version)
     (result,) = await plans.task_reads(session, [task], now=now)
-    return result
+    return versioned(response, result)
 
 
 @router.post(
@@ -87,7 +86,7 @@ async def _respond(
     summary="申请销号",
     description="被巡察党组织申请任务销号：填写完成情况和佐证材料，由党组织主要负责人作出真实性承诺"
     "（承诺人、承诺内容，时间自动记录）。之后由纪委监委或组织部验收。须带 If-Match。",
-    responses=VERSIONED,
+    responses=VERSIONED | conflict("状态不允许"),
 )
 async def claim_done(
     task_id: TaskId,
@@ -112,7 +111,7 @@ async def claim_done(
     response_model=TaskRead,
     summary="验收通过",
     description="本辖区纪委监委或组织部验收已申请销号的任务。须带 If-Match。",
-    responses=VERSIONED,
+    responses=VERSIONED | conflict("状态不允许"),
 )
 async def accept_task(
     task_id: TaskId,
@@ -137,7 +136,7 @@ async def accept_task(
     response_model=TaskRead,
     summary="验收退回",
     description="本辖区纪委监委或组织部退回销号申请并说明理由，任务重新进入整改。须带 If-Match。",
-    responses=VERSIONED,
+    responses=VERSIONED | conflict("状态不允许"),
 )
 async def reject_task(
     task_id: TaskId,
@@ -165,7 +164,7 @@ async def reject_task(
     description="被巡察党组织为本单位任务上传佐证材料（multipart，字段 file，最大 10 MB；"
     "手机拍照即可）。按内容识别类型（PDF、JPEG、PNG、Word、Excel、纯文本），不信任客户端声明；"
     "同一任务同一内容只存一份（SHA-256）。返回的 ref 填入进展或销号申请的佐证材料。",
-    responses={409: VERSIONED[409], 413: ERRORS[422], 415: ERRORS[422]},
+    responses=conflict("状态不允许") | {413: ERRORS[422], 415: ERRORS[422]},
 )
 async def upload_file(
     task_id: TaskId,

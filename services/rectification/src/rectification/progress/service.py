@@ -19,9 +19,9 @@ from xuncha_shared.events.rectification import (
 from xuncha_shared.http import check_version
 from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, Unprocessable
+from xuncha_shared.workdays import local_day
 
 from rectification.access import require_own_org, require_supervisor
-from rectification.dates import local_day
 from rectification.models import ProgressEntry, Task
 from rectification.progress.schemas import (
     Acceptance,

@@ -22,9 +22,9 @@ from xuncha_shared.db import DbSession
 from xuncha_shared.events.rectification import TaskKind
 from xuncha_shared.http import CurrentPrincipal, Now
 from xuncha_shared.problems import Unprocessable
+from xuncha_shared.web import ERRORS
+from xuncha_shared.workdays import local_day
 
-from rectification.dates import local_day
-from rectification.errors import ERRORS
 from rectification.models import ORGS, Task
 
 T = Task.__table__  # type: ignore[attr-defined]

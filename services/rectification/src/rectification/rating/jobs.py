@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.workdays import local_day
 
-from rectification.dates import local_day
 from rectification.models import Plan, RatingRow
 from rectification.rating.service import rate_plan
 

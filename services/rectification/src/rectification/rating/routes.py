@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.rectification import Rating
 from xuncha_shared.exports import XLSX_RESPONSES, attachment, workbook
@@ -24,9 +25,9 @@ from xuncha_shared.http import (
     split_page,
 )
 from xuncha_shared.problems import NotFound
+from xuncha_shared.web import ERRORS, roles_allowed
 
-from rectification.access import access_for, require_office, visible_plans
-from rectification.errors import ERRORS
+from rectification.access import access_for, visible_plans
 from rectification.models import Plan, RatingRow
 from rectification.plans.repository import org_names
 from rectification.plans.service import get_plan_for
@@ -66,6 +67,14 @@ class RatingRead(BaseModel):
 RatingPage = Page[RatingRead]
 
 router = APIRouter(tags=["rating"], responses=ERRORS)
+
+RatingOffice = Annotated[
+    Principal,
+    roles_allowed(
+        Role.office,
+        why=("只有巡察办可以评定整改成效", "Only the inspection office may rate rectification"),
+    ),
+]
 PlanId = Annotated[uuid.UUID, Path(title="整改方案编号")]
 
 
@@ -76,10 +85,7 @@ PlanId = Annotated[uuid.UUID, Path(title="整改方案编号")]
     description="巡察办按按期完成率、验收通过率、退回情况、整改公开和建章立制评定好/中/差"
     "（权重和分档按本辖区规则）；评为“差”的建议开展回头看。可重复评定，以最后一次为准。",
 )
-async def rate(
-    plan_id: PlanId, session: DbSession, principal: CurrentPrincipal, now: Now
-) -> RatingRead:
-    actor = require_office(principal, "评定整改成效", "rate rectification")
+async def rate(plan_id: PlanId, session: DbSession, actor: RatingOffice, now: Now) -> RatingRead:
     plan = await get_plan_for(session, plan_id=plan_id, access=access_for(actor), for_update=True)
     row, _ = await rate_plan(session, plan=plan, rated_by=actor.subject, now=now)
     (result,) = await rating_reads(session, [row])
@@ -95,10 +101,9 @@ async def rate(
 async def rate_round(
     round_id: Annotated[uuid.UUID, Path(title="轮次编号")],
     session: DbSession,
-    principal: CurrentPrincipal,
+    actor: RatingOffice,
     now: Now,
 ) -> list[RatingRead]:
-    actor = require_office(principal, "评定整改成效", "rate rectification")
     plans = await session.scalars(
         select(Plan)
         .where(

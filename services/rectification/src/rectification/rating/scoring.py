@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from xuncha_shared.events.rectification import Rating
 
-from rectification.rules import Rules
+from rectification.rules.schemas import Rules
 
 RATING_ZH = {Rating.good: "好", Rating.fair: "中", Rating.poor: "差"}
 

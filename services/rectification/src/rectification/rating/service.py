@@ -13,9 +13,10 @@ from sqlmodel import col
 from xuncha_shared.events.rectification import OrgRated, Rating, RevisitRecommended
 from xuncha_shared.messaging import emit
 
-from rectification.models import Disclosure, Institution, Plan, RatingRow, Report, Task
+from rectification.institutions.models import Institution
+from rectification.models import Disclosure, Plan, RatingRow, Report, Task
 from rectification.rating.scoring import PlanFacts, Scored, score
-from rectification.rules import effective_rules
+from rectification.rules.service import effective_rules
 
 
 async def plan_facts(session: AsyncSession, plan: Plan) -> PlanFacts:

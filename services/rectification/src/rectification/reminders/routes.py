@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path, status
 from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal, Now
 from xuncha_shared.idempotency import Idempotent
+from xuncha_shared.web import ERRORS, conflict
 
 from rectification.access import access_for
-from rectification.errors import ERRORS, VERSIONED
 from rectification.plans import service as plans
 from rectification.progress.schemas import ProgressRead
 from rectification.reminders import service
@@ -28,7 +28,7 @@ TaskId = Annotated[uuid.UUID, Path(title="整改任务编号")]
     summary="催办整改任务",
     description="巡察办，或村（社区）所属的乡镇（温县：乡镇对所辖村整改负直接责任），催办仍在整改中"
     "的任务：记入任务的进展记录（类型 remind），并通知被巡察党组织。可带 Idempotency-Key。",
-    responses={409: VERSIONED[409]},
+    responses=conflict("状态不允许"),
 )
 async def remind_task(
     task_id: TaskId,

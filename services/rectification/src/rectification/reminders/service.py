@@ -12,9 +12,9 @@ from xuncha_shared.auth import Principal
 from xuncha_shared.events.rectification import TaskKind, TaskReminded
 from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict
+from xuncha_shared.workdays import local_day
 
 from rectification.access import reminding_org
-from rectification.dates import local_day
 from rectification.models import ORGS, ProgressEntry, Task
 from rectification.plans.service import is_overdue
 from rectification.progress.schemas import EntryKind

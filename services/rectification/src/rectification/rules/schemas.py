@@ -1,22 +1,11 @@
-"""A jurisdiction's rectification rules: the rhythm (plan due, concentrated period, report),
-the warning windows, the card rules and the rating weights. Documented defaults apply
-until the office sets its own (ARCHITECTURE.md, "Deadlines": a setting, not a constant)."""
+"""The rules' API schemas: what a jurisdiction may set, with documented defaults."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Self
 
-from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-from xuncha_shared.auth import Forbidden, Principal, Role
-from xuncha_shared.db import DbSession
-from xuncha_shared.http import CurrentPrincipal, Now, OptionalExpectedVersion, check_version, etag
-from xuncha_shared.problems import PreconditionFailed, PreconditionRequired, ProblemDetail
-
-from rectification.models import RulesRow
 
 Workdays = Annotated[int, Field(ge=0, le=250)]
 Weight = Annotated[float, Field(ge=0, le=100)]
@@ -137,112 +126,3 @@ class RulesRead(BaseModel):
     version: int | None = Field(default=None, title="版本号")
     updated_at: datetime | None = Field(default=None, title="修改时间")
     updated_by: str | None = Field(default=None, title="修改人")
-
-
-async def effective_rules(session: AsyncSession, jurisdiction: str) -> Rules:
-    """The rules of ``jurisdiction`` (the defaults when the office has set none)."""
-    row = await session.get(RulesRow, jurisdiction)
-    return Rules() if row is None else Rules.model_validate(row.rules)
-
-
-async def rules_by_jurisdiction(session: AsyncSession) -> dict[str, Rules]:
-    """Every jurisdiction's own rules; the others use the defaults."""
-    rows = await session.scalars(select(RulesRow))
-    return {r.jurisdiction: Rules.model_validate(r.rules) for r in rows}
-
-
-def _read(jurisdiction: str, row: RulesRow | None) -> RulesRead:
-    if row is None:
-        return RulesRead(jurisdiction=jurisdiction, rules=Rules(), is_default=True)
-    return RulesRead(
-        jurisdiction=jurisdiction,
-        rules=Rules.model_validate(row.rules),
-        is_default=False,
-        version=row.version,
-        updated_at=row.updated_at,
-        updated_by=row.updated_by,
-    )
-
-
-router = APIRouter(
-    tags=["rules"],
-    responses={
-        401: {"model": ProblemDetail, "description": "未登录"},
-        403: {"model": ProblemDetail, "description": "无权限"},
-        422: {"model": ProblemDetail, "description": "输入有误"},
-    },
-)
-
-
-@router.get(
-    "/rules",
-    response_model=RulesRead,
-    summary="查看整改规则",
-    description="本辖区的整改节奏、到期提醒、红黄牌规则和评估权重；未设置时为系统默认值。",
-)
-async def get_rules(
-    session: DbSession, principal: CurrentPrincipal, response: Response
-) -> RulesRead:
-    row = await session.get(RulesRow, principal.jurisdiction)
-    if row is not None:
-        response.headers["ETag"] = etag(row.version)
-    return _read(principal.jurisdiction, row)
-
-
-@router.put(
-    "/rules",
-    response_model=RulesRead,
-    summary="设置整改规则",
-    description="巡察办设置本辖区的整改规则。首次设置不带 If-Match（返回 201），修改须带 If-Match。"
-    "已生成的期限不变，此后反馈的整改方案按新规则计算。",
-    responses={
-        201: {"model": RulesRead, "description": "已设置"},
-        412: {"model": ProblemDetail, "description": "已被他人修改"},
-        428: {"model": ProblemDetail, "description": "缺少 If-Match"},
-    },
-)
-async def put_rules(
-    body: Rules,
-    expected: OptionalExpectedVersion,
-    session: DbSession,
-    principal: CurrentPrincipal,
-    now: Now,
-    response: Response,
-) -> RulesRead:
-    actor = _office(principal)
-    row = await session.get(RulesRow, actor.jurisdiction, with_for_update=True)
-    if row is None:
-        if expected is not None:
-            raise PreconditionFailed(
-                "本辖区尚未设置整改规则，新设时不带 If-Match",
-                "No rules exist yet; send no If-Match to create them",
-                field="If-Match",
-            )
-        row = RulesRow(
-            jurisdiction=actor.jurisdiction,
-            rules=body.model_dump(mode="json"),
-            updated_at=now,
-            updated_by=actor.subject,
-        )
-        session.add(row)
-        response.status_code = status.HTTP_201_CREATED
-    else:
-        if expected is None:
-            raise PreconditionRequired(
-                "修改整改规则须带 If-Match 请求头（上次读取的 ETag）",
-                "Changing the rules needs If-Match with the ETag you read",
-                field="If-Match",
-            )
-        check_version(row.version, expected)
-        row.rules = body.model_dump(mode="json")
-        row.version += 1
-        row.updated_at, row.updated_by = now, actor.subject
-    await session.flush()
-    response.headers["ETag"] = etag(row.version)
-    return _read(actor.jurisdiction, row)
-
-
-def _office(principal: Principal) -> Principal:
-    if not principal.has(Role.office):
-        raise Forbidden("只有巡察办可以设置整改规则", "Only the inspection office sets the rules")
-    return principal
