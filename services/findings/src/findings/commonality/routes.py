@@ -7,8 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
-from sqlmodel import col
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.exports import XLSX_MEDIA_TYPE, attachment, workbook
@@ -17,9 +15,8 @@ from xuncha_shared.problems import Unprocessable
 from xuncha_shared.web import ERRORS
 
 from findings.common import settings as jurisdiction_settings
-from findings.commonality.grouping import Cluster, Item, group
-from findings.models import ORGS
-from findings.problems.models import Problem
+from findings.commonality import repository
+from findings.commonality.grouping import Cluster, group
 
 router = APIRouter(tags=["common-problems"], responses=ERRORS)
 METHOD_ZH = (
@@ -80,40 +77,19 @@ async def compute(
             "Give exactly one of round_id and term_id",
             field="round_id",
         )
-    conditions = [col(Problem.jurisdiction) == principal.jurisdiction]
-    conditions.append(
-        col(Problem.round_id) == round_id if round_id else col(Problem.term_id) == term_id
+    rows = await repository.problem_texts(
+        session,
+        jurisdiction=principal.jurisdiction,
+        round_id=round_id,
+        term_id=term_id,
+        category=category,
     )
-    if category:
-        conditions.append(col(Problem.category) == category)
-    rows = (
-        await session.execute(
-            select(
-                col(Problem.id),
-                col(Problem.org_id),
-                col(Problem.category),
-                col(Problem.category_name),
-                col(Problem.description),
-            )
-            .where(*conditions)
-            .order_by(col(Problem.created_at), col(Problem.id))
-        )
-    ).all()
     if threshold is None:
         threshold = (
             await jurisdiction_settings.effective(session, principal.jurisdiction)
         ).similarity_threshold
-    clusters = group([Item(*r) for r in rows], threshold=threshold, min_orgs=min_orgs)
-    org_ids = {o for c in clusters for o in c.org_ids}
-    names = (
-        dict(
-            (
-                await session.execute(select(ORGS.c.id, ORGS.c.name).where(ORGS.c.id.in_(org_ids)))
-            ).all()
-        )
-        if org_ids
-        else {}
-    )
+    clusters = group(rows, threshold=threshold, min_orgs=min_orgs)
+    names = await repository.org_names(session, {o for c in clusters for o in c.org_ids})
     return CommonProblemList(
         items=[_read(c, names) for c in clusters],
         total=len(clusters),

@@ -8,8 +8,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
-from sqlmodel import col
 from xuncha_shared.auth import Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal, Now
@@ -18,8 +16,7 @@ from xuncha_shared.problems import NotFound
 from xuncha_shared.web import ERRORS, conflict
 
 from findings.common.access import OVERSIGHT
-from findings.feedback import service
-from findings.feedback.models import Feedback
+from findings.feedback import repository, service
 
 router = APIRouter(tags=["feedback"], responses=ERRORS)
 AssignmentId = Annotated[uuid.UUID, Path(title="巡察任务编号")]
@@ -99,9 +96,7 @@ async def issue_feedback(
 async def get_feedback(
     assignment_id: AssignmentId, session: DbSession, principal: CurrentPrincipal
 ) -> FeedbackRead:
-    found = (
-        await session.scalars(select(Feedback).where(col(Feedback.assignment_id) == assignment_id))
-    ).first()
+    found = await repository.of_assignment(session, assignment_id)
     allowed = found is not None and (
         (principal.has(*OVERSIGHT) and found.jurisdiction == principal.jurisdiction)
         or (principal.has(Role.inspected) and principal.org_uuid == found.org_id)

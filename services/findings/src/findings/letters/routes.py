@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
-from sqlalchemy import ColumnElement, func, select, tuple_
+from sqlalchemy import ColumnElement
 from sqlmodel import col
 from xuncha_shared.db import DbSession
 from xuncha_shared.documents import DOCX_MEDIA_TYPE, letter_templates_router
@@ -18,7 +18,7 @@ from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.web import ERRORS, TIME_ID, conflict
 from xuncha_shared.workdays import local_day
 
-from findings.letters import service
+from findings.letters import repository, service
 from findings.letters.models import Letter
 from findings.letters.schemas import (
     TITLES_ZH,
@@ -128,19 +128,9 @@ async def list_letters(
     f: Filter,
 ) -> LetterPage:
     conditions = _conditions(principal, f, now)
-    total = int(
-        await session.scalar(select(func.count()).select_from(Letter).where(*conditions)) or 0
-    )
-    after = TIME_ID.decode(paging.cursor)
-    if after is not None:
-        conditions.append(tuple_(col(Letter.sent_at), col(Letter.id)) > tuple_(after[0], after[1]))
-    rows = list(
-        await session.scalars(
-            select(Letter)
-            .where(*conditions)
-            .order_by(col(Letter.sent_at), col(Letter.id))
-            .limit(paging.limit + 1)
-        )
+    total = await repository.count(session, conditions)
+    rows = await repository.page(
+        session, conditions, after=TIME_ID.decode(paging.cursor), limit=paging.limit + 1
     )
     page, next_cursor = split_page(rows, paging.limit, lambda x: [x.sent_at.isoformat(), str(x.id)])
     return LetterPage(
@@ -161,14 +151,7 @@ async def export_letters(
     now: Now,
     f: Filter,
 ) -> Response:
-    rows = list(
-        await session.scalars(
-            select(Letter)
-            .where(*_conditions(principal, f, now))
-            .order_by(col(Letter.sent_at))
-            .limit(20_000)
-        )
-    )
+    rows = await repository.ledger(session, _conditions(principal, f, now), limit=20_000)
     content = workbook(
         "函件台账",
         ("序号", "文号", "类型", "标题", "主送", "抄报", "发出时间", "回复期限", "回复时间"),

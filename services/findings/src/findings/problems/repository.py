@@ -15,7 +15,7 @@ from sqlmodel import col
 
 from findings.common.models import ClueLink, EvidenceFile
 from findings.models import ASSIGNMENTS, ORGS
-from findings.problems.models import Problem, ProblemAnnotation, ProblemEvidence
+from findings.problems.models import FundsProject, Problem, ProblemAnnotation, ProblemEvidence
 
 
 @dataclass(frozen=True)
@@ -167,3 +167,32 @@ async def names_of(
         rows = await session.execute(select(r.c.id, r.c.name).where(r.c.id.in_(set(round_ids))))
         rounds = {i: name for i, name in rows}
     return orgs, rounds
+
+
+async def evidence_file(
+    session: AsyncSession, problem_id: uuid.UUID, sha256: str
+) -> tuple[ProblemEvidence, EvidenceFile] | None:
+    """A problem's evidence file named by its digest, with the stored content; None if absent."""
+    attached = await session.get(ProblemEvidence, (problem_id, sha256))
+    stored = await session.get(EvidenceFile, sha256) if attached else None
+    if attached is None or stored is None:
+        return None
+    return attached, stored
+
+
+async def funds_projects(session: AsyncSession, assignment_id: uuid.UUID) -> list[FundsProject]:
+    """An assignment's funds comparison projects, in the order they were entered."""
+    return list(
+        await session.scalars(
+            select(FundsProject)
+            .where(col(FundsProject.assignment_id) == assignment_id)
+            .order_by(col(FundsProject.created_at), col(FundsProject.id))
+        )
+    )
+
+
+async def funds_project_for_update(
+    session: AsyncSession, project_id: uuid.UUID
+) -> FundsProject | None:
+    """A funds comparison project, locked for the change."""
+    return await session.get(FundsProject, project_id, with_for_update=True)

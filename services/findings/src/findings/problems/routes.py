@@ -17,8 +17,6 @@ from fastapi import (
     UploadFile,
     status,
 )
-from sqlalchemy import select
-from sqlmodel import col
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.exports import XLSX_MEDIA_TYPE, attachment, workbook
@@ -35,9 +33,7 @@ from xuncha_shared.problems import NotFound
 from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, conflict, versioned
 
 from findings.common.access import problem_visibility, readable_assignment
-from findings.common.models import EvidenceFile
 from findings.problems import repository, service
-from findings.problems.models import FundsProject, ProblemEvidence
 from findings.problems.repository import ProblemFilter
 from findings.problems.schemas import (
     AnnotationCreate,
@@ -372,10 +368,10 @@ async def download_evidence(
     principal: CurrentPrincipal,
 ) -> Response:
     problem = await service.get_problem(session, problem_id=problem_id, actor=principal)
-    attached = await session.get(ProblemEvidence, (problem.id, sha256))
-    stored = await session.get(EvidenceFile, sha256) if attached else None
-    if attached is None or stored is None:
+    found = await repository.evidence_file(session, problem.id, sha256)
+    if found is None:
         raise NotFound("证据材料不存在", "No such evidence file", field="sha256")
+    attached, stored = found
     return attachment(
         stored.content,
         media_type=stored.media_type,
@@ -425,12 +421,8 @@ async def list_funds_projects(
     principal: CurrentPrincipal,
 ) -> list[FundsProjectRead]:
     await readable_assignment(session, principal, assignment_id)
-    rows = await session.scalars(
-        select(FundsProject)
-        .where(col(FundsProject.assignment_id) == assignment_id)
-        .order_by(col(FundsProject.created_at), col(FundsProject.id))
-    )
-    return await service.funds_reads(session, list(rows))
+    rows = await repository.funds_projects(session, assignment_id)
+    return await service.funds_reads(session, rows)
 
 
 @router.post(
@@ -451,7 +443,7 @@ async def gap_problems(
     principal: CurrentPrincipal,
     now: Now,
 ) -> list[ProblemRead]:
-    project = await session.get(FundsProject, project_id, with_for_update=True)
+    project = await repository.funds_project_for_update(session, project_id)
     if project is None:
         raise NotFound("资金比对项目不存在", "No such funds project", field="project_id")
     await readable_assignment(session, principal, project.assignment_id)

@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
-from sqlalchemy import ColumnElement, func, select, tuple_
+from sqlalchemy import ColumnElement
 from sqlmodel import col
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.findings import PublicReportChannel, TriageOutcome
@@ -22,7 +22,7 @@ from xuncha_shared.problems import ProblemDetail
 from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, conflict, versioned
 
 from findings.config import FindingsSettings
-from findings.public_reports import service
+from findings.public_reports import repository, service
 from findings.public_reports.intake import client_address, limiter_of, read_json, request_body_doc
 from findings.public_reports.models import PublicReport
 from findings.public_reports.schemas import (
@@ -196,21 +196,9 @@ async def list_public_reports(
     filters: Annotated[list[ColumnElement[bool]], Depends(_filters)],
 ) -> PublicReportPage:
     conditions = [service.visibility(principal), *filters]
-    total = int(
-        await session.scalar(select(func.count()).select_from(PublicReport).where(*conditions)) or 0
-    )
-    after = TIME_ID.decode(paging.cursor)
-    if after is not None:
-        conditions.append(
-            tuple_(col(PublicReport.received_at), col(PublicReport.id)) > tuple_(after[0], after[1])
-        )
-    rows = list(
-        await session.scalars(
-            select(PublicReport)
-            .where(*conditions)
-            .order_by(col(PublicReport.received_at), col(PublicReport.id))
-            .limit(paging.limit + 1)
-        )
+    total = await repository.count(session, conditions)
+    rows = await repository.page(
+        session, conditions, after=TIME_ID.decode(paging.cursor), limit=paging.limit + 1
     )
     page, next_cursor = split_page(
         rows, paging.limit, lambda r: [r.received_at.isoformat(), str(r.id)]
@@ -234,14 +222,7 @@ async def export_reports(
     now: Now,
     filters: Annotated[list[ColumnElement[bool]], Depends(_filters)],
 ) -> Response:
-    rows = list(
-        await session.scalars(
-            select(PublicReport)
-            .where(service.visibility(principal), *filters)
-            .order_by(col(PublicReport.received_at), col(PublicReport.id))
-            .limit(20_000)
-        )
-    )
+    rows = await repository.ledger(session, [service.visibility(principal), *filters], limit=20_000)
     items = await service.reads(session, rows, now=now, viewer=principal)
     status_zh = {"received": "已受理", "handling": "办理中", "closed": "已办结"}
     outcome_zh = {

@@ -6,7 +6,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
-from sqlalchemy import select, tuple_
 from sqlmodel import col
 from xuncha_shared.db import DbSession
 from xuncha_shared.documents import DOCX_MEDIA_TYPE
@@ -16,7 +15,7 @@ from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Paging, s
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, conflict, versioned
 
-from findings.reports import service
+from findings.reports import repository, service
 from findings.reports.models import Report
 from findings.reports.schemas import (
     ReportCreate,
@@ -83,18 +82,8 @@ async def list_reports(
     if kind is not None:
         conditions.append(col(Report.kind) == kind.value)
     total = await service.count_reports(session, conditions)
-    after = TIME_ID.decode(paging.cursor)
-    if after is not None:
-        conditions.append(
-            tuple_(col(Report.created_at), col(Report.id)) > tuple_(after[0], after[1])
-        )
-    rows = list(
-        await session.scalars(
-            select(Report)
-            .where(*conditions)
-            .order_by(col(Report.created_at), col(Report.id))
-            .limit(paging.limit + 1)
-        )
+    rows = await repository.page(
+        session, conditions, after=TIME_ID.decode(paging.cursor), limit=paging.limit + 1
     )
     page, next_cursor = split_page(
         rows, paging.limit, lambda r: [r.created_at.isoformat(), str(r.id)]
