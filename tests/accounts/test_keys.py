@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 from accounts.config import AccountsSettings
+from accounts.keys.service import access_token, published_keys, signing_key
 from accounts.models import Account
-from accounts.tokens import access_token, published_keys, signing_key
 from xuncha_shared.db import create_engine, create_sessionmaker
 from xuncha_shared.testing.plugin import settings_for
 

@@ -13,7 +13,7 @@ from xuncha_shared.http import CurrentPrincipal
 from xuncha_shared.problems import Problem
 
 from accounts.config import AccountsSettings
-from accounts.models import Account
+from accounts.people import repository as people
 
 
 def settings_of(request: Request) -> AccountsSettings:
@@ -44,7 +44,7 @@ async def ledger_actor(
     target = jurisdiction or principal.jurisdiction
     if target == principal.jurisdiction and principal.has(Role.office):
         return principal
-    account = await session.get(Account, principal.subject)
+    account = await people.account(session, principal.subject)
     if (
         account is not None
         and account.platform_admin

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter
 from xuncha_shared.projections import projected_orgs_router
 
-from accounts import keys_routes
 from accounts.clients import routes as client_routes
+from accounts.keys import routes as keys_routes
 from accounts.models import ORGS
 from accounts.people import routes as people_routes
 from accounts.policies import routes as policy_routes

@@ -7,21 +7,20 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.auth import Principal
 from xuncha_shared.http import check_version
 from xuncha_shared.problems import Conflict, NotFound
 
+from accounts.clients import repository
 from accounts.clients.schemas import ClientCreate, ClientRead, ClientSecretIssued, ServiceToken
 from accounts.config import AccountsSettings
+from accounts.keys.service import service_token
 from accounts.models import ServiceClient
 from accounts.passwords import digest
 from accounts.people.service import check_org
 from accounts.signin.problems import ClientAuthFailed
 from accounts.signin.service import address_refusal, record
-from accounts.tokens import service_token
 
 
 def _issued(client: ServiceClient, secret: str) -> ClientSecretIssued:
@@ -33,26 +32,21 @@ def _issued(client: ServiceClient, secret: str) -> ClientSecretIssued:
 async def client_in(
     session: AsyncSession, client_id: str, jurisdiction: str, *, for_update: bool = False
 ) -> ServiceClient:
-    client = await session.get(ServiceClient, client_id, with_for_update=for_update or None)
+    client = await repository.client(session, client_id, for_update=for_update)
     if client is None or client.jurisdiction != jurisdiction:
         raise NotFound("没有此服务账号", "No such service account", field="client_id")
     return client
 
 
 async def list_clients(session: AsyncSession, jurisdiction: str) -> list[ServiceClient]:
-    rows = await session.scalars(
-        select(ServiceClient)
-        .where(col(ServiceClient.jurisdiction) == jurisdiction)
-        .order_by(col(ServiceClient.client_id))
-    )
-    return list(rows)
+    return await repository.clients_of(session, jurisdiction)
 
 
 async def create(
     session: AsyncSession, data: ClientCreate, *, actor: Principal, now: datetime
 ) -> ClientSecretIssued:
     await check_org(session, actor.jurisdiction, data.org_id)
-    if await session.get(ServiceClient, data.client_id) is not None:
+    if await repository.client(session, data.client_id) is not None:
         raise Conflict("客户端编号已存在", "The client id is taken", field="client_id")
     secret = secrets.token_urlsafe(32)
     client = ServiceClient(
@@ -122,7 +116,7 @@ async def issue_token(
     """Client credentials: the same answer for an unknown client, a wrong secret and a
     disabled client; failures count against the address like failed sign-ins."""
     await address_refusal(session, settings, address, now)
-    client = await session.get(ServiceClient, client_id)
+    client = await repository.client(session, client_id)
     if (
         client is None
         or not client.active

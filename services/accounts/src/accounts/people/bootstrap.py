@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
-from sqlmodel import col
 from xuncha_shared.app import Runtime
 from xuncha_shared.auth import Role
 from xuncha_shared.events.accounts import AccountOpened
@@ -15,6 +13,7 @@ from xuncha_shared.messaging import emit
 
 from accounts.models import Account
 from accounts.passwords import password_hasher
+from accounts.people import repository
 from accounts.people.service import snapshot
 
 ADMINISTRATOR = "admin"
@@ -25,9 +24,7 @@ async def first_administrator(runtime: Runtime, *, jurisdiction: str) -> tuple[s
     yet; return the account and the password (shown once, kept only as its hash), or
     ``None`` when there are accounts already."""
     async with runtime.sessionmaker() as session, session.begin():
-        if await session.scalar(
-            select(col(Account.account)).where(col(Account.jurisdiction) == jurisdiction).limit(1)
-        ):
+        if await repository.any_account_in(session, jurisdiction):
             return None
         password = secrets.token_urlsafe(12)
         now = runtime.clock.now()

@@ -12,9 +12,20 @@ from xuncha_shared.db import DbSession
 from xuncha_shared.exports import attachment, workbook, yes_no
 from xuncha_shared.http import ExpectedVersion, Now, Paging, read_upload, split_page
 from xuncha_shared.idempotency import Idempotent
-from xuncha_shared.web import ERRORS, NAME, SEQ, VERSIONED, XLSX, conflict, versioned
+from xuncha_shared.web import (
+    ERRORS,
+    NAME,
+    SEQ,
+    VERSIONED,
+    XLSX,
+    Column,
+    conflict,
+    versioned,
+    xlsx_ledger,
+)
 
 from accounts.access import LedgerActor, settings_of
+from accounts.models import Account
 from accounts.people import service
 from accounts.people.importing import COLUMNS
 from accounts.people.schemas import (
@@ -32,6 +43,18 @@ from accounts.signin.schemas import ACCOUNT_PATTERN
 router = APIRouter(prefix="/accounts", tags=["accounts"], responses=ERRORS)
 
 AccountName = Annotated[str, Path(pattern=ACCOUNT_PATTERN, title="账号")]
+
+C = Column[Account]
+LEDGER = (
+    C("账号", lambda a: a.account),
+    C("姓名", lambda a: a.display_name),
+    C("角色", lambda a: "、".join(Role(r).label_zh for r in a.roles)),
+    C("所属单位编号", lambda a: a.org_id),
+    C("启用", lambda a: yes_no(a.active)),
+    C("已设密码", lambda a: yes_no(a.password_hash is not None)),
+    C("两步验证", lambda a: yes_no(a.totp_confirmed)),
+    C("修改时间", lambda a: a.updated_at),
+)
 
 
 @router.get(
@@ -83,22 +106,8 @@ async def export_accounts(request: Request, session: DbSession, actor: LedgerAct
         after=None,
         limit=100_000,
     )
-    headers = ("账号", "姓名", "角色", "所属单位编号", "启用", "已设密码", "两步验证", "修改时间")
-    body = (
-        (
-            a.account,
-            a.display_name,
-            "、".join(Role(r).label_zh for r in a.roles),
-            a.org_id,
-            yes_no(a.active),
-            yes_no(a.password_hash is not None),
-            yes_no(a.totp_confirmed),
-            a.updated_at,
-        )
-        for a in rows
-    )
     tz = ZoneInfo(settings_of(request).timezone)
-    return attachment(workbook("账号", headers, body, tz=tz), filename="账号.xlsx")
+    return xlsx_ledger("账号", LEDGER, rows, filename="账号.xlsx", tz=tz)
 
 
 @router.get(

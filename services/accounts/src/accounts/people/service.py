@@ -7,9 +7,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.auth import Principal, Role
 from xuncha_shared.events.accounts import (
     AccountChanged,
@@ -23,8 +21,9 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
 from xuncha_shared.sheets import RowError, rows_rejected
 
-from accounts.models import ORGS, Account, SetupCode, SignInRecord
+from accounts.models import Account, SetupCode, SignInRecord
 from accounts.passwords import digest, new_setup_code
+from accounts.people import repository
 from accounts.people.importing import AccountRow, ImportFileError, ImportResult, parse_account_file
 from accounts.people.schemas import (
     ORG_ROLES,
@@ -63,7 +62,7 @@ async def account_in(
     session: AsyncSession, account: str, jurisdiction: str, *, for_update: bool = False
 ) -> Account:
     """An account of the jurisdiction; others are as good as missing."""
-    row = await session.get(Account, account, with_for_update=for_update or None)
+    row = await repository.account(session, account, for_update=for_update)
     if row is None or row.jurisdiction != jurisdiction:
         raise NotFound("没有此账号", "No such account", field="account")
     return row
@@ -92,10 +91,7 @@ async def _check_roles_and_org(
 
 async def check_org(session: AsyncSession, jurisdiction: str, org_id: uuid.UUID) -> None:
     """The org an account or a service account acts for is in the jurisdiction's registry."""
-    known = await session.scalar(
-        select(ORGS.c.id).where(ORGS.c.id == org_id, ORGS.c.jurisdiction == jurisdiction)
-    )
-    if known is None:
+    if not await repository.org_known(session, jurisdiction, org_id):
         raise Unprocessable(
             "所属单位不在本辖区的组织库中",
             "The org is not in this jurisdiction's registry",
@@ -112,7 +108,7 @@ async def create(
     session: AsyncSession, data: AccountCreate, *, actor: Principal, now: datetime
 ) -> Account:
     await _check_roles_and_org(session, actor.jurisdiction, data.roles, data.org_id)
-    if await session.get(Account, data.account) is not None:
+    if await repository.account(session, data.account) is not None:
         raise Conflict("账号已存在", "The account already exists", field="account")
     account = _new_account(
         data.account, data.display_name, data.roles, data.org_id, data.cadre_id, actor, now
@@ -184,15 +180,14 @@ async def import_accounts(
     rows open accounts. Any error, in the file or against the ledger, means nothing is
     written and every error is reported.
     """
-    org_codes = await _org_codes(session, actor.jurisdiction)
+    org_codes = await repository.org_codes(session, actor.jurisdiction)
     try:
         parsed = parse_account_file(content, filename, org_codes=org_codes)
     except ImportFileError as exc:
         raise Unprocessable(exc.message_zh, exc.message_en, field="file", code=exc.code) from exc
     held: dict[str, Account] = {}
     if parsed.accounts:
-        named = select(Account).where(col(Account.account).in_(list(parsed.accounts)))
-        held = {a.account: a for a in await session.scalars(named.with_for_update())}
+        held = await repository.accounts_named(session, parsed.accounts)
     parsed = parsed.adding(_ledger_errors(parsed, held, actor))
     if parsed.errors:
         raise rows_rejected(parsed.errors)
@@ -219,16 +214,6 @@ async def import_accounts(
     return AccountImportReport(
         created=created, updated=updated, unchanged=unchanged, total=len(parsed.rows)
     )
-
-
-async def _org_codes(session: AsyncSession, jurisdiction: str) -> dict[str, uuid.UUID]:
-    rows = await session.execute(
-        # Codes are unique among an office's orgs; should two ever share one, the active wins.
-        select(ORGS.c.code, ORGS.c.id)
-        .where(ORGS.c.jurisdiction == jurisdiction)
-        .order_by(ORGS.c.active)
-    )
-    return {code: org_id for code, org_id in rows}
 
 
 def _ledger_errors(
@@ -329,11 +314,7 @@ async def issue_setup_code(
     row = await account_in(session, account, actor.jurisdiction, for_update=True)
     if not row.active:
         raise Conflict("账号已停用", "The account is disabled", code="account-disabled")
-    for old in await session.scalars(
-        select(SetupCode).where(
-            col(SetupCode.account) == row.account, col(SetupCode.used_at).is_(None)
-        )
-    ):
+    for old in await repository.unused_setup_codes(session, row.account):
         old.used_at = now
     code = new_setup_code()
     expires_at = now + timedelta(hours=hours)
@@ -361,34 +342,21 @@ async def list_accounts(
     after: str | None,
     limit: int,
 ) -> tuple[list[Account], int]:
-    conditions = [col(Account.jurisdiction) == jurisdiction]
-    if role is not None:
-        conditions.append(literal(role.value) == func.any(col(Account.roles)))
-    if org_id is not None:
-        conditions.append(col(Account.org_id) == org_id)
-    if active is not None:
-        conditions.append(col(Account.active) == active)
-    if q:
-        like = f"%{q}%"
-        conditions.append(
-            or_(col(Account.display_name).ilike(like), col(Account.account).ilike(like))
-        )
-    total = int(
-        await session.scalar(select(func.count()).select_from(Account).where(*conditions)) or 0
+    """A page of the jurisdiction's accounts by name (after ``after``), and the total."""
+    return await repository.list_accounts(
+        session,
+        jurisdiction=jurisdiction,
+        role=role,
+        org_id=org_id,
+        active=active,
+        q=q,
+        after=after,
+        limit=limit,
     )
-    stmt = select(Account).where(*conditions)
-    if after is not None:
-        stmt = stmt.where(col(Account.account) > after)
-    rows = await session.scalars(stmt.order_by(col(Account.account)).limit(limit))
-    return list(rows), total
 
 
 async def sign_ins(
     session: AsyncSession, *, account: str, before: int | None, limit: int
 ) -> list[SignInRecord]:
     """An account's sign-in records, newest first."""
-    stmt = select(SignInRecord).where(col(SignInRecord.account) == account)
-    if before is not None:
-        stmt = stmt.where(col(SignInRecord.id) < before)
-    rows = await session.scalars(stmt.order_by(col(SignInRecord.id).desc()).limit(limit))
-    return list(rows)
+    return await repository.sign_ins(session, account=account, before=before, limit=limit)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 from xuncha_shared.db import DbSession
-from xuncha_shared.http import Now, OptionalExpectedVersion, check_version
-from xuncha_shared.problems import PreconditionRequired
+from xuncha_shared.http import Now, OptionalExpectedVersion
 from xuncha_shared.web import ERRORS, VERSIONED, versioned
 
 from accounts.access import LedgerActor
 from accounts.models import Policy
+from accounts.policies import service
 from accounts.policies.schemas import PolicyRead, PolicyWrite
 
 router = APIRouter(prefix="/policy", tags=["accounts"], responses=ERRORS)
@@ -29,7 +29,7 @@ def _read(jurisdiction: str, policy: Policy | None) -> PolicyRead:
 
 @router.get("", response_model=PolicyRead, summary="查看登录安全策略")
 async def get_policy(session: DbSession, actor: LedgerActor, response: Response) -> PolicyRead:
-    policy = await session.get(Policy, actor.jurisdiction)
+    policy = await service.policy_of(session, jurisdiction=actor.jurisdiction)
     return _read(actor.jurisdiction, policy and versioned(response, policy))
 
 
@@ -52,25 +52,9 @@ async def put_policy(
     now: Now,
     response: Response,
 ) -> PolicyRead:
-    policy = await session.get(Policy, actor.jurisdiction, with_for_update=True)
-    if policy is None:
-        policy = Policy(
-            jurisdiction=actor.jurisdiction,
-            totp_required=body.totp_required,
-            updated_at=now,
-            updated_by=actor.subject,
-        )
-        session.add(policy)
+    policy, created = await service.set_policy(
+        session, data=body, expected=expected, actor=actor, now=now
+    )
+    if created:
         response.status_code = status.HTTP_201_CREATED
-    else:
-        if expected is None:
-            raise PreconditionRequired(
-                "修改登录安全策略须带 If-Match", "Changing the policy needs If-Match"
-            )
-        check_version(policy.version, expected)
-        policy.totp_required = body.totp_required
-        policy.version += 1
-        policy.updated_at = now
-        policy.updated_by = actor.subject
-    await session.flush()
     return _read(actor.jurisdiction, versioned(response, policy))

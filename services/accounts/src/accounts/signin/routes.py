@@ -3,11 +3,7 @@ change, the second factor, and who the signed-in person is."""
 
 from __future__ import annotations
 
-import uuid
-
 from fastapi import APIRouter, Request, Response, status
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal, Now
@@ -16,7 +12,7 @@ from xuncha_shared.web import ERRORS
 
 from accounts.access import address_of, committed, settings_of
 from accounts.areas import areas_for, home_for
-from accounts.models import ORGS, Account
+from accounts.models import Account
 from accounts.passwords import password_hasher
 from accounts.signin import service
 from accounts.signin.schemas import (
@@ -158,7 +154,7 @@ async def set_password(body: PasswordSetup, session: DbSession, now: Now) -> Res
 
 
 async def _own_account(session: DbSession, subject: str) -> Account:
-    account = await session.get(Account, subject, with_for_update=True)
+    account = await service.account_of(session, subject, for_update=True)
     if account is None:
         raise NotFound(
             "当前身份不是平台账号（开发令牌或外部身份平台）",
@@ -214,20 +210,6 @@ async def confirm_totp(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-async def _org_kind(session: AsyncSession, org_id: str | None, jurisdiction: str) -> str | None:
-    """The kind of the person's org, from the accounts service's copy of the registry."""
-    if org_id is None:
-        return None
-    try:
-        key = uuid.UUID(org_id)
-    except ValueError:
-        return None
-    kind: str | None = await session.scalar(
-        select(ORGS.c.kind).where(ORGS.c.id == key, ORGS.c.jurisdiction == jurisdiction)
-    )
-    return kind
-
-
 @router.get(
     "/me",
     response_model=Me,
@@ -236,9 +218,9 @@ async def _org_kind(session: AsyncSession, org_id: str | None, jurisdiction: str
     responses=ERRORS,
 )
 async def me(principal: CurrentPrincipal, session: DbSession) -> Me:
-    account = await session.get(Account, principal.subject)
+    account = await service.account_of(session, principal.subject)
     roles = sorted(principal.roles, key=list(Role).index)
-    org_kind = await _org_kind(session, principal.org_id, principal.jurisdiction)
+    org_kind = await service.org_kind(session, principal.org_uuid, principal.jurisdiction)
     return Me(
         account=principal.subject,
         display_name=principal.name or principal.subject,

@@ -14,15 +14,17 @@ from datetime import datetime, timedelta
 import anyio.to_thread
 import pyotp
 from pwdlib import PasswordHash
-from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.auth import Role
 from xuncha_shared.problems import Unprocessable
 
 from accounts.config import AccountsSettings
-from accounts.models import Account, Policy, RefreshToken, SetupCode, SignInRecord
+from accounts.keys.service import access_token
+from accounts.models import Account, RefreshToken, SignInRecord
 from accounts.passwords import check_password_rule, decoy_hash, digest
+from accounts.people import repository as people
+from accounts.policies import repository as policies
+from accounts.signin import repository
 from accounts.signin.problems import (
     AccountDisabled,
     RefreshInvalid,
@@ -35,7 +37,6 @@ from accounts.signin.problems import (
     too_many,
 )
 from accounts.signin.schemas import TokenPair
-from accounts.tokens import access_token
 
 # Roles a jurisdiction's policy may hold to a second factor.
 SECOND_FACTOR_ROLES = frozenset({Role.office, Role.leadership, Role.discipline})
@@ -70,16 +71,10 @@ async def address_refusal(
 ) -> None:
     """登录频率限制: too many failures from one address in the window is a 429."""
     window = timedelta(minutes=settings.address_window_minutes)
-    failures = await session.scalar(
-        select(func.count())
-        .select_from(SignInRecord)
-        .where(
-            col(SignInRecord.address) == address,
-            col(SignInRecord.at) > now - window,
-            col(SignInRecord.outcome).in_(FAILURES),
-        )
+    failures = await repository.failures_from(
+        session, address, since=now - window, outcomes=FAILURES
     )
-    if (failures or 0) >= settings.address_failures_per_window:
+    if failures >= settings.address_failures_per_window:
         raise too_many(int(window.total_seconds()))
 
 
@@ -125,7 +120,7 @@ async def authenticate(
 ) -> Account:
     """The account whose password this is, or a refusal (counted and recorded)."""
     await address_refusal(session, settings, attempt.address, now)
-    account = await session.get(Account, attempt.account, with_for_update=True)
+    account = await people.account(session, attempt.account, for_update=True)
     if account is None:
         await anyio.to_thread.run_sync(hasher.verify, attempt.password, decoy_hash())
         await record(session, attempt.account, attempt.address, "unknown-account", now)
@@ -155,7 +150,7 @@ async def second_factor_required(session: AsyncSession, account: Account) -> boo
     their jurisdiction's policy says so."""
     if SECOND_FACTOR_ROLES.isdisjoint(Role(r) for r in account.roles):
         return False
-    policy = await session.get(Policy, account.jurisdiction)
+    policy = await policies.policy(session, account.jurisdiction)
     return policy is not None and policy.totp_required
 
 
@@ -238,6 +233,22 @@ async def issue_session(
     )
 
 
+async def account_of(
+    session: AsyncSession, name: str, *, for_update: bool = False
+) -> Account | None:
+    """The platform account a caller signed in as; None for a dev or external token."""
+    return await people.account(session, name, for_update=for_update)
+
+
+async def org_kind(
+    session: AsyncSession, org_id: uuid.UUID | None, jurisdiction: str
+) -> str | None:
+    """The kind of the person's org, from the accounts service's copy of the registry."""
+    if org_id is None:
+        return None
+    return await people.org_kind(session, jurisdiction, org_id)
+
+
 def _refresh_invalid() -> RefreshInvalid:
     return RefreshInvalid("登录已过期，请重新登录", "The session has ended; sign in again")
 
@@ -251,7 +262,7 @@ async def refresh(
 ) -> TokenPair:
     """Trade a refresh token for a new pair. A token presented a second time was copied:
     its whole family ends, the thief's copy and the person's alike."""
-    row = await session.get(RefreshToken, digest(presented), with_for_update=True)
+    row = await repository.refresh_token(session, digest(presented), for_update=True)
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         raise _refresh_invalid()
     if row.used_at is not None:
@@ -259,24 +270,20 @@ async def refresh(
         await record(session, row.account, address, "refresh-reused", now)
         raise _refresh_invalid()
     row.used_at = now
-    account = await session.get(Account, row.account)
+    account = await people.account(session, row.account)
     if account is None or not account.active:
         raise _refresh_invalid()
     return await issue_session(session, settings, account, now, row.family)
 
 
 async def _revoke(session: AsyncSession, now: datetime, *where: object) -> None:
-    await session.execute(
-        update(RefreshToken)
-        .where(col(RefreshToken.revoked_at).is_(None), *where)  # type: ignore[arg-type]
-        .values(revoked_at=now)
-    )
+    await repository.revoke(session, now, *where)
 
 
 async def sign_out(session: AsyncSession, presented: str, now: datetime, address: str) -> None:
     """End the session the refresh token belongs to (its whole family); an unknown token
     ends nothing and is not an error, so signing out twice is harmless."""
-    row = await session.get(RefreshToken, digest(presented))
+    row = await repository.refresh_token(session, digest(presented))
     if row is not None:
         await _revoke(session, now, RefreshToken.family == row.family)
         await record(session, row.account, address, "signed-out", now)
@@ -317,8 +324,8 @@ async def set_password_with_code(
     now: datetime,
 ) -> None:
     """首次设置密码 / 重置密码: a one-time code the office issued sets the password once."""
-    row = await session.get(SetupCode, digest(code.strip().upper()), with_for_update=True)
-    account = await session.get(Account, account_name, with_for_update=True)
+    row = await repository.setup_code(session, digest(code.strip().upper()))
+    account = await people.account(session, account_name, for_update=True)
     if (
         row is None
         or account is None

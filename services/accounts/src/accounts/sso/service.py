@@ -21,6 +21,7 @@ from xuncha_shared.messaging import emit
 
 from accounts.config import AccountsSettings, SsoProvider
 from accounts.models import Account
+from accounts.people import repository as people
 from accounts.people.service import snapshot
 from accounts.signin.problems import AccountDisabled, SignInFailed
 from accounts.signin.schemas import TokenPair
@@ -92,7 +93,7 @@ async def _follow(session: AsyncSession, name: str, principal: Principal, now: d
         "jurisdiction": principal.jurisdiction,
         "org_id": org_id,
     }
-    account = await session.get(Account, name, with_for_update=True)
+    account = await people.account(session, name, for_update=True)
     if account is None:
         account = Account.model_validate(
             {"account": name, "created_at": now, "updated_at": now, "updated_by": "sso", **wanted}

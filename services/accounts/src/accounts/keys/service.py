@@ -14,12 +14,11 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.auth import Role
 
 from accounts.config import AccountsSettings
+from accounts.keys import repository
 from accounts.models import Account, ServiceClient, SigningKey
 
 ALGORITHM = "ES256"
@@ -44,12 +43,7 @@ async def signing_key(
     """The key that signs now: the newest unretired one, replaced (and the old one retired,
     still published until the tokens it signed have expired) once it is older than
     ``key_rotation_days``."""
-    current = await session.scalar(
-        select(SigningKey)
-        .where(col(SigningKey.retired_at).is_(None))
-        .order_by(col(SigningKey.created_at).desc())
-        .limit(1)
-    )
+    current = await repository.newest_unretired(session)
     if current is not None and now - current.created_at < timedelta(
         days=settings.key_rotation_days
     ):
@@ -59,9 +53,7 @@ async def signing_key(
 
 async def rotate(session: AsyncSession, now: datetime) -> SigningKey:
     """Retire every signing key and make a new one."""
-    for old in await session.scalars(
-        select(SigningKey).where(col(SigningKey.retired_at).is_(None)).with_for_update()
-    ):
+    for old in await repository.unretired_locked(session):
         old.retired_at = now
     key = _new_key(now)
     session.add(key)
@@ -74,11 +66,7 @@ async def published_keys(
 ) -> list[dict[str, Any]]:
     """The JWKS: every key that signs or signed a token that may still be valid."""
     horizon = now - timedelta(seconds=settings.access_token_seconds * 2)
-    keys = await session.scalars(
-        select(SigningKey)
-        .where(or_(col(SigningKey.retired_at).is_(None), col(SigningKey.retired_at) > horizon))
-        .order_by(col(SigningKey.created_at).desc())
-    )
+    keys = await repository.published_since(session, horizon)
     return [dict(k.public_jwk) for k in keys]
 
 

@@ -10,7 +10,7 @@ from xuncha_shared.db import DbSession
 from xuncha_shared.http import Now
 
 from accounts.access import settings_of
-from accounts.tokens import ALGORITHM, published_keys
+from accounts.keys.service import ALGORITHM, published_keys
 
 router = APIRouter(prefix="/.well-known", tags=["keys"])
 
