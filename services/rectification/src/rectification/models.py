@@ -46,15 +46,15 @@ DOCUMENT_NUMBERS = document_numbers_table(Base.metadata)
 LETTER_TEMPLATES = letter_templates_table(Base.metadata)
 
 
-def _ts(nullable: bool = False) -> Any:
+def moment_field(nullable: bool = False) -> Any:
     return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
 
 
-def _text(nullable: bool = True) -> Any:
+def text_field(nullable: bool = True) -> Any:
     return Field(default=None, sa_column=Column(Text, nullable=nullable))
 
 
-def _fk(table: str, *, unique: bool = False) -> Any:
+def ref_field(table: str, *, unique: bool = False) -> Any:
     return Field(
         sa_column=Column(
             UUID(as_uuid=True),
@@ -80,15 +80,15 @@ class Plan(Base, table=True):
     assignment_id: uuid.UUID | None = None
     feedback_id: uuid.UUID | None = None
     status: str = Field(max_length=20)
-    opened_at: datetime = _ts()
-    feedback_at: datetime | None = _ts(nullable=True)
+    opened_at: datetime = moment_field()
+    feedback_at: datetime | None = moment_field(nullable=True)
     plan_due_on: date | None = None
     period_ends_on: date | None = None
     report_due_on: date | None = None
-    submitted_at: datetime | None = _ts(nullable=True)
+    submitted_at: datetime | None = moment_field(nullable=True)
     submitted_by: str | None = Field(default=None, max_length=128)
     version: int = 1
-    updated_at: datetime = _ts()
+    updated_at: datetime = moment_field()
 
 
 class Task(Base, table=True):
@@ -119,30 +119,30 @@ class Task(Base, table=True):
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    plan_id: uuid.UUID = _fk("plans")
+    plan_id: uuid.UUID = ref_field("plans")
     jurisdiction: str = Field(max_length=32)
     round_id: uuid.UUID = Field(index=True)
     org_id: uuid.UUID
     problem_id: uuid.UUID = Field(sa_column=Column(UUID(as_uuid=True), nullable=False, unique=True))
     category: str = Field(max_length=64)
     category_name: str = Field(max_length=64)
-    description: str = _text(nullable=False)
+    description: str = text_field(nullable=False)
     immediate: bool = False
     livelihood: bool = False
     kind: str = Field(max_length=10)
-    measures: str | None = _text()
+    measures: str | None = text_field()
     responsible_person: str | None = Field(default=None, max_length=50)
     owner_account: str | None = Field(default=None, max_length=128)
     owner_name: str | None = Field(default=None, max_length=50)
     due_on: date | None = None
     status: str = Field(max_length=10)
     rejections: int = 0
-    claimed_at: datetime | None = _ts(nullable=True)
-    accepted_at: datetime | None = _ts(nullable=True)
+    claimed_at: datetime | None = moment_field(nullable=True)
+    accepted_at: datetime | None = moment_field(nullable=True)
     accepted_by: str | None = Field(default=None, max_length=128)
     on_time: bool | None = None
-    opened_at: datetime = _ts()
-    updated_at: datetime = _ts()
+    opened_at: datetime = moment_field()
+    updated_at: datetime = moment_field()
     version: int = 1
 
 
@@ -153,17 +153,17 @@ class ProgressEntry(Base, table=True):
     __tablename__ = "task_progress"
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    task_id: uuid.UUID = _fk("tasks")
+    task_id: uuid.UUID = ref_field("tasks")
     kind: str = Field(max_length=10)
     reported_on: date | None = None
-    text: str = _text(nullable=False)
+    text: str = text_field(nullable=False)
     evidence: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSONB, nullable=False)
     )
     signed_by: str | None = Field(default=None, max_length=50)
-    commitment: str | None = _text()
-    signed_at: datetime | None = _ts(nullable=True)
-    at: datetime = _ts()
+    commitment: str | None = text_field()
+    signed_at: datetime | None = moment_field(nullable=True)
+    at: datetime = moment_field()
     by: str = Field(max_length=128)
 
 
@@ -174,43 +174,14 @@ class TaskFile(Base, table=True):
     __tablename__ = "task_files"
     __table_args__ = (PrimaryKeyConstraint("task_id", "sha256"),)
 
-    task_id: uuid.UUID = _fk("tasks")
+    task_id: uuid.UUID = ref_field("tasks")
     sha256: str = Field(max_length=64)
     filename: str = Field(max_length=200)
     size: int
     media_type: str = Field(max_length=100)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     added_by: str = Field(max_length=128)
-    added_at: datetime = _ts()
-
-
-class Report(Base, table=True):
-    """The org's rectification report (整改报告) at the end of the concentrated period."""
-
-    __tablename__ = "reports"
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    plan_id: uuid.UUID = _fk("plans", unique=True)
-    content: str = _text(nullable=False)
-    signed_by: str = Field(max_length=50)
-    commitment: str = _text(nullable=False)
-    signed_at: datetime = _ts()
-    submitted_by: str = Field(max_length=128)
-    late: bool = False
-
-
-class Disclosure(Base, table=True):
-    """Where and when the report was made known: inside the party or to the public."""
-
-    __tablename__ = "report_disclosures"
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    report_id: uuid.UUID = _fk("reports")
-    scope: str = Field(max_length=10)
-    disclosed_on: date
-    place: str = Field(max_length=200)
-    recorded_at: datetime = _ts()
-    recorded_by: str = Field(max_length=128)
+    added_at: datetime = moment_field()
 
 
 class DeadlineNotice(Base, table=True):
@@ -225,7 +196,7 @@ class DeadlineNotice(Base, table=True):
     notice: str = Field(max_length=10)
     due_on: date
     plan_id: uuid.UUID
-    emitted_at: datetime = _ts()
+    emitted_at: datetime = moment_field()
 
 
 class Card(Base, table=True):
@@ -243,15 +214,15 @@ class Card(Base, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     jurisdiction: str = Field(max_length=32, index=True)
-    plan_id: uuid.UUID = _fk("plans")
+    plan_id: uuid.UUID = ref_field("plans")
     round_id: uuid.UUID
     org_id: uuid.UUID
     color: str = Field(max_length=10)
-    reason_zh: str = _text(nullable=False)
-    raised_at: datetime = _ts()
-    escalated_at: datetime | None = _ts(nullable=True)
-    lifted_at: datetime | None = _ts(nullable=True)
-    lifted_reason_zh: str | None = _text()
+    reason_zh: str = text_field(nullable=False)
+    raised_at: datetime = moment_field()
+    escalated_at: datetime | None = moment_field(nullable=True)
+    lifted_at: datetime | None = moment_field(nullable=True)
+    lifted_reason_zh: str | None = text_field()
     letter_number: str | None = Field(default=None, max_length=64)
     letter_on: date | None = None
 
@@ -262,11 +233,11 @@ class CardAction(Base, table=True):
     __tablename__ = "card_actions"
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    card_id: uuid.UUID = _fk("cards")
+    card_id: uuid.UUID = ref_field("cards")
     kind: str = Field(max_length=12)
     due_on: date
     done_on: date | None = None
-    note: str | None = _text()
+    note: str | None = text_field()
     recorded_by: str | None = Field(default=None, max_length=128)
 
 
@@ -284,6 +255,6 @@ class RatingRow(Base, table=True):
     rating: str = Field(max_length=10)
     score: float
     factors: list[dict[str, Any]] = Field(sa_column=Column(JSONB, nullable=False))
-    explanation_zh: str = _text(nullable=False)
-    rated_at: datetime = _ts()
+    explanation_zh: str = text_field(nullable=False)
+    rated_at: datetime = moment_field()
     rated_by: str = Field(max_length=128)

@@ -10,12 +10,12 @@ from rectification.cards import letters
 from rectification.cards import routes as cards
 from rectification.institutions import routes as institutions
 from rectification.models import LETTER_TEMPLATES, ORGS
-from rectification.plans import report
 from rectification.plans import routes as plans
 from rectification.progress import routes as progress
-from rectification.promotion import check as promotion
+from rectification.promotion import routes as promotion
 from rectification.rating import routes as rating
 from rectification.reminders import routes as reminders
+from rectification.reports import routes as report
 from rectification.rules import routes as rules
 
 OPENAPI_TAGS = [

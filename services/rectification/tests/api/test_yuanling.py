@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from rectification.promotion.check import blocking_query
+from rectification.promotion.repository import blocking_query
 from sqlalchemy.dialects import postgresql
 from xuncha_shared.auth import Role
 

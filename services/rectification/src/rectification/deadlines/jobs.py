@@ -28,8 +28,9 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.workdays import WorkdayCalendar, local_day
 
 from rectification.dates import calendar_of
-from rectification.models import DeadlineNotice, Plan, Report, Task
+from rectification.models import DeadlineNotice, Plan, Task
 from rectification.plans.opening import DRAFTING, SUBMITTED
+from rectification.reports.models import Report
 from rectification.rules.schemas import Rules
 from rectification.rules.service import rules_by_jurisdiction
 

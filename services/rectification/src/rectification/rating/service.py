@@ -14,8 +14,9 @@ from xuncha_shared.events.rectification import OrgRated, Rating, RevisitRecommen
 from xuncha_shared.messaging import emit
 
 from rectification.institutions.models import Institution
-from rectification.models import Disclosure, Plan, RatingRow, Report, Task
+from rectification.models import Plan, RatingRow, Task
 from rectification.rating.scoring import PlanFacts, Scored, score
+from rectification.reports.models import Disclosure, Report
 from rectification.rules.service import effective_rules
 
 
