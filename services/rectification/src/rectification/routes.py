@@ -6,9 +6,10 @@ from fastapi import APIRouter
 from xuncha_shared.documents import letter_templates_router
 from xuncha_shared.projections import projected_orgs_router
 
-from rectification.cards import letters
 from rectification.cards import routes as cards
 from rectification.institutions import routes as institutions
+from rectification.letters import routes as letters
+from rectification.letters.service import KINDS as LETTER_KINDS
 from rectification.models import LETTER_TEMPLATES, ORGS
 from rectification.plans import routes as plans
 from rectification.progress import routes as progress
@@ -40,7 +41,7 @@ def build_routers() -> list[APIRouter]:
         institutions.router,
         cards.router,
         letters.router,
-        letter_templates_router(LETTER_TEMPLATES, kinds=letters.KINDS),
+        letter_templates_router(LETTER_TEMPLATES, kinds=LETTER_KINDS),
         rating.router,
         promotion.router,
         rules.router,
