@@ -11,6 +11,7 @@ from xuncha_shared.http import CurrentPrincipal, Now, OptionalExpectedVersion, e
 from xuncha_shared.orgs import OrgKind
 from xuncha_shared.web import ERRORS, VERSIONED, conflict
 
+from findings.common import repository
 from findings.common import settings as jurisdiction_settings
 from findings.common.access import office_of
 from findings.common.models import ProblemCategory
@@ -93,7 +94,7 @@ async def put_category(
     now: Now,
 ) -> CategoryRead:
     actor = office_of(principal, "调整问题清单", "edit the problem list")
-    row = await session.get(ProblemCategory, (actor.jurisdiction, code), with_for_update=True)
+    row = await repository.category_for_update(session, actor.jurisdiction, code)
     kinds = [k.value for k in body.org_kinds]
     if row is None:
         row = ProblemCategory(

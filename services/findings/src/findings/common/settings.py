@@ -15,6 +15,7 @@ from xuncha_shared.auth import Principal
 from xuncha_shared.http import check_version
 from xuncha_shared.problems import PreconditionFailed, PreconditionRequired
 
+from findings.common import repository
 from findings.common.models import FindingsSettingsRow
 
 DEFAULT_ISSUER_SHORT = ""
@@ -100,7 +101,7 @@ def _read(jurisdiction: str, row: FindingsSettingsRow | None) -> SettingsRead:
 
 async def effective(session: AsyncSession, jurisdiction: str) -> SettingsRead:
     """The settings in force for ``jurisdiction``."""
-    return _read(jurisdiction, await session.get(FindingsSettingsRow, jurisdiction))
+    return _read(jurisdiction, await repository.settings(session, jurisdiction))
 
 
 async def save(
@@ -112,7 +113,7 @@ async def save(
     now: datetime,
 ) -> tuple[SettingsRead, bool]:
     """Create (no If-Match) or change (If-Match) the jurisdiction's settings."""
-    row = await session.get(FindingsSettingsRow, actor.jurisdiction, with_for_update=True)
+    row = await repository.settings(session, actor.jurisdiction, for_update=True)
     values = data.model_dump()
     if row is None:
         if expected_version is not None:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.orgs import OrgKind
 from xuncha_shared.problems import Unprocessable
 
-from findings.common.models import ProblemCategory
+from findings.common import repository
 
 _ALL: tuple[OrgKind, ...] = ()
 _GRASSROOTS = (OrgKind.village, OrgKind.community, OrgKind.township)
@@ -60,9 +58,7 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = tuple(
 async def effective_categories(session: AsyncSession, jurisdiction: str) -> list[Category]:
     """The jurisdiction's problem list, active and hidden entries alike, in display order."""
     merged = {c.code: c for c in DEFAULT_CATEGORIES}
-    rows = await session.scalars(
-        select(ProblemCategory).where(col(ProblemCategory.jurisdiction) == jurisdiction)
-    )
+    rows = await repository.categories(session, jurisdiction)
     for row in rows:
         merged[row.code] = Category(
             code=row.code,
