@@ -14,10 +14,10 @@ from sqlmodel import col
 from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.rectification import CardColor
-from xuncha_shared.exports import XLSX_RESPONSES, attachment, workbook
+from xuncha_shared.exports import attachment, workbook
 from xuncha_shared.http import CurrentPrincipal, Now, Page, Paging, split_page
 from xuncha_shared.problems import NotFound, Unprocessable
-from xuncha_shared.web import ERRORS, TIME_ID, roles_allowed
+from xuncha_shared.web import ERRORS, TIME_ID, XLSX, roles_allowed
 from xuncha_shared.workdays import local_day
 
 from rectification.access import access_for, visible_plans, visible_tasks
@@ -177,7 +177,7 @@ async def list_cards(session: DbSession, where: CardFilter, paging: Paging) -> C
     summary="导出红黄牌预警台账（XLSX）",
     description="筛选条件同“查询红黄牌预警”。",
     response_class=Response,
-    responses=XLSX_RESPONSES,
+    responses=XLSX,
 )
 async def export_cards(session: DbSession, where: CardFilter) -> Response:
     cards = await _cards(session, where, 100_000)
@@ -381,7 +381,7 @@ async def list_overdue(
     summary="导出逾期整改清单（XLSX）",
     description="筛选条件同“逾期整改清单”。",
     response_class=Response,
-    responses=XLSX_RESPONSES,
+    responses=XLSX,
 )
 async def export_overdue(
     session: DbSession,

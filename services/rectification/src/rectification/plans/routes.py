@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.rectification import TaskKind
-from xuncha_shared.exports import XLSX_RESPONSES, attachment
+from xuncha_shared.exports import attachment
 from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Paging, split_page
-from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, conflict, versioned
+from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, XLSX, conflict, versioned
 from xuncha_shared.workdays import local_day
 
 from rectification.access import access_for
@@ -163,7 +163,7 @@ async def list_tasks(
     summary="导出整改台账（XLSX）",
     description="与“查询整改任务”相同的筛选条件，导出全部符合条件的任务。",
     response_class=Response,
-    responses=XLSX_RESPONSES,
+    responses=XLSX,
 )
 async def export_tasks(
     session: DbSession, principal: CurrentPrincipal, where: Filter, now: Now

@@ -16,13 +16,13 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Principal
+from xuncha_shared.documents import DOCX_MEDIA_TYPE
+from xuncha_shared.exports import XLSX_MEDIA_TYPE
 from xuncha_shared.problems import Conflict, Problem
 
 from rectification.access import require_own_org
 from rectification.models import Task, TaskFile
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REF_PREFIX = "file:"
 
 
@@ -72,9 +72,9 @@ def sniff(content: bytes) -> str | None:
             return None
         if "[Content_Types].xml" in names:
             if "word/document.xml" in names:
-                return DOCX
+                return DOCX_MEDIA_TYPE
             if "xl/workbook.xml" in names:
-                return XLSX
+                return XLSX_MEDIA_TYPE
         return None
     if b"\x00" in content:
         return None

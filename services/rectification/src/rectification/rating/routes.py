@@ -14,7 +14,7 @@ from sqlmodel import col
 from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.rectification import Rating
-from xuncha_shared.exports import XLSX_RESPONSES, attachment, workbook
+from xuncha_shared.exports import attachment, workbook
 from xuncha_shared.http import (
     BadCursor,
     CurrentPrincipal,
@@ -25,7 +25,7 @@ from xuncha_shared.http import (
     split_page,
 )
 from xuncha_shared.problems import NotFound
-from xuncha_shared.web import ERRORS, roles_allowed
+from xuncha_shared.web import ERRORS, XLSX, roles_allowed
 
 from rectification.access import access_for, visible_plans
 from rectification.models import Plan, RatingRow
@@ -225,7 +225,7 @@ async def list_ratings(session: DbSession, where: RatingFilter, paging: Paging) 
     summary="导出整改成效评定（XLSX）",
     description="筛选条件同“查询整改成效评定”。",
     response_class=Response,
-    responses=XLSX_RESPONSES,
+    responses=XLSX,
 )
 async def export_ratings(session: DbSession, where: RatingFilter) -> Response:
     rows = await _ratings(session, where, 100_000)
