@@ -34,7 +34,7 @@ ClientId = Annotated[str, Path(pattern=CLIENT_ID_PATTERN, title="客户端编号
     responses=ERRORS,
 )
 async def list_clients(session: DbSession, actor: LedgerActor) -> ClientPage:
-    rows = await service.list_clients(session, actor.jurisdiction)
+    rows = await service.list_clients(session, jurisdiction=actor.jurisdiction)
     return ClientPage(items=[ClientRead.model_validate(c) for c in rows], next_cursor=None)
 
 
@@ -55,7 +55,7 @@ async def create_client(
     actor: LedgerActor,
     now: Now,
 ) -> ClientSecretIssued:
-    issued = await service.create(session, body, actor=actor, now=now)
+    issued = await service.create(session, data=body, actor=actor, now=now)
     response.headers["Location"] = f"{request.url.path}/{issued.client_id}"
     return versioned(response, issued)
 
@@ -75,7 +75,9 @@ async def rotate_secret(
     actor: LedgerActor,
     now: Now,
 ) -> ClientSecretIssued:
-    issued = await service.rotate_secret(session, client_id, expected, actor=actor, now=now)
+    issued = await service.rotate_secret(
+        session, client_id=client_id, expected=expected, actor=actor, now=now
+    )
     return versioned(response, issued)
 
 
@@ -94,7 +96,9 @@ async def disable_client(
     actor: LedgerActor,
     now: Now,
 ) -> ClientRead:
-    client = await service.set_active(session, client_id, False, expected, actor=actor, now=now)
+    client = await service.set_active(
+        session, client_id=client_id, active=False, expected=expected, actor=actor, now=now
+    )
     return versioned(response, ClientRead.model_validate(client))
 
 
@@ -113,7 +117,9 @@ async def enable_client(
     actor: LedgerActor,
     now: Now,
 ) -> ClientRead:
-    client = await service.set_active(session, client_id, True, expected, actor=actor, now=now)
+    client = await service.set_active(
+        session, client_id=client_id, active=True, expected=expected, actor=actor, now=now
+    )
     return versioned(response, ClientRead.model_validate(client))
 
 
@@ -140,7 +146,7 @@ async def token(
     try:
         return await service.issue_token(
             session,
-            settings_of(request),
+            settings=settings_of(request),
             client_id=client_id,
             client_secret=client_secret,
             address=address_of(request),

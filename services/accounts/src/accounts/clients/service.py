@@ -38,14 +38,14 @@ async def client_in(
     return client
 
 
-async def list_clients(session: AsyncSession, jurisdiction: str) -> list[ServiceClient]:
+async def list_clients(session: AsyncSession, *, jurisdiction: str) -> list[ServiceClient]:
     return await repository.clients_of(session, jurisdiction)
 
 
 async def create(
-    session: AsyncSession, data: ClientCreate, *, actor: Principal, now: datetime
+    session: AsyncSession, *, data: ClientCreate, actor: Principal, now: datetime
 ) -> ClientSecretIssued:
-    await check_org(session, actor.jurisdiction, data.org_id)
+    await check_org(session, jurisdiction=actor.jurisdiction, org_id=data.org_id)
     if await repository.client(session, data.client_id) is not None:
         raise Conflict("客户端编号已存在", "The client id is taken", field="client_id")
     secret = secrets.token_urlsafe(32)
@@ -73,7 +73,7 @@ def _touch(client: ServiceClient, actor: Principal, now: datetime) -> None:
 
 
 async def rotate_secret(
-    session: AsyncSession, client_id: str, expected: int, *, actor: Principal, now: datetime
+    session: AsyncSession, *, client_id: str, expected: int, actor: Principal, now: datetime
 ) -> ClientSecretIssued:
     """A new secret; the old one stops working at once (tokens issued with it run out)."""
     client = await client_in(session, client_id, actor.jurisdiction, for_update=True)
@@ -88,10 +88,10 @@ async def rotate_secret(
 
 async def set_active(
     session: AsyncSession,
+    *,
     client_id: str,
     active: bool,
     expected: int,
-    *,
     actor: Principal,
     now: datetime,
 ) -> ServiceClient:
@@ -106,8 +106,8 @@ async def set_active(
 
 async def issue_token(
     session: AsyncSession,
-    settings: AccountsSettings,
     *,
+    settings: AccountsSettings,
     client_id: str,
     client_secret: str,
     address: str,

@@ -162,7 +162,7 @@ async def create_account(
     request: Request,
     response: Response,
 ) -> AccountRead:
-    account = service.read(await service.create(session, body, actor=actor, now=now))
+    account = service.read(await service.create(session, data=body, actor=actor, now=now))
     location = f"{request.url.path}/{account.account}"
     response.headers["Location"] = location
     await idempotent.remember(account, status_code=201, location=location)
@@ -173,7 +173,7 @@ async def create_account(
 async def get_account(
     account: AccountName, session: DbSession, actor: LedgerActor, response: Response
 ) -> AccountRead:
-    row = await service.account_in(session, account, actor.jurisdiction)
+    row = await service.account_in(session, account=account, jurisdiction=actor.jurisdiction)
     return versioned(response, service.read(row))
 
 
@@ -285,7 +285,7 @@ async def issue_setup_code(
 async def list_sign_ins(
     account: AccountName, session: DbSession, actor: LedgerActor, paging: Paging
 ) -> SignInPage:
-    await service.account_in(session, account, actor.jurisdiction)
+    await service.account_in(session, account=account, jurisdiction=actor.jurisdiction)
     before = SEQ.decode(paging.cursor)
     rows = await service.sign_ins(
         session, account=account, before=before[0] if before else None, limit=paging.limit + 1

@@ -59,7 +59,7 @@ def snapshot(cls: type[AccountSnapshot], account: Account) -> AccountSnapshot:
 
 
 async def account_in(
-    session: AsyncSession, account: str, jurisdiction: str, *, for_update: bool = False
+    session: AsyncSession, *, account: str, jurisdiction: str, for_update: bool = False
 ) -> Account:
     """An account of the jurisdiction; others are as good as missing."""
     row = await repository.account(session, account, for_update=for_update)
@@ -86,10 +86,10 @@ async def _check_roles_and_org(
             code="org-required",
         )
     if org_id is not None:
-        await check_org(session, jurisdiction, org_id)
+        await check_org(session, jurisdiction=jurisdiction, org_id=org_id)
 
 
-async def check_org(session: AsyncSession, jurisdiction: str, org_id: uuid.UUID) -> None:
+async def check_org(session: AsyncSession, *, jurisdiction: str, org_id: uuid.UUID) -> None:
     """The org an account or a service account acts for is in the jurisdiction's registry."""
     if not await repository.org_known(session, jurisdiction, org_id):
         raise Unprocessable(
@@ -105,7 +105,7 @@ def _ordered(roles: Sequence[Role]) -> list[str]:
 
 
 async def create(
-    session: AsyncSession, data: AccountCreate, *, actor: Principal, now: datetime
+    session: AsyncSession, *, data: AccountCreate, actor: Principal, now: datetime
 ) -> Account:
     await _check_roles_and_org(session, actor.jurisdiction, data.roles, data.org_id)
     if await repository.account(session, data.account) is not None:
@@ -150,7 +150,9 @@ async def update(
     actor: Principal,
     now: datetime,
 ) -> Account:
-    row = await account_in(session, account, actor.jurisdiction, for_update=True)
+    row = await account_in(
+        session, account=account, jurisdiction=actor.jurisdiction, for_update=True
+    )
     check_version(row.version, expected_version)
     changes = data.model_dump(exclude_unset=True)
     roles = data.roles if data.roles is not None else [Role(r) for r in row.roles]
@@ -290,7 +292,9 @@ async def set_active(
     now: datetime,
 ) -> Account:
     """停用 ends every session of the account at once; 启用 lets it sign in again."""
-    row = await account_in(session, account, actor.jurisdiction, for_update=True)
+    row = await account_in(
+        session, account=account, jurisdiction=actor.jurisdiction, for_update=True
+    )
     check_version(row.version, expected_version)
     if row.account == actor.subject and not active:
         raise Conflict("不能停用自己的账号", "You cannot disable your own account", code="self")
@@ -311,7 +315,9 @@ async def issue_setup_code(
     session: AsyncSession, *, account: str, hours: int, actor: Principal, now: datetime
 ) -> tuple[str, datetime]:
     """A new one-time code for the account (earlier unused ones stop working)."""
-    row = await account_in(session, account, actor.jurisdiction, for_update=True)
+    row = await account_in(
+        session, account=account, jurisdiction=actor.jurisdiction, for_update=True
+    )
     if not row.active:
         raise Conflict("账号已停用", "The account is disabled", code="account-disabled")
     for old in await repository.unused_setup_codes(session, row.account):
