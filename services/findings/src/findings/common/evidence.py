@@ -11,18 +11,14 @@ import io
 import zipfile
 from datetime import datetime
 
-from sqlalchemy import Table
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from xuncha_shared.exports import XLSX_MEDIA_TYPE
 from xuncha_shared.problems import Problem
 
+from findings.common import repository
 from findings.common.models import EvidenceFile
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-_TABLE: Table = EvidenceFile.__table__  # type: ignore[attr-defined]
 
 
 class UnsupportedMediaType(Problem):
@@ -49,7 +45,7 @@ def sniff(content: bytes) -> str | None:
             if "word/document.xml" in names:
                 return DOCX
             if "xl/workbook.xml" in names:
-                return XLSX
+                return XLSX_MEDIA_TYPE
         return None
     if b"\x00" in content:
         return None
@@ -73,13 +69,8 @@ async def store(session: AsyncSession, content: bytes, *, now: datetime) -> Evid
             field="file",
         )
     digest = hashlib.sha256(content).hexdigest()
-    await session.execute(
-        insert(_TABLE)
-        .values(
-            sha256=digest, size=len(content), media_type=media_type, content=content, created_at=now
-        )
-        .on_conflict_do_nothing()
-    )
-    return EvidenceFile(
+    file = EvidenceFile(
         sha256=digest, size=len(content), media_type=media_type, content=content, created_at=now
     )
+    await repository.add_evidence_file(session, file)
+    return file
