@@ -15,7 +15,7 @@ from rectification.access import access_for
 from rectification.plans import service as plans
 from rectification.progress.schemas import ProgressRead
 from rectification.reminders import service
-from rectification.reminders.service import ReminderCreate
+from rectification.reminders.schemas import ReminderCreate
 
 router = APIRouter(tags=["progress"], responses=ERRORS)
 TaskId = Annotated[uuid.UUID, Path(title="整改任务编号")]

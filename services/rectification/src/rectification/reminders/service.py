@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Principal
 from xuncha_shared.events.rectification import TaskKind, TaskReminded
@@ -15,31 +13,19 @@ from xuncha_shared.problems import Conflict
 from xuncha_shared.workdays import local_day
 
 from rectification.access import reminding_org
-from rectification.models import ORGS, ProgressEntry, Task
+from rectification.models import ProgressEntry, Task
 from rectification.plans.service import is_overdue
 from rectification.progress.schemas import EntryKind
+from rectification.reminders import repository
+from rectification.reminders.schemas import ReminderCreate
 
 DEFAULT_NOTE = "请按期完成整改任务，及时报告整改进展。"
-
-
-class ReminderCreate(BaseModel):
-    """A reminder, with an optional note to the org."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        str_strip_whitespace=True,
-        json_schema_extra={"examples": [{"note": "该任务已逾期，请于本周内报送整改进展。"}]},
-    )
-
-    note: str | None = Field(
-        default=None, max_length=500, title="催办内容", description="不填则为默认催办语"
-    )
 
 
 async def _name(session: AsyncSession, org: uuid.UUID | None) -> str:
     if org is None:
         return "巡察办"
-    name = await session.scalar(select(ORGS.c.name).where(ORGS.c.id == org))
+    name = await repository.org_name(session, org)
     return name or "所属乡镇"
 
 
