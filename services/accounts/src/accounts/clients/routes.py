@@ -131,7 +131,7 @@ async def enable_client(
     "换取访问令牌，令牌带服务账号角色、部门角色和所属部门。失败次数按来源地址限制。",
     responses={
         401: {"model": ProblemDetail, "description": "客户端编号或密钥错误，或服务账号已停用"},
-        422: {"model": ProblemDetail, "description": "输入有误"},
+        422: ERRORS[422],
         429: {"model": ProblemDetail, "description": "此地址失败次数过多（见 Retry-After）"},
     },
 )

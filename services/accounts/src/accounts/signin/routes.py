@@ -33,7 +33,7 @@ _PROBLEM = {"model": ProblemDetail}
 SIGN_IN_ANSWERS: dict[int | str, dict[str, object]] = {
     401: {**_PROBLEM, "description": "账号或密码错误；或须输入、输错动态验证码"},
     403: {**_PROBLEM, "description": "账号已停用；或本辖区要求两步验证而尚未设置"},
-    422: {**_PROBLEM, "description": "输入有误"},
+    422: ERRORS[422],
     423: {**_PROBLEM, "description": "连续输错，账号临时锁定（见 Retry-After）"},
     429: {**_PROBLEM, "description": "此地址失败次数过多（见 Retry-After）"},
 }

@@ -7,6 +7,7 @@ from xuncha_shared.auth import AuthError
 from xuncha_shared.db import DbSession
 from xuncha_shared.http import Now
 from xuncha_shared.problems import Problem, ProblemDetail
+from xuncha_shared.web import ERRORS
 
 from accounts.access import settings_of
 from accounts.signin.problems import SignInFailed
@@ -55,7 +56,7 @@ class SsoNotConfigured(Problem):
         },
         403: {"model": ProblemDetail, "description": "账号已停用"},
         404: {"model": ProblemDetail, "description": "未配置单点登录"},
-        422: {"model": ProblemDetail, "description": "输入有误"},
+        422: ERRORS[422],
     },
 )
 async def exchange(body: SsoExchange, request: Request, session: DbSession, now: Now) -> TokenPair:
