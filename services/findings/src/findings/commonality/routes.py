@@ -12,7 +12,7 @@ from xuncha_shared.db import DbSession
 from xuncha_shared.exports import XLSX_MEDIA_TYPE, attachment, workbook
 from xuncha_shared.http import CurrentPrincipal
 from xuncha_shared.problems import Unprocessable
-from xuncha_shared.web import ERRORS
+from xuncha_shared.web import ERRORS, XLSX
 
 from findings.common import settings as jurisdiction_settings
 from findings.commonality import repository
@@ -131,7 +131,7 @@ async def list_common_problems(
     "/common-problems.xlsx",
     summary="导出共性问题（Excel）",
     response_class=Response,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "Excel 文件"}},
+    responses=XLSX,
 )
 async def export_common_problems(
     result: Annotated[CommonProblemList, Depends(compute)],

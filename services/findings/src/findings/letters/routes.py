@@ -15,7 +15,7 @@ from xuncha_shared.events.findings import LetterKind
 from xuncha_shared.exports import XLSX_MEDIA_TYPE, attachment, workbook
 from xuncha_shared.http import CurrentPrincipal, Now, Paging, split_page
 from xuncha_shared.idempotency import Idempotent
-from xuncha_shared.web import ERRORS, TIME_ID, conflict
+from xuncha_shared.web import ERRORS, TIME_ID, XLSX, conflict
 from xuncha_shared.workdays import local_day
 
 from findings.letters import repository, service
@@ -143,7 +143,7 @@ async def list_letters(
     summary="导出函件台账（Excel）",
     description="与函件台账相同的筛选和可见范围。",
     response_class=Response,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "Excel 文件"}},
+    responses=XLSX,
 )
 async def export_letters(
     session: DbSession,

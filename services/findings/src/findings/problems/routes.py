@@ -30,7 +30,7 @@ from xuncha_shared.http import (
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import NotFound
-from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, conflict, versioned
+from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, XLSX, conflict, versioned
 
 from findings.common.access import problem_visibility, readable_assignment
 from findings.problems import repository, service
@@ -175,7 +175,7 @@ async def list_problems(
     description="与问题台账相同的筛选和可见范围，导出为 Excel（最多 20000 条），"
     "末两列为轮次和被巡察对象名称。",
     response_class=Response,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "Excel 文件"}},
+    responses=XLSX,
 )
 async def export_problems(
     session: DbSession, principal: CurrentPrincipal, filters: Filters

@@ -19,7 +19,7 @@ from xuncha_shared.http import (
     split_page,
 )
 from xuncha_shared.problems import ProblemDetail
-from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, conflict, versioned
+from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, XLSX, conflict, versioned
 
 from findings.config import FindingsSettings
 from findings.public_reports import repository, service
@@ -214,7 +214,7 @@ async def list_public_reports(
     "/public-reports.xlsx",
     summary="导出信访举报台账（Excel）",
     response_class=Response,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "Excel 文件"}},
+    responses=XLSX,
 )
 async def export_reports(
     session: DbSession,
