@@ -19940,7 +19940,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Excel 文件 */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
@@ -21388,7 +21388,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Excel 文件 */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
@@ -22663,7 +22663,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Excel 文件 */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
@@ -22922,7 +22922,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Excel 文件 */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
@@ -24005,7 +24005,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 线索台账 */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
@@ -25744,7 +25744,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 月度梳理 */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
@@ -25903,7 +25903,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 审计日志 */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
@@ -26051,7 +26051,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 线索工作数据 */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
@@ -30743,7 +30743,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
@@ -31269,7 +31269,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
@@ -31405,7 +31405,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
@@ -32206,7 +32206,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
@@ -32739,7 +32739,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
@@ -33364,7 +33364,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
@@ -34706,7 +34706,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
@@ -34778,7 +34778,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description XLSX 工作簿 */
             200: {
                 headers: {
                     /** @description 附件及其文件名 / An attachment and its file name */
