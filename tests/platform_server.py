@@ -4,9 +4,7 @@ tests and the OpenAPI fuzzer."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,13 +13,13 @@ from typing import Any
 
 import asyncpg
 import httpx
-import uvicorn
 from pydantic import SecretStr
 from xuncha_shared.auth import AuthConfig
 from xuncha_shared.bus.postgres import PostgresBus
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES
 from xuncha_shared.testing.plugin import TEST_SECRET, settings_for
+from xuncha_shared.testing.serving import loopback_socket, serving, socket_url
 from xuncha_shared.workdays import SHANGHAI
 
 from xuncha.demo import SMALL, load_demo
@@ -37,13 +35,6 @@ class Served:
     base_url: str
     auth: AuthConfig
     database_url: str
-
-
-def _free_socket() -> socket.socket:
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
 
 
 @contextlib.asynccontextmanager
@@ -66,9 +57,9 @@ async def serve_platform(
     finally:
         await conn.close()
     database_url = pg.url(name)
-    sock = _free_socket()
-    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    auth = platform_auth(base_url, SecretStr(TEST_SECRET))
+    sock = loopback_socket()
+    url = socket_url(sock)
+    auth = platform_auth(url, SecretStr(TEST_SECRET))
     bus = PostgresBus(database_url)
     await bus.start()
     service_settings = {
@@ -84,29 +75,14 @@ async def serve_platform(
     dispatcher = build_dispatcher(
         service_settings, bus=bus, auth=auth, dashboard=dashboard, dev_login=True, **create_kwargs
     )
-    server = uvicorn.Server(
+    try:
         # A browser tab a failed test left open keeps its live inbox stream: shutdown closes
         # it after a few seconds rather than waiting for the tab.
-        uvicorn.Config(
-            dispatcher,
-            log_config=None,
-            access_log=False,
-            lifespan="on",
-            timeout_graceful_shutdown=5,
-        )
-    )
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        async with asyncio.timeout(60):
-            while not server.started:
-                if task.done():
-                    task.result()
-                await asyncio.sleep(0.05)
-        yield Served(base_url=base_url, auth=auth, database_url=database_url)
+        async with serving(
+            dispatcher, sock, access_log=False, lifespan="on", timeout_graceful_shutdown=5
+        ):
+            yield Served(base_url=url, auth=auth, database_url=database_url)
     finally:
-        server.should_exit = True
-        await task
-        sock.close()
         await bus.stop()
         conn = await asyncpg.connect(pg.dsn("postgres"))
         try:

@@ -6,18 +6,13 @@ sample letter and restores the default. Each change is checked through the API."
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import io
-import socket
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import docx
 import pytest
-import uvicorn
 from notify.webhooks.signing import verify
 from playwright.async_api import Locator, Page, expect
 from starlette.applications import Starlette
@@ -26,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from xuncha_shared.auth import Role
 from xuncha_shared.documents.letters import docx_text, sample_content
+from xuncha_shared.testing.serving import serving
 
 from tests.browser.signing_in import call, dev_sign_in
 
@@ -143,26 +139,6 @@ class Receiver:
 
     def received(self, path: str) -> list[tuple[dict[str, str], bytes]]:
         return [(h, b) for p, h, b in self.requests if p == path]
-
-
-@contextlib.asynccontextmanager
-async def serving(app: Starlette) -> AsyncIterator[str]:
-    """The receiver on a real loopback socket, in this event loop."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_config=None))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        async with asyncio.timeout(10):
-            while not server.started:
-                if task.done():
-                    task.result()
-                await asyncio.sleep(0.02)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
 
 
 REQUESTED = "xuncha.planning.consultation.requested.v1"

@@ -23,6 +23,7 @@ from xuncha_shared.events.planning import RoundScheduled
 from xuncha_shared.events.rectification import OrgRated, TaskOpened
 from xuncha_shared.testing.contracts import sample_event
 from xuncha_shared.testing.plugin import eventually
+from xuncha_shared.testing.serving import serving
 
 from services.notify.tests.api.factories import (
     BASE,
@@ -35,7 +36,6 @@ from services.notify.tests.api.factories import (
     inbox,
     publish,
     rule_events,
-    serve,
 )
 
 
@@ -160,7 +160,7 @@ async def test_each_default_rule_webhooks_and_mails_exactly_the_configured_recip
         cast = Cast()
         office = token(Role.office, jurisdiction=J)
         mail_of: dict[tuple[str, str], str] = {}
-        async with serve(receiver) as base_url:
+        async with serving(receiver) as base_url:
             for name, org in cast.org.items():
                 r = await notify.post(
                     f"{BASE}/subscriptions",

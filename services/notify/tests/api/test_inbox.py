@@ -14,8 +14,9 @@ from xuncha_shared.auth import Role
 from xuncha_shared.events.findings import FeedbackIssued, ProblemHandedOver
 from xuncha_shared.events.rectification import PlanOpened
 from xuncha_shared.testing.contracts import sample_event
+from xuncha_shared.testing.serving import serving
 
-from services.notify.tests.api.factories import BASE, J, apply, auth, cloud, inbox, serve
+from services.notify.tests.api.factories import BASE, J, apply, auth, cloud, inbox
 
 
 async def test_filters_pages_and_read_state(platform: Any, token: Any, clock: Any) -> None:
@@ -110,7 +111,7 @@ async def test_live_stream_pushes_new_items_for_the_signed_in_user(
     secretary = token(Role.inspected, org_id=str(town), subject="sec", jurisdiction=J)
     received: list[dict[str, Any]] = []
     async with (
-        serve(app) as base_url,
+        serving(app) as base_url,
         httpx.AsyncClient(base_url=base_url, timeout=30) as client,
         client.stream(
             "GET", f"{BASE}/inbox/stream", params={"limit": 2}, headers=auth(secretary)

@@ -11,6 +11,7 @@ from xuncha_shared.auth import Role
 from xuncha_shared.events.clues import ClueTransferred
 from xuncha_shared.testing.contracts import sample_event
 from xuncha_shared.testing.plugin import eventually
+from xuncha_shared.testing.serving import serving
 
 from services.notify.tests.api.factories import (
     BASE,
@@ -21,7 +22,6 @@ from services.notify.tests.api.factories import (
     cloud,
     inbox,
     publish,
-    serve,
 )
 
 
@@ -35,7 +35,7 @@ async def test_clue_transfer_over_kafka_reaches_keeper_and_recipient_once(
     keeper = token(Role.office, subject="keeper-li", jurisdiction=J)
     recipient = token(Role.discipline, org_id=str(cast.org["discipline"]), jurisdiction=J)
     receiver = Receiver()
-    async with serve(receiver.app()) as base_url:
+    async with serving(receiver.app()) as base_url:
         r = await notify.post(
             f"{BASE}/subscriptions",
             json={"url": f"{base_url}/hook", "org_id": str(cast.org["discipline"])},

@@ -15,6 +15,7 @@ from xuncha_shared.app import run_periodic_once
 from xuncha_shared.auth import Role
 from xuncha_shared.events.planning import ConsultationRequested
 from xuncha_shared.testing.contracts import sample_event
+from xuncha_shared.testing.serving import serving
 
 from services.notify.tests.api.factories import (
     BASE,
@@ -24,7 +25,6 @@ from services.notify.tests.api.factories import (
     apply,
     auth,
     cloud,
-    serve,
 )
 
 
@@ -43,7 +43,7 @@ async def test_a_receiver_failing_three_times_gets_the_delivery_once(
     cast = Cast()
     office = token(Role.office, jurisdiction=J)
     receiver = Receiver(fail_first=3)
-    async with serve(receiver.app()) as base_url:
+    async with serving(receiver.app()) as base_url:
         sub = await subscribe(
             notify, office, f"{base_url}/hook", org_id=str(cast.org["discipline"])
         )
@@ -122,7 +122,7 @@ async def test_dead_letters_are_listed_and_replayed(
     office = token(Role.office, jurisdiction=J)
     dept = token(Role.department, org_id=str(cast.org["audit"]), jurisdiction=J)
     receiver = Receiver(fail_first=2, status_when_failing=503)
-    async with serve(receiver.app()) as base_url:
+    async with serving(receiver.app()) as base_url:
         # The department subscribes for itself (its org from its token), for one type only.
         sub = await subscribe(
             notify, dept, f"{base_url}/hook", event_types=[ConsultationRequested.type]
