@@ -92,8 +92,8 @@ async def serial_breakdown(
 ) -> dict[str, float]:
     """One client, one request at a time: what a single org-create costs, piece by piece
     (ms per call, mean of ``n``). Explains the API/raw ratio; not a throughput figure."""
-    from planning import service
-    from planning.schemas import OrgCreate
+    from planning.orgs import service
+    from planning.orgs.schemas import OrgCreate
 
     runtime = app.state.runtime
     headers = {"Authorization": f"Bearer {token}"}

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 from planning.domain import OrgKind
-from planning.importing import OrgRow
+from planning.orgs.importing import OrgRow
 from planning.testdata import org_rows_to_xlsx
 from playwright.async_api import Page, expect
 from pydantic import SecretStr

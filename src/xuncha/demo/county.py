@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from planning.domain import OrgKind
-from planning.importing import OrgRow
+from planning.orgs.importing import OrgRow
 from planning.pool.testdata import PoolData, county_pool
 from planning.testdata import county_orgs
 from planning.villages.testdata import village_indicators

@@ -9,17 +9,11 @@ from xuncha_shared.app import ServiceSpec, create_service_app
 from xuncha_shared.bus.base import Bus
 from xuncha_shared.clock import Clock
 
-from planning import calendar_routes
 from planning.config import PlanningSettings, get_settings
 from planning.consultation import jobs as consultation_jobs
-from planning.consultation import routes as consultation_routes
-from planning.figures import routes as figures_routes
 from planning.handlers import build_handlers
 from planning.models import MESSAGING, SCHEMA
-from planning.pool import routes as pool_routes
-from planning.rounds import routes as rounds_routes
-from planning.routes import router
-from planning.villages import routes as villages_routes
+from planning.routes import build_routers
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -30,15 +24,7 @@ def spec() -> ServiceSpec:
         title="巡察计划服务 Planning",
         description="被巡察对象库、届与轮次、巡察组与人才库、任务分配、村分类、巡前函询、全覆盖进度。",
         tables=MESSAGING,
-        routers=[
-            router,
-            calendar_routes.router,
-            rounds_routes.router,
-            pool_routes.router,
-            villages_routes.router,
-            consultation_routes.router,
-            figures_routes.router,
-        ],
+        routers=build_routers(),
         handlers=build_handlers(),
         periodic=[consultation_jobs.remind_consultations],
         openapi_tags=[

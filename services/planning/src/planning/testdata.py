@@ -4,7 +4,7 @@
 departments, 270 villages and communities) with invented township and village names, codes
 in the style of the statistical division codes (county + township + village), and contacts.
 ``org_rows_to_xlsx`` / ``org_rows_to_csv`` write the rows as an import file that
-``planning.importing.parse_org_file`` reads back unchanged.
+``planning.orgs.importing.parse_org_file`` reads back unchanged.
 
 Contacts are fake: e-mail addresses use the reserved ``example.com`` domain, so a test
 environment that sends mail never reaches a real person.
@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from openpyxl import Workbook
 
 from planning.domain import ORG_KIND_LABELS_ZH, OrgKind
-from planning.importing import COLUMN_LABELS_ZH, COLUMNS, OrgRow, parents_first
+from planning.orgs.importing import COLUMN_LABELS_ZH, COLUMNS, OrgRow, parents_first
 
 __all__ = ["county_orgs", "org_rows_to_csv", "org_rows_to_xlsx"]
 

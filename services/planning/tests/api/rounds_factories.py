@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from planning.importing import OrgRow
+from planning.orgs.importing import OrgRow
 from planning.testdata import org_rows_to_xlsx
 
 J = "410825"  # 温县

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from planning.importing import OrgRow
+from planning.orgs.importing import OrgRow
 from xuncha_shared.auth import Role
 from xuncha_shared.bus.base import BusMessage
 from xuncha_shared.bus.postgres import PostgresBus

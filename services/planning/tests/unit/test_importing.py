@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import pytest
 from openpyxl import Workbook
 from planning.domain import OrgKind
-from planning.importing import (
+from planning.orgs.importing import (
     ImportFileError,
     ImportResult,
     OrgRow,

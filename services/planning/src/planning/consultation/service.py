@@ -24,7 +24,7 @@ from xuncha_shared.orgs import OrgKind
 from xuncha_shared.problems import Conflict, FieldError, NotFound, Unprocessable
 from xuncha_shared.workdays import SHANGHAI, CalendarBasis
 
-from planning.calendar_service import jurisdiction_calendar
+from planning.calendar.service import jurisdiction_calendar
 from planning.consultation import repository
 from planning.consultation.access import Access
 from planning.consultation.deadlines import end_of_day, remind_at

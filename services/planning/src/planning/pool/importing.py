@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from xuncha_shared.sheets import ZIP_MAGIC, ImportFileError, header_key
 
-from planning.importing import CODE_MAX_LENGTH
+from planning.orgs.importing import CODE_MAX_LENGTH
 from planning.pool.domain import SPECIALTY_LABELS_ZH, Specialty
 from planning.pool.workbook import COLUMN_LABELS_ZH, SHEET_LABELS_ZH, read_sheets
 

@@ -11,8 +11,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from xuncha_shared.http import Page
 from xuncha_shared.patch import Patch
 
+from planning.orgs.schemas import CODE_PATTERN, PHONE_PATTERN
 from planning.pool.domain import MAX_FORMER_UNIT_YEARS, Specialty
-from planning.schemas import CODE_PATTERN, PHONE_PATTERN
 
 # A token subject: printable, no spaces (OIDC subjects are opaque strings).
 ACCOUNT_PATTERN = r"^[^\s]{1,128}$"

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from openpyxl import Workbook
 
 from planning.domain import OrgKind
-from planning.importing import OrgRow
+from planning.orgs.importing import OrgRow
 from planning.pool.domain import SPECIALTY_LABELS_ZH, Specialty
 from planning.pool.importing import COLUMN_LABELS_ZH, CadreRow, PostRow, RelativeRow
 from planning.testdata import org_rows_to_xlsx

@@ -26,9 +26,9 @@ from xuncha_shared.problems import (
 )
 from xuncha_shared.workdays import CalendarBasis, Deadline, WorkdayCalendar, YearCalendar
 
-from planning import repository
+from planning.calendar import repository
+from planning.calendar.schemas import CalendarYearRead, CalendarYearUpdate
 from planning.models import CalendarYear
-from planning.schemas import CalendarYearRead, CalendarYearUpdate
 
 
 def _calendar_table() -> Table:

@@ -1,4 +1,4 @@
-"""All of planning's SQL."""
+"""The org registry's SQL."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from planning.models import CalendarYear, Org
+from planning.models import Org
 
 
 async def get_org(
@@ -61,21 +61,3 @@ async def list_orgs(
         stmt = stmt.where(Org.code > after_code)  # type: ignore[arg-type]
     stmt = stmt.order_by(Org.code).limit(limit)
     return list((await session.execute(stmt)).scalars()), total
-
-
-async def lock_calendar_year(session: AsyncSession, jurisdiction: str, year: int) -> None:
-    """Serialise writers of one jurisdiction's year until the transaction ends.
-
-    A row lock cannot cover a year that does not exist yet; two office users creating it
-    at once would otherwise both pass the "no If-Match needed" check.
-    """
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-        {"key": f"planning.calendar_years:{jurisdiction}:{year}"},
-    )
-
-
-async def get_calendar_year(
-    session: AsyncSession, jurisdiction: str, year: int
-) -> CalendarYear | None:
-    return await session.get(CalendarYear, (jurisdiction, year), populate_existing=True)

@@ -11,14 +11,29 @@ module knows the org columns and their rules.
 from __future__ import annotations
 
 import contextlib
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from xuncha_shared.sheets import Columns, ImportFileError, RowError, read_table
+from xuncha_shared.sheets import ImportFileError, RowError, read_table
 
 from planning.domain import GRASSROOTS_KINDS, ORG_KIND_LABELS_ZH, OrgKind
+from planning.orgs.columns import (
+    CODE_MAX_LENGTH,
+    CODE_RE,
+    COLUMN_LABELS_ZH,
+    COLUMNS,
+    CONTACT_NAME_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    EMAIL_RE,
+    HEADER,
+    LEADER_ACCOUNT_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PHONE_RE,
+    ImportResult,
+    OrgRow,
+    parse_kind,
+)
 
 __all__ = [
     "CODE_MAX_LENGTH",
@@ -33,136 +48,6 @@ __all__ = [
     "parse_kind",
     "parse_org_file",
 ]
-
-CODE_MAX_LENGTH = 32
-NAME_MAX_LENGTH = 100
-CONTACT_NAME_MAX_LENGTH = 50
-EMAIL_MAX_LENGTH = 254
-LEADER_ACCOUNT_MAX_LENGTH = 128
-
-COLUMNS: tuple[str, ...] = (
-    "code", "name", "kind", "parent_code", "contact_name", "contact_phone", "contact_email",
-    "leader_account",
-)  # fmt: skip
-"""Import columns in file order; also the values of ``RowError.field`` (plus ``"file"``)."""
-REQUIRED_COLUMNS: tuple[str, ...] = ("code", "name", "kind", "parent_code")
-COLUMN_LABELS_ZH: dict[str, str] = {
-    "code": "编码",
-    "name": "名称",
-    "kind": "类型",
-    "parent_code": "上级编码",
-    "contact_name": "联系人",
-    "contact_phone": "联系电话",
-    "contact_email": "电子邮箱",
-    "leader_account": "分管县领导账号",
-}
-"""The Chinese header of each column, as written in generated import files."""
-
-_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "code": ("code", "orgcode", "编码", "代码", "组织编码", "单位编码", "对象编码"),
-    "name": ("name", "orgname", "名称", "组织名称", "单位名称", "党组织名称", "对象名称"),
-    "kind": ("kind", "type", "orgkind", "类型", "类别", "组织类型", "单位类型", "对象类型"),
-    "parent_code": ("parentcode", "parent", "上级编码", "上级代码", "上级组织编码", "上级单位编码"),
-    "contact_name": ("contactname", "contact", "联系人", "联系人姓名"),
-    "contact_phone": ("contactphone", "phone", "tel", "telephone", "联系电话", "电话", "手机"),
-    "contact_email": ("contactemail", "email", "mail", "电子邮箱", "邮箱", "电子邮件"),
-    "leader_account": ("leaderaccount", "leader", "分管县领导账号", "分管领导账号", "分管县领导"),
-}
-_COLUMNS = Columns(COLUMN_LABELS_ZH, REQUIRED_COLUMNS, _HEADER_ALIASES)
-
-# Words offices write in the kind column, beyond the English value and the label.
-_KIND_SYNONYMS: dict[OrgKind, list[str]] = {
-    OrgKind.township: [
-        "乡镇",
-        "街道",
-        "乡",
-        "镇",
-        "乡镇街道",
-        "乡镇/街道",
-        "乡镇、街道",
-        "乡镇党委",
-        "街道党工委",
-        "乡镇(街道)党(工)委",
-        "乡镇(街道)党委",
-    ],
-    OrgKind.department: [
-        "部门",
-        "县直单位",
-        "市直单位",
-        "县直部门",
-        "市直部门",
-        "县(市)直部门",
-        "县市直单位",
-        "县直",
-        "市直",
-        "机关",
-    ],
-    OrgKind.village: ["村党支部", "村党总支", "村党委", "村党组织", "行政村"],
-    OrgKind.community: ["社区党组织", "社区党支部", "社区党总支", "社区党委", "居委会"],
-    OrgKind.enterprise: ["国企", "企业", "市管国企", "县管国企", "国有企业党委"],
-    OrgKind.institution: ["事业", "事业单位党组织", "事业单位党委"],
-}
-
-
-def _kind_key(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).lower().split())
-
-
-_KINDS: dict[str, OrgKind] = {
-    _kind_key(s): kind
-    for kind in OrgKind
-    for s in (kind.value, kind.name, ORG_KIND_LABELS_ZH[kind], *_KIND_SYNONYMS[kind])
-}
-
-_CODE_RE = re.compile(r"[A-Za-z0-9._-]+")
-_PHONE_RE = re.compile(
-    r"(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}"  # mobile: 13800138000, 138 0013 8000
-    r"|(?:\(0\d{2,3}\)\s?|0\d{2,3}[\s-]?)[2-9]\d{6,7}(?:(?:-|转|ext\.?)\d{1,6})?"  # landline
-)
-_EMAIL_RE = re.compile(
-    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
-    r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class OrgRow:
-    """One valid org of the file; ``row`` is its row number in the file (header = 1)."""
-
-    row: int
-    code: str
-    name: str
-    kind: OrgKind
-    parent_code: str | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    contact_email: str | None = None
-    leader_account: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    """Rows without errors, parents before children, and every error found.
-
-    The import is all-or-nothing: when ``errors`` is not empty nothing may be imported, and
-    ``rows`` only serves a preview (it omits the rows that have errors).
-    """
-
-    rows: list[OrgRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    has_leader: bool = False
-    """Whether the file has the leader-in-charge column (without it, an update keeps the
-    org's leader in charge as it is)."""
-
-    @property
-    def ok(self) -> bool:
-        """True when the file can be imported."""
-        return not self.errors
-
-
-def parse_kind(text: str) -> OrgKind | None:
-    """The kind named by a cell: the English value or a Chinese label/synonym, else None."""
-    return _KINDS.get(_kind_key(text))
 
 
 def parse_org_file(
@@ -186,7 +71,7 @@ def parse_org_file(
     """
     existing = existing_codes or {}
     with contextlib.closing(read_table(content, filename)) as table:
-        columns = _COLUMNS.find_header(table)
+        columns = HEADER.find_header(table)
         drafts: list[_Draft] = []
         errors = _Errors()
         for number, cells in table:
@@ -304,7 +189,7 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, int], errors: _
     def code_format(column: str, value: str) -> bool:
         if not value or too_long(column, value, CODE_MAX_LENGTH):
             return False
-        if _CODE_RE.fullmatch(value):
+        if CODE_RE.fullmatch(value):
             return True
         errors.add(
             number, column, "invalid_code",
@@ -337,14 +222,14 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, int], errors: _
     if contact_name:
         too_long("contact_name", contact_name, CONTACT_NAME_MAX_LENGTH)
     phone = unicodedata.normalize("NFKC", cell("contact_phone")).strip() or None
-    if phone and not _PHONE_RE.fullmatch(phone):
+    if phone and not PHONE_RE.fullmatch(phone):
         errors.add(
             number, "contact_phone", "invalid_phone",
             f"联系电话“{phone}”格式不正确,应为11位手机号或带区号的固定电话(如0391-1234567)。",
             f"Invalid phone number {phone!r}: expected a mobile or an area-code landline.", phone,
         )  # fmt: skip
     email = unicodedata.normalize("NFKC", cell("contact_email")).strip() or None
-    if email and (len(email) > EMAIL_MAX_LENGTH or not _EMAIL_RE.fullmatch(email)):
+    if email and (len(email) > EMAIL_MAX_LENGTH or not EMAIL_RE.fullmatch(email)):
         errors.add(
             number, "contact_email", "invalid_email",
             f"电子邮箱“{email}”格式不正确。", f"Invalid e-mail address {email!r}.", email,

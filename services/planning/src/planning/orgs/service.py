@@ -15,10 +15,10 @@ from xuncha_shared.orgs import GRASSROOTS_KINDS, OrgKind
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
 from xuncha_shared.sheets import rows_rejected
 
-from planning import repository
-from planning.importing import ImportFileError, OrgRow, parse_org_file
 from planning.models import Org
-from planning.schemas import ImportReport, OrgCreate, OrgUpdate
+from planning.orgs import repository
+from planning.orgs.importing import ImportFileError, OrgRow, parse_org_file
+from planning.orgs.schemas import ImportReport, OrgCreate, OrgUpdate
 
 
 def _snapshot(org: Org) -> dict[str, object]:

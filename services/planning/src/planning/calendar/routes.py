@@ -11,8 +11,8 @@ from xuncha_shared.http import CurrentPrincipal, IsoDate, Now, OptionalExpectedV
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
 
-from planning import calendar_service
-from planning.schemas import CalendarYearRead, CalendarYearUpdate, DeadlineRead
+from planning.calendar import service
+from planning.calendar.schemas import CalendarYearRead, CalendarYearUpdate, DeadlineRead
 
 # Years an office may enter or read; wide enough for any term of office, narrow enough
 # that a typo (20277) is refused instead of stored.
@@ -55,7 +55,7 @@ async def get_deadline(
     start: Annotated[IsoDate, Query(title="起算日", description="YYYY-MM-DD，当天不计入")],
     days: Annotated[int, Query(ge=0, le=MAX_DEADLINE_DAYS, title="工作日数")],
 ) -> DeadlineRead:
-    deadline = await calendar_service.compute_deadline(
+    deadline = await service.compute_deadline(
         session, jurisdiction=principal.jurisdiction, start=start, days=days
     )
     return DeadlineRead(
@@ -79,7 +79,7 @@ async def get_deadline(
 async def get_calendar_year(
     year: Year, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> CalendarYearRead:
-    result = await calendar_service.read_calendar_year(
+    result = await service.read_calendar_year(
         session, jurisdiction=principal.jurisdiction, year=year
     )
     if result.version is not None:
@@ -111,7 +111,7 @@ async def put_calendar_year(
     idempotent: Idempotent,
     response: Response,
 ) -> CalendarYearRead:
-    row, created = await calendar_service.save_calendar_year(
+    row, created = await service.save_calendar_year(
         session,
         year=year,
         data=body,
@@ -119,7 +119,7 @@ async def put_calendar_year(
         actor=_office(principal),
         now=now,
     )
-    result = calendar_service.office_year_read(row)
+    result = service.office_year_read(row)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     response.headers["ETag"] = etag(row.version)
     await idempotent.remember(result, status_code=response.status_code)
