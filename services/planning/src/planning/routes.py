@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from planning.assignments import routes as assignments_routes
 from planning.calendar import routes as calendar_routes
 from planning.consultation import routes as consultation_routes
 from planning.figures import routes as figures_routes
+from planning.groups import routes as groups_routes
 from planning.orgs import routes as orgs_routes
 from planning.pool import routes as pool_routes
 from planning.rounds import routes as rounds_routes
@@ -19,6 +21,8 @@ def build_routers() -> list[APIRouter]:
         calendar_routes.router,
         rounds_routes.router,
         pool_routes.router,
+        groups_routes.router,
+        assignments_routes.router,
         villages_routes.router,
         consultation_routes.router,
         figures_routes.router,

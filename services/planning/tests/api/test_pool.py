@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 from planning.pool.domain import Specialty
-from planning.pool.importing import parse_pool_file, parse_specialties
+from planning.pool.importing.parse import parse_pool_file, parse_specialties
 from planning.pool.testdata import add_cadre, bearer, county_pool, import_orgs, pool_to_xlsx
 from planning.testdata import county_orgs
 from xuncha_shared.auth import Role

@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 import pytest
 from openpyxl import load_workbook
+from planning.pool.importing.workbook import COLUMN_LABELS_ZH, NOTES_SHEET, SHEET_LABELS_ZH
 from planning.pool.testdata import bearer, import_orgs
-from planning.pool.workbook import COLUMN_LABELS_ZH, NOTES_SHEET, SHEET_LABELS_ZH
 from planning.testdata import county_orgs
 from xuncha_shared.auth import Role
 from xuncha_shared.exports import XLSX_MEDIA_TYPE

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 
 import pytest
-from planning.pool.avoidance import (
+from planning.groups.avoidance import (
     CadreFacts,
     OrgRef,
     Post,

@@ -1,1 +1,2 @@
-"""人才库、巡察组与任务分配（含回避审查）Talent pool, groups, assignments and avoidance."""
+"""人才库 Talent pool: cadres, their posts and relatives, the avoidance settings and the
+XLSX import."""

@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.problems import Conflict, NotFound
 
+from planning.groups import repository as groups_repository
 from planning.models import InspectionGroup, Round
-from planning.pool import group_repository
 from planning.pool.domain import CLOSED_STAGES, is_within
 
 READERS = (Role.office, Role.leadership)
@@ -73,7 +73,7 @@ def _no_round() -> NotFound:
 async def round_to_read(session: AsyncSession, round_id: uuid.UUID, principal: Principal) -> Round:
     """A round the office or leadership may read."""
     require_reader(principal)
-    round_ = await group_repository.get_round(session, round_id)
+    round_ = await groups_repository.get_round(session, round_id)
     if round_ is None or not round_readable(principal, round_):
         raise _no_round()
     return round_
@@ -88,7 +88,7 @@ async def round_to_manage(
     (403); from the report stage on, groups and tasks are fixed (409).
     """
     require_office(principal)
-    round_ = await group_repository.get_round(session, round_id, for_update=True)
+    round_ = await groups_repository.get_round(session, round_id, for_update=True)
     if round_ is None or not round_readable(principal, round_):
         raise _no_round()
     manager = managing_jurisdiction(round_)
@@ -113,8 +113,8 @@ async def group_to_read(
     session: AsyncSession, group_id: uuid.UUID, principal: Principal
 ) -> tuple[Round, InspectionGroup]:
     require_reader(principal)
-    group = await group_repository.get_group(session, group_id)
-    round_ = await group_repository.get_round(session, group.round_id) if group else None
+    group = await groups_repository.get_group(session, group_id)
+    round_ = await groups_repository.get_round(session, group.round_id) if group else None
     if group is None or round_ is None or not round_readable(principal, round_):
         raise NotFound("巡察组不存在", "No such group", field="group_id")
     return round_, group
@@ -125,7 +125,7 @@ async def group_to_manage(
 ) -> tuple[Round, InspectionGroup]:
     """A group the caller's office may change, with its round locked."""
     require_office(principal)
-    group = await group_repository.get_group(session, group_id)
+    group = await groups_repository.get_group(session, group_id)
     if group is None:
         raise NotFound("巡察组不存在", "No such group", field="group_id")
     try:
@@ -139,7 +139,7 @@ async def member_groups(
     session: AsyncSession, principal: Principal, round_id: uuid.UUID | None = None
 ) -> list[uuid.UUID]:
     """The groups the caller is a member of (through the pool cadre with his account)."""
-    rows = await group_repository.memberships_of_account(
+    rows = await groups_repository.memberships_of_account(
         session, account=principal.subject, jurisdiction=principal.jurisdiction, round_id=round_id
     )
     return [member.group_id for member, _ in rows]
@@ -153,7 +153,7 @@ async def assignment_scope(
         return await round_to_read(session, round_id, principal), None
     if not principal.has(Role.group):
         require_reader(principal)
-    round_ = await group_repository.get_round(session, round_id)
+    round_ = await groups_repository.get_round(session, round_id)
     if round_ is None:
         raise _no_round()
     groups = await member_groups(session, principal, round_id)

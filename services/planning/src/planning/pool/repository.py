@@ -11,8 +11,9 @@ from sqlalchemy import delete, func, or_, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from planning.groups.avoidance import CadreFacts, OrgRef, Post, Relative
 from planning.models import Cadre, CadrePost, CadreRelative, GroupMember, Org
-from planning.pool.avoidance import CadreFacts, OrgRef, Post, Relative
+from planning.pool.domain import DEFAULT_FORMER_UNIT_YEARS
 from planning.pool.models import AvoidanceSetting
 
 
@@ -228,3 +229,9 @@ async def cadre_facts(session: AsyncSession, cadres: Sequence[Cadre]) -> list[Ca
 
 async def get_setting(session: AsyncSession, jurisdiction: str) -> AvoidanceSetting | None:
     return await session.get(AvoidanceSetting, jurisdiction, populate_existing=True)
+
+
+async def former_unit_years(session: AsyncSession, jurisdiction: str) -> int:
+    """The jurisdiction's avoidance window in years (the default without a setting)."""
+    setting = await get_setting(session, jurisdiction)
+    return setting.former_unit_years if setting else DEFAULT_FORMER_UNIT_YEARS

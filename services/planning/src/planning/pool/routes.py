@@ -1,9 +1,5 @@
-"""HTTP routes: 人才库、巡察组与任务分配（含回避审查）.
-
-Talent pool, groups, assignments and avoidance. This module serves the pool and the
-avoidance settings and includes the group and assignment routes of ``group_routes``, so
-the app mounts one router.
-"""
+"""HTTP routes: 人才库 (the talent pool, its import template and import, the avoidance
+settings). Groups and assignments have their own folders and routers."""
 
 from __future__ import annotations
 
@@ -28,14 +24,13 @@ from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
 
 from planning.pool import (
-    assignment_routes,
-    group_routes,
-    import_service,
     repository,
     service,
 )
 from planning.pool.access import require_office
 from planning.pool.domain import Specialty
+from planning.pool.importing import service as import_service
+from planning.pool.importing.workbook import template_workbook
 from planning.pool.schemas import (
     AvoidanceSettingsRead,
     AvoidanceSettingsUpdate,
@@ -45,7 +40,6 @@ from planning.pool.schemas import (
     CadreUpdate,
     PoolImportReport,
 )
-from planning.pool.workbook import template_workbook
 
 CadreId = Annotated[uuid.UUID, Path(title="人才库人员编号")]
 Workbook = Annotated[UploadFile, File(title="人才库工作簿（.xlsx）")]
@@ -242,7 +236,3 @@ async def put_avoidance_settings(
     if result.version is not None:
         response.headers["ETag"] = etag(result.version)
     return result
-
-
-router.include_router(group_routes.router)
-router.include_router(assignment_routes.router)

@@ -305,12 +305,6 @@ def pool_to_list(actor: Principal, jurisdiction: str | None) -> str:
 # --- the avoidance window ---------------------------------------------------------------------
 
 
-async def former_unit_years(session: AsyncSession, jurisdiction: str) -> int:
-    """The jurisdiction's avoidance window in years (the default without a setting)."""
-    setting = await repository.get_setting(session, jurisdiction)
-    return setting.former_unit_years if setting else DEFAULT_FORMER_UNIT_YEARS
-
-
 def settings_read(jurisdiction: str, setting: AvoidanceSetting | None) -> AvoidanceSettingsRead:
     if setting is None:
         return AvoidanceSettingsRead(

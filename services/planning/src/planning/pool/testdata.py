@@ -26,7 +26,7 @@ from openpyxl import Workbook
 from planning.domain import OrgKind
 from planning.orgs.importing import OrgRow
 from planning.pool.domain import SPECIALTY_LABELS_ZH, Specialty
-from planning.pool.importing import COLUMN_LABELS_ZH, CadreRow, PostRow, RelativeRow
+from planning.pool.importing.parse import COLUMN_LABELS_ZH, CadreRow, PostRow, RelativeRow
 from planning.testdata import org_rows_to_xlsx
 
 __all__ = [

@@ -4,7 +4,6 @@ arguments; they flush, never commit."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,11 +13,15 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.orgs import GRASSROOTS_KINDS, ORG_KIND_LABELS_ZH, OrgKind
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
 
+from planning.assignments import repository
+from planning.assignments.repository import AssignmentRow
+from planning.assignments.schemas import AssignmentCreate, AssignmentRead
+from planning.groups import repository as groups_repository
+from planning.groups import screening
 from planning.models import Assignment, InspectionGroup, Org, Round
-from planning.pool import access, group_repository, repository, screening
+from planning.pool import access
+from planning.pool import repository as pool_repository
 from planning.pool.domain import APPROACH_LABELS_ZH, VillageApproach, is_within
-from planning.pool.group_repository import AssignmentRow
-from planning.pool.group_schemas import AssignmentCreate, AssignmentRead, CandidateRead
 
 _WITH_TOWNSHIP = frozenset({VillageApproach.extended, VillageApproach.research})
 
@@ -40,7 +43,7 @@ def _event_data(round_: Round, assignment: Assignment, org: Org) -> dict[str, ob
 async def _org_in_scope(session: AsyncSession, round_: Round, org_id: uuid.UUID) -> Org:
     """An org the round may inspect: the round's own committee's, or one under the
     committee that sends the groups (escalated and cross inspection)."""
-    org = (await repository.orgs_by_id(session, [org_id])).get(org_id)
+    org = (await pool_repository.orgs_by_id(session, [org_id])).get(org_id)
     manager = access.managing_jurisdiction(round_)
     if org is None or not (
         org.jurisdiction == round_.jurisdiction or is_within(org.jurisdiction, manager)
@@ -86,9 +89,9 @@ async def _check_approach(
             code="approach-required",
         )
     if approach in _WITH_TOWNSHIP:
-        township = (await repository.orgs_by_id(session, [org.parent_id])).get(org.parent_id)  # type: ignore[arg-type]
+        township = (await pool_repository.orgs_by_id(session, [org.parent_id])).get(org.parent_id)  # type: ignore[arg-type]
         held = (
-            await group_repository.assignment_of_org(session, round_.id, township.id)
+            await repository.assignment_of_org(session, round_.id, township.id)
             if township
             else None
         )
@@ -114,11 +117,11 @@ async def make_assignment(
     """Give an org to a group for the round and emit ``assignment.made``.
 
     Every member is screened against the org first; raises
-    :class:`~planning.pool.screening.AvoidanceRefused` (with the checks flushed, nothing
+    :class:`~planning.groups.screening.AvoidanceRefused` (with the checks flushed, nothing
     else written) when one must stand aside.
     """
     round_ = await access.round_to_manage(session, round_id, actor)
-    group = await group_repository.get_group(session, data.group_id)
+    group = await groups_repository.get_group(session, data.group_id)
     if group is None or group.round_id != round_.id:
         raise Unprocessable(
             "本轮没有该巡察组", "No such group in this round", field="group_id", code="no-group"
@@ -132,9 +135,9 @@ async def make_assignment(
             field="org_id",
             code="cross-group-own-jurisdiction",
         )
-    held = await group_repository.assignment_of_org(session, round_.id, org.id)
+    held = await repository.assignment_of_org(session, round_.id, org.id)
     if held is not None:
-        holder = await group_repository.get_group(session, held.group_id)
+        holder = await groups_repository.get_group(session, held.group_id)
         holder_name = holder.name if holder else ""
         raise Conflict(
             f"{org.name}本轮已交给{holder_name}",
@@ -143,12 +146,12 @@ async def make_assignment(
             code="org-already-assigned",
         )
     await _check_approach(session, round_, group, org, data.approach)
-    members = [c for _, c in (await group_repository.members_of(session, [group.id]))[group.id]]
+    members = [c for _, c in (await groups_repository.members_of(session, [group.id]))[group.id]]
     violations = await screening.screen(
         session, round_=round_, cadres=members, orgs=[org], actor=actor, now=now
     )
     if violations:
-        orgs = [*await group_repository.orgs_of_group(session, group.id), org]
+        orgs = [*await groups_repository.orgs_of_group(session, group.id), org]
         raise await screening.refusal(
             session, round_=round_, group=group, violations=violations, refused=members,
             orgs=orgs, field="org_id", now=now,
@@ -173,15 +176,15 @@ async def withdraw_assignment(
 ) -> None:
     """Take an org back from its group and emit ``assignment.withdrawn``."""
     access.require_office(actor)
-    assignment = await group_repository.get_assignment(session, assignment_id)
+    assignment = await repository.get_assignment(session, assignment_id)
     if assignment is None:
         raise NotFound("巡察任务不存在", "No such assignment", field="assignment_id")
     try:
         round_ = await access.round_to_manage(session, assignment.round_id, actor)
     except NotFound as exc:
         raise NotFound("巡察任务不存在", "No such assignment", field="assignment_id") from exc
-    org = (await repository.orgs_by_id(session, [assignment.org_id]))[assignment.org_id]
-    villages = await group_repository.extended_villages_of(session, round_.id, org.id)
+    org = (await pool_repository.orgs_by_id(session, [assignment.org_id]))[assignment.org_id]
+    villages = await repository.extended_villages_of(session, round_.id, org.id)
     if villages:
         raise Conflict(
             f"{org.name}还带着{len(villages)}个村（社区）一并巡察，请先撤回这些村的任务",
@@ -222,24 +225,7 @@ async def my_groups(
             "Only inspection group members have assignments of their own",
             code="group_member_required",
         )
-    rows = await group_repository.memberships_of_account(
+    rows = await groups_repository.memberships_of_account(
         session, account=actor.subject, jurisdiction=actor.jurisdiction, round_id=round_id
     )
     return {member.group_id: (member.role, round_) for member, round_ in rows}
-
-
-async def candidates(
-    session: AsyncSession,
-    *,
-    group_id: uuid.UUID,
-    specialties: Sequence[str],
-    actor: Principal,
-    now: datetime,
-    limit: int,
-) -> list[CandidateRead]:
-    """Pool members who could join a group for all of its tasks, best match first."""
-    round_, group = await access.group_to_read(session, group_id, actor)
-    orgs = await group_repository.orgs_of_group(session, group.id)
-    return await screening.candidates_for(
-        session, round_=round_, group=group, orgs=orgs, wanted=specialties, now=now, limit=limit
-    )

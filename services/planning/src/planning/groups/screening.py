@@ -5,18 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
+from fastapi import Request
+from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Principal
-from xuncha_shared.problems import FieldError, Unprocessable
+from xuncha_shared.problems import FieldError, ProblemDetail, Unprocessable, problem_response
 from xuncha_shared.workdays import SHANGHAI
 
+from planning.groups.avoidance import RULE_LABELS_ZH, CadreFacts, Finding, check, rank_replacements
+from planning.groups.schemas import (
+    AvoidanceRefusal,
+    CandidateRead,
+    ReplacementRead,
+    ViolationRead,
+)
 from planning.models import AvoidanceCheck, Cadre, InspectionGroup, Org, Round
 from planning.pool import repository
 from planning.pool.access import managing_jurisdiction, pool_jurisdiction
-from planning.pool.avoidance import RULE_LABELS_ZH, CadreFacts, Finding, check, rank_replacements
-from planning.pool.group_schemas import CandidateRead, ReplacementRead, ViolationRead
-from planning.pool.service import former_unit_years
 
 MAX_DETAIL = 500
 REPLACEMENTS_PER_CADRE = 5
@@ -46,7 +53,7 @@ async def screen(
     included) and return the violations."""
     if not cadres or not orgs:
         return []
-    years = await former_unit_years(session, managing_jurisdiction(round_))
+    years = await repository.former_unit_years(session, managing_jurisdiction(round_))
     today = now.astimezone(SHANGHAI).date()
     facts = await repository.cadre_facts(session, cadres)
     refs = [repository.org_ref(o) for o in orgs]
@@ -92,7 +99,7 @@ async def candidates_for(
         session, pool_jurisdiction(round_, group), not_in_round=round_.id
     )
     facts = await repository.cadre_facts(session, [c for c in pool if c.id not in excluded])
-    years = await former_unit_years(session, managing_jurisdiction(round_))
+    years = await repository.former_unit_years(session, managing_jurisdiction(round_))
     ranked = rank_replacements(
         facts,
         [repository.org_ref(o) for o in orgs],
@@ -175,4 +182,28 @@ async def refusal(
             "violations": [r.model_dump(mode="json") for r in reads],
             "replacements": [r.model_dump(mode="json") for r in replacements],
         },
+    )
+
+
+REFUSAL: dict[int | str, dict[str, Any]] = {
+    422: {
+        "model": AvoidanceRefusal,
+        "description": "输入有误，或回避审查未通过（列出理由和可替换人员）",
+    },
+    409: {"model": ProblemDetail, "description": "人员已在本轮其他巡察组，或对象已分配"},
+}
+
+
+def refusal_response(request: Request, exc: AvoidanceRefused) -> JSONResponse:
+    """The 422 of a refusal, returned (not raised) so the request commits its checks."""
+    return problem_response(
+        request,
+        status=exc.status,
+        code=exc.code,
+        title=exc.title,
+        message_zh=exc.message_zh,
+        message_en=exc.message_en,
+        field=exc.field,
+        errors=exc.errors,
+        extra=exc.extra,
     )

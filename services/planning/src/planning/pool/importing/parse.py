@@ -27,7 +27,7 @@ from xuncha_shared.sheets import ZIP_MAGIC, ImportFileError, header_key
 
 from planning.orgs.importing import CODE_MAX_LENGTH
 from planning.pool.domain import SPECIALTY_LABELS_ZH, Specialty
-from planning.pool.workbook import COLUMN_LABELS_ZH, SHEET_LABELS_ZH, read_sheets
+from planning.pool.importing.workbook import COLUMN_LABELS_ZH, SHEET_LABELS_ZH, read_sheets
 
 __all__ = [
     "COLUMN_LABELS_ZH",

@@ -7,7 +7,7 @@ request's transaction commits the checks that led to it (``AvoidanceRefused``).
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -21,12 +21,10 @@ from xuncha_shared.http import (
     split_page,
 )
 from xuncha_shared.idempotency import Idempotent
-from xuncha_shared.problems import ProblemDetail, problem_response
+from xuncha_shared.web.responses import problem_responses
 
-from planning.pool import access, assignment_service, group_repository, group_service
-from planning.pool.domain import Specialty
-from planning.pool.group_schemas import (
-    AvoidanceRefusal,
+from planning.groups import repository, service
+from planning.groups.schemas import (
     CandidateRead,
     GroupCreate,
     GroupPage,
@@ -34,43 +32,22 @@ from planning.pool.group_schemas import (
     MemberIn,
     MemberRoleUpdate,
 )
-from planning.pool.screening import AvoidanceRefused
+from planning.groups.screening import REFUSAL, AvoidanceRefused, refusal_response
+from planning.pool import access
+from planning.pool.domain import Specialty
 
-router = APIRouter(tags=["pool"])
+router = APIRouter(tags=["pool"], responses=problem_responses(401, 403, 422))
 
 RoundId = Annotated[uuid.UUID, Path(title="轮次编号")]
 GroupId = Annotated[uuid.UUID, Path(title="巡察组编号")]
 CadreId = Annotated[uuid.UUID, Path(title="人才库人员编号")]
-
-REFUSAL: dict[int | str, dict[str, Any]] = {
-    422: {
-        "model": AvoidanceRefusal,
-        "description": "输入有误，或回避审查未通过（列出理由和可替换人员）",
-    },
-    409: {"model": ProblemDetail, "description": "人员已在本轮其他巡察组，或对象已分配"},
-}
-
-
-def refusal_response(request: Request, exc: AvoidanceRefused) -> JSONResponse:
-    """The 422 of a refusal, returned (not raised) so the request commits its checks."""
-    return problem_response(
-        request,
-        status=exc.status,
-        code=exc.code,
-        title=exc.title,
-        message_zh=exc.message_zh,
-        message_en=exc.message_en,
-        field=exc.field,
-        errors=exc.errors,
-        extra=exc.extra,
-    )
 
 
 async def _group_read(
     session: DbSession, group_id: uuid.UUID, principal: CurrentPrincipal
 ) -> GroupRead:
     round_, group = await access.group_to_read(session, group_id, principal)
-    (result,) = await group_service.read_groups(session, round_, [group])
+    (result,) = await service.read_groups(session, round_, [group])
     return result
 
 
@@ -93,7 +70,7 @@ async def form_group(
     request: Request,
     response: Response,
 ) -> GroupRead:
-    group = await group_service.form_group(
+    group = await service.form_group(
         session, round_id=round_id, data=body, actor=principal, now=now
     )
     location = f"{request.url.path.rsplit('/rounds/', 1)[0]}/groups/{group.id}"
@@ -115,7 +92,7 @@ async def list_groups(
 ) -> GroupPage:
     round_ = await access.round_to_read(session, round_id, principal)
     after = decode_cursor(paging.cursor, arity=1)
-    groups, total = await group_repository.list_groups(
+    groups, total = await repository.list_groups(
         session,
         round_id=round_.id,
         after_name=str(after[0]) if after else None,
@@ -123,7 +100,7 @@ async def list_groups(
     )
     groups, next_cursor = split_page(groups, paging.limit, lambda g: [g.name])
     return GroupPage(
-        items=await group_service.read_groups(session, round_, groups),
+        items=await service.read_groups(session, round_, groups),
         next_cursor=next_cursor,
         total=total,
     )
@@ -155,9 +132,7 @@ async def add_member(
     request: Request,
 ) -> GroupRead | JSONResponse:
     try:
-        await group_service.add_member(
-            session, group_id=group_id, data=body, actor=principal, now=now
-        )
+        await service.add_member(session, group_id=group_id, data=body, actor=principal, now=now)
     except AvoidanceRefused as refusal:
         return refusal_response(request, refusal)
     return await _group_read(session, group_id, principal)
@@ -178,7 +153,7 @@ async def change_member_role(
     principal: CurrentPrincipal,
     now: Now,
 ) -> GroupRead:
-    await group_service.change_role(
+    await service.change_role(
         session, group_id=group_id, cadre_id=cadre_id, role=body.role, actor=principal, now=now
     )
     return await _group_read(session, group_id, principal)
@@ -198,7 +173,7 @@ async def remove_member(
     principal: CurrentPrincipal,
     now: Now,
 ) -> GroupRead:
-    await group_service.remove_member(
+    await service.remove_member(
         session, group_id=group_id, cadre_id=cadre_id, actor=principal, now=now
     )
     return await _group_read(session, group_id, principal)
@@ -219,7 +194,7 @@ async def group_candidates(
     specialty: Annotated[list[Specialty] | None, Query(title="所需专业领域")] = None,
     limit: Annotated[int, Query(ge=1, le=50, title="人数")] = 10,
 ) -> list[CandidateRead]:
-    return await assignment_service.candidates(
+    return await service.candidates(
         session,
         group_id=group_id,
         specialties=[s.value for s in specialty or []],

@@ -16,7 +16,7 @@ from xuncha_shared.sheets import ImportFileError
 from planning.models import Cadre, CadrePost, CadreRelative, Org
 from planning.pool import repository
 from planning.pool.access import require_office
-from planning.pool.importing import PoolDraft, SheetError, parse_pool_file, resolve
+from planning.pool.importing.parse import PoolDraft, SheetError, parse_pool_file, resolve
 from planning.pool.schemas import PoolImportReport
 
 OrgLookup = Callable[[str | None, str], Org]

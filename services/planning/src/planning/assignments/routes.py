@@ -1,47 +1,47 @@
 """HTTP routes: 巡察任务与回避审查记录 (assignments, a member's own tasks, avoidance checks).
 
 A refusal for avoidance is answered, not raised, so the checks that led to it are
-committed with the request (see ``group_routes.refusal_response``).
+committed with the request (see ``groups.screening.refusal_response``).
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from xuncha_shared.db import DbSession
 from xuncha_shared.http import (
-    BadCursor,
     CurrentPrincipal,
     Now,
     Paging,
-    decode_cursor,
     encode_cursor,
     split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.orgs import OrgKind
+from xuncha_shared.web.cursors import CODE_ID, TIME_ID
+from xuncha_shared.web.responses import problem_responses
 
-from planning.pool import access, assignment_service, group_repository
-from planning.pool.avoidance import Rule
-from planning.pool.domain import VillageApproach
-from planning.pool.group_routes import REFUSAL, RoundId, refusal_response
-from planning.pool.group_schemas import (
+from planning.assignments import repository, service
+from planning.assignments.schemas import (
     AssignmentCreate,
     AssignmentPage,
     AssignmentRead,
-    AvoidanceCheckPage,
-    AvoidanceCheckRead,
     MyAssignmentPage,
     MyAssignmentRead,
 )
-from planning.pool.screening import AvoidanceRefused
+from planning.groups import repository as groups_repository
+from planning.groups.avoidance import Rule
+from planning.groups.schemas import AvoidanceCheckPage, AvoidanceCheckRead
+from planning.groups.screening import REFUSAL, AvoidanceRefused, refusal_response
+from planning.pool import access
+from planning.pool.domain import VillageApproach
 
-router = APIRouter(tags=["pool"])
+router = APIRouter(tags=["pool"], responses=problem_responses(401, 403, 422))
 
+RoundId = Annotated[uuid.UUID, Path(title="轮次编号")]
 AssignmentId = Annotated[uuid.UUID, Path(title="巡察任务编号")]
 
 
@@ -66,12 +66,12 @@ async def make_assignment(
     response: Response,
 ) -> AssignmentRead | JSONResponse:
     try:
-        assignment, org, group = await assignment_service.make_assignment(
+        assignment, org, group = await service.make_assignment(
             session, round_id=round_id, data=body, actor=principal, now=now
         )
     except AvoidanceRefused as refusal:
         return refusal_response(request, refusal)
-    result = assignment_service.assignment_read((assignment, org, group))
+    result = service.assignment_read((assignment, org, group))
     location = f"{request.url.path}/{assignment.id}"
     response.headers["Location"] = location
     await idempotent.remember(result, status_code=201, location=location)
@@ -96,8 +96,8 @@ async def list_assignments(
     round_, groups = await access.assignment_scope(session, round_id, principal)
     if group_id is not None:
         groups = [g for g in groups if g == group_id] if groups is not None else [group_id]
-    after = _code_cursor(paging.cursor)
-    rows, total = await group_repository.list_assignments(
+    after = CODE_ID.decode(paging.cursor)
+    rows, total = await repository.list_assignments(
         session,
         round_ids=[round_.id],
         group_ids=groups,
@@ -108,7 +108,7 @@ async def list_assignments(
     )
     rows, next_cursor = split_page(rows, paging.limit, lambda r: [r[1].code, str(r[0].id)])
     return AssignmentPage(
-        items=[assignment_service.assignment_read(r) for r in rows],
+        items=[service.assignment_read(r) for r in rows],
         next_cursor=next_cursor,
         total=total,
     )
@@ -123,7 +123,7 @@ async def list_assignments(
 async def withdraw_assignment(
     assignment_id: AssignmentId, session: DbSession, principal: CurrentPrincipal, now: Now
 ) -> Response:
-    await assignment_service.withdraw_assignment(
+    await service.withdraw_assignment(
         session, assignment_id=assignment_id, actor=principal, now=now
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -141,11 +141,11 @@ async def my_assignments(
     paging: Paging,
     round_id: Annotated[uuid.UUID | None, Query(title="轮次编号")] = None,
 ) -> MyAssignmentPage:
-    mine = await assignment_service.my_groups(session, actor=principal, round_id=round_id)
-    rows, total = await group_repository.list_assignments(
+    mine = await service.my_groups(session, actor=principal, round_id=round_id)
+    rows, total = await repository.list_assignments(
         session,
         group_ids=list(mine),
-        after=_code_cursor(paging.cursor),
+        after=CODE_ID.decode(paging.cursor),
         limit=paging.limit + 1,
     )
     more = len(rows) > paging.limit
@@ -153,7 +153,7 @@ async def my_assignments(
     items = []
     for row in rows:
         role, round_ = mine[row[2].id]
-        base = assignment_service.assignment_read(row).model_dump()
+        base = service.assignment_read(row).model_dump()
         items.append(
             MyAssignmentRead(
                 **base, round_name=round_.name, round_status=round_.status, my_role=role
@@ -188,12 +188,8 @@ async def list_avoidance_checks(
     ] = None,
 ) -> AvoidanceCheckPage:
     round_ = await access.round_to_read(session, round_id, principal)
-    after = decode_cursor(paging.cursor, arity=2)
-    try:
-        position = (datetime.fromisoformat(after[0]), uuid.UUID(after[1])) if after else None
-    except (TypeError, ValueError) as exc:
-        raise _bad_cursor() from exc
-    rows, total = await group_repository.list_checks(
+    position = TIME_ID.decode(paging.cursor)
+    rows, total = await groups_repository.list_checks(
         session,
         round_id=round_.id,
         cadre_id=cadre_id,
@@ -226,21 +222,3 @@ async def list_avoidance_checks(
     return AvoidanceCheckPage(
         items=items, next_cursor=encode_cursor(cursor) if cursor else None, total=total
     )
-
-
-def _bad_cursor() -> BadCursor:
-    return BadCursor(
-        "分页游标无效，请从第一页重新查询",
-        "The cursor is invalid; start again from the first page",
-        field="cursor",
-    )
-
-
-def _code_cursor(cursor: str | None) -> tuple[str, uuid.UUID] | None:
-    after = decode_cursor(cursor, arity=2)
-    if after is None:
-        return None
-    try:
-        return str(after[0]), uuid.UUID(str(after[1]))
-    except ValueError as exc:
-        raise _bad_cursor() from exc

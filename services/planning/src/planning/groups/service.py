@@ -18,10 +18,12 @@ from xuncha_shared.events.planning import GroupFormed, GroupMemberInfo, GroupMem
 from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
 
+from planning.groups import repository, screening
+from planning.groups.schemas import CandidateRead, GroupCreate, GroupRead, MemberIn, MemberRead
 from planning.models import Cadre, GroupMember, InspectionGroup, Round
-from planning.pool import access, group_repository, repository, screening
+from planning.pool import access
+from planning.pool import repository as pool_repository
 from planning.pool.domain import GroupRole, is_within
-from planning.pool.group_schemas import GroupCreate, GroupRead, MemberIn, MemberRead
 
 
 async def _eligible(
@@ -33,7 +35,7 @@ async def _eligible(
     field: str,
 ) -> dict[uuid.UUID, Cadre]:
     """The cadres of ``members``: in the group's pool, available, in no group of the round."""
-    cadres = await repository.cadres_by_id(session, [m.cadre_id for m in members])
+    cadres = await pool_repository.cadres_by_id(session, [m.cadre_id for m in members])
     for i, m in enumerate(members):
         where = field.format(i=i)
         cadre = cadres.get(m.cadre_id)
@@ -51,7 +53,7 @@ async def _eligible(
                 field=where,
                 code="cadre-unavailable",
             )
-    taken = await group_repository.groups_of_cadres(session, round_.id, list(cadres))
+    taken = await repository.groups_of_cadres(session, round_.id, list(cadres))
     for i, m in enumerate(members):
         group = taken.get(m.cadre_id)
         if group is not None:
@@ -75,7 +77,7 @@ def _info(member: GroupMember, cadre: Cadre) -> GroupMemberInfo:
 async def _snapshot(
     session: AsyncSession, round_: Round, group: InspectionGroup
 ) -> dict[str, object]:
-    members = (await group_repository.members_of(session, [group.id]))[group.id]
+    members = (await repository.members_of(session, [group.id]))[group.id]
     return {
         "jurisdiction": round_.jurisdiction,
         "round_id": round_.id,
@@ -125,7 +127,7 @@ async def form_group(
                 code="duplicate-member",
             )
         seen.add(m.cadre_id)
-    if await group_repository.group_named(session, round_.id, data.name):
+    if await repository.group_named(session, round_.id, data.name):
         raise Conflict(
             f"本轮已有名为“{data.name}”的巡察组",
             f"The round already has a group named {data.name}",
@@ -186,7 +188,7 @@ async def _demote_leader(
     session: AsyncSession, round_: Round, group: InspectionGroup, now: datetime
 ) -> None:
     """Make the current leader a member (a new one is being appointed)."""
-    for member, _ in (await group_repository.members_of(session, [group.id]))[group.id]:
+    for member, _ in (await repository.members_of(session, [group.id]))[group.id]:
         if member.role == GroupRole.leader:
             member.role = GroupRole.member.value
             await _changed(
@@ -200,14 +202,14 @@ async def add_member(
 ) -> InspectionGroup:
     """Add a pool member to a group after screening him against the group's tasks.
 
-    Raises :class:`~planning.pool.screening.AvoidanceRefused` (with the checks flushed)
+    Raises :class:`~planning.groups.screening.AvoidanceRefused` (with the checks flushed)
     when he must stand aside from one of them.
     """
     round_, group = await access.group_to_manage(session, group_id, actor)
     pool = access.pool_jurisdiction(round_, group)
     cadres = await _eligible(session, round_=round_, pool=pool, members=[data], field="cadre_id")
     cadre = cadres[data.cadre_id]
-    orgs = await group_repository.orgs_of_group(session, group.id)
+    orgs = await repository.orgs_of_group(session, group.id)
     violations = await screening.screen(
         session, round_=round_, cadres=[cadre], orgs=orgs, actor=actor, now=now
     )
@@ -231,7 +233,7 @@ async def add_member(
 async def _member(
     session: AsyncSession, group: InspectionGroup, cadre_id: uuid.UUID
 ) -> GroupMember:
-    member = await group_repository.get_member(session, group.id, cadre_id)
+    member = await repository.get_member(session, group.id, cadre_id)
     if member is None:
         raise NotFound(
             "该人员不是本组成员", "The cadre is not a member of this group", field="cadre_id"
@@ -301,8 +303,8 @@ async def read_groups(
     session: AsyncSession, round_: Round, groups: Sequence[InspectionGroup]
 ) -> list[GroupRead]:
     ids = [g.id for g in groups]
-    members = await group_repository.members_of(session, ids)
-    counts = await group_repository.assignment_counts(session, ids)
+    members = await repository.members_of(session, ids)
+    counts = await repository.assignment_counts(session, ids)
     return [
         GroupRead(
             id=g.id,
@@ -328,3 +330,20 @@ async def read_groups(
         )
         for g in groups
     ]
+
+
+async def candidates(
+    session: AsyncSession,
+    *,
+    group_id: uuid.UUID,
+    specialties: Sequence[str],
+    actor: Principal,
+    now: datetime,
+    limit: int,
+) -> list[CandidateRead]:
+    """Pool members who could join a group for all of its tasks, best match first."""
+    round_, group = await access.group_to_read(session, group_id, actor)
+    orgs = await repository.orgs_of_group(session, group.id)
+    return await screening.candidates_for(
+        session, round_=round_, group=group, orgs=orgs, wanted=specialties, now=now, limit=limit
+    )
