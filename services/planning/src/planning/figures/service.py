@@ -26,8 +26,8 @@ from planning.figures.schemas import (
     FiguresFilter,
     FiguresRead,
 )
-from planning.rounds import scope_repository
 from planning.rounds.pace import percent
+from planning.terms import repository as terms_repository
 
 READERS = (Role.office, Role.leadership, Role.discipline, Role.organization, Role.leader)
 """Who reads the figures: counts only, so the committee's departments and leaders too."""
@@ -88,7 +88,7 @@ async def coverage(
     )
     if term is None:
         return None
-    by_kind = await scope_repository.coverage_by_kind(session, term.id)
+    by_kind = await terms_repository.coverage_by_kind(session, term.id)
     if f.org_kind is not None:
         by_kind = [k for k in by_kind if k.kind == f.org_kind.value]
     in_scope = sum(k.in_scope for k in by_kind)

@@ -1,1 +1,1 @@
-"""届、轮次与全覆盖 Terms, rounds and coverage."""
+"""轮次 Rounds of a term: their schedule, lifecycle and briefings."""

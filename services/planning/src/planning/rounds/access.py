@@ -21,6 +21,7 @@ from xuncha_shared.problems import NotFound
 
 from planning.models import Round, Term
 from planning.rounds import repository
+from planning.terms import repository as terms_repository
 
 PLANNERS = (Role.office,)
 READERS = (Role.office, Role.leadership)
@@ -93,7 +94,7 @@ async def term_for(
     session: AsyncSession, *, term_id: uuid.UUID, actor: Principal, for_update: bool = False
 ) -> Term:
     """A term of the caller's jurisdiction (the caller's role is checked by the route)."""
-    term = await repository.get_term(session, term_id, for_update=for_update)
+    term = await terms_repository.get_term(session, term_id, for_update=for_update)
     if term is None or term.jurisdiction != actor.jurisdiction:
         raise _missing_term()
     return term

@@ -1,4 +1,5 @@
-"""SQL of terms and rounds (the scope and coverage queries are in ``scope_repository``)."""
+"""SQL of rounds: numbering, lists, transitions and briefings (terms are in
+``planning.terms.repository``)."""
 
 from __future__ import annotations
 
@@ -19,113 +20,8 @@ from planning.models import (
     Round,
     RoundBriefing,
     RoundTransition,
-    Term,
-    TermOrg,
 )
 from planning.rounds.lifecycle import ORDER, RoundStatus
-
-# --- terms ---------------------------------------------------------------------------------
-
-
-async def get_term(
-    session: AsyncSession, term_id: uuid.UUID, *, for_update: bool = False
-) -> Term | None:
-    stmt = select(Term).where(col(Term.id) == term_id)
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    return (await session.execute(stmt)).scalar_one_or_none()
-
-
-async def term_named(
-    session: AsyncSession, jurisdiction: str, name: str, *, other_than: uuid.UUID | None = None
-) -> Term | None:
-    stmt = select(Term).where(col(Term.jurisdiction) == jurisdiction, col(Term.name) == name)
-    if other_than is not None:
-        stmt = stmt.where(col(Term.id) != other_than)
-    return (await session.execute(stmt)).scalars().first()
-
-
-async def overlapping_term(
-    session: AsyncSession,
-    jurisdiction: str,
-    starts_on: date,
-    ends_on: date,
-    *,
-    other_than: uuid.UUID | None = None,
-) -> Term | None:
-    """A term of the jurisdiction whose dates overlap ``starts_on`` … ``ends_on``."""
-    stmt = select(Term).where(
-        col(Term.jurisdiction) == jurisdiction,
-        col(Term.starts_on) <= ends_on,
-        col(Term.ends_on) >= starts_on,
-    )
-    if other_than is not None:
-        stmt = stmt.where(col(Term.id) != other_than)
-    return (await session.execute(stmt.order_by(col(Term.starts_on)))).scalars().first()
-
-
-async def list_terms(
-    session: AsyncSession,
-    *,
-    jurisdiction: str,
-    active_on: date | None = None,
-    after: tuple[date, uuid.UUID] | None = None,
-    limit: int = 50,
-) -> tuple[list[Term], int]:
-    """A page of terms, newest first (by start date, then id), and the matching count."""
-    conditions: list[Any] = [col(Term.jurisdiction) == jurisdiction]
-    if active_on is not None:
-        conditions += [col(Term.starts_on) <= active_on, col(Term.ends_on) >= active_on]
-    total = int(
-        await session.scalar(select(func.count()).select_from(Term).where(*conditions)) or 0
-    )
-    stmt = select(Term).where(*conditions)
-    if after is not None:
-        starts, last_id = after
-        stmt = stmt.where(
-            or_(
-                col(Term.starts_on) < starts,
-                and_(col(Term.starts_on) == starts, col(Term.id) < last_id),
-            )
-        )
-    stmt = stmt.order_by(col(Term.starts_on).desc(), col(Term.id).desc()).limit(limit)
-    return list((await session.execute(stmt)).scalars()), total
-
-
-async def scope_sizes(session: AsyncSession, term_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-    if not term_ids:
-        return {}
-    stmt = (
-        select(col(TermOrg.term_id), func.count())
-        .where(col(TermOrg.term_id).in_(term_ids))
-        .group_by(col(TermOrg.term_id))
-    )
-    return {row[0]: int(row[1]) for row in await session.execute(stmt)}
-
-
-async def round_totals(
-    session: AsyncSession, term_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, int]:
-    if not term_ids:
-        return {}
-    stmt = (
-        select(col(Round.term_id), func.count())
-        .where(col(Round.term_id).in_(term_ids))
-        .group_by(col(Round.term_id))
-    )
-    return {row[0]: int(row[1]) for row in await session.execute(stmt)}
-
-
-async def round_outside(
-    session: AsyncSession, term_id: uuid.UUID, starts_on: date, ends_on: date
-) -> Round | None:
-    """A round of the term whose on-site dates fall outside ``starts_on`` … ``ends_on``."""
-    stmt = select(Round).where(
-        col(Round.term_id) == term_id,
-        or_(col(Round.on_site_from) < starts_on, col(Round.on_site_until) > ends_on),
-    )
-    return (await session.execute(stmt.order_by(col(Round.number)))).scalars().first()
-
 
 # --- rounds --------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from xuncha_shared.problems import Conflict, NotFound, Unprocessable
 from xuncha_shared.workdays import SHANGHAI
 
 from planning.models import Round, RoundBriefing, RoundTransition, Term
-from planning.rounds import access, coverage, repository
+from planning.rounds import access, repository
 from planning.rounds.lifecycle import (
     MODE_LABELS_ZH,
     STATUS_LABELS_ZH,
@@ -40,6 +40,8 @@ from planning.rounds.schemas import (
     RoundUpdate,
     TransitionRead,
 )
+from planning.terms import coverage
+from planning.terms import repository as terms_repository
 
 # Modes whose groups come from another committee (提级 from above, 交叉 from a peer).
 OTHER_COMMITTEE_MODES = frozenset({RoundMode.escalated, RoundMode.cross})
@@ -205,7 +207,7 @@ async def schedule_round(
 
 
 async def _lock(session: AsyncSession, rnd: Round) -> tuple[Term, Round]:
-    term = await repository.get_term(session, rnd.term_id, for_update=True)
+    term = await terms_repository.get_term(session, rnd.term_id, for_update=True)
     locked = await repository.get_round(session, rnd.id, for_update=True)
     assert term is not None and locked is not None  # rows are never deleted
     return term, locked
@@ -303,7 +305,7 @@ async def record_briefing(
 ) -> RoundBriefing:
     """Record a briefing of the leadership group on a round (巡前、巡中、巡后听取汇报)."""
     rnd = await access.own_round(session, round_id=round_id, actor=actor)
-    term = await repository.get_term(session, rnd.term_id)
+    term = await terms_repository.get_term(session, rnd.term_id)
     if term is None:
         raise NotFound("届次不存在", "No such term", field="term_id")
     today = now.astimezone(SHANGHAI).date()

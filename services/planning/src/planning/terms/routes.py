@@ -20,10 +20,12 @@ from xuncha_shared.http import (
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.orgs import OrgKind
+from xuncha_shared.problems import ProblemDetail
+from xuncha_shared.web.cursors import DATE_ID
 
-from planning.rounds import access, coverage, repository, scope_repository, terms
-from planning.rounds.cursors import cursor_date, cursor_uuid
-from planning.rounds.schemas import (
+from planning.rounds import access
+from planning.terms import coverage, repository, service
+from planning.terms.schemas import (
     CoverageRead,
     ScopeAdd,
     ScopeChangeRead,
@@ -34,7 +36,15 @@ from planning.rounds.schemas import (
     TermUpdate,
 )
 
-router = APIRouter()
+router = APIRouter(
+    tags=["rounds"],
+    responses={
+        401: {"model": ProblemDetail, "description": "未登录"},
+        403: {"model": ProblemDetail, "description": "无权限"},
+        404: {"model": ProblemDetail, "description": "不存在或不属于本辖区"},
+        422: {"model": ProblemDetail, "description": "输入有误"},
+    },
+)
 
 KindFilter = Annotated[list[OrgKind] | None, Query(title="类型")]
 ParentFilter = Annotated[uuid.UUID | None, Query(title="所属乡镇（上级组织编号）")]
@@ -58,11 +68,11 @@ async def create_term(
     request: Request,
     response: Response,
 ) -> TermRead:
-    term = await terms.open_term(session, data=body, actor=access.planner(principal), now=now)
+    term = await service.open_term(session, data=body, actor=access.planner(principal), now=now)
     location = f"{request.url.path}/{term.id}"
     response.headers["ETag"] = etag(term.version)
     response.headers["Location"] = location
-    result = await terms.term_read(session, term)
+    result = await service.term_read(session, term)
     await idempotent.remember(result, status_code=201, location=location)
     return result
 
@@ -82,17 +92,16 @@ async def list_terms(
     ] = None,
 ) -> TermPage:
     access.scope_reader(principal)
-    after = decode_cursor(paging.cursor, arity=2)
     rows, total = await repository.list_terms(
         session,
         jurisdiction=principal.jurisdiction,
         active_on=active_on,
-        after=(cursor_date(after[0]), cursor_uuid(after[1])) if after else None,
+        after=DATE_ID.decode(paging.cursor),
         limit=paging.limit + 1,
     )
     rows, next_cursor = split_page(rows, paging.limit, lambda t: [t.starts_on, t.id])
     return TermPage(
-        items=await terms.terms_read(session, rows),
+        items=await service.terms_read(session, rows),
         next_cursor=next_cursor,
         total=total,
     )
@@ -104,7 +113,7 @@ async def get_term(
 ) -> TermRead:
     term = await access.term_for(session, term_id=term_id, actor=access.scope_reader(principal))
     response.headers["ETag"] = etag(term.version)
-    return await terms.term_read(session, term)
+    return await service.term_read(session, term)
 
 
 @router.patch(
@@ -122,7 +131,7 @@ async def update_term(
     now: Now,
     response: Response,
 ) -> TermRead:
-    term = await terms.update_term(
+    term = await service.update_term(
         session,
         term_id=term_id,
         data=body,
@@ -131,7 +140,7 @@ async def update_term(
         now=now,
     )
     response.headers["ETag"] = etag(term.version)
-    return await terms.term_read(session, term)
+    return await service.term_read(session, term)
 
 
 @router.get(
@@ -151,7 +160,7 @@ async def list_scope(
 ) -> ScopeOrgPage:
     term = await access.term_for(session, term_id=term_id, actor=access.scope_reader(principal))
     after = decode_cursor(paging.cursor, arity=1)
-    rows, total = await scope_repository.scope_page(
+    rows, total = await repository.scope_page(
         session,
         term_id=term.id,
         covered=covered,
@@ -177,7 +186,7 @@ async def list_scope(
 async def add_scope(
     term_id: uuid.UUID, body: ScopeAdd, session: DbSession, principal: CurrentPrincipal
 ) -> ScopeChangeRead:
-    return await terms.add_orgs(
+    return await service.add_orgs(
         session, term_id=term_id, org_ids=body.org_ids, actor=access.planner(principal)
     )
 
@@ -191,7 +200,7 @@ async def add_scope(
 async def remove_scope(
     term_id: uuid.UUID, org_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, now: Now
 ) -> Response:
-    await terms.remove_org(
+    await service.remove_org(
         session, term_id=term_id, org_id=org_id, actor=access.planner(principal), now=now
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

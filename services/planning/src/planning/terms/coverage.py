@@ -18,14 +18,14 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.orgs import ORG_KIND_LABELS_ZH, OrgKind
 
 from planning.models import Term
-from planning.rounds import scope_repository
 from planning.rounds.lifecycle import COVERING_STATUSES, IN_PROGRESS_STATUSES, RoundStatus
 from planning.rounds.pace import RoundCounts, percent, project
-from planning.rounds.schemas import CoverageRead, KindCoverageRead, ScopeOrgPage, ScopeOrgRead
+from planning.terms import repository
+from planning.terms.schemas import CoverageRead, KindCoverageRead, ScopeOrgPage, ScopeOrgRead
 
 
 async def round_counts(session: AsyncSession, term_id: uuid.UUID) -> RoundCounts:
-    by_status = await scope_repository.rounds_by_status(session, term_id)
+    by_status = await repository.rounds_by_status(session, term_id)
     return RoundCounts(
         held=sum(n for s, n in by_status.items() if s in COVERING_STATUSES),
         in_progress=sum(n for s, n in by_status.items() if s in IN_PROGRESS_STATUSES),
@@ -33,7 +33,7 @@ async def round_counts(session: AsyncSession, term_id: uuid.UUID) -> RoundCounts
     )
 
 
-def scope_item(row: scope_repository.ScopeRow) -> ScopeOrgRead:
+def scope_item(row: repository.ScopeRow) -> ScopeOrgRead:
     return ScopeOrgRead(
         org_id=row.org.id,
         code=row.org.code,
@@ -57,10 +57,10 @@ async def report(
 ) -> tuple[CoverageRead, str | None]:
     """The coverage report with one page of the orgs still to go, and the last code on that
     page when there is a next one (the route turns it into a cursor)."""
-    by_kind = await scope_repository.coverage_by_kind(session, term.id)
+    by_kind = await repository.coverage_by_kind(session, term.id)
     in_scope = sum(k.in_scope for k in by_kind)
     covered = sum(k.covered for k in by_kind)
-    rows, total = await scope_repository.scope_page(
+    rows, total = await repository.scope_page(
         session,
         term_id=term.id,
         covered=False,
@@ -71,7 +71,7 @@ async def report(
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    milestone = await scope_repository.get_milestone(session, term.id)
+    milestone = await repository.get_milestone(session, term.id)
     pace = project(
         in_scope=in_scope,
         covered=covered,
@@ -113,11 +113,11 @@ async def record_if_reached(
     judged one after the other and the second sees the first's covered orgs. Whoever adds
     assignments to a round already at feedback must call this too.
     """
-    by_kind = await scope_repository.coverage_by_kind(session, term.id)
+    by_kind = await repository.coverage_by_kind(session, term.id)
     in_scope = sum(k.in_scope for k in by_kind)
     if in_scope == 0 or any(k.covered < k.in_scope for k in by_kind):
         return False
-    if not await scope_repository.insert_milestone(
+    if not await repository.insert_milestone(
         session, term_id=term.id, reached_at=now, round_id=round_id, orgs_in_scope=in_scope
     ):
         return False

@@ -15,8 +15,9 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, FieldError, NotFound, Unprocessable
 
 from planning.models import Term
-from planning.rounds import access, coverage, repository, scope_repository
-from planning.rounds.schemas import ScopeChangeRead, TermCreate, TermRead, TermUpdate
+from planning.rounds import access
+from planning.terms import coverage, repository
+from planning.terms.schemas import ScopeChangeRead, TermCreate, TermRead, TermUpdate
 
 
 async def term_read(session: AsyncSession, term: Term) -> TermRead:
@@ -98,7 +99,7 @@ async def _scope_orgs(
     session: AsyncSession, org_ids: Sequence[uuid.UUID], jurisdiction: str, field: str
 ) -> list[uuid.UUID]:
     """The ids, deduplicated, once each is known to be an active org of the jurisdiction."""
-    found = await scope_repository.orgs_by_id(session, org_ids)
+    found = await repository.orgs_by_id(session, org_ids)
     errors: list[FieldError] = []
     for i, org_id in enumerate(org_ids):
         org = found.get(org_id)
@@ -145,7 +146,7 @@ async def open_term(
         ends_on=data.ends_on,
     )
     if data.org_ids is None:
-        org_ids = await scope_repository.active_org_ids(session, jurisdiction)
+        org_ids = await repository.active_org_ids(session, jurisdiction)
     else:
         org_ids = await _scope_orgs(session, data.org_ids, jurisdiction, "org_ids")
     term = Term(
@@ -159,7 +160,7 @@ async def open_term(
     )
     session.add(term)
     await session.flush()
-    await scope_repository.add_to_scope(session, term.id, org_ids)
+    await repository.add_to_scope(session, term.id, org_ids)
     await emit(session, TermOpened.model_validate(await _snapshot(session, term)))
     return term
 
@@ -222,7 +223,7 @@ async def add_orgs(
     ``term.scope_changed`` if any was added."""
     term = await access.term_for(session, term_id=term_id, actor=actor, for_update=True)
     wanted = await _scope_orgs(session, org_ids, term.jurisdiction, "org_ids")
-    added = await scope_repository.add_to_scope(session, term.id, wanted)
+    added = await repository.add_to_scope(session, term.id, wanted)
     size = (await repository.scope_sizes(session, [term.id])).get(term.id, 0)
     if added:
         await emit(
@@ -245,7 +246,7 @@ async def remove_org(
     """Take an org out of a term's scope and emit ``term.scope_changed``; if it was the last
     one still to go, the term has now reached full coverage."""
     term = await access.term_for(session, term_id=term_id, actor=actor, for_update=True)
-    if not await scope_repository.remove_from_scope(session, term.id, org_id):
+    if not await repository.remove_from_scope(session, term.id, org_id):
         raise NotFound(
             "该对象不在本届巡察范围内", "The org is not in the term's scope", field="org_id"
         )

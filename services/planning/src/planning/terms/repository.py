@@ -1,25 +1,128 @@
-"""SQL of a term's scope (应巡对象) and its coverage: what is covered is decided here, in one
-place (``_covered``), for the counts, the lists and the milestone alike."""
+"""SQL of terms, their scope (应巡对象) and its coverage: what is covered is decided here, in
+one place (``_covered``), for the counts, the lists and the milestone alike."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from planning.models import Assignment, Org, Round, TermOrg
+from planning.models import Assignment, Org, Round, Term, TermOrg
 from planning.rounds.lifecycle import COVERING_STATUSES, RoundStatus
-from planning.rounds.models import CoverageMilestone
+from planning.terms.models import CoverageMilestone
 
 _COVERING = [s.value for s in COVERING_STATUSES]
+
+
+async def get_term(
+    session: AsyncSession, term_id: uuid.UUID, *, for_update: bool = False
+) -> Term | None:
+    stmt = select(Term).where(col(Term.id) == term_id)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def term_named(
+    session: AsyncSession, jurisdiction: str, name: str, *, other_than: uuid.UUID | None = None
+) -> Term | None:
+    stmt = select(Term).where(col(Term.jurisdiction) == jurisdiction, col(Term.name) == name)
+    if other_than is not None:
+        stmt = stmt.where(col(Term.id) != other_than)
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def overlapping_term(
+    session: AsyncSession,
+    jurisdiction: str,
+    starts_on: date,
+    ends_on: date,
+    *,
+    other_than: uuid.UUID | None = None,
+) -> Term | None:
+    """A term of the jurisdiction whose dates overlap ``starts_on`` … ``ends_on``."""
+    stmt = select(Term).where(
+        col(Term.jurisdiction) == jurisdiction,
+        col(Term.starts_on) <= ends_on,
+        col(Term.ends_on) >= starts_on,
+    )
+    if other_than is not None:
+        stmt = stmt.where(col(Term.id) != other_than)
+    return (await session.execute(stmt.order_by(col(Term.starts_on)))).scalars().first()
+
+
+async def list_terms(
+    session: AsyncSession,
+    *,
+    jurisdiction: str,
+    active_on: date | None = None,
+    after: tuple[date, uuid.UUID] | None = None,
+    limit: int = 50,
+) -> tuple[list[Term], int]:
+    """A page of terms, newest first (by start date, then id), and the matching count."""
+    conditions: list[Any] = [col(Term.jurisdiction) == jurisdiction]
+    if active_on is not None:
+        conditions += [col(Term.starts_on) <= active_on, col(Term.ends_on) >= active_on]
+    total = int(
+        await session.scalar(select(func.count()).select_from(Term).where(*conditions)) or 0
+    )
+    stmt = select(Term).where(*conditions)
+    if after is not None:
+        starts, last_id = after
+        stmt = stmt.where(
+            or_(
+                col(Term.starts_on) < starts,
+                and_(col(Term.starts_on) == starts, col(Term.id) < last_id),
+            )
+        )
+    stmt = stmt.order_by(col(Term.starts_on).desc(), col(Term.id).desc()).limit(limit)
+    return list((await session.execute(stmt)).scalars()), total
+
+
+async def scope_sizes(session: AsyncSession, term_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    if not term_ids:
+        return {}
+    stmt = (
+        select(col(TermOrg.term_id), func.count())
+        .where(col(TermOrg.term_id).in_(term_ids))
+        .group_by(col(TermOrg.term_id))
+    )
+    return {row[0]: int(row[1]) for row in await session.execute(stmt)}
+
+
+async def round_totals(
+    session: AsyncSession, term_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    if not term_ids:
+        return {}
+    stmt = (
+        select(col(Round.term_id), func.count())
+        .where(col(Round.term_id).in_(term_ids))
+        .group_by(col(Round.term_id))
+    )
+    return {row[0]: int(row[1]) for row in await session.execute(stmt)}
+
+
+async def round_outside(
+    session: AsyncSession, term_id: uuid.UUID, starts_on: date, ends_on: date
+) -> Round | None:
+    """A round of the term whose on-site dates fall outside ``starts_on`` … ``ends_on``."""
+    stmt = select(Round).where(
+        col(Round.term_id) == term_id,
+        or_(col(Round.on_site_from) < starts_on, col(Round.on_site_until) > ends_on),
+    )
+    return (await session.execute(stmt.order_by(col(Round.number)))).scalars().first()
+
+
+# --- scope and coverage --------------------------------------------------------------------
 
 
 async def active_org_ids(session: AsyncSession, jurisdiction: str) -> list[uuid.UUID]:
