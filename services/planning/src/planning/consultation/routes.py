@@ -24,8 +24,9 @@ from xuncha_shared.http import (
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
 
-from planning.consultation import answer_routes, priorities, repository, service, settings
+from planning.consultation import priorities, repository, service, settings
 from planning.consultation.access import access_for
+from planning.consultation.answers import routes as answers_routes
 from planning.consultation.cursors import consultation_key, priority_key
 from planning.consultation.models import Consultation
 from planning.consultation.repository import ConsultationFilter
@@ -324,4 +325,4 @@ async def list_priorities(
     )
 
 
-router.include_router(answer_routes.router)
+router.include_router(answers_routes.router)

@@ -19,6 +19,7 @@ from planning.villages.models import (
     VillageClassification,
     VillageClassificationStep,
 )
+from planning.villages.rules import DEFAULT_RULES, ClassificationRules
 
 VillageOrg = aliased(Org, name="village")
 TownshipOrg = aliased(Org, name="township")
@@ -243,3 +244,13 @@ async def townships(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uui
         return {}
     stmt = select(Org).where(col(Org.id).in_(ids))
     return {o.id: o for o in (await session.execute(stmt)).scalars()}
+
+
+async def rules_in_force(
+    session: AsyncSession, jurisdiction: str
+) -> tuple[ClassificationRules, int | None]:
+    """The method a new score uses: the office's latest version, else the defaults (None)."""
+    row = await latest_config(session, jurisdiction)
+    if row is None:
+        return DEFAULT_RULES, None
+    return ClassificationRules.model_validate(row.rules), row.version

@@ -27,7 +27,9 @@ from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import NotFound, ProblemDetail
 
 from planning.models import Term
-from planning.villages import config_routes, repository, service, steps_service, views
+from planning.villages import repository, service, views
+from planning.villages import steps as workflow_steps
+from planning.villages.config import routes as config_routes
 from planning.villages.export import XLSX_MEDIA_TYPE, classes_workbook
 from planning.villages.repository import ClassificationFilter
 from planning.villages.schemas import (
@@ -269,7 +271,7 @@ async def batch_steps(
     now: Now,
     idempotent: Idempotent,
 ) -> BatchStepResult:
-    rows = await steps_service.record_steps_batch(session, data=body, actor=principal, now=now)
+    rows = await workflow_steps.record_steps_batch(session, data=body, actor=principal, now=now)
     result = BatchStepResult(
         step=body.step,
         recorded=len(rows),
@@ -356,7 +358,7 @@ async def record_step(
     idempotent: Idempotent,
     response: Response,
 ) -> VillageClassificationRead:
-    row, steps = await steps_service.record_step(
+    row, steps = await workflow_steps.record_step(
         session,
         classification_id=classification_id,
         data=body,

@@ -1,6 +1,6 @@
 """Village classification's domain operations on indicators: enter them, correct them, and
 read a classification as the caller may. Keyword-only arguments; they flush, never commit.
-The five steps are in :mod:`planning.villages.steps_service`.
+The five steps are in :mod:`planning.villages.steps`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from xuncha_shared.problems import Conflict, NotFound, Unprocessable
 
 from planning.models import Org
 from planning.villages import repository
-from planning.villages.config_service import rules_in_force
 from planning.villages.models import VillageClassification
 from planning.villages.repository import ClassificationRow
 from planning.villages.rules import Judgement
@@ -48,7 +47,7 @@ def _check_reason(data: IndicatorsInput) -> None:
 async def _score(
     session: AsyncSession, jurisdiction: str, data: IndicatorsInput
 ) -> tuple[Scorecard, int | None]:
-    rules, version = await rules_in_force(session, jurisdiction)
+    rules, version = await repository.rules_in_force(session, jurisdiction)
     values = IndicatorValues(
         collective_income=data.collective_income,
         petitions=data.petitions,

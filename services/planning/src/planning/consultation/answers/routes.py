@@ -19,8 +19,10 @@ from xuncha_shared.http import (
 )
 from xuncha_shared.problems import ProblemDetail
 
-from planning.consultation import answers, repository, service
+from planning.consultation import repository
+from planning.consultation import service as consultation_service
 from planning.consultation.access import Access, access_for
+from planning.consultation.answers import service
 from planning.consultation.cursors import answer_key
 from planning.consultation.repository import AnswerFilter
 from planning.consultation.schemas import AnswerPage, AnswerRead, AnswerWrite
@@ -41,7 +43,7 @@ async def _page(
     )
     rows, next_cursor = split_page(rows, paging.limit, lambda r: [r[2].code, str(r[1].id)])
     return AnswerPage(
-        items=[answers.row_read(r) for r in rows],
+        items=[service.row_read(r) for r in rows],
         next_cursor=next_cursor,
         total=total,
     )
@@ -90,7 +92,9 @@ async def list_answers(
     answered: Answered = None,
 ) -> AnswerPage:
     access = access_for(principal)
-    await service.get_consultation_for(session, consultation_id=consultation_id, access=access)
+    await consultation_service.get_consultation_for(
+        session, consultation_id=consultation_id, access=access
+    )
     where = AnswerFilter(
         consultation_id=consultation_id,
         severities=[s.value for s in severity or []],
@@ -112,7 +116,7 @@ async def get_answer(
     principal: CurrentPrincipal,
     response: Response,
 ) -> AnswerRead:
-    result = await answers.get_answer_for(
+    result = await service.get_answer_for(
         session, consultation_id=consultation_id, org_id=org_id, access=access_for(principal)
     )
     response.headers["ETag"] = etag(result.version)
@@ -143,7 +147,7 @@ async def put_answer(
     now: Now,
     response: Response,
 ) -> AnswerRead:
-    result, first = await answers.answer(
+    result, first = await service.answer(
         session,
         consultation_id=consultation_id,
         org_id=org_id,

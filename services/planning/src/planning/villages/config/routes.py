@@ -20,7 +20,7 @@ from xuncha_shared.http import (
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
 
-from planning.villages import config_service
+from planning.villages.config import service
 from planning.villages.schemas import ClassConfigPage, ClassConfigRead, ClassConfigUpdate
 from planning.villages.workflow import READER_ROLES
 
@@ -46,7 +46,7 @@ def _reader(principal: Principal) -> Principal:
 async def get_config(
     session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> ClassConfigRead:
-    result = await config_service.read_config(session, jurisdiction=_reader(principal).jurisdiction)
+    result = await service.read_config(session, jurisdiction=_reader(principal).jurisdiction)
     if result.version is not None:
         response.headers["ETag"] = etag(result.version)
     return result
@@ -77,10 +77,10 @@ async def put_config(
 ) -> ClassConfigRead:
     if not principal.has(Role.office):
         raise Forbidden("只有巡察办可以制定村分类办法", "Only the office sets the method")
-    row, created = await config_service.save_config(
+    row, created = await service.save_config(
         session, data=body, expected_version=expected, actor=principal, now=now
     )
-    result = config_service.config_read(principal.jurisdiction, row)
+    result = service.config_read(principal.jurisdiction, row)
     response.status_code = (
         status.HTTP_201_CREATED if created and row.version == 1 else status.HTTP_200_OK
     )
@@ -105,7 +105,7 @@ async def list_config_versions(
             "The cursor is invalid; start again from the first page",
             field="cursor",
         )
-    items, total = await config_service.list_config_versions(
+    items, total = await service.list_config_versions(
         session,
         jurisdiction=_reader(principal).jurisdiction,
         before=after[0] if after else None,
@@ -123,7 +123,7 @@ async def list_config_versions(
 async def get_config_version(
     version: Version, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> ClassConfigRead:
-    result = await config_service.read_config_version(
+    result = await service.read_config_version(
         session, jurisdiction=_reader(principal).jurisdiction, version=version
     )
     response.headers["ETag"] = etag(version)

@@ -27,16 +27,6 @@ from planning.villages.rules import (
 from planning.villages.schemas import ClassConfigRead, ClassConfigUpdate
 
 
-async def rules_in_force(
-    session: AsyncSession, jurisdiction: str
-) -> tuple[ClassificationRules, int | None]:
-    """The method a new score uses: the office's latest version, else the defaults (None)."""
-    row = await repository.latest_config(session, jurisdiction)
-    if row is None:
-        return DEFAULT_RULES, None
-    return ClassificationRules.model_validate(row.rules), row.version
-
-
 def config_read(jurisdiction: str, row: VillageClassConfig | None) -> ClassConfigRead:
     """A saved version as the API shows it, or the defaults when ``row`` is None."""
     approaches = dict(APPROACH_FOR_CLASS)

@@ -1,0 +1,1 @@
+"""部门答复 The departments' answers to a consultation."""
