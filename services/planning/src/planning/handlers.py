@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from xuncha_shared.consumer import HandlerRegistry
 
-from planning.figures.facts import register_figure_projection
+from planning.figures.handlers import register_figure_projection
 
 
 def build_handlers() -> HandlerRegistry:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from findings.models import CALENDAR as FINDINGS_CALENDAR
-from planning.calendar.service import jurisdiction_calendar
+from planning.calendar.repository import jurisdiction_calendar
 from planning.models import CalendarYear
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from xuncha_shared.calendar import load_calendar
+from xuncha_shared.workdays import WorkdayCalendar
 
 from planning.models import CalendarYear
 
@@ -24,3 +26,13 @@ async def get_calendar_year(
     session: AsyncSession, jurisdiction: str, year: int
 ) -> CalendarYear | None:
     return await session.get(CalendarYear, (jurisdiction, year), populate_existing=True)
+
+
+def _calendar_table() -> Table:
+    table: Table = CalendarYear.__table__  # type: ignore[attr-defined]
+    return table
+
+
+async def jurisdiction_calendar(session: AsyncSession, jurisdiction: str) -> WorkdayCalendar:
+    """The working-day calendar of a jurisdiction: office-entered years, else official."""
+    return await load_calendar(session, _calendar_table(), jurisdiction)

@@ -11,10 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import ValidationError
-from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Principal
-from xuncha_shared.calendar import load_calendar
 from xuncha_shared.events.planning import HolidayCalendarPublished
 from xuncha_shared.http import check_version
 from xuncha_shared.messaging import emit
@@ -24,21 +22,11 @@ from xuncha_shared.problems import (
     PreconditionRequired,
     Unprocessable,
 )
-from xuncha_shared.workdays import CalendarBasis, Deadline, WorkdayCalendar, YearCalendar
+from xuncha_shared.workdays import CalendarBasis, Deadline, YearCalendar
 
 from planning.calendar import repository
 from planning.calendar.schemas import CalendarYearRead, CalendarYearUpdate
 from planning.models import CalendarYear
-
-
-def _calendar_table() -> Table:
-    table: Table = CalendarYear.__table__  # type: ignore[attr-defined]
-    return table
-
-
-async def jurisdiction_calendar(session: AsyncSession, jurisdiction: str) -> WorkdayCalendar:
-    """The working-day calendar of a jurisdiction: office-entered years, else official."""
-    return await load_calendar(session, _calendar_table(), jurisdiction)
 
 
 def office_year_read(row: CalendarYear) -> CalendarYearRead:
@@ -210,7 +198,7 @@ async def compute_deadline(
     session: AsyncSession, *, jurisdiction: str, start: date, days: int
 ) -> Deadline:
     """The ``days``-th working day after ``start`` in the jurisdiction's calendar."""
-    calendar = await jurisdiction_calendar(session, jurisdiction)
+    calendar = await repository.jurisdiction_calendar(session, jurisdiction)
     try:
         return calendar.add_workdays(start, days)
     except ValueError as exc:

@@ -14,6 +14,7 @@ from xuncha_shared.problems import NotFound
 from planning.consultation import repository
 from planning.consultation.schemas import PriorityRead
 from planning.models import Term
+from planning.terms import repository as terms_repository
 
 
 async def term_for(session: AsyncSession, *, term_id: uuid.UUID, actor: Principal) -> Term:
@@ -23,7 +24,7 @@ async def term_for(session: AsyncSession, *, term_id: uuid.UUID, actor: Principa
             "优先巡察名单仅向巡察办和巡察工作领导小组开放",
             "The priority list is open to the office and the leadership group",
         )
-    term = await session.get(Term, term_id)
+    term = await terms_repository.get_term(session, term_id)
     if term is None or term.jurisdiction != actor.jurisdiction:
         raise NotFound("届不存在", "No such term", field="term_id")
     return term

@@ -9,17 +9,64 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, exists, func, select, text, true, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    and_,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    true,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from planning.consultation.access import Access, visible_answers, visible_consultations
+from planning.consultation.access import Access
 from planning.consultation.models import Consultation, ConsultationOrg, ConsultationSettings
-from planning.models import Assignment, Org, Round
+from planning.models import Assignment, Cadre, GroupMember, Org, Round
 
 Department = aliased(Org, name="department")
 PENDING = "pending"
+
+
+# --- who sees what (see ``access``) -------------------------------------------------------
+
+
+def member_of(access: Access, round_id: Any) -> ColumnElement[bool]:
+    """The caller's cadre record is in a group of the round."""
+    return exists(
+        select(col(GroupMember.cadre_id))
+        .join(Cadre, col(Cadre.id) == col(GroupMember.cadre_id))
+        .where(
+            col(GroupMember.round_id) == round_id,
+            col(Cadre.account) == access.account,
+            col(Cadre.jurisdiction) == access.jurisdiction,
+        )
+    )
+
+
+def own_department(access: Access) -> ColumnElement[bool]:
+    return and_(
+        col(Consultation.jurisdiction) == access.jurisdiction,
+        col(Consultation.department_org_id) == access.department_org_id,
+    )
+
+
+def visible_consultations(access: Access) -> ColumnElement[bool]:
+    """The consultations the caller may see."""
+    clauses: list[ColumnElement[bool]] = []
+    if access.everything:
+        clauses.append(col(Consultation.jurisdiction) == access.jurisdiction)
+    if access.department_org_id is not None:
+        clauses.append(own_department(access))
+    if access.account is not None:
+        clauses.append(member_of(access, col(Consultation.round_id)))
+    return or_(*clauses) if clauses else false()
 
 
 @dataclass(frozen=True)
@@ -192,92 +239,6 @@ async def list_consultations(
         stmt = stmt.where(tuple_(col(Consultation.sent_at), col(Consultation.id)) < tuple_(*after))
     stmt = stmt.order_by(col(Consultation.sent_at).desc(), col(Consultation.id).desc()).limit(limit)
     return list((await session.execute(stmt)).scalars()), total
-
-
-# --- answers --------------------------------------------------------------------------------
-
-
-async def get_item(
-    session: AsyncSession, consultation_id: uuid.UUID, org_id: uuid.UUID, *, for_update: bool
-) -> ConsultationOrg | None:
-    stmt = select(ConsultationOrg).where(
-        col(ConsultationOrg.consultation_id) == consultation_id,
-        col(ConsultationOrg.org_id) == org_id,
-    )
-    if for_update:
-        stmt = stmt.with_for_update()
-    return (
-        await session.execute(stmt.execution_options(populate_existing=True))
-    ).scalar_one_or_none()
-
-
-@dataclass(frozen=True)
-class AnswerFilter:
-    consultation_id: uuid.UUID | None = None
-    round_id: uuid.UUID | None = None
-    org_id: uuid.UUID | None = None
-    department_org_id: uuid.UUID | None = None
-    severities: Sequence[str] = ()
-    answered: bool | None = None
-
-
-def _answer_query(access: Access, where: AnswerFilter) -> tuple[Any, list[ColumnElement[bool]]]:
-    conditions: list[ColumnElement[bool]] = [visible_answers(access)]
-    pairs: list[tuple[Any, Any]] = [
-        (col(ConsultationOrg.consultation_id), where.consultation_id),
-        (col(Consultation.round_id), where.round_id),
-        (col(ConsultationOrg.org_id), where.org_id),
-        (col(Consultation.department_org_id), where.department_org_id),
-    ]
-    conditions += [column == value for column, value in pairs if value is not None]
-    if where.severities:
-        conditions.append(col(ConsultationOrg.severity).in_(where.severities))
-    if where.answered is not None:
-        answered = col(ConsultationOrg.answered_at)
-        conditions.append(answered.is_not(None) if where.answered else answered.is_(None))
-    stmt = (
-        select(ConsultationOrg, Consultation, Org, col(Department.name))
-        .join(Consultation, col(Consultation.id) == col(ConsultationOrg.consultation_id))
-        .join(Org, col(Org.id) == col(ConsultationOrg.org_id))
-        .join(Department, col(Department.id) == col(Consultation.department_org_id))
-    )
-    return stmt, conditions
-
-
-AnswerRow = Row[ConsultationOrg, Consultation, Org, str]
-
-
-async def list_answers(
-    session: AsyncSession,
-    *,
-    access: Access,
-    where: AnswerFilter,
-    after: tuple[str, uuid.UUID] | None,
-    limit: int,
-) -> tuple[list[AnswerRow], int]:
-    """Orgs of consultations with their answers, by org code, and the total count."""
-    stmt, conditions = _answer_query(access, where)
-    counted = select(func.count()).select_from(stmt.where(*conditions).subquery())
-    total = int(await session.scalar(counted) or 0)
-    if after is not None:
-        conditions.append(
-            tuple_(col(Org.code), col(ConsultationOrg.consultation_id)) > tuple_(*after)
-        )
-    stmt = (
-        stmt.where(*conditions)
-        .order_by(col(Org.code), col(ConsultationOrg.consultation_id))
-        .limit(limit)
-    )
-    return list((await session.execute(stmt)).all()), total
-
-
-async def get_answer_row(
-    session: AsyncSession, *, access: Access, consultation_id: uuid.UUID, org_id: uuid.UUID
-) -> AnswerRow | None:
-    stmt, conditions = _answer_query(
-        access, AnswerFilter(consultation_id=consultation_id, org_id=org_id)
-    )
-    return (await session.execute(stmt.where(*conditions))).first()
 
 
 # --- reminders ------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from xuncha_shared.http import (
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
+from xuncha_shared.web.responses import ERRORS, VERSIONED, conflict
 
 from planning.consultation import priorities, repository, service, settings
 from planning.consultation.access import access_for
@@ -41,17 +42,8 @@ from planning.consultation.schemas import (
     PriorityPage,
 )
 
-ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": ProblemDetail, "description": "未登录"},
-    403: {"model": ProblemDetail, "description": "无权限"},
-    404: {"model": ProblemDetail, "description": "不存在或无权查看"},
-    422: {"model": ProblemDetail, "description": "输入有误"},
-}
-VERSIONED: dict[int | str, dict[str, object]] = {
-    409: {"model": ProblemDetail, "description": "函询已办结或状态不允许"},
-    412: {"model": ProblemDetail, "description": "已被他人修改"},
-    428: {"model": ProblemDetail, "description": "缺少 If-Match"},
-}
+# A versioned write of a consultation: 409 when it is closed or its state forbids the change.
+WRITE_RESPONSES = conflict("函询已办结或状态不允许") | VERSIONED
 
 router = APIRouter(tags=["consultation"], responses=ERRORS)
 
@@ -85,7 +77,10 @@ async def get_settings(
     summary="设置函询期限",
     description="巡察办设置本辖区的默认答复期限和提前提醒天数。首次设置不带 If-Match（返回 201），"
     "修改须带 If-Match。只影响此后发出的函询。",
-    responses={201: {"model": ConsultationSettingsRead, "description": "已设置"}, **VERSIONED},
+    responses={
+        201: {"model": ConsultationSettingsRead, "description": "已设置"},
+        **WRITE_RESPONSES,
+    },
 )
 async def put_settings(
     body: ConsultationSettingsWrite,
@@ -200,7 +195,7 @@ async def get_consultation(
     summary="延期或修改函询说明",
     description="巡察办把答复截止日期延后到某个工作日（重新计算提醒，逾期提醒可再发一次），"
     "或修改函询说明。须带 If-Match。",
-    responses=VERSIONED,
+    responses=WRITE_RESPONSES,
 )
 async def update_consultation(
     consultation_id: ConsultationId,
@@ -230,7 +225,7 @@ async def update_consultation(
     summary="办结巡前函询",
     description="巡察办办结函询：答复不再接受更正，也不再提醒；未答复的对象随事件列出。"
     "须带 If-Match。",
-    responses=VERSIONED,
+    responses=WRITE_RESPONSES,
 )
 async def close_consultation(
     consultation_id: ConsultationId,
@@ -254,7 +249,7 @@ async def close_consultation(
     summary="催办巡前函询",
     description="巡察办催办被函询部门尚未答复的对象（到期前后均可）；每次催办发出一条"
     "“巡前函询催办”事件，由消息服务通知该部门。已办结或已全部答复时拒绝（409）。须带 If-Match。",
-    responses=VERSIONED,
+    responses=WRITE_RESPONSES,
 )
 async def chase_consultation(
     consultation_id: ConsultationId,

@@ -24,7 +24,7 @@ from xuncha_shared.orgs import OrgKind
 from xuncha_shared.problems import Conflict, FieldError, NotFound, Unprocessable
 from xuncha_shared.workdays import SHANGHAI, CalendarBasis
 
-from planning.calendar.service import jurisdiction_calendar
+from planning.calendar import repository as calendar_repository
 from planning.consultation import repository
 from planning.consultation.access import Access
 from planning.consultation.deadlines import end_of_day, remind_at
@@ -162,7 +162,7 @@ async def request_consultation(
         )
     settings = await effective_settings(session, rnd.jurisdiction)
     workdays = data.reply_workdays or settings.reply_workdays
-    calendar = await jurisdiction_calendar(session, rnd.jurisdiction)
+    calendar = await calendar_repository.jurisdiction_calendar(session, rnd.jurisdiction)
     deadline = calendar.add_workdays(now.astimezone(SHANGHAI).date(), workdays)
     consultation = Consultation(
         jurisdiction=rnd.jurisdiction,
@@ -281,7 +281,7 @@ async def _extend(
         raise refuse("截止日期只能延后", "The deadline can only be extended", "not-later")
     if due_on < now.astimezone(SHANGHAI).date() or due_on > (now + MAX_EXTENSION).date():
         raise refuse("截止日期须在今后一年内", "The deadline must be within a year", "out-of-range")
-    calendar = await jurisdiction_calendar(session, consultation.jurisdiction)
+    calendar = await calendar_repository.jurisdiction_calendar(session, consultation.jurisdiction)
     if not calendar.is_workday(due_on):
         raise refuse(
             f"{due_on.isoformat()} 不是工作日", f"{due_on} is not a working day", "holiday"

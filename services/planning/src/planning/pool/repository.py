@@ -227,6 +227,17 @@ async def cadre_facts(session: AsyncSession, cadres: Sequence[Cadre]) -> list[Ca
     ]
 
 
+async def lock_setting(session: AsyncSession, jurisdiction: str) -> None:
+    """Serialise writers of the jurisdiction's avoidance setting until the transaction ends.
+
+    A row lock cannot cover a setting that does not exist yet; this serialises its creators.
+    """
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+        {"key": f"planning.avoidance_settings:{jurisdiction}"},
+    )
+
+
 async def get_setting(session: AsyncSession, jurisdiction: str) -> AvoidanceSetting | None:
     return await session.get(AvoidanceSetting, jurisdiction, populate_existing=True)
 

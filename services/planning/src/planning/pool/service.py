@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Principal
 from xuncha_shared.http import check_version
@@ -337,11 +336,7 @@ async def put_settings(
     """Set the jurisdiction's avoidance window; changing an existing one needs If-Match."""
     require_office(actor)
     jurisdiction = actor.jurisdiction
-    # A row lock cannot cover a setting that does not exist yet; serialise its creators.
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-        {"key": f"planning.avoidance_settings:{jurisdiction}"},
-    )
+    await repository.lock_setting(session, jurisdiction)
     setting = await repository.get_setting(session, jurisdiction)
     if setting is None:
         setting = AvoidanceSetting(

@@ -19,12 +19,12 @@ from xuncha_shared.http import (
 )
 from xuncha_shared.problems import ProblemDetail
 
-from planning.consultation import repository
 from planning.consultation import service as consultation_service
 from planning.consultation.access import Access, access_for
+from planning.consultation.answers import repository as answers_repository
 from planning.consultation.answers import service
+from planning.consultation.answers.repository import AnswerFilter
 from planning.consultation.cursors import answer_key
-from planning.consultation.repository import AnswerFilter
 from planning.consultation.schemas import AnswerPage, AnswerRead, AnswerWrite
 
 router = APIRouter(tags=["consultation"])
@@ -38,7 +38,7 @@ Answered = Annotated[bool | None, Query(title="是否已答复")]
 async def _page(
     session: DbSession, access: Access, where: AnswerFilter, paging: PageParams
 ) -> AnswerPage:
-    rows, total = await repository.list_answers(
+    rows, total = await answers_repository.list_answers(
         session, access=access, where=where, after=answer_key(paging.cursor), limit=paging.limit + 1
     )
     rows, next_cursor = split_page(rows, paging.limit, lambda r: [r[2].code, str(r[1].id)])

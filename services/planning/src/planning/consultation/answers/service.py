@@ -16,8 +16,9 @@ from xuncha_shared.problems import Conflict, NotFound, PreconditionRequired
 
 from planning.consultation import repository
 from planning.consultation.access import Access, answers_department
+from planning.consultation.answers import repository as answers_repository
+from planning.consultation.answers.repository import AnswerRow
 from planning.consultation.models import Consultation, ConsultationOrg
-from planning.consultation.repository import AnswerRow
 from planning.consultation.schemas import AnswerRead, AnswerWrite, ConsultationStatus
 from planning.consultation.service import get_consultation_for
 from planning.models import Org
@@ -57,7 +58,7 @@ async def get_answer_for(
 ) -> AnswerRead:
     """One org of a consultation as the caller may see it; else 404."""
     await get_consultation_for(session, consultation_id=consultation_id, access=access)
-    row = await repository.get_answer_row(
+    row = await answers_repository.get_answer_row(
         session, access=access, consultation_id=consultation_id, org_id=org_id
     )
     if row is None:
@@ -101,7 +102,7 @@ async def answer(
             "The consultation is closed; answers can no longer be given or corrected",
             code="consultation-closed",
         )
-    item = await repository.get_item(session, consultation.id, org_id, for_update=True)
+    item = await answers_repository.get_item(session, consultation.id, org_id, for_update=True)
     if item is None:
         raise NotFound(
             "该对象不在本次函询中", "The org is not part of this consultation", field="org_id"
