@@ -22,7 +22,6 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from planning.testdata import county_orgs, org_rows_to_xlsx
 from playwright.async_api import BrowserContext, Page, async_playwright
 from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
 from xuncha_shared.pgserver import LocalPostgres
@@ -31,6 +30,7 @@ from xuncha_shared.testing.plugin import unavailable
 from tests.platform_server import load_small_demo, serve_platform
 from xuncha.demo import SMALL, build_county
 from xuncha.demo.county import DemoCounty
+from xuncha.demo.data.orgs import county_orgs, org_rows_to_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 # The built dashboard; XUNCHA_WEB_DIST names another build (one per working copy).

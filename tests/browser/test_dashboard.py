@@ -13,12 +13,12 @@ import pytest
 from openpyxl import load_workbook
 from planning.domain import OrgKind
 from planning.orgs.importing import OrgRow
-from planning.testdata import org_rows_to_xlsx
 from playwright.async_api import Page, expect
 from pydantic import SecretStr
 from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
 
 from tests.browser.signing_in import SIGN_IN_PAGE, dev_sign_in, nav_links
+from xuncha.demo.data.orgs import org_rows_to_xlsx
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(120)]
 

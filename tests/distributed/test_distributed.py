@@ -29,7 +29,6 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from planning.testdata import county_orgs, org_rows_to_xlsx
 from pydantic import SecretStr
 from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
 from xuncha_shared.pgserver import LocalPostgres
@@ -39,6 +38,7 @@ from xuncha_shared.testing.plugin import TEST_SECRET, eventually
 
 from tests.distributed.processes import Deployment, auth, run_deployment
 from xuncha.dbinit import init_sql_path
+from xuncha.demo.data.orgs import county_orgs, org_rows_to_xlsx
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.slow]
 

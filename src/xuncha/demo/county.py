@@ -1,11 +1,11 @@
 """The invented county the demo loads: orgs, talent pool, village indicators and the plan
 of a term's rounds, all deterministic for a seed and a size.
 
-The people and places come from the planning service's own test-data builders
-(``planning.testdata.county_orgs`` and friends), so the demo, the service's tests and the
-import files agree on what a realistic county looks like: 11 townships, 79 county
-departments and 270 villages and communities, shaped like 温县 (seed 000), with invented
-names. Nothing here talks to the platform; ``steps`` turns it into API calls.
+The people and places come from the builders in ``xuncha.demo.data``, which the planning
+service's tests use too, so the demo, the tests and the import files agree on what a
+realistic county looks like: 11 townships, 79 county departments and 270 villages and
+communities, shaped like 温县 (seed 000), with invented names. Nothing here talks to the
+platform; ``steps`` turns it into API calls.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from typing import Any
 
 from planning.domain import OrgKind
 from planning.orgs.importing import OrgRow
-from planning.pool.testdata import PoolData, county_pool
-from planning.testdata import county_orgs
-from planning.villages.testdata import village_indicators
+
+from xuncha.demo.data.orgs import county_orgs
+from xuncha.demo.data.pool import PoolData, county_pool
+from xuncha.demo.data.villages import village_indicators
 
 __all__ = [
     "FULL",

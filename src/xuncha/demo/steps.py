@@ -13,12 +13,12 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from planning.pool.testdata import pool_to_xlsx
-from planning.testdata import org_rows_to_xlsx
 from xuncha_shared.auth import Role
 
 from xuncha.demo.context import DemoContext, DemoError, Step
 from xuncha.demo.county import GRASSROOTS
+from xuncha.demo.data.orgs import org_rows_to_xlsx
+from xuncha.demo.data.pool import pool_to_xlsx
 
 __all__ = ["REGISTRY_STEPS"]
 

@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from planning.orgs.importing import OrgRow
-from planning.testdata import org_rows_to_xlsx
+
+from xuncha.demo.data.orgs import org_rows_to_xlsx
 
 J = "410825"  # 温县
 OTHER = "410883"  # 孟州

@@ -7,10 +7,11 @@ import json
 from typing import Any
 
 import pytest
-from planning.testdata import county_orgs, org_rows_to_csv, org_rows_to_xlsx
 from xuncha_shared.auth import Role
 from xuncha_shared.testing.contracts import assert_valid_event
 from xuncha_shared.testing.plugin import eventually
+
+from xuncha.demo.data.orgs import county_orgs, org_rows_to_csv, org_rows_to_xlsx
 
 J = "410825"
 

@@ -12,9 +12,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from planning.pool.domain import Specialty
 from planning.pool.importing.parse import parse_pool_file, parse_specialties
-from planning.pool.testdata import add_cadre, bearer, county_pool, import_orgs, pool_to_xlsx
-from planning.testdata import county_orgs
 from xuncha_shared.auth import Role
+
+from services.planning.tests.api.pool_factories import add_cadre, bearer, import_orgs
+from xuncha.demo.data.orgs import county_orgs
+from xuncha.demo.data.pool import county_pool, pool_to_xlsx
 
 J = "410825"
 

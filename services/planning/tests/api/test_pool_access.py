@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from planning.pool.testdata import add_cadre, bearer, create_round, import_orgs
-from planning.testdata import county_orgs
 from xuncha_shared.auth import Role
+
+from services.planning.tests.api.pool_factories import add_cadre, bearer, create_round, import_orgs
+from xuncha.demo.data.orgs import county_orgs
 
 J, OTHER = "410825", "410883"
 READ_POOL, WRITE_POOL, READ_ROUND, WRITE_ROUND, TASKS, ME = (

@@ -9,10 +9,11 @@ from datetime import date
 from typing import Any
 
 import pytest
-from planning.pool.testdata import add_cadre, bearer, create_round, import_orgs
-from planning.testdata import county_orgs
 from xuncha_shared.auth import Role
 from xuncha_shared.testing.contracts import assert_valid_event
+
+from services.planning.tests.api.pool_factories import add_cadre, bearer, create_round, import_orgs
+from xuncha.demo.data.orgs import county_orgs
 
 J = "410825"
 FINANCE, AUDIT, STATS, DISCIPLINE = "410825-D023", "410825-D035", "410825-D037", "410825-D001"

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from planning.pool.testdata import add_cadre, bearer, create_round, import_orgs
-from planning.testdata import county_orgs
 from xuncha_shared.auth import Role
 from xuncha_shared.testing.contracts import assert_valid_event
 from xuncha_shared.testing.plugin import read_topic
+
+from services.planning.tests.api.pool_factories import add_cadre, bearer, create_round, import_orgs
+from xuncha.demo.data.orgs import county_orgs
 
 CITY = "6302"  # 海东市
 COUNTIES = ("630202", "630203", "630222", "630223", "630224", "630225")

@@ -10,10 +10,11 @@ from urllib.parse import quote
 import pytest
 from openpyxl import load_workbook
 from planning.pool.importing.workbook import COLUMN_LABELS_ZH, NOTES_SHEET, SHEET_LABELS_ZH
-from planning.pool.testdata import bearer, import_orgs
-from planning.testdata import county_orgs
 from xuncha_shared.auth import Role
 from xuncha_shared.exports import XLSX_MEDIA_TYPE
+
+from services.planning.tests.api.pool_factories import bearer, import_orgs
+from xuncha.demo.data.orgs import county_orgs
 
 J = "410825"
 TEMPLATE = "/api/planning/cadres/import-template.xlsx"

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from planning.testdata import county_orgs
 from xuncha_shared.auth import Role
+
+from xuncha.demo.data.orgs import county_orgs
 
 from .rounds_factories import (
     OTHER,

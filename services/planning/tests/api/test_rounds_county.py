@@ -12,11 +12,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from planning.testdata import county_orgs
 from xuncha_shared.auth import Role
 from xuncha_shared.events.base import CloudEvent
 from xuncha_shared.testing.contracts import assert_valid_event
 from xuncha_shared.testing.plugin import read_topic
+
+from xuncha.demo.data.orgs import county_orgs
 
 from .rounds_factories import (
     LIFECYCLE,

@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from planning.testdata import county_orgs
 from xuncha_shared.auth import Role
 from xuncha_shared.testing.contracts import assert_valid_event
+
+from xuncha.demo.data.orgs import county_orgs
 
 from .rounds_factories import (
     J,

@@ -9,14 +9,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from planning.testdata import county_orgs, org_rows_to_xlsx
 from planning.villages.rules import DEFAULT_RULES, Judgement
 from planning.villages.scoring import IndicatorValues, score_village
-from planning.villages.testdata import village_indicators
 from xuncha_shared.auth import Role
 from xuncha_shared.events.base import CloudEvent
 from xuncha_shared.testing.contracts import assert_valid_event
 from xuncha_shared.testing.plugin import read_topic
+
+from xuncha.demo.data.orgs import county_orgs, org_rows_to_xlsx
+from xuncha.demo.data.villages import village_indicators
 
 from .village_factories import BASE, CLASSIFIED, MIDDLE, J, auth, insert_term
 

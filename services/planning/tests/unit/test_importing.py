@@ -22,7 +22,8 @@ from planning.orgs.importing import (
     parse_kind,
     parse_org_file,
 )
-from planning.testdata import county_orgs, org_rows_to_csv, org_rows_to_xlsx
+
+from xuncha.demo.data.orgs import county_orgs, org_rows_to_csv, org_rows_to_xlsx
 
 ZH_HEADER = ["编码", "名称", "类型", "上级编码", "联系人", "联系电话", "电子邮箱"]
 EN_HEADER = [

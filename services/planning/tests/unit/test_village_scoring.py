@@ -20,7 +20,6 @@ from planning.villages.rules import (
     check_rules,
 )
 from planning.villages.scoring import IndicatorValues, score_village
-from planning.villages.testdata import village_indicators
 from planning.villages.workflow import (
     Stage,
     Step,
@@ -33,6 +32,8 @@ from planning.villages.workflow import (
 from pydantic import ValidationError
 from xuncha_shared.auth import Principal, Role
 from xuncha_shared.events.planning import VillageApproach, VillageClass
+
+from xuncha.demo.data.villages import village_indicators
 
 RISKY = ("2000000", 6, 4, "6000000")
 QUIET = ("0", 0, 0, "0")

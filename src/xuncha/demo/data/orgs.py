@@ -1,4 +1,4 @@
-"""Realistic, invented test data for the registry of orgs in scope (被巡察对象库).
+"""Realistic, invented data for the registry of orgs in scope (被巡察对象库).
 
 ``county_orgs`` builds a county shaped like 温县 (DOMAIN.md: 11 townships, 79 county
 departments, 270 villages and communities) with invented township and village names, codes
@@ -20,7 +20,6 @@ import random
 from collections.abc import Callable, Iterable
 
 from openpyxl import Workbook
-
 from planning.domain import ORG_KIND_LABELS_ZH, OrgKind
 from planning.orgs.importing import COLUMN_LABELS_ZH, COLUMNS, OrgRow, parents_first
 
