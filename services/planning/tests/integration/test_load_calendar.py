@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 from findings.models import CALENDAR as FINDINGS_CALENDAR
+from planning.calendar.models import CalendarYear
 from planning.calendar.repository import jurisdiction_calendar
-from planning.models import CalendarYear
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.calendar import apply_calendar_year, load_calendar

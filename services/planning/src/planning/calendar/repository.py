@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.calendar import load_calendar
 from xuncha_shared.workdays import WorkdayCalendar
 
-from planning.models import CalendarYear
+from planning.calendar.models import CalendarYear
 
 
 async def lock_calendar_year(session: AsyncSession, jurisdiction: str, year: int) -> None:

@@ -25,8 +25,8 @@ from xuncha_shared.problems import (
 from xuncha_shared.workdays import CalendarBasis, Deadline, YearCalendar
 
 from planning.calendar import repository
+from planning.calendar.models import CalendarYear
 from planning.calendar.schemas import CalendarYearRead, CalendarYearUpdate
-from planning.models import CalendarYear
 
 
 def office_year_read(row: CalendarYear) -> CalendarYearRead:

@@ -11,15 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from planning.models import (
-    Assignment,
-    AvoidanceCheck,
-    Cadre,
-    GroupMember,
-    InspectionGroup,
-    Org,
-    Round,
-)
+from planning.groups.models import AvoidanceCheck
+from planning.models import Assignment, Cadre, GroupMember, InspectionGroup, Org, Round
 
 
 async def get_round(

@@ -15,13 +15,14 @@ from xuncha_shared.problems import FieldError, ProblemDetail, Unprocessable, pro
 from xuncha_shared.workdays import SHANGHAI
 
 from planning.groups.avoidance import RULE_LABELS_ZH, CadreFacts, Finding, check, rank_replacements
+from planning.groups.models import AvoidanceCheck
 from planning.groups.schemas import (
     AvoidanceRefusal,
     CandidateRead,
     ReplacementRead,
     ViolationRead,
 )
-from planning.models import AvoidanceCheck, Cadre, InspectionGroup, Org, Round
+from planning.models import Cadre, InspectionGroup, Org, Round
 from planning.pool import repository
 from planning.pool.access import managing_jurisdiction, pool_jurisdiction
 

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from planning.groups.avoidance import CadreFacts, OrgRef, Post, Relative
-from planning.models import Cadre, CadrePost, CadreRelative, GroupMember, Org
+from planning.models import Cadre, GroupMember, Org
 from planning.pool.domain import DEFAULT_FORMER_UNIT_YEARS
-from planning.pool.models import AvoidanceSetting
+from planning.pool.models import AvoidanceSetting, CadrePost, CadreRelative
 
 
 def like(text: str) -> str:

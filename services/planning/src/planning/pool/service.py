@@ -17,11 +17,11 @@ from xuncha_shared.auth import Principal
 from xuncha_shared.http import check_version
 from xuncha_shared.problems import Conflict, NotFound, PreconditionRequired, Unprocessable
 
-from planning.models import Cadre, CadrePost, CadreRelative, Org
+from planning.models import Cadre, Org
 from planning.pool import repository
 from planning.pool.access import pool_readable, require_office, require_reader
 from planning.pool.domain import DEFAULT_FORMER_UNIT_YEARS
-from planning.pool.models import AvoidanceSetting
+from planning.pool.models import AvoidanceSetting, CadrePost, CadreRelative
 from planning.pool.schemas import (
     AvoidanceSettingsRead,
     AvoidanceSettingsUpdate,

@@ -13,15 +13,9 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from planning.models import (
-    Assignment,
-    Cadre,
-    GroupMember,
-    Round,
-    RoundBriefing,
-    RoundTransition,
-)
+from planning.models import Assignment, Cadre, GroupMember, Round
 from planning.rounds.lifecycle import ORDER, RoundStatus
+from planning.rounds.models import RoundBriefing, RoundTransition
 
 # --- rounds --------------------------------------------------------------------------------
 

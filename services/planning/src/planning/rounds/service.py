@@ -20,7 +20,7 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
 from xuncha_shared.workdays import SHANGHAI
 
-from planning.models import Round, RoundBriefing, RoundTransition, Term
+from planning.models import Round, Term
 from planning.rounds import access, repository
 from planning.rounds.lifecycle import (
     MODE_LABELS_ZH,
@@ -31,6 +31,7 @@ from planning.rounds.lifecycle import (
     check_briefing_stage,
     check_transition,
 )
+from planning.rounds.models import RoundBriefing, RoundTransition
 from planning.rounds.schemas import (
     BriefingCreate,
     BriefingRead,

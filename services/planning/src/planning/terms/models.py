@@ -1,4 +1,4 @@
-"""Tables of the terms-and-rounds area beyond the core ones in ``planning.models``."""
+"""Tables of terms beyond ``planning.models.Term``: the coverage milestone and the scope."""
 
 from __future__ import annotations
 
@@ -31,3 +31,16 @@ class CoverageMilestone(Base, table=True):
         sa_column=Column(UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.rounds.id"), nullable=True),
     )
     orgs_in_scope: int
+
+
+class TermOrg(Base, table=True):
+    """An org in a term's scope (应巡对象)."""
+
+    __tablename__ = "term_orgs"
+
+    term_id: uuid.UUID = Field(
+        sa_column=Column(UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.terms.id"), primary_key=True)
+    )
+    org_id: uuid.UUID = Field(
+        sa_column=Column(UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.orgs.id"), primary_key=True)
+    )

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from planning.models import Assignment, Org, Round, Term, TermOrg
+from planning.models import Assignment, Org, Round, Term
 from planning.rounds.lifecycle import COVERING_STATUSES, RoundStatus
-from planning.terms.models import CoverageMilestone
+from planning.terms.models import CoverageMilestone, TermOrg
 
 _COVERING = [s.value for s in COVERING_STATUSES]
 

@@ -13,10 +13,11 @@ from xuncha_shared.auth import Principal
 from xuncha_shared.problems import FieldError, Unprocessable
 from xuncha_shared.sheets import ImportFileError
 
-from planning.models import Cadre, CadrePost, CadreRelative, Org
+from planning.models import Cadre, Org
 from planning.pool import repository
 from planning.pool.access import require_office
 from planning.pool.importing.parse import PoolDraft, SheetError, parse_pool_file, resolve
+from planning.pool.models import CadrePost, CadreRelative
 from planning.pool.schemas import PoolImportReport
 
 OrgLookup = Callable[[str | None, str], Org]
