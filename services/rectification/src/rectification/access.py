@@ -25,7 +25,8 @@ from sqlalchemy.orm import Mapped
 from sqlmodel import col
 from xuncha_shared.auth import Forbidden, Principal, Role
 
-from rectification.models import ORGS, Plan, Task
+from rectification.models import ORGS
+from rectification.plans.models import Plan, Task
 
 JURISDICTION_WIDE = frozenset({Role.office, Role.leadership, Role.discipline, Role.organization})
 SUPERVISORS = frozenset({Role.discipline, Role.organization})

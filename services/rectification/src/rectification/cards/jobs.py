@@ -22,8 +22,9 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.workdays import WorkdayCalendar, local_day
 
 from rectification.cards.evaluate import TaskFacts, evaluate
+from rectification.cards.models import Card, CardAction
 from rectification.dates import calendar_of
-from rectification.models import Card, CardAction, Plan, Task
+from rectification.plans.models import Plan, Task
 from rectification.rules.schemas import Rules
 from rectification.rules.service import rules_by_jurisdiction
 

@@ -21,8 +21,9 @@ from xuncha_shared.web import ERRORS, TIME_ID, XLSX, roles_allowed
 from xuncha_shared.workdays import local_day
 
 from rectification.access import access_for, visible_plans, visible_tasks
+from rectification.cards.models import Card, CardAction
 from rectification.dates import calendar_of
-from rectification.models import Card, CardAction, Plan, Task
+from rectification.plans.models import Plan, Task
 from rectification.plans.repository import org_names
 
 

@@ -28,7 +28,8 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.workdays import WorkdayCalendar, local_day
 
 from rectification.dates import calendar_of
-from rectification.models import DeadlineNotice, Plan, Task
+from rectification.deadlines.models import DeadlineNotice
+from rectification.plans.models import Plan, Task
 from rectification.plans.opening import DRAFTING, SUBMITTED
 from rectification.reports.models import Report
 from rectification.rules.schemas import Rules

@@ -13,7 +13,8 @@ from sqlmodel import col
 
 from rectification.access import Access, visible_tasks
 from rectification.institutions.models import Institution
-from rectification.models import ASSIGNMENTS, ORGS, Task
+from rectification.models import ASSIGNMENTS, ORGS
+from rectification.plans.models import Task
 
 
 @dataclass(frozen=True)

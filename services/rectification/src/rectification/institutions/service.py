@@ -22,7 +22,7 @@ from rectification.institutions.schemas import (
     InstitutionCounts,
     InstitutionCreate,
 )
-from rectification.models import Task
+from rectification.plans.models import Task
 
 
 async def record_institution(

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from rectification.access import Access, visible_plans
-from rectification.models import Card, CardAction, Plan
+from rectification.cards.models import Card, CardAction
+from rectification.plans.models import Plan
 
 
 async def card_for_update(

@@ -24,7 +24,7 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.workdays import local_day
 
 from rectification.dates import add_months, calendar_of
-from rectification.models import Plan, Task
+from rectification.plans.models import Plan, Task
 from rectification.rules.service import effective_rules
 
 AWAITING_FEEDBACK = "awaiting_feedback"

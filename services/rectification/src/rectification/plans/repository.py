@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from rectification.access import Access, visible_plans, visible_tasks
-from rectification.models import ASSIGNMENTS, ORGS, Plan, Task
+from rectification.models import ASSIGNMENTS, ORGS
+from rectification.plans.models import Plan, Task
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from xuncha_shared.problems import Conflict, FieldError, NotFound, Unprocessable
 from xuncha_shared.workdays import local_day
 
 from rectification.access import Access, require_own_org, visible_plans, visible_tasks
-from rectification.models import Plan, Task
 from rectification.plans import repository
+from rectification.plans.models import Plan, Task
 from rectification.plans.opening import DRAFTING, SUBMITTED
 from rectification.plans.schemas import PlanRead, TaskRead, TaskUpdate
 

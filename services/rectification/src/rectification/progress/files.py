@@ -21,7 +21,8 @@ from xuncha_shared.exports import XLSX_MEDIA_TYPE
 from xuncha_shared.problems import Conflict, Problem
 
 from rectification.access import require_own_org
-from rectification.models import Task, TaskFile
+from rectification.plans.models import Task
+from rectification.progress.models import TaskFile
 
 REF_PREFIX = "file:"
 

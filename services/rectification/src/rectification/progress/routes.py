@@ -18,11 +18,12 @@ from xuncha_shared.problems import NotFound
 from xuncha_shared.web import ERRORS, VERSIONED, conflict, versioned
 
 from rectification.access import access_for
-from rectification.models import Task, TaskFile
 from rectification.plans import service as plans
+from rectification.plans.models import Task
 from rectification.plans.schemas import TaskRead
 from rectification.progress import files, service
 from rectification.progress.files import TaskFileRead
+from rectification.progress.models import TaskFile
 from rectification.progress.schemas import (
     Acceptance,
     DoneClaim,

@@ -22,7 +22,8 @@ from xuncha_shared.problems import Conflict, Unprocessable
 from xuncha_shared.workdays import local_day
 
 from rectification.access import require_own_org, require_supervisor
-from rectification.models import ProgressEntry, Task
+from rectification.plans.models import Task
+from rectification.progress.models import ProgressEntry
 from rectification.progress.schemas import (
     Acceptance,
     DoneClaim,

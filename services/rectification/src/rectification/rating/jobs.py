@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from xuncha_shared.workdays import local_day
 
-from rectification.models import Plan, RatingRow
+from rectification.plans.models import Plan
+from rectification.rating.models import RatingRow
 from rectification.rating.service import rate_plan
 
 SYSTEM = "system"

@@ -28,9 +28,10 @@ from xuncha_shared.problems import NotFound
 from xuncha_shared.web import ERRORS, XLSX, roles_allowed
 
 from rectification.access import access_for, visible_plans
-from rectification.models import Plan, RatingRow
+from rectification.plans.models import Plan
 from rectification.plans.repository import org_names
 from rectification.plans.service import get_plan_for
+from rectification.rating.models import RatingRow
 from rectification.rating.scoring import RATING_ZH
 from rectification.rating.service import rate_plan
 

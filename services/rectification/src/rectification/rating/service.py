@@ -14,7 +14,8 @@ from xuncha_shared.events.rectification import OrgRated, Rating, RevisitRecommen
 from xuncha_shared.messaging import emit
 
 from rectification.institutions.models import Institution
-from rectification.models import Plan, RatingRow, Task
+from rectification.plans.models import Plan, Task
+from rectification.rating.models import RatingRow
 from rectification.rating.scoring import PlanFacts, Scored, score
 from rectification.reports.models import Disclosure, Report
 from rectification.rules.service import effective_rules

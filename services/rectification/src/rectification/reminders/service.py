@@ -13,8 +13,9 @@ from xuncha_shared.problems import Conflict
 from xuncha_shared.workdays import local_day
 
 from rectification.access import reminding_org
-from rectification.models import ProgressEntry, Task
+from rectification.plans.models import Task
 from rectification.plans.service import is_overdue
+from rectification.progress.models import ProgressEntry
 from rectification.progress.schemas import EntryKind
 from rectification.reminders import repository
 from rectification.reminders.schemas import ReminderCreate
