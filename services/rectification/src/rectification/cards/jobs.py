@@ -25,8 +25,8 @@ from rectification.cards.evaluate import TaskFacts, evaluate
 from rectification.cards.models import Card, CardAction
 from rectification.dates import calendar_of
 from rectification.plans.models import Plan, Task
+from rectification.rules.repository import rules_by_jurisdiction
 from rectification.rules.schemas import Rules
-from rectification.rules.service import rules_by_jurisdiction
 
 
 async def _schedule(

@@ -20,7 +20,8 @@ from xuncha_shared.problems import NotFound, Unprocessable
 from xuncha_shared.web import ERRORS, TIME_ID, XLSX, roles_allowed
 from xuncha_shared.workdays import local_day
 
-from rectification.access import access_for, visible_plans, visible_tasks
+from rectification.access.policy import access_for
+from rectification.access.repository import visible_plans, visible_tasks
 from rectification.cards.models import Card, CardAction
 from rectification.dates import calendar_of
 from rectification.plans.models import Plan, Task

@@ -32,8 +32,8 @@ from rectification.deadlines.models import DeadlineNotice
 from rectification.plans.models import Plan, Task
 from rectification.plans.opening import DRAFTING, SUBMITTED
 from rectification.reports.models import Report
+from rectification.rules.repository import rules_by_jurisdiction
 from rectification.rules.schemas import Rules
-from rectification.rules.service import rules_by_jurisdiction
 
 DUE_SOON = "due_soon"
 OVERDUE = "overdue"

@@ -90,3 +90,7 @@ class Task(Base, table=True):
     opened_at: datetime = moment_field()
     updated_at: datetime = moment_field()
     version: int = 1
+
+    def is_overdue(self, today: date) -> bool:
+        """Past its deadline and not accepted."""
+        return self.status != "accepted" and self.due_on is not None and self.due_on < today

@@ -27,7 +27,8 @@ from xuncha_shared.http import (
 from xuncha_shared.problems import NotFound
 from xuncha_shared.web import ERRORS, XLSX, roles_allowed
 
-from rectification.access import access_for, visible_plans
+from rectification.access.policy import access_for
+from rectification.access.repository import visible_plans
 from rectification.plans.models import Plan
 from rectification.plans.repository import org_names
 from rectification.plans.service import get_plan_for

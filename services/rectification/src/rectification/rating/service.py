@@ -18,7 +18,7 @@ from rectification.plans.models import Plan, Task
 from rectification.rating.models import RatingRow
 from rectification.rating.scoring import PlanFacts, Scored, score
 from rectification.reports.models import Disclosure, Report
-from rectification.rules.service import effective_rules
+from rectification.rules.repository import effective_rules
 
 
 async def plan_facts(session: AsyncSession, plan: Plan) -> PlanFacts:
