@@ -10,6 +10,10 @@ from sqlmodel import Field
 
 from rectification.models import Base, moment_field
 
+# The kinds of notice.
+DUE_SOON = "due_soon"
+OVERDUE = "overdue"
+
 
 class DeadlineNotice(Base, table=True):
     """One due-soon or overdue fact emitted, keyed by what, its deadline and the kind: the

@@ -11,6 +11,12 @@ from sqlmodel import Field
 
 from rectification.models import Base, moment_field, ref_field, text_field
 
+# A plan's states: opened by an immediate hand-over it waits for feedback; feedback gives
+# it deadlines and the org drafts it; then it is submitted.
+AWAITING_FEEDBACK = "awaiting_feedback"
+DRAFTING = "drafting"
+SUBMITTED = "submitted"
+
 
 class Plan(Base, table=True):
     """One org's rectification plan (整改方案) for a round: opened by the first immediate

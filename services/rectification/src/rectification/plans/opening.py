@@ -21,12 +21,8 @@ from xuncha_shared.workdays import local_day
 
 from rectification.dates import add_months, calendar_of
 from rectification.plans import repository
-from rectification.plans.models import Plan
+from rectification.plans.models import AWAITING_FEEDBACK, DRAFTING, Plan
 from rectification.rules.repository import effective_rules
-
-AWAITING_FEEDBACK = "awaiting_feedback"
-DRAFTING = "drafting"
-SUBMITTED = "submitted"
 
 
 async def open_immediate_task(session: AsyncSession, event: ProblemHandedOver) -> None:

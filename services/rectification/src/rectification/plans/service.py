@@ -17,8 +17,7 @@ from xuncha_shared.workdays import local_day
 
 from rectification.access.policy import Access, require_own_org
 from rectification.plans import repository
-from rectification.plans.models import Plan, Task
-from rectification.plans.opening import DRAFTING, SUBMITTED
+from rectification.plans.models import DRAFTING, SUBMITTED, Plan, Task
 from rectification.plans.schemas import PlanRead, TaskRead, TaskUpdate
 
 # A deadline further out than this is a typo, not a plan.
