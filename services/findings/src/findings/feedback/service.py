@@ -18,13 +18,13 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.orgs import OrgKind
 from xuncha_shared.problems import Conflict, NotFound
 
-from findings.common import settings as jurisdiction_settings
-from findings.common.access import office_of, round_or_404
+from findings.access.policy import office_of, round_or_404
 from findings.feedback.models import Feedback
 from findings.models import ASSIGNMENTS, ORGS
 from findings.problems.models import Problem
 from findings.reports.models import Report
 from findings.reports.schemas import ReportStatus
+from findings.settings import effective as jurisdiction_settings
 
 
 async def approved_report_for(

@@ -28,12 +28,12 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
 from xuncha_shared.workdays import local_day
 
-from findings.common import settings as jurisdiction_settings
-from findings.common.access import office_of
+from findings.access.policy import office_of
 from findings.letters.models import Letter, LetterProblem
 from findings.letters.schemas import SERIES, TITLES_ZH, LetterCreate, LetterRead, LetterReplyWrite
 from findings.models import CALENDAR, DOCUMENT_NUMBERS, LETTER_TEMPLATES, ORGS
 from findings.problems.models import Problem
+from findings.settings import effective as jurisdiction_settings
 
 
 def visibility(principal: Principal) -> ColumnElement[bool]:

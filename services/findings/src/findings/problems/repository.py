@@ -13,8 +13,8 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from findings.common.models import ClueLink, EvidenceFile
-from findings.models import ASSIGNMENTS, ORGS
+from findings.evidence.models import EvidenceFile
+from findings.models import ASSIGNMENTS, ORGS, ClueLink
 from findings.problems.models import FundsProject, Problem, ProblemAnnotation, ProblemEvidence
 
 

@@ -32,7 +32,8 @@ from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import NotFound
 from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, XLSX, conflict, versioned
 
-from findings.common.access import problem_visibility, readable_assignment
+from findings.access.policy import readable_assignment
+from findings.access.repository import problem_visibility
 from findings.problems import repository, service
 from findings.problems.repository import ProblemFilter
 from findings.problems.schemas import (

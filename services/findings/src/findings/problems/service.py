@@ -21,14 +21,15 @@ from xuncha_shared.messaging import emit, emit_many
 from xuncha_shared.orgs import OrgKind
 from xuncha_shared.problems import Conflict, NotFound
 
-from findings.common import evidence as evidence_store
-from findings.common.access import problem_visibility, sees_clue_links, writable_assignment
-from findings.common.taxonomy import (
+from findings.access.policy import sees_clue_links, writable_assignment
+from findings.access.repository import problem_visibility
+from findings.categories.taxonomy import (
     Category,
     effective_categories,
     pick_category,
     resolve_category,
 )
+from findings.evidence import storage as evidence_store
 from findings.problems import repository
 from findings.problems.models import FundsProject, Problem, ProblemAnnotation, ProblemEvidence
 from findings.problems.schemas import (

@@ -37,8 +37,7 @@ from xuncha_shared.problems import (
 )
 from xuncha_shared.workdays import local_day
 
-from findings.common import settings as jurisdiction_settings
-from findings.common.access import round_or_404, round_stage_problem, sees_clue_links
+from findings.access.policy import round_or_404, round_stage_problem, sees_clue_links
 from findings.models import ASSIGNMENTS, CALENDAR, ORGS
 from findings.problems import repository as problem_repository
 from findings.problems import service as problems
@@ -55,6 +54,7 @@ from findings.public_reports.schemas import (
     StaffEntry,
     TriageWrite,
 )
+from findings.settings import effective as jurisdiction_settings
 
 READERS = frozenset({Role.office, Role.leadership, Role.discipline})
 

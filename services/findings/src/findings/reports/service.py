@@ -24,7 +24,7 @@ from xuncha_shared.http import check_version
 from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
 
-from findings.common.access import OVERSIGHT, writable_assignment
+from findings.access.policy import OVERSIGHT, writable_assignment
 from findings.models import ASSIGNMENTS, ORGS
 from findings.problems.models import Problem
 from findings.reports.models import Report
