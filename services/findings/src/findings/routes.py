@@ -8,6 +8,7 @@ from xuncha_shared.projections import projected_orgs_router
 from findings.categories.routes import router as categories_router
 from findings.commonality.routes import router as common_router
 from findings.feedback.routes import router as feedback_router
+from findings.funds.routes import router as funds_router
 from findings.letters.routes import router as letters_router
 from findings.letters.routes import templates_router
 from findings.models import ORGS
@@ -23,6 +24,7 @@ def build_routers() -> list[APIRouter]:
         categories_router,
         settings_router,
         problems_router,
+        funds_router,
         public_reports_router,
         reports_router,
         feedback_router,

@@ -15,7 +15,7 @@ from sqlmodel import col
 
 from findings.evidence.models import EvidenceFile
 from findings.models import ASSIGNMENTS, ORGS, ClueLink
-from findings.problems.models import FundsProject, Problem, ProblemAnnotation, ProblemEvidence
+from findings.problems.models import Problem, ProblemAnnotation, ProblemEvidence
 
 
 @dataclass(frozen=True)
@@ -178,21 +178,3 @@ async def evidence_file(
     if attached is None or stored is None:
         return None
     return attached, stored
-
-
-async def funds_projects(session: AsyncSession, assignment_id: uuid.UUID) -> list[FundsProject]:
-    """An assignment's funds comparison projects, in the order they were entered."""
-    return list(
-        await session.scalars(
-            select(FundsProject)
-            .where(col(FundsProject.assignment_id) == assignment_id)
-            .order_by(col(FundsProject.created_at), col(FundsProject.id))
-        )
-    )
-
-
-async def funds_project_for_update(
-    session: AsyncSession, project_id: uuid.UUID
-) -> FundsProject | None:
-    """A funds comparison project, locked for the change."""
-    return await session.get(FundsProject, project_id, with_for_update=True)
