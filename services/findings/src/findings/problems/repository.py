@@ -169,6 +169,13 @@ async def names_of(
     return orgs, rounds
 
 
+async def attachment(
+    session: AsyncSession, problem_id: uuid.UUID, sha256: str
+) -> ProblemEvidence | None:
+    """The problem's attachment of the file with this digest; None if not attached."""
+    return await session.get(ProblemEvidence, (problem_id, sha256))
+
+
 async def evidence_file(
     session: AsyncSession, problem_id: uuid.UUID, sha256: str
 ) -> tuple[ProblemEvidence, EvidenceFile] | None:

@@ -316,7 +316,7 @@ async def attach_evidence(
     _not_fed_back(problem)
     await writable_assignment(session, actor, problem.assignment_id)
     stored = await evidence_store.store(session, content, now=now)
-    existing = await session.get(ProblemEvidence, (problem.id, stored.sha256))
+    existing = await repository.attachment(session, problem.id, stored.sha256)
     if existing is None:
         existing = ProblemEvidence(
             problem_id=problem.id,
