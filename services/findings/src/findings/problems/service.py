@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.assignments import ProjectedAssignment, ProjectedRound
@@ -39,8 +38,6 @@ from findings.problems.schemas import (
     ProblemStatus,
     ProblemUpdate,
 )
-
-ZERO = Decimal("0.00")
 
 
 def status_of(p: Problem) -> ProblemStatus:
