@@ -12,8 +12,7 @@ from xuncha_shared.events import clues as clue_events
 from xuncha_shared.events.clues import ClueEvent
 from xuncha_shared.projections import register_org_projection
 
-from findings.common.models import ClueLink
-from findings.models import ASSIGNMENTS, CALENDAR, ORGS
+from findings.models import ASSIGNMENTS, CALENDAR, ORGS, ClueLink
 
 
 async def on_clue_event(session: AsyncSession, event: ClueEvent, meta: EventMeta) -> None:

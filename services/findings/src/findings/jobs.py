@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from xuncha_shared.app import PeriodicJob
 
-from findings.letters.service import chase_letter_replies
+from findings.letters.jobs import chase_letter_replies
 from findings.public_reports.jobs import chase_forwarded_replies
 
 

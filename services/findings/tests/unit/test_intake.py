@@ -8,9 +8,9 @@ import zipfile
 from decimal import Decimal
 
 from docx import Document
-from findings.common.evidence import DOCX, sniff
-from findings.problems.models import FundsProject
-from findings.problems.service import gaps
+from findings.evidence.storage import DOCX, sniff
+from findings.funds.models import FundsProject
+from findings.funds.service import gaps
 from findings.public_reports.service import new_receipt_code, receipt_hash
 
 

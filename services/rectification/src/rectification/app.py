@@ -13,7 +13,7 @@ from rectification.cards.jobs import review_cards
 from rectification.config import RectificationSettings, get_settings
 from rectification.deadlines.jobs import warn_deadlines
 from rectification.handlers import build_handlers
-from rectification.models import MESSAGING, SCHEMA
+from rectification.models import MESSAGING, SCHEMA, load_all
 from rectification.rating.jobs import rate_at_period_end
 from rectification.routes import OPENAPI_TAGS, build_routers
 
@@ -21,6 +21,7 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def spec() -> ServiceSpec:
+    load_all()
     return ServiceSpec(
         name=SCHEMA,
         title="整改服务 Rectification",

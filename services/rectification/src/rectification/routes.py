@@ -11,6 +11,7 @@ from rectification.institutions import routes as institutions
 from rectification.letters import routes as letters
 from rectification.letters.service import KINDS as LETTER_KINDS
 from rectification.models import LETTER_TEMPLATES, ORGS
+from rectification.overdue import routes as overdue
 from rectification.plans import routes as plans
 from rectification.progress import routes as progress
 from rectification.promotion import routes as promotion
@@ -40,6 +41,7 @@ def build_routers() -> list[APIRouter]:
         reminders.router,
         institutions.router,
         cards.router,
+        overdue.router,
         letters.router,
         letter_templates_router(LETTER_TEMPLATES, kinds=LETTER_KINDS),
         rating.router,

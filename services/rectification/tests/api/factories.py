@@ -283,7 +283,7 @@ async def rectify(
     them are claimed and accepted (immediate ones two days after hand-over, ``late`` others after
     their deadline) and
     ``claim_only`` more are claimed and left waiting."""
-    from rectification.models import Task
+    from rectification.plans.models import Task
     from rectification.plans.schemas import TaskUpdate
     from rectification.plans.service import update_task
     from rectification.progress.schemas import Acceptance, Commitment, DoneClaim

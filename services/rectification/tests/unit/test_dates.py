@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from rectification.dates import add_months
-from rectification.deadlines.jobs import DUE_SOON, OVERDUE, notice_for
+from rectification.deadlines.jobs import notice_for
+from rectification.deadlines.models import DUE_SOON, OVERDUE
 from rectification.rules.schemas import Rules
 from xuncha_shared.workdays import WorkdayCalendar
 

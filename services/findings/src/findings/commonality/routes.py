@@ -14,9 +14,9 @@ from xuncha_shared.http import CurrentPrincipal
 from xuncha_shared.problems import Unprocessable
 from xuncha_shared.web import ERRORS, XLSX
 
-from findings.common import settings as jurisdiction_settings
 from findings.commonality import repository
 from findings.commonality.grouping import Cluster, group
+from findings.settings import effective as jurisdiction_settings
 
 router = APIRouter(tags=["common-problems"], responses=ERRORS)
 METHOD_ZH = (

@@ -15,7 +15,7 @@ from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import NotFound
 from xuncha_shared.web import ERRORS, conflict
 
-from findings.common.access import OVERSIGHT
+from findings.access.policy import OVERSIGHT
 from findings.feedback import repository, service
 
 router = APIRouter(tags=["feedback"], responses=ERRORS)

@@ -8,43 +8,19 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.assignments import get_assignment
 from xuncha_shared.auth import Principal
-from xuncha_shared.events.findings import FeedbackIssued, FeedbackProblem, ReportKind
+from xuncha_shared.events.findings import FeedbackIssued, FeedbackProblem
 from xuncha_shared.messaging import emit
 from xuncha_shared.orgs import OrgKind
 from xuncha_shared.problems import Conflict, NotFound
 
-from findings.common import settings as jurisdiction_settings
-from findings.common.access import office_of, round_or_404
+from findings.access.policy import office_of, round_or_404
+from findings.feedback import repository
 from findings.feedback.models import Feedback
-from findings.models import ASSIGNMENTS, ORGS
-from findings.problems.models import Problem
-from findings.reports.models import Report
-from findings.reports.schemas import ReportStatus
-
-
-async def approved_report_for(
-    session: AsyncSession, *, assignment_id: uuid.UUID, round_id: uuid.UUID, org_id: uuid.UUID
-) -> Report | None:
-    """The approved report covering an assignment: its own report, or the comprehensive
-    report of its township (a village under it, or the township itself)."""
-    parent = await session.scalar(select(ORGS.c.parent_id).where(ORGS.c.id == org_id))
-    rows = await session.scalars(
-        select(Report).where(
-            col(Report.status) == ReportStatus.approved.value,
-            or_(
-                col(Report.assignment_id) == assignment_id,
-                (col(Report.kind) == ReportKind.comprehensive.value)
-                & (col(Report.round_id) == round_id)
-                & col(Report.org_id).in_([org_id] + ([parent] if parent else [])),
-            ),
-        )
-    )
-    return rows.first()
+from findings.models import ASSIGNMENTS
+from findings.settings import effective as jurisdiction_settings
 
 
 async def issue(
@@ -63,11 +39,9 @@ async def issue(
     )
     if assignment is None or round_ is None or round_.jurisdiction != actor.jurisdiction:
         raise NotFound("巡察任务不存在", "No such assignment", field="assignment_id")
-    if await session.scalar(
-        select(col(Feedback.id)).where(col(Feedback.assignment_id) == assignment_id)
-    ):
+    if await repository.issued_for(session, assignment_id):
         raise Conflict("已反馈", "Feedback was already issued", code="feedback-issued")
-    report = await approved_report_for(
+    report = await repository.approved_report_for(
         session, assignment_id=assignment_id, round_id=assignment.round_id, org_id=assignment.org_id
     )
     if report is None:
@@ -80,14 +54,7 @@ async def issue(
         copied_to_org_ids = (
             await jurisdiction_settings.effective(session, actor.jurisdiction)
         ).feedback_copy_org_ids
-    problems = list(
-        await session.scalars(
-            select(Problem)
-            .where(col(Problem.assignment_id) == assignment_id)
-            .order_by(col(Problem.created_at), col(Problem.id))
-            .with_for_update()
-        )
-    )
+    problems = await repository.problems_for_update(session, assignment_id)
     feedback = Feedback(
         jurisdiction=round_.jurisdiction,
         assignment_id=assignment_id,
@@ -102,14 +69,7 @@ async def issue(
     )
     session.add(feedback)
     await session.flush()
-    await session.execute(
-        update(Problem)
-        .where(col(Problem.assignment_id) == assignment_id)
-        .values(
-            feedback_id=feedback.id, fed_back_at=now, version=Problem.version + 1, updated_at=now
-        )
-        .execution_options(synchronize_session=False)
-    )
+    await repository.mark_fed_back(session, assignment_id, feedback_id=feedback.id, now=now)
     await emit(
         session,
         FeedbackIssued(

@@ -93,7 +93,7 @@ Filter = Annotated[LetterFilter, Depends(_filter)]
 def _conditions(
     principal: CurrentPrincipal, f: LetterFilter, now: Now
 ) -> list[ColumnElement[bool]]:
-    out: list[ColumnElement[bool]] = [service.visibility(principal)]
+    out: list[ColumnElement[bool]] = [repository.visibility(principal)]
     kind, overdue = f.kind, f.overdue
     if kind is not None:
         out.append(col(Letter.kind) == kind.value)

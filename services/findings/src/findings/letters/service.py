@@ -11,9 +11,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, any_, false, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.calendar import load_calendar
 from xuncha_shared.documents import (
@@ -23,38 +21,25 @@ from xuncha_shared.documents import (
     render_letter,
     take_document_number,
 )
-from xuncha_shared.events.findings import LetterKind, LetterReplied, LetterReplyOverdue, LetterSent
+from xuncha_shared.events.findings import LetterKind, LetterReplied, LetterSent
 from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
 from xuncha_shared.workdays import local_day
 
-from findings.common import settings as jurisdiction_settings
-from findings.common.access import office_of
+from findings.access.policy import office_of
+from findings.letters import repository
 from findings.letters.models import Letter, LetterProblem
 from findings.letters.schemas import SERIES, TITLES_ZH, LetterCreate, LetterRead, LetterReplyWrite
-from findings.models import CALENDAR, DOCUMENT_NUMBERS, LETTER_TEMPLATES, ORGS
-from findings.problems.models import Problem
-
-
-def visibility(principal: Principal) -> ColumnElement[bool]:
-    parts: list[ColumnElement[bool]] = []
-    if principal.has(Role.office, Role.leadership):
-        parts.append(col(Letter.jurisdiction) == principal.jurisdiction)
-    org = principal.org_uuid
-    if org is not None:
-        parts.append(col(Letter.addressee_org_id) == org)
-    if principal.has(Role.leader):
-        parts.append(literal(principal.subject) == any_(col(Letter.copy_to_accounts)))
-    return or_(*parts) if parts else false()
+from findings.models import CALENDAR, DOCUMENT_NUMBERS, LETTER_TEMPLATES
+from findings.settings import effective as jurisdiction_settings
 
 
 async def get_letter(
     session: AsyncSession, *, letter_id: uuid.UUID, actor: Principal, for_update: bool = False
 ) -> Letter:
-    stmt = select(Letter).where(col(Letter.id) == letter_id, visibility(actor))
-    if for_update:
-        stmt = stmt.with_for_update(of=Letter)
-    found = (await session.scalars(stmt)).first()
+    found = await repository.visible_letter(
+        session, letter_id, repository.visibility(actor), for_update=for_update
+    )
     if found is None:
         raise NotFound("函件不存在", "No such letter", field="letter_id")
     return found
@@ -62,14 +47,7 @@ async def get_letter(
 
 async def reads(session: AsyncSession, letters: Sequence[Letter]) -> list[LetterRead]:
     ids = [x.id for x in letters]
-    links: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
-    if ids:
-        for lid, pid in await session.execute(
-            select(col(LetterProblem.letter_id), col(LetterProblem.problem_id)).where(
-                col(LetterProblem.letter_id).in_(ids)
-            )
-        ):
-            links[lid].append(pid)
+    links = await repository.problem_ids_of(session, ids)
     return [
         LetterRead(
             id=x.id,
@@ -101,21 +79,11 @@ async def send_letter(
     """Number, render and send a letter about problems of the office's jurisdiction
     (validated first; the number is taken last so its row lock is short)."""
     office_of(actor, "发函", "send letters")
-    addressee = (
-        (await session.execute(ORGS.select().where(ORGS.c.id == data.addressee_org_id)))
-        .mappings()
-        .first()
-    )
+    addressee = await repository.org(session, data.addressee_org_id)
     if addressee is None or addressee["jurisdiction"] != actor.jurisdiction:
         raise Unprocessable("主送单位不存在", "No such addressee org", field="addressee_org_id")
     wanted = list(dict.fromkeys(data.problem_ids))
-    problems = list(
-        await session.scalars(
-            select(Problem)
-            .where(col(Problem.id).in_(wanted), col(Problem.jurisdiction) == actor.jurisdiction)
-            .order_by(col(Problem.created_at), col(Problem.id))
-        )
-    )
+    problems = await repository.problems_of_jurisdiction(session, wanted, actor.jurisdiction)
     if len(problems) != len(wanted):
         raise Unprocessable("有的问题不存在", "Some problems do not exist", field="problem_ids")
     rounds = {p.round_id for p in problems}
@@ -128,13 +96,7 @@ async def send_letter(
         reply_due_on = calendar.add_workdays(
             today, data.reply_workdays or settings.letter_reply_workdays
         ).due
-    org_names = dict(
-        (
-            await session.execute(
-                select(ORGS.c.id, ORGS.c.name).where(ORGS.c.id.in_({p.org_id for p in problems}))
-            )
-        ).all()
-    )
+    org_names = await repository.org_names(session, {p.org_id for p in problems})
     kind_title = TITLES_ZH[data.kind]
     title = data.title or f"关于{problems[0].category_name}等问题的{kind_title}"
     body = data.body or [_default_body(data.kind, len(problems), len({p.org_id for p in problems}))]
@@ -251,35 +213,3 @@ async def reply(
     )
     await session.flush()
     return letter
-
-
-async def chase_letter_replies(session: AsyncSession, now: datetime) -> None:
-    """Emit ``letter.reply_overdue`` once per letter past its reply day without a reply."""
-    today = local_day(now)
-    rows = await session.scalars(
-        select(Letter)
-        .where(
-            col(Letter.reply_due_on) < today,
-            col(Letter.replied_at).is_(None),
-            col(Letter.overdue_emitted).is_(False),
-        )
-        .with_for_update(skip_locked=True)
-        .limit(500)
-    )
-    for x in rows:
-        assert x.reply_due_on is not None
-        x.overdue_emitted = True
-        await emit(
-            session,
-            LetterReplyOverdue(
-                jurisdiction=x.jurisdiction,
-                letter_id=x.id,
-                kind=LetterKind(x.kind),
-                doc_number=x.doc_number,
-                addressee_org_id=x.addressee_org_id,
-                round_id=x.round_id,
-                term_id=x.term_id,
-                reply_due_on=x.reply_due_on,
-            ),
-        )
-    await session.flush()

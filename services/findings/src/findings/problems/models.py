@@ -1,4 +1,4 @@
-"""Tables of problems (发现问题), their evidence and annotations, and funds comparisons."""
+"""Tables of problems (发现问题), their evidence and annotations."""
 
 from __future__ import annotations
 
@@ -6,15 +6,11 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import Column, ForeignKey, Index, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlmodel import Field
 
-from findings.models import SCHEMA, Base, ts
-
-
-def money(nullable: bool = True) -> Decimal | None:
-    return Field(default=None, sa_column=Column(Numeric(18, 2), nullable=nullable))  # type: ignore[no-any-return]
+from findings.models import SCHEMA, Base, money, ts
 
 
 class Problem(Base, table=True):
@@ -89,23 +85,3 @@ class ProblemAnnotation(Base, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     created_by: str = Field(max_length=128)
     created_at: datetime = ts()
-
-
-class FundsProject(Base, table=True):
-    """One project of a special round's funds comparison (上级给多少、被巡察单位支多少、
-    实际落地多少), in yuan."""
-
-    __tablename__ = "funds_projects"
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    jurisdiction: str = Field(max_length=32)
-    assignment_id: uuid.UUID = Field(index=True)
-    name: str = Field(max_length=200)
-    allocated_yuan: Decimal = money(nullable=False)  # type: ignore[assignment]
-    paid_out_yuan: Decimal = money(nullable=False)  # type: ignore[assignment]
-    delivered_yuan: Decimal = money(nullable=False)  # type: ignore[assignment]
-    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    version: int = 1
-    created_by: str = Field(max_length=128)
-    created_at: datetime = ts()
-    updated_at: datetime = ts()

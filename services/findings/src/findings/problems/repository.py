@@ -13,9 +13,9 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from findings.common.models import ClueLink, EvidenceFile
-from findings.models import ASSIGNMENTS, ORGS
-from findings.problems.models import FundsProject, Problem, ProblemAnnotation, ProblemEvidence
+from findings.evidence.models import EvidenceFile
+from findings.models import ASSIGNMENTS, ORGS, ClueLink
+from findings.problems.models import Problem, ProblemAnnotation, ProblemEvidence
 
 
 @dataclass(frozen=True)
@@ -169,6 +169,13 @@ async def names_of(
     return orgs, rounds
 
 
+async def attachment(
+    session: AsyncSession, problem_id: uuid.UUID, sha256: str
+) -> ProblemEvidence | None:
+    """The problem's attachment of the file with this digest; None if not attached."""
+    return await session.get(ProblemEvidence, (problem_id, sha256))
+
+
 async def evidence_file(
     session: AsyncSession, problem_id: uuid.UUID, sha256: str
 ) -> tuple[ProblemEvidence, EvidenceFile] | None:
@@ -178,21 +185,3 @@ async def evidence_file(
     if attached is None or stored is None:
         return None
     return attached, stored
-
-
-async def funds_projects(session: AsyncSession, assignment_id: uuid.UUID) -> list[FundsProject]:
-    """An assignment's funds comparison projects, in the order they were entered."""
-    return list(
-        await session.scalars(
-            select(FundsProject)
-            .where(col(FundsProject.assignment_id) == assignment_id)
-            .order_by(col(FundsProject.created_at), col(FundsProject.id))
-        )
-    )
-
-
-async def funds_project_for_update(
-    session: AsyncSession, project_id: uuid.UUID
-) -> FundsProject | None:
-    """A funds comparison project, locked for the change."""
-    return await session.get(FundsProject, project_id, with_for_update=True)

@@ -1,4 +1,4 @@
-"""HTTP routes: 发现问题 Problems, evidence, annotations, funds comparison, ledger export."""
+"""HTTP routes: 发现问题 Problems, evidence, annotations, ledger export."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import NotFound
 from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, XLSX, conflict, versioned
 
-from findings.common.access import problem_visibility, readable_assignment
+from findings.access.repository import problem_visibility
 from findings.problems import repository, service
 from findings.problems.repository import ProblemFilter
 from findings.problems.schemas import (
@@ -40,9 +40,6 @@ from findings.problems.schemas import (
     AnnotationRead,
     BatchResult,
     EvidenceRead,
-    FundsProjectCreate,
-    FundsProjectRead,
-    GapProblemsCreate,
     ProblemBatch,
     ProblemCreate,
     ProblemPage,
@@ -378,76 +375,3 @@ async def download_evidence(
         ascii_name=sha256[:16],
         filename=attached.filename,
     )
-
-
-# --- funds comparison --------------------------------------------------------------------
-
-
-@router.post(
-    "/assignments/{assignment_id}/funds-projects",
-    status_code=status.HTTP_201_CREATED,
-    response_model=FundsProjectRead,
-    summary="录入资金比对项目",
-    description="专项巡察“三个数据”比对：上级给多少、被巡察单位支多少、实际落地多少（元，精确到分）。"
-    "返回计算出的两个差额。可带 Idempotency-Key（重复提交只录入一次）。",
-    tags=["funds"],
-    responses=conflict("状态不允许"),
-)
-async def add_funds_project(
-    assignment_id: Annotated[uuid.UUID, Path(title="巡察任务编号")],
-    body: FundsProjectCreate,
-    session: DbSession,
-    principal: CurrentPrincipal,
-    now: Now,
-    idempotent: Idempotent,
-) -> FundsProjectRead:
-    project = await service.add_funds_project(
-        session, assignment_id=assignment_id, data=body, actor=principal, now=now
-    )
-    (result,) = await service.funds_reads(session, [project])
-    await idempotent.remember(result, status_code=201)
-    return result
-
-
-@router.get(
-    "/assignments/{assignment_id}/funds-projects",
-    response_model=list[FundsProjectRead],
-    summary="资金比对表",
-    tags=["funds"],
-)
-async def list_funds_projects(
-    assignment_id: Annotated[uuid.UUID, Path(title="巡察任务编号")],
-    session: DbSession,
-    principal: CurrentPrincipal,
-) -> list[FundsProjectRead]:
-    await readable_assignment(session, principal, assignment_id)
-    rows = await repository.funds_projects(session, assignment_id)
-    return await service.funds_reads(session, rows)
-
-
-@router.post(
-    "/funds-projects/{project_id}/problems",
-    status_code=status.HTTP_201_CREATED,
-    response_model=list[ProblemRead],
-    summary="差额形成问题",
-    description=(
-        "把项目的正差额（拨付未支出、支出未落地）各形成一条问题，金额为差额。已形成过返回 409。"
-    ),
-    tags=["funds"],
-    responses=conflict("状态不允许"),
-)
-async def gap_problems(
-    project_id: Annotated[uuid.UUID, Path(title="项目编号")],
-    body: GapProblemsCreate,
-    session: DbSession,
-    principal: CurrentPrincipal,
-    now: Now,
-) -> list[ProblemRead]:
-    project = await repository.funds_project_for_update(session, project_id)
-    if project is None:
-        raise NotFound("资金比对项目不存在", "No such funds project", field="project_id")
-    await readable_assignment(session, principal, project.assignment_id)
-    problems = await service.gap_problems(
-        session, project=project, data=body, actor=principal, now=now
-    )
-    return await service.reads(session, problems, viewer=principal)

@@ -1,16 +1,13 @@
 """Domain operations on problems: record (one or a batch), hand over immediately (立行立改),
-edit before feedback, annotate, attach evidence, compare funds. Flush, never commit."""
+edit before feedback, annotate, attach evidence. Flush, never commit."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.assignments import ProjectedAssignment, ProjectedRound
 from xuncha_shared.auth import Principal
 from xuncha_shared.events.base import Event
@@ -21,30 +18,26 @@ from xuncha_shared.messaging import emit, emit_many
 from xuncha_shared.orgs import OrgKind
 from xuncha_shared.problems import Conflict, NotFound
 
-from findings.common import evidence as evidence_store
-from findings.common.access import problem_visibility, sees_clue_links, writable_assignment
-from findings.common.taxonomy import (
+from findings.access.policy import sees_clue_links, writable_assignment
+from findings.access.repository import problem_visibility
+from findings.categories.taxonomy import (
     Category,
     effective_categories,
     pick_category,
     resolve_category,
 )
+from findings.evidence import storage as evidence_store
 from findings.problems import repository
-from findings.problems.models import FundsProject, Problem, ProblemAnnotation, ProblemEvidence
+from findings.problems.models import Problem, ProblemAnnotation, ProblemEvidence
 from findings.problems.schemas import (
     AnnotationCreate,
     ClueRef,
     EvidenceRead,
-    FundsProjectCreate,
-    FundsProjectRead,
-    GapProblemsCreate,
     ProblemFields,
     ProblemRead,
     ProblemStatus,
     ProblemUpdate,
 )
-
-ZERO = Decimal("0.00")
 
 
 def status_of(p: Problem) -> ProblemStatus:
@@ -320,7 +313,7 @@ async def attach_evidence(
     _not_fed_back(problem)
     await writable_assignment(session, actor, problem.assignment_id)
     stored = await evidence_store.store(session, content, now=now)
-    existing = await session.get(ProblemEvidence, (problem.id, stored.sha256))
+    existing = await repository.attachment(session, problem.id, stored.sha256)
     if existing is None:
         existing = ProblemEvidence(
             problem_id=problem.id,
@@ -338,135 +331,4 @@ async def attach_evidence(
         media_type=stored.media_type,
         added_by=existing.added_by,
         added_at=existing.added_at,
-    )
-
-
-# --- funds comparison (三个数据比对) -------------------------------------------------------
-
-
-def gaps(project: FundsProject) -> tuple[Decimal, Decimal]:
-    """(allocated − paid out, paid out − delivered): money held back by the unit, and money
-    paid out that never reached the people."""
-    return (
-        project.allocated_yuan - project.paid_out_yuan,
-        project.paid_out_yuan - project.delivered_yuan,
-    )
-
-
-async def funds_reads(
-    session: AsyncSession, projects: Sequence[FundsProject]
-) -> list[FundsProjectRead]:
-    ids = [p.id for p in projects]
-    linked: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
-    if ids:
-        rows = await session.execute(
-            select(col(Problem.funds_project_id), col(Problem.id))
-            .where(col(Problem.funds_project_id).in_(ids))
-            .order_by(col(Problem.created_at))
-        )
-        for fid, pid in rows:
-            if fid is not None:
-                linked[fid].append(pid)
-    out = []
-    for p in projects:
-        unpaid, undelivered = gaps(p)
-        out.append(
-            FundsProjectRead(
-                id=p.id,
-                assignment_id=p.assignment_id,
-                name=p.name,
-                allocated_yuan=p.allocated_yuan,
-                paid_out_yuan=p.paid_out_yuan,
-                delivered_yuan=p.delivered_yuan,
-                unpaid_gap_yuan=unpaid,
-                undelivered_gap_yuan=undelivered,
-                problem_ids=linked[p.id],
-                note=p.note,
-                created_at=p.created_at,
-            )
-        )
-    return out
-
-
-async def add_funds_project(
-    session: AsyncSession,
-    *,
-    assignment_id: uuid.UUID,
-    data: FundsProjectCreate,
-    actor: Principal,
-    now: datetime,
-) -> FundsProject:
-    """Record the three figures of one project on the caller's assignment."""
-    _, round_ = await writable_assignment(session, actor, assignment_id)
-    project = FundsProject(
-        jurisdiction=round_.jurisdiction,
-        assignment_id=assignment_id,
-        name=data.name,
-        allocated_yuan=data.allocated_yuan,
-        paid_out_yuan=data.paid_out_yuan,
-        delivered_yuan=data.delivered_yuan,
-        note=data.note,
-        created_by=actor.subject,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(project)
-    await session.flush()
-    return project
-
-
-async def gap_problems(
-    session: AsyncSession,
-    *,
-    project: FundsProject,
-    data: GapProblemsCreate,
-    actor: Principal,
-    now: datetime,
-) -> list[Problem]:
-    """Turn a project's positive gaps into problems carrying the amount (at most one per
-    gap; a second call is a 409)."""
-    existing = await session.scalar(
-        select(col(Problem.id)).where(col(Problem.funds_project_id) == project.id).limit(1)
-    )
-    if existing is not None:
-        raise Conflict(
-            "该项目的差额已形成问题",
-            "This project's gaps are already problems",
-            code="gaps-recorded",
-        )
-    unpaid, undelivered = gaps(project)
-    items = []
-    if unpaid > ZERO:
-        items.append(
-            ProblemFields(
-                category=data.category,
-                description=f"{project.name}：上级拨付 {project.allocated_yuan} 元，单位仅支出 "
-                f"{project.paid_out_yuan} 元，{unpaid} 元未按规定拨付使用。",
-                found_by=FoundBy.records,
-                immediate=data.immediate,
-                livelihood=data.livelihood,
-                amount_yuan=unpaid,
-            )
-        )
-    if undelivered > ZERO:
-        items.append(
-            ProblemFields(
-                category=data.category,
-                description=f"{project.name}：单位支出 {project.paid_out_yuan} 元，实际落地仅 "
-                f"{project.delivered_yuan} 元，{undelivered} 元未落实到位。",
-                found_by=FoundBy.records,
-                immediate=data.immediate,
-                livelihood=data.livelihood,
-                amount_yuan=undelivered,
-            )
-        )
-    if not items:
-        return []
-    return await record_problems(
-        session,
-        assignment_id=project.assignment_id,
-        items=items,
-        actor=actor,
-        now=now,
-        funds_project_id=project.id,
     )

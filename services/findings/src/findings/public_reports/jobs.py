@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.events.findings import PublicReportReplyOverdue
 from xuncha_shared.messaging import emit
 from xuncha_shared.workdays import local_day
 
-from findings.public_reports.models import PublicReport
+from findings.public_reports import repository
 
 
 async def chase_forwarded_replies(session: AsyncSession, now: datetime) -> None:
@@ -19,17 +17,7 @@ async def chase_forwarded_replies(session: AsyncSession, now: datetime) -> None:
     without a reply; the flag is set in the same transaction, and a second replica skips
     the locked rows, so each is emitted once."""
     today = local_day(now)
-    rows = await session.scalars(
-        select(PublicReport)
-        .where(
-            col(PublicReport.forwarded_to_org_id).is_not(None),
-            col(PublicReport.replied_at).is_(None),
-            col(PublicReport.reply_overdue_emitted).is_(False),
-            col(PublicReport.reply_due_on) < today,
-        )
-        .with_for_update(skip_locked=True)
-        .limit(500)
-    )
+    rows = await repository.overdue_forwarded_for_update(session, today)
     for r in rows:
         assert r.forwarded_to_org_id is not None and r.reply_due_on is not None
         r.reply_overdue_emitted = True

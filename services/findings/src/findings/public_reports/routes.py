@@ -22,7 +22,8 @@ from xuncha_shared.problems import ProblemDetail
 from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, XLSX, conflict, versioned
 
 from findings.config import FindingsSettings
-from findings.public_reports import repository, service
+from findings.problems import service as problem_service
+from findings.public_reports import repository, service, triage
 from findings.public_reports.intake import client_address, limiter_of, read_json, request_body_doc
 from findings.public_reports.models import PublicReport
 from findings.public_reports.schemas import (
@@ -195,7 +196,7 @@ async def list_public_reports(
     now: Now,
     filters: Annotated[list[ColumnElement[bool]], Depends(_filters)],
 ) -> PublicReportPage:
-    conditions = [service.visibility(principal), *filters]
+    conditions = [repository.visibility(principal), *filters]
     total = await repository.count(session, conditions)
     rows = await repository.page(
         session, conditions, after=TIME_ID.decode(paging.cursor), limit=paging.limit + 1
@@ -222,7 +223,9 @@ async def export_reports(
     now: Now,
     filters: Annotated[list[ColumnElement[bool]], Depends(_filters)],
 ) -> Response:
-    rows = await repository.ledger(session, [service.visibility(principal), *filters], limit=20_000)
+    rows = await repository.ledger(
+        session, [repository.visibility(principal), *filters], limit=20_000
+    )
     items = await service.reads(session, rows, now=now, viewer=principal)
     status_zh = {"received": "已受理", "handling": "办理中", "closed": "已办结"}
     outcome_zh = {
@@ -301,7 +304,22 @@ async def triage_report(
     report = await service.get_report(
         session, report_id=report_id, actor=principal, for_update=True
     )
-    report = await service.triage(session, report=report, data=body, actor=principal, now=now)
+    problem = await triage.check(session, report=report, data=body, actor=principal)
+    problem_id = None
+    if problem is not None:
+        assignment_id, fields = problem
+        (recorded,) = await problem_service.record_problems(
+            session,
+            assignment_id=assignment_id,
+            items=[fields],
+            actor=principal,
+            now=now,
+            source_report_id=report.id,
+        )
+        problem_id = recorded.id
+    report = await triage.decide(
+        session, report=report, data=body, problem_id=problem_id, actor=principal, now=now
+    )
     (result,) = await service.reads(session, [report], now=now, viewer=principal)
     return result
 

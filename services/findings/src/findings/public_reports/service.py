@@ -13,16 +13,12 @@ import secrets
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.assignments import ProjectedRound
 from xuncha_shared.auth import Forbidden, Principal, Role
-from xuncha_shared.calendar import load_calendar
 from xuncha_shared.events.findings import (
     PublicReportChannel,
     PublicReportReceived,
-    PublicReportTriaged,
     TriageOutcome,
 )
 from xuncha_shared.events.planning import RoundStatus
@@ -37,12 +33,9 @@ from xuncha_shared.problems import (
 )
 from xuncha_shared.workdays import local_day
 
-from findings.common import settings as jurisdiction_settings
-from findings.common.access import round_or_404, round_stage_problem, sees_clue_links
-from findings.models import ASSIGNMENTS, CALENDAR, ORGS
+from findings.access.policy import round_or_404, round_stage_problem, sees_clue_links
 from findings.problems import repository as problem_repository
-from findings.problems import service as problems
-from findings.problems.schemas import ProblemFields
+from findings.public_reports import repository
 from findings.public_reports.models import Announcement, PublicReport
 from findings.public_reports.schemas import (
     AnnouncedGroup,
@@ -53,10 +46,7 @@ from findings.public_reports.schemas import (
     PublicStatus,
     ReplyWrite,
     StaffEntry,
-    TriageWrite,
 )
-
-READERS = frozenset({Role.office, Role.leadership, Role.discipline})
 
 # Citizens' reports are received while the group is on site.
 ON_SITE = frozenset({RoundStatus.on_site})
@@ -81,45 +71,15 @@ def public_status(r: PublicReport) -> PublicStatus:
     return PublicStatus.handling
 
 
-def visibility(principal: Principal) -> ColumnElement[bool]:
-    """The reports ``principal`` may read: oversight of the jurisdiction, members of a
-    group of the round, the department a report was forwarded to."""
-    parts: list[ColumnElement[bool]] = []
-    if principal.has(*READERS):
-        parts.append(col(PublicReport.jurisdiction) == principal.jurisdiction)
-    if principal.has(Role.group):
-        g, m = ASSIGNMENTS.groups, ASSIGNMENTS.members
-        parts.append(
-            col(PublicReport.round_id).in_(
-                select(g.c.round_id)
-                .join(m, m.c.group_id == g.c.id)
-                .where(m.c.account == principal.subject)
-            )
-        )
-    org = principal.org_uuid
-    if principal.has(Role.department, Role.discipline, Role.organization) and org is not None:
-        parts.append(col(PublicReport.forwarded_to_org_id) == org)
-    return or_(*parts) if parts else false()
-
-
-async def member_of_round(session: AsyncSession, principal: Principal, round_id: uuid.UUID) -> bool:
-    g, m = ASSIGNMENTS.groups, ASSIGNMENTS.members
-    found = await session.scalar(
-        select(g.c.id)
-        .join(m, m.c.group_id == g.c.id)
-        .where(g.c.round_id == round_id, m.c.account == principal.subject)
-        .limit(1)
-    )
-    return principal.has(Role.group) and found is not None
-
-
-async def _staff_of_round(
+async def staff_of_round(
     session: AsyncSession, principal: Principal, round_: ProjectedRound
 ) -> None:
     """403 unless the office of the round's jurisdiction or a member of one of its groups."""
     if principal.has(Role.office) and principal.jurisdiction == round_.jurisdiction:
         return
-    if await member_of_round(session, principal, round_.id):
+    if principal.has(Role.group) and await repository.is_round_member(
+        session, principal.subject, round_.id
+    ):
         return
     raise Forbidden(
         "只有巡察办或本轮巡察组成员可以办理", "Only the office or this round's groups may do this"
@@ -128,20 +88,8 @@ async def _staff_of_round(
 
 async def _announced_groups(session: AsyncSession, round_id: uuid.UUID) -> list[AnnouncedGroup]:
     """The round's groups by name, each with the orgs it inspects (active assignments)."""
-    g, a = ASSIGNMENTS.groups, ASSIGNMENTS.assignments
-    groups = (
-        await session.execute(
-            select(g.c.id, g.c.name).where(g.c.round_id == round_id).order_by(g.c.name, g.c.id)
-        )
-    ).all()
-    rows = (
-        await session.execute(
-            select(a.c.group_id, ORGS.c.id, ORGS.c.name)
-            .join(ORGS, ORGS.c.id == a.c.org_id)
-            .where(a.c.round_id == round_id, a.c.active.is_(True))
-            .order_by(ORGS.c.code, ORGS.c.id)
-        )
-    ).all()
+    groups = await repository.round_groups(session, round_id)
+    rows = await repository.round_orgs(session, round_id)
     orgs: dict[uuid.UUID, list[AnnouncedOrg]] = {}
     for group_id, org_id, name in rows:
         orgs.setdefault(group_id, []).append(AnnouncedOrg(id=org_id, name=name))
@@ -180,8 +128,8 @@ async def put_announcement(
     published just now. Publishing sends no If-Match; a change must (428 without it), and a
     change made meanwhile is a 412, as is an If-Match for an announcement not yet published."""
     round_ = await round_or_404(session, round_id, "round_id")
-    await _staff_of_round(session, actor, round_)
-    a = await session.get(Announcement, round_id, with_for_update=True)
+    await staff_of_round(session, actor, round_)
+    a = await repository.announcement(session, round_id, for_update=True)
     created = a is None
     if a is None:
         if expected_version is not None:
@@ -216,7 +164,7 @@ async def put_announcement(
 
 async def get_announcement(session: AsyncSession, round_id: uuid.UUID) -> AnnouncementRead:
     round_ = await round_or_404(session, round_id, "round_id")
-    a = await session.get(Announcement, round_id)
+    a = await repository.announcement(session, round_id)
     if a is None:
         raise NotFound("本轮尚未发布巡察公告", "No announcement for this round", field="round_id")
     return await announcement_read(session, round_, a)
@@ -225,13 +173,7 @@ async def get_announcement(session: AsyncSession, round_id: uuid.UUID) -> Announ
 async def _check_org(session: AsyncSession, round_id: uuid.UUID, org_id: uuid.UUID | None) -> None:
     if org_id is None:
         return
-    a = ASSIGNMENTS.assignments
-    found = await session.scalar(
-        select(a.c.id)
-        .where(a.c.round_id == round_id, a.c.org_id == org_id, a.c.active.is_(True))
-        .limit(1)
-    )
-    if found is None:
+    if not await repository.inspected_in_round(session, round_id, org_id):
         raise Unprocessable(
             "该单位不在本轮巡察范围内", "That org is not inspected in this round", field="org_id"
         )
@@ -288,7 +230,7 @@ async def enter(
 ) -> tuple[PublicReport, str]:
     """A report received by letter, phone or visit, entered by the office or a group."""
     round_ = await round_or_404(session, data.round_id, "round_id")
-    await _staff_of_round(session, actor, round_)
+    await staff_of_round(session, actor, round_)
     return await receive(
         session,
         round_id=data.round_id,
@@ -303,11 +245,7 @@ async def enter(
 
 async def status_by_receipt(session: AsyncSession, code: str) -> PublicStatus:
     """The status only; an unknown code is a 404 (nothing else is revealed)."""
-    found = (
-        await session.scalars(
-            select(PublicReport).where(col(PublicReport.receipt_hash) == receipt_hash(code))
-        )
-    ).first()
+    found = await repository.by_receipt_hash(session, receipt_hash(code))
     if found is None:
         raise NotFound("查询码无效", "Unknown receipt code", field="receipt_code")
     return public_status(found)
@@ -316,10 +254,9 @@ async def status_by_receipt(session: AsyncSession, code: str) -> PublicStatus:
 async def get_report(
     session: AsyncSession, *, report_id: uuid.UUID, actor: Principal, for_update: bool = False
 ) -> PublicReport:
-    stmt = select(PublicReport).where(col(PublicReport.id) == report_id, visibility(actor))
-    if for_update:
-        stmt = stmt.with_for_update(of=PublicReport)
-    found = (await session.scalars(stmt)).first()
+    found = await repository.visible_report(
+        session, report_id, repository.visibility(actor), for_update=for_update
+    )
     if found is None:
         raise NotFound("信访举报不存在", "No such public report", field="report_id")
     return found
@@ -361,96 +298,6 @@ async def reads(
         )
         for r in reports
     ]
-
-
-def _need(value: object, field: str, outcome: str) -> None:
-    if value is None:
-        raise Unprocessable(
-            f"分办为“{outcome}”时须填写 {field}",
-            f"{field} is required for outcome {outcome}",
-            field=field,
-        )
-
-
-async def triage(
-    session: AsyncSession,
-    *,
-    report: PublicReport,
-    data: TriageWrite,
-    actor: Principal,
-    now: datetime,
-) -> PublicReport:
-    """Decide once what a report becomes (409 when already triaged): a problem on one of the
-    caller's assignments, a clue (proposed to the clues service first; the content is then
-    erased here), a forward to a department with a reply deadline in working days, or no
-    action with a reason. Emits ``public_report.triaged``."""
-    round_ = await round_or_404(session, report.round_id, "round_id")
-    await _staff_of_round(session, actor, round_)
-    if report.outcome is not None:
-        raise Conflict("该举报已分办", "The report was already triaged", code="already-triaged")
-    outcome = data.outcome
-    if outcome is TriageOutcome.problem:
-        _need(data.problem, "problem", "转为问题")
-        assert data.problem is not None
-        if report.content is None:
-            raise Conflict("举报内容已清除", "The report's content was erased", field="problem")
-        (problem,) = await problems.record_problems(
-            session,
-            assignment_id=data.problem.assignment_id,
-            items=[
-                ProblemFields(
-                    category=data.problem.category,
-                    description=data.problem.description or report.content,
-                    found_by=data.problem.found_by,
-                    immediate=data.problem.immediate,
-                    livelihood=data.problem.livelihood,
-                    amount_yuan=data.problem.amount_yuan,
-                )
-            ],
-            actor=actor,
-            now=now,
-            source_report_id=report.id,
-        )
-        report.problem_id = problem.id
-    elif outcome is TriageOutcome.clue:
-        report.clue_id = data.clue_id
-        report.content, report.contact, report.redacted = None, None, True
-    elif outcome is TriageOutcome.forwarded:
-        _need(data.forwarded_to_org_id, "forwarded_to_org_id", "转办")
-        org = (
-            (await session.execute(ORGS.select().where(ORGS.c.id == data.forwarded_to_org_id)))
-            .mappings()
-            .first()
-        )
-        if org is None or org["jurisdiction"] != report.jurisdiction:
-            raise Unprocessable("转办部门不存在", "No such department", field="forwarded_to_org_id")
-        settings = await jurisdiction_settings.effective(session, report.jurisdiction)
-        workdays = data.reply_workdays or settings.forward_reply_workdays
-        calendar = await load_calendar(session, CALENDAR, report.jurisdiction)
-        report.forwarded_to_org_id = data.forwarded_to_org_id
-        report.reply_due_on = calendar.add_workdays(local_day(now), workdays).due
-    else:
-        _need(data.reason, "reason", "不予处理")
-        report.no_action_reason = data.reason
-    report.outcome = outcome.value
-    report.status = public_status(report).value
-    report.triaged_by, report.triaged_at = actor.subject, now
-    report.version += 1
-    await session.flush()
-    await emit(
-        session,
-        PublicReportTriaged(
-            jurisdiction=report.jurisdiction,
-            report_id=report.id,
-            round_id=report.round_id,
-            org_id=report.org_id,
-            outcome=outcome,
-            problem_id=report.problem_id,
-            forwarded_to_org_id=report.forwarded_to_org_id,
-            reply_due_on=report.reply_due_on,
-        ),
-    )
-    return report
 
 
 async def reply(

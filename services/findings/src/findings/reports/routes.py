@@ -74,14 +74,14 @@ async def list_reports(
     status_: Annotated[ReportStatus | None, Query(alias="status", title="状态")] = None,
     kind: Annotated[ReportKind | None, Query(title="报告类型")] = None,
 ) -> ReportPage:
-    conditions = [service.visibility(principal)]
+    conditions = [repository.visibility(principal)]
     if round_id is not None:
         conditions.append(col(Report.round_id) == round_id)
     if status_ is not None:
         conditions.append(col(Report.status) == status_.value)
     if kind is not None:
         conditions.append(col(Report.kind) == kind.value)
-    total = await service.count_reports(session, conditions)
+    total = await repository.count(session, conditions)
     rows = await repository.page(
         session, conditions, after=TIME_ID.decode(paging.cursor), limit=paging.limit + 1
     )

@@ -13,9 +13,7 @@ from datetime import datetime
 
 from docx import Document
 from docx.shared import Pt
-from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.assignments import is_group_member
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.events.findings import ReportApproved, ReportKind, ReportSubmitted
@@ -24,9 +22,10 @@ from xuncha_shared.http import check_version
 from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
 
-from findings.common.access import OVERSIGHT, writable_assignment
-from findings.models import ASSIGNMENTS, ORGS
+from findings.access.policy import writable_assignment
+from findings.models import ASSIGNMENTS
 from findings.problems.models import Problem
+from findings.reports import repository
 from findings.reports.models import Report
 from findings.reports.schemas import (
     SECTION_TITLES_ZH,
@@ -42,50 +41,24 @@ from findings.reports.schemas import (
 WRITING = frozenset({RoundStatus.on_site, RoundStatus.reporting, RoundStatus.feedback})
 
 
-def visibility(principal: Principal) -> ColumnElement[bool]:
-    parts: list[ColumnElement[bool]] = []
-    if principal.has(*OVERSIGHT):
-        parts.append(col(Report.jurisdiction) == principal.jurisdiction)
-    if principal.has(Role.group):
-        m = ASSIGNMENTS.members
-        parts.append(
-            col(Report.group_id).in_(select(m.c.group_id).where(m.c.account == principal.subject))
-        )
-    return or_(*parts) if parts else false()
-
-
 async def get_report(
     session: AsyncSession, *, report_id: uuid.UUID, actor: Principal, for_update: bool = False
 ) -> Report:
-    stmt = select(Report).where(col(Report.id) == report_id, visibility(actor))
-    if for_update:
-        stmt = stmt.with_for_update(of=Report)
-    found = (await session.scalars(stmt)).first()
+    found = await repository.visible_report(
+        session, report_id, repository.visibility(actor), for_update=for_update
+    )
     if found is None:
         raise NotFound("巡察报告不存在", "No such report", field="report_id")
     return found
 
 
-async def scope_orgs(session: AsyncSession, report: Report) -> list[uuid.UUID]:
-    """The orgs a report covers: its org, and for a comprehensive report the villages and
-    communities under the township."""
-    if report.kind == ReportKind.assignment.value:
-        return [report.org_id]
-    rows = await session.scalars(select(ORGS.c.id).where(ORGS.c.parent_id == report.org_id))
-    return [report.org_id, *rows]
-
-
 async def scope_problems(session: AsyncSession, report: Report) -> list[Problem]:
+    """The problems a report covers, by category then recording time: its assignment's, or
+    for a comprehensive report the round's on the township and the orgs under it."""
     if report.kind == ReportKind.assignment.value:
-        cond = col(Problem.assignment_id) == report.assignment_id
-    else:
-        cond = (col(Problem.round_id) == report.round_id) & col(Problem.org_id).in_(
-            await scope_orgs(session, report)
-        )
-    rows = await session.scalars(
-        select(Problem).where(cond).order_by(col(Problem.category), col(Problem.created_at))
-    )
-    return list(rows)
+        return await repository.problems_of_assignment(session, report.assignment_id)
+    orgs = [report.org_id, *await repository.orgs_under(session, report.org_id)]
+    return await repository.problems_of_round_orgs(session, report.round_id, orgs)
 
 
 async def reads(session: AsyncSession, reports: Sequence[Report]) -> list[ReportRead]:
@@ -141,15 +114,7 @@ async def create_report(
                 "round_id and township_org_id are required",
                 field="round_id" if data.round_id is None else "township_org_id",
             )
-        a = ASSIGNMENTS.assignments
-        found = await session.scalar(
-            select(a.c.id).where(
-                a.c.round_id == data.round_id,
-                a.c.org_id == data.township_org_id,
-                a.c.org_kind == "township",
-                a.c.active.is_(True),
-            )
-        )
+        found = await repository.township_assignment(session, data.round_id, data.township_org_id)
         if found is None:
             raise Unprocessable(
                 "本轮没有巡察该乡镇",
@@ -158,13 +123,8 @@ async def create_report(
             )
         assignment, round_ = await writable_assignment(session, actor, found, statuses=WRITING)
         org_id, group_id, assignment_id = assignment.org_id, assignment.group_id, None
-    exists = await session.scalar(
-        select(col(Report.id)).where(
-            col(Report.kind) == data.kind.value,
-            (col(Report.assignment_id) == assignment_id)
-            if assignment_id
-            else ((col(Report.round_id) == round_.id) & (col(Report.org_id) == org_id)),
-        )
+    exists = await repository.existing_report(
+        session, kind=data.kind, assignment_id=assignment_id, round_id=round_.id, org_id=org_id
     )
     if exists is not None:
         raise Conflict(
@@ -328,15 +288,7 @@ async def render_docx(session: AsyncSession, report: Report) -> bytes:
     """The report as a Word document: title, the six sections; an empty “main problems”
     section lists the problems by category."""
     problems = await scope_problems(session, report)
-    names = dict(
-        (
-            await session.execute(
-                select(ORGS.c.id, ORGS.c.name).where(
-                    ORGS.c.id.in_({p.org_id for p in problems} | {report.org_id})
-                )
-            )
-        ).all()
-    )
+    names = await repository.org_names(session, {p.org_id for p in problems} | {report.org_id})
     doc = Document()
     style = doc.styles["Normal"]
     style.font.size = Pt(14)
@@ -363,9 +315,3 @@ async def render_docx(session: AsyncSession, report: Report) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
-
-
-async def count_reports(session: AsyncSession, conditions: list[ColumnElement[bool]]) -> int:
-    return int(
-        await session.scalar(select(func.count()).select_from(Report).where(*conditions)) or 0
-    )

@@ -14,18 +14,17 @@ import uuid
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.events.rectification import CardColor, CardEscalated, CardLifted, CardRaised
 from xuncha_shared.messaging import emit
 from xuncha_shared.workdays import WorkdayCalendar, local_day
 
+from rectification.cards import repository
 from rectification.cards.evaluate import TaskFacts, evaluate
+from rectification.cards.models import Card, CardAction
 from rectification.dates import calendar_of
-from rectification.models import Card, CardAction, Plan, Task
+from rectification.rules.repository import rules_by_jurisdiction
 from rectification.rules.schemas import Rules
-from rectification.rules.service import rules_by_jurisdiction
 
 
 async def _schedule(
@@ -58,33 +57,15 @@ async def review_cards(session: AsyncSession, now: datetime) -> None:
     """Bring every plan's card in line with the rules today."""
     today = local_day(now)
     own_rules = await rules_by_jurisdiction(session)
-    open_card = exists().where(col(Card.plan_id) == col(Plan.id), col(Card.lifted_at).is_(None))
-    unaccepted = exists().where(col(Task.plan_id) == col(Plan.id), col(Task.status) != "accepted")
-    plans = list(
-        await session.scalars(
-            select(Plan)
-            .where(col(Plan.feedback_at).is_not(None), or_(open_card, unaccepted))
-            .order_by(col(Plan.id))
-            .with_for_update(skip_locked=True)
-        )
-    )
+    plans = await repository.plans_to_review(session)
     if not plans:
         return
     tasks: dict[uuid.UUID, list[TaskFacts]] = defaultdict(list)
-    for t in await session.scalars(
-        select(Task).where(col(Task.plan_id).in_([p.id for p in plans]))
-    ):
+    for t in await repository.tasks_of_plans(session, [p.id for p in plans]):
         tasks[t.plan_id].append(
             TaskFacts(t.status, t.kind, t.due_on, t.rejections, t.category_name)
         )
-    cards = {
-        c.plan_id: c
-        for c in await session.scalars(
-            select(Card).where(
-                col(Card.plan_id).in_([p.id for p in plans]), col(Card.lifted_at).is_(None)
-            )
-        )
-    }
+    cards = await repository.open_cards_of_plans(session, [p.id for p in plans])
     calendars: dict[str, WorkdayCalendar] = {}
     for plan in plans:
         if plan.jurisdiction not in calendars:

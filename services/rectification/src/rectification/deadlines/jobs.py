@@ -13,12 +13,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.events.rectification import (
     DeadlineSubject,
     RectificationDueSoon,
@@ -28,14 +24,10 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.workdays import WorkdayCalendar, local_day
 
 from rectification.dates import calendar_of
-from rectification.models import DeadlineNotice, Plan, Task
-from rectification.plans.opening import DRAFTING, SUBMITTED
-from rectification.reports.models import Report
+from rectification.deadlines import repository
+from rectification.deadlines.models import DUE_SOON, OVERDUE
+from rectification.rules.repository import rules_by_jurisdiction
 from rectification.rules.schemas import Rules
-from rectification.rules.service import rules_by_jurisdiction
-
-DUE_SOON = "due_soon"
-OVERDUE = "overdue"
 
 
 @dataclass(frozen=True)
@@ -53,55 +45,21 @@ class Deadline:
     owner_account: str | None = None
 
 
-def _not_noticed(subject_id: Any, what: DeadlineSubject, due_on: Any, today: date) -> Any:
-    """Not yet warned overdue, and (unless already past due) not yet warned due-soon."""
-    n = DeadlineNotice
-
-    def noticed(kind: str) -> Any:
-        return exists().where(
-            col(n.subject_id) == subject_id,
-            col(n.what) == what.value,
-            col(n.notice) == kind,
-            col(n.due_on) == due_on,
-        )
-
-    return and_(~noticed(OVERDUE), or_(due_on < today, ~noticed(DUE_SOON)))
-
-
 async def _candidates(session: AsyncSession, *, today: date, horizon: date) -> list[Deadline]:
     out: list[Deadline] = []
-    plans = await session.scalars(
-        select(Plan).where(
-            col(Plan.status) == DRAFTING,
-            col(Plan.plan_due_on) <= horizon,
-            _not_noticed(col(Plan.id), DeadlineSubject.plan, col(Plan.plan_due_on), today),
-        )
-    )
+    plans = await repository.plans_due(session, today=today, horizon=horizon)
     out += [
         Deadline(DeadlineSubject.plan, p.id, p.id, p.round_id, p.org_id, p.jurisdiction, d)
         for p in plans
         if (d := p.plan_due_on) is not None
     ]
-    reports = await session.scalars(
-        select(Plan).where(
-            col(Plan.status).in_([DRAFTING, SUBMITTED]),
-            col(Plan.report_due_on) <= horizon,
-            ~exists().where(col(Report.plan_id) == col(Plan.id)),
-            _not_noticed(col(Plan.id), DeadlineSubject.report, col(Plan.report_due_on), today),
-        )
-    )
+    reports = await repository.reports_due(session, today=today, horizon=horizon)
     out += [
         Deadline(DeadlineSubject.report, p.id, p.id, p.round_id, p.org_id, p.jurisdiction, d)
         for p in reports
         if (d := p.report_due_on) is not None
     ]
-    tasks = await session.scalars(
-        select(Task).where(
-            col(Task.status) == "open",
-            col(Task.due_on) <= horizon,
-            _not_noticed(col(Task.id), DeadlineSubject.task, col(Task.due_on), today),
-        )
-    )
+    tasks = await repository.tasks_due(session, today=today, horizon=horizon)
     out += [
         Deadline(
             DeadlineSubject.task,
@@ -149,20 +107,16 @@ async def warn_deadlines(session: AsyncSession, now: datetime) -> None:
         kind = notice_for(item.due_on, today, calendars[item.jurisdiction], rules)
         if kind is None:
             continue
-        inserted = await session.scalar(
-            insert(DeadlineNotice.__table__)  # type: ignore[attr-defined]
-            .values(
-                subject_id=item.subject_id,
-                what=item.what.value,
-                notice=kind,
-                due_on=item.due_on,
-                plan_id=item.plan_id,
-                emitted_at=now,
-            )
-            .on_conflict_do_nothing()
-            .returning(DeadlineNotice.__table__.c.subject_id)  # type: ignore[attr-defined]
+        first = await repository.record_notice(
+            session,
+            subject_id=item.subject_id,
+            what=item.what,
+            notice=kind,
+            due_on=item.due_on,
+            plan_id=item.plan_id,
+            at=now,
         )
-        if inserted is None:
+        if not first:
             continue
         cls = RectificationOverdue if kind == OVERDUE else RectificationDueSoon
         await emit(

@@ -11,9 +11,11 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from rectification.access import Access, visible_tasks
+from rectification.access.policy import Access
+from rectification.access.repository import visible_tasks
 from rectification.institutions.models import Institution
-from rectification.models import ASSIGNMENTS, ORGS, Task
+from rectification.models import ASSIGNMENTS, ORGS
+from rectification.plans.models import Task
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from xuncha_shared.http import CurrentPrincipal, Now
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.web import ERRORS, XLSX, Column, xlsx_ledger
 
-from rectification.access import access_for
+from rectification.access.policy import access_for
 from rectification.institutions import service
 from rectification.institutions.models import Institution
 from rectification.institutions.repository import InstitutionQuery

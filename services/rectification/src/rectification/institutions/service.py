@@ -13,7 +13,7 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Unprocessable
 from xuncha_shared.workdays import local_day
 
-from rectification.access import Access, require_own_org
+from rectification.access.policy import Access, require_own_org
 from rectification.institutions import repository
 from rectification.institutions.models import Institution
 from rectification.institutions.repository import InstitutionQuery
@@ -22,7 +22,7 @@ from rectification.institutions.schemas import (
     InstitutionCounts,
     InstitutionCreate,
 )
-from rectification.models import Task
+from rectification.plans.models import Task
 
 
 async def record_institution(

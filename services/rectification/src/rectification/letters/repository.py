@@ -9,8 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from rectification.access import Access, visible_plans
-from rectification.models import Card, CardAction, Plan
+from rectification.access.policy import Access
+from rectification.access.repository import visible_plans
+from rectification.cards.models import Card, CardAction
+from rectification.plans.models import Plan
 
 
 async def card_for_update(

@@ -12,7 +12,7 @@ from xuncha_shared.documents import DOCX_MEDIA_TYPE, docx_response
 from xuncha_shared.http import Now
 from xuncha_shared.web import ERRORS, roles_allowed
 
-from rectification.access import access_for
+from rectification.access.policy import access_for
 from rectification.letters import service
 from rectification.letters.service import TITLE
 

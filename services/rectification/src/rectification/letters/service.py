@@ -18,11 +18,11 @@ from xuncha_shared.documents import (
 from xuncha_shared.problems import Conflict, NotFound
 from xuncha_shared.workdays import local_day
 
-from rectification.access import Access
+from rectification.access.policy import Access
 from rectification.letters import repository
 from rectification.models import DOCUMENT_NUMBERS, LETTER_TEMPLATES
 from rectification.plans.repository import org_names
-from rectification.rules.service import effective_rules
+from rectification.rules.repository import effective_rules
 
 KIND = "interview"
 TITLE = "巡察整改约谈通知书"

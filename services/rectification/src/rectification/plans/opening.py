@@ -12,88 +12,17 @@ from the transaction that created it.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.events.findings import FeedbackIssued, ProblemHandedOver
 from xuncha_shared.events.rectification import PlanOpened, TaskKind, TaskOpened
 from xuncha_shared.messaging import emit
 from xuncha_shared.workdays import local_day
 
 from rectification.dates import add_months, calendar_of
-from rectification.models import Plan, Task
-from rectification.rules.service import effective_rules
-
-AWAITING_FEEDBACK = "awaiting_feedback"
-DRAFTING = "drafting"
-SUBMITTED = "submitted"
-
-
-async def _plan(
-    session: AsyncSession,
-    *,
-    jurisdiction: str,
-    round_id: uuid.UUID,
-    org_id: uuid.UUID,
-    assignment_id: uuid.UUID,
-    at: datetime,
-) -> tuple[Plan, bool]:
-    """The org's plan for the round, locked; created when missing. Returns whether this
-    call created it."""
-    table = Plan.__table__  # type: ignore[attr-defined]
-    created = await session.scalar(
-        insert(table)
-        .values(
-            id=uuid.uuid4(),
-            jurisdiction=jurisdiction,
-            round_id=round_id,
-            org_id=org_id,
-            assignment_id=assignment_id,
-            status=AWAITING_FEEDBACK,
-            opened_at=at,
-            version=1,
-            updated_at=at,
-        )
-        .on_conflict_do_nothing(constraint="uq_plans_round_org")
-        .returning(table.c.id)
-    )
-    plan = await session.scalar(
-        select(Plan)
-        .where(col(Plan.round_id) == round_id, col(Plan.org_id) == org_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert plan is not None
-    return plan, created is not None
-
-
-async def _task(session: AsyncSession, plan: Plan, **values: object) -> uuid.UUID | None:
-    """Insert a task unless its problem has one; the new task's id, or None."""
-    table = Task.__table__  # type: ignore[attr-defined]
-    task_id: uuid.UUID | None = await session.scalar(
-        insert(table)
-        .values(
-            id=uuid.uuid4(),
-            plan_id=plan.id,
-            jurisdiction=plan.jurisdiction,
-            round_id=plan.round_id,
-            org_id=plan.org_id,
-            status="open",
-            rejections=0,
-            version=1,
-            **values,
-        )
-        .on_conflict_do_nothing(index_elements=[table.c.problem_id])
-        .returning(table.c.id)
-    )
-    return task_id
-
-
-async def _task_count(session: AsyncSession, plan_id: uuid.UUID) -> int:
-    return int(await session.scalar(select(func.count()).where(col(Task.plan_id) == plan_id)) or 0)
+from rectification.plans import repository
+from rectification.plans.models import AWAITING_FEEDBACK, DRAFTING, Plan
+from rectification.rules.repository import effective_rules
 
 
 async def open_immediate_task(session: AsyncSession, event: ProblemHandedOver) -> None:
@@ -103,18 +32,19 @@ async def open_immediate_task(session: AsyncSession, event: ProblemHandedOver) -
     at = event.handed_over_at
     # The plan is announced (plan.opened) at feedback, with its deadlines; until then it only
     # holds the immediate tasks, each announced by its own task.opened.
-    plan, _ = await _plan(
+    plan, _ = await repository.open_plan(
         session,
         jurisdiction=event.jurisdiction,
         round_id=event.round_id,
         org_id=event.org_id,
         assignment_id=event.assignment_id,
+        status=AWAITING_FEEDBACK,
         at=at,
     )
     rules = await effective_rules(session, plan.jurisdiction)
     calendar = await calendar_of(session, plan.jurisdiction)
     due = calendar.add_workdays(local_day(at), rules.immediate_due_workdays).due
-    task_id = await _task(
+    task_id = await repository.insert_task(
         session,
         plan,
         problem_id=event.problem_id,
@@ -145,12 +75,13 @@ async def open_plan_from_feedback(session: AsyncSession, event: FeedbackIssued) 
     the concentrated period and the report after it) and a task for every problem without
     one. Emits ``plan.opened`` the first time this feedback reaches the plan."""
     at = event.issued_at
-    plan, _ = await _plan(
+    plan, _ = await repository.open_plan(
         session,
         jurisdiction=event.jurisdiction,
         round_id=event.round_id,
         org_id=event.org_id,
         assignment_id=event.assignment_id,
+        status=AWAITING_FEEDBACK,
         at=at,
     )
     first_feedback = plan.feedback_id is None
@@ -170,7 +101,7 @@ async def open_plan_from_feedback(session: AsyncSession, event: FeedbackIssued) 
         plan.updated_at = at
     for problem in event.problems:
         kind = TaskKind.immediate if problem.immediate else TaskKind.short
-        task_id = await _task(
+        task_id = await repository.insert_task(
             session,
             plan,
             problem_id=problem.problem_id,
@@ -204,7 +135,7 @@ async def open_plan_from_feedback(session: AsyncSession, event: FeedbackIssued) 
                 round_id=plan.round_id,
                 org_id=plan.org_id,
                 feedback_id=event.feedback_id,
-                task_count=await _task_count(session, plan.id),
+                task_count=await repository.task_count(session, plan.id),
                 plan_due_on=plan.plan_due_on,
                 period_ends_on=plan.period_ends_on,
             ),

@@ -1,4 +1,6 @@
-"""SQL of plans and tasks: filtered lists, counts, completion rates, org names."""
+"""SQL of plans and tasks: a plan or task as its caller may see it, the plan opened (or
+locked) and its tasks inserted once per problem, filtered lists, counts, completion rates,
+org names."""
 
 from __future__ import annotations
 
@@ -9,11 +11,14 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, func, null, or_, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from rectification.access import Access, visible_plans, visible_tasks
-from rectification.models import ASSIGNMENTS, ORGS, Plan, Task
+from rectification.access.policy import Access
+from rectification.access.repository import visible_plans, visible_tasks
+from rectification.models import ASSIGNMENTS, ORGS
+from rectification.plans.models import Plan, Task
 
 
 @dataclass(frozen=True)
@@ -192,3 +197,97 @@ async def completion(
         for key, name, total, done in rows
     ]
     return sorted(out, key=lambda row: row[0])
+
+
+async def visible_plan(
+    session: AsyncSession, *, plan_id: uuid.UUID, access: Access, for_update: bool = False
+) -> Plan | None:
+    """The plan if the caller may see it (locked if asked)."""
+    query = select(Plan).where(col(Plan.id) == plan_id, visible_plans(access))
+    if for_update:
+        query = query.with_for_update(of=Plan)
+    return await session.scalar(query)
+
+
+async def visible_task(
+    session: AsyncSession, *, task_id: uuid.UUID, access: Access, for_update: bool = False
+) -> Task | None:
+    """The task if the caller may see it (locked if asked)."""
+    query = select(Task).where(col(Task.id) == task_id, visible_tasks(access))
+    if for_update:
+        query = query.with_for_update()
+    return await session.scalar(query)
+
+
+async def tasks_of_plan(session: AsyncSession, plan_id: uuid.UUID) -> list[Task]:
+    """The plan's tasks in the order they were opened."""
+    rows = await session.scalars(
+        select(Task).where(col(Task.plan_id) == plan_id).order_by(col(Task.opened_at), col(Task.id))
+    )
+    return list(rows)
+
+
+async def open_plan(
+    session: AsyncSession,
+    *,
+    jurisdiction: str,
+    round_id: uuid.UUID,
+    org_id: uuid.UUID,
+    assignment_id: uuid.UUID,
+    status: str,
+    at: datetime,
+) -> tuple[Plan, bool]:
+    """The org's plan for the round, locked; created with ``status`` when missing. Returns
+    whether this call created it."""
+    table = Plan.__table__  # type: ignore[attr-defined]
+    created = await session.scalar(
+        insert(table)
+        .values(
+            id=uuid.uuid4(),
+            jurisdiction=jurisdiction,
+            round_id=round_id,
+            org_id=org_id,
+            assignment_id=assignment_id,
+            status=status,
+            opened_at=at,
+            version=1,
+            updated_at=at,
+        )
+        .on_conflict_do_nothing(constraint="uq_plans_round_org")
+        .returning(table.c.id)
+    )
+    plan = await session.scalar(
+        select(Plan)
+        .where(col(Plan.round_id) == round_id, col(Plan.org_id) == org_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert plan is not None
+    return plan, created is not None
+
+
+async def insert_task(session: AsyncSession, plan: Plan, **values: object) -> uuid.UUID | None:
+    """Insert an open task unless its problem has one; the new task's id, or None."""
+    table = Task.__table__  # type: ignore[attr-defined]
+    task_id: uuid.UUID | None = await session.scalar(
+        insert(table)
+        .values(
+            id=uuid.uuid4(),
+            plan_id=plan.id,
+            jurisdiction=plan.jurisdiction,
+            round_id=plan.round_id,
+            org_id=plan.org_id,
+            status="open",
+            rejections=0,
+            version=1,
+            **values,
+        )
+        .on_conflict_do_nothing(index_elements=[table.c.problem_id])
+        .returning(table.c.id)
+    )
+    return task_id
+
+
+async def task_count(session: AsyncSession, plan_id: uuid.UUID) -> int:
+    """How many tasks the plan holds."""
+    return int(await session.scalar(select(func.count()).where(col(Task.plan_id) == plan_id)) or 0)

@@ -13,7 +13,7 @@ from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Paging, s
 from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, XLSX, conflict, versioned
 from xuncha_shared.workdays import local_day
 
-from rectification.access import access_for
+from rectification.access.policy import access_for
 from rectification.plans import repository, service
 from rectification.plans.export import ledger_xlsx
 from rectification.plans.repository import TaskFilter

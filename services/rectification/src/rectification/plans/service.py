@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.auth import Principal
 from xuncha_shared.events.rectification import PlanSubmitted
 from xuncha_shared.http import check_version
@@ -17,10 +15,9 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, FieldError, NotFound, Unprocessable
 from xuncha_shared.workdays import local_day
 
-from rectification.access import Access, require_own_org, visible_plans, visible_tasks
-from rectification.models import Plan, Task
+from rectification.access.policy import Access, require_own_org
 from rectification.plans import repository
-from rectification.plans.opening import DRAFTING, SUBMITTED
+from rectification.plans.models import DRAFTING, SUBMITTED, Plan, Task
 from rectification.plans.schemas import PlanRead, TaskRead, TaskUpdate
 
 # A deadline further out than this is a typo, not a plan.
@@ -31,10 +28,9 @@ async def get_plan_for(
     session: AsyncSession, *, plan_id: uuid.UUID, access: Access, for_update: bool = False
 ) -> Plan:
     """The plan if the caller may see it, else 404."""
-    query = select(Plan).where(col(Plan.id) == plan_id, visible_plans(access))
-    if for_update:
-        query = query.with_for_update(of=Plan)
-    plan = await session.scalar(query)
+    plan = await repository.visible_plan(
+        session, plan_id=plan_id, access=access, for_update=for_update
+    )
     if plan is None:
         raise NotFound("整改方案不存在或无权查看", "No such plan", field="plan_id")
     return plan
@@ -44,10 +40,9 @@ async def get_task_for(
     session: AsyncSession, *, task_id: uuid.UUID, access: Access, for_update: bool = False
 ) -> Task:
     """The task if the caller may see it, else 404."""
-    query = select(Task).where(col(Task.id) == task_id, visible_tasks(access))
-    if for_update:
-        query = query.with_for_update()
-    task = await session.scalar(query)
+    task = await repository.visible_task(
+        session, task_id=task_id, access=access, for_update=for_update
+    )
     if task is None:
         raise NotFound("整改任务不存在或无权查看", "No such task", field="task_id")
     return task
@@ -74,11 +69,6 @@ async def plan_reads(session: AsyncSession, plans: Sequence[Plan]) -> list[PlanR
     return out
 
 
-def is_overdue(task: Task, today: date) -> bool:
-    """Past its deadline and not accepted."""
-    return task.status != "accepted" and task.due_on is not None and task.due_on < today
-
-
 async def task_reads(
     session: AsyncSession, tasks: Sequence[Task], *, now: datetime
 ) -> list[TaskRead]:
@@ -87,7 +77,7 @@ async def task_reads(
     today = local_day(now)
     return [
         TaskRead.model_validate(t).model_copy(
-            update={"org_name": names.get(t.org_id), "overdue": is_overdue(t, today)}
+            update={"org_name": names.get(t.org_id), "overdue": t.is_overdue(today)}
         )
         for t in tasks
     ]
@@ -145,13 +135,7 @@ async def submit_plan(
     if plan.status != DRAFTING:
         zh = "整改方案已报送" if plan.status == SUBMITTED else "尚未反馈，整改方案还不能报送"
         raise Conflict(zh, f"The plan cannot be submitted now ({plan.status})", code="plan-state")
-    tasks = list(
-        await session.scalars(
-            select(Task)
-            .where(col(Task.plan_id) == plan.id)
-            .order_by(col(Task.opened_at), col(Task.id))
-        )
-    )
+    tasks = await repository.tasks_of_plan(session, plan.id)
     errors = [
         FieldError(
             field=f"tasks.{i}",

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import io
+import uuid
 import zipfile
 from datetime import datetime
 
-from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Principal
 from xuncha_shared.documents import DOCX_MEDIA_TYPE
 from xuncha_shared.exports import XLSX_MEDIA_TYPE
-from xuncha_shared.problems import Conflict, Problem
+from xuncha_shared.problems import Conflict, NotFound, Problem
 
-from rectification.access import require_own_org
-from rectification.models import Task, TaskFile
+from rectification.access.policy import require_own_org
+from rectification.plans.models import Task
+from rectification.progress import repository
+from rectification.progress.models import TaskFile
+from rectification.progress.schemas import TaskFileRead
 
 REF_PREFIX = "file:"
 
@@ -32,19 +35,8 @@ class UnsupportedMediaType(Problem):
     title = "Unsupported media type"
 
 
-class TaskFileRead(BaseModel):
-    """An uploaded evidence file; cite it in ``evidence`` as ``{name: filename, ref}``."""
-
-    sha256: str = Field(title="文件摘要", description="SHA-256")
-    filename: str = Field(title="文件名")
-    size: int = Field(title="大小（字节）")
-    media_type: str = Field(title="文件类型")
-    ref: str = Field(title="引用", description="佐证材料的存放位置：file:<sha256>")
-    added_by: str = Field(title="上传人账号")
-    added_at: datetime = Field(title="上传时间")
-
-
 def read(file: TaskFile) -> TaskFileRead:
+    """The file as answered, with the ref an evidence entry cites."""
     return TaskFileRead(
         sha256=file.sha256,
         filename=file.filename,
@@ -109,7 +101,7 @@ async def attach(
             field="file",
         )
     digest = hashlib.sha256(content).hexdigest()
-    existing = await session.get(TaskFile, (task.id, digest))
+    existing = await repository.task_file(session, task_id=task.id, sha256=digest)
     if existing is not None:
         return existing
     stored = TaskFile(
@@ -125,3 +117,16 @@ async def attach(
     session.add(stored)
     await session.flush()
     return stored
+
+
+async def of_task(session: AsyncSession, *, task_id: uuid.UUID) -> list[TaskFile]:
+    """The task's files in the order they were added."""
+    return await repository.task_files(session, task_id)
+
+
+async def stored(session: AsyncSession, *, task_id: uuid.UUID, sha256: str) -> TaskFile:
+    """One of the task's files, or 404."""
+    found = await repository.task_file(session, task_id=task_id, sha256=sha256)
+    if found is None:
+        raise NotFound("佐证材料不存在", "No such evidence file", field="sha256")
+    return found

@@ -7,28 +7,25 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Response, UploadFile, status
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.db import DbSession
 from xuncha_shared.exports import attachment
 from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, read_upload
 from xuncha_shared.idempotency import Idempotent
-from xuncha_shared.problems import NotFound
 from xuncha_shared.web import ERRORS, VERSIONED, conflict, versioned
 
-from rectification.access import access_for
-from rectification.models import Task, TaskFile
+from rectification.access.policy import access_for
 from rectification.plans import service as plans
+from rectification.plans.models import Task
 from rectification.plans.schemas import TaskRead
 from rectification.progress import files, service
-from rectification.progress.files import TaskFileRead
 from rectification.progress.schemas import (
     Acceptance,
     DoneClaim,
     ProgressCreate,
     ProgressRead,
     Rejection,
+    TaskFileRead,
 )
 
 router = APIRouter(tags=["progress"], responses=ERRORS)
@@ -199,12 +196,7 @@ async def list_files(
     task_id: TaskId, session: DbSession, principal: CurrentPrincipal
 ) -> list[TaskFileRead]:
     task = await plans.get_task_for(session, task_id=task_id, access=access_for(principal))
-    rows = await session.scalars(
-        select(TaskFile)
-        .where(col(TaskFile.task_id) == task.id)
-        .order_by(col(TaskFile.added_at), col(TaskFile.sha256))
-    )
-    return [files.read(f) for f in rows]
+    return [files.read(f) for f in await files.of_task(session, task_id=task.id)]
 
 
 @router.get(
@@ -221,9 +213,7 @@ async def download_file(
     principal: CurrentPrincipal,
 ) -> Response:
     task = await plans.get_task_for(session, task_id=task_id, access=access_for(principal))
-    stored = await session.get(TaskFile, (task.id, sha256))
-    if stored is None:
-        raise NotFound("佐证材料不存在", "No such evidence file", field="sha256")
+    stored = await files.stored(session, task_id=task.id, sha256=sha256)
     return attachment(
         stored.content,
         media_type=stored.media_type,

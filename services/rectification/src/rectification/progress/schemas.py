@@ -169,3 +169,15 @@ class ProgressRead(BaseModel):
 
 
 ProgressPage = Page[ProgressRead]
+
+
+class TaskFileRead(BaseModel):
+    """An uploaded evidence file; cite it in ``evidence`` as ``{name: filename, ref}``."""
+
+    sha256: str = Field(title="文件摘要", description="SHA-256")
+    filename: str = Field(title="文件名")
+    size: int = Field(title="大小（字节）")
+    media_type: str = Field(title="文件类型")
+    ref: str = Field(title="引用", description="佐证材料的存放位置：file:<sha256>")
+    added_by: str = Field(title="上传人账号")
+    added_at: datetime = Field(title="上传时间")

@@ -6,9 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.auth import Principal
 from xuncha_shared.events.rectification import (
     TaskAccepted,
@@ -21,8 +19,10 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, Unprocessable
 from xuncha_shared.workdays import local_day
 
-from rectification.access import require_own_org, require_supervisor
-from rectification.models import ProgressEntry, Task
+from rectification.access.policy import require_own_org, require_supervisor
+from rectification.plans.models import Task
+from rectification.progress import repository
+from rectification.progress.models import ProgressEntry
 from rectification.progress.schemas import (
     Acceptance,
     DoneClaim,
@@ -207,12 +207,7 @@ async def reject(
 
 async def history(session: AsyncSession, task_id: uuid.UUID) -> list[ProgressEntry]:
     """A task's entries, oldest first."""
-    rows = await session.scalars(
-        select(ProgressEntry)
-        .where(col(ProgressEntry.task_id) == task_id)
-        .order_by(col(ProgressEntry.at), col(ProgressEntry.id))
-    )
-    return list(rows)
+    return await repository.entries_of_task(session, task_id)
 
 
 def _task_facts(task: Task) -> dict[str, object]:

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import Row, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rectification.models import ORGS, Task
+from rectification.models import ORGS
+from rectification.plans.models import Task
 
 T = Task.__table__  # type: ignore[attr-defined]
 

@@ -4,56 +4,22 @@ revisit (回头看). Keyword-only arguments; they flush, never commit."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.events.rectification import OrgRated, Rating, RevisitRecommended
 from xuncha_shared.messaging import emit
+from xuncha_shared.problems import NotFound
 
-from rectification.institutions.models import Institution
-from rectification.models import Plan, RatingRow, Task
-from rectification.rating.scoring import PlanFacts, Scored, score
-from rectification.reports.models import Disclosure, Report
-from rectification.rules.service import effective_rules
-
-
-async def plan_facts(session: AsyncSession, plan: Plan) -> PlanFacts:
-    """What the rating is computed from, read from the local tables."""
-    accepted = col(Task.status) == "accepted"
-    total, done, on_time, rejections = (
-        await session.execute(
-            select(
-                func.count(),
-                func.count().filter(accepted),
-                func.count().filter(accepted, col(Task.on_time).is_(True)),
-                func.coalesce(func.sum(col(Task.rejections)), 0),
-            ).where(col(Task.plan_id) == plan.id)
-        )
-    ).one()
-    report = await session.scalar(select(Report).where(col(Report.plan_id) == plan.id))
-    scopes: set[str] = set()
-    if report is not None:
-        scopes = set(
-            await session.scalars(
-                select(col(Disclosure.scope)).where(col(Disclosure.report_id) == report.id)
-            )
-        )
-    institutions = await session.scalar(
-        select(func.count()).where(col(Institution.plan_id) == plan.id)
-    )
-    return PlanFacts(
-        total=int(total),
-        accepted=int(done),
-        on_time=int(on_time),
-        rejections=int(rejections),
-        report=report is not None,
-        party_disclosed="party" in scopes,
-        public_disclosed="public" in scopes,
-        institutions=int(institutions or 0),
-    )
+from rectification.access.policy import Access
+from rectification.plans.models import Plan
+from rectification.plans.repository import org_names
+from rectification.rating import repository
+from rectification.rating.models import RatingRow
+from rectification.rating.schemas import RatingRead
+from rectification.rating.scoring import Scored, score
+from rectification.rules.repository import effective_rules
 
 
 async def rate_plan(
@@ -62,7 +28,7 @@ async def rate_plan(
     """Rate the plan now (replacing an earlier rating); emits ``org.rated``, and
     ``revisit.recommended`` when the rating is poor."""
     rules = await effective_rules(session, plan.jurisdiction)
-    scored = score(await plan_facts(session, plan), rules)
+    scored = score(await repository.plan_facts(session, plan), rules)
     values = {
         "plan_id": plan.id,
         "jurisdiction": plan.jurisdiction,
@@ -85,20 +51,7 @@ async def rate_plan(
         "rated_at": now,
         "rated_by": rated_by,
     }
-    table = RatingRow.__table__  # type: ignore[attr-defined]
-    stmt = insert(table).values(**values)
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[table.c.plan_id],
-            set_={k: stmt.excluded[k] for k in values if k != "plan_id"},
-        )
-    )
-    row = await session.scalar(
-        select(RatingRow)
-        .where(col(RatingRow.plan_id) == plan.id)
-        .execution_options(populate_existing=True)
-    )
-    assert row is not None
+    row = await repository.store_rating(session, values)
     facts = {
         "jurisdiction": plan.jurisdiction,
         "plan_id": plan.id,
@@ -124,3 +77,40 @@ async def rate_plan(
             ),
         )
     return row, scored
+
+
+async def rate_round(
+    session: AsyncSession, *, round_id: uuid.UUID, access: Access, rated_by: str, now: datetime
+) -> list[RatingRow]:
+    """Rate every plan of the round the caller sees that has had feedback."""
+    rows = []
+    for plan in await repository.plans_of_round(session, round_id=round_id, access=access):
+        row, _ = await rate_plan(session, plan=plan, rated_by=rated_by, now=now)
+        rows.append(row)
+    return rows
+
+
+async def rating_of(session: AsyncSession, *, plan: Plan) -> RatingRow:
+    """The plan's latest rating; 404 before the first."""
+    row = await repository.rating_of(session, plan.id)
+    if row is None:
+        raise NotFound("尚未评定", "Not rated yet", field="plan_id")
+    return row
+
+
+async def rating_reads(session: AsyncSession, rows: list[RatingRow]) -> list[RatingRead]:
+    """Ratings with their org names and the revisit a poor one recommends."""
+    names = await org_names(session, [r.org_id for r in rows])
+    return [
+        RatingRead.model_validate(r).model_copy(
+            update={"org_name": names.get(r.org_id), "revisit_zh": revisit_zh(r)}
+        )
+        for r in rows
+    ]
+
+
+def revisit_zh(row: RatingRow) -> str | None:
+    """The revisit (回头看) a poor rating recommends, in words (as ``revisit.recommended``)."""
+    if row.rating != Rating.poor.value:
+        return None
+    return f"整改成效评估为“差”（{row.score:g}分），建议对该单位开展巡察整改“回头看”。"

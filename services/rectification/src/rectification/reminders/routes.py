@@ -11,7 +11,7 @@ from xuncha_shared.http import CurrentPrincipal, Now
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.web import ERRORS, conflict
 
-from rectification.access import access_for
+from rectification.access.policy import access_for
 from rectification.plans import service as plans
 from rectification.progress.schemas import ProgressRead
 from rectification.reminders import service

@@ -12,9 +12,9 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict
 from xuncha_shared.workdays import local_day
 
-from rectification.access import reminding_org
-from rectification.models import ProgressEntry, Task
-from rectification.plans.service import is_overdue
+from rectification.access.policy import reminding_org
+from rectification.plans.models import Task
+from rectification.progress.models import ProgressEntry
 from rectification.progress.schemas import EntryKind
 from rectification.reminders import repository
 from rectification.reminders.schemas import ReminderCreate
@@ -69,7 +69,7 @@ async def remind(
             reminding_org_id=org,
             reminder_from_zh=await _name(session, org),
             due_on=task.due_on,
-            overdue=is_overdue(task, local_day(now)),
+            overdue=task.is_overdue(local_day(now)),
             note=entry.text,
         ),
     )

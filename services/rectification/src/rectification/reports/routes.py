@@ -11,7 +11,7 @@ from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal, Now
 from xuncha_shared.web import ERRORS, conflict
 
-from rectification.access import access_for
+from rectification.access.policy import access_for
 from rectification.plans.service import get_plan_for
 from rectification.reports import service
 from rectification.reports.schemas import (

@@ -12,9 +12,8 @@ from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
 from xuncha_shared.workdays import local_day
 
-from rectification.access import is_own_org, require_own_org
-from rectification.models import Plan
-from rectification.plans.opening import AWAITING_FEEDBACK
+from rectification.access.policy import is_own_org, require_own_org
+from rectification.plans.models import AWAITING_FEEDBACK, Plan
 from rectification.reports import repository
 from rectification.reports.models import Disclosure, Report
 from rectification.reports.schemas import (

@@ -1,4 +1,4 @@
-"""The rules' SQL."""
+"""The rules' SQL, and the rules in force that other features read through it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rectification.rules.models import RulesRow
+from rectification.rules.schemas import Rules
 
 
 async def rules_row(
@@ -20,3 +21,14 @@ async def rules_row(
 async def all_rules(session: AsyncSession) -> Sequence[RulesRow]:
     """Every jurisdiction's own rules."""
     return (await session.scalars(select(RulesRow))).all()
+
+
+async def effective_rules(session: AsyncSession, jurisdiction: str) -> Rules:
+    """The rules of ``jurisdiction`` (the defaults when the office has set none)."""
+    row = await rules_row(session, jurisdiction)
+    return Rules() if row is None else Rules.model_validate(row.rules)
+
+
+async def rules_by_jurisdiction(session: AsyncSession) -> dict[str, Rules]:
+    """Every jurisdiction's own rules; the others use the defaults."""
+    return {r.jurisdiction: Rules.model_validate(r.rules) for r in await all_rules(session)}

@@ -15,18 +15,6 @@ from rectification.rules.models import RulesRow
 from rectification.rules.schemas import Rules, RulesRead
 
 
-async def effective_rules(session: AsyncSession, jurisdiction: str) -> Rules:
-    """The rules of ``jurisdiction`` (the defaults when the office has set none)."""
-    row = await repository.rules_row(session, jurisdiction)
-    return Rules() if row is None else Rules.model_validate(row.rules)
-
-
-async def rules_by_jurisdiction(session: AsyncSession) -> dict[str, Rules]:
-    """Every jurisdiction's own rules; the others use the defaults."""
-    rows = await repository.all_rules(session)
-    return {r.jurisdiction: Rules.model_validate(r.rules) for r in rows}
-
-
 async def rules_of(session: AsyncSession, *, jurisdiction: str) -> RulesRead:
     """The rules in force for ``jurisdiction``, as read."""
     return read(jurisdiction, await repository.rules_row(session, jurisdiction))

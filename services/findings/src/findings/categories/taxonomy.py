@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.orgs import OrgKind
 from xuncha_shared.problems import Unprocessable
 
-from findings.common import repository
+from findings.categories import repository
 
 _ALL: tuple[OrgKind, ...] = ()
 _GRASSROOTS = (OrgKind.village, OrgKind.community, OrgKind.township)

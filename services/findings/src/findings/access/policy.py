@@ -8,16 +8,15 @@
   from hand-over, the others from feedback;
 * departments and leaders see letters addressed or copied to them (see ``letters``).
 
-A record the caller may not read is as good as missing (404).
+A record the caller may not read is as good as missing (404). The SQL of these rules (which
+problems a caller sees) is in ``access/repository.py``.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from xuncha_shared.assignments import (
     ProjectedAssignment,
     ProjectedRound,
@@ -30,36 +29,9 @@ from xuncha_shared.events.planning import RoundStatus
 from xuncha_shared.problems import Conflict, NotFound
 
 from findings.models import ASSIGNMENTS
-from findings.problems.models import Problem
 
 OVERSIGHT = frozenset({Role.office, Role.leadership, Role.discipline, Role.organization})
 RECORDING_STATUSES = frozenset({RoundStatus.on_site, RoundStatus.reporting})
-
-
-def member_groups(account: str) -> ColumnElement[bool]:
-    """``group_id IN (groups of account)`` as a subquery condition on problems."""
-    m = ASSIGNMENTS.members
-    return col(Problem.group_id).in_(select(m.c.group_id).where(m.c.account == account))
-
-
-def problem_visibility(principal: Principal) -> ColumnElement[bool]:
-    """SQL condition: the problems ``principal`` may read."""
-    parts: list[ColumnElement[bool]] = []
-    if principal.has(*OVERSIGHT):
-        parts.append(col(Problem.jurisdiction) == principal.jurisdiction)
-    if principal.has(Role.group):
-        parts.append(member_groups(principal.subject))
-    org = principal.org_uuid
-    if principal.has(Role.inspected) and org is not None:
-        parts.append(
-            and_(
-                col(Problem.org_id) == org,
-                or_(
-                    col(Problem.fed_back_at).is_not(None), col(Problem.handed_over_at).is_not(None)
-                ),
-            )
-        )
-    return or_(*parts) if parts else false()
 
 
 CLUE_AWARE = frozenset({Role.office, Role.leadership, Role.discipline, Role.group})

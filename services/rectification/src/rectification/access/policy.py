@@ -12,6 +12,8 @@
   the plans that hold them; and, read only, every plan and task of his sector (the orgs
   whose leader in charge, 分管县领导 in planning's registry, is his account);
 * anyone else: 403. Records a caller may not see are as good as missing (404).
+
+The SQL of these rules (which plans and tasks a caller sees) is in ``access/repository.py``.
 """
 
 from __future__ import annotations
@@ -19,18 +21,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped
-from sqlmodel import col
 from xuncha_shared.auth import Forbidden, Principal, Role
 
-from rectification.models import ORGS, Plan, Task
+from rectification.access import repository
+from rectification.plans.models import Task
 
 JURISDICTION_WIDE = frozenset({Role.office, Role.leadership, Role.discipline, Role.organization})
 SUPERVISORS = frozenset({Role.discipline, Role.organization})
-# The kinds of org a township answers for directly (its villages and communities).
-UNDER_TOWNSHIP = ("village", "community")
 
 
 @dataclass(frozen=True)
@@ -63,82 +61,6 @@ def access_for(principal: Principal) -> Access:
     return Access(
         jurisdiction=principal.jurisdiction, everything=everything, org_id=org, account=account
     )
-
-
-def in_sector(access: Access, org_id: Mapped[uuid.UUID]) -> ColumnElement[bool]:
-    """The org is in the caller's sector: his account is its leader in charge (分管)."""
-    if access.account is None:
-        return false()
-    sector = ORGS.alias("sector")  # queries that join the orgs too must not correlate it
-    return exists(
-        select(sector.c.id).where(
-            sector.c.id == org_id,
-            sector.c.jurisdiction == access.jurisdiction,
-            sector.c.leader_account == access.account,
-        )
-    )
-
-
-def villages_of(jurisdiction: str, township_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
-    """The ids of the villages and communities under a township (none for any other org)."""
-    township = ORGS.alias("township")
-    return select(ORGS.c.id).where(
-        ORGS.c.jurisdiction == jurisdiction,
-        ORGS.c.parent_id == township_id,
-        ORGS.c.kind.in_(UNDER_TOWNSHIP),
-        exists(
-            select(township.c.id).where(
-                township.c.id == township_id,
-                township.c.jurisdiction == jurisdiction,
-                township.c.kind == "township",
-            )
-        ),
-    )
-
-
-def visible_tasks(access: Access) -> ColumnElement[bool]:
-    """The tasks the caller may see."""
-    clauses: list[ColumnElement[bool]] = []
-    mine = col(Task.jurisdiction) == access.jurisdiction
-    if access.everything:
-        clauses.append(mine)
-    if access.org_id is not None:
-        clauses.append(and_(mine, col(Task.org_id) == access.org_id))
-        clauses.append(
-            and_(mine, col(Task.org_id).in_(villages_of(access.jurisdiction, access.org_id)))
-        )
-    if access.account is not None:
-        clauses.append(and_(mine, col(Task.owner_account) == access.account))
-        clauses.append(and_(mine, in_sector(access, col(Task.org_id))))
-    return or_(*clauses) if clauses else false()
-
-
-def visible_plans(access: Access) -> ColumnElement[bool]:
-    """The plans the caller may see: a leader those holding a task he owns and his
-    sector's."""
-    clauses: list[ColumnElement[bool]] = []
-    mine = col(Plan.jurisdiction) == access.jurisdiction
-    if access.everything:
-        clauses.append(mine)
-    if access.org_id is not None:
-        clauses.append(and_(mine, col(Plan.org_id) == access.org_id))
-        clauses.append(
-            and_(mine, col(Plan.org_id).in_(villages_of(access.jurisdiction, access.org_id)))
-        )
-    if access.account is not None:
-        clauses.append(
-            and_(
-                mine,
-                exists(
-                    select(col(Task.id)).where(
-                        col(Task.plan_id) == col(Plan.id),
-                        col(Task.owner_account) == access.account,
-                    )
-                ),
-            )
-        )
-        clauses.append(and_(mine, in_sector(access, col(Plan.org_id))))
-    return or_(*clauses) if clauses else false()
 
 
 def is_own_org(principal: Principal, *, jurisdiction: str, org_id: uuid.UUID) -> bool:
@@ -177,15 +99,10 @@ async def reminding_org(
         if principal.has(Role.office):
             return None
         township = principal.org_uuid if principal.has(Role.inspected) else None
-        if township is not None:
-            under = await session.scalar(
-                select(ORGS.c.id).where(
-                    ORGS.c.id == task.org_id,
-                    ORGS.c.id.in_(villages_of(task.jurisdiction, township)),
-                )
-            )
-            if under is not None:
-                return township
+        if township is not None and await repository.under_township(
+            session, jurisdiction=task.jurisdiction, township_id=township, org_id=task.org_id
+        ):
+            return township
     raise Forbidden(
         "只有巡察办或村（社区）所属乡镇可以催办整改任务",
         "Only the office or the village's township may remind it of a task",

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.exports import XLSX_MEDIA_TYPE
 from xuncha_shared.problems import Problem
 
-from findings.common import repository
-from findings.common.models import EvidenceFile
+from findings.evidence import repository
+from findings.evidence.models import EvidenceFile
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

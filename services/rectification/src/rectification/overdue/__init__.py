@@ -1,0 +1,1 @@
+"""The overdue work list (逾期整改清单)."""
