@@ -25,7 +25,7 @@ from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
 from xuncha_shared.web.responses import ERRORS, VERSIONED, conflict
 
-from planning.consultation import priorities, repository, service, settings
+from planning.consultation import priorities, repository, service, settings, views
 from planning.consultation.access import access_for
 from planning.consultation.answers import routes as answers_routes
 from planning.consultation.cursors import consultation_key, priority_key
@@ -124,7 +124,7 @@ async def create_consultation(
     location = f"{request.url.path}/{consultation.id}"
     response.headers["ETag"] = etag(consultation.version)
     response.headers["Location"] = location
-    (result,) = await service.reads(session, [consultation], now=now)
+    (result,) = await views.reads(session, [consultation], now=now)
     await idempotent.remember(result, status_code=201, location=location)
     return result
 
@@ -164,7 +164,7 @@ async def list_consultations(
     )
     rows, next_cursor = split_page(rows, paging.limit, lambda c: [c.sent_at.isoformat(), str(c.id)])
     return ConsultationPage(
-        items=await service.reads(session, rows, now=now),
+        items=await views.reads(session, rows, now=now),
         next_cursor=next_cursor,
         total=total,
     )
@@ -281,7 +281,7 @@ async def _answered(
 ) -> ConsultationRead:
     """The consultation as read or changed, with its version as the ETag."""
     response.headers["ETag"] = etag(consultation.version)
-    (result,) = await service.reads(session, [consultation], now=now)
+    (result,) = await views.reads(session, [consultation], now=now)
     return result
 
 
