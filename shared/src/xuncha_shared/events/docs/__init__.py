@@ -32,19 +32,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from xuncha_shared.events.catalog import CATALOG
-from xuncha_shared.events.docs.asyncapi import _yaml, asyncapi
+from xuncha_shared.events.docs.asyncapi import asyncapi, to_yaml
 from xuncha_shared.events.docs.readme import readme
 from xuncha_shared.events.docs.schemas import (
     ASYNCAPI_PATH,
     DOCS_DIR,
     README_PATH,
     SCHEMAS_DIR,
-    _json,
     data_schema,
     envelope_schema_path,
     event_schema,
     schema_id,
     schema_path,
+    to_json,
 )
 
 __all__ = [
@@ -68,9 +68,9 @@ __all__ = [
 
 def render() -> dict[Path, str]:
     """Every file of ``docs/events/``: path relative to the repository root → content."""
-    files = {schema_path(t): _json(data_schema(cls)) for t, cls in CATALOG.items()}
-    files |= {envelope_schema_path(t): _json(event_schema(cls)) for t, cls in CATALOG.items()}
-    files[ASYNCAPI_PATH] = _yaml(asyncapi())
+    files = {schema_path(t): to_json(data_schema(cls)) for t, cls in CATALOG.items()}
+    files |= {envelope_schema_path(t): to_json(event_schema(cls)) for t, cls in CATALOG.items()}
+    files[ASYNCAPI_PATH] = to_yaml(asyncapi())
     files[README_PATH] = readme()
     return dict(sorted(files.items()))
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from xuncha_shared.events.base import CloudEvent, Event
+from xuncha_shared.events.base import Event
 from xuncha_shared.events.catalog import CATALOG
 from xuncha_shared.events.docs.schemas import (
     TOPIC_PREFIX,
-    envelope_schema_path,
     describe,
+    envelope_schema_path,
     producers,
     title,
 )
@@ -24,7 +24,8 @@ PRODUCTION_KAFKA = "kafka.xuncha.internal:9092"
 API_VERSION = "1.0.0"
 
 
-def _yaml(value: Any) -> str:
+def to_yaml(value: Any) -> str:
+    """YAML as the docs are committed: sorted keys, literal multi-line text, no aliases."""
     try:
         import yaml  # a dev dependency: the services never render their docs
     except ModuleNotFoundError as exc:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from xuncha_shared.events.catalog import CATALOG
 from xuncha_shared.events.docs.schemas import (
     DOCS_DIR,
+    TOPIC_PREFIX,
     describe,
     envelope_schema_path,
+    producers,
     schema_path,
     topic,
 )
+from xuncha_shared.settings import SERVICES, topic_for
 
 
 def _cell(text: str) -> str:

@@ -154,5 +154,6 @@ def event_schema(cls: type[Event]) -> dict[str, Any]:
     return schema
 
 
-def _json(value: Any) -> str:
+def to_json(value: Any) -> str:
+    """JSON as the docs are committed: sorted keys, unescaped Chinese, a trailing newline."""
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
