@@ -8,10 +8,11 @@ import zipfile
 from decimal import Decimal
 
 from docx import Document
-from findings.evidence.storage import DOCX, sniff
 from findings.funds.models import FundsProject
 from findings.funds.service import gaps
 from findings.public_reports.service import new_receipt_code, receipt_hash
+from xuncha_shared.documents.letters import DOCX_MEDIA_TYPE as DOCX
+from xuncha_shared.files import sniff
 
 
 def test_sniff_trusts_bytes_not_names() -> None:

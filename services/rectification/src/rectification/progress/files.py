@@ -1,24 +1,20 @@
 """Evidence files of a task: what the org uploads (a photo from the phone, a scan, a
 document) before citing it in a progress report or a done claim.
 
-The type is sniffed from the bytes, never taken from the client: PDF, JPEG, PNG, Word and
-Excel (OOXML, checked inside the zip) and UTF-8 plain text. Stored once per task and
+The type is sniffed from the bytes, never taken from the client
+(:func:`xuncha_shared.files.accepted_upload`). Stored once per task and
 content (SHA-256); the file's ``ref`` (``file:<sha256>``) is what an evidence entry cites.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import uuid
-import zipfile
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Principal
-from xuncha_shared.documents import DOCX_MEDIA_TYPE
-from xuncha_shared.exports import XLSX_MEDIA_TYPE
-from xuncha_shared.problems import Conflict, NotFound, Problem
+from xuncha_shared.files import accepted_upload
+from xuncha_shared.problems import Conflict, NotFound
 
 from rectification.access.policy import require_own_org
 from rectification.plans.models import Task
@@ -27,12 +23,6 @@ from rectification.progress.models import TaskFile
 from rectification.progress.schemas import TaskFileRead
 
 REF_PREFIX = "file:"
-
-
-class UnsupportedMediaType(Problem):
-    status = 415
-    code = "unsupported-media-type"
-    title = "Unsupported media type"
 
 
 def read(file: TaskFile) -> TaskFileRead:
@@ -46,35 +36,6 @@ def read(file: TaskFile) -> TaskFileRead:
         added_by=file.added_by,
         added_at=file.added_at,
     )
-
-
-def sniff(content: bytes) -> str | None:
-    """The media type the bytes really are, or None when not an accepted kind."""
-    if content.startswith(b"%PDF-"):
-        return "application/pdf"
-    if content.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if content.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as z:
-                names = set(z.namelist())
-        except (zipfile.BadZipFile, ValueError, OSError):
-            return None
-        if "[Content_Types].xml" in names:
-            if "word/document.xml" in names:
-                return DOCX_MEDIA_TYPE
-            if "xl/workbook.xml" in names:
-                return XLSX_MEDIA_TYPE
-        return None
-    if b"\x00" in content:
-        return None
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return "text/plain; charset=utf-8"
 
 
 async def attach(
@@ -91,16 +52,7 @@ async def attach(
     require_own_org(actor, jurisdiction=task.jurisdiction, org_id=task.org_id)
     if task.status == "accepted":
         raise Conflict("任务已验收销号", "The task is already accepted", code="task-accepted")
-    if not content:
-        raise Problem("文件为空", "The file is empty", field="file", code="empty-file", status=422)
-    media_type = sniff(content)
-    if media_type is None:
-        raise UnsupportedMediaType(
-            "只接受 PDF、JPEG、PNG、Word、Excel 或纯文本文件",
-            "Only PDF, JPEG, PNG, Word, Excel or plain-text files are accepted",
-            field="file",
-        )
-    digest = hashlib.sha256(content).hexdigest()
+    media_type, digest = accepted_upload(content)
     existing = await repository.task_file(session, task_id=task.id, sha256=digest)
     if existing is not None:
         return existing
