@@ -3,7 +3,9 @@
 A route reads as what it does, the mechanics coming from here:
 
 - :mod:`.responses`: the problem+json entries of the OpenAPI document (``ERRORS`` on a
-  router, ``VERSIONED`` and :func:`conflict` on a versioned write, ``XLSX`` on an export);
+  router, :func:`not_found` for its own 404 wording, ``VERSIONED`` and :func:`conflict` on a
+  versioned write, ``XLSX`` on an export);
+- :mod:`.pages`: :func:`paged` answers a list fetched with ``limit + 1`` rows as one page;
 - :mod:`.versions`: :func:`versioned` answers a record with its ``ETag``;
 - :mod:`.cursors`: :class:`CursorKey`, a list's typed keyset cursor (a tampered one is a 400);
 - :mod:`.access`: :func:`roles_allowed`, a dependency admitting only some roles, on the one
@@ -20,7 +22,15 @@ and ``split_page`` (:mod:`xuncha_shared.http`), ``Idempotent``
 from xuncha_shared.web.access import roles_allowed
 from xuncha_shared.web.cursors import CODE_ID, DATE_ID, NAME, SEQ, TIME_ID, CursorKey
 from xuncha_shared.web.ledgers import Column, xlsx_ledger
-from xuncha_shared.web.responses import ERRORS, VERSIONED, XLSX, conflict, problem_responses
+from xuncha_shared.web.pages import paged
+from xuncha_shared.web.responses import (
+    ERRORS,
+    VERSIONED,
+    XLSX,
+    conflict,
+    not_found,
+    problem_responses,
+)
 from xuncha_shared.web.versions import versioned
 
 __all__ = [
@@ -35,6 +45,8 @@ __all__ = [
     "Column",
     "CursorKey",
     "conflict",
+    "not_found",
+    "paged",
     "problem_responses",
     "roles_allowed",
     "versioned",

@@ -34,6 +34,12 @@ def conflict(description: str) -> Responses:
     return {409: {"model": ProblemDetail, "description": description}}
 
 
+def not_found(description: str) -> Responses:
+    """The 404 of a router whose records are found by more than visibility (say, in the
+    caller's jurisdiction), saying so."""
+    return {404: {"model": ProblemDetail, "description": description}}
+
+
 ERRORS: Responses = problem_responses(401, 403, 404, 422)
 """What any route of a router may answer."""
 

@@ -14,24 +14,18 @@ from xuncha_shared.http import (
     Now,
     Paging,
     decode_cursor,
-    etag,
     read_upload,
-    split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.orgs import OrgKind
-from xuncha_shared.problems import ProblemDetail
+from xuncha_shared.web import paged, problem_responses, versioned
 
 from planning.orgs import repository, service
 from planning.orgs.schemas import ImportReport, OrgCreate, OrgPage, OrgRead, OrgUpdate
 
 router = APIRouter(
     tags=["orgs"],
-    responses={
-        401: {"model": ProblemDetail, "description": "未登录"},
-        403: {"model": ProblemDetail, "description": "无权限"},
-        422: {"model": ProblemDetail, "description": "输入有误"},
-    },
+    responses=problem_responses(401, 403, 422),
 )
 
 
@@ -62,9 +56,8 @@ async def create_org(
 ) -> OrgRead:
     org = await service.register_org(session, data=body, actor=_office(principal), now=now)
     location = f"{request.url.path}/{org.id}"
-    response.headers["ETag"] = etag(org.version)
     response.headers["Location"] = location
-    result = OrgRead.model_validate(org)
+    result = versioned(response, OrgRead.model_validate(org))
     await idempotent.remember(result, status_code=201, location=location)
     return result
 
@@ -95,11 +88,13 @@ async def list_orgs(
         after_code=str(after[0]) if after else None,
         limit=paging.limit + 1,
     )
-    orgs, next_cursor = split_page(orgs, paging.limit, lambda o: [o.code])
-    return OrgPage(
-        items=[OrgRead.model_validate(o) for o in orgs],
-        next_cursor=next_cursor,
+    return paged(
+        OrgPage,
+        orgs,
+        limit=paging.limit,
         total=total,
+        cursor_of=lambda o: [o.code],
+        read=OrgRead.model_validate,
     )
 
 
@@ -108,8 +103,7 @@ async def get_org(
     org_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> OrgRead:
     org = await service.get_org_for(session, org_id=org_id, actor=principal)
-    response.headers["ETag"] = etag(org.version)
-    return OrgRead.model_validate(org)
+    return versioned(response, OrgRead.model_validate(org))
 
 
 @router.patch(
@@ -135,8 +129,7 @@ async def update_org(
         actor=_office(principal),
         now=now,
     )
-    response.headers["ETag"] = etag(org.version)
-    return OrgRead.model_validate(org)
+    return versioned(response, OrgRead.model_validate(org))
 
 
 @router.post(

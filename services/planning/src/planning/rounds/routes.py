@@ -16,11 +16,10 @@ from xuncha_shared.http import (
     Now,
     OptionalExpectedVersion,
     Paging,
-    etag,
-    split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
+from xuncha_shared.web import ERRORS, not_found, paged, versioned
 from xuncha_shared.web.cursors import CursorKey
 
 from planning.rounds import access, repository, service
@@ -39,12 +38,7 @@ from planning.rounds.schemas import (
 
 router = APIRouter(
     tags=["rounds"],
-    responses={
-        401: {"model": ProblemDetail, "description": "未登录"},
-        403: {"model": ProblemDetail, "description": "无权限"},
-        404: {"model": ProblemDetail, "description": "不存在或不属于本辖区"},
-        422: {"model": ProblemDetail, "description": "输入有误"},
-    },
+    responses=ERRORS | not_found("不存在或不属于本辖区"),
 )
 
 Sort = Literal["on_site_from", "-on_site_from"]
@@ -81,9 +75,8 @@ async def create_round(
     )
     # /api/planning/terms/{id}/rounds → /api/planning/rounds/{id}
     location = f"{request.url.path.rsplit('/terms/', 1)[0]}/rounds/{rnd.id}"
-    response.headers["ETag"] = etag(rnd.version)
     response.headers["Location"] = location
-    result = service.round_read(rnd)
+    result = versioned(response, service.round_read(rnd))
     await idempotent.remember(result, status_code=201, location=location)
     return result
 
@@ -129,11 +122,13 @@ async def list_rounds(
         after=(after[1], after[2]) if after else None,
         limit=paging.limit + 1,
     )
-    rows, next_cursor = split_page(rows, paging.limit, lambda r: [sort, r.on_site_from, r.id])
-    return RoundPage(
-        items=[service.round_read(r) for r in rows],
-        next_cursor=next_cursor,
+    return paged(
+        RoundPage,
+        rows,
+        limit=paging.limit,
         total=total,
+        cursor_of=lambda r: [sort, r.on_site_from, r.id],
+        read=service.round_read,
     )
 
 
@@ -147,8 +142,7 @@ async def get_round(
     round_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> RoundDetailRead:
     rnd = await access.round_for(session, round_id=round_id, actor=access.round_reader(principal))
-    response.headers["ETag"] = etag(rnd.version)
-    return await service.round_detail(session, rnd)
+    return versioned(response, await service.round_detail(session, rnd))
 
 
 @router.patch(
@@ -176,8 +170,7 @@ async def update_round(
         actor=access.planner(principal),
         now=now,
     )
-    response.headers["ETag"] = etag(rnd.version)
-    return service.round_read(rnd)
+    return versioned(response, service.round_read(rnd))
 
 
 @router.post(
@@ -207,8 +200,7 @@ async def transition_round(
         actor=access.planner(principal),
         now=now,
     )
-    response.headers["ETag"] = etag(rnd.version)
-    result = service.round_read(rnd)
+    result = versioned(response, service.round_read(rnd))
     await idempotent.remember(result)
     return result
 
@@ -235,13 +227,13 @@ async def list_briefings(
         after=key,
         limit=paging.limit + 1,
     )
-    rows, next_cursor = split_page(
-        rows, paging.limit, lambda b: [b.held_on, b.created_at.isoformat(), b.id]
-    )
-    return BriefingPage(
-        items=[BriefingRead.model_validate(b) for b in rows],
-        next_cursor=next_cursor,
+    return paged(
+        BriefingPage,
+        rows,
+        limit=paging.limit,
         total=total,
+        cursor_of=lambda b: [b.held_on, b.created_at.isoformat(), b.id],
+        read=BriefingRead.model_validate,
     )
 
 

@@ -15,12 +15,11 @@ from xuncha_shared.http import (
     Paging,
     decode_cursor,
     encode_cursor,
-    etag,
     split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.orgs import OrgKind
-from xuncha_shared.problems import ProblemDetail
+from xuncha_shared.web import ERRORS, not_found, paged, versioned
 from xuncha_shared.web.cursors import DATE_ID
 
 from planning.rounds import access
@@ -38,12 +37,7 @@ from planning.terms.schemas import (
 
 router = APIRouter(
     tags=["rounds"],
-    responses={
-        401: {"model": ProblemDetail, "description": "未登录"},
-        403: {"model": ProblemDetail, "description": "无权限"},
-        404: {"model": ProblemDetail, "description": "不存在或不属于本辖区"},
-        422: {"model": ProblemDetail, "description": "输入有误"},
-    },
+    responses=ERRORS | not_found("不存在或不属于本辖区"),
 )
 
 KindFilter = Annotated[list[OrgKind] | None, Query(title="类型")]
@@ -70,9 +64,8 @@ async def create_term(
 ) -> TermRead:
     term = await service.open_term(session, data=body, actor=access.planner(principal), now=now)
     location = f"{request.url.path}/{term.id}"
-    response.headers["ETag"] = etag(term.version)
     response.headers["Location"] = location
-    result = await service.term_read(session, term)
+    result = versioned(response, await service.term_read(session, term))
     await idempotent.remember(result, status_code=201, location=location)
     return result
 
@@ -112,8 +105,7 @@ async def get_term(
     term_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> TermRead:
     term = await access.term_for(session, term_id=term_id, actor=access.scope_reader(principal))
-    response.headers["ETag"] = etag(term.version)
-    return await service.term_read(session, term)
+    return versioned(response, await service.term_read(session, term))
 
 
 @router.patch(
@@ -139,8 +131,7 @@ async def update_term(
         actor=access.planner(principal),
         now=now,
     )
-    response.headers["ETag"] = etag(term.version)
-    return await service.term_read(session, term)
+    return versioned(response, await service.term_read(session, term))
 
 
 @router.get(
@@ -169,11 +160,13 @@ async def list_scope(
         after_code=str(after[0]) if after else None,
         limit=paging.limit + 1,
     )
-    rows, next_cursor = split_page(rows, paging.limit, lambda r: [r.org.code])
-    return ScopeOrgPage(
-        items=[coverage.scope_item(r) for r in rows],
-        next_cursor=next_cursor,
+    return paged(
+        ScopeOrgPage,
+        rows,
+        limit=paging.limit,
         total=total,
+        cursor_of=lambda r: [r.org.code],
+        read=coverage.scope_item,
     )
 
 
