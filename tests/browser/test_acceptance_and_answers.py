@@ -12,17 +12,23 @@ Every result is checked through the API."""
 
 from __future__ import annotations
 
-import struct
-import zlib
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import Page, expect
 from xuncha_shared.auth import Role
 
-from tests.browser.signing_in import call, dev_sign_in, until
+from tests.browser.feeding_back import (
+    approve_report,
+    county_today,
+    interviewed,
+    issue_feedback,
+    opened_tasks,
+    png,
+    record_problems,
+)
+from tests.browser.signing_in import call, dev_sign_in
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(300)]
 
@@ -42,23 +48,6 @@ PROBLEMS = [
 ]
 
 
-def _png() -> bytes:
-    """A 1×1 photo, as a phone would send a picture."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xb7\x1c\x1c")
-    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    return b"\x89PNG\r\n\x1a\n" + chunks
-
-
-def _today() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
 async def _claimed_tasks(seeded: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A department of r3 with four tasks, each filled in and claimed done with a photo,
     deadlines 10, 20, 30 and 40 days ahead (listed in that order)."""
@@ -72,69 +61,30 @@ async def _claimed_tasks(seeded: Any) -> tuple[dict[str, Any], list[dict[str, An
     assignment = next(a for a in assignments["items"] if a["org_kind"] == "department")
     org = seeded.orgs[assignment["org_code"]]
 
-    async def record() -> list[str] | None:
-        try:
-            answer = await call(
-                base,
-                "POST",
-                f"{F}/problems/batch",
-                group,
-                201,
-                json={
-                    "assignment_id": assignment["id"],
-                    "problems": [
-                        {"category": c, "description": d, "found_by": "interview"}
-                        for c, d in PROBLEMS
-                    ],
-                },
-            )
-        except AssertionError:
-            return None  # findings has not learnt the assignment yet
-        return list(answer["ids"])
-
-    await until(record, "findings took the problems")
-    sections = {
-        "overview": "县委第三巡察组对该单位党组织开展了常规巡察。",
-        "portrait": "班子总体团结，但落实主体责任不够有力。",
-        "typical_cases": "违规发放加班补贴12笔。",
-        "causes": "制度执行不严。",
-        "recommendations": "压实主体责任，健全制度。",
-    }
-    report = await call(
+    await record_problems(base, group, assignment["id"], interviewed(PROBLEMS))
+    await approve_report(
         base,
-        "POST",
-        f"{F}/reports",
-        group,
-        201,
-        json={
+        group=group,
+        discipline=seeded.token(Role.discipline, **DISCIPLINE),
+        leadership=seeded.token(Role.leadership),
+        report={
             "kind": "assignment",
             "assignment_id": assignment["id"],
             "title": f"关于对{org['name']}党组织巡察情况的报告",
-            "sections": sections,
+            "sections": {
+                "overview": "县委第三巡察组对该单位党组织开展了常规巡察。",
+                "portrait": "班子总体团结，但落实主体责任不够有力。",
+                "typical_cases": "违规发放加班补贴12笔。",
+                "causes": "制度执行不严。",
+                "recommendations": "压实主体责任，健全制度。",
+            },
         },
     )
-    path = f"{F}/reports/{report['id']}"
-    await call(base, "POST", f"{path}/submit", group)
-    discipline = seeded.token(Role.discipline, **DISCIPLINE)
-    await call(base, "POST", f"{path}/review", discipline, json={"decision": "pass"})
-    await call(base, "POST", f"{path}/approve", seeded.token(Role.leadership))
-    await call(
-        base,
-        "POST",
-        f"{F}/assignments/{assignment['id']}/feedback",
-        office,
-        201,
-        json={"copied_to_org_ids": []},
-    )
-
-    async def opened() -> list[dict[str, Any]] | None:
-        page = await call(base, "GET", f"{R}/tasks", office, params={"org_id": org["id"]})
-        return page["items"] if page["total"] == len(PROBLEMS) else None
-
-    tasks = await until(opened, "rectification opened the plan's tasks", seconds=60)
+    await issue_feedback(base, office, assignment["id"])
+    tasks = await opened_tasks(base, office, org["id"], len(PROBLEMS))
     tasks.sort(key=lambda t: t["description"])
     inspected = seeded.token(Role.inspected, org_id=org["id"], subject="org-head", name="单位")
-    today = _today()
+    today = county_today()
     claimed = []
     for i, task in enumerate(tasks):
         path = f"{R}/tasks/{task['id']}"
@@ -157,7 +107,7 @@ async def _claimed_tasks(seeded: Any) -> tuple[dict[str, Any], list[dict[str, An
             f"{path}/files",
             inspected,
             201,
-            files={"file": (f"整改照片{i + 1}.png", _png(), "image/png")},
+            files={"file": (f"整改照片{i + 1}.png", png(), "image/png")},
         )
         await call(
             base,

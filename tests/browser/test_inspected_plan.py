@@ -14,17 +14,23 @@ result is checked through the API."""
 
 from __future__ import annotations
 
-import struct
-import zlib
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import Page, ViewportSize, expect
 from xuncha_shared.auth import Role
 
-from tests.browser.signing_in import call, dev_sign_in, nav_links, until
+from tests.browser.feeding_back import (
+    approve_report,
+    county_today,
+    interviewed,
+    issue_feedback,
+    opened_tasks,
+    png,
+    record_problems,
+)
+from tests.browser.signing_in import call, dev_sign_in, nav_links
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(300)]
 
@@ -43,23 +49,6 @@ PROBLEMS = [
 REASONS = "公示照片看不清公示日期，请补充村务公开栏的清晰照片后重新申请销号。"
 
 
-def _png() -> bytes:
-    """A 1×1 photo, as a phone's camera would send a picture."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\x2e\x7d\x32")
-    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    return b"\x89PNG\r\n\x1a\n" + chunks
-
-
-def _today() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
 async def _fed_back_village(
     seeded: Any, assignment: dict[str, Any], problems: list[tuple[str, str]]
 ) -> list[dict[str, Any]]:
@@ -68,35 +57,13 @@ async def _fed_back_village(
     base = seeded.base_url
     office = seeded.token(Role.office, **OFFICE)
     group = seeded.token(Role.group, **GROUP)
-
-    async def record() -> bool:
-        try:
-            await call(
-                base,
-                "POST",
-                f"{F}/problems/batch",
-                group,
-                201,
-                json={
-                    "assignment_id": assignment["id"],
-                    "problems": [
-                        {"category": c, "description": d, "found_by": "interview"}
-                        for c, d in problems
-                    ],
-                },
-            )
-        except AssertionError:
-            return False  # findings has not learnt the assignment yet
-        return True
-
-    await until(record, "findings took the problems")
-    report = await call(
+    await record_problems(base, group, assignment["id"], interviewed(problems))
+    await approve_report(
         base,
-        "POST",
-        f"{F}/reports",
-        group,
-        201,
-        json={
+        group=group,
+        discipline=seeded.token(Role.discipline, **DISCIPLINE),
+        leadership=seeded.token(Role.leadership),
+        report={
             "kind": "assignment",
             "assignment_id": assignment["id"],
             "title": f"关于对{assignment['org_name']}党支部巡察情况的报告",
@@ -109,30 +76,14 @@ async def _fed_back_village(
             },
         },
     )
-    path = f"{F}/reports/{report['id']}"
-    await call(base, "POST", f"{path}/submit", group)
-    discipline = seeded.token(Role.discipline, **DISCIPLINE)
-    await call(base, "POST", f"{path}/review", discipline, json={"decision": "pass"})
-    await call(base, "POST", f"{path}/approve", seeded.token(Role.leadership))
-    await call(
+    await issue_feedback(base, office, assignment["id"])
+    return await opened_tasks(
         base,
-        "POST",
-        f"{F}/assignments/{assignment['id']}/feedback",
         office,
-        201,
-        json={"copied_to_org_ids": []},
+        assignment["org_id"],
+        len(problems),
+        "rectification opened the village's tasks",
     )
-
-    async def opened() -> list[dict[str, Any]] | None:
-        page = await call(
-            base, "GET", f"{R}/tasks", office, params={"org_id": assignment["org_id"]}
-        )
-        return page["items"] if page["total"] == len(problems) else None
-
-    tasks: list[dict[str, Any]] = await until(
-        opened, "rectification opened the village's tasks", seconds=60
-    )
-    return tasks
 
 
 async def _no_sideways_scroll(page: Page) -> None:
@@ -203,7 +154,7 @@ async def test_a_village_fills_submits_and_works_its_plan_on_a_phone(
     await form.get_by_role("button", name="保存").click()
     await expect(form.locator(".field-error[data-field=t-due]")).to_be_visible()
     await _no_sideways_scroll(page)
-    due = (_today() + timedelta(days=30)).isoformat()
+    due = (county_today() + timedelta(days=30)).isoformat()
     await form.locator("input[name=due_on]").fill(due)
     await form.get_by_role("button", name="保存").click()
     await expect(first.get_by_test_id("task-notice")).to_have_text("已保存")
@@ -224,7 +175,7 @@ async def test_a_village_fills_submits_and_works_its_plan_on_a_phone(
     await form.locator("input[name=responsible_person]").fill("赵主任")
     await form.locator("input[name=owner_name]").fill("李支书")
     await form.locator("input[name=owner_account]").fill("village-li")
-    await form.locator("input[name=due_on]").fill((_today() + timedelta(days=20)).isoformat())
+    await form.locator("input[name=due_on]").fill((county_today() + timedelta(days=20)).isoformat())
     await form.get_by_role("button", name="保存").click()
     await expect(second.get_by_test_id("task-notice")).to_have_text("已保存")
     await submit.get_by_role("button", name="报送整改方案").click()
@@ -246,7 +197,7 @@ async def test_a_village_fills_submits_and_works_its_plan_on_a_phone(
         "只接受 PDF、JPEG、PNG、Word、Excel 或纯文本文件"
     )
     await progress.get_by_test_id("task-file-input").set_input_files(
-        {"name": "公示栏照片.png", "mimeType": "image/png", "buffer": _png()}
+        {"name": "公示栏照片.png", "mimeType": "image/png", "buffer": png()}
     )
     photo = progress.get_by_test_id("task-file")
     await expect(photo).to_have_count(1)
@@ -306,7 +257,7 @@ async def test_a_village_fills_submits_and_works_its_plan_on_a_phone(
     history_api = await call(base, "GET", f"{R}/tasks/{tasks[0]['id']}/progress", token)
     assert [e["kind"] for e in history_api] == ["progress", "claim"]
     reported, claimed = history_api
-    assert reported["reported_on"] == _today().isoformat()
+    assert reported["reported_on"] == county_today().isoformat()
     assert reported["evidence"] == [{"name": "公示栏照片.png", "ref": files[0]["ref"]}]
     assert claimed["signed_by"] == "李支书" and "真实、准确、完整" in claimed["commitment"]
     assert claimed["evidence"] == [{"name": "公示栏照片.png", "ref": files[0]["ref"]}]

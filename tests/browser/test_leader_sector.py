@@ -17,14 +17,21 @@ task refused.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import Page, expect
 from xuncha_shared.auth import Role
 
+from tests.browser.feeding_back import (
+    approve_report,
+    county_today,
+    interviewed,
+    issue_feedback,
+    opened_tasks,
+    record_problems,
+)
 from tests.browser.signing_in import call, dev_sign_in, until
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(300)]
@@ -56,53 +63,17 @@ SECOND_PROBLEMS = [
 TOWN_PROBLEMS = [("strict_governance", "村级工程项目未经“四议两公开”")]
 
 
-def _today() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
-async def _record(base: str, group: str, assignment_id: str, problems: list[Any]) -> None:
-    async def record() -> bool:
-        try:
-            await call(
-                base,
-                "POST",
-                f"{F}/problems/batch",
-                group,
-                201,
-                json={
-                    "assignment_id": assignment_id,
-                    "problems": [
-                        {"category": c, "description": d, "found_by": "interview"}
-                        for c, d in problems
-                    ],
-                },
-            )
-        except AssertionError:
-            return False  # findings has not learnt the assignment yet
-        return True
-
-    await until(record, "findings took the problems")
-
-
-async def _approve(base: str, seeded: Any, group: str, body: dict[str, Any]) -> None:
-    report = await call(
-        base, "POST", f"{F}/reports", group, 201, json={**body, "sections": SECTIONS}
+async def _approve(seeded: Any, group: str, body: dict[str, Any]) -> None:
+    await approve_report(
+        seeded.base_url,
+        group=group,
+        discipline=seeded.token(Role.discipline, **DISCIPLINE),
+        leadership=seeded.token(Role.leadership),
+        report={**body, "sections": SECTIONS},
     )
-    path = f"{F}/reports/{report['id']}"
-    await call(base, "POST", f"{path}/submit", group)
-    discipline = seeded.token(Role.discipline, **DISCIPLINE)
-    await call(base, "POST", f"{path}/review", discipline, json={"decision": "pass"})
-    await call(base, "POST", f"{path}/approve", seeded.token(Role.leadership))
 
 
-async def _tasks_of(base: str, office: str, org_id: str, count: int) -> list[dict[str, Any]]:
-    async def opened() -> list[dict[str, Any]] | None:
-        page = await call(base, "GET", f"{R}/tasks", office, params={"org_id": org_id})
-        return page["items"] if page["total"] == count else None
-
-    tasks: list[dict[str, Any]] = await until(
-        opened, "rectification opened the plan's tasks", seconds=60
-    )
+def _by_description(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(tasks, key=lambda t: t["description"])
 
 
@@ -120,7 +91,7 @@ async def _fill(
             "responsible_person": "刘责任",
             "owner_account": owner["subject"],
             "owner_name": owner["name"],
-            "due_on": (_today() + timedelta(days=days)).isoformat(),
+            "due_on": (county_today() + timedelta(days=days)).isoformat(),
             "kind": "short",
         },
     )
@@ -156,12 +127,11 @@ async def _sector(seeded: Any) -> dict[str, Any]:
         assert changed["leader_account"] == LEADER["subject"]
 
     # Problems, approved reports and the feedback: rectification opens the plans.
-    await _record(base, group, first_a["id"], FIRST_PROBLEMS)
-    await _record(base, group, second_a["id"], SECOND_PROBLEMS)
-    await _record(base, group, town_a["id"], TOWN_PROBLEMS)
+    await record_problems(base, group, first_a["id"], interviewed(FIRST_PROBLEMS))
+    await record_problems(base, group, second_a["id"], interviewed(SECOND_PROBLEMS))
+    await record_problems(base, group, town_a["id"], interviewed(TOWN_PROBLEMS))
     for a, org in ((first_a, first), (second_a, second)):
         await _approve(
-            base,
             seeded,
             group,
             {
@@ -171,7 +141,6 @@ async def _sector(seeded: Any) -> dict[str, Any]:
             },
         )
     await _approve(
-        base,
         seeded,
         group,
         {
@@ -182,11 +151,15 @@ async def _sector(seeded: Any) -> dict[str, Any]:
         },
     )
     for a in (first_a, second_a, town_a):
-        await call(base, "POST", f"{F}/assignments/{a['id']}/feedback", office, 201, json={})
+        await issue_feedback(base, office, a["id"], {})
 
-    first_tasks = await _tasks_of(base, office, first["id"], len(FIRST_PROBLEMS))
-    second_tasks = await _tasks_of(base, office, second["id"], len(SECOND_PROBLEMS))
-    (town_task,) = await _tasks_of(base, office, town["id"], 1)
+    first_tasks = _by_description(
+        await opened_tasks(base, office, first["id"], len(FIRST_PROBLEMS))
+    )
+    second_tasks = _by_description(
+        await opened_tasks(base, office, second["id"], len(SECOND_PROBLEMS))
+    )
+    (town_task,) = await opened_tasks(base, office, town["id"], 1)
 
     # The first department fills its tasks in: two owned by the leader, one by another;
     # the first is claimed and accepted.

@@ -30,6 +30,12 @@ from xuncha_shared.clock import MovableClock
 from xuncha_shared.documents import docx_text
 
 from tests.browser.conftest import Seeded, _platform, seed
+from tests.browser.feeding_back import (
+    approve_report,
+    issue_feedback,
+    opened_tasks,
+    record_problems,
+)
 from tests.browser.signing_in import call, dev_sign_in, until
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(300)]
@@ -79,56 +85,26 @@ async def _fed_back_plan(s: Seeded, office: str, started: datetime) -> tuple[dic
         "people_involved": [],
     }
 
-    async def record() -> Any:
-        try:
-            return await call(
-                base,
-                "POST",
-                f"{F}/problems/batch",
-                member,
-                expect=201,
-                json={"assignment_id": target["id"], "problems": [problem, problem]},
-            )
-        except AssertionError:
-            return None
-
-    await until(record, "findings took the problems", seconds=60)
-    report = await call(
+    await record_problems(base, member, target["id"], [problem, problem], seconds=60)
+    await approve_report(
         base,
-        "POST",
-        f"{F}/reports",
-        member,
-        expect=201,
-        json={
+        group=member,
+        discipline=s.token(Role.discipline, **DISCIPLINE),
+        leadership=s.token(Role.leadership, **LEADERSHIP),
+        report={
             "kind": "assignment",
             "assignment_id": target["id"],
             "title": f"关于对{org['name']}巡察情况的报告",
             "sections": {"overview": "县委第三巡察组对该单位开展巡察。"},
         },
+        review={"decision": "pass", "comments": "同意。"},
     )
-    await call(base, "POST", f"{F}/reports/{report['id']}/submit", member)
-    await call(
-        base,
-        "POST",
-        f"{F}/reports/{report['id']}/review",
-        s.token(Role.discipline, **DISCIPLINE),
-        json={"decision": "pass", "comments": "同意。"},
-    )
-    await call(
-        base, "POST", f"{F}/reports/{report['id']}/approve", s.token(Role.leadership, **LEADERSHIP)
-    )
-    await call(
-        base, "POST", f"{F}/assignments/{target['id']}/feedback", office, expect=201, json={}
-    )
+    await issue_feedback(base, office, target["id"], {})
 
     inspected = s.token(Role.inspected, org_id=org["id"], subject="dept-secretary", name="单位书记")
 
-    async def tasks() -> list[dict[str, Any]] | None:
-        listed = await call(base, "GET", f"{R}/tasks", inspected, params={"org_id": org["id"]})
-        return listed["items"] if len(listed["items"]) == 2 else None
-
     due = (beijing(started) + timedelta(days=2)).isoformat()
-    for task in await until(tasks, "rectification opened the plan", seconds=60):
+    for task in await opened_tasks(base, inspected, org["id"], 2, "rectification opened the plan"):
         await call(
             base,
             "PATCH",

@@ -29,6 +29,12 @@ from xuncha_shared.auth import Role
 from xuncha_shared.clock import MovableClock
 
 from tests.browser.conftest import Seeded, _platform, seed
+from tests.browser.feeding_back import (
+    approve_report,
+    issue_feedback,
+    opened_tasks,
+    record_problems,
+)
 from tests.browser.signing_in import call, dev_sign_in, nav_links, until
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(300)]
@@ -106,56 +112,27 @@ async def _fed_back_village(s: Seeded, started: datetime) -> Villages:
         },
     ]
 
-    async def record() -> Any:
-        try:
-            return await call(
-                base,
-                "POST",
-                f"{F}/problems/batch",
-                member,
-                expect=201,
-                json={"assignment_id": target["id"], "problems": problems},
-            )
-        except AssertionError:
-            return None
-
-    await until(record, "findings took the problems", seconds=60)
-    report = await call(
+    await record_problems(base, member, target["id"], problems, seconds=60)
+    await approve_report(
         base,
-        "POST",
-        f"{F}/reports",
-        member,
-        expect=201,
-        json={
+        group=member,
+        discipline=s.token(Role.discipline, **DISCIPLINE),
+        leadership=s.token(Role.leadership, **LEADERSHIP),
+        report={
             "kind": "assignment",
             "assignment_id": target["id"],
             "title": f"关于对{village['name']}巡察情况的报告",
             "sections": {"overview": "县委第三巡察组对该村开展巡察。"},
         },
+        review={"decision": "pass", "comments": "同意。"},
     )
-    await call(base, "POST", f"{F}/reports/{report['id']}/submit", member)
-    await call(
-        base,
-        "POST",
-        f"{F}/reports/{report['id']}/review",
-        s.token(Role.discipline, **DISCIPLINE),
-        json={"decision": "pass", "comments": "同意。"},
-    )
-    await call(
-        base, "POST", f"{F}/reports/{report['id']}/approve", s.token(Role.leadership, **LEADERSHIP)
-    )
-    await call(
-        base, "POST", f"{F}/assignments/{target['id']}/feedback", office, expect=201, json={}
-    )
+    await issue_feedback(base, office, target["id"], {})
 
     inspected = s.token(Role.inspected, org_id=village["id"], **VILLAGE)
 
-    async def tasks() -> list[dict[str, Any]] | None:
-        listed = await call(base, "GET", f"{R}/tasks", inspected, params={"org_id": village["id"]})
-        return listed["items"] if len(listed["items"]) == 2 else None
-
     opened = sorted(
-        await until(tasks, "rectification opened the plan", seconds=60), key=lambda t: t["id"]
+        await opened_tasks(base, inspected, village["id"], 2, "rectification opened the plan"),
+        key=lambda t: t["id"],
     )
     dues = [beijing(started) + timedelta(days=2), beijing(started) + timedelta(days=95)]
     for task, due in zip(opened, dues, strict=True):

@@ -134,3 +134,70 @@ export function useForm<R extends object = object>(options: FormOptions<R>): For
 export function ifMatch(record: { version: number }): { "If-Match": string } {
   return { "If-Match": `"${record.version}"` };
 }
+
+/** A record's form: an edit sends only what changed (nothing to send, nothing sent) with the
+ * record's version as If-Match; a create carries the draft's Idempotency-Key. */
+export interface RecordFormOptions<R extends { id: string; version: number }, D, C, U extends object> extends Omit<
+  FormOptions<R>,
+  "before" | "reread"
+> {
+  /** The record the form opens with (none: a create). */
+  record: R | null | undefined;
+  draftOf: (record: R | null | undefined) => D;
+  createBody: (draft: D) => C;
+  /** What the draft changes of the record (an empty object: nothing). */
+  updateBody: (draft: D, before: R) => U;
+  read: (id: string) => Promise<R>;
+  create: (body: C, header: { "Idempotency-Key": string }) => Promise<R>;
+  update: (id: string, body: U, header: { "If-Match": string }) => Promise<R>;
+}
+
+export interface RecordForm<R extends object, D> {
+  form: Form<R>;
+  /** The record being edited; null while creating. */
+  opened: Ref<R | null>;
+  draft: Ref<D>;
+  /** Saves the draft; answers the saved record and whether it was created, or undefined on a
+   * refusal. After a create the form starts a new draft; after an edit it holds the saved record. */
+  submit(): Promise<{ saved: R; created: boolean } | undefined>;
+  /** Opens the form on a record as it now is (a 412's reload, or another record chosen). */
+  open(record: R | null | undefined): void;
+}
+
+export function useRecordForm<R extends { id: string; version: number }, D, C, U extends object>(
+  options: RecordFormOptions<R, D, C, U>,
+): RecordForm<R, D> {
+  const opened = ref(options.record ?? null) as Ref<R | null>;
+  const draft = ref(options.draftOf(opened.value)) as Ref<D>;
+  const form = useForm<R>({
+    fields: options.fields,
+    labels: options.labels,
+    before: () => opened.value,
+    reread: () => options.read(opened.value?.id ?? ""),
+  });
+
+  async function save(): Promise<R> {
+    const before = opened.value;
+    if (before) {
+      const body = options.updateBody(draft.value, before);
+      if (!Object.keys(body).length) return before;
+      return options.update(before.id, body, ifMatch(before));
+    }
+    return options.create(options.createBody(draft.value), { "Idempotency-Key": form.draftKey.value });
+  }
+
+  function open(record: R | null | undefined): void {
+    opened.value = record ?? null;
+    draft.value = options.draftOf(record);
+  }
+
+  async function submit(): Promise<{ saved: R; created: boolean } | undefined> {
+    const created = !opened.value;
+    const saved = await form.run(save, { creates: created });
+    if (!saved) return undefined;
+    open(created ? null : saved);
+    return { saved, created };
+  }
+
+  return { form, opened, draft, submit, open };
+}
