@@ -7,7 +7,7 @@ export UV_PYTHON_DOWNLOADS ?= never
 export XDG_RUNTIME_DIR ?= /tmp/xuncha-runtime-$(shell id -u)
 
 .PHONY: run test install install-test jdk kafka-jars keycloak lint docs-check clean web browser \
-	asyncapi-check openapi-lint
+	asyncapi-check openapi-lint pythons
 
 # The dashboard (web/): rebuilt only when a source is newer than the build.
 WEB_SOURCES := $(shell find web/src web/public web/scripts -type f 2>/dev/null) web/index.html \
@@ -43,6 +43,12 @@ test: install lint install-test browser web asyncapi-check openapi-lint
 	$(UV) run --frozen python -m xuncha_shared.events.docs --check
 	$(UV) run --frozen python -m xuncha.openapi --check
 	$(UV) run --frozen pytest
+	$(MAKE) --no-print-directory pythons
+
+## The quick part of the suite again on the other supported Pythons (tools/pythons.sh).
+PYTHON_VERSIONS ?= 3.12 3.13
+pythons: install-test
+	UV="$(UV)" tools/pythons.sh $(PYTHON_VERSIONS)
 
 ## Validate docs/events/asyncapi.yaml with the AsyncAPI project's own parser (tools/asyncapi).
 asyncapi-check:

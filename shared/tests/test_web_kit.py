@@ -20,7 +20,7 @@ from sqlalchemy import Column as SqlColumn
 from sqlalchemy import Integer, MetaData, String, Table, text
 from xuncha_shared.auth import AuthConfig, Principal, Role, TokenVerifier, mint_dev_token
 from xuncha_shared.db import create_engine, upsert
-from xuncha_shared.http import BadCursor
+from xuncha_shared.http import BadCursor, encode_cursor
 from xuncha_shared.problems import ProblemDetail, install_problem_handlers
 from xuncha_shared.web import (
     CODE_ID,
@@ -129,14 +129,13 @@ async def test_a_cursor_comes_back_as_its_types_and_a_tampered_one_is_a_400(clie
         "410825001",
         THINGS[1].id,
     )
-    loose: Any = CODE_ID  # encodes keys its types forbid, to make bad cursors
-    naive = loose.encode(("2026-03-01T09:00:00", str(THINGS[0].id)))  # no offset
-    for bad in ("not-base64!", loose.encode(("x", "not-a-uuid")), naive):
+    naive = encode_cursor(("2026-03-01T09:00:00", str(THINGS[0].id)))  # no offset
+    for bad in ("not-base64!", encode_cursor(("x", "not-a-uuid")), naive):
         r = await client.get("/things", params={"cursor": bad})
         assert r.status_code == 400, bad
         assert r.json()["field"] == "cursor" and r.json()["type"].endswith("/bad-cursor")
     with pytest.raises(BadCursor):
-        TIME_ID.decode(loose.encode(("x", str(uuid.uuid4()), "extra")))
+        TIME_ID.decode(encode_cursor(("x", str(uuid.uuid4()), "extra")))
 
 
 async def test_roles_allowed_admits_the_roles_and_refuses_others_with_the_reason(
