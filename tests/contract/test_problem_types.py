@@ -22,7 +22,7 @@ def _import_everything() -> None:
     for name in ["xuncha_shared", *SERVICES]:
         package = importlib.import_module(name)
         for module in pkgutil.walk_packages(package.__path__, prefix=f"{name}."):
-            if ".testing" not in module.name:
+            if ".testing" not in module.name and not module.name.endswith(".__main__"):
                 importlib.import_module(module.name)
 
 
