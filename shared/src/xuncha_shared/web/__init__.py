@@ -6,7 +6,8 @@ A route reads as what it does, the mechanics coming from here:
   router, :func:`not_found` for its own 404 wording, ``VERSIONED`` and :func:`conflict` on a
   versioned write, ``XLSX`` on an export);
 - :mod:`.pages`: :func:`paged` answers a list fetched with ``limit + 1`` rows as one page;
-- :mod:`.versions`: :func:`versioned` answers a record with its ``ETag``;
+- :mod:`.versions`: :func:`versioned` answers a record with its ``ETag``, :func:`saved` a PUT's
+  record with 201 or 200 as well;
 - :mod:`.cursors`: :class:`CursorKey`, a list's typed keyset cursor (a tampered one is a 400);
 - :mod:`.access`: :func:`roles_allowed`, a dependency admitting only some roles, on the one
   ``require_roles`` of :mod:`xuncha_shared.auth`;
@@ -31,7 +32,7 @@ from xuncha_shared.web.responses import (
     not_found,
     problem_responses,
 )
-from xuncha_shared.web.versions import versioned
+from xuncha_shared.web.versions import saved, versioned
 
 __all__ = [
     "CODE_ID",
@@ -49,6 +50,7 @@ __all__ = [
     "paged",
     "problem_responses",
     "roles_allowed",
+    "saved",
     "versioned",
     "xlsx_ledger",
 ]

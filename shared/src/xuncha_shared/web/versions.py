@@ -1,24 +1,33 @@
 """A versioned record's answer carries its ``ETag``, the version an edit sends back in
-``If-Match``."""
+``If-Match``; a PUT that may create says which it did (201 or 200)."""
 
 from __future__ import annotations
 
 from typing import Protocol, TypeVar
 
-from fastapi import Response
+from fastapi import Response, status
 
 from xuncha_shared.http import etag
 
 
 class HasVersion(Protocol):
     @property
-    def version(self) -> int: ...
+    def version(self) -> int | None: ...
 
 
 V = TypeVar("V", bound=HasVersion)
 
 
 def versioned(response: Response, record: V) -> V:
-    """``record``, with its version set as the response's ``ETag``."""
-    response.headers["ETag"] = etag(record.version)
+    """``record``, with its version set as the response's ``ETag``; none for a record that has
+    no version yet (a jurisdiction's settings still at the defaults)."""
+    if record.version is not None:
+        response.headers["ETag"] = etag(record.version)
     return record
+
+
+def saved(response: Response, record: V, *, created: bool) -> V:
+    """A PUT's answer: 201 when it created the record, 200 when it replaced it; with its
+    ``ETag``."""
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return versioned(response, record)

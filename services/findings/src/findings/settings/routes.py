@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Response
 from xuncha_shared.db import DbSession
-from xuncha_shared.http import CurrentPrincipal, Now, OptionalExpectedVersion, etag
-from xuncha_shared.web import ERRORS, VERSIONED, conflict
+from xuncha_shared.http import CurrentPrincipal, Now, OptionalExpectedVersion
+from xuncha_shared.web import ERRORS, VERSIONED, conflict, saved, versioned
 
 from findings.access.policy import office_of
 from findings.settings import effective as jurisdiction_settings
@@ -26,9 +26,7 @@ async def get_settings(
     session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> SettingsRead:
     result = await jurisdiction_settings.effective(session, principal.jurisdiction)
-    if result.version is not None:
-        response.headers["ETag"] = etag(result.version)
-    return result
+    return versioned(response, result)
 
 
 @router.put(
@@ -50,7 +48,4 @@ async def put_settings(
     result, created = await service.save(
         session, data=body, expected_version=expected, actor=actor, now=now
     )
-    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    assert result.version is not None
-    response.headers["ETag"] = etag(result.version)
-    return result
+    return saved(response, result, created=created)

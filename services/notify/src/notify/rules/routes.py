@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response, status
 from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
-from xuncha_shared.http import ExpectedVersion, Now, OptionalExpectedVersion, etag
-from xuncha_shared.web import ERRORS, VERSIONED, XLSX, Column, roles_allowed
+from xuncha_shared.http import ExpectedVersion, Now, OptionalExpectedVersion
+from xuncha_shared.web import ERRORS, VERSIONED, XLSX, Column, roles_allowed, saved, versioned
 
 from notify.config import CurrentSettings
 from notify.exports import xlsx_ledger_in
@@ -131,9 +131,7 @@ async def get_rule(
 ) -> RuleRead:
     rule = await service.get_rule(session, jurisdiction=principal.jurisdiction, key=key)
     # A default rule never saved has no version to send back.
-    if rule.version is not None:
-        response.headers["ETag"] = etag(rule.version)
-    return rule
+    return versioned(response, rule)
 
 
 @router.put(
@@ -158,10 +156,7 @@ async def put_rule(
     rule, created = await service.save_rule(
         session, key=key, data=body, expected_version=expected, actor=actor, now=now
     )
-    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    assert rule.version is not None
-    response.headers["ETag"] = etag(rule.version)
-    return rule
+    return saved(response, rule, created=created)
 
 
 @router.delete(

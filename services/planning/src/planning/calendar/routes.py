@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.db import DbSession
-from xuncha_shared.http import CurrentPrincipal, IsoDate, Now, OptionalExpectedVersion, etag
+from xuncha_shared.http import CurrentPrincipal, IsoDate, Now, OptionalExpectedVersion
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
+from xuncha_shared.web import saved, versioned
 
 from planning.calendar import service
 from planning.calendar.schemas import CalendarYearRead, CalendarYearUpdate, DeadlineRead
@@ -82,9 +83,7 @@ async def get_calendar_year(
     result = await service.read_calendar_year(
         session, jurisdiction=principal.jurisdiction, year=year
     )
-    if result.version is not None:
-        response.headers["ETag"] = etag(result.version)
-    return result
+    return versioned(response, result)
 
 
 @router.put(
@@ -119,8 +118,6 @@ async def put_calendar_year(
         actor=_office(principal),
         now=now,
     )
-    result = service.office_year_read(row)
-    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    response.headers["ETag"] = etag(row.version)
+    result = saved(response, service.office_year_read(row), created=created)
     await idempotent.remember(result, status_code=response.status_code)
     return result

@@ -18,11 +18,11 @@ from xuncha_shared.http import (
     OptionalExpectedVersion,
     Paging,
     encode_cursor,
-    etag,
     split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
+from xuncha_shared.web import saved, versioned
 from xuncha_shared.web.responses import ERRORS, VERSIONED, conflict
 
 from planning.consultation import priorities, repository, service, settings, views
@@ -66,9 +66,7 @@ async def get_settings(
 ) -> ConsultationSettingsRead:
     access_for(principal)
     result = await settings.effective_settings(session, principal.jurisdiction)
-    if result.version is not None:
-        response.headers["ETag"] = etag(result.version)
-    return result
+    return versioned(response, result)
 
 
 @router.put(
@@ -94,10 +92,7 @@ async def put_settings(
     result, created = await settings.save_settings(
         session, data=body, expected_version=expected, actor=actor, now=now
     )
-    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    assert result.version is not None
-    response.headers["ETag"] = etag(result.version)
-    return result
+    return saved(response, result, created=created)
 
 
 @router.post(
@@ -122,9 +117,9 @@ async def create_consultation(
     actor = _office(principal, "发出巡前函询", "send consultations")
     consultation = await service.request_consultation(session, data=body, actor=actor, now=now)
     location = f"{request.url.path}/{consultation.id}"
-    response.headers["ETag"] = etag(consultation.version)
     response.headers["Location"] = location
     (result,) = await views.reads(session, [consultation], now=now)
+    versioned(response, result)
     await idempotent.remember(result, status_code=201, location=location)
     return result
 
@@ -280,9 +275,8 @@ async def _answered(
     session: AsyncSession, consultation: Consultation, now: datetime, response: Response
 ) -> ConsultationRead:
     """The consultation as read or changed, with its version as the ETag."""
-    response.headers["ETag"] = etag(consultation.version)
     (result,) = await views.reads(session, [consultation], now=now)
-    return result
+    return versioned(response, result)
 
 
 @router.get(

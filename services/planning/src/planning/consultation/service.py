@@ -22,7 +22,7 @@ from xuncha_shared.http import check_version
 from xuncha_shared.messaging import emit
 from xuncha_shared.orgs import OrgKind
 from xuncha_shared.problems import Conflict, FieldError, NotFound, Unprocessable
-from xuncha_shared.workdays import SHANGHAI, CalendarBasis
+from xuncha_shared.workdays import CalendarBasis, local_day
 
 from planning.calendar import repository as calendar_repository
 from planning.consultation import repository
@@ -161,7 +161,7 @@ async def request_consultation(
     settings = await effective_settings(session, rnd.jurisdiction)
     workdays = data.reply_workdays or settings.reply_workdays
     calendar = await calendar_repository.jurisdiction_calendar(session, rnd.jurisdiction)
-    deadline = calendar.add_workdays(now.astimezone(SHANGHAI).date(), workdays)
+    deadline = calendar.add_workdays(local_day(now), workdays)
     consultation = Consultation(
         jurisdiction=rnd.jurisdiction,
         round_id=rnd.id,
@@ -277,7 +277,7 @@ async def _extend(
         )
     if due_on < consultation.due_on:
         raise refuse("截止日期只能延后", "The deadline can only be extended", "not-later")
-    if due_on < now.astimezone(SHANGHAI).date() or due_on > (now + MAX_EXTENSION).date():
+    if due_on < local_day(now) or due_on > (now + MAX_EXTENSION).date():
         raise refuse("截止日期须在今后一年内", "The deadline must be within a year", "out-of-range")
     calendar = await calendar_repository.jurisdiction_calendar(session, consultation.jurisdiction)
     if not calendar.is_workday(due_on):

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
 from xuncha_shared.events.clues import ClueConcluded
 from xuncha_shared.events.findings import FeedbackIssued
 from xuncha_shared.events.rectification import TaskAccepted
-from xuncha_shared.workdays import SHANGHAI
+from xuncha_shared.workdays import local_day
 
 
 class FactKind(StrEnum):
@@ -87,13 +87,8 @@ class Fact:
     amount_yuan: Decimal | None = None
 
 
-def local_date(at: datetime) -> date:
-    """The day in the jurisdiction's calendar (Asia/Shanghai) on which a fact happened."""
-    return at.astimezone(SHANGHAI).date()
-
-
 def feedback_facts(event: FeedbackIssued) -> list[Fact]:
-    day = local_date(event.issued_at)
+    day = local_day(event.issued_at)
     return [
         Fact(FactKind.problems_fed_back, p.problem_id, event.round_id, event.org_id, day)
         for p in event.problems
@@ -101,7 +96,7 @@ def feedback_facts(event: FeedbackIssued) -> list[Fact]:
 
 
 def conclusion_facts(event: ClueConcluded) -> list[Fact]:
-    day = local_date(event.concluded_at)
+    day = local_day(event.concluded_at)
 
     def fact(kind: FactKind, quantity: int, amount: Decimal | None = None) -> Fact:
         return Fact(kind, event.clue_id, event.round_id, event.org_id, day, quantity, amount)
@@ -116,7 +111,7 @@ def conclusion_facts(event: ClueConcluded) -> list[Fact]:
 
 
 def acceptance_facts(event: TaskAccepted) -> list[Fact]:
-    day = local_date(event.accepted_at)
+    day = local_day(event.accepted_at)
     facts = [Fact(FactKind.tasks_accepted, event.task_id, event.round_id, event.org_id, day)]
     facts.append(
         Fact(

@@ -10,6 +10,7 @@ from xuncha_shared.consumer import EventMeta, HandlerRegistry
 from xuncha_shared.events.clues import ClueConcluded, ClueTransferred
 from xuncha_shared.events.findings import FeedbackIssued
 from xuncha_shared.events.rectification import InstitutionBuilt, TaskAccepted, TaskOpened
+from xuncha_shared.workdays import local_day
 
 from planning.figures.facts import (
     SOURCES,
@@ -18,7 +19,6 @@ from planning.figures.facts import (
     acceptance_facts,
     conclusion_facts,
     feedback_facts,
-    local_date,
 )
 from planning.figures.models import FigureFact
 
@@ -70,7 +70,7 @@ def register_figure_projection(handlers: HandlerRegistry) -> None:
             event.clue_id,
             event.round_id,
             event.org_id,
-            local_date(event.transferred_at),
+            local_day(event.transferred_at),
         )
         await record(session, event.jurisdiction, fact)
 
@@ -81,7 +81,7 @@ def register_figure_projection(handlers: HandlerRegistry) -> None:
 
     async def on_task_opened(session: AsyncSession, event: TaskOpened, meta: EventMeta) -> None:
         """Count a rectification task (the completion rate's denominator)."""
-        day = local_date(meta.time)
+        day = local_day(meta.time)
         fact = Fact(FactKind.tasks_opened, event.task_id, event.round_id, event.org_id, day)
         await record(session, event.jurisdiction, fact)
 

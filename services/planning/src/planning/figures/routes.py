@@ -13,7 +13,7 @@ from xuncha_shared.db import DbSession
 from xuncha_shared.exports import XLSX_RESPONSES, attachment, workbook
 from xuncha_shared.http import CurrentPrincipal, Now, Paging
 from xuncha_shared.orgs import OrgKind
-from xuncha_shared.workdays import SHANGHAI
+from xuncha_shared.workdays import local_day
 
 from planning.figures import service
 from planning.figures.facts import CONFIDENTIAL, FACT_LABELS_ZH, FactKind
@@ -53,9 +53,7 @@ FIGURES_DESCRIPTION = (
 async def get_figures(
     session: DbSession, principal: CurrentPrincipal, f: Filter, now: Now
 ) -> FiguresRead:
-    return await service.figures(
-        session, principal=principal, f=f, today=now.astimezone(SHANGHAI).date()
-    )
+    return await service.figures(session, principal=principal, f=f, today=local_day(now))
 
 
 @router.get(
@@ -142,9 +140,7 @@ async def export_records(
 async def export_figures(
     session: DbSession, principal: CurrentPrincipal, f: Filter, now: Now
 ) -> Response:
-    figures = await service.figures(
-        session, principal=principal, f=f, today=now.astimezone(SHANGHAI).date()
-    )
+    figures = await service.figures(session, principal=principal, f=f, today=local_day(now))
     wb = Workbook()
     ws = wb.active
     assert ws is not None

@@ -17,10 +17,10 @@ from xuncha_shared.http import (
     Now,
     Paging,
     decode_cursor,
-    etag,
     split_page,
 )
 from xuncha_shared.idempotency import Idempotent
+from xuncha_shared.web import versioned
 from xuncha_shared.web.responses import problem_responses
 
 from planning.groups import repository, service
@@ -75,8 +75,7 @@ async def form_group(
     )
     location = f"{request.url.path.rsplit('/rounds/', 1)[0]}/groups/{group.id}"
     response.headers["Location"] = location
-    response.headers["ETag"] = etag(group.version)
-    result = await _group_read(session, group.id, principal)
+    result = versioned(response, await _group_read(session, group.id, principal))
     await idempotent.remember(result, status_code=201, location=location)
     return result
 
@@ -111,8 +110,7 @@ async def get_group(
     group_id: GroupId, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> GroupRead:
     result = await _group_read(session, group_id, principal)
-    response.headers["ETag"] = etag(result.version)
-    return result
+    return versioned(response, result)
 
 
 @router.post(

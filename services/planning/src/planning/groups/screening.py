@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Principal
 from xuncha_shared.problems import FieldError, ProblemDetail, Unprocessable, problem_response
-from xuncha_shared.workdays import SHANGHAI
+from xuncha_shared.workdays import local_day
 
 from planning.groups.avoidance import RULE_LABELS_ZH, CadreFacts, Finding, check, rank_replacements
 from planning.groups.models import AvoidanceCheck
@@ -55,7 +55,7 @@ async def screen(
     if not cadres or not orgs:
         return []
     years = await repository.former_unit_years(session, managing_jurisdiction(round_))
-    today = now.astimezone(SHANGHAI).date()
+    today = local_day(now)
     facts = await repository.cadre_facts(session, cadres)
     refs = [repository.org_ref(o) for o in orgs]
     findings = [
@@ -105,7 +105,7 @@ async def candidates_for(
         facts,
         [repository.org_ref(o) for o in orgs],
         wanted=wanted,
-        today=now.astimezone(SHANGHAI).date(),
+        today=local_day(now),
         former_unit_years=years,
         limit=limit,
     )

@@ -16,12 +16,12 @@ from xuncha_shared.http import (
     OptionalExpectedVersion,
     Paging,
     decode_cursor,
-    etag,
     read_upload,
     split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
+from xuncha_shared.web import versioned
 
 from planning.pool import (
     repository,
@@ -73,9 +73,9 @@ async def create_cadre(
 ) -> CadreRead:
     cadre = await service.create_cadre(session, data=body, actor=principal, now=now)
     location = f"{request.url.path}/{cadre.id}"
-    response.headers["ETag"] = etag(cadre.version)
     response.headers["Location"] = location
     (result,) = await service.read_cadres(session, [cadre])
+    versioned(response, result)
     await idempotent.remember(result, status_code=201, location=location)
     return result
 
@@ -148,9 +148,8 @@ async def get_cadre(
     cadre_id: CadreId, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> CadreRead:
     cadre = await service.get_cadre_for(session, cadre_id=cadre_id, actor=principal)
-    response.headers["ETag"] = etag(cadre.version)
     (result,) = await service.read_cadres(session, [cadre])
-    return result
+    return versioned(response, result)
 
 
 @router.patch(
@@ -176,9 +175,8 @@ async def update_cadre(
         actor=principal,
         now=now,
     )
-    response.headers["ETag"] = etag(cadre.version)
     (result,) = await service.read_cadres(session, [cadre])
-    return result
+    return versioned(response, result)
 
 
 @router.post(
@@ -211,9 +209,7 @@ async def get_avoidance_settings(
     session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> AvoidanceSettingsRead:
     result = await service.get_settings(session, actor=principal)
-    if result.version is not None:
-        response.headers["ETag"] = etag(result.version)
-    return result
+    return versioned(response, result)
 
 
 @router.put(
@@ -233,6 +229,4 @@ async def put_avoidance_settings(
     result = await service.put_settings(
         session, data=body, expected_version=expected, actor=principal, now=now
     )
-    if result.version is not None:
-        response.headers["ETag"] = etag(result.version)
-    return result
+    return versioned(response, result)

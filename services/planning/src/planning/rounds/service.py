@@ -18,7 +18,7 @@ from xuncha_shared.events.planning import RoundAdvanced, RoundScheduled, RoundUp
 from xuncha_shared.http import check_version
 from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
-from xuncha_shared.workdays import SHANGHAI
+from xuncha_shared.workdays import local_day
 
 from planning.models import Round, Term
 from planning.rounds import access, repository
@@ -309,7 +309,7 @@ async def record_briefing(
     term = await terms_repository.get_term(session, rnd.term_id)
     if term is None:
         raise NotFound("届次不存在", "No such term", field="term_id")
-    today = now.astimezone(SHANGHAI).date()
+    today = local_day(now)
     if data.held_on > today:
         raise _invalid(
             "汇报日期不能晚于今天", "A briefing cannot be held in the future", "held_on", "future"

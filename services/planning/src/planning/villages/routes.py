@@ -20,11 +20,11 @@ from xuncha_shared.http import (
     OptionalExpectedVersion,
     Paging,
     decode_cursor,
-    etag,
     split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import NotFound, ProblemDetail
+from xuncha_shared.web import versioned
 
 from planning.models import Term
 from planning.villages import repository, service, views
@@ -103,9 +103,8 @@ async def create_classification(
 ) -> VillageClassificationRead:
     row = await service.create_classification(session, data=body, actor=principal, now=now)
     location = f"{request.url.path}/{row.classification.id}"
-    response.headers["ETag"] = etag(row.classification.version)
     response.headers["Location"] = location
-    result = views.detail(row, [])
+    result = versioned(response, views.detail(row, []))
     await idempotent.remember(result, status_code=201, location=location)
     return result
 
@@ -296,8 +295,7 @@ async def get_classification(
 ) -> VillageClassificationRead:
     row = await service.get_for(session, classification_id=classification_id, actor=principal)
     steps = await repository.steps_of(session, [classification_id])
-    response.headers["ETag"] = etag(row.classification.version)
-    return views.detail(row, steps[classification_id])
+    return versioned(response, views.detail(row, steps[classification_id]))
 
 
 @router.put(
@@ -329,8 +327,7 @@ async def put_indicators(
         now=now,
     )
     steps = await repository.steps_of(session, [classification_id])
-    response.headers["ETag"] = etag(row.classification.version)
-    return views.detail(row, steps[classification_id])
+    return versioned(response, views.detail(row, steps[classification_id]))
 
 
 @router.post(
@@ -366,7 +363,6 @@ async def record_step(
         actor=principal,
         now=now,
     )
-    response.headers["ETag"] = etag(row.classification.version)
-    result = views.detail(row, steps)
+    result = versioned(response, views.detail(row, steps))
     await idempotent.remember(result, status_code=201)
     return result

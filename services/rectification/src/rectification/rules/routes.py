@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Response
 from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
-from xuncha_shared.http import CurrentPrincipal, Now, OptionalExpectedVersion, etag
-from xuncha_shared.web import problem_responses, roles_allowed
+from xuncha_shared.http import CurrentPrincipal, Now, OptionalExpectedVersion
+from xuncha_shared.web import problem_responses, roles_allowed, saved, versioned
 
 from rectification.rules import service
 from rectification.rules.schemas import Rules, RulesRead
@@ -35,9 +35,7 @@ async def get_rules(
     session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> RulesRead:
     result = await service.rules_of(session, jurisdiction=principal.jurisdiction)
-    if result.version is not None:  # the defaults have no version to send back
-        response.headers["ETag"] = etag(result.version)
-    return result
+    return versioned(response, result)
 
 
 @router.put(
@@ -59,7 +57,4 @@ async def put_rules(
     result, created = await service.set_rules(
         session, rules=body, expected_version=expected, actor=actor, now=now
     )
-    if created:
-        response.status_code = status.HTTP_201_CREATED
-    response.headers["ETag"] = etag(result.version or 0)
-    return result
+    return saved(response, result, created=created)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.planning import ConsultationSeverity
 from xuncha_shared.http import (
@@ -14,10 +14,10 @@ from xuncha_shared.http import (
     OptionalExpectedVersion,
     PageParams,
     Paging,
-    etag,
     split_page,
 )
 from xuncha_shared.problems import ProblemDetail
+from xuncha_shared.web import saved, versioned
 
 from planning.consultation import service as consultation_service
 from planning.consultation.access import Access, access_for
@@ -119,8 +119,7 @@ async def get_answer(
     result = await service.get_answer_for(
         session, consultation_id=consultation_id, org_id=org_id, access=access_for(principal)
     )
-    response.headers["ETag"] = etag(result.version)
-    return result
+    return versioned(response, result)
 
 
 @router.put(
@@ -157,6 +156,4 @@ async def put_answer(
         actor=principal,
         now=now,
     )
-    response.status_code = status.HTTP_201_CREATED if first else status.HTTP_200_OK
-    response.headers["ETag"] = etag(result.version)
-    return result
+    return saved(response, result, created=first)

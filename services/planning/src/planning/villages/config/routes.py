@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Response
 from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.http import (
@@ -14,11 +14,11 @@ from xuncha_shared.http import (
     OptionalExpectedVersion,
     Paging,
     decode_cursor,
-    etag,
     split_page,
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
+from xuncha_shared.web import saved, versioned
 
 from planning.villages.config import service
 from planning.villages.schemas import ClassConfigPage, ClassConfigRead, ClassConfigUpdate
@@ -47,9 +47,7 @@ async def get_config(
     session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> ClassConfigRead:
     result = await service.read_config(session, jurisdiction=_reader(principal).jurisdiction)
-    if result.version is not None:
-        response.headers["ETag"] = etag(result.version)
-    return result
+    return versioned(response, result)
 
 
 @router.put(
@@ -80,11 +78,11 @@ async def put_config(
     row, created = await service.save_config(
         session, data=body, expected_version=expected, actor=principal, now=now
     )
-    result = service.config_read(principal.jurisdiction, row)
-    response.status_code = (
-        status.HTTP_201_CREATED if created and row.version == 1 else status.HTTP_200_OK
+    result = saved(
+        response,
+        service.config_read(principal.jurisdiction, row),
+        created=created and row.version == 1,
     )
-    response.headers["ETag"] = etag(row.version)
     await idempotent.remember(result, status_code=response.status_code)
     return result
 
@@ -126,5 +124,4 @@ async def get_config_version(
     result = await service.read_config_version(
         session, jurisdiction=_reader(principal).jurisdiction, version=version
     )
-    response.headers["ETag"] = etag(version)
-    return result
+    return versioned(response, result)
