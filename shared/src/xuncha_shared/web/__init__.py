@@ -7,7 +7,8 @@ A route reads as what it does, the mechanics coming from here:
   versioned write, ``XLSX`` on an export);
 - :mod:`.pages`: :func:`paged` answers a list fetched with ``limit + 1`` rows as one page;
 - :mod:`.versions`: :func:`versioned` answers a record with its ``ETag``, :func:`saved` a PUT's
-  record with 201 or 200 as well;
+  record with 201 or 200 as well, :func:`created` a POST's new record with its ``Location``, kept
+  for retries;
 - :mod:`.cursors`: :class:`CursorKey`, a list's typed keyset cursor (a tampered one is a 400);
 - :mod:`.access`: :func:`roles_allowed`, a dependency admitting only some roles, on the one
   ``require_roles`` of :mod:`xuncha_shared.auth`;
@@ -32,7 +33,7 @@ from xuncha_shared.web.responses import (
     not_found,
     problem_responses,
 )
-from xuncha_shared.web.versions import saved, versioned
+from xuncha_shared.web.versions import created, saved, versioned
 
 __all__ = [
     "CODE_ID",
@@ -46,6 +47,7 @@ __all__ = [
     "Column",
     "CursorKey",
     "conflict",
+    "created",
     "not_found",
     "paged",
     "problem_responses",

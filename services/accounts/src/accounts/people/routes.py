@@ -20,6 +20,7 @@ from xuncha_shared.web import (
     XLSX,
     Column,
     conflict,
+    created,
     versioned,
     xlsx_ledger,
 )
@@ -164,9 +165,7 @@ async def create_account(
 ) -> AccountRead:
     account = service.read(await service.create(session, data=body, actor=actor, now=now))
     location = f"{request.url.path}/{account.account}"
-    response.headers["Location"] = location
-    await idempotent.remember(account, status_code=201, location=location)
-    return versioned(response, account)
+    return await created(response, idempotent, account, location=location)
 
 
 @router.get("/{account}", response_model=AccountRead, summary="查看账号")

@@ -20,6 +20,7 @@ from xuncha_shared.web import (
     VERSIONED,
     XLSX,
     conflict,
+    created,
     roles_allowed,
     versioned,
 )
@@ -76,18 +77,17 @@ async def propose_clue(
 ) -> ClueReceipt:
     clue = await service.propose(session, data=body, who=viewer(principal), sealer=sealer, now=now)
     location = f"{request.url.path}/{clue.id}"
-    response.headers["Location"] = location
-    result = versioned(
+    return await created(
         response,
+        idempotent,
         ClueReceipt(
             id=clue.id,
             status=ClueStatus(clue.status),
             version=clue.version,
             proposed_at=clue.proposed_at,
         ),
+        location=location,
     )
-    await idempotent.remember(result, status_code=201, location=location)
-    return result
 
 
 def clue_filter(

@@ -30,7 +30,7 @@ from xuncha_shared.http import (
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import NotFound
-from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, XLSX, conflict, versioned
+from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, XLSX, conflict, created, versioned
 
 from findings.access.repository import problem_visibility
 from findings.problems import repository, service
@@ -106,9 +106,7 @@ async def create_problem(
     )
     (result,) = await service.reads(session, [problem], viewer=principal)
     location = f"{request.url.path}/{problem.id}"
-    response.headers["Location"] = location
-    await idempotent.remember(result, status_code=201, location=location)
-    return versioned(response, result)
+    return await created(response, idempotent, result, location=location)
 
 
 @router.post(

@@ -19,6 +19,7 @@ from xuncha_shared.web import (
     XLSX,
     Column,
     conflict,
+    created,
     roles_allowed,
     versioned,
 )
@@ -185,10 +186,7 @@ async def create_person(
     person = await service.create_person(session, data=body, actor=actor, now=now)
     # An account may be written in any script; a header carries only its percent-encoding.
     location = f"{request.url.path}/{quote(person.account, safe='')}"
-    response.headers["Location"] = location
-    result = versioned(response, PersonRead.model_validate(person))
-    await idempotent.remember(result, status_code=201, location=location)
-    return result
+    return await created(response, idempotent, PersonRead.model_validate(person), location=location)
 
 
 @router.get("/people/{account}", response_model=PersonRead, summary="查看通讯录人员")

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Page, Paging, split_page
 from xuncha_shared.idempotency import Idempotent
-from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, XLSX, Column, versioned
+from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, XLSX, Column, created, versioned
 
 from notify.config import CurrentSettings
 from notify.delivery import service as delivery_log
@@ -68,13 +68,12 @@ async def create_subscription(
         session, data=body, actor=principal, now=now, settings=settings
     )
     location = f"{request.url.path}/{sub.id}"
-    response.headers["Location"] = location
-    result = versioned(
+    return await created(
         response,
+        idempotent,
         SubscriptionCreated(**SubscriptionRead.model_validate(sub).model_dump(), secret=secret),
+        location=location,
     )
-    await idempotent.remember(result, status_code=201, location=location)
-    return result
 
 
 @router.get(

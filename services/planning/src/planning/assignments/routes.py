@@ -21,6 +21,7 @@ from xuncha_shared.http import (
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.orgs import OrgKind
+from xuncha_shared.web import created
 from xuncha_shared.web.cursors import CODE_ID, TIME_ID
 from xuncha_shared.web.responses import problem_responses
 
@@ -73,9 +74,7 @@ async def make_assignment(
         return refusal_response(request, refusal)
     result = service.assignment_read((assignment, org, group))
     location = f"{request.url.path}/{assignment.id}"
-    response.headers["Location"] = location
-    await idempotent.remember(result, status_code=201, location=location)
-    return result
+    return await created(response, idempotent, result, location=location)
 
 
 @router.get(

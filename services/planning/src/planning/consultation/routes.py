@@ -22,7 +22,7 @@ from xuncha_shared.http import (
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
-from xuncha_shared.web import saved, versioned
+from xuncha_shared.web import created, saved, versioned
 from xuncha_shared.web.responses import ERRORS, VERSIONED, conflict
 
 from planning.consultation import priorities, repository, service, settings, views
@@ -117,11 +117,8 @@ async def create_consultation(
     actor = _office(principal, "发出巡前函询", "send consultations")
     consultation = await service.request_consultation(session, data=body, actor=actor, now=now)
     location = f"{request.url.path}/{consultation.id}"
-    response.headers["Location"] = location
     (result,) = await views.reads(session, [consultation], now=now)
-    versioned(response, result)
-    await idempotent.remember(result, status_code=201, location=location)
-    return result
+    return await created(response, idempotent, result, location=location)
 
 
 @router.get(

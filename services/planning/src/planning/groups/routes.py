@@ -20,7 +20,7 @@ from xuncha_shared.http import (
     split_page,
 )
 from xuncha_shared.idempotency import Idempotent
-from xuncha_shared.web import versioned
+from xuncha_shared.web import created, versioned
 from xuncha_shared.web.responses import problem_responses
 
 from planning.groups import repository, service
@@ -74,10 +74,9 @@ async def form_group(
         session, round_id=round_id, data=body, actor=principal, now=now
     )
     location = f"{request.url.path.rsplit('/rounds/', 1)[0]}/groups/{group.id}"
-    response.headers["Location"] = location
-    result = versioned(response, await _group_read(session, group.id, principal))
-    await idempotent.remember(result, status_code=201, location=location)
-    return result
+    return await created(
+        response, idempotent, await _group_read(session, group.id, principal), location=location
+    )
 
 
 @router.get(

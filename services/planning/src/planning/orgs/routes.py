@@ -18,7 +18,7 @@ from xuncha_shared.http import (
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.orgs import OrgKind
-from xuncha_shared.web import paged, problem_responses, versioned
+from xuncha_shared.web import created, paged, problem_responses, versioned
 
 from planning.orgs import repository, service
 from planning.orgs.schemas import ImportReport, OrgCreate, OrgPage, OrgRead, OrgUpdate
@@ -56,10 +56,7 @@ async def create_org(
 ) -> OrgRead:
     org = await service.register_org(session, data=body, actor=_office(principal), now=now)
     location = f"{request.url.path}/{org.id}"
-    response.headers["Location"] = location
-    result = versioned(response, OrgRead.model_validate(org))
-    await idempotent.remember(result, status_code=201, location=location)
-    return result
+    return await created(response, idempotent, OrgRead.model_validate(org), location=location)
 
 
 @router.get(

@@ -21,7 +21,7 @@ from xuncha_shared.http import (
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
-from xuncha_shared.web import versioned
+from xuncha_shared.web import created, versioned
 
 from planning.pool import (
     repository,
@@ -73,11 +73,8 @@ async def create_cadre(
 ) -> CadreRead:
     cadre = await service.create_cadre(session, data=body, actor=principal, now=now)
     location = f"{request.url.path}/{cadre.id}"
-    response.headers["Location"] = location
     (result,) = await service.read_cadres(session, [cadre])
-    versioned(response, result)
-    await idempotent.remember(result, status_code=201, location=location)
-    return result
+    return await created(response, idempotent, result, location=location)
 
 
 @router.get(

@@ -19,7 +19,7 @@ from xuncha_shared.http import (
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import ProblemDetail
-from xuncha_shared.web import ERRORS, not_found, paged, versioned
+from xuncha_shared.web import ERRORS, created, not_found, paged, versioned
 from xuncha_shared.web.cursors import CursorKey
 
 from planning.rounds import access, repository, service
@@ -75,10 +75,7 @@ async def create_round(
     )
     # /api/planning/terms/{id}/rounds → /api/planning/rounds/{id}
     location = f"{request.url.path.rsplit('/terms/', 1)[0]}/rounds/{rnd.id}"
-    response.headers["Location"] = location
-    result = versioned(response, service.round_read(rnd))
-    await idempotent.remember(result, status_code=201, location=location)
-    return result
+    return await created(response, idempotent, service.round_read(rnd), location=location)
 
 
 @router.get(

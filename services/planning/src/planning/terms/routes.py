@@ -19,7 +19,7 @@ from xuncha_shared.http import (
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.orgs import OrgKind
-from xuncha_shared.web import ERRORS, not_found, paged, versioned
+from xuncha_shared.web import ERRORS, created, not_found, paged, versioned
 from xuncha_shared.web.cursors import DATE_ID
 
 from planning.rounds import access
@@ -64,10 +64,9 @@ async def create_term(
 ) -> TermRead:
     term = await service.open_term(session, data=body, actor=access.planner(principal), now=now)
     location = f"{request.url.path}/{term.id}"
-    response.headers["Location"] = location
-    result = versioned(response, await service.term_read(session, term))
-    await idempotent.remember(result, status_code=201, location=location)
-    return result
+    return await created(
+        response, idempotent, await service.term_read(session, term), location=location
+    )
 
 
 @router.get(

@@ -24,7 +24,7 @@ from xuncha_shared.http import (
 )
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.problems import NotFound, ProblemDetail
-from xuncha_shared.web import versioned
+from xuncha_shared.web import created, versioned
 
 from planning.models import Term
 from planning.villages import repository, service, views
@@ -103,10 +103,7 @@ async def create_classification(
 ) -> VillageClassificationRead:
     row = await service.create_classification(session, data=body, actor=principal, now=now)
     location = f"{request.url.path}/{row.classification.id}"
-    response.headers["Location"] = location
-    result = versioned(response, views.detail(row, []))
-    await idempotent.remember(result, status_code=201, location=location)
-    return result
+    return await created(response, idempotent, views.detail(row, []), location=location)
 
 
 @router.get(
