@@ -3,6 +3,9 @@
 // summary. The sector and villages `labels.ts` re-export these and add their own.
 import type { Schemas } from "../../api";
 
+// The deadline arithmetic is the inspected org's own (../plan/labels).
+export { countyToday, daysLeft, leftZh } from "../plan/labels";
+
 export type Plan = Schemas["PlanRead"];
 export type Task = Schemas["TaskRead"];
 export type Entry = Schemas["ProgressRead"];
@@ -21,27 +24,6 @@ export const ENTRY_KIND_ZH: Record<Schemas["EntryKind"], string> = {
   reject: "验收退回",
   remind: "催办",
 };
-
-/** Today in the county's zone (Asia/Shanghai), as the API writes its dates. */
-export function countyToday(): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
-}
-
-/** Days from today to a deadline (negative once it has passed); null without one. */
-export function daysLeft(due: string | null | undefined): number | null {
-  if (!due) return null;
-  const day = (s: string): number => Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10));
-  return Math.round((day(due) - day(countyToday())) / 86_400_000);
-}
-
-/** What is left of a deadline: 「还剩 3 天」「今天到期」「已逾期 2 天」. */
-export function leftZh(due: string | null | undefined): string {
-  const left = daysLeft(due);
-  if (left === null) return "未定时限";
-  if (left > 0) return `还剩 ${left} 天`;
-  if (left === 0) return "今天到期";
-  return `已逾期 ${-left} 天`;
-}
 
 /** The soonest deadline first, a task without one last. */
 export function byDeadline(a: Task, b: Task): number {
