@@ -28,7 +28,10 @@ DEV_WEBHOOK_KEY = "eHVuY2hhLWRldi13ZWJob29rLWtleS1ub3QtcHJvZCE="
 
 
 class NotifySettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="XUNCHA_NOTIFY_", env_nested_delimiter="__")
+    # A refused value (a malformed key, an SMTP password) is never echoed in the error.
+    model_config = SettingsConfigDict(
+        env_prefix="XUNCHA_NOTIFY_", env_nested_delimiter="__", hide_input_in_errors=True
+    )
     service: ClassVar[str] = "notify"
 
     # The dispatcher and the digest run as periodic jobs: a short period keeps deliveries
