@@ -18,6 +18,7 @@ from clues.config import CluesSettings
 from cryptography.fernet import Fernet
 from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
+from notify.config import NotifySettings
 from pydantic import BaseModel, Field, SecretStr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -57,6 +58,10 @@ class EmbeddedPaths:
     @property
     def clue_key_file(self) -> Path:
         return self.root / "clue-key"
+
+    @property
+    def webhook_key_file(self) -> Path:
+        return self.root / "webhook-key"
 
 
 def dev_auth(paths: EmbeddedPaths) -> AuthConfig:
@@ -110,6 +115,16 @@ def clue_keys(paths: EmbeddedPaths) -> list[SecretStr]:
     return [SecretStr(paths.clue_key_file.read_text().strip())]
 
 
+def webhook_keys(paths: EmbeddedPaths) -> list[SecretStr]:
+    """This installation's own key sealing webhook secrets, made once and kept under
+    ``var/`` (the key built into the code is for tests and development only)."""
+    if not paths.webhook_key_file.exists():
+        paths.root.mkdir(parents=True, exist_ok=True)
+        paths.webhook_key_file.write_text(Fernet.generate_key().decode())
+        paths.webhook_key_file.chmod(0o600)
+    return [SecretStr(paths.webhook_key_file.read_text().strip())]
+
+
 def embedded_settings(
     name: str, *, database_url: str, auth: AuthConfig, paths: EmbeddedPaths | None = None
 ) -> ServiceSettings:
@@ -124,6 +139,8 @@ def embedded_settings(
     }
     if isinstance(base, CluesSettings) and paths is not None and base.uses_development_key:
         update["clue_keys"] = clue_keys(paths)
+    if isinstance(base, NotifySettings) and paths is not None and base.uses_development_key:
+        update["secret_keys"] = webhook_keys(paths)
     return base.model_copy(update=update)
 
 

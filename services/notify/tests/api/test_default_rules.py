@@ -27,6 +27,7 @@ from xuncha_shared.testing.serving import serving
 
 from services.notify.tests.api.factories import (
     BASE,
+    LOOPBACK_RECEIVERS,
     Cast,
     J,
     apply,
@@ -155,6 +156,7 @@ async def test_each_default_rule_webhooks_and_mails_exactly_the_configured_recip
             consumers_enabled=False,
             smtp_host="127.0.0.1",
             smtp_port=port,
+            **LOOPBACK_RECEIVERS,
         )
         notify, runtime = running.client("notify"), running.apps["notify"].state.runtime
         cast = Cast()

@@ -15,6 +15,7 @@ from xuncha_shared.testing.serving import serving
 
 from services.notify.tests.api.factories import (
     BASE,
+    LOOPBACK_RECEIVERS,
     Cast,
     J,
     Receiver,
@@ -28,7 +29,7 @@ from services.notify.tests.api.factories import (
 async def test_clue_transfer_over_kafka_reaches_keeper_and_recipient_once(
     platform: Any, kafka_bus: Any, token: Any, clock: Any, db: Any
 ) -> None:
-    running = await platform("notify", bus=kafka_bus, scheduler_enabled=False)
+    running = await platform("notify", bus=kafka_bus, scheduler_enabled=False, **LOOPBACK_RECEIVERS)
     notify, runtime = running.client("notify"), running.apps["notify"].state.runtime
     cast = Cast()
     office = token(Role.office, jurisdiction=J)

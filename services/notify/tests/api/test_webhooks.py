@@ -19,6 +19,7 @@ from xuncha_shared.testing.serving import serving
 
 from services.notify.tests.api.factories import (
     BASE,
+    LOOPBACK_RECEIVERS,
     Cast,
     J,
     Receiver,
@@ -37,7 +38,9 @@ async def subscribe(notify: Any, bearer: str, url: str, **body: Any) -> dict[str
 async def test_a_receiver_failing_three_times_gets_the_delivery_once(
     platform: Any, token: Any, clock: Any, db: Any
 ) -> None:
-    running = await platform("notify", scheduler_enabled=False, consumers_enabled=False)
+    running = await platform(
+        "notify", scheduler_enabled=False, consumers_enabled=False, **LOOPBACK_RECEIVERS
+    )
     notify, runtime = running.client("notify"), running.apps["notify"].state.runtime
     settings = runtime.settings
     cast = Cast()
@@ -115,6 +118,7 @@ async def test_dead_letters_are_listed_and_replayed(
         scheduler_enabled=False,
         consumers_enabled=False,
         max_attempts=2,
+        **LOOPBACK_RECEIVERS,
         secret_keys=[Fernet.generate_key().decode()],
     )
     notify, runtime = running.client("notify"), running.apps["notify"].state.runtime
@@ -179,7 +183,9 @@ async def test_dead_letters_are_listed_and_replayed(
 
 
 async def test_invalid_subscriptions_are_4xx(platform: Any, token: Any) -> None:
-    running = await platform("notify", scheduler_enabled=False, consumers_enabled=False)
+    running = await platform(
+        "notify", scheduler_enabled=False, consumers_enabled=False, **LOOPBACK_RECEIVERS
+    )
     notify = running.client("notify")
     office = token(Role.office, jurisdiction=J)
     cast = Cast()

@@ -92,3 +92,16 @@ async def _active(session: AsyncSession, which: ColumnElement[bool]) -> list[Sub
         which, col(Subscription.active).is_(True), col(Subscription.deleted).is_(False)
     )
     return list((await session.execute(stmt)).scalars())
+
+
+async def with_clear_secrets(
+    session: AsyncSession, *, sealed_prefix: str, limit: int = 500
+) -> list[Subscription]:
+    """Subscriptions whose secret is not stored sealed, locked (others' runs skip them)."""
+    stmt = (
+        select(Subscription)
+        .where(~col(Subscription.secret).startswith(sealed_prefix, autoescape=True))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.execute(stmt)).scalars())
