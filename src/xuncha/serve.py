@@ -26,6 +26,7 @@ from xuncha_shared.db import create_engine
 from xuncha_shared.migrations import upgrade
 from xuncha_shared.observability import configure_logging
 from xuncha_shared.settings import SERVICES, ServiceSettings
+from xuncha_shared.trusted_proxies import forwarded_header_options
 
 log = logging.getLogger("xuncha.serve")
 
@@ -97,8 +98,8 @@ def serve_service(
         port=port,
         log_config=None,  # keep the service's own (JSON) logging on the root logger
         access_log=False,  # requests are counted in /metrics and traced by the middleware
-        proxy_headers=True,  # behind the gateway
-        forwarded_allow_ips="*",
+        # X-Forwarded-For believed only from the configured proxies (the gateway).
+        **forwarded_header_options(settings.trusted_proxies),
         timeout_graceful_shutdown=20,
     )
 

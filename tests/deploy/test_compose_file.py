@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import ipaddress
 import json
 import os
 import re
@@ -211,3 +212,26 @@ def test_topics_gateway_image_and_roles_cover_every_service() -> None:
         assert f"\\getenv {name}_password XUNCHA_{name.upper()}_DB_PASSWORD" in init_sql
         assert f"SET xuncha.password_{name} = :'{name}_password';" in init_sql
         assert f"'{name}'" in init_sql.partition("FOREACH service IN ARRAY")[2]
+
+
+def test_services_believe_forwarded_headers_only_from_the_gateways_fixed_address(
+    settings_env: pytest.MonkeyPatch,
+) -> None:
+    document = compose()
+    network = document["networks"]["default"]["ipam"]["config"][0]
+    gateway = document["services"]["gateway"]["networks"]["default"]["ipv4_address"]
+    # Fixed, inside the services' network, outside the part Docker hands out to others.
+    assert ipaddress.ip_address(gateway) in ipaddress.ip_network(network["subnet"])
+    assert ipaddress.ip_address(gateway) not in ipaddress.ip_network(network["ip_range"])
+    values = filled()
+    for name in SERVICES:
+        settings = build(name, environment(name, values), settings_env)
+        assert settings.trusted_proxies == [gateway], name
+    # The gateway sets X-Forwarded-For to the address it saw; appending would pass on
+    # whatever the client wrote.
+    nginx = (REPO / "deploy" / "gateway" / "nginx.conf").read_text(encoding="utf-8")
+    assert re.search(r"proxy_set_header X-Forwarded-For \$remote_addr;", nginx)
+    assert "$proxy_add_x_forwarded_for" not in nginx
+    # Nothing else in the deployment trusts every proxy.
+    assert "forwarded_allow_ips" not in COMPOSE.read_text(encoding="utf-8")
+    assert "FORWARDED_ALLOW_IPS" not in COMPOSE.read_text(encoding="utf-8")

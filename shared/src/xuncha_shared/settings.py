@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from xuncha_shared.auth import AuthConfig
+from xuncha_shared.trusted_proxies import trusted_proxy_entry
 
 # Accepted only outside production; the embedded runner replaces it with a random key.
 DEV_PLACEHOLDER_SECRET = "xuncha-development-signing-key-not-for-production"
@@ -68,6 +69,18 @@ class ServiceSettings(BaseSettings):
     )
     log_level: str = "INFO"
     log_json: bool = True
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Addresses or CIDR networks of the proxies whose X-Forwarded-For is believed "
+            "(the gateway); empty: none, the connection's own address counts"
+        ),
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies_are_addresses(cls, entries: list[str]) -> list[str]:
+        return [trusted_proxy_entry(e) for e in entries]
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret_in_production(self) -> ServiceSettings:
