@@ -312,7 +312,7 @@ def build_dispatcher(
     development flag), 开发登录. Tests build it over their own database (``create_kwargs``
     e.g. ``clock``)."""
     if dev_login and any(s.environment == "production" for s in settings.values()):
-        raise ValueError("dev sign-in is never available in production")
+        raise ValueError("生产环境不提供开发登录 / dev sign-in is never available in production")
     apps: dict[str, FastAPI] = {}
     for name, service_settings in settings.items():
         module = importlib.import_module(f"{name}.app")

@@ -21,6 +21,7 @@ import time
 from collections.abc import Sequence
 
 import uvicorn
+from pydantic import ValidationError
 from sqlalchemy import text
 from xuncha_shared.db import create_engine
 from xuncha_shared.migrations import upgrade
@@ -122,13 +123,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="how long to wait for the database before giving up (default 60)",
     )
     args = parser.parse_args(argv)
-    serve_service(
-        args.service,
-        args.host,
-        args.port,
-        run_migrations=not args.no_migrate,
-        wait_seconds=args.db_wait,
-    )
+    try:
+        serve_service(
+            args.service,
+            args.host,
+            args.port,
+            run_migrations=not args.no_migrate,
+            wait_seconds=args.db_wait,
+        )
+    except ValidationError as exc:
+        # The settings' errors name each setting and never carry its value.
+        print(f"设置有误，{args.service} 未启动 / {args.service} not started:", file=sys.stderr)
+        for error in exc.errors(include_input=False, include_url=False):
+            where = ".".join(str(p) for p in error["loc"]) or "settings"
+            print(f"{where}: {error['msg']}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -6,6 +6,7 @@ and cache an instance, and tests build their own.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -13,6 +14,11 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from xuncha_shared.auth import AuthConfig
+from xuncha_shared.production_safety import (
+    UnsafeSetting,
+    refuse_unsafe_settings,
+    unsafe_auth_settings,
+)
 from xuncha_shared.trusted_proxies import trusted_proxy_entry
 
 # Accepted only outside production; the embedded runner replaces it with a random key.
@@ -32,7 +38,10 @@ class ServiceSettings(BaseSettings):
     values use ``__`` (``XUNCHA_PLANNING_AUTH__MODE=oidc``).
     """
 
-    model_config = SettingsConfigDict(extra="ignore", env_nested_delimiter="__")
+    # A validation error never echoes its input: that is the environment, keys included.
+    model_config = SettingsConfigDict(
+        extra="ignore", env_nested_delimiter="__", hide_input_in_errors=True
+    )
 
     service: ClassVar[str] = ""
 
@@ -83,14 +92,20 @@ class ServiceSettings(BaseSettings):
         return [trusted_proxy_entry(e) for e in entries]
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secret_in_production(self) -> ServiceSettings:
-        if self.environment == "production" and self.auth.mode == "dev":
-            raise ValueError("production needs OIDC auth (auth.mode=oidc), not dev tokens")
-        if self.environment == "production" and self.auth.dev_secret is not None:
-            raise ValueError("production verifies no dev tokens: remove auth.dev_secret")
-        if self.environment == "production" and self.clock_offset_file is not None:
-            raise ValueError("production reads the real time: clock_offset_file is for tests")
+    def _production_refuses_unsafe_settings(self) -> ServiceSettings:
+        if self.environment == "production":
+            refuse_unsafe_settings(self.service or "service", self.unsafe_in_production())
         return self
+
+    def unsafe_in_production(self) -> Iterator[UnsafeSetting]:
+        """What production refuses in these settings; a service adds its own."""
+        yield from unsafe_auth_settings(self.auth)
+        if self.clock_offset_file is not None:
+            yield UnsafeSetting(
+                "clock_offset_file",
+                "生产环境使用真实时间，时钟偏移文件仅用于测试",
+                "production reads the real time: clock_offset_file is for tests",
+            )
 
     @property
     def db_schema(self) -> str:

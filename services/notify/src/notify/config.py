@@ -8,14 +8,16 @@ until ``smtp_host`` is set (no e-mail deliveries are recorded without it).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import time
 from functools import lru_cache
 from typing import Annotated, ClassVar, Literal
 
 from cryptography.fernet import Fernet
 from fastapi import Depends, Request
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
+from xuncha_shared.production_safety import UnsafeSetting
 from xuncha_shared.settings import ServiceSettings
 
 
@@ -55,11 +57,34 @@ class NotifySettings(ServiceSettings):
         default="", description="prefix of the record links in e-mails (e.g. https://xuncha.gov.cn)"
     )
 
-    @model_validator(mode="after")
-    def _keys_are_fernet_keys(self) -> NotifySettings:
-        for key in self.secret_keys:
-            Fernet(key.get_secret_value())  # raises ValueError on a malformed key
-        return self
+    @field_validator("secret_keys")
+    @classmethod
+    def _keys_are_fernet_keys(cls, keys: list[SecretStr]) -> list[SecretStr]:
+        for i, key in enumerate(keys):
+            try:
+                Fernet(key.get_secret_value())
+            except (ValueError, TypeError) as exc:
+                # Never echo the key itself.
+                raise ValueError(
+                    f"secret_keys[{i}] 不是有效的 Fernet 密钥 / "
+                    f"secret_keys[{i}] is not a valid Fernet key"
+                ) from exc
+        return keys
+
+    def unsafe_in_production(self) -> Iterator[UnsafeSetting]:
+        yield from super().unsafe_in_production()
+        if not self.secret_keys:
+            yield UnsafeSetting(
+                "secret_keys",
+                "生产环境须配置加密密钥，否则回调密钥将以明文保存",
+                "production needs secret_keys, or webhook secrets are stored unsealed",
+            )
+        if self.smtp_password is not None and self.smtp_tls == "none":
+            yield UnsafeSetting(
+                "smtp_tls",
+                "生产环境不得以明文连接发送邮件密码，请设置 starttls 或 tls",
+                "production never sends the SMTP password in clear: set starttls or tls",
+            )
 
     @property
     def email_enabled(self) -> bool:
