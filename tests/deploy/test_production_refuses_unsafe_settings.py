@@ -24,8 +24,11 @@ AUTH = {
 }
 
 
+METRICS_TOKEN = "prometheus-" + "m" * 32
+
+
 def production(cls: type[Any], **values: Any) -> Any:
-    return cls(environment="production", **{"auth": AUTH, **values})
+    return cls(environment="production", **{"auth": AUTH, "metrics_token": METRICS_TOKEN, **values})
 
 
 def refusal(cls: type[Any], **values: Any) -> str:
@@ -77,6 +80,19 @@ def test_the_development_clue_key_is_refused_and_never_printed() -> None:
     message = refusal(CluesSettings, clue_keys=[DEV_CLUE_KEY])
     assert "clue_keys" in message and "开发密钥" in message
     assert DEV_CLUE_KEY not in message
+
+
+def test_metrics_without_a_metrics_token_are_refused() -> None:
+    message = refusal(PlanningSettings, metrics_token=None)
+    assert "metrics_token" in message and "监控令牌" in message
+    # Metrics switched off need no token.
+    assert not production(
+        PlanningSettings, metrics_token=None, metrics_enabled=False
+    ).metrics_enabled
+    # A short token is refused in every environment, and never printed.
+    with pytest.raises(ValidationError) as refused:
+        PlanningSettings(metrics_token=SECRET[:20])
+    assert "metrics_token" in str(refused.value) and SECRET[:20] not in str(refused.value)
 
 
 def test_a_malformed_key_is_refused_without_being_printed() -> None:

@@ -14,6 +14,10 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from xuncha_shared.auth import AuthConfig
+from xuncha_shared.docs_and_metrics_access import (
+    MIN_METRICS_TOKEN_LENGTH,
+    unsafe_metrics_settings,
+)
 from xuncha_shared.production_safety import (
     UnsafeSetting,
     refuse_unsafe_settings,
@@ -86,6 +90,29 @@ class ServiceSettings(BaseSettings):
         ),
     )
 
+    metrics_enabled: bool = Field(
+        default=True, description="Serve Prometheus metrics at /metrics (off: 404)"
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Bearer token Prometheus sends to read /metrics in production (at least "
+            f"{MIN_METRICS_TOKEN_LENGTH} characters; an office token is accepted too); "
+            "required in production while metrics are enabled"
+        ),
+    )
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _metrics_token_is_long_enough(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is not None and len(token.get_secret_value()) < MIN_METRICS_TOKEN_LENGTH:
+            # Never echo the token itself.
+            raise ValueError(
+                f"metrics_token 至少 {MIN_METRICS_TOKEN_LENGTH} 个字符 / metrics_token must "
+                f"be at least {MIN_METRICS_TOKEN_LENGTH} characters long"
+            )
+        return token
+
     @field_validator("trusted_proxies")
     @classmethod
     def _trusted_proxies_are_addresses(cls, entries: list[str]) -> list[str]:
@@ -100,12 +127,17 @@ class ServiceSettings(BaseSettings):
     def unsafe_in_production(self) -> Iterator[UnsafeSetting]:
         """What production refuses in these settings; a service adds its own."""
         yield from unsafe_auth_settings(self.auth)
+        yield from unsafe_metrics_settings(self.metrics_enabled, self.metrics_token)
         if self.clock_offset_file is not None:
             yield UnsafeSetting(
                 "clock_offset_file",
                 "生产环境使用真实时间，时钟偏移文件仅用于测试",
                 "production reads the real time: clock_offset_file is for tests",
             )
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
 
     @property
     def db_schema(self) -> str:
