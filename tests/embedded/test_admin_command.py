@@ -65,6 +65,7 @@ def accounts_environment(database_url: str, issuer: str) -> dict[str, str]:
         "XUNCHA_ACCOUNTS_AUTH__ISSUER": issuer,
         "XUNCHA_ACCOUNTS_AUTH__JWKS_URL": f"{issuer}/.well-known/jwks.json",
         "XUNCHA_ACCOUNTS_AUTH__AUDIENCE": "xuncha",
+        "XUNCHA_ACCOUNTS_METRICS_TOKEN": "prometheus-" + "m" * 32,
     }
 
 
