@@ -3415,7 +3415,7 @@ export interface paths {
         };
         /**
          * 实时消息推送（SSE）
-         * @description 服务器推送事件（text/event-stream）：连接后每条新消息推送一个 notification 事件，id 为消息序号。断线重连时浏览器带 Last-Event-ID，从其后继续推送。连接在推送 limit 条或 timeout 秒后结束，客户端自动重连。
+         * @description 服务器推送事件（text/event-stream）：连接后每条新消息推送一个 notification 事件，id 为消息序号。断线重连时浏览器带 Last-Event-ID，从其后继续推送。连接在推送 limit 条或 timeout 秒后结束，客户端自动重连；访问令牌到期时连接随即结束，须以新令牌重连。
          */
         get: operations["notify.stream"];
         put?: never;

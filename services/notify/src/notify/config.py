@@ -13,6 +13,7 @@ tests post to a receiver on loopback, and production refuses to start with it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import time
 from functools import lru_cache
 from typing import Annotated, ClassVar, Literal
@@ -21,6 +22,7 @@ from cryptography.fernet import Fernet
 from fastapi import Depends, Request
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
+from xuncha_shared.production_safety import UnsafeSetting
 from xuncha_shared.settings import ServiceSettings
 
 # A valid Fernet key (32 bytes, url-safe base64) anyone can read: development and tests only.
@@ -79,7 +81,10 @@ class NotifySettings(ServiceSettings):
                 Fernet(key.get_secret_value())
             except (ValueError, TypeError) as exc:
                 # Never echo the key itself.
-                raise ValueError(f"secret_keys[{i}] is not a valid Fernet key") from exc
+                raise ValueError(
+                    f"secret_keys[{i}] 不是有效的 Fernet 密钥 / "
+                    f"secret_keys[{i}] is not a valid Fernet key"
+                ) from exc
         return keys
 
     @property
@@ -88,20 +93,36 @@ class NotifySettings(ServiceSettings):
         return any(k.get_secret_value() == DEV_WEBHOOK_KEY for k in self.secret_keys)
 
     @model_validator(mode="after")
-    def _refuse_unsafe_webhooks_in_production(self) -> NotifySettings:
+    def _webhook_secrets_are_sealed(self) -> NotifySettings:
         if not self.secret_keys:
             # Left empty, secrets would have to be stored in clear.
-            raise ValueError("webhook secrets are stored sealed: secret_keys needs a Fernet key")
-        if self.environment != "production":
-            return self
-        if self.uses_development_key:
-            raise ValueError("production needs secret_keys of its own, not the development key")
-        if self.webhook_allow_private_targets:
             raise ValueError(
-                "production posts webhooks to public addresses only: "
-                "webhook_allow_private_targets is for tests"
+                "回调密钥须加密保存，请配置 secret_keys / "
+                "webhook secrets are stored sealed: secret_keys needs a Fernet key"
             )
         return self
+
+    def unsafe_in_production(self) -> Iterator[UnsafeSetting]:
+        yield from super().unsafe_in_production()
+        if self.uses_development_key:
+            yield UnsafeSetting(
+                "secret_keys",
+                "生产环境须使用自己的加密密钥，不得使用开发密钥",
+                "production needs secret_keys of its own, not the development key",
+            )
+        if self.webhook_allow_private_targets:
+            yield UnsafeSetting(
+                "webhook_allow_private_targets",
+                "生产环境只向公网地址发送回调：webhook_allow_private_targets 仅供测试",
+                "production posts webhooks to public addresses only: "
+                "webhook_allow_private_targets is for tests",
+            )
+        if self.smtp_password is not None and self.smtp_tls == "none":
+            yield UnsafeSetting(
+                "smtp_tls",
+                "生产环境不得以明文连接发送邮件密码，请设置 starttls 或 tls",
+                "production never sends the SMTP password in clear: set starttls or tls",
+            )
 
     @property
     def email_enabled(self) -> bool:

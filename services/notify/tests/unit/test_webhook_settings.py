@@ -24,6 +24,7 @@ def production(**values: Any) -> NotifySettings:
                 "audience": "xuncha",
             },
             "secret_keys": [Fernet.generate_key().decode()],
+            "metrics_token": "prometheus-" + "m" * 32,
             **values,
         }
     )
