@@ -180,6 +180,7 @@ _VALIDATION_ZH = {
     "less_than": "数值太大",
     "value_error": "取值无效",
     "nul_character": "不得包含空字符（NUL）",
+    "control_character": "不得包含控制字符（{character}）",
     "null_not_allowed": "不能清空此项",
     "model_attributes_type": "应为对象",
     "dict_type": "应为对象",

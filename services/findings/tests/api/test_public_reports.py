@@ -128,6 +128,28 @@ async def test_burst_oversize_and_malformed_never_500(running: Any, db: Any) -> 
     assert await db.fetchval("SELECT count(*) FROM findings.public_reports") == 1
 
 
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x9b"])
+async def test_a_control_character_in_the_public_form_is_refused(
+    running: Any, db: Any, char: str
+) -> None:
+    findings = running.client("findings")
+    place = await county(db)
+    url = f"{BASE}/public/rounds/{place.round_id}/reports"
+    for body in (
+        {"content": f"村会计挪用低保金{char}请核实", "contact": "13800000000"},
+        {"content": "村会计挪用低保金，请核实", "contact": f"138{char}"},
+    ):
+        r = await findings.post(url, json=body)
+        assert r.status_code == 422, r.text
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["field"] == next(k for k, v in body.items() if char in v)
+        assert r.json()["message_zh"] and r.json()["message_en"]
+    # A report spread over lines is still a report.
+    r = await submit(findings, place.round_id, "村会计挪用低保金。\r\n\t请巡察组核实")
+    assert r.status_code == 201, r.text
+    assert await db.fetchval("SELECT count(*) FROM findings.public_reports") == 1
+
+
 async def test_only_on_site(running: Any, db: Any) -> None:
     findings = running.client("findings")
     place = await county(db, status="reporting")
