@@ -4,12 +4,14 @@ clue (content erased here), a forward with a reply deadline (overdue emitted onc
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from xuncha_shared.app import run_periodic_once
 from xuncha_shared.auth import Role
 
@@ -148,6 +150,25 @@ async def test_a_control_character_in_the_public_form_is_refused(
     r = await submit(findings, place.round_id, "村会计挪用低保金。\r\n\t请巡察组核实")
     assert r.status_code == 201, r.text
     assert await db.fetchval("SELECT count(*) FROM findings.public_reports") == 1
+
+
+async def test_a_formula_in_a_report_is_exported_as_text(running: Any, token: Any, db: Any) -> None:
+    findings = running.client("findings")
+    place = await county(db)
+    # Three: the form takes three a minute from one address.
+    texts = ['=HYPERLINK("http://evil.example/x","点此查看")', "-2+3 村账有误", "@SUM(A1:A9)"]
+    for text in texts:
+        r = await submit(findings, place.round_id, text)
+        assert r.status_code == 201, r.text
+    office = token(Role.office, jurisdiction=place.jurisdiction)
+    r = await findings.get(f"{BASE}/public-reports.xlsx", headers=auth(office))
+    assert r.status_code == 200, r.text
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    assert sheet is not None
+    column = [c.value for c in sheet[1]].index("反映内容") + 1
+    cells = [sheet.cell(row=n, column=column) for n in range(2, sheet.max_row + 1)]
+    assert sorted(str(c.value) for c in cells) == sorted(texts)
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
 
 
 async def test_only_on_site(running: Any, db: Any) -> None:
