@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -169,6 +170,30 @@ async def test_a_formula_in_a_report_is_exported_as_text(running: Any, token: An
     cells = [sheet.cell(row=n, column=column) for n in range(2, sheet.max_row + 1)]
     assert sorted(str(c.value) for c in cells) == sorted(texts)
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+async def test_a_report_that_fails_to_store_never_reaches_the_logs(
+    running: Any, db: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A database error on a citizen's report is a 500 whose log names the error's type,
+    the route and the trace id, never the report: no SQL parameters, no failing row."""
+    findings = running.client("findings")
+    place = await county(db)
+    canary = "金丝雀举报内容-乡长收受红包"
+    # Forced: a constraint the report breaks, whose message would quote the whole row.
+    await db.execute(
+        "ALTER TABLE findings.public_reports ADD CONSTRAINT forced_failure "
+        f"CHECK (content NOT LIKE '%{canary}%')"
+    )
+    with caplog.at_level(logging.DEBUG):
+        r = await submit(findings, place.round_id, f"{canary}，请核实")
+    assert r.status_code == 500 and r.json()["type"].endswith("/internal"), r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    logged = [str(record.__dict__) + record.getMessage() for record in caplog.records]
+    assert not [line for line in logged if canary in line or "13800000000" in line]
+    (error,) = [rec for rec in caplog.records if rec.name == "xuncha.errors"]
+    assert "IntegrityError" in error.getMessage() and "/reports" in error.getMessage()
+    assert error.__dict__["trace_id"] and "public_reports" in error.__dict__["frames"]
 
 
 async def test_only_on_site(running: Any, db: Any) -> None:
