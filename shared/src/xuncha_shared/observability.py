@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from pythonjsonlogger.json import JsonFormatter
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from xuncha_shared.tracing import current_traceparent, new_traceparent, parse_traceparent, trace_id
 
@@ -115,7 +115,7 @@ def configure_logging(level: str = "INFO", *, json_format: bool = True) -> None:
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
 
 
-def internal_error_response(request: Request) -> Response:
+def internal_error_response(request: Request) -> JSONResponse:
     """The 500 answer to an unexpected error, as problem+json."""
     from xuncha_shared.problems import problem_response  # problems' handlers log through here
 

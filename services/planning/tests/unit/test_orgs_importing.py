@@ -374,7 +374,8 @@ def test_name_length() -> None:
 def test_a_control_character_in_a_cell_is_a_row_fault(char: str) -> None:
     """One an XLSX can carry (openpyxl writes DEL and C1 as they are): refused as a fault of
     its row and column, the other rows imported as usual."""
-    lines = [ZH_HEADER, *BASE, ["D2", f"县审{char}计局", "部门", ""], ["D3", "县统计局", "部门", ""]]
+    added = [["D2", f"县审{char}计局", "部门", ""], ["D3", "县统计局", "部门", ""]]
+    lines = [ZH_HEADER, *BASE, *added]
     result = parse_org_file(xlsx_bytes(*lines), "orgs.xlsx")
     assert found(result) == [(6, "name", "control_character")]
     shown = f"U+{ord(char):04X}"
