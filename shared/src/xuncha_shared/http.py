@@ -242,8 +242,15 @@ def split_page(
 _STRICT_ADAPTER = "_xuncha_strict_adapter"
 
 
+_HEADER_NAMES = "_xuncha_header_names"
+
+
 def _declared_headers(route: Any) -> list[str]:
-    """The headers a route reads as parameters (its dependencies' included), by alias."""
+    """The headers a route reads as parameters (its dependencies' included), by alias;
+    found once per route and kept on it, as the strict body adapter is."""
+    cached: list[str] | None = getattr(route, _HEADER_NAMES, None)
+    if cached is not None:
+        return cached
     names: list[str] = []
     pending = [getattr(route, "dependant", None)]
     while pending:
@@ -252,6 +259,8 @@ def _declared_headers(route: Any) -> list[str]:
             continue
         names += [param.alias for param in dependant.header_params]
         pending += dependant.dependencies
+    if route is not None:
+        setattr(route, _HEADER_NAMES, names)
     return names
 
 
