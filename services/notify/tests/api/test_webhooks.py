@@ -4,6 +4,7 @@ the delivery log per subscription."""
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from cryptography.fernet import Fernet
 from notify.delivery.backoff import longest_wait
 from notify.webhooks.signing import verify
+from openpyxl import load_workbook
 from xuncha_shared.app import run_periodic_once
 from xuncha_shared.auth import Role
 from xuncha_shared.events.planning import ConsultationRequested
@@ -223,3 +225,30 @@ async def test_invalid_subscriptions_are_4xx(platform: Any, token: Any) -> None:
         headers=auth(office),
     )
     assert r.status_code == 422 and r.json()["field"] == "roles.0"
+
+
+async def test_a_stored_control_character_does_not_take_the_export_down(
+    platform: Any, token: Any, db: Any
+) -> None:
+    """A description stored before control characters were refused: the export drops the
+    character and keeps the rest, instead of failing for good; a new one is refused."""
+    running = await platform("notify", scheduler_enabled=False, consumers_enabled=False)
+    notify = running.client("notify")
+    office = token(Role.office, jurisdiction=J)
+    body = {"url": "http://example.org/x", "org_id": str(Cast().org["audit"])}
+    r = await notify.post(
+        f"{BASE}/subscriptions",
+        json={**body, "description": "审计局\x07接收"},
+        headers=auth(office),
+    )
+    assert r.status_code == 422 and r.json()["field"] == "description", r.text
+    r = await notify.post(
+        f"{BASE}/subscriptions", json={**body, "description": "审计局接收"}, headers=auth(office)
+    )
+    assert r.status_code == 201, r.text
+    await db.execute("UPDATE notify.subscriptions SET description = E'审计局\\x07\\x1b接收'")
+    r = await notify.get(f"{BASE}/subscriptions/export.xlsx", headers=auth(office))
+    assert r.status_code == 200, r.text
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    assert sheet is not None
+    assert "审计局接收" in [c.value for row in sheet.iter_rows() for c in row]
