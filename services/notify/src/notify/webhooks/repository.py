@@ -69,9 +69,15 @@ async def by_ids(session: AsyncSession, ids: Iterable[uuid.UUID]) -> dict[uuid.U
     return {s.id: s for s in (await session.execute(stmt)).scalars()}
 
 
-async def active_for_org(session: AsyncSession, org_id: uuid.UUID) -> list[Subscription]:
-    """An org's own active subscriptions."""
-    return await _active(session, col(Subscription.org_id) == org_id)
+async def active_for_org(
+    session: AsyncSession, org_id: uuid.UUID, jurisdiction: str
+) -> list[Subscription]:
+    """An org's own active subscriptions of ``jurisdiction`` (the event's: a subscription
+    made under another jurisdiction never receives this one's notifications)."""
+    return await _active(
+        session,
+        and_(col(Subscription.org_id) == org_id, col(Subscription.jurisdiction) == jurisdiction),
+    )
 
 
 async def active_for_role(

@@ -35,6 +35,13 @@ def may_have_webhooks(principal: Principal) -> bool:
     return principal.has(Role.office, *DEPARTMENT_ROLES)
 
 
+def roles_served(sub: Subscription) -> frozenset[str]:
+    """The roles a subscription's endpoint serves: those the office set for it, else the
+    departments' (webhooks are for departments and the office only, so a notification meant
+    for the inspected org's own accounts never reaches a department system of the same org)."""
+    return frozenset(sub.roles) or frozenset(r.value for r in DEPARTMENT_ROLES)
+
+
 def visible(principal: Principal) -> ColumnElement[bool]:
     """Subscriptions the caller may see and manage."""
     if principal.has(Role.office):
