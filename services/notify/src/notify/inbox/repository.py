@@ -76,6 +76,7 @@ def item(n: Notification, read_at: datetime | None) -> InboxItem:
         link=n.link,
         audience_kind=n.audience_kind,
         audience_value=n.audience_value,
+        roles=list(n.roles),
         created_at=n.created_at,
         read=read_at is not None,
         read_at=read_at,
