@@ -36,6 +36,8 @@ from services.notify.tests.api.factories import (
     expected_audiences,
     inbox,
     publish,
+    register_orgs,
+    registered_cast,
     rule_events,
 )
 
@@ -163,7 +165,7 @@ async def test_each_default_rule_webhooks_and_mails_exactly_the_configured_recip
             **LOOPBACK_RECEIVERS,
         )
         notify, runtime = running.client("notify"), running.apps["notify"].state.runtime
-        cast = Cast()
+        cast = await registered_cast(runtime)
         office = token(Role.office, jurisdiction=J)
         mail_of: dict[tuple[str, str], str] = {}
         async with serving(receiver) as base_url:
@@ -190,6 +192,7 @@ async def test_each_default_rule_webhooks_and_mails_exactly_the_configured_recip
                 mail_of[("role", role)] = f"{role}-1@example.org"
                 # The org standing for the role (e.g. the commission's system) subscribes.
                 role_orgs[role] = str(uuid.uuid4())
+                await register_orgs(runtime, role_orgs[role])
                 r = await notify.post(
                     f"{BASE}/subscriptions",
                     json={"url": f"{base_url}/hook/role-{role}", "org_id": role_orgs[role],
