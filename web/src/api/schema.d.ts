@@ -4938,7 +4938,9 @@ export interface components {
         /**
          * Audience
          * @description Who receives: ``{"kind": "role", "role": "office"}``, ``{"kind": "org", "field":
-         *     "org_id"}`` or ``{"kind": "account", "field": "owner_accounts"}``.
+         *     "org_id", "roles": ["inspected"]}`` or ``{"kind": "account", "field": "owner_accounts"}``.
+         *     An org audience reaches only the org's accounts with one of ``roles`` (left out: the roles
+         *     the field means, :mod:`notify.rules.meant_for`).
          */
         "Audience-Input": {
             /**
@@ -4956,11 +4958,18 @@ export interface components {
              * @description 受众类型为 org / account 时必填：取单位编号或账号的事件字段
              */
             field?: string | null;
+            /**
+             * 单位内的角色
+             * @description 仅用于 org 受众：只有该单位中具有这些角色的账号收到通知；不填时按事件字段的含义确定（如整改事项的 org_id 为被巡察党组织 inspected，线索的 recipient_org_id 为承办部门 discipline / organization / department）
+             */
+            roles?: components["schemas"]["Role"][] | null;
         };
         /**
          * Audience
          * @description Who receives: ``{"kind": "role", "role": "office"}``, ``{"kind": "org", "field":
-         *     "org_id"}`` or ``{"kind": "account", "field": "owner_accounts"}``.
+         *     "org_id", "roles": ["inspected"]}`` or ``{"kind": "account", "field": "owner_accounts"}``.
+         *     An org audience reaches only the org's accounts with one of ``roles`` (left out: the roles
+         *     the field means, :mod:`notify.rules.meant_for`).
          */
         "Audience-Output": {
             /**
@@ -4978,6 +4987,11 @@ export interface components {
              * @description 受众类型为 org / account 时必填：取单位编号或账号的事件字段
              */
             field: string | null;
+            /**
+             * 单位内的角色
+             * @description 仅用于 org 受众：只有该单位中具有这些角色的账号收到通知；不填时按事件字段的含义确定（如整改事项的 org_id 为被巡察党组织 inspected，线索的 recipient_org_id 为承办部门 discipline / organization / department）
+             */
+            roles: components["schemas"]["Role"][] | null;
         };
         /**
          * AudienceKind
@@ -7997,6 +8011,11 @@ export interface components {
             /** 受众 */
             audience_value: string;
             /**
+             * 面向的角色
+             * @description 单位受众时只有该单位中具有这些角色的账号收到；个人受众为空
+             */
+            roles: string[];
+            /**
              * 时间
              * Format: date-time
              */
@@ -8724,6 +8743,11 @@ export interface components {
             audience_kind: string;
             /** 受众 */
             audience_value: string;
+            /**
+             * 面向的角色
+             * @description 单位受众时只有该单位中具有这些角色的账号收到；个人受众为空
+             */
+            roles: string[];
             /**
              * 时间
              * Format: date-time

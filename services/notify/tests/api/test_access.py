@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 from xuncha_shared.auth import Role
 
-from services.notify.tests.api.factories import BASE, LOOPBACK_RECEIVERS, J, auth
+from services.notify.tests.api.factories import (
+    BASE,
+    LOOPBACK_RECEIVERS,
+    J,
+    auth,
+    register_orgs,
+)
 
 DEPT = uuid.UUID("6d7f0a52-8a53-4d6e-9f0e-0c1b7c3f9a01")
 OTHER_DEPT = uuid.UUID("6d7f0a52-8a53-4d6e-9f0e-0c1b7c3f9a02")
@@ -47,8 +53,9 @@ MATRIX: dict[str, dict[str, int]] = {
                                  "other-department": 404},
     "GET /subscriptions/{sub}/deliveries": {"office": 200, "department": 200,
                                             "office-elsewhere": 404, "other-department": 404},
-    # a department subscribes for its own org only (the body names OTHER_DEPT)
-    "POST /subscriptions": {"office": 201, "office-elsewhere": 201, "other-department": 201},
+    # a department subscribes for its own org only (the body names OTHER_DEPT); an office only
+    # for an org of its jurisdiction (OTHER_DEPT is not one of 410800's: 422 naming org_id)
+    "POST /subscriptions": {"office": 201, "office-elsewhere": 422, "other-department": 201},
     "GET /inbox": {name: 200 for name in WHO},
     "GET /inbox/unread-count": {name: 200 for name in WHO},
 }  # fmt: skip
@@ -60,6 +67,7 @@ async def test_authorization_matrix(who: str, platform: Any, token: Any) -> None
         "notify", scheduler_enabled=False, consumers_enabled=False, **LOOPBACK_RECEIVERS
     )
     notify = running.client("notify")
+    await register_orgs(running.apps["notify"].state.runtime, DEPT, OTHER_DEPT, TOWN)
     office = token(Role.office, jurisdiction=J)
     r = await notify.post(
         f"{BASE}/subscriptions",

@@ -16,13 +16,13 @@ from xuncha_shared.testing.serving import serving
 from services.notify.tests.api.factories import (
     BASE,
     LOOPBACK_RECEIVERS,
-    Cast,
     J,
     Receiver,
     auth,
     cloud,
     inbox,
     publish,
+    registered_cast,
 )
 
 
@@ -31,7 +31,7 @@ async def test_clue_transfer_over_kafka_reaches_keeper_and_recipient_once(
 ) -> None:
     running = await platform("notify", bus=kafka_bus, scheduler_enabled=False, **LOOPBACK_RECEIVERS)
     notify, runtime = running.client("notify"), running.apps["notify"].state.runtime
-    cast = Cast()
+    cast = await registered_cast(running.apps["notify"].state.runtime)
     office = token(Role.office, jurisdiction=J)
     keeper = token(Role.office, subject="keeper-li", jurisdiction=J)
     recipient = token(Role.discipline, org_id=str(cast.org["discipline"]), jurisdiction=J)

@@ -23,7 +23,16 @@ from xuncha_shared.events.planning import ConsultationRequested
 from xuncha_shared.testing.contracts import sample_event
 from xuncha_shared.testing.serving import serving
 
-from services.notify.tests.api.factories import BASE, Cast, J, Receiver, apply, auth, cloud
+from services.notify.tests.api.factories import (
+    BASE,
+    J,
+    Receiver,
+    apply,
+    auth,
+    cloud,
+    register_orgs,
+    registered_cast,
+)
 
 # Registration resolves nothing for an address literal; no request goes to it in these tests.
 PUBLIC = "https://8.8.8.8/hook"
@@ -50,7 +59,7 @@ REFUSED = [
 async def test_internal_targets_are_refused_at_registration(platform: Any, token: Any) -> None:
     running = await platform("notify", scheduler_enabled=False, consumers_enabled=False)
     notify = running.client("notify")
-    cast = Cast()
+    cast = await registered_cast(running.apps["notify"].state.runtime)
     office = token(Role.office, jurisdiction=J)
     org = str(cast.org["discipline"])
     for url in REFUSED:
@@ -85,7 +94,9 @@ async def test_only_the_office_and_departments_hold_webhooks(platform: Any, toke
         assert r.status_code == 403, (role, r.text)
         r = await notify.get(f"{BASE}/subscriptions", headers=auth(bearer))
         assert r.status_code == 403, (role, r.text)
-    dept = token(Role.department, org_id=str(uuid.uuid4()), jurisdiction=J)
+    own = uuid.uuid4()
+    await register_orgs(running.apps["notify"].state.runtime, own)
+    dept = token(Role.department, org_id=str(own), jurisdiction=J)
     r = await notify.post(f"{BASE}/subscriptions", json={"url": PUBLIC}, headers=auth(dept))
     assert r.status_code == 201, r.text
 
@@ -111,7 +122,7 @@ async def test_a_target_now_internal_is_refused_at_delivery(
 ) -> None:
     running = await platform("notify", scheduler_enabled=False, consumers_enabled=False)
     notify, runtime = running.client("notify"), running.apps["notify"].state.runtime
-    cast = Cast()
+    cast = await registered_cast(running.apps["notify"].state.runtime)
     office = token(Role.office, jurisdiction=J)
     receiver = Receiver()
     async with serving(receiver.app()) as base_url:
@@ -166,7 +177,7 @@ async def test_redirects_are_failures_and_no_response_body_is_kept(
         webhook_allow_private_targets=True,
     )  # fmt: skip
     notify, runtime = running.client("notify"), running.apps["notify"].state.runtime
-    cast = Cast()
+    cast = await registered_cast(running.apps["notify"].state.runtime)
     office = token(Role.office, jurisdiction=J)
     followed: list[str] = []
 
@@ -229,7 +240,7 @@ async def test_one_broken_delivery_is_one_failed_attempt(
         webhook_allow_private_targets=True,
     )  # fmt: skip
     notify, runtime = running.client("notify"), running.apps["notify"].state.runtime
-    cast = Cast()
+    cast = await registered_cast(running.apps["notify"].state.runtime)
     office = token(Role.office, jurisdiction=J)
     receiver = Receiver()
     async with serving(receiver.app()) as base_url:

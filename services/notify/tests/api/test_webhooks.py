@@ -22,12 +22,12 @@ from xuncha_shared.testing.serving import serving
 from services.notify.tests.api.factories import (
     BASE,
     LOOPBACK_RECEIVERS,
-    Cast,
     J,
     Receiver,
     apply,
     auth,
     cloud,
+    registered_cast,
 )
 
 
@@ -45,7 +45,7 @@ async def test_a_receiver_failing_three_times_gets_the_delivery_once(
     )
     notify, runtime = running.client("notify"), running.apps["notify"].state.runtime
     settings = runtime.settings
-    cast = Cast()
+    cast = await registered_cast(running.apps["notify"].state.runtime)
     office = token(Role.office, jurisdiction=J)
     receiver = Receiver(fail_first=3)
     async with serving(receiver.app()) as base_url:
@@ -124,7 +124,7 @@ async def test_dead_letters_are_listed_and_replayed(
         secret_keys=[Fernet.generate_key().decode()],
     )
     notify, runtime = running.client("notify"), running.apps["notify"].state.runtime
-    cast = Cast()
+    cast = await registered_cast(running.apps["notify"].state.runtime)
     office = token(Role.office, jurisdiction=J)
     dept = token(Role.department, org_id=str(cast.org["audit"]), jurisdiction=J)
     receiver = Receiver(fail_first=2, status_when_failing=503)
@@ -190,7 +190,7 @@ async def test_invalid_subscriptions_are_4xx(platform: Any, token: Any) -> None:
     )
     notify = running.client("notify")
     office = token(Role.office, jurisdiction=J)
-    cast = Cast()
+    cast = await registered_cast(running.apps["notify"].state.runtime)
     org = str(cast.org["audit"])
     cases = [
         ({"url": "ftp://example.org/x", "org_id": org}, "url"),

@@ -71,6 +71,7 @@ NOTIFICATION_COLUMNS: list[Column[Notification]] = [
     Column("内容", lambda n: n.body),
     Column("受众类型", lambda n: n.audience_kind),
     Column("受众", lambda n: n.audience_value),
+    Column("面向的角色", lambda n: "、".join(n.roles)),
     Column("规则", lambda n: n.rule_key),
     Column("链接", lambda n: n.link),
 ]

@@ -3,6 +3,8 @@ account with a department role whose token carries the org) manages its own org'
 inspected org, a leader or a group has no webhooks: what reaches a machine of theirs would
 leave the platform's need-to-know rules behind.
 
+A subscription is for an org of the subscriber's own jurisdiction (the subscription
+jurisdiction rule, ``check_subscription_in_jurisdiction``); lists and exports show only those.
 The URL must pass the public webhook target rule (``targets``) when registered or changed;
 the dispatcher applies it again at every delivery."""
 
@@ -35,8 +37,16 @@ def may_have_webhooks(principal: Principal) -> bool:
     return principal.has(Role.office, *DEPARTMENT_ROLES)
 
 
+def roles_served(sub: Subscription) -> frozenset[str]:
+    """The roles a subscription's endpoint serves: those the office set for it, else the
+    departments' (webhooks are for departments and the office only, so a notification meant
+    for the inspected org's own accounts never reaches a department system of the same org)."""
+    return frozenset(sub.roles) or frozenset(r.value for r in DEPARTMENT_ROLES)
+
+
 def visible(principal: Principal) -> ColumnElement[bool]:
-    """Subscriptions the caller may see and manage."""
+    """Subscriptions the caller may see and manage: the office those of its jurisdiction's
+    orgs, a department its own org's."""
     if principal.has(Role.office):
         return repository.managed_by_office(principal.jurisdiction)
     org = principal.org_uuid
@@ -67,6 +77,22 @@ def _check_roles(actor: Principal, roles: list[Role]) -> list[str]:
             "Only the inspection office sets the roles a subscription stands for",
         )
     return sorted({r.value for r in roles})
+
+
+async def check_subscription_in_jurisdiction(
+    session: AsyncSession, org_id: uuid.UUID, actor: Principal
+) -> None:
+    """The subscription jurisdiction rule: a subscription is for an org of the subscriber's
+    own jurisdiction (planning's org registry, as notify projects it). Another
+    jurisdiction's org is answered like an unknown one, a 422 naming ``org_id``, so the
+    answer does not tell whether it exists elsewhere."""
+    if not await repository.is_org_of(session, org_id, actor.jurisdiction):
+        raise Unprocessable(
+            "本辖区没有这个单位，只能订阅本辖区单位的通知",
+            "No such org in your jurisdiction; subscriptions are for its own orgs only",
+            field="org_id",
+            code="org-not-in-jurisdiction",
+        )
 
 
 async def check_target_url(url: str, settings: NotifySettings) -> str:
@@ -137,6 +163,7 @@ async def create_subscription(
         raise Forbidden(
             "只能为本单位订阅 Webhook", "A department may subscribe only for its own org"
         )
+    await check_subscription_in_jurisdiction(session, org_id, actor)
     event_types = check_event_types(data.event_types)
     roles = _check_roles(actor, data.roles)
     sub = Subscription(
