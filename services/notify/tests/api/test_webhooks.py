@@ -232,10 +232,13 @@ async def test_a_stored_control_character_does_not_take_the_export_down(
 ) -> None:
     """A description stored before control characters were refused: the export drops the
     character and keeps the rest, instead of failing for good; a new one is refused."""
-    running = await platform("notify", scheduler_enabled=False, consumers_enabled=False)
+    running = await platform(
+        "notify", scheduler_enabled=False, consumers_enabled=False, **LOOPBACK_RECEIVERS
+    )
     notify = running.client("notify")
+    cast = await registered_cast(running.apps["notify"].state.runtime)
     office = token(Role.office, jurisdiction=J)
-    body = {"url": "http://example.org/x", "org_id": str(Cast().org["audit"])}
+    body = {"url": "http://127.0.0.1:9/x", "org_id": str(cast.org["audit"])}
     r = await notify.post(
         f"{BASE}/subscriptions",
         json={**body, "description": "审计局\x07接收"},
