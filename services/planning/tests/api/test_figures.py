@@ -17,7 +17,13 @@ from xuncha_shared.auth import Role
 from xuncha_shared.bus.base import BusMessage
 from xuncha_shared.bus.postgres import PostgresBus
 from xuncha_shared.events.base import Event, envelope
-from xuncha_shared.events.clues import ClueConcluded, ClueStatus, ClueTransferred, Disposal
+from xuncha_shared.events.clues import (
+    ClueConcluded,
+    ClueStatus,
+    ClueTransferRecalled,
+    ClueTransferred,
+    Disposal,
+)
 from xuncha_shared.events.findings import FeedbackIssued, FeedbackProblem
 from xuncha_shared.events.rectification import (
     InstitutionBuilt,
@@ -421,3 +427,30 @@ async def test_who_reads_the_figures(county: County, token: Any, path: str) -> N
     )
     assert other_round.status_code == 404
     assert other_round.json()["field"] == "round_id"
+
+
+async def test_a_recalled_transfer_no_longer_counts(
+    county: County, database_url: str, topic_prefix: str
+) -> None:
+    events = scenario(county)
+    await deliver(database_url, topic_prefix, *events)
+    await eventually(lambda: _has(county, "institutions_built"))
+    assert (await figures(county))["clues_transferred"] == 2
+    sent = next(e for e in events if isinstance(e, ClueTransferred))
+    recalled = ClueTransferRecalled(
+        jurisdiction=J,
+        clue_id=sent.clue_id,
+        round_id=sent.round_id,
+        org_id=sent.org_id,
+        status=ClueStatus.reviewed,
+        version=4,
+        recalled_at=WHEN,
+        recalled_from_org_id=uuid.uuid4(),
+    )
+    await deliver(database_url, topic_prefix, recalled)
+
+    async def recounted() -> dict[str, Any] | None:
+        f = await figures(county)
+        return f if f["clues_transferred"] == 1 else None
+
+    assert (await eventually(recounted))["cases_filed"] == 1

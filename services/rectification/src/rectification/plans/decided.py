@@ -31,25 +31,27 @@ FIELD_ZH = {"kind": "整改类型", "due_on": "整改时限", "measures": "整�
 """The decided fields, in the order they are checked (the first one changed is named)."""
 
 
-class DecidedFieldForbidden(Problem):
-    """A 403 problem naming the field the org may not change by itself."""
+class DecidedByOffice(Problem):
+    """A 403: the field is the inspection's or the office's decision, not the org's."""
 
     status = 403
     code = "decided-by-office"
     title = "Forbidden"
 
-    def __init__(self, field: str, why_zh: str, why_en: str) -> None:
-        super().__init__(
-            f"{why_zh}，被巡察党组织不能自行变更{FIELD_ZH[field]}；如确需调整，请向巡察办提出申请，"
-            "由巡察办决定",
-            f"{why_en}: the inspected org cannot change {field} by itself; ask the inspection "
-            "office, which decides such changes",
-            field=field,
-        )
+
+def decided_by_office(field: str, why_zh: str, why_en: str) -> DecidedByOffice:
+    """The refusal naming ``field`` and pointing to the office."""
+    return DecidedByOffice(
+        f"{why_zh}，被巡察党组织不能自行变更{FIELD_ZH[field]}；如确需调整，请向巡察办提出申请，"
+        "由巡察办决定",
+        f"{why_en}: the inspected org cannot change {field} by itself; ask the inspection "
+        "office, which decides such changes",
+        field=field,
+    )
 
 
 def refuse_changes_to_decided_fields(task: Task, plan: Plan, changes: dict[str, Any]) -> None:
-    """Raise :class:`DecidedFieldForbidden` for the first decided field ``changes`` alters."""
+    """Raise :class:`DecidedByOffice` for the first decided field ``changes`` alters."""
     for field in FIELD_ZH:
         if field not in changes:
             continue
@@ -58,16 +60,16 @@ def refuse_changes_to_decided_fields(task: Task, plan: Plan, changes: dict[str, 
         if value == getattr(task, field):
             continue
         if task.immediate and field in DECIDED_FOR_IMMEDIATE:
-            raise DecidedFieldForbidden(
+            raise decided_by_office(
                 field, "该问题为巡察期间交办的立行立改问题", "This is an immediate (立行立改) task"
             )
         if field == "kind" and value == TaskKind.immediate.value:
-            raise DecidedFieldForbidden(
+            raise decided_by_office(
                 field,
                 "立行立改由巡察组在巡察期间交办确定",
                 "Only the inspection makes a task immediate (立行立改)",
             )
         if plan.status == SUBMITTED and field in FIXED_ONCE_SUBMITTED:
-            raise DecidedFieldForbidden(
+            raise decided_by_office(
                 field, "整改方案已报送", "The rectification plan has been submitted"
             )
