@@ -2081,6 +2081,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/clues/clues/{clue_id}/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 撤回移交
+         * @description 巡察办线索管理人撤回尚未签收的移交（如承办部门选错），须写明理由（保密）；线索回到已研判待移交，不再计入移交数，可重新移交。已签收的线索不能撤回。须带 If-Match。
+         */
+        post: operations["clues.recallClue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/clues/clues/{clue_id}/keeper": {
         parameters: {
             query?: never;
@@ -2660,7 +2680,7 @@ export interface paths {
         head?: never;
         /**
          * 填写或修改整改任务
-         * @description 被巡察党组织填写本单位任务的整改措施、责任人、领办领导（账号与姓名）、整改时限和整改类型。只改所带字段；已申请销号或已验收的任务不能修改。须带 If-Match。
+         * @description 被巡察党组织填写本单位任务的整改措施、责任人、领办领导（账号与姓名）、整改时限和整改类型。只改所带字段；已申请销号或已验收的任务不能修改。巡察决定的事项单位不能自行变更（403，field 指明字段）：立行立改任务的整改类型和时限，任何任务改为立行立改，以及方案报送后的整改类型、时限和措施；如需调整请向巡察办申请。须带 If-Match。
          */
         patch: operations["rectification.updateTask"];
         trace?: never;
@@ -7104,6 +7124,14 @@ export interface components {
          * @enum {string}
          */
         DeliveryStatus: "pending" | "delivered" | "dead";
+        /**
+         * DepartmentDesignation
+         * @description What a county department is for (职能), where the registry says so: the recipients of
+         *     clues are found by it (a discipline clue goes to the department designated
+         *     ``discipline``). Only departments carry one; it is empty where not yet set.
+         * @enum {string}
+         */
+        DepartmentDesignation: "discipline" | "organization" | "publicity" | "audit" | "petitions" | "police" | "other";
         /** Difference */
         Difference: {
             /**
@@ -8688,7 +8716,7 @@ export interface components {
         NoteRead: {
             /**
              * 类型
-             * @description review 研判意见；return 退回理由；progress 进展；outcome 结果说明
+             * @description review 研判意见；return 退回理由；recall 撤回移交理由；progress 进展；outcome 结果说明
              */
             kind: string;
             /** Text */
@@ -8794,6 +8822,11 @@ export interface components {
              * @description 分管该单位的县领导的平台账号；该领导可查看本单位的整改方案和任务（只读）
              */
             leader_account?: (string & unknown) | null;
+            /**
+             * 部门职能
+             * @description 仅县直单位：纪委监委、组织部、宣传部、审计局、信访局、公安局或其他部门；问题线索按职能移交 / Departments only: clues are transferred by it
+             */
+            designation?: components["schemas"]["DepartmentDesignation"] | null;
         };
         /**
          * OrgKind
@@ -8829,6 +8862,8 @@ export interface components {
             contact_email: string | null;
             /** 分管县领导账号 */
             leader_account: string | null;
+            /** 部门职能 */
+            designation: components["schemas"]["DepartmentDesignation"] | null;
             /** 是否在巡察范围内 */
             active: boolean;
             /** 版本号 */
@@ -8886,6 +8921,11 @@ export interface components {
              * @description 分管该单位的县领导的平台账号；该领导可查看本单位的整改方案和任务（只读）
              */
             leader_account?: (string & unknown) | null;
+            /**
+             * 部门职能
+             * @description 仅县直单位：纪委监委、组织部、宣传部、审计局、信访局、公安局或其他部门；问题线索按职能移交 / Departments only: clues are transferred by it
+             */
+            designation?: components["schemas"]["DepartmentDesignation"] | null;
             /** 是否在巡察范围内 */
             active?: boolean;
         };
@@ -9349,6 +9389,18 @@ export interface components {
         Page_PriorityRead_: {
             /** 本页记录 */
             items: components["schemas"]["PriorityRead"][];
+            /**
+             * 下一页游标
+             * @description 为空表示没有下一页
+             */
+            next_cursor: string | null;
+            /** 符合条件的总数 */
+            total: number | null;
+        };
+        /** Page[ProjectedDepartment] */
+        Page_ProjectedDepartment_: {
+            /** 本页记录 */
+            items: components["schemas"]["ProjectedDepartment"][];
             /**
              * 下一页游标
              * @description 为空表示没有下一页
@@ -10119,6 +10171,36 @@ export interface components {
             note: string & unknown;
         };
         /**
+         * ProjectedDepartment
+         * @description An org as a projection that keeps departments' designations holds it.
+         */
+        ProjectedDepartment: {
+            /**
+             * 编号
+             * Format: uuid
+             */
+            id: string;
+            /** 管辖范围 */
+            jurisdiction: string;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 类型 */
+            kind: components["schemas"]["OrgKind"];
+            /** 上级组织编号 */
+            parent_id: string | null;
+            /** 是否在巡察范围内 */
+            active: boolean;
+            /** 版本号 */
+            version: number;
+            /**
+             * 部门职能
+             * @description 县直部门的职能；其他类型为空
+             */
+            designation: components["schemas"]["DepartmentDesignation"] | null;
+        };
+        /**
          * ProjectedOrg
          * @description An org as this service's projection holds it.
          */
@@ -10418,6 +10500,16 @@ export interface components {
              * @description 为真时请再次调用
              */
             remaining: boolean;
+        };
+        /**
+         * RecallWrite
+         * @example {
+         *       "reason": "承办部门选择有误，应移交县纪委监委"
+         *     }
+         */
+        RecallWrite: {
+            /** 撤回理由（保密） */
+            reason: string & unknown;
         };
         /** Receipt */
         Receipt: {
@@ -23733,7 +23825,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProjectedOrg"];
+                    "application/json": components["schemas"]["ProjectedDepartment"];
                 };
             };
             /** @description 未登录或身份令牌无效 / Not signed in, or the token is invalid */
@@ -23804,7 +23896,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ProjectedOrg_"];
+                    "application/json": components["schemas"]["Page_ProjectedDepartment_"];
                 };
             };
             /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
@@ -24321,6 +24413,122 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransferWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClueDetail"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许此操作（列出可进行的操作） */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "clues.recallClue": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                clue_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecallWrite"];
             };
         };
         responses: {

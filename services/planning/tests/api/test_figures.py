@@ -17,7 +17,13 @@ from xuncha_shared.auth import Role
 from xuncha_shared.bus.base import BusMessage
 from xuncha_shared.bus.postgres import PostgresBus
 from xuncha_shared.events.base import Event, envelope
-from xuncha_shared.events.clues import ClueConcluded, ClueStatus, ClueTransferred, Disposal
+from xuncha_shared.events.clues import (
+    ClueConcluded,
+    ClueStatus,
+    ClueTransferRecalled,
+    ClueTransferred,
+    Disposal,
+)
 from xuncha_shared.events.findings import FeedbackIssued, FeedbackProblem
 from xuncha_shared.events.rectification import (
     InstitutionBuilt,
@@ -480,3 +486,30 @@ async def test_clue_figures_reach_only_the_office_and_the_leadership(
         sheet = load_workbook(io.BytesIO(export.content))["成绩单"]
         values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
         assert values["移交问题线索数"] is None and values["反馈问题数"] == 3
+
+
+async def test_a_recalled_transfer_no_longer_counts(
+    county: County, database_url: str, topic_prefix: str
+) -> None:
+    events = scenario(county)
+    await deliver(database_url, topic_prefix, *events)
+    await eventually(lambda: _has(county, "institutions_built"))
+    assert (await figures(county))["clues_transferred"] == 2
+    sent = next(e for e in events if isinstance(e, ClueTransferred))
+    recalled = ClueTransferRecalled(
+        jurisdiction=J,
+        clue_id=sent.clue_id,
+        round_id=sent.round_id,
+        org_id=sent.org_id,
+        status=ClueStatus.reviewed,
+        version=4,
+        recalled_at=WHEN,
+        recalled_from_org_id=uuid.uuid4(),
+    )
+    await deliver(database_url, topic_prefix, recalled)
+
+    async def recounted() -> dict[str, Any] | None:
+        f = await figures(county)
+        return f if f["clues_transferred"] == 1 else None
+
+    assert (await eventually(recounted))["cases_filed"] == 1

@@ -114,6 +114,20 @@ class ClueTransferred(ClueEvent):
     receipt_due_on: date | None = Field(default=None, title="签收期限")
 
 
+class ClueTransferRecalled(ClueEvent):
+    """The office recalled a transfer that was still awaiting receipt (撤回移交), e.g. one
+    sent to the wrong department: the clue is back to reviewed, no longer counted as
+    transferred, and may be transferred again. The reason stays in the ledger."""
+
+    type: ClassVar[str] = "xuncha.clues.clue.transfer_recalled.v1"
+    title_zh: ClassVar[str] = "问题线索移交已撤回"
+
+    recalled_at: datetime = Field(title="撤回时间")
+    recalled_from_org_id: uuid.UUID = Field(
+        title="原承办部门编号", description="撤回前的承办部门 / The recipient it was sent to"
+    )
+
+
 class ClueAccepted(ClueEvent):
     """The recipient's system acknowledged receipt (签收)."""
 

@@ -33,6 +33,7 @@ from clues.ledger import repository
 from clues.ledger.access import Viewer, readable, require_keeper
 from clues.ledger.lifecycle import ClueAction, move
 from clues.ledger.models import Clue, ClueNote
+from clues.ledger.recipients import check_recipient
 from clues.ledger.schemas import (
     ClueCategory,
     ClueCreate,
@@ -264,6 +265,7 @@ async def transfer(
     require_keeper(who, "移交线索", "transfer clues")
     clue.status = move(ClueStatus(clue.status), ClueAction.transfer).value
     kind = data.recipient_kind or default_recipient_kind(ClueCategory(clue.category))
+    await check_recipient(session, clue=clue, kind=kind, recipient_org_id=data.recipient_org_id)
     limits = await effective_limits(session, jurisdiction=clue.jurisdiction, defaults=defaults)
     calendar = await load_calendar(session, CALENDAR, clue.jurisdiction)
     clue.recipient_kind = kind.value
