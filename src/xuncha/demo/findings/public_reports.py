@@ -38,6 +38,9 @@ class PublicReportPlan:
     outcome: str
     public: bool = False
     """Sent by a member of the public on the public endpoint (else entered by the group)."""
+    finding: str = ""
+    """The problem as the group words it after checking (outcome problem): never the
+    report's text, which would reach the inspected org."""
 
 
 def village_codes(county: DemoCounty, plan: RoundPlan) -> list[str]:
@@ -60,6 +63,7 @@ def public_report_plan(county: DemoCounty, plan: RoundPlan) -> list[PublicReport
             picks[0],
             f"反映{name[0]}低保评定不公，村干部亲属多人享受低保，真正困难的群众却评不上。",
             "problem",
+            finding=f"经入户核查，{name[0]}低保评审未经民主评议和公示，部分不符合条件的家庭仍享受低保。",
         ),
         PublicReportPlan(
             "phone",
@@ -82,6 +86,7 @@ def public_report_plan(county: DemoCounty, plan: RoundPlan) -> list[PublicReport
                 f"{name[3]}集体坑塘对外承包，承包费去向不明，从未向村民公开。",
                 "problem",
                 public=True,
+                finding=f"经查阅账目，{name[3]}集体坑塘承包费未入村集体账，村务公开栏未公示。",
             ),
             PublicReportPlan(
                 "online",
@@ -252,7 +257,7 @@ async def _triage(
         body["problem"] = {
             "assignment_id": assignment["id"],
             "category": _TRIAGE_CATEGORY.get(item.channel, "benefit_policies"),
-            "description": f"群众反映并经核实：{item.content}",
+            "description": item.finding,
             "found_by": "petition",
             "immediate": True,
             "livelihood": True,
