@@ -10320,7 +10320,10 @@ export interface components {
              * @description 作为线索提出后清除（内容只在线索服务）
              */
             content: string | null;
-            /** 联系方式 */
+            /**
+             * 联系方式
+             * @description 只有巡察办和本轮巡察组可见；转办部门等看到的为空
+             */
             contact: string | null;
             /** 办理状态 */
             status: components["schemas"]["PublicStatus"];
@@ -12439,9 +12442,9 @@ export interface components {
             category: string;
             /**
              * 问题描述
-             * @description 不填则用反映内容
+             * @description 巡察组核实后另行撰写；不得照搬或包含举报原文（会移交被巡察单位，以免暴露举报人）
              */
-            description?: string | null;
+            description: string;
             /**
              * 发现方式
              * @default petition
@@ -12482,10 +12485,13 @@ export interface components {
             problem?: components["schemas"]["TriageProblem"] | null;
             /**
              * 线索编号（outcome=clue）
-             * @description 先向线索服务提出线索（POST /api/clues/clues，source_report_id 为本举报），再填其返回的编号
+             * @description 先向线索服务提出线索（POST /api/clues/clues，source_report_id 为本举报），再填其返回的编号；须是本轮巡察组就本举报提出的线索。线索提出后本服务即清除举报内容和联系方式
              */
             clue_id?: string | null;
-            /** 转办部门编号（outcome=forwarded） */
+            /**
+             * 转办部门编号（outcome=forwarded）
+             * @description 本辖区的职能部门；不得是被反映的单位或其上级党组织。转办件不含举报人联系方式
+             */
             forwarded_to_org_id?: string | null;
             /** 回复期限（工作日） */
             reply_workdays?: number | null;

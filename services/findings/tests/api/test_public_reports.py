@@ -21,6 +21,7 @@ from services.findings.tests.api.factories import (
     NOW,
     auth,
     county,
+    create_clue_link,
     member,
     set_round_status,
 )
@@ -244,6 +245,7 @@ async def test_triage_outcomes(running: Any, token: Any, db: Any, clock: Any) ->
             "problem": {
                 "assignment_id": str(place.assignments["village_a"]),
                 "category": "living_environment",
+                "description": "东村主干道约1.2公里未硬化，雨天泥泞，群众出行困难",
             },
         },
         headers=auth(g1),
@@ -255,11 +257,16 @@ async def test_triage_outcomes(running: Any, token: Any, db: Any, clock: Any) ->
     r = await findings.post(triage, json={"outcome": "no_action", "reason": "x"}, headers=auth(g1))
     assert r.status_code == 409
 
-    # Into a clue: findings keeps no content.
-    clue_id = "5b0e3b8e-0000-4000-8000-000000000001"
+    # Into a clue proposed from it by the round's group: findings keeps no content.
+    clue_id = await create_clue_link(
+        db,
+        jurisdiction=place.jurisdiction,
+        report_id=uuid.UUID(ids[1]),
+        group_id=place.groups["g1"],
+    )
     r = await findings.post(
         f"{BASE}/public-reports/{ids[1]}/triage",
-        json={"outcome": "clue", "clue_id": clue_id},
+        json={"outcome": "clue", "clue_id": str(clue_id)},
         headers=auth(g1),
     )
     assert r.status_code == 200 and r.json()["content"] is None and r.json()["redacted"] is True

@@ -72,6 +72,11 @@ class ClueEvent(Event):
     org_id: uuid.UUID | None = Field(default=None, title="来源被巡察对象编号")
     source_problem_id: uuid.UUID | None = Field(default=None, title="来源问题编号")
     source_report_id: uuid.UUID | None = Field(default=None, title="来源信访举报编号")
+    group_id: uuid.UUID | None = Field(
+        default=None,
+        title="提出线索的巡察组编号",
+        description="由此核对线索确由该轮巡察组提出（来源举报据此清除原文）",
+    )
     status: ClueStatus = Field(title="状态（变更后）")
     recipient_org_id: uuid.UUID | None = Field(
         default=None, title="承办部门编号", description="移交后才有"

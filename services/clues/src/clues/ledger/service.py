@@ -64,6 +64,7 @@ def event_of(cls: type[ClueEvent], clue: Clue, **extra: Any) -> ClueEvent:
         org_id=clue.org_id,
         source_problem_id=clue.source_problem_id,
         source_report_id=clue.source_report_id,
+        group_id=clue.group_id,
         status=ClueStatus(clue.status),
         recipient_org_id=clue.recipient_org_id,
         priority=clue.priority,
