@@ -360,7 +360,12 @@ async def test_the_clue_is_nowhere_else(page: Page, platform_url: Seeded) -> Non
         ours = [await _propose(s, priority=True, allegation=ALLEGATION)]
     clue_id = ours[0]["id"]
     town = next(o for o in s.orgs.values() if o["kind"] == "township")
-    other_dept = s.of_kind("department")[0]
+    # A department the clue was never transferred to (the commission has it, rightly).
+    other_dept = next(
+        o
+        for o in s.of_kind("department")
+        if o["id"] != ours[0].get("recipient_org_id") and o.get("designation") != "discipline"
+    )
     people: list[tuple[Role, dict[str, Any]]] = [
         (Role.group, {**MEMBER}),
         (Role.leadership, {"subject": "leader-li", "name": "李书记"}),
