@@ -157,4 +157,8 @@ async def test_route_answers_by_its_authorization_rule(matrix: Matrix, route: Ro
     if PROPOSE:
         with (ARTIFACTS / "proposed.py").open("a", encoding="utf-8") as out:
             out.write(f'    "{route.key}": "{_propose(seen, lacks_record=lacks_record)}",\n')
-    assert not failures, f"{route.key} ({line!r}):\n" + "\n".join(failures)
+    report = f"{route.key} ({line!r}):\n" + "\n".join(failures)
+    if rule is not None and rule.hole:
+        assert failures, f"{route.key}: the hole is closed, take 'hole' out of its rule"
+        pytest.xfail(f"known authorization hole: {report}")
+    assert not failures, report
