@@ -20,7 +20,8 @@ A rule is one line of words:
   not told, e.g. a clue).
 
 Every role not named is refused with 403; a request without a token gets 401 (unless
-``public``); a record of another jurisdiction answers 404 to everyone who is not refused.
+``public``, which only has to answer without a 5xx); a record of another jurisdiction, or
+of another org for a ``:own`` role, is refused with 404 (or 403, never its content).
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ class Expected(StrEnum):
 
     allowed = "allowed"
     """Past authorization: 2xx, or a 4xx of validation or state (never 401/403/404, never 5xx)."""
+    answered = "answered"
+    """A public route: any answer but a 5xx (a sign-in may well answer 401 to a bad password,
+    a receipt look-up 404 to an unknown code)."""
     unauthenticated = "401"
     forbidden = "403"
     not_found = "404"
@@ -67,6 +71,8 @@ class Expected(StrEnum):
     def admits(self, status: int) -> bool:
         if status >= 500:
             return False
+        if self is Expected.answered:
+            return True
         if self is Expected.allowed:
             return status not in {401, 403, 404}
         if self is Expected.refused:
@@ -90,7 +96,7 @@ class Rule:
         """What ``caller`` asking for a record of ``scope`` must get; ``names_record``: the
         path names a record of a jurisdiction (an id), not a value every one has."""
         if self.public:
-            return Expected.allowed
+            return Expected.answered
         if caller == "public":
             return Expected.unauthenticated
         refused = caller not in self.jurisdiction_wide | self.own_only
@@ -102,7 +108,10 @@ class Rule:
             return Expected.allowed
         if scope is Scope.other_org and caller in self.jurisdiction_wide:
             return Expected.allowed
-        return Expected.not_found
+        # Another org's or jurisdiction's record: refused, mostly 404 as if it did not exist;
+        # some routes check "your round / your group" first and answer 403, which tells no
+        # more (the caller could not tell an existing record from a missing one).
+        return Expected.refused
 
 
 class RuleError(ValueError):
