@@ -116,8 +116,8 @@ RULES: dict[str, str] = {
     "GET /api/findings/public-reports": "signed-in",
     "POST /api/findings/public-reports": "office group absent hidden",
     "GET /api/findings/public-reports.xlsx": "signed-in",
-    "GET /api/findings/public-reports/{report_id}": "office leadership discipline unchecked:group hidden",  # the demo's pick of letter / report / group member varies by load
-    "POST /api/findings/public-reports/{report_id}/reply": "organization:own department:own inspected:own absent hidden",
+    "GET /api/findings/public-reports/{report_id}": "office leadership discipline unchecked:group unchecked:department hidden",  # the demo's pick of letter / report / group member varies by load
+    "POST /api/findings/public-reports/{report_id}/reply": "office organization:own department:own inspected:own absent hidden",
     "POST /api/findings/public-reports/{report_id}/triage": "office unchecked:group hidden",  # the demo's pick of letter / report / group member varies by load
     "POST /api/findings/public/report-status": "public",
     "GET /api/findings/public/rounds/{round_id}/announcement": "public",

@@ -219,7 +219,7 @@ async def _fill(conn: asyncpg.Connection, world: World) -> None:
         "report_id": ("SELECT id FROM findings.reports WHERE org_id = $1 LIMIT 1", (a,)),
         "public_report_id": (
             "SELECT id FROM findings.public_reports WHERE jurisdiction = $1 "
-            "ORDER BY (org_id = $2) DESC LIMIT 1",
+            "AND forwarded_to_org_id IS NULL ORDER BY (org_id = $2) DESC, received_at LIMIT 1",
             (JURISDICTION, a),
         ),
         "project_id": (
