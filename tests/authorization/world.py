@@ -122,9 +122,11 @@ async def _fill(conn: asyncpg.Connection, world: World) -> None:
            FROM rectification.plans p
            JOIN clues.clues c ON c.org_id = p.org_id AND c.recipient_kind = 'discipline'
            JOIN findings.reports r ON r.org_id = p.org_id
+           JOIN rectification.orgs o ON o.id = p.org_id
            WHERE p.jurisdiction = $1
+             AND c.status IN ('transferred', 'accepted', 'handling', 'concluded')
            ORDER BY (SELECT count(*) FROM rectification.tasks t WHERE t.plan_id = p.id) DESC,
-                    p.id LIMIT 1""",
+                    o.code LIMIT 1""",
         JURISDICTION,
     )
     assert org_a is not None, "the demo county has no org with a plan, a report and a clue"
@@ -152,7 +154,9 @@ async def _fill(conn: asyncpg.Connection, world: World) -> None:
     )
     clue = await conn.fetchrow(
         "SELECT id, recipient_org_id FROM clues.clues WHERE org_id = $1 "
-        "AND recipient_kind = 'discipline' LIMIT 1",
+        "AND recipient_kind = 'discipline' "
+        "AND status IN ('transferred', 'accepted', 'handling', 'concluded') "
+        "ORDER BY proposed_at LIMIT 1",
         a,
     )
     discipline = str(clue["recipient_org_id"])
@@ -228,7 +232,7 @@ async def _fill(conn: asyncpg.Connection, world: World) -> None:
         ),
         "findings_letter_id": (
             "SELECT id FROM findings.letters WHERE jurisdiction = $1 "
-            "ORDER BY (addressee_org_id = $2) DESC LIMIT 1",
+            "ORDER BY (addressee_org_id = $2) DESC, kind, doc_number LIMIT 1",
             (JURISDICTION, a),
         ),
         "clue_id": ("SELECT $1::uuid", (clue["id"],)),
