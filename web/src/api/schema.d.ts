@@ -341,7 +341,7 @@ export interface paths {
         };
         /**
          * 查询人才库
-         * @description 按专业领域（任一匹配）、是否可抽调、工作单位、关键字（姓名、编码、单位）筛选，按编码排序，游标分页。市级巡察办可用 jurisdiction 查看所辖县（区）的人才库。
+         * @description 按专业领域（任一匹配）、是否可抽调、工作单位、关键字（姓名、编码、单位）筛选，按编码排序，游标分页。市级巡察办可用 jurisdiction 查看登记在本级之下的县（区）的人才库（按登记的上下级关系，不按编码前缀）。
          */
         get: operations["planning.listCadres"];
         put?: never;
@@ -1040,7 +1040,7 @@ export interface paths {
         };
         /**
          * 巡察成绩单
-         * @description 巡察办的成绩单：已开展轮次、应巡与已巡对象及覆盖率、反馈问题、移交问题线索、立案、党纪政务处分、组织处理、建章立制、挽回经济损失、整改完成率、解决民生问题。可按届次、年度、轮次、对象类型筛选。由计划服务回答：轮次与覆盖率是本服务的数据，其余各项由发现、线索、整改服务的事件投影而来（每条记录一行，重复投递不重复计数），事件到达前的数字会略有滞后。问题线索类指标只给出数量。
+         * @description 巡察办的成绩单：已开展轮次、应巡与已巡对象及覆盖率、反馈问题、移交问题线索、立案、党纪政务处分、组织处理、建章立制、挽回经济损失、整改完成率、解决民生问题。可按届次、年度、轮次、对象类型筛选。由计划服务回答：轮次与覆盖率是本服务的数据，其余各项由发现、线索、整改服务的事件投影而来（每条记录一行，重复投递不重复计数），事件到达前的数字会略有滞后。问题线索类指标只给出数量，且只有巡察办和领导小组可见，其他角色的这些字段为空（知悉范围）。
          */
         get: operations["planning.getFigures"];
         put?: never;
@@ -1080,7 +1080,7 @@ export interface paths {
         };
         /**
          * 查看指标明细
-         * @description 打开一项指标到其记录（问题、整改任务、制度），每条带记录地址；quantity_total 为全部记录的数量之和，即该项指标的数值。问题线索类指标（移交线索、立案、处分、组织处理、挽回损失）只列出各轮次、各单位的数量，不列出线索；线索详情只能由线索管理人和承办部门在线索服务中查看。
+         * @description 打开一项指标到其记录（问题、整改任务、制度），每条带记录地址；quantity_total 为全部记录的数量之和，即该项指标的数值。问题线索类指标（移交线索、立案、处分、组织处理、挽回损失）只列出各轮次、各单位的数量，不列出线索，且只对巡察办和领导小组开放（其他角色 403）；线索详情只能由线索管理人和承办部门在线索服务中查看。
          */
         get: operations["planning.getRecords"];
         put?: never;
@@ -2411,7 +2411,7 @@ export interface paths {
         };
         /**
          * 线索工作数据
-         * @description 移交、签收、办结、立案、党纪政务处分、组织处理、四种形态、挽回经济损失、成案率（立案数 ÷ 办结数）和各环节平均用时（天）；可按轮次、届次或承办部门分组。只有数量，不含线索内容，本辖区各角色均可查看。
+         * @description 移交、签收、办结、立案、党纪政务处分、组织处理、四种形态、挽回经济损失、成案率（立案数 ÷ 办结数）和各环节平均用时（天）；可按轮次、届次或承办部门分组。只有数量，不含线索内容。巡察办和巡察工作领导小组查看本辖区全部线索的数据；承办部门（纪委监委、组织部、其他部门及其系统账号）只看到移交给本单位的线索的数据；其他角色 403（线索是否存在也属知悉范围）。
          */
         get: operations["clues.getFigures"];
         put?: never;
@@ -3415,7 +3415,7 @@ export interface paths {
         };
         /**
          * 实时消息推送（SSE）
-         * @description 服务器推送事件（text/event-stream）：连接后每条新消息推送一个 notification 事件，id 为消息序号。断线重连时浏览器带 Last-Event-ID，从其后继续推送。连接在推送 limit 条或 timeout 秒后结束，客户端自动重连。
+         * @description 服务器推送事件（text/event-stream）：连接后每条新消息推送一个 notification 事件，id 为消息序号。断线重连时浏览器带 Last-Event-ID，从其后继续推送。连接在推送 limit 条或 timeout 秒后结束，客户端自动重连；访问令牌到期时连接随即结束，须以新令牌重连。
          */
         get: operations["notify.stream"];
         put?: never;
@@ -3684,7 +3684,7 @@ export interface paths {
         put?: never;
         /**
          * 订阅 Webhook
-         * @description 为一个单位（部门系统）订阅通知：该单位收到的每条通知（可限定事件类型）以 POST 推送到接收地址，按 Standard Webhooks 规范签名（webhook-id、webhook-timestamp、webhook-signature）。签名密钥只在此时返回一次。巡察办可为本辖区任一单位订阅，部门只能为本单位订阅。
+         * @description 为一个单位（部门系统）订阅通知：该单位收到的每条通知（可限定事件类型）以 POST 推送到接收地址，按 Standard Webhooks 规范签名（webhook-id、webhook-timestamp、webhook-signature）。签名密钥只在此时返回一次。巡察办可为本辖区任一单位订阅，部门只能为本单位订阅，其他角色（如被巡察单位）不能订阅。接收地址须解析为公网地址（生产环境须为 https），每次投递前再次解析核对并连接核对过的地址；不跟随重定向，投递日志只记状态码和耗时。
          */
         post: operations["notify.createSubscription"];
         delete?: never;
@@ -4938,7 +4938,9 @@ export interface components {
         /**
          * Audience
          * @description Who receives: ``{"kind": "role", "role": "office"}``, ``{"kind": "org", "field":
-         *     "org_id"}`` or ``{"kind": "account", "field": "owner_accounts"}``.
+         *     "org_id", "roles": ["inspected"]}`` or ``{"kind": "account", "field": "owner_accounts"}``.
+         *     An org audience reaches only the org's accounts with one of ``roles`` (left out: the roles
+         *     the field means, :mod:`notify.rules.meant_for`).
          */
         "Audience-Input": {
             /**
@@ -4956,11 +4958,18 @@ export interface components {
              * @description 受众类型为 org / account 时必填：取单位编号或账号的事件字段
              */
             field?: string | null;
+            /**
+             * 单位内的角色
+             * @description 仅用于 org 受众：只有该单位中具有这些角色的账号收到通知；不填时按事件字段的含义确定（如整改事项的 org_id 为被巡察党组织 inspected，线索的 recipient_org_id 为承办部门 discipline / organization / department）
+             */
+            roles?: components["schemas"]["Role"][] | null;
         };
         /**
          * Audience
          * @description Who receives: ``{"kind": "role", "role": "office"}``, ``{"kind": "org", "field":
-         *     "org_id"}`` or ``{"kind": "account", "field": "owner_accounts"}``.
+         *     "org_id", "roles": ["inspected"]}`` or ``{"kind": "account", "field": "owner_accounts"}``.
+         *     An org audience reaches only the org's accounts with one of ``roles`` (left out: the roles
+         *     the field means, :mod:`notify.rules.meant_for`).
          */
         "Audience-Output": {
             /**
@@ -4978,6 +4987,11 @@ export interface components {
              * @description 受众类型为 org / account 时必填：取单位编号或账号的事件字段
              */
             field: string | null;
+            /**
+             * 单位内的角色
+             * @description 仅用于 org 受众：只有该单位中具有这些角色的账号收到通知；不填时按事件字段的含义确定（如整改事项的 org_id 为被巡察党组织 inspected，线索的 recipient_org_id 为承办部门 discipline / organization / department）
+             */
+            roles: components["schemas"]["Role"][] | null;
         };
         /**
          * AudienceKind
@@ -5289,16 +5303,31 @@ export interface components {
         BreakdownRow: {
             /** 反馈问题数 */
             problems_fed_back: number;
-            /** 移交问题线索数 */
-            clues_transferred: number;
-            /** 立案数 */
-            cases_filed: number;
-            /** 党纪政务处分人数 */
-            persons_sanctioned: number;
-            /** 组织处理人次 */
-            organizational_handlings: number;
-            /** 挽回经济损失（元） */
-            money_recovered_yuan: string;
+            /**
+             * 移交问题线索数
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            clues_transferred: number | null;
+            /**
+             * 立案数
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            cases_filed: number | null;
+            /**
+             * 党纪政务处分人数
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            persons_sanctioned: number | null;
+            /**
+             * 组织处理人次
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            organizational_handlings: number | null;
+            /**
+             * 挽回经济损失（元）
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            money_recovered_yuan: string | null;
             /** 建章立制数 */
             institutions_built: number;
             /** 整改任务数 */
@@ -7514,16 +7543,31 @@ export interface components {
         FiguresRead: {
             /** 反馈问题数 */
             problems_fed_back: number;
-            /** 移交问题线索数 */
-            clues_transferred: number;
-            /** 立案数 */
-            cases_filed: number;
-            /** 党纪政务处分人数 */
-            persons_sanctioned: number;
-            /** 组织处理人次 */
-            organizational_handlings: number;
-            /** 挽回经济损失（元） */
-            money_recovered_yuan: string;
+            /**
+             * 移交问题线索数
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            clues_transferred: number | null;
+            /**
+             * 立案数
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            cases_filed: number | null;
+            /**
+             * 党纪政务处分人数
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            persons_sanctioned: number | null;
+            /**
+             * 组织处理人次
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            organizational_handlings: number | null;
+            /**
+             * 挽回经济损失（元）
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            money_recovered_yuan: string | null;
             /** 建章立制数 */
             institutions_built: number;
             /** 整改任务数 */
@@ -7966,6 +8010,11 @@ export interface components {
             audience_kind: string;
             /** 受众 */
             audience_value: string;
+            /**
+             * 面向的角色
+             * @description 单位受众时只有该单位中具有这些角色的账号收到；个人受众为空
+             */
+            roles: string[];
             /**
              * 时间
              * Format: date-time
@@ -8694,6 +8743,11 @@ export interface components {
             audience_kind: string;
             /** 受众 */
             audience_value: string;
+            /**
+             * 面向的角色
+             * @description 单位受众时只有该单位中具有这些角色的账号收到；个人受众为空
+             */
+            roles: string[];
             /**
              * 时间
              * Format: date-time

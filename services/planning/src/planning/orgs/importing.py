@@ -15,7 +15,12 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from xuncha_shared.sheets import ImportFileError, RowError, read_table
+from xuncha_shared.sheets import (
+    ImportFileError,
+    RowError,
+    control_character_errors,
+    read_table,
+)
 
 from planning.domain import GRASSROOTS_KINDS, ORG_KIND_LABELS_ZH, OrgKind
 from planning.orgs.columns import (
@@ -79,6 +84,9 @@ def parse_org_file(
                 continue
             if len(drafts) >= max_rows:
                 return ImportResult(errors=[_too_many_rows(number, max_rows)])
+            if faults := control_character_errors(number, cells, columns):
+                errors.extend(faults)
+                continue
             drafts.append(_parse_row(number, cells, columns, errors))
     _check_relations(drafts, existing, errors)
     rows = [d.to_row() for d in drafts if d.row not in errors.rows and d.kind is not None]
@@ -128,6 +136,10 @@ class _Errors:
     def add(self, row: int, fld: str, code: str, zh: str, en: str, value: str | None) -> None:
         self.items.append(RowError(row, fld, code, zh, en, value or None))
         self.rows.add(row)
+
+    def extend(self, errors: Iterable[RowError]) -> None:
+        for e in errors:
+            self.add(e.row, e.field, e.code, e.message_zh, e.message_en, e.value)
 
     def sorted(self) -> list[RowError]:
         order = {name: i for i, name in enumerate(COLUMNS)}
