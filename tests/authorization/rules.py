@@ -65,8 +65,10 @@ RULES: dict[str, str] = {
     "POST /api/clues/clues/{clue_id}/transfer": "office discipline:own hidden",
     "GET /api/clues/deadline-settings": "signed-in",
     "PUT /api/clues/deadline-settings": "office",
-    "GET /api/clues/figures": "signed-in",
-    "GET /api/clues/figures.xlsx": "signed-in",
+    # the clue figures' need to know: the office and leadership read the jurisdiction's,
+    # a recipient department its own org's; a group, the inspected and leaders get a 403
+    "GET /api/clues/figures": "office leadership discipline organization department",
+    "GET /api/clues/figures.xlsx": "office leadership discipline organization department",
     "GET /api/clues/ledger-review": "office",
     "GET /api/clues/ledger-review.xlsx": "office",
     "GET /api/clues/letter-templates": "office leadership",
@@ -117,7 +119,9 @@ RULES: dict[str, str] = {
     "POST /api/findings/public-reports": "office group absent hidden",
     "GET /api/findings/public-reports.xlsx": "signed-in",
     "GET /api/findings/public-reports/{report_id}": "office leadership discipline unchecked:group unchecked:department hidden",  # the demo's pick of letter / report / group member varies by load
-    "POST /api/findings/public-reports/{report_id}/reply": "office organization:own department:own inspected:own absent hidden",
+    # the report picked is one not forwarded: nobody has a reply to give on it, the office
+    # included (it may answer only a forwarded report's reply), so its 403 is the rule
+    "POST /api/findings/public-reports/{report_id}/reply": "organization:own department:own inspected:own absent hidden",
     "POST /api/findings/public-reports/{report_id}/triage": "office unchecked:group hidden",  # the demo's pick of letter / report / group member varies by load
     "POST /api/findings/public/report-status": "public",
     "GET /api/findings/public/rounds/{round_id}/announcement": "public",
@@ -163,14 +167,15 @@ RULES: dict[str, str] = {
     "DELETE /api/notify/rules/{key}": "office absent",
     "GET /api/notify/rules/{key}": "office leadership",
     "PUT /api/notify/rules/{key}": "office",
-    "GET /api/notify/subscriptions": "office discipline organization department inspected",
-    "POST /api/notify/subscriptions": "office",
-    "GET /api/notify/subscriptions/export.xlsx": "office discipline organization department inspected",
-    "DELETE /api/notify/subscriptions/{subscription_id}": "office discipline organization department inspected",
-    "GET /api/notify/subscriptions/{subscription_id}": "office discipline:own organization:own department:own inspected:own",
-    "PATCH /api/notify/subscriptions/{subscription_id}": "office discipline organization department inspected",
-    "GET /api/notify/subscriptions/{subscription_id}/deliveries": "office discipline:own organization:own department:own inspected:own",
-    "POST /api/notify/subscriptions/{subscription_id}/rotate-secret": "office discipline organization department inspected",
+    # webhooks are the office's and the departments' only (the inspected org's accounts: 403)
+    "GET /api/notify/subscriptions": "office discipline organization department",
+    "POST /api/notify/subscriptions": "office",  # its body names org A: a department may register for its own org only, so 403 here
+    "GET /api/notify/subscriptions/export.xlsx": "office discipline organization department",
+    "DELETE /api/notify/subscriptions/{subscription_id}": "office discipline organization department",
+    "GET /api/notify/subscriptions/{subscription_id}": "office discipline:own organization:own department:own",
+    "PATCH /api/notify/subscriptions/{subscription_id}": "office discipline organization department",
+    "GET /api/notify/subscriptions/{subscription_id}/deliveries": "office discipline:own organization:own department:own",
+    "POST /api/notify/subscriptions/{subscription_id}/rotate-secret": "office discipline organization department",
     # planning
     "DELETE /api/planning/assignments/{assignment_id}": "office",
     "GET /api/planning/avoidance-settings": "office leadership",
