@@ -59,6 +59,7 @@ RULES: dict[str, str] = {
     "GET /api/clues/clues/{clue_id}/letters": "office discipline:own hidden",
     "POST /api/clues/clues/{clue_id}/outcome": "office discipline:own hidden",
     "POST /api/clues/clues/{clue_id}/progress": "office discipline:own hidden",
+    "POST /api/clues/clues/{clue_id}/recall": "office hidden",  # the keeper only; the recipient is refused with 403
     "POST /api/clues/clues/{clue_id}/receipt": "office discipline:own hidden",
     "POST /api/clues/clues/{clue_id}/return": "office discipline:own hidden",
     "POST /api/clues/clues/{clue_id}/review": "office discipline:own hidden",
