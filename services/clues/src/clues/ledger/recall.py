@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.events.clues import ClueStatus, ClueTransferRecalled
 
 from clues.crypto import Sealer
-from clues.ledger.access import Viewer, require_keeper
+from clues.ledger.access import Viewer
 from clues.ledger.lifecycle import ClueAction, move
 from clues.ledger.models import Clue
 from clues.ledger.schemas import RecallWrite
@@ -34,8 +34,13 @@ async def recall_transfer(
     now: datetime,
 ) -> Clue:
     """Back to reviewed (409 unless the transfer awaits receipt; 403 unless the keeper)."""
-    clue = await locked(session, clue_id=clue_id, who=who, expected_version=expected_version)
-    require_keeper(who, "撤回移交", "recall transfers")
+    clue = await locked(
+        session,
+        clue_id=clue_id,
+        who=who,
+        expected_version=expected_version,
+        keeper_action=("撤回移交", "recall transfers"),
+    )
     clue.status = move(ClueStatus(clue.status), ClueAction.recall).value
     recalled_from = clue.recipient_org_id
     assert recalled_from is not None  # a transferred clue has its recipient

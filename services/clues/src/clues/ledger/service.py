@@ -92,10 +92,19 @@ async def add_note(
 
 
 async def locked(
-    session: AsyncSession, *, clue_id: uuid.UUID, who: Viewer, expected_version: int
+    session: AsyncSession,
+    *,
+    clue_id: uuid.UUID,
+    who: Viewer,
+    expected_version: int,
+    keeper_action: tuple[str, str] | None = None,
 ) -> Clue:
-    """The clue, row-locked for a change: 404 if the caller may not see it, 412 if stale."""
+    """The clue, row-locked for a change: 404 if the caller may not see it, 403 if the change
+    is the keeper's (``keeper_action``: its Chinese and English name) and the caller is not,
+    412 if stale. Who may act is answered before whether the version is current."""
     clue = readable(who, await repository.get_clue(session, clue_id, for_update=True))
+    if keeper_action is not None:
+        require_keeper(who, *keeper_action)
     check_version(clue.version, expected_version)
     return clue
 
@@ -210,8 +219,13 @@ async def review(
     now: datetime,
 ) -> Clue:
     """Record the joint assessment (委领导 + 组办 + 关联室) and its suggestion."""
-    clue = await locked(session, clue_id=clue_id, who=who, expected_version=expected_version)
-    require_keeper(who, "会商研判线索", "review clues")
+    clue = await locked(
+        session,
+        clue_id=clue_id,
+        who=who,
+        expected_version=expected_version,
+        keeper_action=("会商研判线索", "review clues"),
+    )
     clue.status = move(ClueStatus(clue.status), ClueAction.review).value
     clue.reviewed_at, clue.reviewed_by = now, who.principal.subject
     clue.commission_leader = data.commission_leader
@@ -262,8 +276,13 @@ async def transfer(
     now: datetime,
 ) -> Clue:
     """Transfer (移交) to the recipient; the receipt limit starts now."""
-    clue = await locked(session, clue_id=clue_id, who=who, expected_version=expected_version)
-    require_keeper(who, "移交线索", "transfer clues")
+    clue = await locked(
+        session,
+        clue_id=clue_id,
+        who=who,
+        expected_version=expected_version,
+        keeper_action=("移交线索", "transfer clues"),
+    )
     clue.status = move(ClueStatus(clue.status), ClueAction.transfer).value
     kind = data.recipient_kind or default_recipient_kind(ClueCategory(clue.category))
     await check_recipient(session, clue=clue, kind=kind, recipient_org_id=data.recipient_org_id)
@@ -300,8 +319,13 @@ async def set_keeper(
     now: datetime,
 ) -> Clue:
     """Give the clue to another keeper (one keeper per clue)."""
-    clue = await locked(session, clue_id=clue_id, who=who, expected_version=expected_version)
-    require_keeper(who, "指定线索管理人", "assign keepers")
+    clue = await locked(
+        session,
+        clue_id=clue_id,
+        who=who,
+        expected_version=expected_version,
+        keeper_action=("指定线索管理人", "assign keepers"),
+    )
     previous = clue.keeper_account
     clue.keeper_account = data.keeper_account
     clue.version += 1
@@ -322,8 +346,13 @@ async def close(
     session: AsyncSession, *, clue_id: uuid.UUID, who: Viewer, expected_version: int, now: datetime
 ) -> Clue:
     """销号: only a concluded clue, i.e. one with an outcome, can be closed."""
-    clue = await locked(session, clue_id=clue_id, who=who, expected_version=expected_version)
-    require_keeper(who, "销号", "close clues")
+    clue = await locked(
+        session,
+        clue_id=clue_id,
+        who=who,
+        expected_version=expected_version,
+        keeper_action=("销号", "close clues"),
+    )
     clue.status = move(ClueStatus(clue.status), ClueAction.close).value
     if clue.concluded_at is None or clue.case_filed is None:
         raise Unprocessable(
