@@ -38,6 +38,8 @@ ORG_FIELD_ROLES: Mapping[str, frozenset[Role]] = {
     # departments: consulted, receiving clues, forwarded reports, copies
     "department_org_id": DEPARTMENT_SIDE,
     "recipient_org_id": DEPARTMENT_SIDE,
+    # the department a clue's transfer was recalled from
+    "recalled_from_org_id": DEPARTMENT_SIDE,
     "forwarded_to_org_id": DEPARTMENT_SIDE,
     "copied_to_org_ids": DEPARTMENT_SIDE,
     "copy_to_org_ids": DEPARTMENT_SIDE,
