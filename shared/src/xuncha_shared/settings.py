@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from xuncha_shared.auth import AuthConfig
+from xuncha_shared.kafka_access.credentials import NO_CREDENTIALS, KafkaCredentials
 
 # Accepted only outside production; the embedded runner replaces it with a random key.
 DEV_PLACEHOLDER_SECRET = "xuncha-development-signing-key-not-for-production"
@@ -46,6 +47,18 @@ class ServiceSettings(BaseSettings):
         default=None, description="Database of the PostgreSQL bus; defaults to database_url"
     )
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="SASL_PLAINTEXT",
+        description="How this service signs in to Kafka: SASL/SCRAM, over TLS with SASL_SSL",
+    )
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256"] = "SCRAM-SHA-512"
+    kafka_username: str | None = Field(
+        default=None, description="This service's Kafka principal; defaults to the service name"
+    )
+    kafka_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = Field(
+        default=None, description="CA certificate that signed the brokers' (SASL_SSL)"
+    )
     topic_prefix: str = Field(default="xuncha", pattern=r"^[A-Za-z0-9._-]+$")
     consumer_group: str | None = None
     relay_enabled: bool = True
@@ -77,6 +90,14 @@ class ServiceSettings(BaseSettings):
             raise ValueError("production verifies no dev tokens: remove auth.dev_secret")
         if self.environment == "production" and self.clock_offset_file is not None:
             raise ValueError("production reads the real time: clock_offset_file is for tests")
+        if (
+            self.environment == "production"
+            and self.bus_backend == "kafka"
+            and (self.kafka_security_protocol == "PLAINTEXT" or self.kafka_password is None)
+        ):
+            raise ValueError(
+                "production signs in to Kafka: set kafka_password (SASL/SCRAM), not PLAINTEXT"
+            )
         return self
 
     @property
@@ -97,6 +118,19 @@ class ServiceSettings(BaseSettings):
         return self.consumer_group or f"{self.topic_prefix}.{self.service}"
 
     @property
+    def kafka_credentials(self) -> KafkaCredentials:
+        """This service's Kafka principal (its own name unless ``kafka_username`` says)."""
+        if self.kafka_security_protocol == "PLAINTEXT":
+            return NO_CREDENTIALS
+        return KafkaCredentials(
+            username=self.kafka_username or self.service,
+            password=self.kafka_password.get_secret_value() if self.kafka_password else "",
+            mechanism=self.kafka_sasl_mechanism,
+            security_protocol=self.kafka_security_protocol,
+            ssl_cafile=str(self.kafka_ssl_cafile) if self.kafka_ssl_cafile else None,
+        )
+
+    @property
     def effective_bus_database_url(self) -> str:
         return self.bus_database_url or self.database_url
 
@@ -104,3 +138,12 @@ class ServiceSettings(BaseSettings):
 def topic_for(prefix: str, service: str) -> str:
     """``xuncha.<service>.v1``: one topic per producing service."""
     return f"{prefix}.{service}.v1"
+
+
+def producer_of_topic(topic: str) -> str | None:
+    """The service whose topic this is (the inverse of :func:`topic_for`), or None for a
+    topic that is no producer's (a dead-letter topic, anything else)."""
+    parts = topic.rsplit(".", 2)
+    if len(parts) != 3 or parts[2] != "v1" or parts[1] == "dlq":
+        return None
+    return parts[1]
