@@ -9,6 +9,7 @@ thread (``asyncio.to_thread``).
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -65,6 +66,7 @@ class KafkaAccessAdmin:
             {
                 "bootstrap.servers": bootstrap_servers,
                 "client.id": "xuncha-kafka-access",
+                "log.connection.close": False,
                 **operator.librdkafka_options(),
             }
         )
@@ -72,7 +74,8 @@ class KafkaAccessAdmin:
     # ------------------------------------------------------------------ principals
 
     def upsert_user(self, credentials: KafkaCredentials) -> None:
-        """Create the SCRAM principal, or set its password when it exists."""
+        """Create the SCRAM principal, or set its password when it exists; returns once the
+        broker knows it (the controller commits first, the broker learns a moment later)."""
         upsertion = UserScramCredentialUpsertion(
             credentials.username,
             ScramCredentialInfo(_MECHANISMS[credentials.mechanism], SCRAM_ITERATIONS),
@@ -82,6 +85,9 @@ class KafkaAccessAdmin:
             [upsertion], request_timeout=self._timeout
         )
         self._wait(futures.values())
+        deadline = time.monotonic() + self._timeout
+        while not self.user_exists(credentials.username) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def user_exists(self, username: str) -> bool:
         """Whether a SCRAM principal of that name exists."""
