@@ -98,8 +98,19 @@ async def _consume_until(
     try:
         await eventually(lambda: _count(rig, count), timeout=timeout)
     finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+        await _stop(task)
+
+
+async def _stop(task: asyncio.Task[None]) -> None:
+    """Cancel a consumer's task and fail at once if it does not end: a consumer that swallowed
+    its cancellation would read on and hold the test until its timeout."""
+    task.cancel()
+    done, _ = await asyncio.wait([task], timeout=30)
+    if not done:
+        task.cancel()  # once more, to free the test's connections before failing
+        await asyncio.wait([task], timeout=10)
+        raise AssertionError("the consumer did not stop when cancelled")
+    await asyncio.gather(task, return_exceptions=True)
 
 
 async def _count(rig: Rig, count: int) -> bool:

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tenacity import (
     AsyncRetrying,
     RetryError,
-    retry_if_not_exception_type,
+    retry_if_exception,
     stop_after_attempt,
     wait_exponential_jitter,
 )
@@ -63,6 +63,18 @@ class PoisonMessage(Exception):
 class ForgedEvent(PoisonMessage):
     """An event on a topic its type's producer does not publish: whoever wrote it there is
     not that producer, so it is dead-lettered and never applied."""
+
+
+def handler_error_is_retried(exc: BaseException) -> bool:
+    """The rule "a handler failure is retried, a cancellation never is".
+
+    Only an ``Exception`` a handler raised may be passing (a deadlock, a lost connection),
+    and never a :class:`PoisonMessage`. A ``CancelledError`` (the consumer's task being
+    stopped) or any other ``BaseException`` must end the consumer: tenacity's attempt
+    swallows whatever its block raises, so retrying it would turn a stop into a retry and
+    leave the consumer reading on for ever.
+    """
+    return isinstance(exc, Exception) and not isinstance(exc, PoisonMessage)
 
 
 def event_type_producer(type_: str) -> str:
@@ -290,7 +302,7 @@ class EventConsumer:
                 wait=wait_exponential_jitter(
                     multiplier=self._backoff, max=self._backoff_max, jitter=self._backoff
                 ),
-                retry=retry_if_not_exception_type(PoisonMessage),
+                retry=retry_if_exception(handler_error_is_retried),
                 reraise=False,
             ):
                 with attempt:
