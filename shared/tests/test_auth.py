@@ -264,9 +264,15 @@ async def test_dev_token_round_trip() -> None:
         org_id="org-zhaobao-town",
         jurisdiction=WENXIAN,
         is_service_account=False,
+        expires_at=principal.expires_at,
     )
     claims = jwt.decode(token, DEV_SECRET, ["HS256"], issuer="xuncha-dev")
     assert claims["exp"] - claims["iat"] == 12 * 3600
+    # The principal carries its token's expiry (what a live stream ends at).
+    assert principal.expires_at == datetime.fromtimestamp(claims["exp"], UTC)
+    now = datetime.fromtimestamp(claims["iat"], UTC)
+    assert principal.seconds_left(now) == 12 * 3600
+    assert principal.seconds_left(now + timedelta(days=1)) == 0
 
 
 async def test_dev_token_with_audience_and_custom_claim_names() -> None:
@@ -406,6 +412,7 @@ async def test_oidc_token_verified_with_jwks(jwks: JwksServer, key1: SigningKey)
         org_id="org-wx-office",
         jurisdiction=WENXIAN,
         is_service_account=False,
+        expires_at=principal.expires_at,
     )
     await verifier.verify(key1.sign({"roles": ["leadership"]}))
     assert jwks.fetches == 1  # the key set is cached

@@ -10,10 +10,22 @@ from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import httpx
 import pytest
-from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from fastapi import (
+    APIRouter,
+    Depends,
+    FastAPI,
+    File,
+    Form,
+    Header,
+    Path,
+    Query,
+    Request,
+    UploadFile,
+)
 from pydantic import BaseModel, ConfigDict, Field
 from xuncha_shared.app import literal_segments_first
 from xuncha_shared.http import (
@@ -71,6 +83,18 @@ def _app() -> FastAPI:
     @router.get("/rules/export.xlsx")
     async def export_rules() -> dict[str, str]:
         return {"export": "yes"}
+
+    @router.post("/visits/{visit_id}/files")
+    async def attach_file(
+        visit_id: uuid.UUID,
+        file: Annotated[UploadFile, File()],
+        caption: Annotated[str | None, Form()] = None,
+    ) -> dict[str, str | None]:
+        return {"filename": file.filename, "caption": caption}
+
+    @router.get("/signed")
+    async def signed(agency: Annotated[str, Header(alias="X-Agency")]) -> dict[str, str]:
+        return {"agency": agency}
 
     @router.put("/rules/{key}")
     async def put_rule(key: Annotated[str, Path(pattern=r"^[a-z.]+$")]) -> dict[str, str]:
@@ -178,6 +202,51 @@ async def test_a_nul_character_is_refused_wherever_it_is(client: httpx.AsyncClie
     assert r.status_code == 422 and r.json()["field"] == "on"
     r = await client.put("/rules/a%00b")
     assert r.status_code == 422 and r.json()["field"] == "key"
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x07", "\x1b", "\x7f", "\x85", "\x9f"])
+async def test_a_control_character_is_refused_wherever_it_is(
+    client: httpx.AsyncClient, char: str
+) -> None:
+    shown = f"U+{ord(char):04X}"
+    r = await client.post("/visits", json={"on": "2026-12-07", "people": 1, "note": f"a{char}b"})
+    assert r.status_code == 422 and r.json()["field"] == "note", r.text
+    error = r.json()["errors"][0]
+    assert error["code"] == "control_character"
+    assert error["message_zh"] == f"不得包含控制字符（{shown}）" and shown in error["message_en"]
+    # A key of a JSON object, deep in a list.
+    batch = [{"on": "2026-12-07", "people": 1}, {"on": "2026-12-07", f"x{char}": 1}]
+    r = await client.post("/visits/batch", json=batch)
+    assert r.status_code == 422 and r.json()["field"] == f"1.x{char}", r.text
+    r = await client.get("/visits", params={"on": f"2026{char}"})
+    assert r.status_code == 422 and r.json()["field"] == "on"
+    r = await client.put(f"/rules/a{quote(char)}b")
+    assert r.status_code == 422 and r.json()["field"] == "key"
+    r = await client.get("/signed", headers={b"X-Agency": f"温县{char}".encode()})
+    assert r.status_code == 422 and r.json()["field"] == "X-Agency", r.text
+    url = f"/visits/{uuid.uuid4()}/files"
+    r = await client.post(url, files={"file": ("a.pdf", b"%PDF")}, data={"caption": f"c{char}"})
+    assert r.status_code == 422 and r.json()["field"] == "caption", r.text
+    # Written by hand: httpx would percent-encode the character in the file name.
+    raw = (
+        f'--b\r\nContent-Disposition: form-data; name="file"; filename="a{char}.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n%PDF\r\n--b--\r\n"
+    ).encode()
+    r = await client.post(
+        url, content=raw, headers={"content-type": "multipart/form-data; boundary=b"}
+    )
+    assert r.status_code == 422 and r.json()["field"] == "file.filename", r.text
+
+
+async def test_tab_line_feed_and_carriage_return_are_text(client: httpx.AsyncClient) -> None:
+    note = "第一行\r\n第二行\t完"
+    r = await client.post("/visits", json={"on": "2026-12-07", "people": 1, "note": note})
+    assert r.status_code == 200 and r.json()["note"] == note, r.text
+    url = f"/visits/{uuid.uuid4()}/files"
+    r = await client.post(url, files={"file": ("证据 1.pdf", b"%PDF")}, data={"caption": note})
+    assert r.status_code == 200 and r.json() == {"filename": "证据 1.pdf", "caption": note}
+    r = await client.get("/signed", headers={b"X-Agency": "温县\t纪委".encode()})
+    assert r.status_code == 200, r.text
 
 
 async def test_a_limit_refused_is_named_in_the_message(client: httpx.AsyncClient) -> None:

@@ -13,6 +13,7 @@ import typer
 import uvicorn
 from xuncha_shared.auth import AuthConfig, Role, mint_dev_token
 from xuncha_shared.settings import SERVICES
+from xuncha_shared.trusted_proxies import forwarded_header_options
 
 from xuncha.embedded import (
     DEFAULT_JURISDICTION,
@@ -83,8 +84,14 @@ def run(
                 )
             typer.echo(f"巡察平台已启动 Xuncha is running: http://{host}:{port}/")
             typer.echo(f"接口文档 API docs: http://{host}:{port}/api/docs")
+            # No proxy in front of the embedded run: no forwarded header is believed.
             config = uvicorn.Config(
-                platform.app, host=host, port=port, log_config=None, access_log=False
+                platform.app,
+                host=host,
+                port=port,
+                log_config=None,
+                access_log=False,
+                **forwarded_header_options([]),
             )
             server = uvicorn.Server(config)
             if not demo:

@@ -17,7 +17,7 @@ from accounts.people.bootstrap import first_administrator
 from clues.config import CluesSettings
 from cryptography.fernet import Fernet
 from fastapi import Depends, FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html
+from notify.config import NotifySettings
 from pydantic import BaseModel, Field, SecretStr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -26,6 +26,10 @@ from xuncha_shared.app import Runtime, database_ready
 from xuncha_shared.auth import AuthConfig, Forbidden, Role, mint_dev_token
 from xuncha_shared.bus.base import Bus
 from xuncha_shared.bus.postgres import PostgresBus
+from xuncha_shared.docs_and_metrics_access import (
+    api_docs_need_sign_in_in_production,
+    docs_routes,
+)
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.problems import install_problem_handlers, problem_response
 from xuncha_shared.settings import SERVICES, ServiceSettings
@@ -57,6 +61,10 @@ class EmbeddedPaths:
     @property
     def clue_key_file(self) -> Path:
         return self.root / "clue-key"
+
+    @property
+    def webhook_key_file(self) -> Path:
+        return self.root / "webhook-key"
 
 
 def dev_auth(paths: EmbeddedPaths) -> AuthConfig:
@@ -110,6 +118,16 @@ def clue_keys(paths: EmbeddedPaths) -> list[SecretStr]:
     return [SecretStr(paths.clue_key_file.read_text().strip())]
 
 
+def webhook_keys(paths: EmbeddedPaths) -> list[SecretStr]:
+    """This installation's own key sealing webhook secrets, made once and kept under
+    ``var/`` (the key built into the code is for tests and development only)."""
+    if not paths.webhook_key_file.exists():
+        paths.root.mkdir(parents=True, exist_ok=True)
+        paths.webhook_key_file.write_text(Fernet.generate_key().decode())
+        paths.webhook_key_file.chmod(0o600)
+    return [SecretStr(paths.webhook_key_file.read_text().strip())]
+
+
 def embedded_settings(
     name: str, *, database_url: str, auth: AuthConfig, paths: EmbeddedPaths | None = None
 ) -> ServiceSettings:
@@ -124,6 +142,8 @@ def embedded_settings(
     }
     if isinstance(base, CluesSettings) and paths is not None and base.uses_development_key:
         update["clue_keys"] = clue_keys(paths)
+    if isinstance(base, NotifySettings) and paths is not None and base.uses_development_key:
+        update["secret_keys"] = webhook_keys(paths)
     return base.model_copy(update=update)
 
 
@@ -248,27 +268,41 @@ def _dev_login(index: FastAPI, auth: AuthConfig) -> None:
 
 
 def index_app(
-    apps: dict[str, FastAPI], dashboard: Path | None, dev_login: AuthConfig | None = None
+    apps: dict[str, FastAPI],
+    dashboard: Path | None,
+    dev_login: AuthConfig | None = None,
+    *,
+    production: bool = False,
 ) -> FastAPI:
     """``/`` (the dashboard when built, else a page of links), ``/healthz``, ``/readyz``,
-    and the dev sign-in when given the dev signing key."""
+    the combined API docs (in ``production`` for a signed-in account only, verified as the
+    services verify) and the dev sign-in when given the dev signing key."""
     index = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    install_problem_handlers(index)
     if dev_login is not None and dev_login.dev_secret is not None:
-        install_problem_handlers(index)
         _dev_login(index, dev_login)
 
     @index.get("/healthz")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @index.get("/api/openapi.json")
-    async def openapi() -> dict[str, Any]:
-        """The five services' documents in one, as the gateway serves it."""
-        return combine({name: app.openapi() for name, app in apps.items()})
+    async def api_docs_access(request: Request) -> None:
+        if production:  # tokens verified as every service verifies them
+            runtime: Runtime = next(iter(apps.values())).state.runtime
+            await api_docs_need_sign_in_in_production(
+                request, production=True, verifier=runtime.verifier
+            )
 
-    @index.get("/api/docs", response_class=HTMLResponse)
-    async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="巡察工作平台接口文档")
+    docs_routes(
+        index,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        # The services' documents in one, as the gateway serves it.
+        document=lambda: combine({name: app.openapi() for name, app in apps.items()}),
+        title="巡察工作平台接口文档",
+        check=api_docs_access,
+    )
 
     @index.get("/readyz")
     async def readyz() -> JSONResponse:
@@ -312,12 +346,14 @@ def build_dispatcher(
     development flag), 开发登录. Tests build it over their own database (``create_kwargs``
     e.g. ``clock``)."""
     if dev_login and any(s.environment == "production" for s in settings.values()):
-        raise ValueError("dev sign-in is never available in production")
+        raise ValueError("生产环境不提供开发登录 / dev sign-in is never available in production")
     apps: dict[str, FastAPI] = {}
     for name, service_settings in settings.items():
         module = importlib.import_module(f"{name}.app")
         apps[name] = module.create_app(service_settings, bus=bus, **create_kwargs)
-    return Dispatcher(apps, index_app(apps, dashboard, dev_login=auth if dev_login else None))
+    production = any(s.environment == "production" for s in settings.values())
+    index = index_app(apps, dashboard, dev_login=auth if dev_login else None, production=production)
+    return Dispatcher(apps, index)
 
 
 @dataclass(frozen=True)

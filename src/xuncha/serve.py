@@ -21,11 +21,13 @@ import time
 from collections.abc import Sequence
 
 import uvicorn
+from pydantic import ValidationError
 from sqlalchemy import text
 from xuncha_shared.db import create_engine
 from xuncha_shared.migrations import upgrade
 from xuncha_shared.observability import configure_logging
 from xuncha_shared.settings import SERVICES, ServiceSettings
+from xuncha_shared.trusted_proxies import forwarded_header_options
 
 log = logging.getLogger("xuncha.serve")
 
@@ -97,8 +99,8 @@ def serve_service(
         port=port,
         log_config=None,  # keep the service's own (JSON) logging on the root logger
         access_log=False,  # requests are counted in /metrics and traced by the middleware
-        proxy_headers=True,  # behind the gateway
-        forwarded_allow_ips="*",
+        # X-Forwarded-For believed only from the configured proxies (the gateway).
+        **forwarded_header_options(settings.trusted_proxies),
         timeout_graceful_shutdown=20,
     )
 
@@ -121,13 +123,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="how long to wait for the database before giving up (default 60)",
     )
     args = parser.parse_args(argv)
-    serve_service(
-        args.service,
-        args.host,
-        args.port,
-        run_migrations=not args.no_migrate,
-        wait_seconds=args.db_wait,
-    )
+    try:
+        serve_service(
+            args.service,
+            args.host,
+            args.port,
+            run_migrations=not args.no_migrate,
+            wait_seconds=args.db_wait,
+        )
+    except ValidationError as exc:
+        # The settings' errors name each setting and never carry its value.
+        print(f"设置有误，{args.service} 未启动 / {args.service} not started:", file=sys.stderr)
+        for error in exc.errors(include_input=False, include_url=False):
+            where = ".".join(str(p) for p in error["loc"]) or "settings"
+            print(f"{where}: {error['msg']}", file=sys.stderr)
+        return 2
     return 0
 
 

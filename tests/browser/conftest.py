@@ -280,7 +280,11 @@ async def _platform(
     """The platform with the dashboard on a real port, over a database of its own, as
     ``xuncha run`` serves it (``create_kwargs`` go to every service, e.g. a ``clock``)."""
     _requirements()
-    async with serve_platform(pg, template_db, name, dashboard=DIST, **create_kwargs) as served:
+    # The departments' webhook receivers of these tests listen on loopback.
+    settings = {"webhook_allow_private_targets": True}
+    async with serve_platform(
+        pg, template_db, name, dashboard=DIST, settings=settings, **create_kwargs
+    ) as served:
         yield Seeded(base_url=served.base_url, auth=served.auth)
 
 

@@ -97,8 +97,15 @@ async def _claimed_tasks(seeded: Any) -> tuple[dict[str, Any], list[dict[str, An
             json={
                 "measures": f"逐项整改第{i + 1}项：清退款项、补齐程序、建立制度",
                 "responsible_person": "刘责任",
-                "due_on": (today + timedelta(days=10 * (i + 1))).isoformat(),
-                "kind": "long" if i == 3 else "short",
+                # An immediate task keeps its hand-over's kind and deadline.
+                **(
+                    {}
+                    if task["immediate"]
+                    else {
+                        "due_on": (today + timedelta(days=10 * (i + 1))).isoformat(),
+                        "kind": "long" if i == 3 else "short",
+                    }
+                ),
             },
         )
         photo = await call(

@@ -107,7 +107,7 @@ async def test_a_clue_from_proposal_to_closing(
     s = platform_url
     office = s.token(Role.office, **OFFICE)
     # The seed's discipline commission (it answered the consultation).
-    commission = s.of_kind("department")[-1]
+    commission = next(o for o in s.of_kind("department") if o["designation"] == "discipline")
     clerk = s.token(Role.discipline, org_id=commission["id"], **CLERK)
     receipt = await _propose(s, priority=True, allegation=ALLEGATION)
     # A second clue waits for its review: the monthly review has an open clue to show.
@@ -360,7 +360,12 @@ async def test_the_clue_is_nowhere_else(page: Page, platform_url: Seeded) -> Non
         ours = [await _propose(s, priority=True, allegation=ALLEGATION)]
     clue_id = ours[0]["id"]
     town = next(o for o in s.orgs.values() if o["kind"] == "township")
-    other_dept = s.of_kind("department")[0]
+    # A department the clue was never transferred to (the commission has it, rightly).
+    other_dept = next(
+        o
+        for o in s.of_kind("department")
+        if o["id"] != ours[0].get("recipient_org_id") and o.get("designation") != "discipline"
+    )
     people: list[tuple[Role, dict[str, Any]]] = [
         (Role.group, {**MEMBER}),
         (Role.leadership, {"subject": "leader-li", "name": "李书记"}),
@@ -398,7 +403,7 @@ async def test_the_recipient_returns_a_clue_for_more_material(
     commission. The keeper sees the reason and reviews it again."""
     s = platform_url
     office = s.token(Role.office, **OFFICE)
-    commission = s.of_kind("department")[-1]
+    commission = next(o for o in s.of_kind("department") if o["designation"] == "discipline")
     clerk = s.token(Role.discipline, org_id=commission["id"], **CLERK)
     clue = await _propose(s, priority=False, allegation="虚报冒领低保金", category="mass")
     review = {

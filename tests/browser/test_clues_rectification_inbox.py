@@ -98,7 +98,7 @@ async def _clue_chain(late: Late) -> None:
         ).json()["items"]
         town = next(a for a in assignments if a["org_kind"] == "township")
         late.recipient_org = next(
-            str(o["id"]) for o in s.orgs.values() if o["kind"] == "department"
+            str(o["id"]) for o in s.orgs.values() if o.get("designation") == "discipline"
         )
         late.recipient = s.token(Role.discipline, org_id=late.recipient_org, **RECIPIENT)
         problem = {

@@ -34,6 +34,9 @@ ROAD = (
     "反映本镇2025年村内道路硬化工程：合同约定路面厚度18厘米，"
     "实际只有10厘米左右，完工不到半年已多处开裂。"
 )
+# The group's own wording of the road problem: the report's text is refused (it would reach
+# the inspected org, and could expose the reporter).
+ROAD_PROBLEM = "经现场测量，镇2025年村内道路硬化工程路面厚度普遍不足设计要求，部分路段已开裂。"
 SUBSIDY = "举报村党支部书记虚报冒领危房改造补助，把自家亲戚的旧房报成危房，领取补助资金3万元。"
 WATER = "反映村里自来水管网老化，夏天经常停水，多次向村委会反映未得到解决，希望有关部门尽快维修。"
 LETTER = "来信反映镇政府大院停车位紧张，建议在镇政府东侧空地增设停车位，方便群众办事。"
@@ -129,6 +132,13 @@ async def test_group_triages_public_reports_and_a_department_replies(
     chosen = await category.input_value()
     await form.locator("input[name=amount_yuan]").fill("86400.50")
     await form.locator("input[name=livelihood]").check()
+    # The description is the group's: empty, or the report's words, it is refused in place.
+    description = form.locator("textarea[name=description]")
+    await expect(description).to_have_value("")
+    await description.fill(ROAD)
+    await form.get_by_role("button", name="转为问题").click()
+    await expect(form.locator(".field-error[data-field=t-description]")).to_contain_text("举报原文")
+    await description.fill(ROAD_PROBLEM)
     await screenshot(page, "petitions-triage")
     await form.get_by_role("button", name="转为问题").click()
     await expect(detail.get_by_test_id("report-outcome")).to_contain_text("转为问题")
@@ -201,6 +211,9 @@ async def test_group_triages_public_reports_and_a_department_replies(
     detail = await _open(page, WATER)
     await expect(detail.get_by_test_id("report-due")).to_contain_text(deadline["due"])
     await expect(detail.get_by_test_id("triage")).to_have_count(0)
+    # The reporter's contact stays with the office: the forwarded copy has none.
+    await expect(detail.get_by_test_id("report-contact")).to_have_text("（由巡察办掌握）")
+    await expect(detail).not_to_contain_text("13800000000")
     reply = detail.get_by_test_id("reply-form")
     await reply.locator("textarea[name=text]").fill(REPLY)
     await screenshot(page, "petitions-forward-reply")
@@ -214,7 +227,7 @@ async def test_group_triages_public_reports_and_a_department_replies(
     assert road["outcome"] == "problem" and road["status"] == "handling", road
     problem = await call(base, "GET", f"{F}/problems/{road['problem_id']}", office)
     assert problem["category"] == chosen and problem["assignment_id"] == town["id"], problem
-    assert problem["description"] == ROAD and problem["found_by"] == "petition"
+    assert problem["description"] == ROAD_PROBLEM and problem["found_by"] == "petition"
     assert problem["amount_yuan"] == "86400.50" and problem["livelihood"] is True
 
     subsidy = await call(base, "GET", f"{F}/public-reports/{ids[SUBSIDY]}", office)

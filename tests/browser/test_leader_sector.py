@@ -91,8 +91,15 @@ async def _fill(
             "responsible_person": "刘责任",
             "owner_account": owner["subject"],
             "owner_name": owner["name"],
-            "due_on": (county_today() + timedelta(days=days)).isoformat(),
-            "kind": "short",
+            # An immediate task keeps its hand-over's kind and deadline.
+            **(
+                {}
+                if task["immediate"]
+                else {
+                    "due_on": (county_today() + timedelta(days=days)).isoformat(),
+                    "kind": "short",
+                }
+            ),
         },
     )
     return filled

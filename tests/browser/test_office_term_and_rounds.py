@@ -372,3 +372,47 @@ async def test_the_round_and_term_forms_fit_a_phone(
     assert start is not None and until is not None
     assert until["y"] > start["y"]  # one column
     await screenshot(page, "round-create-phone")
+
+
+HOSTILE_NAME = '<img src=x onerror="window.__xuncha_pwned=1">第九轮'
+
+
+async def test_a_round_name_in_the_timeline_tooltip_reads_as_text(
+    page: Page, platform_url: Seeded
+) -> None:
+    """A round's name is typed by the office and shown in the timeline's tooltip, which ECharts
+    puts into the page as HTML: a name written as markup is shown as those characters and never
+    becomes an element (the image's handler does not run)."""
+    seeded = platform_url
+    office = Office(seeded)
+    await office.call(
+        "POST",
+        f"/terms/{seeded.term_id}/rounds",
+        201,
+        json={
+            "name": HOSTILE_NAME,
+            "mode": "regular",
+            "on_site_from": "2028-09-01",
+            "on_site_until": "2028-10-31",
+        },
+    )
+    await dev_sign_in(page, seeded.base_url, Role.office, path="/rounds", name="张艳")
+    chart = page.locator(".chart").first
+    await expect(chart.locator("canvas")).to_have_count(1)
+    box = await chart.bounding_box()
+    assert box is not None
+    tooltip = chart.locator("div", has_text="第九轮")
+    # Sweep the plot until the hostile round's bar is under the pointer (rows are by number).
+    found = False
+    for y in range(int(box["y"]) + 22, int(box["y"] + box["height"]) - 30, 6):
+        for x in range(int(box["x"]) + 112, int(box["x"] + box["width"]) - 30, 12):
+            await page.mouse.move(x, y)
+            if await tooltip.count() and await tooltip.last.is_visible():
+                found = True
+                break
+        if found:
+            break
+    assert found, "the hostile round's bar was never under the pointer"
+    await expect(tooltip.last).to_contain_text(HOSTILE_NAME)
+    assert await chart.locator("img").count() == 0
+    assert await page.evaluate("window.__xuncha_pwned") is None

@@ -21,8 +21,8 @@ from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case
 
 # Errors that come from a validator's own rule, not from the field's declared shape (a NUL
-# character is valid JSON text that no database column can hold).
-RULE_CODES = frozenset({"value_error", "assertion_error", "nul_character"})
+# or another control character is valid JSON text that no service keeps).
+RULE_CODES = frozenset({"value_error", "assertion_error", "nul_character", "control_character"})
 
 
 class ShapeRefused(Failure):

@@ -14,13 +14,26 @@ from xuncha_shared.settings import SERVICES
 JUNK_BODIES: list[tuple[bytes, str]] = [
     (b"{not json", "application/json"),
     (b"[]", "application/json"),
-    (b'{"code": 1, "name": null, "kind": ["x"], "holidays": "x", "year": "x"}', "application/json"),
+    # Control characters ride along with the wrong types (no extra request, so the run takes
+    # no longer): refused before any route reads them.
+    (
+        b'{"code": 1, "name": null, "kind": ["x"], "holidays": "x", "year": "x", '
+        b'"note": "a\\u0000\\u0007\\u009b", "x\\u001b": "\\u007f"}',
+        "application/json",
+    ),
     (b'{"name": "' + "长".encode() * 5000 + b'"}', "application/json"),
     (b"\x00\xff\xfe", "application/octet-stream"),
     (b'--x\r\nContent-Disposition: form-data; name="file"\r\n\r\n', "multipart/form-data"),
 ]
 JUNK_PATH = ["not-a-uuid", "00000000-0000-0000-0000-000000000000", "99999999999", "%00"]
-JUNK_QUERY = {"limit": "-1", "cursor": "!!", "kind": "planet", "start": "2026-13-40", "days": "x"}
+JUNK_QUERY = {
+    "limit": "-1",
+    "cursor": "!!",
+    "kind": "planet",
+    "start": "2026-13-40",
+    "days": "x",
+    "q": "\x00\x07\x1b",
+}
 
 
 def _fill(path: str, value: str) -> str:

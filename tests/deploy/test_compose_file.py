@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import ipaddress
 import json
 import os
 import re
@@ -37,6 +38,7 @@ SECRETS = {
     "POSTGRES_PASSWORD",
     "XUNCHA_CLUES_CLUE_KEYS",
     "XUNCHA_NOTIFY_SECRET_KEYS",
+    "XUNCHA_METRICS_TOKEN",
     *(f"XUNCHA_{s.upper()}_DB_PASSWORD" for s in SERVICES),
     "XUNCHA_KAFKA_OPERATOR_PASSWORD",
     "XUNCHA_KAFKA_CONTROLLER_PASSWORD",
@@ -142,10 +144,12 @@ def test_every_service_runs_in_production_against_the_accounts_service() -> None
         assert env[f"{p}AUTH__MODE"] == "oidc"
         assert env[f"{p}AUTH__ISSUER"].startswith("${XUNCHA_PUBLIC_URL:?")
         assert env[f"{p}AUTH__ISSUER"].endswith("}/api/accounts")
-        assert (
-            env[f"{p}AUTH__JWKS_URL"] == "http://accounts:8000/api/accounts/.well-known/jwks.json"
-        )
+        # Over https, through the TLS proxy: production refuses keys fetched over http.
+        assert env[f"{p}AUTH__JWKS_URL"].startswith("${XUNCHA_PUBLIC_URL:?")
+        assert env[f"{p}AUTH__JWKS_URL"].endswith("}/api/accounts/.well-known/jwks.json")
         assert env[f"{p}AUTH__AUDIENCE"] == "xuncha"
+        # Prometheus reads /metrics with the one metrics token of the deployment.
+        assert env[f"{p}METRICS_TOKEN"] == "${XUNCHA_METRICS_TOKEN:?see deploy/xuncha.env.example}"
         assert f"{p}DB_PASSWORD" in services["postgres"]["environment"]
         assert name in services["gateway"]["depends_on"]
     assert "DEV_SECRET" not in COMPOSE.read_text(encoding="utf-8")
@@ -186,6 +190,8 @@ def test_the_filled_in_example_is_a_valid_production_configuration(
         assert settings.database_url.startswith(f"postgresql+asyncpg://{name}:")
         password = values[f"XUNCHA_{name.upper()}_DB_PASSWORD"]
         assert f":{password}@postgres:5432/" in settings.database_url
+        assert settings.metrics_enabled
+        assert settings.metrics_token.get_secret_value() == values["XUNCHA_METRICS_TOKEN"]
     assert build("accounts", environment("accounts", values), settings_env).token_issuer == (
         f"{PUBLIC_URL}/api/accounts"
     )
@@ -193,8 +199,9 @@ def test_the_filled_in_example_is_a_valid_production_configuration(
 
 def test_production_refuses_the_development_clue_key(settings_env: pytest.MonkeyPatch) -> None:
     values = {**filled(), "XUNCHA_CLUES_CLUE_KEYS": json.dumps([DEV_CLUE_KEY])}
-    with pytest.raises(ValidationError, match="development key"):
+    with pytest.raises(ValidationError, match="development key") as refused:
         build("clues", environment("clues", values), settings_env)
+    assert DEV_CLUE_KEY not in str(refused.value)
     values["XUNCHA_CLUES_CLUE_KEYS"] = '["not-a-key"]'
     with pytest.raises(ValidationError, match="not a valid Fernet key"):
         build("clues", environment("clues", values), settings_env)
@@ -292,3 +299,39 @@ def test_every_service_signs_in_to_kafka_as_its_own_principal(
     settings_env.delenv("XUNCHA_PLANNING_KAFKA_PASSWORD")
     with pytest.raises(ValidationError, match="signs in to Kafka"):
         build("planning", env, settings_env)
+
+
+def test_services_believe_forwarded_headers_only_from_the_gateways_fixed_address(
+    settings_env: pytest.MonkeyPatch,
+) -> None:
+    document = compose()
+    network = document["networks"]["default"]["ipam"]["config"][0]
+    gateway = document["services"]["gateway"]["networks"]["default"]["ipv4_address"]
+    # Fixed, inside the services' network, outside the part Docker hands out to others.
+    assert ipaddress.ip_address(gateway) in ipaddress.ip_network(network["subnet"])
+    assert ipaddress.ip_address(gateway) not in ipaddress.ip_network(network["ip_range"])
+    values = filled()
+    for name in SERVICES:
+        settings = build(name, environment(name, values), settings_env)
+        assert settings.trusted_proxies == [gateway], name
+    # The gateway sets X-Forwarded-For to the address it saw; appending would pass on
+    # whatever the client wrote.
+    nginx = (REPO / "deploy" / "gateway" / "nginx.conf").read_text(encoding="utf-8")
+    assert re.search(r"proxy_set_header X-Forwarded-For \$remote_addr;", nginx)
+    assert "$proxy_add_x_forwarded_for" not in nginx
+    # Nothing else in the deployment trusts every proxy.
+    assert "forwarded_allow_ips" not in COMPOSE.read_text(encoding="utf-8")
+    assert "FORWARDED_ALLOW_IPS" not in COMPOSE.read_text(encoding="utf-8")
+
+
+def test_the_gateway_gives_the_combined_api_document_to_signed_in_accounts_only() -> None:
+    nginx = (REPO / "deploy" / "gateway" / "nginx.conf").read_text(encoding="utf-8")
+    served = re.search(r"location = /api/openapi\.json \{(?P<body>[^}]*)\}", nginx)
+    assert served is not None
+    # Asked of the accounts service, whose own document needs a sign-in in production.
+    assert "auth_request /_api_docs_access;" in served.group("body")
+    check = re.search(r"location = /_api_docs_access \{(?P<body>[^}]*)\}", nginx)
+    assert check is not None and "internal;" in check.group("body")
+    assert "/api/accounts/openapi.json" in check.group("body")
+    # Metrics are scraped inside the network, never published.
+    assert re.search(r"location ~ \^/api/\[a-z\]\+/metrics\$ \{\s+return 404;", nginx)

@@ -63,6 +63,8 @@ async def inspection_round(
             "XUNCHA_NOTIFY_SMTP_PORT": str(smtp.port),
             "XUNCHA_NOTIFY_RETRY_BASE_SECONDS": "1",
             "XUNCHA_NOTIFY_RETRY_MAX_SECONDS": "2",
+            # The department's webhook receiver listens on loopback.
+            "XUNCHA_NOTIFY_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
         },
     }
     for name in SERVICES:  # one clock for the whole deployment, moved by the scenario

@@ -65,6 +65,7 @@ def accounts_environment(database_url: str, issuer: str) -> dict[str, str]:
         "XUNCHA_ACCOUNTS_AUTH__ISSUER": issuer,
         "XUNCHA_ACCOUNTS_AUTH__JWKS_URL": f"{issuer}/.well-known/jwks.json",
         "XUNCHA_ACCOUNTS_AUTH__AUDIENCE": "xuncha",
+        "XUNCHA_ACCOUNTS_METRICS_TOKEN": "prometheus-" + "m" * 32,
     }
 
 
@@ -88,7 +89,9 @@ async def test_the_printed_password_signs_in_and_a_second_run_opens_nobody(
     deployment: Deployment, pg: LocalPostgres
 ) -> None:
     served = deployment.served
-    env = accounts_environment(pg.url(deployment.database), f"{served.base_url}/api/accounts")
+    # The command only writes the account; production refuses an http issuer, so the
+    # environment names the public https one (nothing fetches from it here).
+    env = accounts_environment(pg.url(deployment.database), "https://xuncha.test/api/accounts")
 
     first = await admin(env, "--jurisdiction", J)
     assert first.code == 0, first.err

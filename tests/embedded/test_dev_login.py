@@ -72,6 +72,7 @@ def test_never_in_production(database_url: str) -> None:
             topic_prefix="t",
             auth=oidc,
             environment="production",
+            metrics_token="prometheus-" + "m" * 32,
         )
     }
     with pytest.raises(ValueError, match="production"):

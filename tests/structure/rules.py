@@ -10,7 +10,11 @@ Each rule yields ``(file, what)`` offences; a file is named relative to the repo
 - ``kit-redefined``: the web kit's helpers are not written again (a ``local_day``, a cursor
   decoder, an error-response dict, a Beijing time zone, an XLSX media type);
 - ``role-file-prefixed``: a role file carries no prefix (``group_routes.py``): a prefix is a
-  feature folder waiting to be made.
+  feature folder waiting to be made;
+- ``worksheet-cell-by-hand``: a worksheet row is written only by
+  ``xuncha_shared.exports.append_row`` (control characters dropped, a formula-like text kept
+  as text), never by a sheet's own ``append``, ``cell(..., value=...)`` or ``.value =``; the
+  shared library is read for this rule too.
 """
 
 from __future__ import annotations
@@ -125,6 +129,59 @@ def kit_redefined(path: Path, tree: ast.Module) -> Iterator[Offence]:
                 yield Offence("kit-redefined", _relative(path), target.id)
 
 
+SHEET_HELPER = "shared/src/xuncha_shared/exports.py"
+
+
+def _worksheet_names(tree: ast.Module) -> set[str]:
+    """Names bound to a worksheet: ``book.active``, ``book.create_sheet(...)``, or a
+    parameter annotated ``Worksheet``."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            value = node.value
+            is_sheet = (isinstance(value, ast.Attribute) and value.attr == "active") or (
+                isinstance(value, ast.Call)
+                and isinstance(value.func, ast.Attribute)
+                and value.func.attr == "create_sheet"
+            )
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if is_sheet:
+                names |= {t.id for t in targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.arg) and "Worksheet" in ast.unparse(
+            node.annotation or ast.Pass()
+        ):
+            names.add(node.arg)
+    return names
+
+
+def worksheet_cell_by_hand(path: Path, tree: ast.Module) -> Iterator[Offence]:
+    if _relative(path) == SHEET_HELPER:
+        return
+    sheets = _worksheet_names(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            receiver, method = node.func.value, node.func.attr
+            if method == "append" and isinstance(receiver, ast.Name) and receiver.id in sheets:
+                yield Offence("worksheet-cell-by-hand", _relative(path), f"{receiver.id}.append()")
+            if method == "cell" and (
+                len(node.args) >= 3 or any(k.arg == "value" for k in node.keywords)
+            ):
+                yield Offence("worksheet-cell-by-hand", _relative(path), ".cell(value=...)")
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if (
+                    isinstance(target, ast.Attribute)
+                    and target.attr == "value"
+                    and isinstance(target.value, ast.Subscript | ast.Call)
+                ):
+                    yield Offence("worksheet-cell-by-hand", _relative(path), ".value =")
+
+
+def shared_files() -> Iterator[Path]:
+    """Every production module of the shared library."""
+    yield from sorted((ROOT / "shared" / "src" / "xuncha_shared").rglob("*.py"))
+
+
 def offences() -> list[Offence]:
     """Every offence in the services today, sorted."""
     found: list[Offence] = []
@@ -135,6 +192,10 @@ def offences() -> list[Offence]:
         found += service_imports_service(service, path, tree)
         found += kit_redefined(path, tree)
         found += role_file_prefixed(path)
+        found += worksheet_cell_by_hand(path, tree)
+    for path in shared_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        found += worksheet_cell_by_hand(path, tree)
     return sorted(set(found))
 
 

@@ -1,6 +1,6 @@
 """The services keep one shape: SQL in repositories, routers in routes.py, no service
-importing another, the web kit's helpers not written again, no prefixed role files
-(rules.py says each).
+importing another, the web kit's helpers not written again, no prefixed role files, no
+worksheet row written outside the one safe helper (rules.py says each).
 
 Code written before the rules is counted in known.json by rule and file, and may only shrink:
 a new offence fails, and so does a count that fell without known.json being lowered
@@ -49,6 +49,7 @@ def _check(source: str, path: str) -> list[str]:
         *rules.service_imports_service("findings", file, tree),
         *rules.kit_redefined(file, tree),
         *rules.role_file_prefixed(file),
+        *rules.worksheet_cell_by_hand(file, tree),
     ]
     return sorted(o.rule for o in found)
 
@@ -76,6 +77,22 @@ F = "services/findings/src/findings/letters"
         ("SHANGHAI = ZoneInfo('Asia/Shanghai')\n", f"{F}/service.py", ["kit-redefined"]),
         ("", "services/planning/src/planning/pool/group_routes.py", ["role-file-prefixed"]),
         ("", f"{F}/schemas.py", []),
+        ("ws = book.active\nws.append(['=1'])\n", f"{F}/export.py", ["worksheet-cell-by-hand"]),
+        (
+            "def f(s: Worksheet):\n    s.append(row)\n",
+            f"{F}/export.py",
+            ["worksheet-cell-by-hand"],
+        ),
+        (
+            "s = book.create_sheet('x')\ns.append(row)\n",
+            f"{F}/export.py",
+            ["worksheet-cell-by-hand"],
+        ),
+        ("ws.cell(row=2, column=1, value=text)\n", f"{F}/export.py", ["worksheet-cell-by-hand"]),
+        ("ws['A1'].value = text\n", f"{F}/export.py", ["worksheet-cell-by-hand"]),
+        ("ws = book.active\nappend_row(ws, row)\nrows.append(row)\n", f"{F}/export.py", []),
+        ("ws.cell(row=2, column=1).number_format = '0.00'\n", f"{F}/export.py", []),
+        ("sheet = book.active\nsheet.append(headers)\n", rules.SHEET_HELPER, []),
     ],
 )
 def test_each_rule_catches_what_it_names(source: str, path: str, expected: list[str]) -> None:

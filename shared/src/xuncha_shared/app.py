@@ -33,6 +33,11 @@ from xuncha_shared.bus.postgres import PostgresBus
 from xuncha_shared.clock import Clock, OffsetFileClock, SystemClock
 from xuncha_shared.consumer import EventConsumer, HandlerRegistry
 from xuncha_shared.db import create_engine, create_sessionmaker
+from xuncha_shared.docs_and_metrics_access import (
+    api_docs_need_sign_in_in_production,
+    docs_routes,
+    metrics_need_metrics_token_in_production,
+)
 from xuncha_shared.http import hold_to_document
 from xuncha_shared.idempotency import IDEMPOTENCY_INFO_KEY, IdempotentReplay, on_replay
 from xuncha_shared.messaging import OUTBOX_INFO_KEY, MessagingTables, OutboxContext
@@ -226,9 +231,30 @@ async def database_ready(engine: AsyncEngine) -> bool:
         return False
 
 
+async def metrics_access(request: Request) -> None:
+    """``/metrics``: in production only with the metrics token or an office token."""
+    runtime: Runtime = request.app.state.runtime
+    settings = runtime.settings
+    await metrics_need_metrics_token_in_production(
+        request,
+        production=settings.production,
+        enabled=settings.metrics_enabled,
+        metrics_token=settings.metrics_token,
+        verifier=runtime.verifier,
+    )
+
+
+async def api_docs_access(request: Request) -> None:
+    """``/docs``, ``/redoc``, ``/openapi.json``: in production only for a signed-in account."""
+    runtime: Runtime = request.app.state.runtime
+    await api_docs_need_sign_in_in_production(
+        request, production=runtime.settings.production, verifier=runtime.verifier
+    )
+
+
 def health_router(prefix: str) -> APIRouter:
     """``healthz`` (the process lives), ``readyz`` (it can serve: database reachable) and
-    ``metrics`` (Prometheus)."""
+    ``metrics`` (Prometheus; behind :func:`metrics_access`)."""
     router = APIRouter(prefix=prefix, tags=["health"])
 
     @router.get("/healthz", summary="存活检查 Liveness", include_in_schema=False)
@@ -244,7 +270,12 @@ def health_router(prefix: str) -> APIRouter:
             status_code=200 if ok else 503,
         )
 
-    @router.get("/metrics", summary="监控指标 Metrics", include_in_schema=False)
+    @router.get(
+        "/metrics",
+        summary="监控指标 Metrics",
+        include_in_schema=False,
+        dependencies=[Depends(metrics_access)],
+    )
     async def metrics(request: Request) -> Response:
         runtime: Runtime = request.app.state.runtime
         return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
@@ -333,15 +364,25 @@ def create_service_app(
         title=spec.title,
         description=spec.description,
         version="1.0.0",
-        openapi_url=f"{base}/openapi.json",
-        docs_url=f"{base}/docs",
-        redoc_url=f"{base}/redoc",
+        # Served below by docs_routes, behind api_docs_access.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
         lifespan=lifespan,
         openapi_tags=list(spec.openapi_tags) or None,
         generate_unique_id_function=operation_id(spec.name),
         dependencies=[Depends(hold_to_document)],
     )
     install_openapi(app)
+    docs_routes(
+        app,
+        openapi_url=f"{base}/openapi.json",
+        docs_url=f"{base}/docs",
+        redoc_url=f"{base}/redoc",
+        document=app.openapi,
+        title=spec.title,
+        check=api_docs_access,
+    )
     app.state.runtime = runtime
     install_problem_handlers(app)
     app.add_exception_handler(IdempotentReplay, on_replay)

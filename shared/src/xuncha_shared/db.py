@@ -41,9 +41,15 @@ def service_registry(schema: str) -> registry:
 
 
 def create_engine(url: str, *, pool_size: int = 5, application_name: str = "xuncha") -> AsyncEngine:
-    """An asyncpg engine; ``pool_pre_ping`` lets a service recover when PostgreSQL returns."""
+    """An asyncpg engine; ``pool_pre_ping`` lets a service recover when PostgreSQL returns.
+
+    ``hide_parameters``: a statement's parameters are a citizen's report, a person's name, a
+    phone number; an error's message (and so every log line and traceback that carries it)
+    shows the SQL without them.
+    """
     return create_async_engine(
         url,
+        hide_parameters=True,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,

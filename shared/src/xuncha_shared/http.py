@@ -6,17 +6,23 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, Header, Query, Request, UploadFile
+from fastapi import Depends, Header, Query, Request, UploadFile, params
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter, ValidationError
 
 from xuncha_shared.auth import Principal, TokenVerifier, principal_dependency
 from xuncha_shared.clock import Clock
 from xuncha_shared.problems import FieldError, PreconditionFailed, PreconditionRequired, Problem
+from xuncha_shared.text import (
+    Location,
+    control_character_locations,
+    describe_character,
+    first_control_character,
+)
 
 T = TypeVar("T")
 
@@ -236,33 +242,87 @@ def split_page(
 _STRICT_ADAPTER = "_xuncha_strict_adapter"
 
 
-def _nul_locations(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
-    if isinstance(value, str):
-        if "\x00" in value:
-            yield loc
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _nul_locations(item, (*loc, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _nul_locations(item, (*loc, index))
+_HEADER_NAMES = "_xuncha_header_names"
 
 
-def _refuse_nul(request: Request, body: Any) -> None:
-    """No text with a NUL character reaches the database, which cannot store one: from the
-    path, the query or a JSON body, it is a 422 naming where it was, never a 500."""
+def _declared_headers(route: Any) -> list[str]:
+    """The headers a route reads as parameters (its dependencies' included), by alias;
+    found once per route and kept on it, as the strict body adapter is."""
+    cached: list[str] | None = getattr(route, _HEADER_NAMES, None)
+    if cached is not None:
+        return cached
+    names: list[str] = []
+    pending = [getattr(route, "dependant", None)]
+    while pending:
+        dependant = pending.pop()
+        if dependant is None:
+            continue
+        names += [param.alias for param in dependant.header_params]
+        pending += dependant.dependencies
+    if route is not None:
+        setattr(route, _HEADER_NAMES, names)
+    return names
+
+
+def _header_text(request: Request, name: str) -> str:
+    # Starlette decodes header bytes as Latin-1, where the continuation bytes of UTF-8 text
+    # (温县) would read as C1 characters: judge the text the client meant.
+    return request.headers.get(name, "").encode("latin-1").decode("utf-8", errors="replace")
+
+
+async def _form_locations(request: Request) -> list[tuple[Location, str]]:
+    """Control characters in a form the route reads (FastAPI has parsed it already, so this
+    reads no byte more): a field's text, or an uploaded file's name."""
+    field = getattr(request.scope.get("route"), "body_field", None)
+    if field is None or not isinstance(field.field_info, params.Form):
+        return []
+    out: list[tuple[Location, str]] = []
+    for key, value in (await request.form()).multi_items():
+        text = value if isinstance(value, str) else (value.filename or "")
+        place: Location = ("body", key) if isinstance(value, str) else ("body", key, "filename")
+        found = first_control_character(text)
+        if found is not None:
+            out.append((place, found))
+    return out
+
+
+async def refuse_control_characters(request: Request, body: Any) -> None:
+    """No text with a control character reaches a service: in the path, the query, a JSON
+    body, a form field, an uploaded file's name or a header the route reads, it is a 422
+    naming where it was (never a 500 from a database that cannot store a NUL, never a
+    worksheet or an e-mail header broken later by a stored one). Tab, LF and CR are text;
+    see :mod:`xuncha_shared.text` for the rest."""
+    headers = [
+        (("header", name), found)
+        for name in _declared_headers(request.scope.get("route"))
+        if (found := first_control_character(_header_text(request, name))) is not None
+    ]
+    query = [
+        (("query", key), found)
+        for key, value in request.query_params.multi_items()
+        if (found := first_control_character(key + value)) is not None
+    ]
     places = [
-        *_nul_locations(dict(request.path_params), ("path",)),
-        *(("query", k) for k, v in request.query_params.multi_items() if "\x00" in v),
-        *_nul_locations(body, ("body",)),
+        *control_character_locations(dict(request.path_params), ("path",)),
+        *query,
+        *headers,
+        *control_character_locations(body, ("body",)),
+        *await _form_locations(request),
     ]
     if places:
-        raise RequestValidationError(
-            [
-                {"type": "nul_character", "loc": loc, "msg": "Must not contain a NUL character"}
-                for loc in places
-            ]
-        )
+        raise RequestValidationError([_control_character_error(*place) for place in places])
+
+
+def _control_character_error(loc: Location, char: str) -> dict[str, Any]:
+    if char == "\x00":
+        return {"type": "nul_character", "loc": loc, "msg": "Must not contain a NUL character"}
+    shown = describe_character(char)
+    return {
+        "type": "control_character",
+        "loc": loc,
+        "msg": f"Must not contain a control character ({shown})",
+        "ctx": {"character": shown},
+    }
 
 
 def _integral(value: Any) -> Any:
@@ -300,7 +360,7 @@ def _strict_body(field: Any, body: Any, raw: bytes) -> None:
 
 async def hold_to_document(request: Request) -> None:
     """Refuse, before any route runs, what the OpenAPI document calls invalid but FastAPI
-    would let through: a NUL character anywhere, a JSON body of the wrong JSON types. The
+    would let through: a control character anywhere, a JSON body of the wrong JSON types. The
     body is parsed once here; one that does not parse is left to FastAPI."""
     raw = b""
     body: Any = None
@@ -310,7 +370,7 @@ async def hold_to_document(request: Request) -> None:
             body = json.loads(raw) if raw else None
         except ValueError:
             raw = b""
-    _refuse_nul(request, body)
+    await refuse_control_characters(request, body)
     field = getattr(request.scope.get("route"), "body_field", None)
     if field is not None and raw:
         _strict_body(field, body, raw)

@@ -65,7 +65,7 @@ def run_env(metadata: MetaData) -> None:
     assert url, "sqlalchemy.url must be set"
 
     async def run() -> None:
-        engine = create_async_engine(url)
+        engine = create_async_engine(url, hide_parameters=True)
         async with engine.begin() as conn:
             await conn.run_sync(lambda c: _run_sync(c, metadata, schema))
         await engine.dispose()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import sys
 import time
+import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from pythonjsonlogger.json import JsonFormatter
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from xuncha_shared.tracing import current_traceparent, new_traceparent, parse_traceparent, trace_id
 
@@ -58,6 +59,28 @@ class Metrics:
 
 
 access_log = logging.getLogger("xuncha.access")
+error_log = logging.getLogger("xuncha.errors")
+
+
+def log_unexpected_error(request: Request, exc: BaseException) -> None:
+    """Log an error nothing expected: its type, the route, the trace id and where it
+    happened (the traceback's frames), never its message. A message may carry what the
+    request sent or a statement's values (a citizen's report, a name, a phone number); the
+    trace id finds the request, the frames find the line."""
+    route = getattr(request.scope.get("route"), "path", "unmatched")
+    kind = f"{type(exc).__module__}.{type(exc).__qualname__}"
+    error_log.error(
+        "unexpected %s on %s %s",
+        kind,
+        request.method,
+        route,
+        extra={
+            "error_type": kind,
+            "route": route,
+            "trace_id": trace_id(),
+            "frames": "".join(traceback.format_tb(exc.__traceback__)),
+        },
+    )
 
 
 class _TraceFilter(logging.Filter):
@@ -92,6 +115,20 @@ def configure_logging(level: str = "INFO", *, json_format: bool = True) -> None:
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
 
 
+def internal_error_response(request: Request) -> JSONResponse:
+    """The 500 answer to an unexpected error, as problem+json."""
+    from xuncha_shared.problems import problem_response  # problems' handlers log through here
+
+    return problem_response(
+        request,
+        status=500,
+        code="internal",
+        title="Internal error",
+        message_zh="服务器内部错误",
+        message_en="Internal server error",
+    )
+
+
 def request_middleware(
     metrics: Metrics,
 ) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
@@ -105,7 +142,12 @@ def request_middleware(
         token = current_traceparent.set(traceparent)
         started = time.perf_counter()
         try:
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception as exc:
+                # Answered here, so the server's own handler never logs it with its message.
+                log_unexpected_error(request, exc)
+                response = internal_error_response(request)
             elapsed = time.perf_counter() - started
             # Paths and status only: bodies and query strings may carry personal data.
             access_log.info(

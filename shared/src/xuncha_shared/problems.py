@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from xuncha_shared.auth import AuthError, Forbidden
+from xuncha_shared.observability import internal_error_response, log_unexpected_error
 
 PROBLEM_BASE = "https://xuncha.gov.cn/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -180,6 +181,7 @@ _VALIDATION_ZH = {
     "less_than": "数值太大",
     "value_error": "取值无效",
     "nul_character": "不得包含空字符（NUL）",
+    "control_character": "不得包含控制字符（{character}）",
     "null_not_allowed": "不能清空此项",
     "model_attributes_type": "应为对象",
     "dict_type": "应为对象",
@@ -362,15 +364,9 @@ def install_problem_handlers(app: FastAPI) -> None:
                 message_en="This conflicts with an existing record; reload and retry",
             )
         if not database_unavailable(exc):
-            log.exception("database error")
-            return problem_response(
-                request,
-                status=500,
-                code="internal",
-                title="Internal error",
-                message_zh="服务器内部错误",
-                message_en="Internal server error",
-            )
+            # Not the message: a constraint's "Failing row contains (...)" is the row.
+            log_unexpected_error(request, exc)
+            return internal_error_response(request)
         log.warning("database unavailable: %s", type(exc).__name__)
         return problem_response(
             request,

@@ -33,19 +33,25 @@ from xuncha_shared.http import (
     decode_cursor,
     split_page,
 )
-from xuncha_shared.orgs import OrgKind
+from xuncha_shared.orgs import DepartmentDesignation, OrgKind
 from xuncha_shared.problems import NotFound
 
 
-def org_projection_table(metadata: MetaData, *, with_leader: bool = False) -> Table:
+def org_projection_table(
+    metadata: MetaData, *, with_leader: bool = False, with_designation: bool = False
+) -> Table:
     """``<schema>.orgs``: id, code, name, kind, parent, scope and the version last applied;
     ``with_leader`` adds ``leader_account`` (the county leader in charge, 分管县领导), for the
-    services that decide access by it (their migration adds the column)."""
+    services that decide access by it; ``with_designation`` adds a department's
+    ``designation`` (职能), for the services that pick departments by it (their migrations
+    add the columns)."""
     extra: list[Column[str] | Index] = (
         [Column("leader_account", String(128)), Index("ix_orgs_leader_account", "leader_account")]
         if with_leader
         else []
     )
+    if with_designation:
+        extra.append(Column("designation", String(20)))
     return Table(
         "orgs",
         metadata,
@@ -81,6 +87,8 @@ async def apply_org_snapshot(
     }
     if "leader_account" in table.c:
         values["leader_account"] = event.leader_account
+    if "designation" in table.c:
+        values["designation"] = event.designation.value if event.designation else None
     stmt = insert(table).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.id],
@@ -122,13 +130,23 @@ class ProjectedOrgWithLeader(ProjectedOrg):
     )
 
 
+class ProjectedDepartment(ProjectedOrg):
+    """An org as a projection that keeps departments' designations holds it."""
+
+    designation: DepartmentDesignation | None = Field(
+        default=None, title="部门职能", description="县直部门的职能；其他类型为空"
+    )
+
+
 def projected_orgs_router(table: Table) -> APIRouter:
     """Read-only routes over a service's org projection (to check it is in step; a leader
     finds the orgs of his sector where the projection keeps the leader in charge)."""
     router = APIRouter(tags=["orgs"])
-    model: type[ProjectedOrg] = (
-        ProjectedOrgWithLeader if "leader_account" in table.c else ProjectedOrg
-    )
+    model: type[ProjectedOrg] = ProjectedOrg
+    if "leader_account" in table.c:
+        model = ProjectedOrgWithLeader
+    elif "designation" in table.c:
+        model = ProjectedDepartment
 
     @router.get("/orgs/{org_id}", response_model=model, summary="查看被巡察对象（本服务副本）")
     async def get_org(

@@ -6,14 +6,25 @@ and cache an instance, and tests build their own.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from xuncha_shared.auth import AuthConfig
+from xuncha_shared.docs_and_metrics_access import (
+    MIN_METRICS_TOKEN_LENGTH,
+    unsafe_metrics_settings,
+)
 from xuncha_shared.kafka_access.credentials import NO_CREDENTIALS, KafkaCredentials
+from xuncha_shared.production_safety import (
+    UnsafeSetting,
+    refuse_unsafe_settings,
+    unsafe_auth_settings,
+)
+from xuncha_shared.trusted_proxies import trusted_proxy_entry
 
 # Accepted only outside production; the embedded runner replaces it with a random key.
 DEV_PLACEHOLDER_SECRET = "xuncha-development-signing-key-not-for-production"
@@ -32,7 +43,10 @@ class ServiceSettings(BaseSettings):
     values use ``__`` (``XUNCHA_PLANNING_AUTH__MODE=oidc``).
     """
 
-    model_config = SettingsConfigDict(extra="ignore", env_nested_delimiter="__")
+    # A validation error never echoes its input: that is the environment, keys included.
+    model_config = SettingsConfigDict(
+        extra="ignore", env_nested_delimiter="__", hide_input_in_errors=True
+    )
 
     service: ClassVar[str] = ""
 
@@ -81,24 +95,70 @@ class ServiceSettings(BaseSettings):
     )
     log_level: str = "INFO"
     log_json: bool = True
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Addresses or CIDR networks of the proxies whose X-Forwarded-For is believed "
+            "(the gateway); empty: none, the connection's own address counts"
+        ),
+    )
+
+    metrics_enabled: bool = Field(
+        default=True, description="Serve Prometheus metrics at /metrics (off: 404)"
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Bearer token Prometheus sends to read /metrics in production (at least "
+            f"{MIN_METRICS_TOKEN_LENGTH} characters; an office token is accepted too); "
+            "required in production while metrics are enabled"
+        ),
+    )
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _metrics_token_is_long_enough(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is not None and len(token.get_secret_value()) < MIN_METRICS_TOKEN_LENGTH:
+            # Never echo the token itself.
+            raise ValueError(
+                f"metrics_token 至少 {MIN_METRICS_TOKEN_LENGTH} 个字符 / metrics_token must "
+                f"be at least {MIN_METRICS_TOKEN_LENGTH} characters long"
+            )
+        return token
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies_are_addresses(cls, entries: list[str]) -> list[str]:
+        return [trusted_proxy_entry(e) for e in entries]
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secret_in_production(self) -> ServiceSettings:
-        if self.environment == "production" and self.auth.mode == "dev":
-            raise ValueError("production needs OIDC auth (auth.mode=oidc), not dev tokens")
-        if self.environment == "production" and self.auth.dev_secret is not None:
-            raise ValueError("production verifies no dev tokens: remove auth.dev_secret")
-        if self.environment == "production" and self.clock_offset_file is not None:
-            raise ValueError("production reads the real time: clock_offset_file is for tests")
-        if (
-            self.environment == "production"
-            and self.bus_backend == "kafka"
-            and (self.kafka_security_protocol == "PLAINTEXT" or self.kafka_password is None)
-        ):
-            raise ValueError(
-                "production signs in to Kafka: set kafka_password (SASL/SCRAM), not PLAINTEXT"
-            )
+    def _production_refuses_unsafe_settings(self) -> ServiceSettings:
+        if self.environment == "production":
+            refuse_unsafe_settings(self.service or "service", self.unsafe_in_production())
         return self
+
+    def unsafe_in_production(self) -> Iterator[UnsafeSetting]:
+        """What production refuses in these settings; a service adds its own."""
+        yield from unsafe_auth_settings(self.auth)
+        yield from unsafe_metrics_settings(self.metrics_enabled, self.metrics_token)
+        if self.clock_offset_file is not None:
+            yield UnsafeSetting(
+                "clock_offset_file",
+                "生产环境使用真实时间，时钟偏移文件仅用于测试",
+                "production reads the real time: clock_offset_file is for tests",
+            )
+        if self.bus_backend == "kafka" and (
+            self.kafka_security_protocol == "PLAINTEXT" or self.kafka_password is None
+        ):
+            yield UnsafeSetting(
+                "kafka_password",
+                "生产环境须以 SASL/SCRAM 登录 Kafka：请设置 kafka_password，不可使用 PLAINTEXT",
+                "production signs in to Kafka: set kafka_password (SASL/SCRAM), not PLAINTEXT",
+            )
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
 
     @property
     def db_schema(self) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 
 from xuncha_shared.problems import FieldError, Unprocessable
+from xuncha_shared.text import describe_character, first_control_character
 
 __all__ = [
     "OLE_MAGIC",
@@ -33,6 +34,7 @@ __all__ = [
     "RowError",
     "Table",
     "cell_text",
+    "control_character_errors",
     "header_key",
     "read_table",
     "rows_rejected",
@@ -200,6 +202,29 @@ def cell_text(value: object) -> str:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     return _clean(str(value))
+
+
+def control_character_errors(
+    row: int, cells: Sequence[str], columns: Mapping[str, int]
+) -> list[RowError]:
+    """A row fault for each known column whose cell holds a control character (one a
+    worksheet can carry: DEL or the C1 range; a CSV with a C0 one is unreadable as a
+    whole). The row is then refused like any invalid row, never stored, never a 500."""
+    errors = []
+    for column, index in columns.items():
+        found = first_control_character(cells[index]) if index < len(cells) else None
+        if found is not None:
+            shown = describe_character(found)
+            errors.append(
+                RowError(
+                    row,
+                    column,
+                    "control_character",
+                    f"不得包含控制字符（{shown}）。",
+                    f"must not contain a control character ({shown}).",
+                )
+            )
+    return errors
 
 
 def header_key(text: str) -> str:

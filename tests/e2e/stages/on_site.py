@@ -123,7 +123,8 @@ async def on_site(s: Scenario, cast: Cast, rnd: Round) -> Problems:
             triage["problem"] = {
                 "assignment_id": rnd.assignments[code]["id"],
                 "category": "four_winds",
-                "description": f"群众反映并经核实：{content}",
+                # The group's own wording: the report's text is refused (it reaches the org).
+                "description": "经核实，该局窗口服务存在推诿扯皮现象，办事群众反复跑腿",
                 "found_by": "petition",
                 "immediate": False,
                 "livelihood": True,

@@ -59,7 +59,12 @@ async def rectification(s: Scenario, cast: Cast, rnd: Round, problems: Problems)
                     "responsible_person": f"{code}责任人",
                     "owner_account": owner[code],
                     "owner_name": "领办领导",
-                    "due_on": (s.county.today + timedelta(days=20)).isoformat(),
+                    # An immediate task keeps the deadline of its hand-over.
+                    **(
+                        {}
+                        if t["immediate"]
+                        else {"due_on": (s.county.today + timedelta(days=20)).isoformat()}
+                    ),
                 },
             )
         plan_url = f"{RX}/plans/{plans[s.org(code)]['id']}"

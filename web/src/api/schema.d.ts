@@ -341,7 +341,7 @@ export interface paths {
         };
         /**
          * 查询人才库
-         * @description 按专业领域（任一匹配）、是否可抽调、工作单位、关键字（姓名、编码、单位）筛选，按编码排序，游标分页。市级巡察办可用 jurisdiction 查看所辖县（区）的人才库。
+         * @description 按专业领域（任一匹配）、是否可抽调、工作单位、关键字（姓名、编码、单位）筛选，按编码排序，游标分页。市级巡察办可用 jurisdiction 查看登记在本级之下的县（区）的人才库（按登记的上下级关系，不按编码前缀）。
          */
         get: operations["planning.listCadres"];
         put?: never;
@@ -1040,7 +1040,7 @@ export interface paths {
         };
         /**
          * 巡察成绩单
-         * @description 巡察办的成绩单：已开展轮次、应巡与已巡对象及覆盖率、反馈问题、移交问题线索、立案、党纪政务处分、组织处理、建章立制、挽回经济损失、整改完成率、解决民生问题。可按届次、年度、轮次、对象类型筛选。由计划服务回答：轮次与覆盖率是本服务的数据，其余各项由发现、线索、整改服务的事件投影而来（每条记录一行，重复投递不重复计数），事件到达前的数字会略有滞后。问题线索类指标只给出数量。
+         * @description 巡察办的成绩单：已开展轮次、应巡与已巡对象及覆盖率、反馈问题、移交问题线索、立案、党纪政务处分、组织处理、建章立制、挽回经济损失、整改完成率、解决民生问题。可按届次、年度、轮次、对象类型筛选。由计划服务回答：轮次与覆盖率是本服务的数据，其余各项由发现、线索、整改服务的事件投影而来（每条记录一行，重复投递不重复计数），事件到达前的数字会略有滞后。问题线索类指标只给出数量，且只有巡察办和领导小组可见，其他角色的这些字段为空（知悉范围）。
          */
         get: operations["planning.getFigures"];
         put?: never;
@@ -1080,7 +1080,7 @@ export interface paths {
         };
         /**
          * 查看指标明细
-         * @description 打开一项指标到其记录（问题、整改任务、制度），每条带记录地址；quantity_total 为全部记录的数量之和，即该项指标的数值。问题线索类指标（移交线索、立案、处分、组织处理、挽回损失）只列出各轮次、各单位的数量，不列出线索；线索详情只能由线索管理人和承办部门在线索服务中查看。
+         * @description 打开一项指标到其记录（问题、整改任务、制度），每条带记录地址；quantity_total 为全部记录的数量之和，即该项指标的数值。问题线索类指标（移交线索、立案、处分、组织处理、挽回损失）只列出各轮次、各单位的数量，不列出线索，且只对巡察办和领导小组开放（其他角色 403）；线索详情只能由线索管理人和承办部门在线索服务中查看。
          */
         get: operations["planning.getRecords"];
         put?: never;
@@ -2081,6 +2081,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/clues/clues/{clue_id}/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 撤回移交
+         * @description 巡察办线索管理人撤回尚未签收的移交（如承办部门选错），须写明理由（保密）；线索回到已研判待移交，不再计入移交数，可重新移交。已签收的线索不能撤回。须带 If-Match。
+         */
+        post: operations["clues.recallClue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/clues/clues/{clue_id}/keeper": {
         parameters: {
             query?: never;
@@ -2411,7 +2431,7 @@ export interface paths {
         };
         /**
          * 线索工作数据
-         * @description 移交、签收、办结、立案、党纪政务处分、组织处理、四种形态、挽回经济损失、成案率（立案数 ÷ 办结数）和各环节平均用时（天）；可按轮次、届次或承办部门分组。只有数量，不含线索内容，本辖区各角色均可查看。
+         * @description 移交、签收、办结、立案、党纪政务处分、组织处理、四种形态、挽回经济损失、成案率（立案数 ÷ 办结数）和各环节平均用时（天）；可按轮次、届次或承办部门分组。只有数量，不含线索内容。巡察办和巡察工作领导小组查看本辖区全部线索的数据；承办部门（纪委监委、组织部、其他部门及其系统账号）只看到移交给本单位的线索的数据；其他角色 403（线索是否存在也属知悉范围）。
          */
         get: operations["clues.getFigures"];
         put?: never;
@@ -2660,7 +2680,7 @@ export interface paths {
         head?: never;
         /**
          * 填写或修改整改任务
-         * @description 被巡察党组织填写本单位任务的整改措施、责任人、领办领导（账号与姓名）、整改时限和整改类型。只改所带字段；已申请销号或已验收的任务不能修改。须带 If-Match。
+         * @description 被巡察党组织填写本单位任务的整改措施、责任人、领办领导（账号与姓名）、整改时限和整改类型。只改所带字段；已申请销号或已验收的任务不能修改。巡察决定的事项单位不能自行变更（403，field 指明字段）：立行立改任务的整改类型和时限，任何任务改为立行立改，以及方案报送后的整改类型、时限和措施；如需调整请向巡察办申请。须带 If-Match。
          */
         patch: operations["rectification.updateTask"];
         trace?: never;
@@ -3415,7 +3435,7 @@ export interface paths {
         };
         /**
          * 实时消息推送（SSE）
-         * @description 服务器推送事件（text/event-stream）：连接后每条新消息推送一个 notification 事件，id 为消息序号。断线重连时浏览器带 Last-Event-ID，从其后继续推送。连接在推送 limit 条或 timeout 秒后结束，客户端自动重连。
+         * @description 服务器推送事件（text/event-stream）：连接后每条新消息推送一个 notification 事件，id 为消息序号。断线重连时浏览器带 Last-Event-ID，从其后继续推送。连接在推送 limit 条或 timeout 秒后结束，客户端自动重连；访问令牌到期时连接随即结束，须以新令牌重连。
          */
         get: operations["notify.stream"];
         put?: never;
@@ -3684,7 +3704,7 @@ export interface paths {
         put?: never;
         /**
          * 订阅 Webhook
-         * @description 为一个单位（部门系统）订阅通知：该单位收到的每条通知（可限定事件类型）以 POST 推送到接收地址，按 Standard Webhooks 规范签名（webhook-id、webhook-timestamp、webhook-signature）。签名密钥只在此时返回一次。巡察办可为本辖区任一单位订阅，部门只能为本单位订阅。
+         * @description 为一个单位（部门系统）订阅通知：该单位收到的每条通知（可限定事件类型）以 POST 推送到接收地址，按 Standard Webhooks 规范签名（webhook-id、webhook-timestamp、webhook-signature）。签名密钥只在此时返回一次。巡察办可为本辖区任一单位订阅，部门只能为本单位订阅，其他角色（如被巡察单位）不能订阅。接收地址须解析为公网地址（生产环境须为 https），每次投递前再次解析核对并连接核对过的地址；不跟随重定向，投递日志只记状态码和耗时。
          */
         post: operations["notify.createSubscription"];
         delete?: never;
@@ -4938,7 +4958,9 @@ export interface components {
         /**
          * Audience
          * @description Who receives: ``{"kind": "role", "role": "office"}``, ``{"kind": "org", "field":
-         *     "org_id"}`` or ``{"kind": "account", "field": "owner_accounts"}``.
+         *     "org_id", "roles": ["inspected"]}`` or ``{"kind": "account", "field": "owner_accounts"}``.
+         *     An org audience reaches only the org's accounts with one of ``roles`` (left out: the roles
+         *     the field means, :mod:`notify.rules.meant_for`).
          */
         "Audience-Input": {
             /**
@@ -4956,11 +4978,18 @@ export interface components {
              * @description 受众类型为 org / account 时必填：取单位编号或账号的事件字段
              */
             field?: string | null;
+            /**
+             * 单位内的角色
+             * @description 仅用于 org 受众：只有该单位中具有这些角色的账号收到通知；不填时按事件字段的含义确定（如整改事项的 org_id 为被巡察党组织 inspected，线索的 recipient_org_id 为承办部门 discipline / organization / department）
+             */
+            roles?: components["schemas"]["Role"][] | null;
         };
         /**
          * Audience
          * @description Who receives: ``{"kind": "role", "role": "office"}``, ``{"kind": "org", "field":
-         *     "org_id"}`` or ``{"kind": "account", "field": "owner_accounts"}``.
+         *     "org_id", "roles": ["inspected"]}`` or ``{"kind": "account", "field": "owner_accounts"}``.
+         *     An org audience reaches only the org's accounts with one of ``roles`` (left out: the roles
+         *     the field means, :mod:`notify.rules.meant_for`).
          */
         "Audience-Output": {
             /**
@@ -4978,6 +5007,11 @@ export interface components {
              * @description 受众类型为 org / account 时必填：取单位编号或账号的事件字段
              */
             field: string | null;
+            /**
+             * 单位内的角色
+             * @description 仅用于 org 受众：只有该单位中具有这些角色的账号收到通知；不填时按事件字段的含义确定（如整改事项的 org_id 为被巡察党组织 inspected，线索的 recipient_org_id 为承办部门 discipline / organization / department）
+             */
+            roles: components["schemas"]["Role"][] | null;
         };
         /**
          * AudienceKind
@@ -5289,16 +5323,31 @@ export interface components {
         BreakdownRow: {
             /** 反馈问题数 */
             problems_fed_back: number;
-            /** 移交问题线索数 */
-            clues_transferred: number;
-            /** 立案数 */
-            cases_filed: number;
-            /** 党纪政务处分人数 */
-            persons_sanctioned: number;
-            /** 组织处理人次 */
-            organizational_handlings: number;
-            /** 挽回经济损失（元） */
-            money_recovered_yuan: string;
+            /**
+             * 移交问题线索数
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            clues_transferred: number | null;
+            /**
+             * 立案数
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            cases_filed: number | null;
+            /**
+             * 党纪政务处分人数
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            persons_sanctioned: number | null;
+            /**
+             * 组织处理人次
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            organizational_handlings: number | null;
+            /**
+             * 挽回经济损失（元）
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            money_recovered_yuan: string | null;
             /** 建章立制数 */
             institutions_built: number;
             /** 整改任务数 */
@@ -7075,6 +7124,14 @@ export interface components {
          * @enum {string}
          */
         DeliveryStatus: "pending" | "delivered" | "dead";
+        /**
+         * DepartmentDesignation
+         * @description What a county department is for (职能), where the registry says so: the recipients of
+         *     clues are found by it (a discipline clue goes to the department designated
+         *     ``discipline``). Only departments carry one; it is empty where not yet set.
+         * @enum {string}
+         */
+        DepartmentDesignation: "discipline" | "organization" | "publicity" | "audit" | "petitions" | "police" | "other";
         /** Difference */
         Difference: {
             /**
@@ -7514,16 +7571,31 @@ export interface components {
         FiguresRead: {
             /** 反馈问题数 */
             problems_fed_back: number;
-            /** 移交问题线索数 */
-            clues_transferred: number;
-            /** 立案数 */
-            cases_filed: number;
-            /** 党纪政务处分人数 */
-            persons_sanctioned: number;
-            /** 组织处理人次 */
-            organizational_handlings: number;
-            /** 挽回经济损失（元） */
-            money_recovered_yuan: string;
+            /**
+             * 移交问题线索数
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            clues_transferred: number | null;
+            /**
+             * 立案数
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            cases_filed: number | null;
+            /**
+             * 党纪政务处分人数
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            persons_sanctioned: number | null;
+            /**
+             * 组织处理人次
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            organizational_handlings: number | null;
+            /**
+             * 挽回经济损失（元）
+             * @description 问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。A clue figure: the office and the leadership group only; null for other roles.
+             */
+            money_recovered_yuan: string | null;
             /** 建章立制数 */
             institutions_built: number;
             /** 整改任务数 */
@@ -7966,6 +8038,11 @@ export interface components {
             audience_kind: string;
             /** 受众 */
             audience_value: string;
+            /**
+             * 面向的角色
+             * @description 单位受众时只有该单位中具有这些角色的账号收到；个人受众为空
+             */
+            roles: string[];
             /**
              * 时间
              * Format: date-time
@@ -8639,7 +8716,7 @@ export interface components {
         NoteRead: {
             /**
              * 类型
-             * @description review 研判意见；return 退回理由；progress 进展；outcome 结果说明
+             * @description review 研判意见；return 退回理由；recall 撤回移交理由；progress 进展；outcome 结果说明
              */
             kind: string;
             /** Text */
@@ -8695,6 +8772,11 @@ export interface components {
             /** 受众 */
             audience_value: string;
             /**
+             * 面向的角色
+             * @description 单位受众时只有该单位中具有这些角色的账号收到；个人受众为空
+             */
+            roles: string[];
+            /**
              * 时间
              * Format: date-time
              */
@@ -8740,6 +8822,11 @@ export interface components {
              * @description 分管该单位的县领导的平台账号；该领导可查看本单位的整改方案和任务（只读）
              */
             leader_account?: (string & unknown) | null;
+            /**
+             * 部门职能
+             * @description 仅县直单位：纪委监委、组织部、宣传部、审计局、信访局、公安局或其他部门；问题线索按职能移交 / Departments only: clues are transferred by it
+             */
+            designation?: components["schemas"]["DepartmentDesignation"] | null;
         };
         /**
          * OrgKind
@@ -8775,6 +8862,8 @@ export interface components {
             contact_email: string | null;
             /** 分管县领导账号 */
             leader_account: string | null;
+            /** 部门职能 */
+            designation: components["schemas"]["DepartmentDesignation"] | null;
             /** 是否在巡察范围内 */
             active: boolean;
             /** 版本号 */
@@ -8832,6 +8921,11 @@ export interface components {
              * @description 分管该单位的县领导的平台账号；该领导可查看本单位的整改方案和任务（只读）
              */
             leader_account?: (string & unknown) | null;
+            /**
+             * 部门职能
+             * @description 仅县直单位：纪委监委、组织部、宣传部、审计局、信访局、公安局或其他部门；问题线索按职能移交 / Departments only: clues are transferred by it
+             */
+            designation?: components["schemas"]["DepartmentDesignation"] | null;
             /** 是否在巡察范围内 */
             active?: boolean;
         };
@@ -9295,6 +9389,18 @@ export interface components {
         Page_PriorityRead_: {
             /** 本页记录 */
             items: components["schemas"]["PriorityRead"][];
+            /**
+             * 下一页游标
+             * @description 为空表示没有下一页
+             */
+            next_cursor: string | null;
+            /** 符合条件的总数 */
+            total: number | null;
+        };
+        /** Page[ProjectedDepartment] */
+        Page_ProjectedDepartment_: {
+            /** 本页记录 */
+            items: components["schemas"]["ProjectedDepartment"][];
             /**
              * 下一页游标
              * @description 为空表示没有下一页
@@ -10065,6 +10171,36 @@ export interface components {
             note: string & unknown;
         };
         /**
+         * ProjectedDepartment
+         * @description An org as a projection that keeps departments' designations holds it.
+         */
+        ProjectedDepartment: {
+            /**
+             * 编号
+             * Format: uuid
+             */
+            id: string;
+            /** 管辖范围 */
+            jurisdiction: string;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 类型 */
+            kind: components["schemas"]["OrgKind"];
+            /** 上级组织编号 */
+            parent_id: string | null;
+            /** 是否在巡察范围内 */
+            active: boolean;
+            /** 版本号 */
+            version: number;
+            /**
+             * 部门职能
+             * @description 县直部门的职能；其他类型为空
+             */
+            designation: components["schemas"]["DepartmentDesignation"] | null;
+        };
+        /**
          * ProjectedOrg
          * @description An org as this service's projection holds it.
          */
@@ -10184,7 +10320,10 @@ export interface components {
              * @description 作为线索提出后清除（内容只在线索服务）
              */
             content: string | null;
-            /** 联系方式 */
+            /**
+             * 联系方式
+             * @description 只有巡察办和本轮巡察组可见；转办部门等看到的为空
+             */
             contact: string | null;
             /** 办理状态 */
             status: components["schemas"]["PublicStatus"];
@@ -10364,6 +10503,16 @@ export interface components {
              * @description 为真时请再次调用
              */
             remaining: boolean;
+        };
+        /**
+         * RecallWrite
+         * @example {
+         *       "reason": "承办部门选择有误，应移交县纪委监委"
+         *     }
+         */
+        RecallWrite: {
+            /** 撤回理由（保密） */
+            reason: string & unknown;
         };
         /** Receipt */
         Receipt: {
@@ -12293,9 +12442,9 @@ export interface components {
             category: string;
             /**
              * 问题描述
-             * @description 不填则用反映内容
+             * @description 巡察组核实后另行撰写；不得照搬或包含举报原文（会移交被巡察单位，以免暴露举报人）
              */
-            description?: string | null;
+            description: string;
             /**
              * 发现方式
              * @default petition
@@ -12336,10 +12485,13 @@ export interface components {
             problem?: components["schemas"]["TriageProblem"] | null;
             /**
              * 线索编号（outcome=clue）
-             * @description 先向线索服务提出线索（POST /api/clues/clues，source_report_id 为本举报），再填其返回的编号
+             * @description 先向线索服务提出线索（POST /api/clues/clues，source_report_id 为本举报），再填其返回的编号；须是本轮巡察组就本举报提出的线索。线索提出后本服务即清除举报内容和联系方式
              */
             clue_id?: string | null;
-            /** 转办部门编号（outcome=forwarded） */
+            /**
+             * 转办部门编号（outcome=forwarded）
+             * @description 本辖区的职能部门；不得是被反映的单位或其上级党组织。转办件不含举报人联系方式
+             */
             forwarded_to_org_id?: string | null;
             /** 回复期限（工作日） */
             reply_workdays?: number | null;
@@ -23679,7 +23831,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProjectedOrg"];
+                    "application/json": components["schemas"]["ProjectedDepartment"];
                 };
             };
             /** @description 未登录或身份令牌无效 / Not signed in, or the token is invalid */
@@ -23750,7 +23902,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ProjectedOrg_"];
+                    "application/json": components["schemas"]["Page_ProjectedDepartment_"];
                 };
             };
             /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
@@ -24267,6 +24419,122 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransferWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClueDetail"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许此操作（列出可进行的操作） */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "clues.recallClue": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                clue_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecallWrite"];
             };
         };
         responses: {

@@ -11,6 +11,7 @@ from xuncha_shared.auth import Forbidden, Principal, Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal
 from xuncha_shared.problems import Problem
+from xuncha_shared.trusted_proxies import client_address
 
 from accounts.config import AccountsSettings
 from accounts.people import repository as people
@@ -23,8 +24,9 @@ def settings_of(request: Request) -> AccountsSettings:
 
 
 def address_of(request: Request) -> str:
-    """The address a sign-in came from, as this process saw it."""
-    return request.client.host if request.client else "-"
+    """The address a sign-in came from, as uvicorn resolved it (forwarded headers only from
+    the trusted proxies)."""
+    return client_address(request, unknown="-")
 
 
 async def ledger_actor(

@@ -7,11 +7,13 @@ verifies them there (``auth.mode=oidc``, ``auth.issuer`` = ``issuer`` below).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import ClassVar
 
 from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
+from xuncha_shared.production_safety import UnsafeSetting
 from xuncha_shared.settings import ServiceSettings
 
 DEFAULT_ISSUER = "http://127.0.0.1:8000/api/accounts"
@@ -69,6 +71,21 @@ class AccountsSettings(ServiceSettings):
     )
     address_window_minutes: int = Field(default=15, ge=1, le=1440)
     sso: SsoProvider | None = Field(default=None, description="单点登录的身份平台（可不设）")
+
+    def unsafe_in_production(self) -> Iterator[UnsafeSetting]:
+        yield from super().unsafe_in_production()
+        if not self.token_issuer.lower().startswith("https://"):
+            yield UnsafeSetting(
+                "issuer",
+                "生产环境的令牌签发者须是 https 地址",
+                "production tokens' issuer must be an https URL",
+            )
+        if self.sso is not None and not self.sso.keys_url.lower().startswith("https://"):
+            yield UnsafeSetting(
+                "sso.jwks_url",
+                "生产环境须通过 https 获取身份平台的公钥",
+                "production fetches the identity platform's keys over https only",
+            )
 
     @property
     def token_issuer(self) -> str:

@@ -15,12 +15,14 @@ The development key is accepted only outside production, like the dev signing se
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import ClassVar
 
 from cryptography.fernet import Fernet
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
+from xuncha_shared.production_safety import UnsafeSetting
 from xuncha_shared.settings import ServiceSettings
 
 # A valid Fernet key (32 bytes, url-safe base64) anyone can read: development and tests only.
@@ -79,11 +81,14 @@ class CluesSettings(ServiceSettings):
         """Whether any configured key is the development key built into the code."""
         return any(k.get_secret_value() == DEV_CLUE_KEY for k in self.clue_keys)
 
-    @model_validator(mode="after")
-    def _refuse_dev_key_in_production(self) -> CluesSettings:
-        if self.environment == "production" and self.uses_development_key:
-            raise ValueError("production needs clue_keys of its own, not the development key")
-        return self
+    def unsafe_in_production(self) -> Iterator[UnsafeSetting]:
+        yield from super().unsafe_in_production()
+        if self.uses_development_key:
+            yield UnsafeSetting(
+                "clue_keys",
+                "生产环境须使用自己的线索密钥，不能使用开发密钥",
+                "production needs clue_keys of its own, not the development key",
+            )
 
 
 @lru_cache

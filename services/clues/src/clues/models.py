@@ -24,7 +24,7 @@ class Base(SQLModel, registry=service_registry(SCHEMA)):
 
 
 MESSAGING = messaging_tables(Base.metadata)
-ORGS = org_projection_table(Base.metadata)
+ORGS = org_projection_table(Base.metadata, with_designation=True)
 CALENDAR = calendar_projection_table(Base.metadata)
 ASSIGNMENTS = assignment_projection_tables(Base.metadata)
 NUMBERS = document_numbers_table(Base.metadata)

@@ -26,11 +26,12 @@ from xuncha_shared.events.planning import (
     GroupFormed,
     GroupMemberInfo,
     GroupRole,
+    OrgRegistered,
     RoundMode,
     RoundScheduled,
     RoundStatus,
 )
-from xuncha_shared.orgs import OrgKind
+from xuncha_shared.orgs import DepartmentDesignation, OrgKind
 from xuncha_shared.workdays import SHANGHAI
 
 BASE = "/api/clues"
@@ -71,6 +72,28 @@ async def deliver(app: FastAPI, *events: Event) -> None:
             await handler(session, event, meta)
 
 
+def org_registered(
+    org_id: uuid.UUID,
+    jurisdiction: str,
+    name: str,
+    kind: OrgKind = OrgKind.department,
+    *,
+    designation: DepartmentDesignation | None = None,
+    active: bool = True,
+) -> OrgRegistered:
+    """Planning's registry announcing an org (a department with its designation)."""
+    return OrgRegistered(
+        jurisdiction=jurisdiction,
+        org_id=org_id,
+        code=str(org_id)[:8],
+        name=name,
+        kind=kind,
+        designation=designation,
+        active=active,
+        version=1,
+    )
+
+
 @dataclass
 class World:
     """One jurisdiction with a round, two groups, a problem per group and a public report."""
@@ -86,6 +109,7 @@ class World:
     report_id: uuid.UUID
     discipline_org: uuid.UUID = field(default_factory=uuid.uuid4)
     organization_org: uuid.UUID = field(default_factory=uuid.uuid4)
+    audit_org: uuid.UUID = field(default_factory=uuid.uuid4)
     member: str = "group-member-1"
     other_member: str = "group-member-2"
 
@@ -105,6 +129,22 @@ async def world(
         report_id=uuid.uuid4(),
     )
     events: list[Event] = [
+        org_registered(w.org_id, jurisdiction, "赵堡镇", OrgKind.township),
+        org_registered(
+            w.discipline_org,
+            jurisdiction,
+            "县纪委监委",
+            designation=DepartmentDesignation.discipline,
+        ),
+        org_registered(
+            w.organization_org,
+            jurisdiction,
+            "县委组织部",
+            designation=DepartmentDesignation.organization,
+        ),
+        org_registered(
+            w.audit_org, jurisdiction, "县审计局", designation=DepartmentDesignation.audit
+        ),
         RoundScheduled(
             jurisdiction=jurisdiction,
             round_id=w.round_id,
@@ -116,7 +156,7 @@ async def world(
             on_site_from=date(2026, 3, 2),
             on_site_until=date(2026, 5, 1),
             version=1,
-        )
+        ),
     ]
     for gid, account, problem in (
         (w.group_id, w.member, w.problem_id),

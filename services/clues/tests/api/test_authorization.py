@@ -1,7 +1,8 @@
 """The authorization matrix: every role × every endpoint, on a clue that is the caller's
 (the recipient's own, the office's jurisdiction) and one that is not (another recipient's,
 another jurisdiction). Details are the office's and the recipient's only; everyone else
-gets a 404 for a clue (its existence does not leak) and counts from the figures."""
+gets a 404 for a clue (its existence does not leak); the figures count every clue for the
+office and the leadership, a recipient's own clues for a recipient, and refuse the others."""
 
 from __future__ import annotations
 
@@ -158,7 +159,23 @@ CASES = [
     Case("review-month", "GET", "/ledger-review", None, default=403, allowed=OFFICE_ONLY),
     Case("limits-read", "GET", "/deadline-settings", None, default=200),
     Case("re-encrypt", "POST", "/maintenance/re-encrypt", None, default=403, allowed=OFFICE_ONLY),
-    Case("figures", "GET", "/figures", None, default=200),
+    Case(
+        "figures",
+        "GET",
+        "/figures",
+        None,
+        default=403,
+        allowed={
+            "office": 200,
+            "office_elsewhere": 200,
+            "leadership": 200,
+            "discipline": 200,
+            "discipline_service": 200,
+            "organization": 200,
+            "other_department": 200,
+            "discipline_elsewhere": 200,
+        },
+    ),
     Case(
         "reconciliation",
         "GET",
@@ -233,7 +250,7 @@ async def test_matrix(case: Case, platform: Any, token: Any) -> None:
         assert await call("organization", theirs) in {200, 403, 409}
 
 
-async def test_a_group_proposes_only_and_then_sees_counts(platform: Any, token: Any) -> None:
+async def test_a_group_proposes_only_and_sees_no_counts(platform: Any, token: Any) -> None:
     running = await platform("clues", scheduler_enabled=False)
     client = running.client("clues")
     w = await world(running.apps["clues"])
@@ -246,5 +263,8 @@ async def test_a_group_proposes_only_and_then_sees_counts(platform: Any, token: 
     assert (
         await client.get(f"{BASE}/clues/{r.json()['id']}", headers=auth(t.member))
     ).status_code == 404
+    # Need to know: the jurisdiction's clue figures are not the group's.
     r = await client.get(f"{BASE}/figures", headers=auth(t.member))
+    assert r.status_code == 403
+    r = await client.get(f"{BASE}/figures", headers=auth(t.office))
     assert r.json()["total"]["proposed"] == 1

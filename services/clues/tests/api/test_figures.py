@@ -164,7 +164,7 @@ async def test_jiaohe_round_five(platform: Any, token: Any, clock: Any) -> None:
     assert total["avg_days_to_receipt"] == 1.0
     assert total["avg_days_to_conclusion"] == 21.0
 
-    r = await client.get(f"{BASE}/figures", params={"group_by": "round"}, headers=auth(t.member))
+    r = await client.get(f"{BASE}/figures", params={"group_by": "round"}, headers=auth(t.office))
     rows = {row["key"]: row for row in r.json()["rows"]}
     assert (
         rows[str(w.round_id)]["transferred"] == 24 and rows[str(other.round_id)]["transferred"] == 3
@@ -172,10 +172,35 @@ async def test_jiaohe_round_five(platform: Any, token: Any, clock: Any) -> None:
     assert r.json()["total"]["transferred"] == 27
 
     r = await client.get(
-        f"{BASE}/figures", params={"group_by": "recipient"}, headers=auth(t.inspected)
+        f"{BASE}/figures", params={"group_by": "recipient"}, headers=auth(t.leadership)
     )
     rows = {row["key"]: row["transferred"] for row in r.json()["rows"]}
     assert rows[str(w.discipline_org)] == 22 and rows[str(w.organization_org)] == 2
+
+    # Need to know: a recipient counts its own clues only; the group that proposed them, the
+    # inspected org and the county leader learn no count at all.
+    r = await client.get(
+        f"{BASE}/figures", params={"round_id": str(w.round_id)}, headers=auth(t.organization)
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["total"]["transferred"] == 2
+    r = await client.get(
+        f"{BASE}/figures", params={"group_by": "recipient"}, headers=auth(t.discipline_service)
+    )
+    assert [row["key"] for row in r.json()["rows"]] == [str(w.discipline_org)]
+    assert r.json()["total"]["transferred"] == 22
+    r = await client.get(
+        f"{BASE}/figures",
+        params={"recipient_org_id": str(w.discipline_org)},
+        headers=auth(t.organization),
+    )
+    assert r.status_code == 403
+    assert r.json()["type"].endswith("/clue-figures-own-recipient-only")
+    for refused in (t.member, t.inspected, t.leader):
+        for path in ("figures", "figures.xlsx"):
+            r = await client.get(f"{BASE}/{path}", headers=auth(refused))
+            assert r.status_code == 403, r.text
+            assert r.json()["type"].endswith("/clue-figures-need-to-know")
 
     r = await client.get(f"{BASE}/figures", params={"group_by": "term"}, headers=auth(t.office))
     assert [row["transferred"] for row in r.json()["rows"] if row["key"] == str(w.term_id)] == [24]

@@ -21,7 +21,7 @@ from xuncha_shared.events.planning import (
     RoundScheduled,
     RoundStatus,
 )
-from xuncha_shared.orgs import OrgKind
+from xuncha_shared.orgs import DepartmentDesignation, OrgKind
 from xuncha_shared.settings import topic_for
 from xuncha_shared.testing.contracts import assert_valid_event
 from xuncha_shared.testing.plugin import eventually, read_topic
@@ -33,6 +33,7 @@ from services.clues.tests.api.clue_factories import (
     REVIEW,
     World,
     auth,
+    org_registered,
     step,
     tokens,
 )
@@ -57,6 +58,10 @@ async def test_clues_on_kafka(
     )
     assignment = uuid.uuid4()
     planning: list[Event] = [
+        # The discipline commission, designated so in the registry: the clue's recipient.
+        org_registered(
+            w.discipline_org, j, "县纪委监委", designation=DepartmentDesignation.discipline
+        ),
         RoundScheduled(
             jurisdiction=j,
             round_id=w.round_id,

@@ -49,7 +49,9 @@ def money(nullable: bool = True) -> Decimal | None:
 
 
 class ClueLink(Base, table=True):
-    """A clue that came from a problem or a public report: ids and status only."""
+    """A clue that came from a problem or a public report: ids and status only, and the
+    group that proposed it (a report's text is erased only for a clue its round's group
+    proposed from it)."""
 
     __tablename__ = "clue_links"
     __table_args__ = (
@@ -61,6 +63,7 @@ class ClueLink(Base, table=True):
     jurisdiction: str = Field(max_length=32)
     source_problem_id: uuid.UUID | None = None
     source_report_id: uuid.UUID | None = None
+    group_id: uuid.UUID | None = None
     status: str = Field(max_length=20)
     version: int
     updated_at: datetime = ts()

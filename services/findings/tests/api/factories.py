@@ -117,6 +117,24 @@ async def create_assignment(
     return assignment_id
 
 
+async def create_clue_link(
+    db: Any, *, jurisdiction: str, report_id: uuid.UUID, group_id: uuid.UUID
+) -> uuid.UUID:
+    """A clue proposed from a public report by a group, as the clues service's event of the
+    proposal leaves it here (ids and status only)."""
+    clue_id = uuid.uuid4()
+    await db.execute(
+        """INSERT INTO findings.clue_links (clue_id, jurisdiction, source_report_id, group_id,
+               status, version, updated_at) VALUES ($1, $2, $3, $4, 'draft', 1, $5)""",
+        clue_id,
+        jurisdiction,
+        report_id,
+        group_id,
+        NOW,
+    )
+    return clue_id
+
+
 @dataclass
 class County:
     jurisdiction: str

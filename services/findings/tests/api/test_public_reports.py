@@ -4,12 +4,15 @@ clue (content erased here), a forward with a reply deadline (overdue emitted onc
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from xuncha_shared.app import run_periodic_once
 from xuncha_shared.auth import Role
 
@@ -18,6 +21,7 @@ from services.findings.tests.api.factories import (
     NOW,
     auth,
     county,
+    create_clue_link,
     member,
     set_round_status,
 )
@@ -128,6 +132,71 @@ async def test_burst_oversize_and_malformed_never_500(running: Any, db: Any) -> 
     assert await db.fetchval("SELECT count(*) FROM findings.public_reports") == 1
 
 
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x9b"])
+async def test_a_control_character_in_the_public_form_is_refused(
+    running: Any, db: Any, char: str
+) -> None:
+    findings = running.client("findings")
+    place = await county(db)
+    url = f"{BASE}/public/rounds/{place.round_id}/reports"
+    for body in (
+        {"content": f"村会计挪用低保金{char}请核实", "contact": "13800000000"},
+        {"content": "村会计挪用低保金，请核实", "contact": f"138{char}"},
+    ):
+        r = await findings.post(url, json=body)
+        assert r.status_code == 422, r.text
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["field"] == next(k for k, v in body.items() if char in v)
+        assert r.json()["message_zh"] and r.json()["message_en"]
+    # A report spread over lines is still a report.
+    r = await submit(findings, place.round_id, "村会计挪用低保金。\r\n\t请巡察组核实")
+    assert r.status_code == 201, r.text
+    assert await db.fetchval("SELECT count(*) FROM findings.public_reports") == 1
+
+
+async def test_a_formula_in_a_report_is_exported_as_text(running: Any, token: Any, db: Any) -> None:
+    findings = running.client("findings")
+    place = await county(db)
+    # Three: the form takes three a minute from one address.
+    texts = ['=HYPERLINK("http://evil.example/x","点此查看")', "-2+3 村账有误", "@SUM(A1:A9)"]
+    for text in texts:
+        r = await submit(findings, place.round_id, text)
+        assert r.status_code == 201, r.text
+    office = token(Role.office, jurisdiction=place.jurisdiction)
+    r = await findings.get(f"{BASE}/public-reports.xlsx", headers=auth(office))
+    assert r.status_code == 200, r.text
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    assert sheet is not None
+    column = [c.value for c in sheet[1]].index("反映内容") + 1
+    cells = [sheet.cell(row=n, column=column) for n in range(2, sheet.max_row + 1)]
+    assert sorted(str(c.value) for c in cells) == sorted(texts)
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+async def test_a_report_that_fails_to_store_never_reaches_the_logs(
+    running: Any, db: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A database error on a citizen's report is a 500 whose log names the error's type,
+    the route and the trace id, never the report: no SQL parameters, no failing row."""
+    findings = running.client("findings")
+    place = await county(db)
+    canary = "金丝雀举报内容-乡长收受红包"
+    # Forced: a constraint the report breaks, whose message would quote the whole row.
+    await db.execute(
+        "ALTER TABLE findings.public_reports ADD CONSTRAINT forced_failure "
+        f"CHECK (content NOT LIKE '%{canary}%')"
+    )
+    with caplog.at_level(logging.DEBUG):
+        r = await submit(findings, place.round_id, f"{canary}，请核实")
+    assert r.status_code == 500 and r.json()["type"].endswith("/internal"), r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    logged = [str(record.__dict__) + record.getMessage() for record in caplog.records]
+    assert not [line for line in logged if canary in line or "13800000000" in line]
+    (error,) = [rec for rec in caplog.records if rec.name == "xuncha.errors"]
+    assert "IntegrityError" in error.getMessage() and "/reports" in error.getMessage()
+    assert error.__dict__["trace_id"] and "public_reports" in error.__dict__["frames"]
+
+
 async def test_only_on_site(running: Any, db: Any) -> None:
     findings = running.client("findings")
     place = await county(db, status="reporting")
@@ -176,6 +245,7 @@ async def test_triage_outcomes(running: Any, token: Any, db: Any, clock: Any) ->
             "problem": {
                 "assignment_id": str(place.assignments["village_a"]),
                 "category": "living_environment",
+                "description": "东村主干道约1.2公里未硬化，雨天泥泞，群众出行困难",
             },
         },
         headers=auth(g1),
@@ -187,11 +257,16 @@ async def test_triage_outcomes(running: Any, token: Any, db: Any, clock: Any) ->
     r = await findings.post(triage, json={"outcome": "no_action", "reason": "x"}, headers=auth(g1))
     assert r.status_code == 409
 
-    # Into a clue: findings keeps no content.
-    clue_id = "5b0e3b8e-0000-4000-8000-000000000001"
+    # Into a clue proposed from it by the round's group: findings keeps no content.
+    clue_id = await create_clue_link(
+        db,
+        jurisdiction=place.jurisdiction,
+        report_id=uuid.UUID(ids[1]),
+        group_id=place.groups["g1"],
+    )
     r = await findings.post(
         f"{BASE}/public-reports/{ids[1]}/triage",
-        json={"outcome": "clue", "clue_id": clue_id},
+        json={"outcome": "clue", "clue_id": str(clue_id)},
         headers=auth(g1),
     )
     assert r.status_code == 200 and r.json()["content"] is None and r.json()["redacted"] is True

@@ -15,6 +15,7 @@ from notify.email.jobs import digest_job
 from notify.handlers import build_handlers
 from notify.models import MESSAGING, SCHEMA
 from notify.routes import build_routers
+from notify.webhooks.sealing import seal_clear_secrets_job
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -29,7 +30,11 @@ def spec(settings: NotifySettings | None = None) -> ServiceSpec:
         routers=build_routers(),
         handlers=build_handlers(settings),
         # The digest first: a digest recorded in a run is sent by the same run.
-        periodic=[digest_job(settings), dispatch_job(settings)],
+        periodic=[
+            seal_clear_secrets_job(settings),
+            digest_job(settings),
+            dispatch_job(settings),
+        ],
         openapi_tags=[
             {"name": "inbox", "description": "站内消息 Inbox"},
             {"name": "rules", "description": "通知规则 Routing rules"},

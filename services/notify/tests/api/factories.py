@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -21,11 +21,14 @@ from xuncha_shared.auth import Role
 from xuncha_shared.bus.base import BusMessage
 from xuncha_shared.events.base import CloudEvent, Event, envelope
 from xuncha_shared.events.catalog import CATALOG
+from xuncha_shared.events.planning import OrgRegistered
 from xuncha_shared.settings import topic_for
 from xuncha_shared.testing.contracts import sample_event
 
 BASE = "/api/notify"
 J = "410825"
+# The tests' webhook receivers listen on loopback, which production never posts to.
+LOOPBACK_RECEIVERS = {"webhook_allow_private_targets": True}
 
 
 def auth(token: str, **extra: str) -> dict[str, str]:
@@ -57,6 +60,16 @@ async def publish(runtime: Runtime, *events: CloudEvent) -> None:
     )
 
 
+async def register_orgs(runtime: Runtime, *orgs: uuid.UUID | str, jurisdiction: str = J) -> None:
+    """Planning registers these orgs in ``jurisdiction``: notify learns of them (and of
+    their jurisdiction) from the registry's events, as in production."""
+    for org in orgs:
+        event = sample_event(
+            OrgRegistered, jurisdiction=jurisdiction, org_id=uuid.UUID(str(org)), version=1
+        )
+        assert await apply(runtime, cloud(event, at=datetime.now(UTC)))
+
+
 @dataclass(frozen=True)
 class Cast:
     """The people of a test county: orgs and accounts the default rules address."""
@@ -79,6 +92,13 @@ class Cast:
 
     def accounts(self) -> dict[str, str]:
         return {"leader": "leader-zhang", "keeper": "keeper-li", "owner": "leader-wang"}
+
+
+async def registered_cast(runtime: Runtime) -> Cast:
+    """A cast whose orgs planning has registered in the test county."""
+    cast = Cast()
+    await register_orgs(runtime, *cast.org.values())
+    return cast
 
 
 def org_token(token: Callable[..., str], cast: Cast, name: str, role: Role) -> str:

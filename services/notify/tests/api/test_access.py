@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 from xuncha_shared.auth import Role
 
-from services.notify.tests.api.factories import BASE, J, auth
+from services.notify.tests.api.factories import (
+    BASE,
+    LOOPBACK_RECEIVERS,
+    J,
+    auth,
+    register_orgs,
+)
 
 DEPT = uuid.UUID("6d7f0a52-8a53-4d6e-9f0e-0c1b7c3f9a01")
 OTHER_DEPT = uuid.UUID("6d7f0a52-8a53-4d6e-9f0e-0c1b7c3f9a02")
@@ -39,17 +45,17 @@ MATRIX: dict[str, dict[str, int]] = {
     "GET /directory/people/dept-user": {"office": 200, "leadership": 200, "office-elsewhere": 404},
     "GET /deliveries": {"office": 200, "office-elsewhere": 200},
     "GET /notifications": {"office": 200, "office-elsewhere": 200},
+    # only the office and departments have webhooks: an inspected org's account gets 403
     "GET /subscriptions": {
         "office": 200, "office-elsewhere": 200, "department": 200, "other-department": 200,
-        "inspected": 200,
     },
     "GET /subscriptions/{sub}": {"office": 200, "department": 200, "office-elsewhere": 404,
-                                 "other-department": 404, "inspected": 404},
+                                 "other-department": 404},
     "GET /subscriptions/{sub}/deliveries": {"office": 200, "department": 200,
-                                            "office-elsewhere": 404, "other-department": 404,
-                                            "inspected": 404},
-    # a department subscribes for its own org only (the body names OTHER_DEPT)
-    "POST /subscriptions": {"office": 201, "office-elsewhere": 201, "other-department": 201},
+                                            "office-elsewhere": 404, "other-department": 404},
+    # a department subscribes for its own org only (the body names OTHER_DEPT); an office only
+    # for an org of its jurisdiction (OTHER_DEPT is not one of 410800's: 422 naming org_id)
+    "POST /subscriptions": {"office": 201, "office-elsewhere": 422, "other-department": 201},
     "GET /inbox": {name: 200 for name in WHO},
     "GET /inbox/unread-count": {name: 200 for name in WHO},
 }  # fmt: skip
@@ -57,8 +63,11 @@ MATRIX: dict[str, dict[str, int]] = {
 
 @pytest.mark.parametrize("who", list(WHO))
 async def test_authorization_matrix(who: str, platform: Any, token: Any) -> None:
-    running = await platform("notify", scheduler_enabled=False, consumers_enabled=False)
+    running = await platform(
+        "notify", scheduler_enabled=False, consumers_enabled=False, **LOOPBACK_RECEIVERS
+    )
     notify = running.client("notify")
+    await register_orgs(running.apps["notify"].state.runtime, DEPT, OTHER_DEPT, TOWN)
     office = token(Role.office, jurisdiction=J)
     r = await notify.post(
         f"{BASE}/subscriptions",

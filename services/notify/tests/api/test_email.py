@@ -28,11 +28,13 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.recipients: list[str] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(message, EmailMessage)
         self.messages.append(message)
+        self.recipients += envelope.rcpt_tos
         return "250 OK"
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -162,3 +164,37 @@ async def test_an_unreachable_smtp_server_is_retried_later(
     assert row["next_attempt_at"] >= clock.now() and row["last_error"]
     attempt = await db.fetchrow("SELECT * FROM notify.delivery_attempts")
     assert attempt["ok"] is False and len(attempt["error"]) <= 500
+
+
+async def test_a_line_break_in_an_org_name_stops_no_mail(
+    platform: Any, token: Any, clock: Any, db: Any, smtp: tuple[Mailbox, int]
+) -> None:
+    """An org name that ends the subject header and starts a Bcc of its own is sent on one
+    line, to its one recipient; the mails of the other orgs go out in the same run."""
+    box, port = smtp
+    running = await platform(
+        "notify", scheduler_enabled=False, consumers_enabled=False, smtp_host="127.0.0.1",
+        smtp_port=port, smtp_from="xuncha@example.org",
+    )  # fmt: skip
+    notify, runtime = running.client("notify"), running.apps["notify"].state.runtime
+    office = token(Role.office, jurisdiction=J)
+    bad, good = uuid.uuid4(), uuid.uuid4()
+    for org, name in ((bad, "城关镇\r\nBcc: x@example.org"), (good, "北冷乡")):
+        await db.execute(
+            "INSERT INTO notify.orgs (id, jurisdiction, code, name, kind, active, version,"
+            " updated_at) VALUES ($1, $2, $3, $4, 'township', true, 1, now())",
+            org, J, str(org)[:8], name,
+        )  # fmt: skip
+        await person(notify, office, f"sec-{str(org)[:8]}", roles=["inspected"],
+                     org_id=str(org), email=f"{str(org)[:8]}@example.org")  # fmt: skip
+        await apply(runtime, cloud(sample_event(CardRaised, jurisdiction=J, org_id=org,
+                                                color="yellow"), at=clock.now()))  # fmt: skip
+    await run_periodic_once(runtime)
+
+    assert sorted(box.recipients) == sorted(f"{str(o)[:8]}@example.org" for o in (bad, good))
+    (mail,) = box.to(f"{str(bad)[:8]}@example.org")
+    assert mail["Bcc"] is None
+    assert "城关镇 Bcc: x@example.org" in str(mail["Subject"])
+    assert len(box.to(f"{str(good)[:8]}@example.org")) == 1
+    statuses = await db.fetch("SELECT status FROM notify.deliveries")
+    assert [r["status"] for r in statuses] == ["delivered", "delivered"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -132,3 +133,27 @@ async def test_live_stream_pushes_new_items_for_the_signed_in_user(
     assert [r["event_type"] for r in received] == [ProblemHandedOver.type] * 2
     assert all(r["audience_value"] == str(town) for r in received)
     assert received[0]["seq"] < received[1]["seq"]
+
+
+async def test_live_stream_ends_when_the_callers_token_expires(platform: Any, token: Any) -> None:
+    running = await platform(
+        "notify", scheduler_enabled=False, consumers_enabled=False, stream_poll_seconds=0.5
+    )
+    town = uuid.uuid4()
+    short_lived = token(Role.inspected, org_id=str(town), jurisdiction=J, ttl=timedelta(seconds=2))
+    async with (
+        serving(running.apps["notify"]) as base_url,
+        httpx.AsyncClient(base_url=base_url, timeout=30) as client,
+    ):
+        started = time.monotonic()
+        async with asyncio.timeout(15):
+            # Asked to stay open ten minutes, it ends with the token.
+            async with client.stream(
+                "GET", f"{BASE}/inbox/stream", params={"timeout": 600}, headers=auth(short_lived)
+            ) as response:
+                assert response.status_code == 200
+                lines = [line async for line in response.aiter_lines()]
+        elapsed = time.monotonic() - started
+        assert ": token expired" in lines
+        # exp has a one-second resolution: the stream ends within it, not a poll later.
+        assert 0.5 < elapsed < 3.2, elapsed

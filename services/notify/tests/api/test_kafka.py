@@ -15,22 +15,23 @@ from xuncha_shared.testing.serving import serving
 
 from services.notify.tests.api.factories import (
     BASE,
-    Cast,
+    LOOPBACK_RECEIVERS,
     J,
     Receiver,
     auth,
     cloud,
     inbox,
     publish,
+    registered_cast,
 )
 
 
 async def test_clue_transfer_over_kafka_reaches_keeper_and_recipient_once(
     platform: Any, kafka_bus: Any, token: Any, clock: Any, db: Any
 ) -> None:
-    running = await platform("notify", bus=kafka_bus, scheduler_enabled=False)
+    running = await platform("notify", bus=kafka_bus, scheduler_enabled=False, **LOOPBACK_RECEIVERS)
     notify, runtime = running.client("notify"), running.apps["notify"].state.runtime
-    cast = Cast()
+    cast = await registered_cast(running.apps["notify"].state.runtime)
     office = token(Role.office, jurisdiction=J)
     keeper = token(Role.office, subject="keeper-li", jurisdiction=J)
     recipient = token(Role.discipline, org_id=str(cast.org["discipline"]), jurisdiction=J)

@@ -4,6 +4,7 @@ the delivery log per subscription."""
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from cryptography.fernet import Fernet
 from notify.delivery.backoff import longest_wait
 from notify.webhooks.signing import verify
+from openpyxl import load_workbook
 from xuncha_shared.app import run_periodic_once
 from xuncha_shared.auth import Role
 from xuncha_shared.events.planning import ConsultationRequested
@@ -19,12 +21,13 @@ from xuncha_shared.testing.serving import serving
 
 from services.notify.tests.api.factories import (
     BASE,
-    Cast,
+    LOOPBACK_RECEIVERS,
     J,
     Receiver,
     apply,
     auth,
     cloud,
+    registered_cast,
 )
 
 
@@ -37,10 +40,12 @@ async def subscribe(notify: Any, bearer: str, url: str, **body: Any) -> dict[str
 async def test_a_receiver_failing_three_times_gets_the_delivery_once(
     platform: Any, token: Any, clock: Any, db: Any
 ) -> None:
-    running = await platform("notify", scheduler_enabled=False, consumers_enabled=False)
+    running = await platform(
+        "notify", scheduler_enabled=False, consumers_enabled=False, **LOOPBACK_RECEIVERS
+    )
     notify, runtime = running.client("notify"), running.apps["notify"].state.runtime
     settings = runtime.settings
-    cast = Cast()
+    cast = await registered_cast(running.apps["notify"].state.runtime)
     office = token(Role.office, jurisdiction=J)
     receiver = Receiver(fail_first=3)
     async with serving(receiver.app()) as base_url:
@@ -115,10 +120,11 @@ async def test_dead_letters_are_listed_and_replayed(
         scheduler_enabled=False,
         consumers_enabled=False,
         max_attempts=2,
+        **LOOPBACK_RECEIVERS,
         secret_keys=[Fernet.generate_key().decode()],
     )
     notify, runtime = running.client("notify"), running.apps["notify"].state.runtime
-    cast = Cast()
+    cast = await registered_cast(running.apps["notify"].state.runtime)
     office = token(Role.office, jurisdiction=J)
     dept = token(Role.department, org_id=str(cast.org["audit"]), jurisdiction=J)
     receiver = Receiver(fail_first=2, status_when_failing=503)
@@ -179,10 +185,12 @@ async def test_dead_letters_are_listed_and_replayed(
 
 
 async def test_invalid_subscriptions_are_4xx(platform: Any, token: Any) -> None:
-    running = await platform("notify", scheduler_enabled=False, consumers_enabled=False)
+    running = await platform(
+        "notify", scheduler_enabled=False, consumers_enabled=False, **LOOPBACK_RECEIVERS
+    )
     notify = running.client("notify")
     office = token(Role.office, jurisdiction=J)
-    cast = Cast()
+    cast = await registered_cast(running.apps["notify"].state.runtime)
     org = str(cast.org["audit"])
     cases = [
         ({"url": "ftp://example.org/x", "org_id": org}, "url"),
@@ -217,3 +225,33 @@ async def test_invalid_subscriptions_are_4xx(platform: Any, token: Any) -> None:
         headers=auth(office),
     )
     assert r.status_code == 422 and r.json()["field"] == "roles.0"
+
+
+async def test_a_stored_control_character_does_not_take_the_export_down(
+    platform: Any, token: Any, db: Any
+) -> None:
+    """A description stored before control characters were refused: the export drops the
+    character and keeps the rest, instead of failing for good; a new one is refused."""
+    running = await platform(
+        "notify", scheduler_enabled=False, consumers_enabled=False, **LOOPBACK_RECEIVERS
+    )
+    notify = running.client("notify")
+    cast = await registered_cast(running.apps["notify"].state.runtime)
+    office = token(Role.office, jurisdiction=J)
+    body = {"url": "http://127.0.0.1:9/x", "org_id": str(cast.org["audit"])}
+    r = await notify.post(
+        f"{BASE}/subscriptions",
+        json={**body, "description": "审计局\x07接收"},
+        headers=auth(office),
+    )
+    assert r.status_code == 422 and r.json()["field"] == "description", r.text
+    r = await notify.post(
+        f"{BASE}/subscriptions", json={**body, "description": "审计局接收"}, headers=auth(office)
+    )
+    assert r.status_code == 201, r.text
+    await db.execute("UPDATE notify.subscriptions SET description = E'审计局\\x07\\x1b接收'")
+    r = await notify.get(f"{BASE}/subscriptions/export.xlsx", headers=auth(office))
+    assert r.status_code == 200, r.text
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    assert sheet is not None
+    assert "审计局接收" in [c.value for row in sheet.iter_rows() for c in row]

@@ -10,19 +10,26 @@ import pytest
 from notify.delivery.backoff import longest_wait, next_attempt_at, retry_delay
 from notify.inbox.templates import TEMPLATES, render
 from notify.rules.defaults import DEFAULT_RULES
-from notify.rules.spec import Audience, AudienceKind, check_rule, resolve
+from notify.rules.meant_for import ORG_FIELD_ROLES
+from notify.rules.spec import (
+    Audience,
+    AudienceKind,
+    RuleSpec,
+    audience_fields,
+    check_rule,
+    resolve,
+)
 from notify.webhooks.signing import new_secret, sign, verify
+from xuncha_shared.auth import Role
 from xuncha_shared.events.catalog import CATALOG
 from xuncha_shared.events.clues import ClueTransferred
-from xuncha_shared.events.rectification import RectificationOverdue
+from xuncha_shared.events.rectification import RectificationOverdue, TaskReminded
 from xuncha_shared.problems import Unprocessable
 from xuncha_shared.testing.contracts import sample_event
 
 
 @pytest.mark.parametrize("rule", DEFAULT_RULES, ids=lambda r: r.key)
 def test_default_rules_hold_against_the_catalog(rule: object) -> None:
-    from notify.rules.spec import RuleSpec
-
     assert isinstance(rule, RuleSpec)
     assert (
         check_rule(event_type=rule.event_type, conditions=rule.conditions, audiences=rule.audiences)
@@ -52,14 +59,71 @@ def test_resolve_takes_lists_and_skips_empty_fields() -> None:
     event = sample_event(RectificationOverdue, owner_accounts=["a", "b", "a"], task_id=None)
     (rule,) = [r for r in DEFAULT_RULES if r.key == "deadline-overdue"]
     assert resolve(rule, event) == [
-        ("org", str(event.org_id)),
-        ("account", "a"),
-        ("account", "b"),
-        ("role", "office"),
+        ("org", str(event.org_id), ("inspected",)),
+        ("account", "a", ()),
+        ("account", "b", ()),
+        ("role", "office", ("office",)),
     ]
     assert resolve(rule, sample_event(RectificationOverdue, owner_accounts=[]))[1:] == [
-        ("role", "office")
+        ("role", "office", ("office",))
     ]
+
+
+def test_every_org_field_of_the_catalog_has_the_roles_it_is_meant_for() -> None:
+    """The notification role rule: a new org field must say whom in the org it means."""
+    for cls in CATALOG.values():
+        for name in audience_fields(cls)["org"]:
+            assert name in ORG_FIELD_ROLES, f"{cls.type}.{name} has no meaning in ORG_FIELD_ROLES"
+
+
+def test_an_org_audience_is_meant_for_the_roles_its_field_means_or_the_rule_names() -> None:
+    clue = sample_event(ClueTransferred, recipient_org_id=uuid.uuid4(), keeper_account="k")
+    (rule,) = [r for r in DEFAULT_RULES if r.key == "clue-transferred"]
+    assert resolve(rule, clue)[0] == (
+        "org",
+        str(clue.recipient_org_id),
+        ("department", "discipline", "organization"),
+    )
+    narrowed = RuleSpec(
+        key="x",
+        event_type=ClueTransferred.type,
+        audiences=(
+            Audience(kind=AudienceKind.org, field="recipient_org_id", roles=(Role.discipline,)),
+        ),
+    )
+    assert resolve(narrowed, clue) == [("org", str(clue.recipient_org_id), ("discipline",))]
+    # the same org named twice is one audience meant for the roles of both
+    event = sample_event(TaskReminded)
+    both = RuleSpec(
+        key="y",
+        event_type=TaskReminded.type,
+        audiences=(
+            Audience(kind=AudienceKind.org, field="org_id"),
+            Audience(kind=AudienceKind.org, field="org_id", roles=(Role.leader,)),
+        ),
+    )
+    assert resolve(both, event) == [("org", str(event.org_id), ("inspected", "leader"))]
+
+
+def test_roles_narrow_org_audiences_only_and_a_clue_reaches_department_roles_only() -> None:
+    with pytest.raises(Unprocessable) as info:
+        check_rule(
+            event_type=RectificationOverdue.type,
+            conditions={},
+            audiences=[
+                Audience(kind=AudienceKind.account, field="owner_accounts", roles=(Role.leader,))
+            ],
+        )
+    assert info.value.field == "audiences.0.roles"
+    with pytest.raises(Unprocessable) as info:
+        check_rule(
+            event_type=ClueTransferred.type,
+            conditions={},
+            audiences=[
+                Audience(kind=AudienceKind.org, field="recipient_org_id", roles=(Role.inspected,))
+            ],
+        )
+    assert info.value.field == "audiences.0.roles" and info.value.code == "clue-confidential"
 
 
 @pytest.mark.parametrize("type_", sorted(CATALOG))

@@ -43,6 +43,7 @@ class Org(Base, table=True):
     contact_phone: str | None = Field(default=None, max_length=30)
     contact_email: str | None = Field(default=None, max_length=254)
     leader_account: str | None = Field(default=None, max_length=128)
+    designation: str | None = Field(default=None, max_length=20)
     active: bool = True
     version: int = 1
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -17,7 +17,13 @@ from xuncha_shared.auth import Role
 from xuncha_shared.bus.base import BusMessage
 from xuncha_shared.bus.postgres import PostgresBus
 from xuncha_shared.events.base import Event, envelope
-from xuncha_shared.events.clues import ClueConcluded, ClueStatus, ClueTransferred, Disposal
+from xuncha_shared.events.clues import (
+    ClueConcluded,
+    ClueStatus,
+    ClueTransferRecalled,
+    ClueTransferred,
+    Disposal,
+)
 from xuncha_shared.events.findings import FeedbackIssued, FeedbackProblem
 from xuncha_shared.events.rectification import (
     InstitutionBuilt,
@@ -421,3 +427,89 @@ async def test_who_reads_the_figures(county: County, token: Any, path: str) -> N
     )
     assert other_round.status_code == 404
     assert other_round.json()["field"] == "round_id"
+
+
+CLUE_FIGURES = [
+    "clues_transferred",
+    "cases_filed",
+    "persons_sanctioned",
+    "organizational_handlings",
+    "money_recovered_yuan",
+]
+
+
+async def test_clue_figures_reach_only_the_office_and_the_leadership(
+    county: County, database_url: str, topic_prefix: str, token: Any
+) -> None:
+    """Need to know: that clues exist about an org (its count per round and org) reaches only
+    the office and the leadership group; a county leader, discipline and organization read
+    the other figures with the clue figures empty, and cannot open a clue figure."""
+    await deliver(database_url, topic_prefix, *scenario(county))
+    await eventually(lambda: _has(county, "institutions_built"))
+    await eventually(lambda: _has(county, "money_recovered_yuan"))
+
+    for role in (Role.office, Role.leadership):
+        f = await figures(county, token(role))
+        assert (f["clues_transferred"], f["cases_filed"]) == (2, 1), role
+        r = await county.client.get(
+            "/api/planning/figures/clues_transferred/records", headers=auth(token(role))
+        )
+        assert r.status_code == 200, (role, r.text)
+        assert r.json()["items"][0]["org_name"] == "祥云镇"
+
+    for role in (Role.leader, Role.discipline, Role.organization):
+        f = await figures(county, token(role))
+        assert f["problems_fed_back"] == 3 and f["tasks_total"] == 3, role
+        assert [f[name] for name in CLUE_FIGURES] == [None] * 5, role
+        rows = await county.client.get(
+            "/api/planning/figures/breakdown", params={"by": "round"}, headers=auth(token(role))
+        )
+        assert rows.status_code == 200, rows.text
+        [row] = rows.json()["rows"]
+        assert row["problems_fed_back"] == 3
+        assert [row[name] for name in CLUE_FIGURES] == [None] * 5, role
+        for figure in ("clues_transferred", "money_recovered"):
+            for suffix in ("records", "records.xlsx"):
+                refused = await county.client.get(
+                    f"/api/planning/figures/{figure}/{suffix}", headers=auth(token(role))
+                )
+                assert refused.status_code == 403, (role, figure, refused.text)
+                assert refused.json()["type"].endswith("/clue-figures-need-to-know")
+        opened = await county.client.get(
+            "/api/planning/figures/problems_fed_back/records", headers=auth(token(role))
+        )
+        assert opened.status_code == 200, opened.text
+        export = await county.client.get(
+            "/api/planning/figures/export.xlsx", headers=auth(token(role))
+        )
+        assert export.status_code == 200, export.text
+        sheet = load_workbook(io.BytesIO(export.content))["成绩单"]
+        values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
+        assert values["移交问题线索数"] is None and values["反馈问题数"] == 3
+
+
+async def test_a_recalled_transfer_no_longer_counts(
+    county: County, database_url: str, topic_prefix: str
+) -> None:
+    events = scenario(county)
+    await deliver(database_url, topic_prefix, *events)
+    await eventually(lambda: _has(county, "institutions_built"))
+    assert (await figures(county))["clues_transferred"] == 2
+    sent = next(e for e in events if isinstance(e, ClueTransferred))
+    recalled = ClueTransferRecalled(
+        jurisdiction=J,
+        clue_id=sent.clue_id,
+        round_id=sent.round_id,
+        org_id=sent.org_id,
+        status=ClueStatus.reviewed,
+        version=4,
+        recalled_at=WHEN,
+        recalled_from_org_id=uuid.uuid4(),
+    )
+    await deliver(database_url, topic_prefix, recalled)
+
+    async def recounted() -> dict[str, Any] | None:
+        f = await figures(county)
+        return f if f["clues_transferred"] == 1 else None
+
+    assert (await eventually(recounted))["cases_filed"] == 1

@@ -54,7 +54,9 @@ def _group(name: str, cadres: list[str], source: str | None = None) -> dict[str,
 async def test_haidong_one_city_group_and_six_cross_groups(
     platform: Any, token: Any, db: Any
 ) -> None:
-    client = (await platform("planning")).client("planning")
+    # The counties are registered under the city: the hierarchy is data, not a code prefix.
+    parents = {county: CITY for county in COUNTIES}
+    client = (await platform("planning", jurisdiction_parents=parents)).client("planning")
     city = bearer(token(Role.office, jurisdiction=CITY))
     counties = {code: await _county(client, token, code, i) for i, code in enumerate(COUNTIES)}
     city_orgs = await import_orgs(
@@ -155,8 +157,9 @@ async def test_haidong_one_city_group_and_six_cross_groups(
 async def test_escalated_round_is_run_by_the_higher_committee(
     platform: Any, token: Any, db: Any
 ) -> None:
-    client = (await platform("planning")).client("planning")
     huaihua, yuanling = "4312", "433122"
+    platform_ = await platform("planning", jurisdiction_parents={yuanling: huaihua})
+    client = platform_.client("planning")
     county_office = token(Role.office, jurisdiction=yuanling)
     orgs = await import_orgs(
         client, county_office, county_orgs(seed=4, townships=2, departments=2, villages=4,
@@ -232,3 +235,78 @@ async def test_assignment_made_is_consumed_from_kafka(
     assert assignment.data["org_id"] == orgs["410825-D002"] and assignment.data["approach"] is None
     formed = [e for e in events if e.type == "xuncha.planning.group.formed.v1"]
     assert formed and formed[0].data["members"][0]["account"] == "sun.leader"
+
+
+async def test_a_code_prefix_is_no_hierarchy(platform: Any, token: Any, db: Any) -> None:
+    """Jurisdiction "4101" covers "410199" only because it is registered as its child, and
+    never "41011" (whose code merely begins with "4101"): no pool, no cross group source, no
+    org to inspect in an escalated round."""
+    city, child, lookalike = "4101", "410199", "41011"
+    client = (await platform("planning", jurisdiction_parents={child: city})).client("planning")
+    city_office = token(Role.office, jurisdiction=city)
+    pools = {}
+    orgs = {}
+    for j in (child, lookalike):
+        office = token(Role.office, jurisdiction=j)
+        orgs[j] = await import_orgs(
+            client, office, county_orgs(seed=7, townships=1, departments=3, villages=0, prefix=j)
+        )
+        pools[j] = [
+            await add_cadre(client, office, f"{j}-C{i}", f"干部{j}{i}", account=f"acct-{j}-{i}")
+            for i in range(2)
+        ]
+
+    listed = await client.get(
+        f"/api/planning/cadres?jurisdiction={child}", headers=bearer(city_office)
+    )
+    assert listed.status_code == 200 and listed.json()["total"] == 2
+    for path in (
+        f"/api/planning/cadres?jurisdiction={lookalike}",
+        f"/api/planning/cadres/{pools[lookalike][0]}",
+    ):
+        r = await client.get(path, headers=bearer(city_office))
+        assert r.status_code == 404, (path, r.text)
+    assert (
+        await client.get(f"/api/planning/cadres/{pools[child][0]}", headers=bearer(city_office))
+    ).status_code == 200
+    # The registered child does not cover its parent, nor the lookalike the city.
+    r = await client.get(
+        f"/api/planning/cadres?jurisdiction={city}",
+        headers=bearer(token(Role.office, jurisdiction=child)),
+    )
+    assert r.status_code == 404
+
+    round_id = await create_round(db, jurisdiction=city, mode="special", name="专项巡察")
+    groups_url = f"/api/planning/rounds/{round_id}/groups"
+    r = await client.post(
+        groups_url, json=_group("交叉组", pools[lookalike], lookalike), headers=bearer(city_office)
+    )
+    assert r.status_code == 422 and r.json()["field"] == "source_jurisdiction", r.text
+    r = await client.post(
+        groups_url, json=_group("交叉组", pools[child], child), headers=bearer(city_office)
+    )
+    assert r.status_code == 201, r.text
+    group_id = r.json()["id"]
+
+    escalated = await create_round(
+        db, jurisdiction=lookalike, mode="escalated", inspecting_jurisdiction=city
+    )
+    r = await client.post(
+        f"/api/planning/rounds/{escalated}/groups",
+        json=_group("提级组", pools[child], child),
+        headers=bearer(city_office),
+    )
+    assert r.status_code == 201, r.text
+    target = orgs[lookalike][f"{lookalike}-D001"]
+    r = await client.post(
+        f"/api/planning/rounds/{escalated}/assignments",
+        json={"group_id": r.json()["id"], "org_id": target},
+        headers=bearer(city_office),
+    )
+    assert r.status_code == 422 and r.json()["field"] == "org_id", r.text
+    r = await client.post(
+        f"/api/planning/rounds/{round_id}/assignments",
+        json={"group_id": group_id, "org_id": orgs[child][f"{child}-D002"]},
+        headers=bearer(city_office),
+    )
+    assert r.status_code == 422  # a cross group never inspects its own county

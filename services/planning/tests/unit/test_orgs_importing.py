@@ -370,6 +370,19 @@ def test_name_length() -> None:
     assert "100" in result.errors[0].message_zh
 
 
+@pytest.mark.parametrize("char", ["\x7f", "\x85", "\x9b"])
+def test_a_control_character_in_a_cell_is_a_row_fault(char: str) -> None:
+    """One an XLSX can carry (openpyxl writes DEL and C1 as they are): refused as a fault of
+    its row and column, the other rows imported as usual."""
+    added = [["D2", f"县审{char}计局", "部门", ""], ["D3", "县统计局", "部门", ""]]
+    lines = [ZH_HEADER, *BASE, *added]
+    result = parse_org_file(xlsx_bytes(*lines), "orgs.xlsx")
+    assert found(result) == [(6, "name", "control_character")]
+    shown = f"U+{ord(char):04X}"
+    assert shown in result.errors[0].message_zh and shown in result.errors[0].message_en
+    assert [r.code for r in result.rows] == ["T1", "D1", "V1", "C1", "D3"]
+
+
 def test_unknown_kind() -> None:
     result = parse_csv(ZH_HEADER, *BASE, ["X1", "县农民专业合作社", "合作社", ""])
     assert found(result) == [(6, "kind", "unknown_kind")]

@@ -64,7 +64,12 @@ async def test_plan_progress_acceptance_and_figures(
     )
     assert r.status_code == 422 and r.json()["code" if "code" in r.json() else "type"]
     assert r.json()["field"] == "tasks.0" and len(r.json()["errors"]) == 3
-    filled = [await fill_in(client, org, t, due_on="2026-03-20") for t in tasks]
+    # The immediate task keeps the deadline of its hand-over (plans.decided); the org sets
+    # the others'.
+    filled = [
+        await fill_in(client, org, t, **({} if t["immediate"] else {"due_on": "2026-03-20"}))
+        for t in tasks
+    ]
     filled[2] = await fill_in(client, org, filled[2], kind="long", due_on="2026-12-31")
     assert filled[2]["kind"] == "long" and filled[2]["version"] == 3
     r = await client.patch(
@@ -74,8 +79,8 @@ async def test_plan_progress_acceptance_and_figures(
     )
     assert r.status_code == 412
     r = await client.patch(
-        f"{BASE}/tasks/{tasks[0]['id']}", json={"due_on": "2020-01-01"},
-        headers=auth(org, **{"If-Match": f'"{filled[0]["version"]}"'}),
+        f"{BASE}/tasks/{tasks[1]['id']}", json={"due_on": "2020-01-01"},
+        headers=auth(org, **{"If-Match": f'"{filled[1]["version"]}"'}),
     )  # fmt: skip
     assert r.status_code == 422 and r.json()["field"] == "due_on"
     r = await client.post(

@@ -116,6 +116,11 @@ async def test_completion_rating_and_revisit(
         )
         assert r.status_code == 201
 
+    # Another county's office is told of no such round (it was answered an empty 200).
+    elsewhere = token(Role.office, jurisdiction="410825")
+    r = await client.post(f"{BASE}/rounds/{place.round_id}/ratings", headers=auth(elsewhere))
+    assert r.status_code == 404, r.text
+    assert r.json()["field"] == "round_id"
     r = await client.post(f"{BASE}/rounds/{place.round_id}/ratings", headers=auth(office))
     assert r.status_code == 200, r.text
     ratings = {x["org_id"]: x for x in r.json()}

@@ -25,6 +25,7 @@ from xuncha_shared.auth.dependencies import (
     require_roles,
 )
 from xuncha_shared.auth.errors import AuthError, Forbidden
+from xuncha_shared.auth.jurisdictions import JurisdictionHierarchy, covers
 from xuncha_shared.auth.roles import DEPARTMENT_ROLES, Principal, Role
 from xuncha_shared.auth.tokens import TokenVerifier, mint_dev_token
 
@@ -33,10 +34,12 @@ __all__ = [
     "AuthConfig",
     "AuthError",
     "Forbidden",
+    "JurisdictionHierarchy",
     "Principal",
     "PrincipalDependency",
     "Role",
     "TokenVerifier",
+    "covers",
     "mint_dev_token",
     "principal_dependency",
     "require_roles",

@@ -23,7 +23,8 @@ class AuthConfig(BaseModel):
     nested claims (``realm_access.roles``); a claim whose full name matches is preferred.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Errors name the field, never echo the input (dev_secret is in it).
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     mode: Literal["dev", "oidc"]
     # dev

@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 __all__ = ["DEPARTMENT_ROLES", "Principal", "Role"]
@@ -67,6 +68,9 @@ class Principal:
     org_id: str | None
     jurisdiction: str
     is_service_account: bool
+    #: When the caller's token expires (its ``exp``): what the caller was let in for ends
+    #: there, a long-lived answer such as a live stream included. ``None``: no token.
+    expires_at: datetime | None = None
 
     def has(self, *roles: Role) -> bool:
         """Whether the caller has at least one of ``roles`` (``False`` when none given)."""
@@ -90,3 +94,9 @@ class Principal:
         jurisdictions through per-record rules in the services, not through this check.
         """
         return self.jurisdiction == j
+
+    def seconds_left(self, now: datetime) -> float | None:
+        """Seconds until the token expires (never negative); ``None`` without an expiry."""
+        if self.expires_at is None:
+            return None
+        return max(0.0, (self.expires_at - now).total_seconds())

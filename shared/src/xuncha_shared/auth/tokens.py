@@ -241,4 +241,6 @@ def _principal_from_claims(claims: Mapping[str, Any], config: AuthConfig) -> Pri
         org_id=_text_claim(claims, config.org_claim),
         jurisdiction=jurisdiction,
         is_service_account=is_service,
+        # Required and checked to be a number by the verification above.
+        expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
     )

@@ -72,6 +72,11 @@ class ClueEvent(Event):
     org_id: uuid.UUID | None = Field(default=None, title="来源被巡察对象编号")
     source_problem_id: uuid.UUID | None = Field(default=None, title="来源问题编号")
     source_report_id: uuid.UUID | None = Field(default=None, title="来源信访举报编号")
+    group_id: uuid.UUID | None = Field(
+        default=None,
+        title="提出线索的巡察组编号",
+        description="由此核对线索确由该轮巡察组提出（来源举报据此清除原文）",
+    )
     status: ClueStatus = Field(title="状态（变更后）")
     recipient_org_id: uuid.UUID | None = Field(
         default=None, title="承办部门编号", description="移交后才有"
@@ -112,6 +117,20 @@ class ClueTransferred(ClueEvent):
 
     transferred_at: datetime = Field(title="移交时间")
     receipt_due_on: date | None = Field(default=None, title="签收期限")
+
+
+class ClueTransferRecalled(ClueEvent):
+    """The office recalled a transfer that was still awaiting receipt (撤回移交), e.g. one
+    sent to the wrong department: the clue is back to reviewed, no longer counted as
+    transferred, and may be transferred again. The reason stays in the ledger."""
+
+    type: ClassVar[str] = "xuncha.clues.clue.transfer_recalled.v1"
+    title_zh: ClassVar[str] = "问题线索移交已撤回"
+
+    recalled_at: datetime = Field(title="撤回时间")
+    recalled_from_org_id: uuid.UUID = Field(
+        title="原承办部门编号", description="撤回前的承办部门 / The recipient it was sent to"
+    )
 
 
 class ClueAccepted(ClueEvent):

@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -265,6 +266,7 @@ def token(auth_config: AuthConfig) -> Callable[..., str]:
         org_id: str | None = None,
         subject: str | None = None,
         name: str = "测试用户",
+        ttl: timedelta = timedelta(hours=12),
     ) -> str:
         return mint_dev_token(
             auth_config,
@@ -273,6 +275,7 @@ def token(auth_config: AuthConfig) -> Callable[..., str]:
             jurisdiction=jurisdiction,
             org_id=org_id,
             name=name,
+            ttl=ttl,
         )
 
     return make

@@ -69,9 +69,15 @@ def clues_step(plan: RoundPlan) -> Step:
         async def one(index: int, clue: CluePlan) -> None:
             nonlocal count
             key = ("report" if clue.from_report else ids[clue.org_code], clue.source)
-            if key not in sources:
+            source_id = sources.get(key)
+            if source_id is None and clue.from_report:
+                # A report's text is erased once a clue is proposed from it: found by its
+                # clue then (a round's one clue from a report).
+                source_id = next(
+                    (c["source_report_id"] for c in existing if c["source_report_id"]), None
+                )
+            if source_id is None:
                 raise DemoError(f"no source for a clue of round {plan.number}: {clue.source}")
-            source_id = sources[key]
             async with limit:
                 row = by_source.get(source_id)
                 if row is None:

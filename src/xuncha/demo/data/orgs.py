@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from openpyxl import Workbook
 from planning.domain import ORG_KIND_LABELS_ZH, OrgKind
 from planning.orgs.importing import COLUMN_LABELS_ZH, COLUMNS, OrgRow, parents_first
+from xuncha_shared.orgs import DEPARTMENT_DESIGNATION_LABELS_ZH, DepartmentDesignation
 
 __all__ = ["county_orgs", "org_rows_to_csv", "org_rows_to_xlsx"]
 
@@ -72,6 +73,16 @@ _DEPARTMENTS = (
     "县招商服务中心", "县退役军人服务中心", "县社会保险中心", "县就业创业服务中心",
     "县农村经营管理站", "县水利工程管理站", "县交通运输综合执法大队", "县城市管理综合执法大队",
 )  # fmt: skip
+# The designation (职能) of the departments that receive clues or letters; every other
+# department is "other".
+_DESIGNATIONS: dict[str, DepartmentDesignation] = {
+    "县纪委监委": DepartmentDesignation.discipline,
+    "县委组织部": DepartmentDesignation.organization,
+    "县委宣传部": DepartmentDesignation.publicity,
+    "县审计局": DepartmentDesignation.audit,
+    "县信访局": DepartmentDesignation.petitions,
+    "县公安局": DepartmentDesignation.police,
+}
 _ENTERPRISES = (
     "县投资集团有限公司", "县城市建设投资有限公司", "县农业发展投资有限公司", "县自来水有限公司",
     "县文化旅游投资有限公司", "县公共交通有限公司", "县粮食储备有限公司", "县热力有限公司",
@@ -143,6 +154,9 @@ def county_orgs(
 
     def add(code: str, name: str, kind: OrgKind, parent: str | None, contact: bool) -> None:
         row = OrgRow(len(orgs) + 2, code, name, kind, parent)
+        if kind == OrgKind.department:
+            designation = _DESIGNATIONS.get(name, DepartmentDesignation.other)
+            row = dataclasses.replace(row, designation=designation)
         orgs.append(_with_contact(rng, row, prefix) if contact else row)
 
     streets = round(townships * 0.18)
@@ -201,7 +215,7 @@ def org_rows_to_xlsx(rows: Iterable[OrgRow], *, chinese_headers: bool = True) ->
     """An XLSX import file (one sheet, header in row 1) with the rows, parents first."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("被巡察对象")
-    for letter, width in zip("ABCDEFG", (16, 30, 14, 16, 10, 16, 28), strict=True):
+    for letter, width in zip("ABCDEFGHI", (16, 30, 14, 16, 10, 16, 28, 16, 12), strict=True):
         sheet.column_dimensions[letter].width = width
     for line in _table(rows, chinese_headers):
         sheet.append(line)
@@ -229,8 +243,16 @@ def _table(rows: Iterable[OrgRow], chinese_headers: bool) -> list[list[str]]:
     lines = [header]
     for r in parents_first(rows):
         kind = ORG_KIND_LABELS_ZH[r.kind] if chinese_headers else r.kind.value
+        designation = None
+        if r.designation is not None:
+            designation = (
+                DEPARTMENT_DESIGNATION_LABELS_ZH[r.designation]
+                if chinese_headers
+                else r.designation.value
+            )
         optional = (
             r.parent_code, r.contact_name, r.contact_phone, r.contact_email, r.leader_account,
+            designation,
         )  # fmt: skip
         lines.append([r.code, r.name, kind, *(value or "" for value in optional)])
     return lines

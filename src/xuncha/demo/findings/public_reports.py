@@ -38,6 +38,9 @@ class PublicReportPlan:
     outcome: str
     public: bool = False
     """Sent by a member of the public on the public endpoint (else entered by the group)."""
+    finding: str = ""
+    """The problem as the group words it after checking (outcome problem): never the
+    report's text, which would reach the inspected org."""
 
 
 def village_codes(county: DemoCounty, plan: RoundPlan) -> list[str]:
@@ -60,6 +63,7 @@ def public_report_plan(county: DemoCounty, plan: RoundPlan) -> list[PublicReport
             picks[0],
             f"反映{name[0]}低保评定不公，村干部亲属多人享受低保，真正困难的群众却评不上。",
             "problem",
+            finding=f"经入户核查，{name[0]}低保评审未经民主评议和公示，部分不符合条件的家庭仍享受低保。",
         ),
         PublicReportPlan(
             "phone",
@@ -82,6 +86,7 @@ def public_report_plan(county: DemoCounty, plan: RoundPlan) -> list[PublicReport
                 f"{name[3]}集体坑塘对外承包，承包费去向不明，从未向村民公开。",
                 "problem",
                 public=True,
+                finding=f"经查阅账目，{name[3]}集体坑塘承包费未入村集体账，村务公开栏未公示。",
             ),
             PublicReportPlan(
                 "online",
@@ -125,6 +130,20 @@ def _announcement(ctx: DemoContext, plan: RoundPlan) -> dict[str, Any]:
     }
 
 
+def _by_content(
+    reports: list[dict[str, Any]], wanted: list[PublicReportPlan]
+) -> dict[str, dict[str, Any]]:
+    """The round's reports by their text. A report's text is erased once a clue is proposed
+    from it, and the demo proposes one from the round's letter only: an erased report is
+    that letter."""
+    out = {r["content"]: r for r in reports if r["content"] is not None}
+    erased = [r for r in reports if r["content"] is None]
+    letter = next((i.content for i in wanted if i.channel == "letter"), None)
+    if erased and letter is not None and letter not in out:
+        out[letter] = erased[0]
+    return out
+
+
 def public_reports_step(plan: RoundPlan) -> Step:
     async def done(ctx: DemoContext) -> bool:
         rid = await round_id(ctx, plan)
@@ -161,24 +180,24 @@ def public_reports_step(plan: RoundPlan) -> Step:
                 ),
                 what=f"findings to know round {plan.number}",
             )
-        existing = {
-            r["content"]: r
-            for r in await ctx.all_items(
-                f"{API}/public-reports", token=ctx.office, params={"round_id": rnd.id}
-            )
-        }
-        ids = await ctx.org_ids()
         wanted = public_report_plan(ctx.county, plan)
+        existing = _by_content(
+            await ctx.all_items(
+                f"{API}/public-reports", token=ctx.office, params={"round_id": rnd.id}
+            ),
+            wanted,
+        )
+        ids = await ctx.org_ids()
         for index, item in enumerate(wanted):
             if item.content not in existing:
                 await _receive(ctx, rnd, item, ids[item.org_code])
             ctx.report(0.5 * (index + 1) / len(wanted))
-        existing = {
-            r["content"]: r
-            for r in await ctx.all_items(
+        existing = _by_content(
+            await ctx.all_items(
                 f"{API}/public-reports", token=ctx.office, params={"round_id": rnd.id}
-            )
-        }
+            ),
+            wanted,
+        )
         for index, item in enumerate(wanted):
             report = existing[item.content]
             if report["outcome"] is None:
@@ -252,7 +271,7 @@ async def _triage(
         body["problem"] = {
             "assignment_id": assignment["id"],
             "category": _TRIAGE_CATEGORY.get(item.channel, "benefit_policies"),
-            "description": f"群众反映并经核实：{item.content}",
+            "description": item.finding,
             "found_by": "petition",
             "immediate": True,
             "livelihood": True,

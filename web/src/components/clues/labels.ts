@@ -7,6 +7,7 @@ export const AUDIT_ACTION_ZH: Record<string, string> = {
   read: "查看详情",
   review: "会商研判",
   transfer: "移交",
+  recall: "撤回移交",
   keeper: "更换线索管理人",
   receipt: "签收",
   return: "退回补充材料",
@@ -27,6 +28,7 @@ export const AUDIT_ACTION_ZH: Record<string, string> = {
 export const NOTE_KIND_ZH: Record<string, string> = {
   review: "研判意见",
   return: "退回理由",
+  recall: "撤回移交理由",
   progress: "办理进展",
   outcome: "结果说明",
 };

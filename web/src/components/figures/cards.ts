@@ -17,6 +17,15 @@ export interface Card {
   drill: Drill;
 }
 const CLUE_NOTE = "只显示各轮次、各单位的数量";
+// The clue figures are null for readers without the need to know (only the office and the
+// leadership group learn them).
+const HIDDEN_NOTE = "仅巡察办和领导小组可见";
+function clue(value: number | string | null): string {
+  return value === null ? "—" : String(value);
+}
+function clueNote(value: number | string | null): string {
+  return value === null ? HIDDEN_NOTE : CLUE_NOTE;
+}
 function records(fact: Schemas["FactKind"], title: string, confidential = false): Drill {
   return { kind: "records", fact, title, confidential };
 }
@@ -46,36 +55,36 @@ export const CARDS: Card[] = [
   {
     key: "clues_transferred",
     label: "移交问题线索",
-    value: (f) => String(f.clues_transferred),
-    note: () => CLUE_NOTE,
+    value: (f) => clue(f.clues_transferred),
+    note: (f) => clueNote(f.clues_transferred),
     drill: records("clues_transferred", "移交问题线索", true),
   },
   {
     key: "cases_filed",
     label: "立案",
-    value: (f) => String(f.cases_filed),
-    note: () => CLUE_NOTE,
+    value: (f) => clue(f.cases_filed),
+    note: (f) => clueNote(f.cases_filed),
     drill: records("cases_filed", "立案", true),
   },
   {
     key: "persons_sanctioned",
     label: "党纪政务处分（人）",
-    value: (f) => String(f.persons_sanctioned),
-    note: () => CLUE_NOTE,
+    value: (f) => clue(f.persons_sanctioned),
+    note: (f) => clueNote(f.persons_sanctioned),
     drill: records("persons_sanctioned", "党纪政务处分", true),
   },
   {
     key: "organizational_handlings",
     label: "组织处理（人次）",
-    value: (f) => String(f.organizational_handlings),
-    note: () => CLUE_NOTE,
+    value: (f) => clue(f.organizational_handlings),
+    note: (f) => clueNote(f.organizational_handlings),
     drill: records("organizational_handlings", "组织处理", true),
   },
   {
     key: "money_recovered_yuan",
     label: "挽回经济损失（元）",
-    value: (f) => f.money_recovered_yuan,
-    note: () => CLUE_NOTE,
+    value: (f) => clue(f.money_recovered_yuan),
+    note: (f) => clueNote(f.money_recovered_yuan),
     drill: records("money_recovered", "挽回经济损失", true),
   },
   {

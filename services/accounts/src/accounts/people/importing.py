@@ -18,7 +18,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from xuncha_shared.auth import Role
-from xuncha_shared.sheets import Columns, ImportFileError, RowError, read_table
+from xuncha_shared.sheets import (
+    Columns,
+    ImportFileError,
+    RowError,
+    control_character_errors,
+    read_table,
+)
 
 from accounts.people.schemas import NAME_MAX_LENGTH, NAME_PATTERN, ORG_ROLES
 from accounts.signin.schemas import ACCOUNT_PATTERN
@@ -217,6 +223,9 @@ class _Rows:
 
     def parse(self, number: int, cells: list[str]) -> None:
         self.count += 1
+        if faults := control_character_errors(number, cells, self.columns):
+            self.errors.extend(faults)
+            return
         before = len(self.errors)
         row = _Row(number, cells, self.columns, self.errors)
         account = self._account(row)

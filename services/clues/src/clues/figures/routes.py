@@ -1,4 +1,4 @@
-"""HTTP routes: 线索工作数据 Figures, open to every role of the jurisdiction (counts only)."""
+"""HTTP routes: 线索工作数据 Figures (counts only), to those with a need to know (see access)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from xuncha_shared.db import DbSession
 from xuncha_shared.http import CurrentPrincipal
 from xuncha_shared.web import ERRORS, XLSX, Column, xlsx_ledger
 
+from clues.figures.access import clue_figures_scope
 from clues.figures.schemas import Figures, FiguresReport, GroupBy
 from clues.figures.service import NAMES, figures
 
@@ -44,7 +45,9 @@ COLUMNS = [
     summary="线索工作数据",
     description="移交、签收、办结、立案、党纪政务处分、组织处理、四种形态、挽回经济损失、成案率"
     "（立案数 ÷ 办结数）和各环节平均用时（天）；可按轮次、届次或承办部门分组。"
-    "只有数量，不含线索内容，本辖区各角色均可查看。",
+    "只有数量，不含线索内容。巡察办和巡察工作领导小组查看本辖区全部线索的数据；"
+    "承办部门（纪委监委、组织部、其他部门及其系统账号）只看到移交给本单位的线索的数据；"
+    "其他角色 403（线索是否存在也属知悉范围）。",
 )
 async def get_figures(
     session: DbSession,
@@ -60,7 +63,7 @@ async def get_figures(
         group_by=group_by,
         round_id=round_id,
         term_id=term_id,
-        recipient_org_id=recipient_org_id,
+        recipient_org_id=clue_figures_scope(principal, recipient_org_id),
     )
 
 

@@ -2,7 +2,8 @@
 
 draft → reviewed → transferred → accepted → handling → concluded → closed; the recipient
 may return a transferred or accepted clue for more material (returned), and the office
-reviews it again (returned → reviewed). Anything else is a 409 naming the allowed actions.
+reviews it again (returned → reviewed); the office may recall a transfer still awaiting
+receipt (transferred → reviewed). Anything else is a 409 naming the allowed actions.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ class ClueAction(StrEnum):
     """会商研判 (office)"""
     transfer = "transfer"
     """移交 (office)"""
+    recall = "recall"
+    """撤回移交, while the transfer awaits receipt (office)"""
     receipt = "receipt"
     """签收 (recipient)"""
     return_ = "return"
@@ -38,6 +41,8 @@ S = ClueStatus
 MOVES: dict[ClueAction, tuple[frozenset[ClueStatus], ClueStatus | None]] = {
     ClueAction.review: (frozenset({S.draft, S.returned}), S.reviewed),
     ClueAction.transfer: (frozenset({S.reviewed}), S.transferred),
+    # A transfer no one signs for (a wrong recipient) is recalled to before the transfer.
+    ClueAction.recall: (frozenset({S.transferred}), S.reviewed),
     ClueAction.receipt: (frozenset({S.transferred}), S.accepted),
     ClueAction.return_: (frozenset({S.transferred, S.accepted}), S.returned),
     ClueAction.disposal: (frozenset({S.accepted}), S.handling),
@@ -86,6 +91,7 @@ STATUS_ZH: dict[ClueStatus, str] = {
 ACTION_ZH: dict[ClueAction, str] = {
     ClueAction.review: "会商研判",
     ClueAction.transfer: "移交",
+    ClueAction.recall: "撤回移交",
     ClueAction.receipt: "签收",
     ClueAction.return_: "退回补充材料",
     ClueAction.disposal: "确定处置方式",
@@ -96,6 +102,7 @@ ACTION_ZH: dict[ClueAction, str] = {
 ACTION_EN: dict[ClueAction, str] = {
     ClueAction.review: "review",
     ClueAction.transfer: "transfer",
+    ClueAction.recall: "recall the transfer of",
     ClueAction.receipt: "sign for",
     ClueAction.return_: "return",
     ClueAction.disposal: "choose the disposal of",

@@ -17,7 +17,7 @@ from clues.ledger.access import Viewer
 from clues.ledger.lifecycle import WITH_RECIPIENT
 from clues.ledger.models import Clue, ClueNote
 from clues.ledger.stages import StageClock
-from clues.models import ASSIGNMENTS, PROBLEMS, REPORTS
+from clues.models import ASSIGNMENTS, ORGS, PROBLEMS, REPORTS
 
 
 async def get_clue(
@@ -27,6 +27,11 @@ async def get_clue(
     if for_update:
         stmt = stmt.with_for_update()
     return (await session.scalars(stmt)).first()
+
+
+async def get_org(session: AsyncSession, org_id: uuid.UUID) -> Row[tuple[object, ...]] | None:
+    """An org of planning's registry as this service's copy holds it."""
+    return (await session.execute(ORGS.select().where(ORGS.c.id == org_id))).first()
 
 
 async def notes_of(session: AsyncSession, clue_id: uuid.UUID) -> Sequence[ClueNote]:

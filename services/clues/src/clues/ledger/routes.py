@@ -31,6 +31,7 @@ from clues.deps import DefaultsDep, SealerDep
 from clues.ledger import repository, service, views
 from clues.ledger.access import readable, require_list_access, viewer
 from clues.ledger.export import ledger_export
+from clues.ledger.recall import recall_transfer
 from clues.ledger.repository import ClueFilter
 from clues.ledger.schemas import (
     ClueCreate,
@@ -38,6 +39,7 @@ from clues.ledger.schemas import (
     ClueReceipt,
     ClueSummaryPage,
     KeeperWrite,
+    RecallWrite,
     ReviewWrite,
     TransferWrite,
 )
@@ -290,6 +292,37 @@ async def transfer_clue(
         who=viewer(principal),
         expected_version=expected,
         defaults=defaults,
+        now=now,
+    )
+    return await answer_detail(session, clue_id, principal, sealer, clock, now, response)
+
+
+@router.post(
+    "/clues/{clue_id}/recall",
+    response_model=ClueDetail,
+    summary="撤回移交",
+    description="巡察办线索管理人撤回尚未签收的移交（如承办部门选错），须写明理由（保密）；线索回到"
+    "已研判待移交，不再计入移交数，可重新移交。已签收的线索不能撤回。须带 If-Match。",
+    responses=STATE_CHANGE,
+)
+async def recall_clue(
+    clue_id: ClueId,
+    body: RecallWrite,
+    expected: ExpectedVersion,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    now: Now,
+    sealer: SealerDep,
+    clock: StageClockDep,
+    response: Response,
+) -> ClueDetail:
+    await recall_transfer(
+        session,
+        clue_id=clue_id,
+        data=body,
+        who=viewer(principal),
+        expected_version=expected,
+        sealer=sealer,
         now=now,
     )
     return await answer_detail(session, clue_id, principal, sealer, clock, now, response)

@@ -190,6 +190,14 @@ class TransferWrite(_In):
     )
 
 
+class RecallWrite(_In):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"reason": "承办部门选择有误，应移交县纪委监委"}]}
+    )
+
+    reason: str = Field(min_length=1, max_length=MAX_NOTE, title="撤回理由（保密）")
+
+
 class KeeperWrite(_In):
     model_config = ConfigDict(json_schema_extra={"examples": [{"keeper_account": "wx-xcb-sun"}]})
 
@@ -224,7 +232,8 @@ class OutcomeRead(BaseModel):
 class NoteRead(BaseModel):
     kind: str = Field(
         title="类型",
-        description="review 研判意见；return 退回理由；progress 进展；outcome 结果说明",
+        description="review 研判意见；return 退回理由；recall 撤回移交理由；progress 进展；"
+        "outcome 结果说明",
     )
     text: str
     written_by: str

@@ -33,6 +33,7 @@ from clues.ledger import repository
 from clues.ledger.access import Viewer, readable, require_keeper
 from clues.ledger.lifecycle import ClueAction, move
 from clues.ledger.models import Clue, ClueNote
+from clues.ledger.recipients import check_recipient
 from clues.ledger.schemas import (
     ClueCategory,
     ClueCreate,
@@ -63,6 +64,7 @@ def event_of(cls: type[ClueEvent], clue: Clue, **extra: Any) -> ClueEvent:
         org_id=clue.org_id,
         source_problem_id=clue.source_problem_id,
         source_report_id=clue.source_report_id,
+        group_id=clue.group_id,
         status=ClueStatus(clue.status),
         recipient_org_id=clue.recipient_org_id,
         priority=clue.priority,
@@ -264,6 +266,7 @@ async def transfer(
     require_keeper(who, "移交线索", "transfer clues")
     clue.status = move(ClueStatus(clue.status), ClueAction.transfer).value
     kind = data.recipient_kind or default_recipient_kind(ClueCategory(clue.category))
+    await check_recipient(session, clue=clue, kind=kind, recipient_org_id=data.recipient_org_id)
     limits = await effective_limits(session, jurisdiction=clue.jurisdiction, defaults=defaults)
     calendar = await load_calendar(session, CALENDAR, clue.jurisdiction)
     clue.recipient_kind = kind.value

@@ -62,10 +62,6 @@ def limiter_of(request: Request) -> PublicLimiter:
     return limiter
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 async def read_json(request: Request, model: type[BaseModel], *, max_bytes: int) -> Any:
     """Read at most ``max_bytes`` of the body (413 beyond) and validate it (422 with the
     usual field errors)."""

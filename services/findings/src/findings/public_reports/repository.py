@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from xuncha_shared.auth import Principal, Role
 
-from findings.models import ASSIGNMENTS, ORGS
+from findings.models import ASSIGNMENTS, ORGS, ClueLink
 from findings.public_reports.models import Announcement, PublicReport
 
 # Oversight roles that read every report of their jurisdiction.
@@ -182,3 +182,42 @@ async def ledger(
             .limit(limit)
         )
     )
+
+
+async def report_for_update(session: AsyncSession, report_id: uuid.UUID) -> PublicReport | None:
+    """The report, locked for a change, whoever asks (for event handlers)."""
+    return await session.get(PublicReport, report_id, with_for_update=True)
+
+
+async def clue_link(session: AsyncSession, clue_id: uuid.UUID) -> ClueLink | None:
+    """What findings heard of a clue from the clues service's events; None if nothing yet."""
+    return await session.get(ClueLink, clue_id)
+
+
+async def is_round_group(session: AsyncSession, group_id: uuid.UUID, round_id: uuid.UUID) -> bool:
+    """Whether the group is one of the round's inspection groups."""
+    g = ASSIGNMENTS.groups
+    found = await session.scalar(
+        select(g.c.id).where(g.c.id == group_id, g.c.round_id == round_id).limit(1)
+    )
+    return found is not None
+
+
+async def org_and_superiors(session: AsyncSession, org_id: uuid.UUID) -> set[uuid.UUID]:
+    """The org and the orgs above it (a village's township, and so on up), by the projected
+    parent links; a cycle in the data stops the walk."""
+    seen: set[uuid.UUID] = set()
+    current: uuid.UUID | None = org_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        current = await session.scalar(select(ORGS.c.parent_id).where(ORGS.c.id == current))
+    return seen
+
+
+async def member_rounds(session: AsyncSession, account: str) -> frozenset[uuid.UUID]:
+    """The rounds in one of whose groups ``account`` is a member."""
+    g, m = ASSIGNMENTS.groups, ASSIGNMENTS.members
+    rows = await session.scalars(
+        select(g.c.round_id).join(m, m.c.group_id == g.c.id).where(m.c.account == account)
+    )
+    return frozenset(rows.all())

@@ -19,12 +19,13 @@ from xuncha_shared.http import (
     split_page,
 )
 from xuncha_shared.problems import ProblemDetail
+from xuncha_shared.trusted_proxies import client_address
 from xuncha_shared.web import ERRORS, TIME_ID, VERSIONED, XLSX, conflict, versioned
 
 from findings.config import FindingsSettings
 from findings.problems import service as problem_service
 from findings.public_reports import repository, service, triage
-from findings.public_reports.intake import client_address, limiter_of, read_json, request_body_doc
+from findings.public_reports.intake import limiter_of, read_json, request_body_doc
 from findings.public_reports.models import PublicReport
 from findings.public_reports.schemas import (
     AnnouncementRead,

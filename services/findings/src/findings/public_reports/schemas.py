@@ -152,8 +152,11 @@ class StaffEntry(_In):
 class TriageProblem(_In):
     assignment_id: uuid.UUID = Field(title="巡察任务编号", description="本组的任务")
     category: CategoryCode = Field(title="问题类别代码")
-    description: str | None = Field(
-        default=None, max_length=5000, title="问题描述", description="不填则用反映内容"
+    description: str = Field(
+        min_length=1,
+        max_length=5000,
+        title="问题描述",
+        description="巡察组核实后另行撰写；不得照搬或包含举报原文（会移交被巡察单位，以免暴露举报人）",
     )
     found_by: FoundBy = Field(default=FoundBy.petition, title="发现方式")
     immediate: bool = Field(default=False, title="立行立改")
@@ -189,11 +192,14 @@ class TriageWrite(_In):
         title="线索编号（outcome=clue）",
         description=(
             "先向线索服务提出线索（POST /api/clues/clues，"
-            "source_report_id 为本举报），再填其返回的编号"
+            "source_report_id 为本举报），再填其返回的编号；须是本轮巡察组就本举报提出的线索。"
+            "线索提出后本服务即清除举报内容和联系方式"
         ),
     )
     forwarded_to_org_id: uuid.UUID | None = Field(
-        default=None, title="转办部门编号（outcome=forwarded）"
+        default=None,
+        title="转办部门编号（outcome=forwarded）",
+        description="本辖区的职能部门；不得是被反映的单位或其上级党组织。转办件不含举报人联系方式",
     )
     reply_workdays: int | None = Field(default=None, ge=1, le=120, title="回复期限（工作日）")
     reason: str | None = Field(
@@ -226,7 +232,9 @@ class PublicReportRead(BaseModel):
     content: str | None = Field(
         title="反映内容", description="作为线索提出后清除（内容只在线索服务）"
     )
-    contact: str | None = Field(title="联系方式")
+    contact: str | None = Field(
+        title="联系方式", description="只有巡察办和本轮巡察组可见；转办部门等看到的为空"
+    )
     status: PublicStatus = Field(title="办理状态")
     outcome: TriageOutcome | None = Field(title="分办结果")
     problem_id: uuid.UUID | None = Field(title="转成的问题编号")

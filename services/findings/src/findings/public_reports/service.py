@@ -1,8 +1,10 @@
 """Public reports (群众来信来电来访): announcement, intake with a receipt code, status by
 receipt, triage by the group, forwarding with a reply deadline. Flush, never commit.
 
-A report triaged as a clue keeps no content here: the group proposes the clue to the clues
-service (which holds the person named and the allegation) and findings erases its copy.
+A report a clue is proposed from keeps no content here: the group proposes the clue to the
+clues service (which holds the person named and the allegation) and findings erases its copy
+when it hears of the clue. That rule and the others protecting the reporter are in
+:mod:`findings.public_reports.protection`.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from findings.access.policy import round_or_404, round_stage_problem, sees_clue_
 from findings.problems import repository as problem_repository
 from findings.public_reports import repository
 from findings.public_reports.models import Announcement, PublicReport
+from findings.public_reports.protection import contact_readers
 from findings.public_reports.schemas import (
     AnnouncedGroup,
     AnnouncedOrg,
@@ -267,6 +270,7 @@ async def reads(
 ) -> list[PublicReportRead]:
     ids = [r.id for r in reports] if sees_clue_links(viewer) else []
     clues = await problem_repository.clue_refs(session, report_ids=ids)
+    sees_contact = await contact_readers(session, viewer)
     today = local_day(now)
     return [
         PublicReportRead(
@@ -276,7 +280,7 @@ async def reads(
             org_id=r.org_id,
             channel=PublicReportChannel(r.channel),
             content=r.content,
-            contact=r.contact,
+            contact=r.contact if sees_contact(r) else None,
             status=public_status(r),
             outcome=TriageOutcome(r.outcome) if r.outcome else None,
             problem_id=r.problem_id,

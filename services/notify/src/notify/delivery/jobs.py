@@ -8,11 +8,16 @@ after ``max_attempts`` failures the delivery is dead-lettered for the office to 
 A crash between a successful send and the commit means that delivery is sent again on the
 next run: webhook receivers dedupe on ``webhook-id`` (the delivery id, the same on every
 try), and e-mails carry the same id in ``X-Xuncha-Delivery-Id``.
+
+One delivery never stops the others: whatever goes wrong while sending one (a record no
+receiver or mail server could take, a bug) is one failed attempt of that delivery, retried
+and in the end dead-lettered like any other failure, while the rest of the batch is sent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -36,7 +41,10 @@ from notify.email.sender import send_email
 from notify.webhooks import repository as subscriptions
 from notify.webhooks.models import Subscription
 from notify.webhooks.sealing import unseal
-from notify.webhooks.sender import SendResult, post_webhook
+from notify.webhooks.sender import MAX_ERROR, SendResult, post_webhook
+from notify.webhooks.targets import webhook_client
+
+logger = logging.getLogger(__name__)
 
 Job = Callable[[AsyncSession, datetime], Awaitable[None]]
 
@@ -59,6 +67,7 @@ async def _send(
             msg_id=str(delivery.id),
             timestamp=int(now.timestamp()),
             payload=delivery.payload,
+            production=settings.environment == "production",
         )
     if delivery.channel == EMAIL:
         if not settings.email_enabled:
@@ -72,6 +81,26 @@ async def _send(
             now=now,
         )
     return SendResult(ok=False, error=f"unknown channel {delivery.channel}")
+
+
+async def send_one_alone(
+    settings: NotifySettings,
+    client: httpx.AsyncClient,
+    delivery: Delivery,
+    subs: dict[uuid.UUID, Subscription],
+    now: datetime,
+) -> SendResult:
+    """Send one delivery; an unexpected error is this delivery's failed attempt, not the
+    batch's end. Logged by id and type only: the message may quote the record."""
+    try:
+        return await _send(settings, client, delivery, subs, now)
+    except Exception as exc:
+        logger.error(
+            "delivery %s failed unexpectedly: %s", delivery.id, type(exc).__name__, exc_info=False
+        )
+        return SendResult(
+            ok=False, error=f"内部错误 internal error: {type(exc).__name__}"[:MAX_ERROR]
+        )
 
 
 def record(
@@ -93,7 +122,8 @@ def record(
             at=now,
             ok=result.ok,
             status_code=result.status_code,
-            error=result.error,
+            # PostgreSQL text holds no NUL, whatever a server's reply quoted.
+            error=result.error.replace("\x00", "") if result.error else None,
             duration_ms=duration_ms,
         )
     )
@@ -104,7 +134,7 @@ def record(
         delivery.delivered_at = now
         delivery.last_error = None
         return
-    delivery.last_error = result.error
+    delivery.last_error = result.error.replace("\x00", "") if result.error else None
     if give_up or delivery.attempts >= settings.max_attempts:
         delivery.status = DEAD
         return
@@ -123,7 +153,10 @@ def dispatch_job(settings: NotifySettings) -> Job:
         """Send every due delivery, batch by batch, recording each attempt."""
         sent: set[uuid.UUID] = set()
         limit = asyncio.Semaphore(settings.dispatch_concurrency)
-        async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds) as client:
+        async with webhook_client(
+            timeout=settings.webhook_timeout_seconds,
+            allow_private=settings.webhook_allow_private_targets,
+        ) as client:
             while batch := [
                 d
                 for d in await repository.claim_due(session, now, settings.dispatch_batch)
@@ -140,7 +173,7 @@ def dispatch_job(settings: NotifySettings) -> Job:
                     # not hold the others' row locks for its whole timeout.
                     async with limit:
                         started = time.monotonic()
-                        result = await _send(settings, client, delivery, subs, now)
+                        result = await send_one_alone(settings, client, delivery, subs, now)
                         return result, int((time.monotonic() - started) * 1000)
 
                 outcomes = await asyncio.gather(*(timed(d) for d in batch))

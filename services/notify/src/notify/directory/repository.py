@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -87,13 +88,19 @@ async def follow_account(
     await session.execute(stmt)
 
 
-def _reached_by(kind: str, value: str, jurisdiction: str) -> ColumnElement[bool]:
-    """Directory people an audience reaches."""
+def _reached_by(
+    kind: str, value: str, roles: Sequence[str], jurisdiction: str
+) -> ColumnElement[bool]:
+    """Directory people an audience reaches (an org's people only in the roles the
+    notification is meant for)."""
     if kind == AUDIENCE_ACCOUNT:
         return col(Person.account) == value
     if kind == AUDIENCE_ORG:
         org = _as_uuid(value)
-        return col(Person.org_id) == org if org is not None else false()
+        if org is None or not roles:
+            return false()
+        people_roles = Person.__table__.c.roles  # type: ignore[attr-defined]
+        return and_(col(Person.org_id) == org, people_roles.overlap(sorted(roles)))
     return and_(
         literal(value) == func.any(col(Person.roles)), col(Person.jurisdiction) == jurisdiction
     )
@@ -107,12 +114,12 @@ def _as_uuid(value: str) -> uuid.UUID | None:
 
 
 async def mailed_one_by_one(
-    session: AsyncSession, *, kind: str, value: str, jurisdiction: str
+    session: AsyncSession, *, kind: str, value: str, roles: Sequence[str], jurisdiction: str
 ) -> list[Person]:
     """The active people an audience reaches who have an e-mail and did not choose the
     daily digest."""
     stmt = select(Person).where(
-        _reached_by(kind, value, jurisdiction),
+        _reached_by(kind, value, roles, jurisdiction),
         col(Person.active).is_(True),
         col(Person.email).is_not(None),
         # Those who chose the digest get the day's items in one mail instead.

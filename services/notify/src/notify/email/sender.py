@@ -1,7 +1,15 @@
-"""Send one e-mail over SMTP (aiosmtplib), Chinese subject and body in UTF-8."""
+"""Send one e-mail over SMTP (aiosmtplib), Chinese subject and body in UTF-8.
+
+Header-bound values (the subject, display names, the address) come from records: an org's
+name, a round's title. By the one-line header rule (:func:`one_line_header_value`) every
+control character in them, CR and LF first, becomes a space before the ``email`` package
+sees it, so no record can end a header and start another (``\r\nBcc: …``), and none can
+make the message unbuildable and stop the mail for everyone else.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -12,14 +20,24 @@ import aiosmtplib
 from notify.config import NotifySettings
 from notify.webhooks.sender import MAX_ERROR, SendResult
 
+# C0 controls (CR, LF, TAB among them), DEL, C1 controls and the Unicode line and paragraph
+# separators, which some mail programs also break lines at.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line_header_value(value: str) -> str:
+    """The one-line header rule: runs of control characters become one space."""
+    return _CONTROL.sub(" ", value).strip()
+
 
 def build_message(
     *, sender: str, to: str, subject: str, text: str, msg_id: str, now: datetime
 ) -> EmailMessage:
     message = EmailMessage()
     message["From"] = Address(display_name="巡察工作平台", addr_spec=sender)
-    message["To"] = to
-    message["Subject"] = subject
+    # One address, parsed as such: a list smuggled into it fails this delivery alone.
+    message["To"] = Address(addr_spec=one_line_header_value(to))
+    message["Subject"] = one_line_header_value(subject)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(idstring=msg_id.replace("-", ""))
     # A stable id a mail system can dedupe on, the same on every retry.

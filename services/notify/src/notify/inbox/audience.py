@@ -1,5 +1,6 @@
 """Who reads an inbox: an account sees items for its account, for its org (token ``org``)
-and for each of its roles in its jurisdiction (``repository.visible_to`` says it in SQL)."""
+when meant for one of its roles, and for each of its roles in its jurisdiction
+(``repository.visible_to`` says it in SQL)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlmodel import Field
 
 from notify.models import SCHEMA, Base
@@ -28,7 +28,8 @@ AUDIENCE_ACCOUNT = "account"
 
 class Notification(Base, table=True):
     """A message for one audience about one event: a role in the event's jurisdiction, an
-    org (everyone whose token carries that org) or one account. Unique on the event, the
+    org (those whose token carries that org and one of the notification's ``roles``) or one
+    account. Unique on the event, the
     rule and the audience, so a redelivered event adds nothing."""
 
     __tablename__ = "notifications"
@@ -51,6 +52,13 @@ class Notification(Base, table=True):
     rule_key: str = Field(max_length=64)
     audience_kind: str = Field(max_length=10)
     audience_value: str = Field(max_length=128)
+    # The roles the notification is meant for (notify.rules.meant_for): an org audience
+    # reaches only the org's accounts with one of them; a role audience names its role; an
+    # account audience none (it is addressed to the account itself).
+    roles: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(String(20)), nullable=False),
+    )
     title: str = Field(sa_column=Column(Text, nullable=False))
     body: str = Field(sa_column=Column(Text, nullable=False))
     link: str = Field(sa_column=Column(Text, nullable=False))

@@ -34,10 +34,18 @@ class InboxFilter:
 
 
 def visible_to(viewer: Viewer) -> ColumnElement[bool]:
-    """Notifications addressed to ``viewer``."""
+    """Notifications addressed to ``viewer``: to its account; to its org and meant for one of
+    its roles (the notification role rule, ``notify.rules.meant_for``); to one of its roles
+    in its jurisdiction."""
     kind, value = col(Notification.audience_kind), col(Notification.audience_value)
     by_org: ColumnElement[bool] = (
-        and_(kind == AUDIENCE_ORG, value == viewer.org_id.lower()) if viewer.org_id else false()
+        and_(
+            kind == AUDIENCE_ORG,
+            value == viewer.org_id.lower(),
+            Notification.__table__.c.roles.overlap(sorted(viewer.roles)),  # type: ignore[attr-defined]
+        )
+        if viewer.org_id and viewer.roles
+        else false()
     )
     return and_(
         col(Notification.in_inbox).is_(True),
@@ -68,6 +76,7 @@ def item(n: Notification, read_at: datetime | None) -> InboxItem:
         link=n.link,
         audience_kind=n.audience_kind,
         audience_value=n.audience_value,
+        roles=list(n.roles),
         created_at=n.created_at,
         read=read_at is not None,
         read_at=read_at,

@@ -8,6 +8,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
@@ -70,6 +71,7 @@ NOTIFICATION_COLUMNS: list[Column[Notification]] = [
     Column("内容", lambda n: n.body),
     Column("受众类型", lambda n: n.audience_kind),
     Column("受众", lambda n: n.audience_value),
+    Column("面向的角色", lambda n: "、".join(n.roles)),
     Column("规则", lambda n: n.rule_key),
     Column("链接", lambda n: n.link),
 ]
@@ -161,9 +163,14 @@ async def _stream(
     timeout: float,
     poll: float,
     keepalive: float,
+    token_seconds_left: float | None,
 ) -> AsyncIterator[str]:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    # The stream ends when the caller's token expires: reconnecting needs a valid one.
+    token_deadline = None if token_seconds_left is None else loop.time() + token_seconds_left
+    if token_deadline is not None:
+        deadline = min(deadline, token_deadline)
     quiet_since = loop.time()
     sent = 0
     yield ": connected\nretry: 3000\n\n"
@@ -182,7 +189,10 @@ async def _stream(
             quiet_since = loop.time()
             yield ": keep-alive\n\n"
         if sent < limit:
-            await asyncio.sleep(poll)
+            # Never sleep past the deadline: an expired token is not served a moment longer.
+            await asyncio.sleep(max(0.0, min(poll, deadline - loop.time())))
+    if token_deadline is not None and loop.time() >= token_deadline:
+        yield ": token expired\n\n"
 
 
 @router.get(
@@ -190,7 +200,7 @@ async def _stream(
     summary="实时消息推送（SSE）",
     description="服务器推送事件（text/event-stream）：连接后每条新消息推送一个 notification 事件，"
     "id 为消息序号。断线重连时浏览器带 Last-Event-ID，从其后继续推送。连接在推送 limit 条或 "
-    "timeout 秒后结束，客户端自动重连。",
+    "timeout 秒后结束，客户端自动重连；访问令牌到期时连接随即结束，须以新令牌重连。",
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "事件流"}},
 )
@@ -222,6 +232,7 @@ async def stream(
             timeout=timeout,
             poll=settings.stream_poll_seconds,
             keepalive=settings.stream_keepalive_seconds,
+            token_seconds_left=principal.seconds_left(datetime.now(UTC)),
         ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},

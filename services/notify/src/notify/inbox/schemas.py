@@ -21,6 +21,11 @@ class InboxItem(BaseModel):
     link: str = Field(title="链接", description="所涉记录的地址")
     audience_kind: str = Field(title="受众类型", description="role / org / account")
     audience_value: str = Field(title="受众")
+    roles: list[str] = Field(
+        default_factory=list,
+        title="面向的角色",
+        description="单位受众时只有该单位中具有这些角色的账号收到；个人受众为空",
+    )
     created_at: datetime = Field(title="时间")
     read: bool = Field(title="是否已读")
     read_at: datetime | None = Field(default=None, title="阅读时间")

@@ -29,9 +29,11 @@ from notify.inbox.models import AUDIENCE_ORG, AUDIENCE_ROLE
 from notify.inbox.templates import Message, org_ids_in, render
 from notify.routing import repository
 from notify.rules import repository as rules
+from notify.rules.meant_for import meant_for_roles
 from notify.rules.spec import Channel, matches, resolve
 from notify.webhooks import repository as subscriptions
 from notify.webhooks.models import Subscription
+from notify.webhooks.service import roles_served
 
 EMAIL_SUBJECT_PREFIX = "【巡察通知】"
 EMAIL_FOOTER = "（本邮件由巡察工作平台自动发送，请勿回复）"
@@ -103,7 +105,7 @@ async def route_event(
     now = clock_now(session)
     added = 0
     for rule in wanted:
-        for kind, value in resolve(rule, event):
+        for kind, value, roles in resolve(rule, event):
             if kind == AUDIENCE_ORG:
                 value = value.lower()
             notification_id = uuid.uuid4()
@@ -119,6 +121,7 @@ async def route_event(
                     "rule_key": rule.key,
                     "audience_kind": kind,
                     "audience_value": value,
+                    "roles": list(roles),
                     "title": message.title,
                     "body": message.body,
                     "link": message.link,
@@ -132,10 +135,10 @@ async def route_event(
             rows: list[dict[str, Any]] = []
             if Channel.webhook in rule.channels and kind in (AUDIENCE_ORG, AUDIENCE_ROLE):
                 rows += await _webhook_rows(
-                    session, event, meta, data, message, notification_id, kind, value
+                    session, event, meta, data, message, notification_id, kind, value, roles
                 )
             if Channel.email in rule.channels and settings.email_enabled:
-                rows += await _email_rows(session, event, message, kind, value, settings)
+                rows += await _email_rows(session, event, message, kind, value, roles, settings)
             for row in rows:
                 await deliveries.add(
                     session,
@@ -165,15 +168,21 @@ async def _webhook_rows(
     notification_id: uuid.UUID,
     kind: str,
     value: str,
+    roles: tuple[str, ...],
 ) -> list[dict[str, Any]]:
-    """An org's own subscriptions, or for a role audience the subscriptions of the
+    """An org's own subscriptions of the event's jurisdiction that serve one of the roles the
+    notification is meant for, or for a role audience the subscriptions of the
     jurisdiction's orgs that stand for that role."""
     subs: list[Subscription]
     if kind == AUDIENCE_ORG:
         org = _as_uuid(value)
         if org is None:
             return []
-        subs = await subscriptions.active_for_org(session, org)
+        subs = [
+            s
+            for s in await subscriptions.active_for_org(session, org, event.jurisdiction)
+            if meant_for_roles(roles, roles_served(s))
+        ]
     else:
         subs = await subscriptions.active_for_role(session, value, event.jurisdiction)
     return [
@@ -201,10 +210,11 @@ async def _email_rows(
     message: Message,
     kind: str,
     value: str,
+    roles: tuple[str, ...],
     settings: NotifySettings,
 ) -> list[dict[str, Any]]:
     people = await directory.mailed_one_by_one(
-        session, kind=kind, value=value, jurisdiction=event.jurisdiction
+        session, kind=kind, value=value, roles=roles, jurisdiction=event.jurisdiction
     )
     return [
         {

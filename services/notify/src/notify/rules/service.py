@@ -30,7 +30,7 @@ def read(spec: RuleSpec, row: RuleRow | None) -> RuleRead:
         event_title=cls.title_zh if cls is not None else spec.event_type,
         description=spec.description,
         conditions=spec.conditions,
-        audiences=list(spec.audiences),
+        audiences=[a.with_roles_meant() for a in spec.audiences],
         channels=list(spec.channels),
         active=spec.active,
         source=source,
@@ -75,7 +75,9 @@ async def save_rule(
         "event_type": data.event_type,
         "description": data.description,
         "conditions": conditions,
-        "audiences": [a.model_dump(mode="json", exclude_none=True) for a in data.audiences],
+        "audiences": [
+            a.with_roles_meant().model_dump(mode="json", exclude_none=True) for a in data.audiences
+        ],
         "channels": list(dict.fromkeys(c.value for c in data.channels)),
         "active": data.active,
         "updated_at": now,

@@ -14,13 +14,15 @@ import typing
 import uuid
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
-from xuncha_shared.auth import Role
+from xuncha_shared.auth import DEPARTMENT_ROLES, Role
 from xuncha_shared.events.base import Event
 from xuncha_shared.events.catalog import CATALOG
 from xuncha_shared.problems import Unprocessable
+
+from notify.rules.meant_for import role_codes, roles_meant_for_org_field
 
 CLUES_PREFIX = "xuncha.clues."
 # The only audiences a clue notification may have (DOMAIN.md, Clues: highly confidential).
@@ -51,7 +53,9 @@ ALL_CHANNELS = (Channel.inbox, Channel.webhook, Channel.email)
 
 class Audience(BaseModel):
     """Who receives: ``{"kind": "role", "role": "office"}``, ``{"kind": "org", "field":
-    "org_id"}`` or ``{"kind": "account", "field": "owner_accounts"}``."""
+    "org_id", "roles": ["inspected"]}`` or ``{"kind": "account", "field": "owner_accounts"}``.
+    An org audience reaches only the org's accounts with one of ``roles`` (left out: the roles
+    the field means, :mod:`notify.rules.meant_for`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -63,6 +67,27 @@ class Audience(BaseModel):
         title="事件字段",
         description="受众类型为 org / account 时必填：取单位编号或账号的事件字段",
     )
+    roles: tuple[Role, ...] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=9,
+        title="单位内的角色",
+        description="仅用于 org 受众：只有该单位中具有这些角色的账号收到通知；"
+        "不填时按事件字段的含义确定（如整改事项的 org_id 为被巡察党组织 inspected，"
+        "线索的 recipient_org_id 为承办部门 discipline / organization / department）",
+    )
+
+    def org_roles(self) -> frozenset[Role]:
+        """The roles an org audience is meant for: the rule's, else the field's meaning."""
+        if self.roles:
+            return frozenset(self.roles)
+        return roles_meant_for_org_field(self.field or "")
+
+    def with_roles_meant(self) -> Audience:
+        """This audience with the roles it is meant for written out (org audiences only)."""
+        if self.kind is not AudienceKind.org or self.roles:
+            return self
+        return self.model_copy(update={"roles": tuple(sorted(self.org_roles()))})
 
 
 Scalar = str | int | float | bool
@@ -169,6 +194,7 @@ def check_rule(
         raise _bad("audiences", "至少需要一个受众", "At least one audience is needed")
     for i, audience in enumerate(audiences):
         where = f"audiences.{i}"
+        _check_org_roles(event_type, audience, where)
         if audience.kind is AudienceKind.role:
             if audience.role is None or audience.field is not None:
                 raise _bad(
@@ -205,6 +231,25 @@ def check_rule(
     return normalized
 
 
+def _check_org_roles(event_type: str, audience: Audience, where: str) -> None:
+    """Roles narrow an org audience only; a clue's recipient is told as a department."""
+    if audience.roles is None:
+        return
+    if audience.kind is not AudienceKind.org:
+        raise _bad(
+            f"{where}.roles",
+            "只有单位受众可以限定角色",
+            "Only an org audience takes roles",
+        )
+    if event_type.startswith(CLUES_PREFIX) and not set(audience.roles) <= DEPARTMENT_ROLES:
+        raise _bad(
+            f"{where}.roles",
+            "问题线索通知只能发给承办部门的纪检、组织或职能部门角色",
+            "Clue notifications reach only the recipient's department roles",
+            "clue-confidential",
+        )
+
+
 # --- applying to an event --------------------------------------------------------------------
 
 
@@ -222,18 +267,31 @@ def _values(value: Any) -> list[str]:
     return [text] if text else []
 
 
-def resolve(rule: RuleSpec, event: Event) -> list[tuple[str, str]]:
-    """The rule's audiences for an event, as (kind, value), in rule order, without repeats."""
-    out: list[tuple[str, str]] = []
+class Addressee(NamedTuple):
+    """One audience of one event: its kind and value, and the roles it is meant for
+    (a role audience: that role; an org audience: the roles of the notification role rule;
+    an account audience: none, it is addressed to the account itself)."""
+
+    kind: str
+    value: str
+    roles: tuple[str, ...]
+
+
+def resolve(rule: RuleSpec, event: Event) -> list[Addressee]:
+    """The rule's audiences for an event, in rule order, one per (kind, value): an org named
+    by two audiences is meant for the roles of both."""
+    out: dict[tuple[str, str], set[str]] = {}
     for audience in rule.audiences:
+        roles: list[str] = []
         if audience.kind is AudienceKind.role:
             assert audience.role is not None
             found = [audience.role.value]
+            roles = [audience.role.value]
         else:
             assert audience.field is not None
             found = _values(getattr(event, audience.field, None))
+            if audience.kind is AudienceKind.org:
+                roles = role_codes(audience.org_roles())
         for value in found:
-            pair = (audience.kind.value, value[:128])
-            if pair not in out:
-                out.append(pair)
-    return out
+            out.setdefault((audience.kind.value, value[:128]), set()).update(roles)
+    return [Addressee(kind, value, tuple(sorted(roles))) for (kind, value), roles in out.items()]

@@ -6,16 +6,34 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from notify.models import ORGS
 from notify.webhooks.models import Subscription
 
 
 def managed_by_office(jurisdiction: str) -> ColumnElement[bool]:
-    """The live subscriptions of a jurisdiction (what its office manages)."""
-    return col(Subscription.deleted).is_(False) & (col(Subscription.jurisdiction) == jurisdiction)
+    """The live subscriptions of a jurisdiction (what its office manages): made under it,
+    for an org of it (the subscription jurisdiction rule)."""
+    return (
+        col(Subscription.deleted).is_(False)
+        & (col(Subscription.jurisdiction) == jurisdiction)
+        & col(Subscription.org_id).in_(_orgs_of(jurisdiction))
+    )
+
+
+def _orgs_of(jurisdiction: str) -> Select[tuple[uuid.UUID]]:
+    return select(ORGS.c.id).where(ORGS.c.jurisdiction == jurisdiction)
+
+
+async def is_org_of(session: AsyncSession, org_id: uuid.UUID, jurisdiction: str) -> bool:
+    """Whether ``org_id`` is an org of ``jurisdiction`` (from planning's org registry)."""
+    found = await session.scalar(
+        select(ORGS.c.id).where(ORGS.c.id == org_id, ORGS.c.jurisdiction == jurisdiction)
+    )
+    return found is not None
 
 
 def managed_by_org(org_id: uuid.UUID) -> ColumnElement[bool]:
@@ -69,9 +87,15 @@ async def by_ids(session: AsyncSession, ids: Iterable[uuid.UUID]) -> dict[uuid.U
     return {s.id: s for s in (await session.execute(stmt)).scalars()}
 
 
-async def active_for_org(session: AsyncSession, org_id: uuid.UUID) -> list[Subscription]:
-    """An org's own active subscriptions."""
-    return await _active(session, col(Subscription.org_id) == org_id)
+async def active_for_org(
+    session: AsyncSession, org_id: uuid.UUID, jurisdiction: str
+) -> list[Subscription]:
+    """An org's own active subscriptions of ``jurisdiction`` (the event's: a subscription
+    made under another jurisdiction never receives this one's notifications)."""
+    return await _active(
+        session,
+        and_(col(Subscription.org_id) == org_id, col(Subscription.jurisdiction) == jurisdiction),
+    )
 
 
 async def active_for_role(
@@ -90,5 +114,18 @@ async def active_for_role(
 async def _active(session: AsyncSession, which: ColumnElement[bool]) -> list[Subscription]:
     stmt = select(Subscription).where(
         which, col(Subscription.active).is_(True), col(Subscription.deleted).is_(False)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def with_clear_secrets(
+    session: AsyncSession, *, sealed_prefix: str, limit: int = 500
+) -> list[Subscription]:
+    """Subscriptions whose secret is not stored sealed, locked (others' runs skip them)."""
+    stmt = (
+        select(Subscription)
+        .where(~col(Subscription.secret).startswith(sealed_prefix, autoescape=True))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
     )
     return list((await session.execute(stmt)).scalars())

@@ -1,6 +1,6 @@
 """HTTP routes: Webhook 订阅 Subscriptions. The office manages those of its jurisdiction; a
-department manages its own org's (the org in its token). The secret is shown only when a
-subscription is created or its secret rotated."""
+department manages its own org's (the org in its token); no one else has webhooks. The
+secret is shown only when a subscription is created or its secret rotated."""
 
 from __future__ import annotations
 
@@ -52,7 +52,9 @@ COLUMNS: list[Column[Subscription]] = [
     summary="订阅 Webhook",
     description="为一个单位（部门系统）订阅通知：该单位收到的每条通知（可限定事件类型）以 POST "
     "推送到接收地址，按 Standard Webhooks 规范签名（webhook-id、webhook-timestamp、"
-    "webhook-signature）。签名密钥只在此时返回一次。巡察办可为本辖区任一单位订阅，部门只能为本单位订阅。",
+    "webhook-signature）。签名密钥只在此时返回一次。巡察办可为本辖区任一单位订阅，部门只能为本单位订阅，"
+    "其他角色（如被巡察单位）不能订阅。接收地址须解析为公网地址（生产环境须为 https），"
+    "每次投递前再次解析核对并连接核对过的地址；不跟随重定向，投递日志只记状态码和耗时。",
 )
 async def create_subscription(
     body: SubscriptionCreate,
@@ -144,6 +146,7 @@ async def patch_subscription(
     session: DbSession,
     principal: CurrentPrincipal,
     now: Now,
+    settings: CurrentSettings,
     response: Response,
 ) -> SubscriptionRead:
     sub = await service.update_subscription(
@@ -153,6 +156,7 @@ async def patch_subscription(
         expected_version=expected,
         actor=principal,
         now=now,
+        settings=settings,
     )
     return versioned(response, SubscriptionRead.model_validate(sub))
 

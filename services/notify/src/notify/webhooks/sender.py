@@ -1,4 +1,9 @@
-"""POST one signed webhook delivery."""
+"""POST one signed webhook delivery.
+
+The delivery log keeps what the platform did and what the receiver answered in one word:
+the status code (and the time taken, recorded by the dispatcher), never the response body,
+which is the receiver's and may be anything at all.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import Any
 import httpx
 
 from notify.webhooks import signing
+from notify.webhooks.targets import TargetRefused, check_scheme
 
 MAX_ERROR = 500
 
@@ -25,6 +31,13 @@ def body_bytes(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def status_only_error(status_code: int) -> str:
+    """What the log says of a non-2xx answer: the status alone (a redirect is not followed)."""
+    if 300 <= status_code < 400:
+        return f"HTTP {status_code}: 不跟随重定向 redirect not followed"
+    return f"HTTP {status_code}"
+
+
 async def post_webhook(
     client: httpx.AsyncClient,
     *,
@@ -33,20 +46,22 @@ async def post_webhook(
     msg_id: str,
     timestamp: int,
     payload: dict[str, Any],
+    production: bool,
 ) -> SendResult:
-    """Any 2xx is success; other statuses, timeouts and connection errors are failures
-    (retried later)."""
+    """Any 2xx is success; other statuses (redirects too), refused targets, timeouts and
+    connection errors are failures (retried later)."""
     body = body_bytes(payload)
     try:
-        response = await client.post(
-            url, content=body, headers=signing.headers(secret, msg_id, timestamp, body)
-        )
+        check_scheme(httpx.URL(url), production=production)
+        # Streamed and never read: the body is not ours to keep, nor to wait for.
+        async with client.stream(
+            "POST", url, content=body, headers=signing.headers(secret, msg_id, timestamp, body)
+        ) as response:
+            status_code = response.status_code
+    except TargetRefused as exc:
+        return SendResult(ok=False, error=f"{exc.zh} {exc.en}"[:MAX_ERROR])
     except httpx.HTTPError as exc:
         return SendResult(ok=False, error=f"{type(exc).__name__}: {exc}"[:MAX_ERROR])
-    if 200 <= response.status_code < 300:
-        return SendResult(ok=True, status_code=response.status_code)
-    return SendResult(
-        ok=False,
-        status_code=response.status_code,
-        error=f"HTTP {response.status_code}: {response.text[:200]}"[:MAX_ERROR],
-    )
+    if 200 <= status_code < 300:
+        return SendResult(ok=True, status_code=status_code)
+    return SendResult(ok=False, status_code=status_code, error=status_only_error(status_code))

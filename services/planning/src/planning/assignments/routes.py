@@ -38,6 +38,7 @@ from planning.groups.avoidance import Rule
 from planning.groups.schemas import AvoidanceCheckPage, AvoidanceCheckRead
 from planning.groups.screening import REFUSAL, AvoidanceRefused, refusal_response
 from planning.pool import access
+from planning.pool.access import Hierarchy
 from planning.pool.domain import VillageApproach
 
 router = APIRouter(tags=["pool"], responses=problem_responses(401, 403, 422))
@@ -65,10 +66,11 @@ async def make_assignment(
     idempotent: Idempotent,
     request: Request,
     response: Response,
+    hierarchy: Hierarchy,
 ) -> AssignmentRead | JSONResponse:
     try:
         assignment, org, group = await service.make_assignment(
-            session, round_id=round_id, data=body, actor=principal, now=now
+            session, round_id=round_id, data=body, actor=principal, now=now, hierarchy=hierarchy
         )
     except AvoidanceRefused as refusal:
         return refusal_response(request, refusal)

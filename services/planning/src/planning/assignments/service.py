@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from xuncha_shared.auth import Forbidden, Principal, Role
+from xuncha_shared.auth import Forbidden, JurisdictionHierarchy, Principal, Role
 from xuncha_shared.events.planning import AssignmentMade, AssignmentWithdrawn
 from xuncha_shared.messaging import emit
 from xuncha_shared.orgs import GRASSROOTS_KINDS, ORG_KIND_LABELS_ZH, OrgKind
@@ -21,7 +21,7 @@ from planning.groups import screening
 from planning.models import Assignment, InspectionGroup, Org, Round
 from planning.pool import access
 from planning.pool import repository as pool_repository
-from planning.pool.domain import APPROACH_LABELS_ZH, VillageApproach, is_within
+from planning.pool.domain import APPROACH_LABELS_ZH, VillageApproach
 
 _WITH_TOWNSHIP = frozenset({VillageApproach.extended, VillageApproach.research})
 
@@ -40,13 +40,20 @@ def _event_data(round_: Round, assignment: Assignment, org: Org) -> dict[str, ob
     }
 
 
-async def _org_in_scope(session: AsyncSession, round_: Round, org_id: uuid.UUID) -> Org:
-    """An org the round may inspect: the round's own committee's, or one under the
-    committee that sends the groups (escalated and cross inspection)."""
+async def _org_in_scope(
+    session: AsyncSession, round_: Round, org_id: uuid.UUID, hierarchy: JurisdictionHierarchy
+) -> Org:
+    """An org the round may inspect: the round's own committee's, or one of a jurisdiction
+    registered under the committee that sends the groups (escalated and cross inspection)."""
     org = (await pool_repository.orgs_by_id(session, [org_id])).get(org_id)
     manager = access.managing_jurisdiction(round_)
+    # Another committee's groups reach the round's orgs only from the registered parent.
+    sent_by_parent = manager == round_.jurisdiction or hierarchy.is_registered_child(
+        round_.jurisdiction, manager
+    )
     if org is None or not (
-        org.jurisdiction == round_.jurisdiction or is_within(org.jurisdiction, manager)
+        (org.jurisdiction == round_.jurisdiction and sent_by_parent)
+        or hierarchy.is_registered_child(org.jurisdiction, manager)
     ):
         raise Unprocessable(
             "被巡察对象不存在，或不在本轮巡察党委的管辖范围内",
@@ -113,6 +120,7 @@ async def make_assignment(
     data: AssignmentCreate,
     actor: Principal,
     now: datetime,
+    hierarchy: JurisdictionHierarchy,
 ) -> tuple[Assignment, Org, InspectionGroup]:
     """Give an org to a group for the round and emit ``assignment.made``.
 
@@ -126,7 +134,7 @@ async def make_assignment(
         raise Unprocessable(
             "本轮没有该巡察组", "No such group in this round", field="group_id", code="no-group"
         )
-    org = await _org_in_scope(session, round_, data.org_id)
+    org = await _org_in_scope(session, round_, data.org_id, hierarchy)
     if group.source_jurisdiction is not None and org.jurisdiction == group.source_jurisdiction:
         raise Unprocessable(
             f"交叉巡察组的组员来自 {group.source_jurisdiction}，不能巡察本地区的{org.name}",

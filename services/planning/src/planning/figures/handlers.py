@@ -7,7 +7,7 @@ from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.consumer import EventMeta, HandlerRegistry
-from xuncha_shared.events.clues import ClueConcluded, ClueTransferred
+from xuncha_shared.events.clues import ClueConcluded, ClueTransferRecalled, ClueTransferred
 from xuncha_shared.events.findings import FeedbackIssued
 from xuncha_shared.events.rectification import InstitutionBuilt, TaskAccepted, TaskOpened
 from xuncha_shared.workdays import local_day
@@ -74,6 +74,20 @@ def register_figure_projection(handlers: HandlerRegistry) -> None:
         )
         await record(session, event.jurisdiction, fact)
 
+    async def on_transfer_recalled(
+        session: AsyncSession, event: ClueTransferRecalled, meta: EventMeta
+    ) -> None:
+        """A recalled transfer no longer counts (quantity 0 removes the fact)."""
+        fact = Fact(
+            FactKind.clues_transferred,
+            event.clue_id,
+            event.round_id,
+            event.org_id,
+            local_day(event.recalled_at),
+            quantity=0,
+        )
+        await record(session, event.jurisdiction, fact)
+
     async def on_concluded(session: AsyncSession, event: ClueConcluded, meta: EventMeta) -> None:
         """Count a clue's outcome: case, persons sanctioned, handlings, money recovered."""
         for fact in conclusion_facts(event):
@@ -105,6 +119,7 @@ def register_figure_projection(handlers: HandlerRegistry) -> None:
 
     handlers.register(FeedbackIssued, on_feedback)
     handlers.register(ClueTransferred, on_transferred)
+    handlers.register(ClueTransferRecalled, on_transfer_recalled)
     handlers.register(ClueConcluded, on_concluded)
     handlers.register(TaskOpened, on_task_opened)
     handlers.register(TaskAccepted, on_task_accepted)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import uuid
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from openpyxl import Workbook
 from xuncha_shared.db import DbSession
-from xuncha_shared.exports import XLSX_RESPONSES, attachment, workbook
+from xuncha_shared.exports import XLSX_RESPONSES, append_row, attachment, workbook
 from xuncha_shared.http import CurrentPrincipal, Now, Paging
 from xuncha_shared.orgs import OrgKind
 from xuncha_shared.workdays import local_day
@@ -45,7 +44,8 @@ FIGURES_DESCRIPTION = (
     "党纪政务处分、组织处理、建章立制、挽回经济损失、整改完成率、解决民生问题。"
     "可按届次、年度、轮次、对象类型筛选。由计划服务回答：轮次与覆盖率是本服务的数据，"
     "其余各项由发现、线索、整改服务的事件投影而来（每条记录一行，重复投递不重复计数），"
-    "事件到达前的数字会略有滞后。问题线索类指标只给出数量。"
+    "事件到达前的数字会略有滞后。问题线索类指标只给出数量，且只有巡察办和领导小组可见，"
+    "其他角色的这些字段为空（知悉范围）。"
 )
 
 
@@ -74,7 +74,8 @@ async def get_breakdown(
 RECORDS_DESCRIPTION = (
     "打开一项指标到其记录（问题、整改任务、制度），每条带记录地址；quantity_total 为全部记录的"
     "数量之和，即该项指标的数值。问题线索类指标（移交线索、立案、处分、组织处理、挽回损失）只列出"
-    "各轮次、各单位的数量，不列出线索；线索详情只能由线索管理人和承办部门在线索服务中查看。"
+    "各轮次、各单位的数量，不列出线索，且只对巡察办和领导小组开放（其他角色 403）；"
+    "线索详情只能由线索管理人和承办部门在线索服务中查看。"
 )
 
 
@@ -145,29 +146,25 @@ async def export_figures(
     ws = wb.active
     assert ws is not None
     ws.title = "成绩单"
-    ws.append(["指标", "数值"])
-    ws.append(["已开展轮次", figures.rounds_held])
+    append_row(ws, ["指标", "数值"])
+    append_row(ws, ["已开展轮次", figures.rounds_held])
     if figures.coverage is not None:
-        ws.append(["届次", figures.coverage.term_name])
-        ws.append(["应巡对象数", figures.coverage.orgs_in_scope])
-        ws.append(["已巡对象数", figures.coverage.orgs_covered])
-        ws.append(["覆盖率（%）", figures.coverage.coverage_percent])
+        append_row(ws, ["届次", figures.coverage.term_name])
+        append_row(ws, ["应巡对象数", figures.coverage.orgs_in_scope])
+        append_row(ws, ["已巡对象数", figures.coverage.orgs_covered])
+        append_row(ws, ["覆盖率（%）", figures.coverage.coverage_percent])
     numbers = figures.model_dump(exclude={"filter", "rounds_held", "coverage"})
     for name, value in numbers.items():
         title = type(figures).model_fields[name].title or name
-        ws.append([title, float(value) if value is not None else None])
+        append_row(ws, [title, float(value) if value is not None else None])
     for by in (BreakdownBy.round, BreakdownBy.org_kind):
         table = await service.breakdown(session, principal=principal, f=f, by=by)
         sheet = wb.create_sheet("按轮次" if by is BreakdownBy.round else "按对象类型")
         names = list(service.fact_figures({}))
-        sheet.append(["分组", *[type(figures).model_fields[n].title for n in names]])
+        append_row(sheet, ["分组", *[type(figures).model_fields[n].title for n in names]])
         for row in table.rows:
             values = row.model_dump()
-            sheet.append([row.label, *[_cell(values[n]) for n in names]])
+            append_row(sheet, [row.label, *[values[n] for n in names]])
     out = io.BytesIO()
     wb.save(out)
     return attachment(out.getvalue(), filename="巡察成绩单.xlsx", ascii_name="figures.xlsx")
-
-
-def _cell(value: object) -> object:
-    return float(value) if isinstance(value, Decimal) else value

@@ -23,15 +23,23 @@ class FiguresFilter(BaseModel):
     org_kind: OrgKind | None = Field(default=None, title="被巡察对象类型")
 
 
+CLUE_FIGURE = (
+    "问题线索类指标，只有巡察办和巡察工作领导小组可见；其他角色为空（null）。"
+    "A clue figure: the office and the leadership group only; null for other roles."
+)
+
+
 class FactFigures(BaseModel):
     """The figures counted from other services' events."""
 
     problems_fed_back: int = Field(title="反馈问题数")
-    clues_transferred: int = Field(title="移交问题线索数")
-    cases_filed: int = Field(title="立案数")
-    persons_sanctioned: int = Field(title="党纪政务处分人数")
-    organizational_handlings: int = Field(title="组织处理人次")
-    money_recovered_yuan: Decimal = Field(title="挽回经济损失（元）")
+    clues_transferred: int | None = Field(title="移交问题线索数", description=CLUE_FIGURE)
+    cases_filed: int | None = Field(title="立案数", description=CLUE_FIGURE)
+    persons_sanctioned: int | None = Field(title="党纪政务处分人数", description=CLUE_FIGURE)
+    organizational_handlings: int | None = Field(title="组织处理人次", description=CLUE_FIGURE)
+    money_recovered_yuan: Decimal | None = Field(
+        title="挽回经济损失（元）", description=CLUE_FIGURE
+    )
     institutions_built: int = Field(title="建章立制数")
     tasks_total: int = Field(title="整改任务数")
     tasks_accepted: int = Field(title="已验收整改任务数")

@@ -9,12 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from xuncha_shared.auth import Forbidden, Principal, Role
+from xuncha_shared.auth import Principal
 from xuncha_shared.http import decode_cursor, split_page
 from xuncha_shared.orgs import ORG_KIND_LABELS_ZH, OrgKind
 from xuncha_shared.problems import NotFound
 
 from planning.figures import repository
+from planning.figures.access import require_clue_figure_reader, require_reader, sees_clue_figures
 from planning.figures.facts import CONFIDENTIAL, RECORD_PATHS, SOURCES, FactKind
 from planning.figures.schemas import (
     BreakdownBy,
@@ -29,31 +30,26 @@ from planning.figures.schemas import (
 from planning.rounds.pace import percent
 from planning.terms import repository as terms_repository
 
-READERS = (Role.office, Role.leadership, Role.discipline, Role.organization, Role.leader)
-"""Who reads the figures: counts only, so the committee's departments and leaders too."""
 
+def fact_figures(sums: repository.Sums, *, clues: bool = True) -> dict[str, object]:
+    """The counted figures of ``sums``; without ``clues`` (need to know) the clue figures
+    are None."""
 
-def require_reader(principal: Principal) -> None:
-    if not principal.has(*READERS):
-        raise Forbidden(
-            "只有巡察办、领导小组、纪委监委、组织部和县级领导可以查看巡察成绩单",
-            "Only the office, the leadership group, discipline, organization and county "
-            "leaders read the office's figures",
-        )
-
-
-def fact_figures(sums: repository.Sums) -> dict[str, object]:
     def n(kind: FactKind) -> int:
         return sums.get(kind, (0, Decimal(0)))[0]
 
+    def clue(kind: FactKind) -> int | None:
+        return n(kind) if clues else None
+
     total, accepted = n(FactKind.tasks_opened), n(FactKind.tasks_accepted)
+    money = sums.get(FactKind.money_recovered, (0, Decimal(0)))[1]
     return {
         "problems_fed_back": n(FactKind.problems_fed_back),
-        "clues_transferred": n(FactKind.clues_transferred),
-        "cases_filed": n(FactKind.cases_filed),
-        "persons_sanctioned": n(FactKind.persons_sanctioned),
-        "organizational_handlings": n(FactKind.organizational_handlings),
-        "money_recovered_yuan": sums.get(FactKind.money_recovered, (0, Decimal(0)))[1],
+        "clues_transferred": clue(FactKind.clues_transferred),
+        "cases_filed": clue(FactKind.cases_filed),
+        "persons_sanctioned": clue(FactKind.persons_sanctioned),
+        "organizational_handlings": clue(FactKind.organizational_handlings),
+        "money_recovered_yuan": money if clues else None,
         "institutions_built": n(FactKind.institutions_built),
         "tasks_total": total,
         "tasks_accepted": accepted,
@@ -114,7 +110,7 @@ async def figures(
         filter=f,
         rounds_held=await repository.rounds_held(session, principal.jurisdiction, f),
         coverage=await coverage(session, principal, f, today),
-        **fact_figures(sums),
+        **fact_figures(sums, clues=sees_clue_figures(principal)),
     )
 
 
@@ -127,6 +123,7 @@ async def breakdown(
     conditions = repository.fact_conditions(principal.jurisdiction, f)
     groups = await repository.fact_sums(session, conditions, by)
     names = await repository.labels(session, by, [k for k in groups if k])
+    clues = sees_clue_figures(principal)
     rows = []
     order = {key: i for i, key in enumerate(names)}
     for key in sorted(groups, key=lambda k: (k is None, order.get(k or "", 0), k or "")):
@@ -138,7 +135,9 @@ async def breakdown(
             label = f"{key}年"
         else:
             label = names.get(key, key)
-        rows.append(BreakdownRow(key=key or "", label=label, **fact_figures(groups[key])))
+        rows.append(
+            BreakdownRow(key=key or "", label=label, **fact_figures(groups[key], clues=clues))
+        )
     return BreakdownRead(by=by, filter=f, rows=rows)
 
 
@@ -174,6 +173,7 @@ async def records(
     """A figure opened to its records, newest first; a clue figure only to its counts per
     round and org. The page carries the figure over all pages (``quantity_total``)."""
     require_reader(principal)
+    require_clue_figure_reader(principal, figure)
     await check_filter(session, principal, f)
     conditions = repository.fact_conditions(principal.jurisdiction, f)
     confidential = figure in CONFIDENTIAL

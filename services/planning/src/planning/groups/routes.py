@@ -34,6 +34,7 @@ from planning.groups.schemas import (
 )
 from planning.groups.screening import REFUSAL, AvoidanceRefused, refusal_response
 from planning.pool import access
+from planning.pool.access import Hierarchy
 from planning.pool.domain import Specialty
 
 router = APIRouter(tags=["pool"], responses=problem_responses(401, 403, 422))
@@ -69,9 +70,10 @@ async def form_group(
     idempotent: Idempotent,
     request: Request,
     response: Response,
+    hierarchy: Hierarchy,
 ) -> GroupRead:
     group = await service.form_group(
-        session, round_id=round_id, data=body, actor=principal, now=now
+        session, round_id=round_id, data=body, actor=principal, now=now, hierarchy=hierarchy
     )
     location = f"{request.url.path.rsplit('/rounds/', 1)[0]}/groups/{group.id}"
     return await created(

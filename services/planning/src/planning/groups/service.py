@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from xuncha_shared.auth import Principal
+from xuncha_shared.auth import JurisdictionHierarchy, Principal
 from xuncha_shared.events.planning import GroupFormed, GroupMemberInfo, GroupMembershipChanged
 from xuncha_shared.messaging import emit
 from xuncha_shared.problems import Conflict, NotFound, Unprocessable
@@ -23,7 +23,7 @@ from planning.groups.schemas import CandidateRead, GroupCreate, GroupRead, Membe
 from planning.models import Cadre, GroupMember, InspectionGroup, Round
 from planning.pool import access
 from planning.pool import repository as pool_repository
-from planning.pool.domain import GroupRole, is_within
+from planning.pool.domain import GroupRole
 
 
 async def _eligible(
@@ -97,15 +97,16 @@ async def form_group(
     data: GroupCreate,
     actor: Principal,
     now: datetime,
+    hierarchy: JurisdictionHierarchy,
 ) -> InspectionGroup:
     """Form a group for a round from the pool and emit ``group.formed``."""
     round_ = await access.round_to_manage(session, round_id, actor)
     manager = access.managing_jurisdiction(round_)
     source = data.source_jurisdiction if data.source_jurisdiction != manager else None
-    if source is not None and not is_within(source, manager):
+    if source is not None and not hierarchy.is_registered_child(source, manager):
         raise Unprocessable(
             f"交叉巡察组须从本级党委所辖地区抽调组员，{source} 不在 {manager} 之下",
-            f"A cross group draws on a jurisdiction under {manager}; {source} is not",
+            f"A cross group draws on a jurisdiction registered under {manager}; {source} is not",
             field="source_jurisdiction",
             code="source-not-under-committee",
         )

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from xuncha_shared.orgs import DEPARTMENT_DESIGNATION_LABELS_ZH, DepartmentDesignation
 from xuncha_shared.sheets import Columns, RowError
 
 from planning.domain import ORG_KIND_LABELS_ZH, OrgKind
@@ -22,7 +23,7 @@ LEADER_ACCOUNT_MAX_LENGTH = 128
 
 COLUMNS: tuple[str, ...] = (
     "code", "name", "kind", "parent_code", "contact_name", "contact_phone", "contact_email",
-    "leader_account",
+    "leader_account", "designation",
 )  # fmt: skip
 """Import columns in file order; also the values of ``RowError.field`` (plus ``"file"``)."""
 REQUIRED_COLUMNS: tuple[str, ...] = ("code", "name", "kind", "parent_code")
@@ -35,6 +36,7 @@ COLUMN_LABELS_ZH: dict[str, str] = {
     "contact_phone": "联系电话",
     "contact_email": "电子邮箱",
     "leader_account": "分管县领导账号",
+    "designation": "部门职能",
 }
 """The Chinese header of each column, as written in generated import files."""
 
@@ -47,6 +49,7 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "contact_phone": ("contactphone", "phone", "tel", "telephone", "联系电话", "电话", "手机"),
     "contact_email": ("contactemail", "email", "mail", "电子邮箱", "邮箱", "电子邮件"),
     "leader_account": ("leaderaccount", "leader", "分管县领导账号", "分管领导账号", "分管县领导"),
+    "designation": ("designation", "function", "部门职能", "职能", "单位职能"),
 }
 HEADER = Columns(COLUMN_LABELS_ZH, REQUIRED_COLUMNS, _HEADER_ALIASES)
 
@@ -118,6 +121,7 @@ class OrgRow:
     contact_phone: str | None = None
     contact_email: str | None = None
     leader_account: str | None = None
+    designation: DepartmentDesignation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +137,8 @@ class ImportResult:
     has_leader: bool = False
     """Whether the file has the leader-in-charge column (without it, an update keeps the
     org's leader in charge as it is)."""
+    has_designation: bool = False
+    """Whether the file has the designation column (without it, an update keeps it)."""
 
     @property
     def ok(self) -> bool:
@@ -143,3 +149,25 @@ class ImportResult:
 def parse_kind(text: str) -> OrgKind | None:
     """The kind named by a cell: the English value or a Chinese label/synonym, else None."""
     return _KINDS.get(_kind_key(text))
+
+
+# Words offices write in the designation column, beyond the English value and the label.
+_DESIGNATION_SYNONYMS: dict[DepartmentDesignation, list[str]] = {
+    DepartmentDesignation.discipline: ["纪委", "监委", "纪检监察", "县纪委监委", "纪委监察委"],
+    DepartmentDesignation.organization: ["组织", "县委组织部"],
+    DepartmentDesignation.publicity: ["宣传", "县委宣传部"],
+    DepartmentDesignation.audit: ["审计", "县审计局"],
+    DepartmentDesignation.petitions: ["信访", "县信访局"],
+    DepartmentDesignation.police: ["公安", "县公安局"],
+    DepartmentDesignation.other: ["其他", "其它"],
+}
+_DESIGNATIONS: dict[str, DepartmentDesignation] = {
+    _kind_key(s): d
+    for d in DepartmentDesignation
+    for s in (d.value, DEPARTMENT_DESIGNATION_LABELS_ZH[d], *_DESIGNATION_SYNONYMS[d])
+}
+
+
+def parse_designation(text: str) -> DepartmentDesignation | None:
+    """The designation named by a cell: the English value or a Chinese label, else None."""
+    return _DESIGNATIONS.get(_kind_key(text))

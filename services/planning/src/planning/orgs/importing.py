@@ -15,7 +15,13 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from xuncha_shared.sheets import ImportFileError, RowError, read_table
+from xuncha_shared.orgs import DEPARTMENT_DESIGNATION_LABELS_ZH, DepartmentDesignation
+from xuncha_shared.sheets import (
+    ImportFileError,
+    RowError,
+    control_character_errors,
+    read_table,
+)
 
 from planning.domain import GRASSROOTS_KINDS, ORG_KIND_LABELS_ZH, OrgKind
 from planning.orgs.columns import (
@@ -32,6 +38,7 @@ from planning.orgs.columns import (
     PHONE_RE,
     ImportResult,
     OrgRow,
+    parse_designation,
     parse_kind,
 )
 
@@ -79,11 +86,17 @@ def parse_org_file(
                 continue
             if len(drafts) >= max_rows:
                 return ImportResult(errors=[_too_many_rows(number, max_rows)])
+            if faults := control_character_errors(number, cells, columns):
+                errors.extend(faults)
+                continue
             drafts.append(_parse_row(number, cells, columns, errors))
     _check_relations(drafts, existing, errors)
     rows = [d.to_row() for d in drafts if d.row not in errors.rows and d.kind is not None]
     return ImportResult(
-        rows=parents_first(rows), errors=errors.sorted(), has_leader="leader_account" in columns
+        rows=parents_first(rows),
+        errors=errors.sorted(),
+        has_leader="leader_account" in columns,
+        has_designation="designation" in columns,
     )
 
 
@@ -129,6 +142,10 @@ class _Errors:
         self.items.append(RowError(row, fld, code, zh, en, value or None))
         self.rows.add(row)
 
+    def extend(self, errors: Iterable[RowError]) -> None:
+        for e in errors:
+            self.add(e.row, e.field, e.code, e.message_zh, e.message_en, e.value)
+
     def sorted(self) -> list[RowError]:
         order = {name: i for i, name in enumerate(COLUMNS)}
         return sorted(self.items, key=lambda e: (e.row, order.get(e.field, -1)))
@@ -145,6 +162,7 @@ class _Draft:
     contact_phone: str | None
     contact_email: str | None
     leader_account: str | None
+    designation: DepartmentDesignation | None
     code_ok: bool
     duplicate: bool = False
 
@@ -153,6 +171,7 @@ class _Draft:
         return OrgRow(
             self.row, self.code, self.name, self.kind, self.parent_code,
             self.contact_name, self.contact_phone, self.contact_email, self.leader_account,
+            self.designation,
         )  # fmt: skip
 
 
@@ -237,10 +256,36 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, int], errors: _
     leader = unicodedata.normalize("NFKC", cell("leader_account")).strip() or None
     if leader:
         too_long("leader_account", leader, LEADER_ACCOUNT_MAX_LENGTH)
+    designation = _designation(number, cell("designation"), kind, errors)
     return _Draft(
-        number, code, name, kind, parent_code, contact_name, phone, email, leader,
+        number, code, name, kind, parent_code, contact_name, phone, email, leader, designation,
         code_ok=code_ok,
     )  # fmt: skip
+
+
+def _designation(
+    number: int, text: str, kind: OrgKind | None, errors: _Errors
+) -> DepartmentDesignation | None:
+    """A department's designation (职能); any other kind of org has none."""
+    text = text.strip()
+    if not text:
+        return None
+    designation = parse_designation(text)
+    if designation is None:
+        labels = "、".join(DEPARTMENT_DESIGNATION_LABELS_ZH.values())
+        errors.add(
+            number, "designation", "unknown_designation",
+            f"无法识别的部门职能“{text}”,应为:{labels}。",
+            f"Unknown designation {text!r}; expected one of: {', '.join(DepartmentDesignation)}.",
+            text,
+        )  # fmt: skip
+    elif kind is not None and kind != OrgKind.department:
+        errors.add(
+            number, "designation", "designation_not_department",
+            "只有县直单位可以填写部门职能。", "Only a department can have a designation.", text,
+        )  # fmt: skip
+        return None
+    return designation
 
 
 def _check_relations(

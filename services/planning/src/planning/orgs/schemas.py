@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from xuncha_shared.http import Page
-from xuncha_shared.orgs import OrgKind
+from xuncha_shared.orgs import DepartmentDesignation, OrgKind
 from xuncha_shared.patch import Patch
 
 CODE_PATTERN = r"^[A-Za-z0-9._-]{1,32}$"
@@ -50,6 +50,12 @@ class OrgCreate(BaseModel):
         title="分管县领导账号",
         description="分管该单位的县领导的平台账号；该领导可查看本单位的整改方案和任务（只读）",
     )
+    designation: DepartmentDesignation | None = Field(
+        default=None,
+        title="部门职能",
+        description="仅县直单位：纪委监委、组织部、宣传部、审计局、信访局、公安局或其他部门；"
+        "问题线索按职能移交 / Departments only: clues are transferred by it",
+    )
 
 
 class OrgUpdate(Patch):
@@ -75,7 +81,14 @@ class OrgUpdate(Patch):
     )
 
     clearable = frozenset(
-        {"parent_id", "contact_name", "contact_phone", "contact_email", "leader_account"}
+        {
+            "parent_id",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "leader_account",
+            "designation",
+        }
     )
 
     name: str | None = Field(default=None, min_length=1, max_length=100, title="名称")
@@ -90,6 +103,12 @@ class OrgUpdate(Patch):
         max_length=128,
         title="分管县领导账号",
         description="分管该单位的县领导的平台账号；该领导可查看本单位的整改方案和任务（只读）",
+    )
+    designation: DepartmentDesignation | None = Field(
+        default=None,
+        title="部门职能",
+        description="仅县直单位：纪委监委、组织部、宣传部、审计局、信访局、公安局或其他部门；"
+        "问题线索按职能移交 / Departments only: clues are transferred by it",
     )
     active: bool | None = Field(default=None, title="是否在巡察范围内")
 
@@ -109,6 +128,7 @@ class OrgRead(BaseModel):
     contact_phone: str | None = Field(title="联系电话")
     contact_email: str | None = Field(title="电子邮箱")
     leader_account: str | None = Field(default=None, title="分管县领导账号")
+    designation: DepartmentDesignation | None = Field(default=None, title="部门职能")
     active: bool = Field(title="是否在巡察范围内")
     version: int = Field(title="版本号")
     created_at: datetime = Field(title="登记时间")

@@ -32,6 +32,7 @@ def _snapshot(org: Org) -> dict[str, object]:
         "version": org.version,
         "active": org.active,
         "leader_account": org.leader_account,
+        "designation": org.designation,
     }
 
 
@@ -50,6 +51,17 @@ def check_parent(kind: OrgKind, parent: Org | None, *, field: str = "parent_id")
             "A village or community cannot be a parent",
             field=field,
             code="parent-is-grassroots",
+        )
+
+
+def check_designation(kind: OrgKind, designation: str | None) -> None:
+    """Only a county department has a designation (职能): clues find their recipient by it."""
+    if designation is not None and kind != OrgKind.department:
+        raise Unprocessable(
+            "只有县直单位可以设置部门职能",
+            "Only a department can have a designation",
+            field="designation",
+            code="designation-not-department",
         )
 
 
@@ -80,6 +92,7 @@ async def register_org(
         )
     parent = await _parent_in_jurisdiction(session, data.parent_id, jurisdiction)
     check_parent(data.kind, parent)
+    check_designation(data.kind, data.designation)
     org = Org(
         jurisdiction=jurisdiction,
         code=data.code,
@@ -90,6 +103,7 @@ async def register_org(
         contact_phone=data.contact_phone,
         contact_email=str(data.contact_email) if data.contact_email else None,
         leader_account=data.leader_account,
+        designation=data.designation.value if data.designation else None,
         created_at=now,
         updated_at=now,
         created_by=actor.subject,
@@ -121,6 +135,9 @@ async def update_org(
     parent_id = changes.get("parent_id", org.parent_id)
     parent = await _parent_in_jurisdiction(session, parent_id, org.jurisdiction)
     check_parent(kind, parent)
+    check_designation(kind, changes.get("designation", org.designation))
+    if changes.get("designation") is not None:
+        changes["designation"] = changes["designation"].value
     if "contact_email" in changes and changes["contact_email"] is not None:
         changes["contact_email"] = str(changes["contact_email"])
     if "kind" in changes and changes["kind"] is not None:
@@ -177,7 +194,14 @@ async def import_orgs(
             by_code[row.code] = org
             created += 1
             changes.append((OrgRegistered, org))
-        elif _apply_row(org, row, parent, now, with_leader=parsed.has_leader):
+        elif _apply_row(
+            org,
+            row,
+            parent,
+            now,
+            with_leader=parsed.has_leader,
+            with_designation=parsed.has_designation,
+        ):
             updated += 1
             changes.append((OrgUpdated, org))
         else:
@@ -209,6 +233,7 @@ def _new_org(
         contact_phone=row.contact_phone,
         contact_email=row.contact_email,
         leader_account=row.leader_account,
+        designation=row.designation.value if row.designation else None,
         created_at=now,
         updated_at=now,
         created_by=actor.subject,
@@ -216,7 +241,13 @@ def _new_org(
 
 
 def _apply_row(
-    org: Org, row: OrgRow, parent: Org | None, now: datetime, *, with_leader: bool
+    org: Org,
+    row: OrgRow,
+    parent: Org | None,
+    now: datetime,
+    *,
+    with_leader: bool,
+    with_designation: bool,
 ) -> bool:
     values: dict[str, object] = {
         "name": row.name,
@@ -229,6 +260,8 @@ def _apply_row(
     }
     if with_leader:  # a file without the column keeps the leader in charge
         values["leader_account"] = row.leader_account
+    if with_designation:  # likewise the designation
+        values["designation"] = row.designation.value if row.designation else None
     changed = {k: v for k, v in values.items() if getattr(org, k) != v}
     if not changed:
         return False

@@ -4,7 +4,9 @@
   rounds its committee sends groups for; the leadership group (领导小组) reads them.
 * A round is managed by the committee whose groups inspect: ``inspecting_jurisdiction``
   for escalated rounds (提级巡察), else the round's own. Both committees read it.
-* A city office reads its counties' pools, because it draws cross groups (交叉巡察) from them.
+* A city office reads the pools of the counties registered under it (settings
+  ``jurisdiction_parents``, see :func:`xuncha_shared.auth.covers`), because it draws cross
+  groups (交叉巡察) from them; never a jurisdiction whose code merely begins with its own.
 * A group member (token subject = the cadre's account) reads only his own rounds' tasks.
 * Departments, inspected orgs and leaders have no business here: 403. Records of another
   jurisdiction are as good as missing: 404.
@@ -13,14 +15,17 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
+from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
-from xuncha_shared.auth import Forbidden, Principal, Role
+from xuncha_shared.auth import Forbidden, JurisdictionHierarchy, Principal, Role, covers
 from xuncha_shared.problems import Conflict, NotFound
 
+from planning.config import PlanningSettings
 from planning.groups import repository as groups_repository
 from planning.models import InspectionGroup, Round
-from planning.pool.domain import CLOSED_STAGES, is_within
+from planning.pool.domain import CLOSED_STAGES
 
 READERS = (Role.office, Role.leadership)
 
@@ -47,9 +52,23 @@ def require_reader(principal: Principal) -> Principal:
     return principal
 
 
-def pool_readable(principal: Principal, jurisdiction: str) -> bool:
-    """Its own pool, or a pool of a jurisdiction under it (a city reads its counties')."""
-    return principal.jurisdiction == jurisdiction or is_within(jurisdiction, principal.jurisdiction)
+def hierarchy_of(request: Request) -> JurisdictionHierarchy:
+    """The registered parent links of this deployment (none unless configured)."""
+    settings = request.app.state.runtime.settings
+    if isinstance(settings, PlanningSettings):
+        return settings.jurisdiction_hierarchy
+    return JurisdictionHierarchy()
+
+
+Hierarchy = Annotated[JurisdictionHierarchy, Depends(hierarchy_of)]
+
+
+def pool_readable(
+    principal: Principal, jurisdiction: str, hierarchy: JurisdictionHierarchy
+) -> bool:
+    """Its own pool, or the pool of a county registered under it (a city reads its
+    counties' to draw cross groups)."""
+    return covers(principal, jurisdiction, hierarchy)
 
 
 def managing_jurisdiction(round_: Round) -> str:

@@ -20,7 +20,6 @@ __all__ = [
     "GroupRole",
     "Specialty",
     "VillageApproach",
-    "is_within",
 ]
 
 
@@ -72,13 +71,3 @@ DEFAULT_FORMER_UNIT_YEARS = 5
 """How long a former post bars a cadre from inspecting that org, unless the jurisdiction
 sets its own window (PUT /avoidance-settings)."""
 MAX_FORMER_UNIT_YEARS = 30
-
-
-def is_within(child: str, parent: str) -> bool:
-    """Whether jurisdiction ``child`` lies under ``parent``.
-
-    Jurisdictions are administrative division codes (GB/T 2260): a county's code begins
-    with its city's (410825 温县 under 4108 焦作). A city committee draws cross groups from
-    its counties' pools and inspects their orgs in escalated rounds.
-    """
-    return child != parent and child.startswith(parent)

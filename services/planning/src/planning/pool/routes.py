@@ -27,7 +27,7 @@ from planning.pool import (
     repository,
     service,
 )
-from planning.pool.access import require_office
+from planning.pool.access import Hierarchy, require_office
 from planning.pool.domain import Specialty
 from planning.pool.importing import service as import_service
 from planning.pool.importing.workbook import template_workbook
@@ -82,12 +82,14 @@ async def create_cadre(
     response_model=CadrePage,
     summary="查询人才库",
     description="按专业领域（任一匹配）、是否可抽调、工作单位、关键字（姓名、编码、单位）筛选，"
-    "按编码排序，游标分页。市级巡察办可用 jurisdiction 查看所辖县（区）的人才库。",
+    "按编码排序，游标分页。市级巡察办可用 jurisdiction 查看登记在本级之下的县（区）的人才库"
+    "（按登记的上下级关系，不按编码前缀）。",
 )
 async def list_cadres(
     session: DbSession,
     principal: CurrentPrincipal,
     paging: Paging,
+    hierarchy: Hierarchy,
     specialty: Annotated[list[Specialty] | None, Query(title="专业领域")] = None,
     available: Annotated[bool | None, Query(title="是否可抽调")] = None,
     unit_org_id: Annotated[uuid.UUID | None, Query(title="工作单位编号")] = None,
@@ -101,7 +103,7 @@ async def list_cadres(
         str | None, Query(max_length=32, title="人才库所属地区", description="默认为本地区")
     ] = None,
 ) -> CadrePage:
-    pool = service.pool_to_list(principal, jurisdiction)
+    pool = service.pool_to_list(principal, jurisdiction, hierarchy)
     after = decode_cursor(paging.cursor, arity=1)
     cadres, total = await repository.list_cadres(
         session,
@@ -142,9 +144,15 @@ async def import_template(principal: CurrentPrincipal) -> Response:
 
 @router.get("/cadres/{cadre_id}", response_model=CadreRead, summary="查看人才库人员")
 async def get_cadre(
-    cadre_id: CadreId, session: DbSession, principal: CurrentPrincipal, response: Response
+    cadre_id: CadreId,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    hierarchy: Hierarchy,
 ) -> CadreRead:
-    cadre = await service.get_cadre_for(session, cadre_id=cadre_id, actor=principal)
+    cadre = await service.get_cadre_for(
+        session, cadre_id=cadre_id, actor=principal, hierarchy=hierarchy
+    )
     (result,) = await service.read_cadres(session, [cadre])
     return versioned(response, result)
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from xuncha_shared.auth import Principal
+from xuncha_shared.auth import JurisdictionHierarchy, Principal
 from xuncha_shared.http import check_version
 from xuncha_shared.problems import Conflict, NotFound, PreconditionRequired, Unprocessable
 
@@ -40,15 +40,23 @@ def _no_cadre() -> NotFound:
 
 
 async def get_cadre_for(
-    session: AsyncSession, *, cadre_id: uuid.UUID, actor: Principal, for_update: bool = False
+    session: AsyncSession,
+    *,
+    cadre_id: uuid.UUID,
+    actor: Principal,
+    for_update: bool = False,
+    hierarchy: JurisdictionHierarchy | None = None,
 ) -> Cadre:
-    """A cadre the actor may read (writes: only in his own pool)."""
+    """A cadre the actor may read (writes: only in his own pool; reads also in the pools of
+    the jurisdictions registered under the actor's in ``hierarchy``)."""
     if for_update:
         require_office(actor)
     else:
         require_reader(actor)
     cadre = await repository.get_cadre(session, cadre_id, for_update=for_update)
-    if cadre is None or not pool_readable(actor, cadre.jurisdiction):
+    if cadre is None or not pool_readable(
+        actor, cadre.jurisdiction, hierarchy or JurisdictionHierarchy()
+    ):
         raise _no_cadre()
     if for_update and cadre.jurisdiction != actor.jurisdiction:
         raise _no_cadre()
@@ -292,11 +300,14 @@ async def read_cadres(session: AsyncSession, cadres: Sequence[Cadre]) -> list[Ca
     ]
 
 
-def pool_to_list(actor: Principal, jurisdiction: str | None) -> str:
-    """The pool a list reads: the actor's, or one under his jurisdiction (404 otherwise)."""
+def pool_to_list(
+    actor: Principal, jurisdiction: str | None, hierarchy: JurisdictionHierarchy
+) -> str:
+    """The pool a list reads: the actor's, or one registered under his jurisdiction (404
+    otherwise)."""
     require_reader(actor)
     wanted = jurisdiction or actor.jurisdiction
-    if not pool_readable(actor, wanted):
+    if not pool_readable(actor, wanted, hierarchy):
         raise NotFound("没有该地区的人才库", "No such pool", field="jurisdiction")
     return wanted
 

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 from xuncha_shared.events.planning import VillageApproach, VillageClass
+from xuncha_shared.exports import append_row
 
 from planning.models import Org
 from planning.villages.repository import ClassificationRow
@@ -47,7 +48,7 @@ def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
 
 
 def _header(ws: Worksheet, headers: Sequence[str]) -> None:
-    ws.append(list(headers))
+    append_row(ws, headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -58,7 +59,8 @@ def _class_rows(ws: Worksheet, rows: Sequence[ClassificationRow], tz: ZoneInfo) 
     for n, row in enumerate(rows, start=1):
         c = row.classification
         klass = CLASS_LABELS_ZH[VillageClass(c.village_class)] if c.village_class else "未审定"
-        ws.append(
+        append_row(
+            ws,
             [
                 n,
                 row.township.name if row.township else NO_TOWNSHIP,
@@ -76,7 +78,8 @@ def _class_rows(ws: Worksheet, rows: Sequence[ClassificationRow], tz: ZoneInfo) 
                 APPROACH_LABELS_ZH[VillageApproach(c.approach)] if c.approach else "",
                 _local(c.approved_at, tz),
                 c.approved_by or "",
-            ]
+            ],
+            tz=tz,
         )
         r = ws.max_row
         for col in ("E", "H"):
@@ -116,8 +119,8 @@ def _summary_rows(
         ]
         totals = [a + b for a, b in zip(totals, figures, strict=True)]
         name = townships[key].name if key is not None and key in townships else NO_TOWNSHIP
-        ws.append([name, *figures])
-    ws.append(["合计", *totals])
+        append_row(ws, [name, *figures])
+    append_row(ws, ["合计", *totals])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     ws.column_dimensions["A"].width = 18

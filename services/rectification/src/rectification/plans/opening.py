@@ -27,8 +27,9 @@ from rectification.rules.repository import effective_rules
 
 async def open_immediate_task(session: AsyncSession, event: ProblemHandedOver) -> None:
     """Open the task of a problem handed over for immediate rectification (立行立改), in the
-    org's plan for the round (opened now if needed). Due by default a few working days
-    after the hand-over; the org may change it."""
+    org's plan for the round (opened now if needed). Due a few working days after the
+    hand-over (the office's rules); the org cannot change its kind or deadline by itself
+    (:mod:`rectification.plans.decided`)."""
     at = event.handed_over_at
     # The plan is announced (plan.opened) at feedback, with its deadlines; until then it only
     # holds the immediate tasks, each announced by its own task.opened.

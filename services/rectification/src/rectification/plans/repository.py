@@ -219,6 +219,13 @@ async def visible_task(
     return await session.scalar(query)
 
 
+async def get_plan(session: AsyncSession, plan_id: uuid.UUID) -> Plan:
+    """A task's plan (every task has one)."""
+    plan = await session.get(Plan, plan_id)
+    assert plan is not None
+    return plan
+
+
 async def tasks_of_plan(session: AsyncSession, plan_id: uuid.UUID) -> list[Task]:
     """The plan's tasks in the order they were opened."""
     rows = await session.scalars(

@@ -219,7 +219,9 @@ async def get_task(
     response_model=TaskRead,
     summary="填写或修改整改任务",
     description="被巡察党组织填写本单位任务的整改措施、责任人、领办领导（账号与姓名）、整改时限和"
-    "整改类型。只改所带字段；已申请销号或已验收的任务不能修改。须带 If-Match。",
+    "整改类型。只改所带字段；已申请销号或已验收的任务不能修改。巡察决定的事项单位不能自行变更"
+    "（403，field 指明字段）：立行立改任务的整改类型和时限，任何任务改为立行立改，以及方案报送后"
+    "的整改类型、时限和措施；如需调整请向巡察办申请。须带 If-Match。",
     responses=VERSIONED | conflict("状态不允许"),
 )
 async def update_task(

@@ -17,6 +17,7 @@ from xuncha_shared.workdays import local_day
 
 from rectification.access.policy import Access, require_own_org
 from rectification.plans import repository
+from rectification.plans.decided import refuse_changes_to_decided_fields
 from rectification.plans.models import DRAFTING, SUBMITTED, Plan, Task
 from rectification.plans.schemas import PlanRead, TaskRead, TaskUpdate
 
@@ -93,7 +94,8 @@ async def update_task(
     now: datetime,
 ) -> Task:
     """The org fills in or changes a task (measures, responsible person, owning leader,
-    deadline, kind) while it is being rectified. A moved deadline may be warned again."""
+    deadline, kind) while it is being rectified, except what the inspection or the office
+    decided (:mod:`rectification.plans.decided`). A moved deadline may be warned again."""
     require_own_org(actor, jurisdiction=task.jurisdiction, org_id=task.org_id)
     check_version(task.version, expected_version)
     if task.status != "open":
@@ -103,6 +105,8 @@ async def update_task(
             code="task-not-open",
         )
     changes = data.model_dump(exclude_unset=True)
+    plan = await repository.get_plan(session, task.plan_id)
+    refuse_changes_to_decided_fields(task, plan, changes)
     if data.due_on is not None:
         today = local_day(now)
         if data.due_on < local_day(task.opened_at) or data.due_on > today + MAX_HORIZON:

@@ -15,6 +15,7 @@ from sqlmodel import col
 from rectification.access.policy import Access
 from rectification.access.repository import visible_plans
 from rectification.institutions.models import Institution
+from rectification.models import ASSIGNMENTS
 from rectification.plans.models import Plan, Task
 from rectification.rating.models import RatingRow
 from rectification.rating.scoring import PlanFacts
@@ -75,6 +76,17 @@ async def count_ratings(session: AsyncSession, where: RatingFilter) -> int:
 async def rating_of(session: AsyncSession, plan_id: uuid.UUID) -> RatingRow | None:
     """The plan's latest rating, if rated."""
     return await session.get(RatingRow, plan_id)
+
+
+async def round_in_jurisdiction(
+    session: AsyncSession, *, round_id: uuid.UUID, jurisdiction: str
+) -> bool:
+    """Whether the round is one of the jurisdiction's (as the rounds' projection knows it)."""
+    rounds = ASSIGNMENTS.rounds
+    found = await session.scalar(
+        select(rounds.c.id).where(rounds.c.id == round_id, rounds.c.jurisdiction == jurisdiction)
+    )
+    return found is not None
 
 
 async def plans_of_round(

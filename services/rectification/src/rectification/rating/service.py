@@ -82,7 +82,12 @@ async def rate_plan(
 async def rate_round(
     session: AsyncSession, *, round_id: uuid.UUID, access: Access, rated_by: str, now: datetime
 ) -> list[RatingRow]:
-    """Rate every plan of the round the caller sees that has had feedback."""
+    """Rate every plan of the round the caller sees that has had feedback; a round of
+    another jurisdiction (or none) answers 404, as every record of it does."""
+    if not await repository.round_in_jurisdiction(
+        session, round_id=round_id, jurisdiction=access.jurisdiction
+    ):
+        raise NotFound("没有这一轮", "No such round", field="round_id")
     rows = []
     for plan in await repository.plans_of_round(session, round_id=round_id, access=access):
         row, _ = await rate_plan(session, plan=plan, rated_by=rated_by, now=now)

@@ -10,7 +10,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from xuncha_shared.events.base import Event, events_in
-from xuncha_shared.orgs import OrgKind
+from xuncha_shared.orgs import DepartmentDesignation, OrgKind
 
 
 class OrgSnapshot(Event):
@@ -29,6 +29,12 @@ class OrgSnapshot(Event):
         default=None,
         title="分管县领导账号",
         description="分管该单位的县领导的平台账号（令牌主体 sub）；未设置时为空",
+    )
+    designation: DepartmentDesignation | None = Field(
+        default=None,
+        title="部门职能",
+        description="县直部门的职能（纪委监委、组织部、宣传部……），线索按它确定承办部门；"
+        "其他类型或未设置时为空",
     )
 
 

@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from xuncha_shared.sheets import ZIP_MAGIC, ImportFileError, header_key
+from xuncha_shared.sheets import ZIP_MAGIC, ImportFileError, control_character_errors, header_key
 
 from planning.orgs.importing import CODE_MAX_LENGTH
 from planning.pool.domain import SPECIALTY_LABELS_ZH, Specialty
@@ -279,6 +279,8 @@ class _Rows:
 
     def _start(self, number: int, cells: list[str]) -> None:
         self.number, self.cells, self.bad = number, cells, False
+        for e in control_character_errors(number, cells, self.columns):
+            self._error(e.field, e.code, e.message_zh, e.message_en, None)
 
     def _cell(self, column: str) -> str:
         index = self.columns.get(column)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from xuncha_shared.exports import cell_value
+from xuncha_shared.exports import append_row
 from xuncha_shared.sheets import ImportFileError, header_key
 
 from planning.pool.domain import SPECIALTY_LABELS_ZH
@@ -113,11 +113,11 @@ def template_workbook(jurisdiction: str) -> bytes:
     for kind, labels in COLUMN_LABELS_ZH.items():
         sheet = book.create_sheet(SHEET_LABELS_ZH[kind])
         headers = list(labels.values())
-        sheet.append(headers)
+        append_row(sheet, headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(horizontal="center")
-        sheet.append([cell_value(v) for v in examples[kind]])
+        append_row(sheet, examples[kind])
         for cell in sheet[2]:
             if isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
@@ -135,7 +135,7 @@ def template_workbook(jurisdiction: str) -> bytes:
         "日期可写 2019-03-01、2019/3/1、2019.03 或 2019年3月1日；结束日期为空表示仍在任。",
         "任何一处有错则整份不导入，并逐处列出工作表、行号和列。",
     ):
-        notes.append([line])
+        append_row(notes, [line])
     notes.column_dimensions["A"].width = 100
     out = io.BytesIO()
     book.save(out)
