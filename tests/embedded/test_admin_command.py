@@ -53,8 +53,8 @@ def accounts_environment(database_url: str, issuer: str) -> dict[str, str]:
     """The accounts container's environment in docker-compose.yml: production, people's
     tokens verified through the service's own published keys. The bus is Kafka there; the
     command builds it and never starts it (the event it writes waits in the outbox for the
-    running service's relay), so no broker needs to answer; it signs in as its own principal
-all the same, since production refuses a Kafka bus without a password."""
+    running service's relay), so no broker needs to answer. It signs in as its own principal
+    all the same: production refuses a Kafka bus without a password."""
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("XUNCHA_")}
     return {
         **inherited,
