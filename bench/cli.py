@@ -61,10 +61,14 @@ async def amain(cfg: Config) -> Report:
             print(f"  {k:22s} {v}")
 
         monitor = LoadMonitor([os.getpid(), pg.server.get_pid() or os.getpid()])
+        creds, servers = broker.operator_credentials, broker.bootstrap_servers
         sections: list[tuple[str, Callable[[], Awaitable[None]]]] = [
-            ("relay", lambda: bench_relay(url, broker.bootstrap_servers, cfg, report)),
+            ("relay", lambda: bench_relay(url, servers, cfg, report, creds)),
             ("api", lambda: bench_api(url, tmp, cfg, report)),
-            ("latency", lambda: bench_latency(url, broker.bootstrap_servers, tmp, cfg, report)),
+            (
+                "latency",
+                lambda: bench_latency(url, servers, tmp, cfg, report, creds),
+            ),
         ]
         for name, run in sections:
             if name not in cfg.only:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ from xuncha_shared.bus.kafka import KafkaBus
 from xuncha_shared.bus.postgres import asyncpg_dsn
 from xuncha_shared.clock import SystemClock
 from xuncha_shared.db import create_engine, create_sessionmaker
+from xuncha_shared.kafka_access.credentials import KafkaCredentials
 from xuncha_shared.messaging import OUTBOX_INFO_KEY, OutboxContext, emit
 from xuncha_shared.relay import OutboxRelay
 from xuncha_shared.testing import contract_worker as cw
@@ -23,17 +25,23 @@ from xuncha_shared.testing import contract_worker as cw
 from bench.common import PARTITIONS, RELAY_BATCH, Config, Report, lat_summary, log, pct
 
 
-async def bench_latency(url: str, bootstrap: str, tmp: Path, cfg: Config, report: Report) -> None:
+async def bench_latency(
+    url: str, bootstrap: str, tmp: Path, cfg: Config, report: Report, credentials: KafkaCredentials
+) -> None:
     print(
         "\n[3] Commit → handler latency over Kafka "
         f"(offered {', '.join(f'{r:g}/s' for r in cfg.rates)}, {cfg.seconds:g} s each,"
         " one transaction per event)",
         flush=True,
     )
-    topic, dlq, group = "bench.latency.v1", "bench.dlq.contract", "bench.latency"
+    # The contract outbox emits planning's org events: on planning's topic, the only one a
+    # consumer accepts them from.
+    topic, dlq, group = "bench.planning.v1", "bench.dlq.contract", "bench.latency"
     engine = create_engine(url, pool_size=2)  # the relay's, as in a service
     writer = create_engine(url, pool_size=8)  # the committers'
-    kafka = KafkaBus(bootstrap, client_id="bench-latency", partitions=PARTITIONS)
+    kafka = KafkaBus(
+        bootstrap, client_id="bench-latency", partitions=PARTITIONS, credentials=credentials
+    )
     await kafka.ensure_topics([topic, dlq])
     relay = OutboxRelay(
         engine=engine,
@@ -67,7 +75,10 @@ async def bench_latency(url: str, bootstrap: str, tmp: Path, cfg: Config, report
             dlq,
             "--batch-size",
             "50",
+            "--kafka-username",
+            credentials.username,
         ],
+        env={**os.environ, cw.KAFKA_PASSWORD_ENV: credentials.password},
         stdout=worker_log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,

@@ -17,6 +17,7 @@ from xuncha_shared.bus.base import BusMessage
 from xuncha_shared.bus.kafka import KafkaBus
 from xuncha_shared.clock import SystemClock
 from xuncha_shared.db import create_engine, create_sessionmaker
+from xuncha_shared.kafka_access.credentials import KafkaCredentials
 from xuncha_shared.messaging import OUTBOX_INFO_KEY, OutboxContext, emit
 from xuncha_shared.relay import OutboxRelay
 from xuncha_shared.testing import contract_worker as cw
@@ -90,11 +91,15 @@ async def emit_events(engine: AsyncEngine, topic: str, n: int, *, batch: int = E
     return time.perf_counter() - t
 
 
-async def bench_relay(url: str, bootstrap: str, cfg: Config, report: Report) -> None:
+async def bench_relay(
+    url: str, bootstrap: str, cfg: Config, report: Report, credentials: KafkaCredentials
+) -> None:
     print("\n[1] Outbox relay → Kafka vs raw idempotent producer", flush=True)
     relay_topic, raw_topic = "bench.relay.v1", "bench.raw.v1"
     engine = create_engine(url, pool_size=2)
-    kafka = KafkaBus(bootstrap, client_id="bench-relay", partitions=PARTITIONS)
+    kafka = KafkaBus(
+        bootstrap, client_id="bench-relay", partitions=PARTITIONS, credentials=credentials
+    )
     await kafka.ensure_topics([relay_topic, raw_topic])
     timed_bus = TimedBus(kafka)
     relay = OutboxRelay(
@@ -161,6 +166,7 @@ async def bench_relay(url: str, bootstrap: str, cfg: Config, report: Report) -> 
         linger_ms=5,
         max_batch_size=1_048_576,
         request_timeout_ms=15_000,
+        **credentials.aiokafka_options(),
     )
     await producer.start()
     try:

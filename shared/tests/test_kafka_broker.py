@@ -38,7 +38,10 @@ TP = TopicPartition(TOPIC, 0)
 
 def _producer(broker: KafkaBroker) -> AIOKafkaProducer:
     return AIOKafkaProducer(
-        bootstrap_servers=broker.bootstrap_servers, enable_idempotence=True, acks="all"
+        bootstrap_servers=broker.bootstrap_servers,
+        enable_idempotence=True,
+        acks="all",
+        **broker.operator_credentials.aiokafka_options(),
     )
 
 
@@ -49,6 +52,7 @@ def _consumer(broker: KafkaBroker) -> AIOKafkaConsumer:
         group_id=GROUP,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
+        **broker.operator_credentials.aiokafka_options(),
     )
 
 

@@ -8,12 +8,14 @@ events going to the dead-letter topic after N tries and coming back by replay.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -22,11 +24,14 @@ from xuncha_shared.bus.base import Bus, BusMessage, BusUnavailable
 from xuncha_shared.bus.kafka import KafkaBus
 from xuncha_shared.bus.postgres import PostgresBus, asyncpg_dsn
 from xuncha_shared.clock import SystemClock
-from xuncha_shared.consumer import EventConsumer, replay_dead_letters
+from xuncha_shared.consumer import DeadLetter, EventConsumer, replay_dead_letters
 from xuncha_shared.db import create_engine, create_sessionmaker
+from xuncha_shared.events.base import envelope
+from xuncha_shared.events.planning import GroupMembershipChanged, GroupRole
 from xuncha_shared.messaging import OUTBOX_INFO_KEY, OutboxContext, emit
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.relay import OutboxRelay
+from xuncha_shared.settings import topic_for
 from xuncha_shared.testing import contract_worker as cw
 from xuncha_shared.testing.plugin import eventually
 
@@ -42,6 +47,8 @@ class Rig:
     database_url: str
     bus_database_url: str
     bootstrap: str
+    kafka_username: str
+    kafka_password: str
     topic: str
     group: str
     dlq_topic: str
@@ -118,11 +125,18 @@ async def rig(
     engine = create_engine(database_url, pool_size=3)
     await cw.create_schema(engine)
     conn = await asyncpg.connect(asyncpg_dsn(database_url))
-    bootstrap = ""
+    bootstrap = kafka_username = kafka_password = ""
     if backend == "kafka":
         broker = request.getfixturevalue("kafka_broker")
         bootstrap = broker.bootstrap_servers
-        bus: Bus = KafkaBus(bootstrap, request_timeout_ms=4000, partitions=3)
+        kafka_username = broker.operator_credentials.username
+        kafka_password = broker.operator_credentials.password
+        bus: Bus = KafkaBus(
+            bootstrap,
+            request_timeout_ms=4000,
+            partitions=3,
+            credentials=broker.operator_credentials,
+        )
 
         async def outage() -> None:
             await asyncio.to_thread(broker.stop)
@@ -150,7 +164,9 @@ async def rig(
             await admin.execute(f'ALTER DATABASE "{bus_db}" ALLOW_CONNECTIONS true')
 
     await bus.start()
-    topic = f"{topic_prefix}.contract.v1"
+    # The contract outbox emits planning's org events, so they travel on planning's topic:
+    # consumers accept an event type only from its producer's topic.
+    topic = topic_for(topic_prefix, "planning")
     relay = OutboxRelay(
         engine=engine,
         tables=cw.TABLES,
@@ -165,6 +181,8 @@ async def rig(
         database_url=database_url,
         bus_database_url=bus_url,
         bootstrap=bootstrap,
+        kafka_username=kafka_username,
+        kafka_password=kafka_password,
         topic=topic,
         group=f"{topic_prefix}.contract",
         dlq_topic=f"{topic_prefix}.dlq.contract",
@@ -259,6 +277,8 @@ async def test_consumer_killed_mid_batch_loses_nothing_and_doubles_nothing(rig: 
         *("--bus-database-url", rig.bus_database_url, "--bootstrap", rig.bootstrap),
         *("--topic", rig.topic, "--group", rig.group, "--dlq-topic", rig.dlq_topic),
         *("--delay", "0.05", "--batch-size", "40"),
+        *("--kafka-username", rig.kafka_username),
+        env={**os.environ, cw.KAFKA_PASSWORD_ENV: rig.kafka_password},
         start_new_session=True,
     )
     try:
@@ -328,6 +348,81 @@ async def test_poison_event_goes_to_dlq_after_n_tries_and_replays(rig: Rig) -> N
     # (in whichever of the two runs reached it first: the DLQ has several partitions).
     assert replayed == 1 and failed <= 1
     assert {e["org_id"] for e in await rig.effects()} == {good, bad}
+
+
+async def test_event_on_a_topic_not_its_producers_is_dead_lettered_not_applied(rig: Rig) -> None:
+    """Anyone able to write some topic could otherwise forge another producer's events: a
+    planning ``group.membership_changed`` or ``org.registered`` written to findings' topic
+    goes to the dead-letter topic with the reason, and has no effect."""
+    prefix = rig.topic.removesuffix(".planning.v1")
+    findings_topic = topic_for(prefix, "findings")
+    await rig.bus.ensure_topics([findings_topic])
+    org = uuid.uuid4()
+    forged_org = envelope(cw.snapshot(org, 1), time=datetime.now(UTC))
+    forged_membership = envelope(
+        GroupMembershipChanged(
+            jurisdiction="410825",
+            round_id=uuid.uuid4(),
+            group_id=uuid.uuid4(),
+            name="第一巡察组",
+            inspecting_jurisdiction="410825",
+            members=(),
+            version=2,
+            change="added",
+            cadre_id=uuid.uuid4(),
+            role=GroupRole.member,
+        ),
+        time=datetime.now(UTC),
+    )
+    await rig.bus.publish(
+        [
+            BusMessage(topic=findings_topic, key=str(org), value=forged_org.to_json_bytes()),
+            BusMessage(topic=findings_topic, key="group", value=forged_membership.to_json_bytes()),
+        ]
+    )
+    # The genuine event on planning's own topic still applies.
+    await rig.emit_versions([uuid.uuid4()], 1)
+    await rig.relay.drain()
+    consumer = rig.consumer(also_topics=[findings_topic])
+    task = asyncio.create_task(consumer.run())
+    try:
+        await eventually(lambda: _count(rig, 1), timeout=60)
+        await eventually(lambda: _dead_lettered(consumer, 2), timeout=60)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert [e["org_id"] for e in await rig.effects()] != [org]
+    assert len(await rig.effects()) == 1
+    assert (
+        await rig.conn.fetchval(
+            "SELECT count(*) FROM contract.inbox WHERE event_id = ANY($1::uuid[])",
+            [forged_org.id, forged_membership.id],
+        )
+        == 0
+    )
+
+    sub = rig.bus.subscribe(group=f"{rig.group}.inspect", topics=[rig.dlq_topic])
+    await sub.start()
+    letters: list[Any] = []
+    for _ in range(40):
+        letters += await sub.fetch(max_records=10, timeout=0.5)
+        if len(letters) >= 2:
+            break
+    await sub.stop()
+    dead = [DeadLetter.from_message(d.message) for d in letters]
+    assert {d.original_topic for d in dead} == {findings_topic}
+    assert all(d.error.startswith("ForgedEvent: ") for d in dead), [d.error for d in dead]
+    assert all("accepted only from its topic" in d.error for d in dead)
+    assert {json.loads(d.value)["type"] for d in dead} == {
+        forged_org.type,
+        forged_membership.type,
+    }
+    # Replaying a forged letter cannot apply it either: it is passed over.
+    replayed, _ = await replay_dead_letters(
+        consumer, rig.bus, dlq_topic=rig.dlq_topic, group=f"{rig.group}.replay", idle_seconds=3
+    )
+    assert replayed == 0
+    assert len(await rig.effects()) == 1
 
 
 def _consumed(consumer: EventConsumer, outcome: str) -> float:

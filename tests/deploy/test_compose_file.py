@@ -23,6 +23,9 @@ import yaml
 from clues.config import DEV_CLUE_KEY
 from cryptography.fernet import Fernet
 from pydantic import ValidationError
+from xuncha_shared.kafka_access.broker_security import broker_security_properties
+from xuncha_shared.kafka_access.credentials import KafkaCredentials
+from xuncha_shared.kafka_access.policy import service_topics
 from xuncha_shared.settings import SERVICES
 
 from xuncha.serve import service_settings
@@ -37,6 +40,9 @@ SECRETS = {
     "XUNCHA_NOTIFY_SECRET_KEYS",
     "XUNCHA_METRICS_TOKEN",
     *(f"XUNCHA_{s.upper()}_DB_PASSWORD" for s in SERVICES),
+    "XUNCHA_KAFKA_OPERATOR_PASSWORD",
+    "XUNCHA_KAFKA_CONTROLLER_PASSWORD",
+    *(f"XUNCHA_{s.upper()}_KAFKA_PASSWORD" for s in SERVICES),
 }
 PUBLIC_URL = "https://xuncha.example.gov.cn"
 # Compose's interpolation: $$ is a literal $; ${NAME}, ${NAME:-default}, ${NAME-default},
@@ -202,11 +208,18 @@ def test_production_refuses_the_development_clue_key(settings_env: pytest.Monkey
 
 
 def test_topics_gateway_image_and_roles_cover_every_service() -> None:
-    init = compose()["services"]["kafka-init"]["command"][0]
+    init = compose()["services"]["kafka-init"]
+    assert init["command"][:4] == ["python", "-m", "xuncha.kafka", "services"]
+    topics = service_topics("$PREFIX")
     for name in SERVICES:
-        assert f'"$$PREFIX.dlq.{name}"' in init
+        assert f"$PREFIX.dlq.{name}" in topics
         if importlib.util.find_spec(f"xuncha_shared.events.{name}") is not None:
-            assert f'"$$PREFIX.{name}.v1"' in init  # it publishes
+            assert f"$PREFIX.{name}.v1" in topics  # it publishes
+        # The one-shot sets each service's principal up with the password the service uses.
+        assert (
+            init["environment"][f"XUNCHA_{name.upper()}_KAFKA_PASSWORD"]
+            == (compose()["services"][name]["environment"][f"XUNCHA_{name.upper()}_KAFKA_PASSWORD"])
+        )
     gateway = (REPO / "deploy" / "gateway" / "nginx.conf").read_text(encoding="utf-8")
     dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
     init_sql = (REPO / "deploy" / "postgres" / "init.sql").read_text(encoding="utf-8")
@@ -218,6 +231,74 @@ def test_topics_gateway_image_and_roles_cover_every_service() -> None:
         assert f"\\getenv {name}_password XUNCHA_{name.upper()}_DB_PASSWORD" in init_sql
         assert f"SET xuncha.password_{name} = :'{name}_password';" in init_sql
         assert f"'{name}'" in init_sql.partition("FOREACH service IN ARRAY")[2]
+
+
+def broker_properties(tmp_path: Path, env: Mapping[str, str]) -> dict[str, str]:
+    """What deploy/kafka/broker.sh writes into server.properties for the compose broker."""
+    run_env = {
+        **{
+            k: interpolate(str(v), env)
+            for k, v in compose()["services"]["kafka"]["environment"].items()
+        },
+        "KAFKA_CONFIG_DIR": str(tmp_path / "config"),
+        "KAFKA_DATA_DIR": str(tmp_path / "data"),
+        "KAFKA_PROPERTIES_ONLY": "1",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+    }
+    subprocess.run(
+        ["/bin/sh", str(REPO / "deploy" / "kafka" / "broker.sh")], env=run_env, check=True
+    )
+    lines = (tmp_path / "config" / "server.properties").read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def test_compose_kafka_has_the_test_brokers_security(tmp_path: Path) -> None:
+    """SASL/SCRAM for clients, SASL/PLAIN between controller and broker, the ACL authorizer
+    denying what no rule allows, and only the operator a super-user: the same entries as
+    the test broker's (broker_security_properties), so every Kafka test runs under them."""
+    values = filled()
+    properties = broker_properties(tmp_path, values)
+    operator = KafkaCredentials(
+        username="xuncha-operator", password=values["XUNCHA_KAFKA_OPERATOR_PASSWORD"]
+    )
+    expected = broker_security_properties(
+        operator=operator, controller_password=values["XUNCHA_KAFKA_CONTROLLER_PASSWORD"]
+    )
+    for key, value in expected.items():
+        assert properties.get(key) == value, key
+    assert properties["allow.everyone.if.no.acl.found"] == "false"
+    assert properties["authorizer.class.name"].endswith("StandardAuthorizer")
+    assert properties["super.users"] == "User:xuncha-operator;User:controller"
+    assert "PLAINTEXT://" not in properties["listeners"].replace("SASL_PLAINTEXT", "")
+    assert all(
+        protocol.startswith("SASL_")
+        for protocol in (
+            entry.split(":")[1] for entry in properties["listener.security.protocol.map"].split(",")
+        )
+    )
+    script = (REPO / "deploy" / "kafka" / "broker.sh").read_text(encoding="utf-8")
+    assert "--add-scram" in script  # the operator exists before the broker serves anyone
+    # The broker is reachable on the compose network only.
+    assert "ports" not in compose()["services"]["kafka"]
+
+
+def test_every_service_signs_in_to_kafka_as_its_own_principal(
+    settings_env: pytest.MonkeyPatch,
+) -> None:
+    values = filled()
+    for name in SERVICES:
+        settings = build(name, environment(name, values), settings_env)
+        creds = settings.kafka_credentials
+        assert creds.username == name
+        assert creds.password == values[f"XUNCHA_{name.upper()}_KAFKA_PASSWORD"]
+        assert creds.security_protocol == "SASL_PLAINTEXT"
+        assert creds.mechanism == "SCRAM-SHA-512"
+    # Production refuses a Kafka bus it would reach without signing in.
+    env = environment("planning", values)
+    env.pop("XUNCHA_PLANNING_KAFKA_PASSWORD")
+    settings_env.delenv("XUNCHA_PLANNING_KAFKA_PASSWORD")
+    with pytest.raises(ValidationError, match="signs in to Kafka"):
+        build("planning", env, settings_env)
 
 
 def test_services_believe_forwarded_headers_only_from_the_gateways_fixed_address(

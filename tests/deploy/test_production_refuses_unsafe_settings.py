@@ -96,6 +96,22 @@ def test_metrics_without_a_metrics_token_are_refused() -> None:
     assert "metrics_token" in str(refused.value) and SECRET[:20] not in str(refused.value)
 
 
+def test_a_kafka_bus_without_signing_in_is_refused() -> None:
+    message = refusal(PlanningSettings, bus_backend="kafka")
+    assert "kafka_password" in message and "SASL/SCRAM" in message
+    message = refusal(
+        PlanningSettings,
+        bus_backend="kafka",
+        kafka_security_protocol="PLAINTEXT",
+        kafka_password=SECRET,
+    )
+    assert "kafka_password" in message and SECRET not in message
+    signed_in = production(PlanningSettings, bus_backend="kafka", kafka_password=SECRET)
+    assert signed_in.kafka_credentials.username == "planning"
+    # The PostgreSQL bus has no Kafka sign-in to miss.
+    assert production(PlanningSettings, bus_backend="postgres").kafka_password is None
+
+
 def test_a_malformed_key_is_refused_without_being_printed() -> None:
     with pytest.raises(ValidationError) as refused:
         NotifySettings(secret_keys=[SECRET])

@@ -28,6 +28,9 @@ import httpx
 import pytest
 from pydantic import SecretStr
 from xuncha_shared.auth import AuthConfig
+from xuncha_shared.kafka_access.admin import KafkaAccessAdmin, new_password
+from xuncha_shared.kafka_access.credentials import KafkaCredentials
+from xuncha_shared.kafka_access.provisioning import provision_services
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES
 from xuncha_shared.testing.kafka_broker.broker import KafkaBroker
@@ -121,7 +124,13 @@ class Deployment:
 
 
 def service_env(
-    name: str, *, database_url: str, bootstrap: str, topic_prefix: str, jwks_url: str
+    name: str,
+    *,
+    database_url: str,
+    bootstrap: str,
+    kafka: KafkaCredentials,
+    topic_prefix: str,
+    jwks_url: str,
 ) -> dict[str, str]:
     """The environment a service container gets in docker-compose.yml, for this run. Two
     differences, both refused in production: the environment is ``test``, and the test key
@@ -132,6 +141,9 @@ def service_env(
         f"{p}DATABASE_URL": database_url,
         f"{p}BUS_BACKEND": "kafka",
         f"{p}KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        # Each service signs in as its own principal, under the ACLs compose sets up.
+        f"{p}KAFKA_USERNAME": kafka.username,
+        f"{p}KAFKA_PASSWORD": kafka.password,
         f"{p}TOPIC_PREFIX": topic_prefix,
         f"{p}AUTH__MODE": "oidc",
         f"{p}AUTH__ISSUER": ISSUER,
@@ -254,6 +266,18 @@ async def run_deployment(
         dep.timings["database_and_roles"] = time.monotonic() - started
 
         started = time.monotonic()
+        kafka_admin = KafkaAccessAdmin(
+            kafka_broker.bootstrap_servers, kafka_broker.operator_credentials
+        )
+        kafka_access = await asyncio.to_thread(
+            provision_services,
+            kafka_admin,
+            topic_prefix,
+            {name: new_password() for name in SERVICES},
+        )
+        dep.timings["kafka_access"] = time.monotonic() - started
+
+        started = time.monotonic()
         ports = {name: free_port() for name in SERVICES}
         jwks_url = f"http://127.0.0.1:{ports['accounts']}/api/accounts/.well-known/jwks.json"
         for name in SERVICES:
@@ -265,6 +289,7 @@ async def run_deployment(
                     name,
                     database_url=pg.url(database, user=roles[name]),
                     bootstrap=kafka_broker.bootstrap_servers,
+                    kafka=kafka_access[name],
                     topic_prefix=topic_prefix,
                     jwks_url=jwks_url,
                 ),

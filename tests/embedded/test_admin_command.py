@@ -53,7 +53,8 @@ def accounts_environment(database_url: str, issuer: str) -> dict[str, str]:
     """The accounts container's environment in docker-compose.yml: production, people's
     tokens verified through the service's own published keys. The bus is Kafka there; the
     command builds it and never starts it (the event it writes waits in the outbox for the
-    running service's relay), so no broker needs to answer."""
+    running service's relay), so no broker needs to answer. It signs in as its own principal
+    all the same: production refuses a Kafka bus without a password."""
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("XUNCHA_")}
     return {
         **inherited,
@@ -61,6 +62,7 @@ def accounts_environment(database_url: str, issuer: str) -> dict[str, str]:
         "XUNCHA_ACCOUNTS_DATABASE_URL": database_url,
         "XUNCHA_ACCOUNTS_BUS_BACKEND": "kafka",
         "XUNCHA_ACCOUNTS_KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9",
+        "XUNCHA_ACCOUNTS_KAFKA_PASSWORD": "accounts-" + "k" * 32,
         "XUNCHA_ACCOUNTS_AUTH__MODE": "oidc",
         "XUNCHA_ACCOUNTS_AUTH__ISSUER": issuer,
         "XUNCHA_ACCOUNTS_AUTH__JWKS_URL": f"{issuer}/.well-known/jwks.json",

@@ -90,7 +90,11 @@ class Runtime:
 def build_bus(settings: ServiceSettings) -> Bus:
     """The bus backend the settings ask for."""
     if settings.bus_backend == "kafka":
-        return KafkaBus(settings.kafka_bootstrap_servers, client_id=f"xuncha-{settings.service}")
+        return KafkaBus(
+            settings.kafka_bootstrap_servers,
+            client_id=f"xuncha-{settings.service}",
+            credentials=settings.kafka_credentials,
+        )
     return PostgresBus(settings.effective_bus_database_url)
 
 

@@ -37,6 +37,7 @@ from xuncha_shared.clock import Clock
 from xuncha_shared.events.base import CloudEvent, Event
 from xuncha_shared.messaging import MessagingTables
 from xuncha_shared.observability import Metrics
+from xuncha_shared.settings import producer_of_topic
 from xuncha_shared.tracing import current_traceparent
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,11 @@ class PoisonMessage(Exception):
     """A message that can never be handled (not a CloudEvent, or data the catalog rejects)."""
 
 
+class ForgedEvent(PoisonMessage):
+    """An event on a topic its type's producer does not publish: whoever wrote it there is
+    not that producer, so it is dead-lettered and never applied."""
+
+
 def handler_error_is_retried(exc: BaseException) -> bool:
     """The rule "a handler failure is retried, a cancellation never is".
 
@@ -69,6 +75,32 @@ def handler_error_is_retried(exc: BaseException) -> bool:
     leave the consumer reading on for ever.
     """
     return isinstance(exc, Exception) and not isinstance(exc, PoisonMessage)
+
+
+def event_type_producer(type_: str) -> str:
+    """The service that produces an event type: its second segment
+    (``xuncha.planning.group.membership_changed.v1`` → ``planning``)."""
+    parts = type_.split(".")
+    return parts[1] if len(parts) > 2 else ""
+
+
+def check_event_from_its_producer_topic(type_: str, topic: str) -> None:
+    """The rule "an event type is accepted only from its producer's topic".
+
+    Each service writes only its own topic (the broker's ACLs enforce it), so the topic is
+    the one thing about a message its writer cannot choose; the type and the ``source`` in
+    the envelope are whatever the writer typed. A ``group.membership_changed`` read from
+    any topic but planning's is therefore a forgery.
+
+    Raises:
+        ForgedEvent: the type's producer is not the topic's.
+    """
+    producer, topic_producer = event_type_producer(type_), producer_of_topic(topic)
+    if producer != topic_producer:
+        raise ForgedEvent(
+            f"event type {type_[:120]!r} is produced by {producer or 'no service'!r} "
+            f"and accepted only from its topic, not from {topic[:120]!r}"
+        )
 
 
 class HandlerRegistry:
@@ -205,13 +237,20 @@ class EventConsumer:
     def topics(self) -> list[str]:
         return self._topics
 
-    async def apply(self, raw: bytes) -> bool:
+    async def apply(self, raw: bytes, *, topic: str | None = None) -> bool:
         """Handle one message in one transaction with its inbox row. Returns False when the
-        event was already handled (or is of a type this service ignores)."""
+        event was already handled (or is of a type this service ignores).
+
+        ``topic`` is where the message was read; an event there that its producer does not
+        publish raises :class:`ForgedEvent` (see :func:`check_event_from_its_producer_topic`).
+        Only the service's own code hands an event in without a topic (tests applying an
+        event directly)."""
         try:
             cloud_event = CloudEvent.from_json_bytes(raw)
         except ValidationError as exc:
             raise PoisonMessage("not a CloudEvent") from exc
+        if topic is not None:
+            check_event_from_its_producer_topic(cloud_event.type, topic)
         registered = self._handlers.registration(cloud_event.type)
         if registered is None:
             return False
@@ -268,7 +307,7 @@ class EventConsumer:
             ):
                 with attempt:
                     attempts = attempt.retry_state.attempt_number
-                    handled = await self.apply(message.value)
+                    handled = await self.apply(message.value, topic=message.topic)
                     if self.metrics is not None:
                         self.metrics.events_consumed.labels(
                             outcome="handled" if handled else "skipped"
@@ -365,7 +404,7 @@ async def replay_dead_letters(
             delivery = deliveries[0]
             letter = DeadLetter.from_message(delivery.message)
             try:
-                await consumer.apply(letter.value)
+                await consumer.apply(letter.value, topic=letter.original_topic)
             except PoisonMessage as exc:
                 # It can never apply: pass over it (it stays on the topic for inspection).
                 log.error("dead letter cannot be replayed", extra={"error": describe_error(exc)})

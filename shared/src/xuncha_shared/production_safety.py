@@ -4,11 +4,11 @@ A service whose ``environment`` is ``production`` does not start with a setting 
 let someone else in or leave a secret readable: dev tokens or a dev signing key, tokens
 without an audience (a token the provider issued for another client would be accepted), an
 ``http://`` JWKS URL (whoever sits on the path could hand over their own keys), the clock
-moved by a file, or what a service adds (clues: the development clue key; notify: webhook
-secrets that would be stored unsealed). Each refusal names the setting, in Chinese and in
-English, and never its value: the settings' validation errors do not echo their input
-(``hide_input_in_errors``), because that input is the environment, keys and passwords
-included.
+moved by a file, a Kafka bus reached without signing in, or what a service adds (clues:
+the development clue key; notify: webhook secrets that would be stored unsealed). Each
+refusal names the setting, in Chinese and in English, and never its value: the settings'
+validation errors do not echo their input (``hide_input_in_errors``), because that input
+is the environment, keys and passwords included.
 
 The refusals are collected and raised together, so that an operator fixes them in one go.
 """

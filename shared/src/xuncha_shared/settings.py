@@ -18,6 +18,7 @@ from xuncha_shared.docs_and_metrics_access import (
     MIN_METRICS_TOKEN_LENGTH,
     unsafe_metrics_settings,
 )
+from xuncha_shared.kafka_access.credentials import NO_CREDENTIALS, KafkaCredentials
 from xuncha_shared.production_safety import (
     UnsafeSetting,
     refuse_unsafe_settings,
@@ -60,6 +61,18 @@ class ServiceSettings(BaseSettings):
         default=None, description="Database of the PostgreSQL bus; defaults to database_url"
     )
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="SASL_PLAINTEXT",
+        description="How this service signs in to Kafka: SASL/SCRAM, over TLS with SASL_SSL",
+    )
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256"] = "SCRAM-SHA-512"
+    kafka_username: str | None = Field(
+        default=None, description="This service's Kafka principal; defaults to the service name"
+    )
+    kafka_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = Field(
+        default=None, description="CA certificate that signed the brokers' (SASL_SSL)"
+    )
     topic_prefix: str = Field(default="xuncha", pattern=r"^[A-Za-z0-9._-]+$")
     consumer_group: str | None = None
     relay_enabled: bool = True
@@ -134,6 +147,14 @@ class ServiceSettings(BaseSettings):
                 "生产环境使用真实时间，时钟偏移文件仅用于测试",
                 "production reads the real time: clock_offset_file is for tests",
             )
+        if self.bus_backend == "kafka" and (
+            self.kafka_security_protocol == "PLAINTEXT" or self.kafka_password is None
+        ):
+            yield UnsafeSetting(
+                "kafka_password",
+                "生产环境须以 SASL/SCRAM 登录 Kafka：请设置 kafka_password，不可使用 PLAINTEXT",
+                "production signs in to Kafka: set kafka_password (SASL/SCRAM), not PLAINTEXT",
+            )
 
     @property
     def production(self) -> bool:
@@ -157,6 +178,19 @@ class ServiceSettings(BaseSettings):
         return self.consumer_group or f"{self.topic_prefix}.{self.service}"
 
     @property
+    def kafka_credentials(self) -> KafkaCredentials:
+        """This service's Kafka principal (its own name unless ``kafka_username`` says)."""
+        if self.kafka_security_protocol == "PLAINTEXT":
+            return NO_CREDENTIALS
+        return KafkaCredentials(
+            username=self.kafka_username or self.service,
+            password=self.kafka_password.get_secret_value() if self.kafka_password else "",
+            mechanism=self.kafka_sasl_mechanism,
+            security_protocol=self.kafka_security_protocol,
+            ssl_cafile=str(self.kafka_ssl_cafile) if self.kafka_ssl_cafile else None,
+        )
+
+    @property
     def effective_bus_database_url(self) -> str:
         return self.bus_database_url or self.database_url
 
@@ -164,3 +198,12 @@ class ServiceSettings(BaseSettings):
 def topic_for(prefix: str, service: str) -> str:
     """``xuncha.<service>.v1``: one topic per producing service."""
     return f"{prefix}.{service}.v1"
+
+
+def producer_of_topic(topic: str) -> str | None:
+    """The service whose topic this is (the inverse of :func:`topic_for`), or None for a
+    topic that is no producer's (a dead-letter topic, anything else)."""
+    parts = topic.rsplit(".", 2)
+    if len(parts) != 3 or parts[2] != "v1" or parts[1] == "dlq":
+        return None
+    return parts[1]

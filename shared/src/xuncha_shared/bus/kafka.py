@@ -17,6 +17,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from xuncha_shared.bus.base import BusMessage, BusUnavailable, Delivery
+from xuncha_shared.kafka_access.credentials import NO_CREDENTIALS, KafkaCredentials
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +32,10 @@ class KafkaBus:
         client_id: str = "xuncha",
         request_timeout_ms: int = 15_000,
         partitions: int = 3,
+        credentials: KafkaCredentials = NO_CREDENTIALS,
     ) -> None:
         self._bootstrap = bootstrap_servers
+        self._credentials = credentials
         self._client_id = client_id
         self._request_timeout_ms = request_timeout_ms
         self._partitions = partitions
@@ -58,6 +61,7 @@ class KafkaBus:
                     linger_ms=5,
                     request_timeout_ms=self._request_timeout_ms,
                     max_batch_size=1_048_576,
+                    **self._credentials.aiokafka_options(),
                 )
                 try:
                     # An idempotent producer's start waits for a producer id and retries for
@@ -99,7 +103,9 @@ class KafkaBus:
 
     async def ensure_topics(self, topics: Sequence[str]) -> None:
         admin = AIOKafkaAdminClient(
-            bootstrap_servers=self._bootstrap, request_timeout_ms=self._request_timeout_ms
+            bootstrap_servers=self._bootstrap,
+            request_timeout_ms=self._request_timeout_ms,
+            **self._credentials.aiokafka_options(),
         )
         try:
             await admin.start()
@@ -127,7 +133,11 @@ class KafkaBus:
 
     def subscribe(self, *, group: str, topics: Sequence[str]) -> KafkaSubscription:
         return KafkaSubscription(
-            self._bootstrap, group=group, topics=list(topics), client_id=self._client_id
+            self._bootstrap,
+            group=group,
+            topics=list(topics),
+            client_id=self._client_id,
+            credentials=self._credentials,
         )
 
 
@@ -145,8 +155,17 @@ async def _abandon(producer: AIOKafkaProducer) -> None:
 class KafkaSubscription:
     """A Kafka consumer in a group, with manual offset commits."""
 
-    def __init__(self, bootstrap: str, *, group: str, topics: list[str], client_id: str) -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        *,
+        group: str,
+        topics: list[str],
+        client_id: str,
+        credentials: KafkaCredentials = NO_CREDENTIALS,
+    ) -> None:
         self._bootstrap = bootstrap
+        self._credentials = credentials
         self._group = group
         self._topics = topics
         self._client_id = client_id
@@ -164,6 +183,7 @@ class KafkaSubscription:
             max_poll_interval_ms=300_000,
             session_timeout_ms=10_000,
             heartbeat_interval_ms=1_000,
+            **self._credentials.aiokafka_options(),
         )
         try:
             await consumer.start()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, Table, func, text
 from sqlalchemy.dialects.postgresql import UUID
@@ -22,11 +24,14 @@ from xuncha_shared.clock import SystemClock
 from xuncha_shared.consumer import EventConsumer, EventMeta, HandlerRegistry
 from xuncha_shared.db import create_engine, create_sessionmaker
 from xuncha_shared.events.planning import OrgRegistered, OrgSnapshot, OrgUpdated
+from xuncha_shared.kafka_access.credentials import NO_CREDENTIALS, KafkaCredentials
 from xuncha_shared.messaging import OUTBOX_INFO_KEY, OutboxContext, messaging_tables
 from xuncha_shared.observability import Metrics
 from xuncha_shared.orgs import OrgKind
 
 SCHEMA = "contract"
+KAFKA_PASSWORD_ENV = "XUNCHA_CONTRACT_KAFKA_PASSWORD"
+"""The worker's Kafka password comes from the environment, not the command line."""
 metadata = MetaData(schema=SCHEMA)
 TABLES = messaging_tables(metadata)
 EFFECTS = Table(
@@ -83,6 +88,7 @@ def build_consumer(
     delay: float = 0.0,
     max_attempts: int = 3,
     batch_size: int = 50,
+    also_topics: Sequence[str] = (),
 ) -> EventConsumer:
     clock = SystemClock()
     sessionmaker = create_sessionmaker(
@@ -94,7 +100,7 @@ def build_consumer(
         sessionmaker=sessionmaker,
         tables=TABLES,
         handlers=contract_handlers(delay),
-        topics=[topic],
+        topics=[topic, *also_topics],
         group=group,
         dlq_topic=dlq_topic,
         clock=clock,
@@ -122,7 +128,15 @@ def snapshot(org_id: uuid.UUID, version: int) -> OrgSnapshot:
 async def _main(args: argparse.Namespace) -> None:
     engine = create_engine(args.database_url, pool_size=2)
     bus: Bus = (
-        KafkaBus(args.bootstrap, request_timeout_ms=5000)
+        KafkaBus(
+            args.bootstrap,
+            request_timeout_ms=5000,
+            credentials=KafkaCredentials(
+                username=args.kafka_username, password=os.environ.get(KAFKA_PASSWORD_ENV, "")
+            )
+            if args.kafka_username
+            else NO_CREDENTIALS,
+        )
         if args.backend == "kafka"
         else PostgresBus(args.bus_database_url or args.database_url)
     )
@@ -150,6 +164,7 @@ def main() -> None:
     parser.add_argument("--dlq-topic", required=True)
     parser.add_argument("--delay", type=float, default=0.0)
     parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument("--kafka-username", default="", help=f"password in ${KAFKA_PASSWORD_ENV}")
     asyncio.run(_main(parser.parse_args()))
 
 

@@ -12,6 +12,7 @@ and consumer groups. With ``CI=true`` a PostgreSQL, Kafka or Keycloak that canno
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import itertools
 import os
@@ -40,6 +41,10 @@ from xuncha_shared.bus.postgres import PostgresBus, asyncpg_dsn
 from xuncha_shared.clock import MovableClock
 from xuncha_shared.db import create_engine
 from xuncha_shared.events.base import CloudEvent
+from xuncha_shared.kafka_access.admin import KafkaAccessAdmin, new_password
+from xuncha_shared.kafka_access.credentials import KafkaCredentials
+from xuncha_shared.kafka_access.policy import service_acl_rules
+from xuncha_shared.kafka_access.provisioning import provision_services
 from xuncha_shared.migrations import upgrade
 from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES, ServiceSettings
@@ -223,11 +228,15 @@ async def topic_prefix(request: pytest.FixtureRequest) -> AsyncIterator[str]:
     if "kafka_broker" in request.fixturenames:
         broker: KafkaBroker = request.getfixturevalue("kafka_broker")
         if broker.is_running:
-            await _delete_topics(broker.bootstrap_servers, prefix)
+            await _delete_topics(broker, prefix)
 
 
-async def _delete_topics(bootstrap: str, prefix: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+async def _delete_topics(broker: KafkaBroker, prefix: str) -> None:
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=broker.bootstrap_servers,
+        request_timeout_ms=10_000,
+        **broker.operator_credentials.aiokafka_options(),
+    )
     await admin.start()
     try:
         names = [t for t in await admin.list_topics() if t.startswith(f"{prefix}.")]
@@ -350,8 +359,37 @@ async def platform(
 
 
 @pytest.fixture
+async def kafka_service_access(
+    kafka_broker: KafkaBroker, topic_prefix: str
+) -> AsyncIterator[dict[str, KafkaCredentials]]:
+    """The deployment's Kafka access under this test's topic prefix: its topics, one
+    principal per service (password random for the run) and each service's ACLs, as
+    ``python -m xuncha.kafka services`` sets them up. Gives each service's credentials;
+    the ACLs go again after the test."""
+    admin = KafkaAccessAdmin(kafka_broker.bootstrap_servers, kafka_broker.operator_credentials)
+    credentials = await asyncio.to_thread(
+        provision_services, admin, topic_prefix, _service_passwords()
+    )
+    yield credentials
+    if kafka_broker.is_running:
+        for service, creds in credentials.items():
+            rules = service_acl_rules(topic_prefix, service)
+            await asyncio.to_thread(admin.revoke, creds.principal, rules)
+
+
+@functools.cache
+def _service_passwords() -> dict[str, str]:
+    return {service: new_password() for service in SERVICES}
+
+
+@pytest.fixture
 async def kafka_bus(kafka_broker: KafkaBroker) -> AsyncIterator[KafkaBus]:
-    bus = KafkaBus(kafka_broker.bootstrap_servers, request_timeout_ms=5_000)
+    """A bus on the run's broker, signed in (SASL/SCRAM) as the operator's principal."""
+    bus = KafkaBus(
+        kafka_broker.bootstrap_servers,
+        request_timeout_ms=5_000,
+        credentials=kafka_broker.operator_credentials,
+    )
     await bus.start()
     yield bus
     await bus.stop()

@@ -64,7 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("install", help="resolve the broker's jars with Maven (idempotent)")
     run = commands.add_parser("run", help="run a broker in the foreground until Ctrl-C")
     run.add_argument("--dir", type=Path, required=True, help="work directory (config, data, log)")
-    run.add_argument("--port", type=int, default=9092, help="PLAINTEXT port (default 9092)")
+    run.add_argument(
+        "--port", type=int, default=9092, help="client (SASL/SCRAM) port (default 9092)"
+    )
     run.add_argument(
         "--controller-port", type=int, default=None, help="CONTROLLER port (default port+1)"
     )

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from xuncha_shared.kafka_access.credentials import NO_CREDENTIALS, KafkaCredentials
 from xuncha_shared.testing.kafka_broker.errors import KafkaBrokerError
 
 __all__ = [
@@ -73,7 +74,9 @@ def new_cluster_id() -> str:
             return cluster_id
 
 
-def probe_metadata(bootstrap_servers: str, timeout: float) -> bool:
+def probe_metadata(
+    bootstrap_servers: str, timeout: float, credentials: KafkaCredentials = NO_CREDENTIALS
+) -> bool:
     """Return whether the broker answers a Metadata request listing itself as alive.
 
     Runs aiokafka on a private event loop in a helper thread, so it works whether or not
@@ -86,6 +89,7 @@ def probe_metadata(bootstrap_servers: str, timeout: float) -> bool:
             bootstrap_servers=bootstrap_servers,
             client_id="xuncha-kafka-broker-probe",
             request_timeout_ms=max(int(timeout * 1000), 1000),
+            **credentials.aiokafka_options(),
         )
         try:
             await asyncio.wait_for(admin.start(), timeout)
