@@ -275,13 +275,18 @@ async def seed(seeded: Seeded) -> None:
 
 @contextlib.asynccontextmanager
 async def _platform(
-    pg: LocalPostgres, template_db: str, name: str, **create_kwargs: Any
+    pg: LocalPostgres,
+    template_db: str,
+    name: str,
+    settings: dict[str, Any] | None = None,
+    **create_kwargs: Any,
 ) -> AsyncIterator[Seeded]:
     """The platform with the dashboard on a real port, over a database of its own, as
-    ``xuncha run`` serves it (``create_kwargs`` go to every service, e.g. a ``clock``)."""
+    ``xuncha run`` serves it (``settings`` override every service's; ``create_kwargs`` go to
+    every service, e.g. a ``clock``)."""
     _requirements()
     # The departments' webhook receivers of these tests listen on loopback.
-    settings = {"webhook_allow_private_targets": True}
+    settings = {"webhook_allow_private_targets": True, **(settings or {})}
     async with serve_platform(
         pg, template_db, name, dashboard=DIST, settings=settings, **create_kwargs
     ) as served:
