@@ -331,3 +331,22 @@ async def rectify(
                     session, task=task, data=Acceptance(), expected_version=task.version,
                     actor=supervisor, now=at,
                 )  # fmt: skip
+
+
+async def fed_back_county(
+    platform: Any, db: Any, clock: Any, *, town_b: bool = False
+) -> tuple[Any, Place]:
+    """The rectification service on a Monday with town A fed back three problems (the first
+    an immediate one, handed over ten days before) and, with ``town_b``, town B one."""
+    clock.set(MONDAY)
+    running = await platform("rectification", scheduler_enabled=False)
+    place = await county(db)
+    p = [problem(immediate=True), problem(category="funds"), problem(category="funds")]
+    events = [
+        handed_over(place, "town_a", p[0], at=MONDAY - timedelta(days=10)),
+        feedback(place, "town_a", p, at=MONDAY),
+    ]
+    if town_b:
+        events.append(feedback(place, "town_b", [problem()], at=MONDAY))
+    await deliver(running.apps["rectification"], *events)
+    return running.client("rectification"), place

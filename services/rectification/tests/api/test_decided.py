@@ -17,29 +17,16 @@ from services.rectification.tests.api.factories import (
     MONDAY,
     Place,
     auth,
-    county,
-    deliver,
-    feedback,
+    fed_back_county,
     fill_in,
-    handed_over,
     inspected,
-    problem,
     tasks_of,
 )
 
 
 @pytest.fixture
 async def setup(platform: Any, db: Any, clock: Any) -> tuple[Any, Place]:
-    clock.set(MONDAY)
-    running = await platform("rectification", scheduler_enabled=False)
-    place = await county(db)
-    p = [problem(immediate=True), problem(category="funds"), problem(category="funds")]
-    await deliver(
-        running.apps["rectification"],
-        handed_over(place, "town_a", p[0], at=MONDAY - timedelta(days=10)),
-        feedback(place, "town_a", p, at=MONDAY),
-    )
-    return running.client("rectification"), place
+    return await fed_back_county(platform, db, clock)
 
 
 async def patch(client: Any, tok: str, task: dict[str, Any], body: dict[str, Any]) -> Any:

@@ -18,14 +18,10 @@ from services.rectification.tests.api.factories import (
     Place,
     auth,
     claim,
-    county,
     decide,
-    deliver,
-    feedback,
+    fed_back_county,
     fill_in,
-    handed_over,
     inspected,
-    problem,
     tasks_of,
     types_in_outbox,
 )
@@ -33,17 +29,7 @@ from services.rectification.tests.api.factories import (
 
 @pytest.fixture
 async def setup(platform: Any, db: Any, clock: Any) -> tuple[Any, Place]:
-    clock.set(MONDAY)
-    running = await platform("rectification", scheduler_enabled=False)
-    place = await county(db)
-    p = [problem(immediate=True), problem(category="funds"), problem(category="funds")]
-    await deliver(
-        running.apps["rectification"],
-        handed_over(place, "town_a", p[0], at=MONDAY - timedelta(days=10)),
-        feedback(place, "town_a", p, at=MONDAY),
-        feedback(place, "town_b", [problem()], at=MONDAY),
-    )
-    return running.client("rectification"), place
+    return await fed_back_county(platform, db, clock, town_b=True)
 
 
 async def test_plan_progress_acceptance_and_figures(
