@@ -131,10 +131,16 @@ async def _fill(conn: asyncpg.Connection, world: World) -> None:
     )
     assert org_a is not None, "the demo county has no org with a plan, a report and a clue"
     a = org_a["org_id"]
+    # Org B is neither org A's township nor one of its villages: a township reads its
+    # villages' plans and tasks, so either would see org A's records by right.
     org_b = await _one(
         conn,
-        "SELECT org_id FROM rectification.plans WHERE jurisdiction = $1 AND org_id <> $2 "
-        "ORDER BY org_id LIMIT 1",
+        """SELECT p.org_id FROM rectification.plans p
+           JOIN planning.orgs b ON b.id = p.org_id
+           JOIN planning.orgs a ON a.id = $2
+           WHERE p.jurisdiction = $1 AND p.org_id <> $2
+             AND b.id IS DISTINCT FROM a.parent_id AND b.parent_id IS DISTINCT FROM a.id
+           ORDER BY b.code LIMIT 1""",
         JURISDICTION,
         a,
     )
