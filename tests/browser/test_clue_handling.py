@@ -11,7 +11,8 @@ checked through the API afterwards.
 Then the clue's content is nowhere else: not in the keeper's browser storage, title, address
 or console once the keeper left the page, and not on any page of the group member, the
 leadership, an inspected org or another department (the department, who may open the clue's
-page, is shown the API's 404)."""
+page, is shown the API's 404). The recipient returns a clue for more material; the keeper
+recalls a transfer sent to the wrong department and transfers it again."""
 
 from __future__ import annotations
 
@@ -471,3 +472,81 @@ async def test_the_recipient_returns_a_clue_for_more_material(
     await expect(page.get_by_test_id("clue-notes")).to_contain_text("请补充低保户名单及发放记录")
     await expect(page.get_by_test_id("clue-step-review")).to_be_visible()
     await expect(page.get_by_test_id("clue-step-transfer")).to_have_count(0)
+
+
+async def test_the_keeper_recalls_a_transfer_no_one_signed_for(
+    page: Page, platform_url: Seeded
+) -> None:
+    """撤回移交: a clue sent to the organization department by mistake waits for a receipt;
+    the keeper recalls it from the clue's page (the reason is required: the API's fault in
+    place), the clue is reviewed again without a recipient, the department no longer reads
+    it, and the keeper transfers it to the discipline commission."""
+    s = platform_url
+    office = s.token(Role.office, **OFFICE)
+    departments = s.of_kind("department")
+    commission = next(o for o in departments if o["designation"] == "discipline")
+    wrong = next(o for o in departments if o["designation"] == "organization")
+    clue = await _propose(s, priority=False, allegation="违规发放村干部补贴", category="mass")
+    path = f"{C}/clues/{clue['id']}"
+    reviewed = await call(
+        s.base_url,
+        "POST",
+        f"{path}/review",
+        office,
+        json={
+            "commission_leader": "县纪委常委王某",
+            "office_reviewer": "巡察办张艳",
+            "supervision_room": "第一监督检查室",
+            "suggested_disposal": "inquiry",
+            "suggested_form": 1,
+        },
+        headers={"If-Match": f'"{clue["version"]}"'},
+    )
+    sent = await call(
+        s.base_url,
+        "POST",
+        f"{path}/transfer",
+        office,
+        json={"recipient_org_id": wrong["id"], "recipient_kind": "organization"},
+        headers={"If-Match": f'"{reviewed["version"]}"'},
+    )
+    assert sent["status"] == "transferred"
+
+    await dev_sign_in(page, s.base_url, Role.office, path=f"/clues/{clue['id']}", **OFFICE)
+    await _status(page, "已移交待签收")
+    await page.get_by_test_id("clue-step-recall").click()
+    form = page.get_by_test_id("recall-form")
+    await form.get_by_role("button", name="撤回").click()
+    await expect(form.locator("[data-field=rc-reason]")).to_be_visible()
+    assert (await call(s.base_url, "GET", path, office))["status"] == "transferred"
+
+    await form.locator("textarea[name=reason]").fill("误移交至组织部，应移交县纪委监委")
+    await form.get_by_role("button", name="撤回").click()
+    await expect(page.get_by_test_id("clue-notice")).to_contain_text("已撤回移交")
+    await _status(page, "已研判待移交")
+    await expect(page.get_by_test_id("clue-notes")).to_contain_text("误移交至组织部")
+    await expect(page.get_by_test_id("clue-step-transfer")).to_be_visible()
+
+    back = await call(s.base_url, "GET", path, office)
+    assert back["status"] == "reviewed"
+    assert back["recipient_org_id"] is None
+    assert [n["text"] for n in back["notes"] if n["kind"] == "recall"] == [
+        "误移交至组织部，应移交县纪委监委"
+    ]
+    organization = s.token(
+        Role.organization, org_id=wrong["id"], subject="zzb-clerk", name="组织部干部"
+    )
+    await call(s.base_url, "GET", path, organization, expect=404)
+
+    # Transferred again, to the right department, which now reads it.
+    moved = await call(
+        s.base_url,
+        "POST",
+        f"{path}/transfer",
+        office,
+        json={"recipient_org_id": commission["id"]},
+        headers={"If-Match": f'"{back["version"]}"'},
+    )
+    assert moved["recipient_org_id"] == commission["id"]
+    clerk = s.token(Role.discipline, org_id=commission["id"], **CLERK)
+    assert (await call(s.base_url, "GET", path, clerk))["status"] == "transferred"
