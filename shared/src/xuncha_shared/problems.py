@@ -8,7 +8,8 @@ into ``application/problem+json`` responses. Invalid input is a 4xx, never a 500
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -93,6 +94,29 @@ class Problem(Exception):
         if status is not None:
             self.status = status
 
+
+
+@contextmanager
+def at_item(collection: str, index: int) -> Iterator[None]:
+    """A problem raised for one item of a batch names that item: its field ``due_on``
+    becomes ``tasks.3.due_on`` (a record's ``If-Match`` becomes the item's ``version``, which
+    a batch carries instead), a problem without a field names the item itself, and the
+    messages say which item, counted from 1."""
+    try:
+        yield
+    except Problem as problem:
+        prefix = f"{collection}.{index}"
+
+        def named(field: str | None) -> str:
+            if field is None:
+                return prefix
+            return f"{prefix}.{'version' if field == 'If-Match' else field}"
+
+        problem.field = named(problem.field)
+        problem.errors = [e.model_copy(update={"field": named(e.field)}) for e in problem.errors]
+        problem.message_zh = f"第 {index + 1} 项：{problem.message_zh}"
+        problem.message_en = f"Item {index + 1}: {problem.message_en}"
+        raise
 
 class NotFound(Problem):
     status = 404
@@ -180,6 +204,7 @@ _VALIDATION_ZH = {
     "greater_than": "数值太小",
     "less_than": "数值太大",
     "value_error": "取值无效",
+    "repeated_item": "第 {position} 项与前面的项重复",
     "nul_character": "不得包含空字符（NUL）",
     "control_character": "不得包含控制字符（{character}）",
     "null_not_allowed": "不能清空此项",

@@ -2685,6 +2685,46 @@ export interface paths {
         patch: operations["rectification.updateTask"];
         trace?: never;
     };
+    "/api/rectification/plans/{plan_id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * 批量填写整改任务
+         * @description 被巡察党组织一次填写本方案的多项任务，每项带任务编号、读取时的版本号（即单项修改的If-Match）和要改的字段，规则同“填写或修改整改任务”。全部成功或全部不变：任何一项不符合单项操作的规则即整批拒绝，错误的 field 指明第几项（如 tasks.3.due_on，版本不符为 tasks.3.version）。
+         */
+        patch: operations["rectification.fillPlanTasks"];
+        trace?: never;
+    };
+    "/api/rectification/tasks/acceptances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量验收通过
+         * @description 本辖区纪委监委或组织部以同一验收意见一次验收多项已申请销号的任务，每项带任务编号和读取时的版本号；每项各发一条任务验收事件。全部成功或全部不变：任何一项不符合单项操作的规则即整批拒绝，错误的 field 指明第几项（如 tasks.3.due_on，版本不符为 tasks.3.version）。
+         */
+        post: operations["rectification.acceptClaims"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rectification/plans/{plan_id}/report": {
         parameters: {
             query?: never;
@@ -4503,6 +4543,19 @@ export interface components {
          */
         Acceptance: {
             /** 验收意见 */
+            comment?: string | null;
+        };
+        /**
+         * Acceptances
+         * @description Several claimed tasks accepted at once with one opinion (批量验收通过).
+         */
+        Acceptances: {
+            /** 整改任务 */
+            tasks: components["schemas"]["TaskRef"][];
+            /**
+             * 验收意见
+             * @example 经现场核查，整改措施落实到位，同意销号。
+             */
             comment?: string | null;
         };
         /**
@@ -9726,6 +9779,14 @@ export interface components {
          * @enum {string}
          */
         PlanStatus: "awaiting_feedback" | "drafting" | "submitted";
+        /**
+         * PlanTasksFill
+         * @description Several tasks of one plan filled in at once (批量填写).
+         */
+        PlanTasksFill: {
+            /** 整改任务 */
+            tasks: components["schemas"]["TaskFill"][];
+        };
         /** PolicyRead */
         PolicyRead: {
             /** 管辖范围 */
@@ -12100,6 +12161,41 @@ export interface components {
             added_at: string;
         };
         /**
+         * TaskFill
+         * @description One task of the plan and what is filled in for it, with the version the org read
+         *     (the batch's If-Match, per task).
+         */
+        TaskFill: {
+            /** 整改措施 */
+            measures?: string & unknown;
+            /** 责任人 */
+            responsible_person?: string & unknown;
+            /**
+             * 领办领导账号
+             * @description 平台账号
+             */
+            owner_account?: string & unknown;
+            /** 领办领导 */
+            owner_name?: string & unknown;
+            /**
+             * 整改时限
+             * Format: date
+             */
+            due_on?: string;
+            /** 整改类型 */
+            kind?: components["schemas"]["TaskKind"];
+            /**
+             * 整改任务编号
+             * Format: uuid
+             */
+            task_id: string;
+            /**
+             * 读取时的版本号
+             * @description 即单项修改时 If-Match 的值
+             */
+            version: number;
+        };
+        /**
          * TaskKind
          * @description How a problem is rectified (DOMAIN.md, Rectification).
          * @enum {string}
@@ -12176,6 +12272,19 @@ export interface components {
             /** 是否按期完成 */
             on_time: boolean | null;
             /** 版本号 */
+            version: number;
+        };
+        /**
+         * TaskRef
+         * @description A task, with the version the caller read.
+         */
+        TaskRef: {
+            /**
+             * 整改任务编号
+             * Format: uuid
+             */
+            task_id: string;
+            /** 读取时的版本号 */
             version: number;
         };
         /**
@@ -27551,6 +27660,190 @@ export interface operations {
             };
             /** @description 缺少 If-Match */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.fillPlanTasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanTasksFill"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRead"][];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 状态不允许 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.acceptClaims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Acceptances"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRead"][];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 状态不允许 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from xuncha_shared.documents import letter_templates_router
 from xuncha_shared.projections import projected_orgs_router
 
+from rectification.batches import routes as batches
 from rectification.cards import routes as cards
 from rectification.institutions import routes as institutions
 from rectification.letters import routes as letters
@@ -36,6 +37,7 @@ OPENAPI_TAGS = [
 def build_routers() -> list[APIRouter]:
     return [
         plans.router,
+        batches.router,
         report.router,
         progress.router,
         reminders.router,

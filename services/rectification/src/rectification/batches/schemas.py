@@ -1,0 +1,84 @@
+"""API schemas of the batches: a plan's tasks filled in at once, claims accepted at once."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from rectification.plans.schemas import TaskUpdate
+from rectification.progress.schemas import MAX_TEXT
+
+MAX_ITEMS = 500
+"""More tasks than one plan or one supervisor's desk holds."""
+
+
+class TaskFill(TaskUpdate):
+    """One task of the plan and what is filled in for it, with the version the org read
+    (the batch's If-Match, per task)."""
+
+    # No example (TaskUpdate's lacks the id): made-up ids in an example would name no task.
+    model_config = ConfigDict(json_schema_extra=None)
+
+    task_id: uuid.UUID = Field(title="整改任务编号")
+    version: int = Field(ge=1, title="读取时的版本号", description="即单项修改时 If-Match 的值")
+
+    def changes(self) -> TaskUpdate:
+        """What the single-task edit would get for this task."""
+        return TaskUpdate.model_validate(
+            self.model_dump(exclude_unset=True, exclude={"task_id", "version"})
+        )
+
+
+def _distinct(ids: list[uuid.UUID]) -> None:
+    seen: set[uuid.UUID] = set()
+    for i, task_id in enumerate(ids):
+        if task_id in seen:
+            raise PydanticCustomError(
+                "repeated_item", "Item {position} repeats an earlier one", {"position": i + 1}
+            )
+        seen.add(task_id)
+
+
+class PlanTasksFill(BaseModel):
+    """Several tasks of one plan filled in at once (批量填写)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tasks: list[TaskFill] = Field(min_length=1, max_length=MAX_ITEMS, title="整改任务")
+
+    @field_validator("tasks")
+    @classmethod
+    def _each_task_once(cls, tasks: list[TaskFill]) -> list[TaskFill]:
+        _distinct([t.task_id for t in tasks])
+        return tasks
+
+
+class TaskRef(BaseModel):
+    """A task, with the version the caller read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task_id: uuid.UUID = Field(title="整改任务编号")
+    version: int = Field(ge=1, title="读取时的版本号")
+
+
+class Acceptances(BaseModel):
+    """Several claimed tasks accepted at once with one opinion (批量验收通过)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    tasks: list[TaskRef] = Field(min_length=1, max_length=MAX_ITEMS, title="整改任务")
+    comment: str | None = Field(
+        default=None,
+        max_length=MAX_TEXT,
+        title="验收意见",
+        examples=["经现场核查，整改措施落实到位，同意销号。"],
+    )
+
+    @field_validator("tasks")
+    @classmethod
+    def _each_task_once(cls, tasks: list[TaskRef]) -> list[TaskRef]:
+        _distinct([t.task_id for t in tasks])
+        return tasks
