@@ -95,7 +95,6 @@ class Problem(Exception):
             self.status = status
 
 
-
 @contextmanager
 def at_item(collection: str, index: int) -> Iterator[None]:
     """A problem raised for one item of a batch names that item: its field ``due_on``
@@ -117,6 +116,7 @@ def at_item(collection: str, index: int) -> Iterator[None]:
         problem.message_zh = f"第 {index + 1} 项：{problem.message_zh}"
         problem.message_en = f"Item {index + 1}: {problem.message_en}"
         raise
+
 
 class NotFound(Problem):
     status = 404
