@@ -58,10 +58,13 @@ def plans_step(plan: RoundPlan) -> Step:
                 return
             org_token = inspected(ctx, p["org_id"])
             account, leader = LEADERS[sector(by_code[code].kind)]
+            fills = []
             for task in await plan_tasks(ctx, p["id"]):
                 if task["status"] != "open" or (task["measures"] and task["owner_account"]):
                     continue
-                body: dict[str, Any] = {
+                fill: dict[str, Any] = {
+                    "task_id": task["id"],
+                    "version": task["version"],
                     "measures": _MEASURES.get(task["category"], "制定整改措施，明确时限，逐项销号"),
                     "responsible_person": responsible(ctx.county, code),
                     "owner_account": account,
@@ -69,16 +72,14 @@ def plans_step(plan: RoundPlan) -> Step:
                 }
                 if task["category"] == "party_leadership" and not task["immediate"]:
                     # 长期坚持: a standing task with a deadline a year out.
-                    body |= {
+                    fill |= {
                         "kind": "long",
                         "due_on": (ctx.today + timedelta(days=365)).isoformat(),
                     }
+                fills.append(fill)
+            if fills:  # the whole plan in one request (批量填写)
                 await ctx.call(
-                    "PATCH",
-                    f"{API}/tasks/{task['id']}",
-                    token=org_token,
-                    json=body,
-                    headers=etag(task),
+                    "PATCH", f"{API}/plans/{p['id']}/tasks", token=org_token, json={"tasks": fills}
                 )
             # Filling in tasks leaves the plan's version as it was listed.
             await ctx.call(

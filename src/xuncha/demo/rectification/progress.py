@@ -92,10 +92,13 @@ def progress_step(plan: RoundPlan) -> Step:
             tasks = await plan_tasks(ctx, p["id"])
             outcomes = task_outcomes(ctx.county, plan, code, len(tasks))
             # Open tasks first: an org half done when a run stopped is not counted done.
+            ready = []
             for task, outcome in sorted(
                 zip(tasks, outcomes, strict=True), key=lambda x: x[1] != OPEN
             ):
-                await _rectify(ctx, task, outcome, org_token)
+                if (claimed := await _rectify(ctx, task, outcome, org_token)) is not None:
+                    ready.append(claimed)
+            await _accept(ctx, ready)
             await _institutions(ctx, plan, code, p, tasks, have.get(p["org_id"], 0), org_token)
 
         await gather(ctx, list(plan.org_codes), one)
@@ -121,26 +124,28 @@ def progress_step(plan: RoundPlan) -> Step:
     )
 
 
-async def _rectify(ctx: DemoContext, task: dict[str, Any], outcome: str, org_token: str) -> None:
-    """Move one task on, from wherever it stands, to its planned outcome."""
+async def _rectify(
+    ctx: DemoContext, task: dict[str, Any], outcome: str, org_token: str
+) -> dict[str, Any] | None:
+    """Move one task on, from wherever it stands, to its planned outcome; the task when all
+    that is left is its acceptance (the supervisors accept an org's claims at once)."""
     url = f"{API}/tasks/{task['id']}"
     wanted_rejections = {REJECTED_ONCE: 1, RED: 2}.get(outcome, 0)
     for _ in range(8):
         status, rejections = task["status"], task["rejections"]
         if status == "accepted" or (outcome == CLAIMED and status == "claimed"):
-            return
+            return None
         if outcome == RED and status == "open" and rejections >= 2:
-            return
+            return None
         if status == "claimed":
-            supervisor = await supervisor_of(ctx, task["category"])
-            if rejections < wanted_rejections:
-                body = {"reasons": "整改佐证材料不足，群众满意度未核实，请补充后重新申请销号。"}
-                action = "reject"
-            else:
-                body = {"comment": "经现场核查，整改措施落实到位，同意销号。"}
-                action = "accept"
+            if rejections >= wanted_rejections:
+                return task
             response = await ctx.call(
-                "POST", f"{url}/{action}", token=supervisor, json=body, headers=etag(task)
+                "POST",
+                f"{url}/reject",
+                token=await supervisor_of(ctx, task["category"]),
+                json={"reasons": "整改佐证材料不足，群众满意度未核实，请补充后重新申请销号。"},
+                headers=etag(task),
             )
             task = response.json()
             continue
@@ -165,9 +170,26 @@ async def _rectify(ctx: DemoContext, task: dict[str, Any], outcome: str, org_tok
             headers={"Idempotency-Key": f"demo-progress-{task['id']}-{n}"},
         )
         if outcome == OPEN:  # progress only, reported once (the key makes a rerun replay it)
-            return
+            return None
         task = await _claim(ctx, task, n, org_token)
     raise DemoError(f"task {task['id']} did not reach {outcome}")
+
+
+async def _accept(ctx: DemoContext, ready: list[dict[str, Any]]) -> None:
+    """Each supervisor accepts the org's claims it oversees in one request (批量验收)."""
+    by_supervisor: dict[str, list[dict[str, Any]]] = {}
+    for task in ready:
+        by_supervisor.setdefault(await supervisor_of(ctx, task["category"]), []).append(task)
+    for supervisor, tasks in by_supervisor.items():
+        await ctx.call(
+            "POST",
+            f"{API}/tasks/acceptances",
+            token=supervisor,
+            json={
+                "tasks": [{"task_id": t["id"], "version": t["version"]} for t in tasks],
+                "comment": "经现场核查，整改措施落实到位，同意销号。",
+            },
+        )
 
 
 async def _claim(ctx: DemoContext, task: dict[str, Any], n: int, org_token: str) -> dict[str, Any]:
