@@ -149,7 +149,7 @@ def _certificate_authority(
 
 
 def _broker_certificate(
-    hosts: Sequence[str],
+    names: list[x509.GeneralName],
     ca_key: ec.EllipticCurvePrivateKey,
     ca: x509.Certificate,
     now: datetime.datetime,
@@ -157,13 +157,13 @@ def _broker_certificate(
     key = ec.generate_private_key(ec.SECP256R1())
     certificate = (
         x509.CertificateBuilder()
-        .subject_name(_name(hosts[0]))
+        .subject_name(_name(str(names[0].value)))
         .issuer_name(ca.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + BROKER_VALIDITY)
-        .add_extension(x509.SubjectAlternativeName(subject_alternative_names(hosts)), critical=False)
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(
@@ -190,11 +190,12 @@ def write_broker_tls_files(
     """Make a new authority and a broker certificate for ``hosts``; write the PEM files
     into ``directory`` (created if missing), replacing any there. ``owner`` (uid, gid)
     hands the files to the broker's user (needs the right to ``chown``)."""
+    names = subject_alternative_names(hosts)  # refuses no or empty host names first
     files = broker_tls_files(directory)
     files.directory.mkdir(parents=True, exist_ok=True)
     now = datetime.datetime.now(datetime.UTC)
     ca_key, ca = _certificate_authority(now)
-    key, certificate = _broker_certificate(list(hosts), ca_key, ca, now)
+    key, certificate = _broker_certificate(names, ca_key, ca, now)
     key_pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,  # the only form Kafka's PEM keystore reads
