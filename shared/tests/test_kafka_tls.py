@@ -54,7 +54,9 @@ def test_broker_tls_files_name_the_hosts_and_keep_the_keys_private(tmp_path: Pat
 async def _signs_in(broker: KafkaBroker, creds: KafkaCredentials) -> bool:
     """Whether an aiokafka client with ``creds`` gets the cluster's metadata."""
     admin = AIOKafkaAdminClient(
-        bootstrap_servers=broker.bootstrap_servers, request_timeout_ms=4_000, **creds.aiokafka_options()
+        bootstrap_servers=broker.bootstrap_servers,
+        request_timeout_ms=4_000,
+        **creds.aiokafka_options(),
     )
     try:
         async with asyncio.timeout(8):

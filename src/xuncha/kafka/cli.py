@@ -21,8 +21,8 @@ certificate for those host names); it keeps files already there unless --force.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Literal, TypeVar, cast
 
 import typer
