@@ -162,3 +162,29 @@ async def test_kafka_clients_refuse_a_certificate_for_another_host(
             await dial(port, creds)
             await asyncio.sleep(0.2)
         assert bool(accepted) is accepts, hosts
+
+
+def test_the_certs_command_writes_the_broker_tls_files_once(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from xuncha.kafka.cli import app
+
+    out = tmp_path / "kafka-tls"
+    command = ["certs", "--out", str(out), "--host", "kafka", "--host", "localhost"]
+    made = CliRunner().invoke(app, command)
+    assert made.exit_code == 0, made.output
+    ca = (out / "ca.crt").read_bytes()
+    names = x509.load_pem_x509_certificate((out / "broker.crt").read_bytes()).extensions
+    assert names.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(
+        x509.DNSName
+    ) == ["kafka", "localhost"]
+    # Run again (compose starts the job on every `up`): the CA clients trust stays.
+    kept = CliRunner().invoke(app, command)
+    assert kept.exit_code == 0 and "kept" in kept.output
+    assert (out / "ca.crt").read_bytes() == ca
+    renewed = CliRunner().invoke(app, [*command, "--force"])
+    assert renewed.exit_code == 0 and (out / "ca.crt").read_bytes() != ca
+    for bad in (["--host", "kafka", "--owner", "appuser"], ["--host", " "], []):
+        refused = CliRunner().invoke(app, ["certs", "--out", str(tmp_path / "x"), *bad])
+        assert refused.exit_code != 0
+        assert not (tmp_path / "x" / "broker.key").exists()
