@@ -132,6 +132,10 @@ def test_a_kafka_bus_without_tls_is_refused() -> None:
     creds = over_tls.kafka_credentials
     assert creds.ssl_cafile == "/etc/xuncha/kafka/ca.crt"
     assert creds.librdkafka_options()["ssl.endpoint.identification.algorithm"] == "https"
+    unset = production(
+        PlanningSettings, bus_backend="kafka", kafka_password=SECRET, kafka_ssl_cafile=""
+    )
+    assert unset.kafka_ssl_cafile is None  # the system's CAs, not the current directory
 
 
 def test_a_malformed_key_is_refused_without_being_printed() -> None:

@@ -134,6 +134,12 @@ class ServiceSettings(BaseSettings):
             )
         return token
 
+    @field_validator("kafka_ssl_cafile", mode="before")
+    @classmethod
+    def _empty_kafka_ssl_cafile_is_unset(cls, value: object) -> object:
+        # An empty variable means "not set" (the system's CAs), not the current directory.
+        return None if value == "" else value
+
     @field_validator("trusted_proxies")
     @classmethod
     def _trusted_proxies_are_addresses(cls, entries: list[str]) -> list[str]:
