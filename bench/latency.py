@@ -77,6 +77,8 @@ async def bench_latency(
             "50",
             "--kafka-username",
             credentials.username,
+            "--kafka-ssl-cafile",
+            credentials.ssl_cafile or "",
         ],
         env={**os.environ, cw.KAFKA_PASSWORD_ENV: credentials.password},
         stdout=worker_log,

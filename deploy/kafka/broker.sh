@@ -3,19 +3,21 @@
 # the platform's access security, formats the storage once with the operator's SCRAM
 # principal, and starts the broker. The same settings as the test broker
 # (xuncha_shared.kafka_access.broker_security), checked by tests/deploy:
-#   - clients (services, partners, the operator) sign in with SASL/SCRAM-SHA-512 on CLIENT;
+#   - clients (services, partners, the operator) sign in with SASL/SCRAM-SHA-512 over TLS
+#     (SASL_SSL) on CLIENT, with the certificate kafka-certs made (python -m xuncha.kafka
+#     certs: broker.pem = key + chain, ca.crt), PEM files Kafka reads as they are;
 #   - controller and broker sign in to each other with SASL/PLAIN on CONTROLLER;
 #   - the KRaft StandardAuthorizer denies what no ACL allows; only the operator (and the
 #     controller) are super-users. Principals and ACLs: python -m xuncha.kafka services.
-# Not yet: TLS on the client listener (SASL_SSL); until then keep port 9092 on the
-# compose network only (it is not published to the host).
 # Environment: CLUSTER_ID, KAFKA_OPERATOR_PASSWORD, KAFKA_CONTROLLER_PASSWORD,
-# KAFKA_NUM_PARTITIONS; KAFKA_PROPERTIES_ONLY=1 writes the files and exits (tests).
+# KAFKA_NUM_PARTITIONS, KAFKA_TLS_DIR (the TLS files); KAFKA_PROPERTIES_ONLY=1 writes the
+# files and exits (tests).
 set -eu
 : "${CLUSTER_ID:?}" "${KAFKA_OPERATOR_PASSWORD:?}" "${KAFKA_CONTROLLER_PASSWORD:?}"
 OPERATOR=xuncha-operator
 CONFIG_DIR=${KAFKA_CONFIG_DIR:-/var/lib/kafka/config}
 DATA_DIR=${KAFKA_DATA_DIR:-/var/lib/kafka/data}
+TLS_DIR=${KAFKA_TLS_DIR:-/var/lib/kafka/tls}
 mkdir -p "$CONFIG_DIR"
 umask 077
 cat > "$CONFIG_DIR/server.properties" <<PROPERTIES
@@ -24,7 +26,7 @@ node.id=1
 controller.quorum.voters=1@kafka:9093
 listeners=CLIENT://:9092,CONTROLLER://:9093
 advertised.listeners=CLIENT://kafka:9092
-listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
+listener.security.protocol.map=CLIENT:SASL_SSL,CONTROLLER:SASL_PLAINTEXT
 inter.broker.listener.name=CLIENT
 controller.listener.names=CONTROLLER
 sasl.enabled.mechanisms=SCRAM-SHA-512
@@ -37,6 +39,12 @@ listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 super.users=User:$OPERATOR;User:controller
 allow.everyone.if.no.acl.found=false
+ssl.keystore.type=PEM
+ssl.keystore.location=$TLS_DIR/broker.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$TLS_DIR/ca.crt
+ssl.client.auth=none
+ssl.endpoint.identification.algorithm=https
 log.dirs=$DATA_DIR
 num.partitions=${KAFKA_NUM_PARTITIONS:-3}
 default.replication.factor=1
@@ -51,7 +59,9 @@ group.initial.rebalance.delay.ms=0
 PROPERTIES
 # The operator's client settings, for the health check inside the container.
 cat > "$CONFIG_DIR/operator.properties" <<PROPERTIES
-security.protocol=SASL_PLAINTEXT
+security.protocol=SASL_SSL
+ssl.truststore.type=PEM
+ssl.truststore.location=$TLS_DIR/ca.crt
 sasl.mechanism=SCRAM-SHA-512
 sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$OPERATOR" password="$KAFKA_OPERATOR_PASSWORD";
 PROPERTIES

@@ -75,6 +75,8 @@ def _cli(broker: KafkaBroker, prefix: str, *args: str) -> str:
         "XUNCHA_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
         "XUNCHA_KAFKA_OPERATOR_USERNAME": broker.operator_credentials.username,
         "XUNCHA_KAFKA_OPERATOR_PASSWORD": broker.operator_credentials.password,
+        "XUNCHA_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+        "XUNCHA_KAFKA_SSL_CAFILE": str(broker.ca_file),
         "XUNCHA_TOPIC_PREFIX": prefix,
     }
     result = CliRunner().invoke(app, list(args), env=env)

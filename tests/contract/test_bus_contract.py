@@ -49,6 +49,7 @@ class Rig:
     bootstrap: str
     kafka_username: str
     kafka_password: str
+    kafka_ssl_cafile: str
     topic: str
     group: str
     dlq_topic: str
@@ -125,12 +126,13 @@ async def rig(
     engine = create_engine(database_url, pool_size=3)
     await cw.create_schema(engine)
     conn = await asyncpg.connect(asyncpg_dsn(database_url))
-    bootstrap = kafka_username = kafka_password = ""
+    bootstrap = kafka_username = kafka_password = kafka_ssl_cafile = ""
     if backend == "kafka":
         broker = request.getfixturevalue("kafka_broker")
         bootstrap = broker.bootstrap_servers
         kafka_username = broker.operator_credentials.username
         kafka_password = broker.operator_credentials.password
+        kafka_ssl_cafile = str(broker.ca_file)
         bus: Bus = KafkaBus(
             bootstrap,
             request_timeout_ms=4000,
@@ -183,6 +185,7 @@ async def rig(
         bootstrap=bootstrap,
         kafka_username=kafka_username,
         kafka_password=kafka_password,
+        kafka_ssl_cafile=kafka_ssl_cafile,
         topic=topic,
         group=f"{topic_prefix}.contract",
         dlq_topic=f"{topic_prefix}.dlq.contract",
@@ -277,7 +280,7 @@ async def test_consumer_killed_mid_batch_loses_nothing_and_doubles_nothing(rig: 
         *("--bus-database-url", rig.bus_database_url, "--bootstrap", rig.bootstrap),
         *("--topic", rig.topic, "--group", rig.group, "--dlq-topic", rig.dlq_topic),
         *("--delay", "0.05", "--batch-size", "40"),
-        *("--kafka-username", rig.kafka_username),
+        *("--kafka-username", rig.kafka_username, "--kafka-ssl-cafile", rig.kafka_ssl_cafile),
         env={**os.environ, cw.KAFKA_PASSWORD_ENV: rig.kafka_password},
         start_new_session=True,
     )

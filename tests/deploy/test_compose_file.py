@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from xuncha_shared.kafka_access.broker_security import broker_security_properties
 from xuncha_shared.kafka_access.credentials import KafkaCredentials
 from xuncha_shared.kafka_access.policy import service_topics
+from xuncha_shared.kafka_access.tls import broker_tls_files
 from xuncha_shared.settings import SERVICES
 
 from xuncha.serve import service_settings
@@ -253,16 +254,20 @@ def broker_properties(tmp_path: Path, env: Mapping[str, str]) -> dict[str, str]:
 
 
 def test_compose_kafka_has_the_test_brokers_security(tmp_path: Path) -> None:
-    """SASL/SCRAM for clients, SASL/PLAIN between controller and broker, the ACL authorizer
-    denying what no rule allows, and only the operator a super-user: the same entries as
-    the test broker's (broker_security_properties), so every Kafka test runs under them."""
+    """SASL/SCRAM over TLS for clients, SASL/PLAIN between controller and broker, the ACL
+    authorizer denying what no rule allows, and only the operator a super-user: the same
+    entries as the test broker's (broker_security_properties), so every Kafka test runs
+    under them."""
     values = filled()
     properties = broker_properties(tmp_path, values)
     operator = KafkaCredentials(
         username="xuncha-operator", password=values["XUNCHA_KAFKA_OPERATOR_PASSWORD"]
     )
+    tls_dir = compose()["services"]["kafka"]["environment"]["KAFKA_TLS_DIR"]
     expected = broker_security_properties(
-        operator=operator, controller_password=values["XUNCHA_KAFKA_CONTROLLER_PASSWORD"]
+        operator=operator,
+        controller_password=values["XUNCHA_KAFKA_CONTROLLER_PASSWORD"],
+        tls=broker_tls_files(Path(tls_dir)),
     )
     for key, value in expected.items():
         assert properties.get(key) == value, key
@@ -270,6 +275,12 @@ def test_compose_kafka_has_the_test_brokers_security(tmp_path: Path) -> None:
     assert properties["authorizer.class.name"].endswith("StandardAuthorizer")
     assert properties["super.users"] == "User:xuncha-operator;User:controller"
     assert "PLAINTEXT://" not in properties["listeners"].replace("SASL_PLAINTEXT", "")
+    assert "CLIENT:SASL_SSL" in properties["listener.security.protocol.map"].split(",")
+    assert properties["ssl.keystore.location"] == f"{tls_dir}/broker.pem"
+    # The health check signs in over TLS too, trusting the CA.
+    operator_client = (tmp_path / "config" / "operator.properties").read_text(encoding="utf-8")
+    assert "security.protocol=SASL_SSL" in operator_client
+    assert f"ssl.truststore.location={tls_dir}/ca.crt" in operator_client
     assert all(
         protocol.startswith("SASL_")
         for protocol in (
@@ -291,7 +302,7 @@ def test_every_service_signs_in_to_kafka_as_its_own_principal(
         creds = settings.kafka_credentials
         assert creds.username == name
         assert creds.password == values[f"XUNCHA_{name.upper()}_KAFKA_PASSWORD"]
-        assert creds.security_protocol == "SASL_PLAINTEXT"
+        assert creds.security_protocol == "SASL_SSL"
         assert creds.mechanism == "SCRAM-SHA-512"
     # Production refuses a Kafka bus it would reach without signing in.
     env = environment("planning", values)
@@ -335,3 +346,47 @@ def test_the_gateway_gives_the_combined_api_document_to_signed_in_accounts_only(
     assert "/api/accounts/openapi.json" in check.group("body")
     # Metrics are scraped inside the network, never published.
     assert re.search(r"location ~ \^/api/\[a-z\]\+/metrics\$ \{\s+return 404;", nginx)
+
+
+def _mounts(service: str) -> dict[str, str]:
+    """The service's named volumes: mount point -> volume (``:ro`` dropped)."""
+    mounts = {}
+    for entry in compose()["services"][service].get("volumes", []):
+        source, target = str(entry).split(":")[:2]
+        mounts[target] = source
+    return mounts
+
+
+def test_every_kafka_client_in_compose_uses_tls_and_trusts_the_deployments_ca() -> None:
+    """kafka-certs makes the CA and the broker's certificate in a volume; the broker serves
+    SASL_SSL with it; every container that speaks to Kafka (the services and kafka-init)
+    uses SASL_SSL and trusts that volume's ca.crt, and the certificate names the host they
+    dial."""
+    services = compose()["services"]
+    certs = services["kafka-certs"]
+    command = certs["command"]
+    assert command[:4] == ["python", "-m", "xuncha.kafka", "certs"]
+    out = command[command.index("--out") + 1]
+    hosts = [command[i + 1] for i, arg in enumerate(command) if arg == "--host"]
+    volume = _mounts("kafka-certs")[out]
+    broker = services["kafka"]
+    assert broker["depends_on"]["kafka-certs"]["condition"] == "service_completed_successfully"
+    assert _mounts("kafka")[broker["environment"]["KAFKA_TLS_DIR"]] == volume
+    assert all(str(v).endswith(":ro") for v in broker["volumes"] if str(v).startswith(volume))
+
+    values = filled()
+    clients = [
+        name
+        for name, service in services.items()
+        if any(k.endswith("KAFKA_BOOTSTRAP_SERVERS") for k in service.get("environment", {}))
+    ]
+    assert set(clients) == {*SERVICES, "kafka-init"}
+    for name in clients:
+        env = environment(name, values)
+        prefix = "XUNCHA_KAFKA_" if name == "kafka-init" else f"XUNCHA_{name.upper()}_KAFKA_"
+        assert env[f"{prefix}SECURITY_PROTOCOL"] == "SASL_SSL", name
+        ca_file = Path(env[f"{prefix}SSL_CAFILE"])
+        assert ca_file.name == "ca.crt", name
+        assert _mounts(name)[str(ca_file.parent)] == volume, name
+        host = env[f"{prefix}BOOTSTRAP_SERVERS"].rsplit(":", 1)[0]
+        assert host in hosts, name

@@ -112,6 +112,32 @@ def test_a_kafka_bus_without_signing_in_is_refused() -> None:
     assert production(PlanningSettings, bus_backend="postgres").kafka_password is None
 
 
+def test_a_kafka_bus_without_tls_is_refused() -> None:
+    for protocol in ("SASL_PLAINTEXT", "PLAINTEXT"):
+        message = refusal(
+            PlanningSettings,
+            bus_backend="kafka",
+            kafka_security_protocol=protocol,
+            kafka_password=SECRET,
+        )
+        assert "kafka_security_protocol" in message and "SASL_SSL" in message
+        assert "TLS" in message and SECRET not in message
+    over_tls = production(
+        PlanningSettings,
+        bus_backend="kafka",
+        kafka_password=SECRET,
+        kafka_ssl_cafile="/etc/xuncha/kafka/ca.crt",
+    )
+    assert over_tls.kafka_security_protocol == "SASL_SSL"  # the default
+    creds = over_tls.kafka_credentials
+    assert creds.ssl_cafile == "/etc/xuncha/kafka/ca.crt"
+    assert creds.librdkafka_options()["ssl.endpoint.identification.algorithm"] == "https"
+    unset = production(
+        PlanningSettings, bus_backend="kafka", kafka_password=SECRET, kafka_ssl_cafile=""
+    )
+    assert unset.kafka_ssl_cafile is None  # the system's CAs, not the current directory
+
+
 def test_a_malformed_key_is_refused_without_being_printed() -> None:
     with pytest.raises(ValidationError) as refused:
         NotifySettings(secret_keys=[SECRET])

@@ -141,7 +141,10 @@ def service_env(
         f"{p}DATABASE_URL": database_url,
         f"{p}BUS_BACKEND": "kafka",
         f"{p}KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        # Each service signs in as its own principal, under the ACLs compose sets up.
+        # Each service signs in as its own principal, under the ACLs compose sets up, over
+        # TLS, trusting the broker's CA only.
+        f"{p}KAFKA_SECURITY_PROTOCOL": kafka.security_protocol,
+        **({f"{p}KAFKA_SSL_CAFILE": kafka.ssl_cafile} if kafka.ssl_cafile else {}),
         f"{p}KAFKA_USERNAME": kafka.username,
         f"{p}KAFKA_PASSWORD": kafka.password,
         f"{p}TOPIC_PREFIX": topic_prefix,

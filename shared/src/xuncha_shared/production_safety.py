@@ -4,7 +4,8 @@ A service whose ``environment`` is ``production`` does not start with a setting 
 let someone else in or leave a secret readable: dev tokens or a dev signing key, tokens
 without an audience (a token the provider issued for another client would be accepted), an
 ``http://`` JWKS URL (whoever sits on the path could hand over their own keys), the clock
-moved by a file, a Kafka bus reached without signing in, or what a service adds (clues:
+moved by a file, a Kafka bus reached without signing in or without TLS (whoever sits on
+the network would read every event and the SCRAM exchange), or what a service adds (clues:
 the development clue key; notify: webhook secrets that would be stored unsealed). Each
 refusal names the setting, in Chinese and in English, and never its value: the settings'
 validation errors do not echo their input (``hide_input_in_errors``), because that input
@@ -20,7 +21,12 @@ from dataclasses import dataclass
 
 from xuncha_shared.auth import AuthConfig
 
-__all__ = ["UnsafeSetting", "refuse_unsafe_settings", "unsafe_auth_settings"]
+__all__ = [
+    "UnsafeSetting",
+    "refuse_unsafe_settings",
+    "unsafe_auth_settings",
+    "unsafe_kafka_settings",
+]
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,28 @@ def unsafe_auth_settings(auth: AuthConfig) -> Iterable[UnsafeSetting]:
             "auth.jwks_url",
             "生产环境须通过 https 获取验证令牌的公钥",
             "production fetches the keys that verify tokens over https only",
+        )
+
+
+def unsafe_kafka_settings(
+    bus_backend: str, security_protocol: str, password_set: bool
+) -> Iterable[UnsafeSetting]:
+    """What production refuses in a Kafka bus's settings: no SASL/SCRAM sign-in, or no TLS
+    (``SASL_SSL``, the broker's certificate verified against ``kafka_ssl_cafile``)."""
+    if bus_backend != "kafka":
+        return
+    if security_protocol == "PLAINTEXT" or not password_set:
+        yield UnsafeSetting(
+            "kafka_password",
+            "生产环境须以 SASL/SCRAM 登录 Kafka：请设置 kafka_password，不可使用 PLAINTEXT",
+            "production signs in to Kafka: set kafka_password (SASL/SCRAM), not PLAINTEXT",
+        )
+    if security_protocol != "SASL_SSL":
+        yield UnsafeSetting(
+            "kafka_security_protocol",
+            "生产环境须通过 TLS 连接 Kafka（SASL_SSL，并以 kafka_ssl_cafile 验证 broker 证书）",
+            "production reaches Kafka over TLS only (SASL_SSL, the broker's certificate "
+            "verified against kafka_ssl_cafile)",
         )
 
 

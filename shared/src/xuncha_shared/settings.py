@@ -23,6 +23,7 @@ from xuncha_shared.production_safety import (
     UnsafeSetting,
     refuse_unsafe_settings,
     unsafe_auth_settings,
+    unsafe_kafka_settings,
 )
 from xuncha_shared.trusted_proxies import trusted_proxy_entry
 
@@ -62,8 +63,11 @@ class ServiceSettings(BaseSettings):
     )
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
-        default="SASL_PLAINTEXT",
-        description="How this service signs in to Kafka: SASL/SCRAM, over TLS with SASL_SSL",
+        default="SASL_SSL",
+        description=(
+            "How this service reaches Kafka: SASL/SCRAM over TLS (SASL_SSL, the only one "
+            "production accepts), SASL_PLAINTEXT, or PLAINTEXT (no sign-in)"
+        ),
     )
     kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256"] = "SCRAM-SHA-512"
     kafka_username: str | None = Field(
@@ -71,7 +75,11 @@ class ServiceSettings(BaseSettings):
     )
     kafka_password: SecretStr | None = None
     kafka_ssl_cafile: Path | None = Field(
-        default=None, description="CA certificate that signed the brokers' (SASL_SSL)"
+        default=None,
+        description=(
+            "PEM file of the CA that signed the brokers' certificates (SASL_SSL; the "
+            "deployment's ca.crt); the system's CAs when unset. The host name is verified."
+        ),
     )
     topic_prefix: str = Field(default="xuncha", pattern=r"^[A-Za-z0-9._-]+$")
     consumer_group: str | None = None
@@ -126,6 +134,12 @@ class ServiceSettings(BaseSettings):
             )
         return token
 
+    @field_validator("kafka_ssl_cafile", mode="before")
+    @classmethod
+    def _empty_kafka_ssl_cafile_is_unset(cls, value: object) -> object:
+        # An empty variable means "not set" (the system's CAs), not the current directory.
+        return None if value == "" else value
+
     @field_validator("trusted_proxies")
     @classmethod
     def _trusted_proxies_are_addresses(cls, entries: list[str]) -> list[str]:
@@ -147,14 +161,9 @@ class ServiceSettings(BaseSettings):
                 "生产环境使用真实时间，时钟偏移文件仅用于测试",
                 "production reads the real time: clock_offset_file is for tests",
             )
-        if self.bus_backend == "kafka" and (
-            self.kafka_security_protocol == "PLAINTEXT" or self.kafka_password is None
-        ):
-            yield UnsafeSetting(
-                "kafka_password",
-                "生产环境须以 SASL/SCRAM 登录 Kafka：请设置 kafka_password，不可使用 PLAINTEXT",
-                "production signs in to Kafka: set kafka_password (SASL/SCRAM), not PLAINTEXT",
-            )
+        yield from unsafe_kafka_settings(
+            self.bus_backend, self.kafka_security_protocol, self.kafka_password is not None
+        )
 
     @property
     def production(self) -> bool:

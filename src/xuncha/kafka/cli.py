@@ -9,13 +9,20 @@
 
 Signs in as the operator's super-user principal: XUNCHA_KAFKA_BOOTSTRAP_SERVERS,
 XUNCHA_KAFKA_OPERATOR_USERNAME, XUNCHA_KAFKA_OPERATOR_PASSWORD, XUNCHA_KAFKA_SECURITY_PROTOCOL
-(SASL_SSL with XUNCHA_KAFKA_SSL_CAFILE), XUNCHA_TOPIC_PREFIX.
+(SASL_SSL, the default, trusting XUNCHA_KAFKA_SSL_CAFILE; or SASL_PLAINTEXT),
+XUNCHA_TOPIC_PREFIX.
+
+    python -m xuncha.kafka certs --out DIR --host kafka --host localhost
+
+makes the broker's TLS files (a new CA, ca.crt for every client, and the broker's key and
+certificate for those host names); it keeps files already there unless --force.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Literal, TypeVar, cast
 
 import typer
@@ -29,6 +36,7 @@ from xuncha_shared.kafka_access.partners import (
 )
 from xuncha_shared.kafka_access.policy import AccessPolicyError, partner_default_topics
 from xuncha_shared.kafka_access.provisioning import provision_services
+from xuncha_shared.kafka_access.tls import broker_tls_files, write_broker_tls_files
 from xuncha_shared.settings import SERVICES
 
 T = TypeVar("T")
@@ -45,7 +53,7 @@ Prefix = Annotated[
 def operator_admin() -> KafkaAccessAdmin:
     """The admin client, signed in as the operator's principal from the environment."""
     bootstrap = os.environ.get("XUNCHA_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
-    protocol = os.environ.get("XUNCHA_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+    protocol = os.environ.get("XUNCHA_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
     if protocol not in {"SASL_PLAINTEXT", "SASL_SSL"}:
         raise typer.BadParameter(f"XUNCHA_KAFKA_SECURITY_PROTOCOL: {protocol}")
     password = os.environ.get("XUNCHA_KAFKA_OPERATOR_PASSWORD")
@@ -77,6 +85,44 @@ def services(
         raise typer.BadParameter(f"未设置 not set: {', '.join(missing)}")
     provision_services(operator_admin(), prefix, passwords, partitions=partitions)
     typer.echo(f"services ready under {prefix}: {', '.join(SERVICES)}")
+
+
+@app.command()
+def certs(
+    out: Annotated[Path, typer.Option("--out", help="写入目录 / directory to write")],
+    hosts: Annotated[
+        list[str],
+        typer.Option("--host", help="客户端连接 broker 所用的主机名或 IP / broker host name"),
+    ],
+    owner: Annotated[
+        str | None,
+        typer.Option(help="文件属主 UID:GID（broker 的用户）/ owner of the files (the broker's)"),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="重新生成（新 CA）/ make new ones (a new CA)")
+    ] = False,
+) -> None:
+    """生成 Kafka 的 TLS 证书 / The broker's TLS files: ca.crt (for every client and
+    partner), broker.key, broker.crt and broker.pem (key + chain, Kafka's PEM keystore)."""
+    files = broker_tls_files(out)
+    if files.exist() and not force:
+        typer.echo(f"kept the TLS files in {out} (--force makes new ones)")
+        return
+    try:
+        write_broker_tls_files(out, hosts, owner=_owner(owner))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    typer.echo(f"wrote {files.ca_file.name} (give it to every client) and the broker's key and")
+    typer.echo(f"certificate for {', '.join(hosts)} in {out}")
+
+
+def _owner(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    uid, _, gid = value.partition(":")
+    if not (uid.isdigit() and gid.isdigit()):
+        raise typer.BadParameter("--owner 须为 UID:GID / --owner must be UID:GID")
+    return int(uid), int(gid)
 
 
 @partner.command("add")

@@ -62,6 +62,8 @@ class KafkaAccessAdmin:
         self, bootstrap_servers: str, operator: KafkaCredentials, *, timeout: float = 15.0
     ) -> None:
         self._timeout = timeout
+        self.operator = operator
+        """Who this admin signs in as; the principals it creates use the same listener."""
         self._client = AdminClient(
             {
                 "bootstrap.servers": bootstrap_servers,

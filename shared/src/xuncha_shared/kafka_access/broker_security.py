@@ -1,5 +1,5 @@
-"""The broker side of Kafka access: SASL/SCRAM on the client listener, SASL/PLAIN between
-controller and broker, and the KRaft ACL authorizer that denies what no rule allows.
+"""The broker side of Kafka access: SASL/SCRAM over TLS on the client listener, SASL/PLAIN
+between controller and broker, and the KRaft ACL authorizer that denies what no rule allows.
 
 One function for every broker the project runs (the test broker, compose, a cluster node),
 so they cannot drift apart. The operator's principal is a super-user; its SCRAM credential
@@ -12,6 +12,7 @@ a password only the nodes know.
 from __future__ import annotations
 
 from xuncha_shared.kafka_access.credentials import KafkaCredentials
+from xuncha_shared.kafka_access.tls import BrokerTlsFiles
 
 __all__ = [
     "AUTHORIZER_CLASS",
@@ -38,12 +39,14 @@ def broker_security_properties(
     *,
     operator: KafkaCredentials,
     controller_password: str,
-    client_protocol: str = "SASL_PLAINTEXT",
+    tls: BrokerTlsFiles | None,
 ) -> dict[str, str]:
     """``server.properties`` entries securing a node whose listeners are named ``CLIENT``
-    (clients and inter-broker traffic, ``client_protocol``: ``SASL_PLAINTEXT`` or
-    ``SASL_SSL``) and ``CONTROLLER``. The caller adds ``listeners`` and, for ``SASL_SSL``,
-    the keystore entries."""
+    (clients and inter-broker traffic) and ``CONTROLLER``; the caller adds ``listeners``.
+
+    With ``tls`` (the broker's certificate, :mod:`.tls`) the client listener is
+    ``SASL_SSL``; without, ``SASL_PLAINTEXT``, which production clients refuse to use."""
+    client_protocol = "SASL_SSL" if tls is not None else "SASL_PLAINTEXT"
     mechanism = operator.mechanism
     client = CLIENT_LISTENER.lower()
     scram_login = (
@@ -56,7 +59,7 @@ def broker_security_properties(
         f'username="{CONTROLLER_USERNAME}" password="{_jaas_value(controller_password)}" '
         f'user_{CONTROLLER_USERNAME}="{controller_password}";'
     )
-    return {
+    properties = {
         "listener.security.protocol.map": (
             f"{CLIENT_LISTENER}:{client_protocol},{CONTROLLER_LISTENER}:SASL_PLAINTEXT"
         ),
@@ -73,6 +76,9 @@ def broker_security_properties(
         "super.users": f"User:{operator.username};User:{CONTROLLER_USERNAME}",
         "allow.everyone.if.no.acl.found": "false",
     }
+    if tls is not None:
+        properties.update(tls.keystore_properties())
+    return properties
 
 
 def storage_scram_argument(operator: KafkaCredentials) -> str:

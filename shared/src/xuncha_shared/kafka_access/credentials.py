@@ -3,7 +3,7 @@ operator), and the options that make aiokafka and librdkafka sign in as it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 ScramMechanism = Literal["SCRAM-SHA-512", "SCRAM-SHA-256"]
@@ -17,7 +17,9 @@ class KafkaCredentials:
     """A principal's SCRAM sign-in and the listener's protocol.
 
     ``security_protocol="PLAINTEXT"`` signs in as no one (a broker without authentication);
-    ``SASL_SSL`` also verifies the broker's certificate against ``ssl_cafile``.
+    ``SASL_SSL`` also verifies the broker's certificate against ``ssl_cafile`` (the
+    system's authorities without it) and that it names the host dialled: both client
+    libraries check the host name (aiokafka's context always does; librdkafka is told).
     """
 
     username: str
@@ -30,6 +32,11 @@ class KafkaCredentials:
     def principal(self) -> str:
         """The principal ACLs name: ``User:<username>``."""
         return f"User:{self.username}"
+
+    def signing_in_as(self, username: str, password: str) -> KafkaCredentials:
+        """Another principal on the same listener: same mechanism, protocol and trusted
+        authority (what the operator hands a service or a partner it creates)."""
+        return replace(self, username=username, password=password)
 
     def aiokafka_options(self) -> dict[str, Any]:
         """Keyword arguments for aiokafka's producer, consumer and admin client."""
@@ -57,14 +64,17 @@ class KafkaCredentials:
             "sasl.username": self.username,
             "sasl.password": self.password,
         }
-        if self.security_protocol == "SASL_SSL" and self.ssl_cafile:
-            options["ssl.ca.location"] = self.ssl_cafile
+        if self.security_protocol == "SASL_SSL":
+            options["ssl.endpoint.identification.algorithm"] = "https"
+            if self.ssl_cafile:
+                options["ssl.ca.location"] = self.ssl_cafile
         return options
 
     def __repr__(self) -> str:
         return (
             f"KafkaCredentials(username={self.username!r}, password='**********', "
-            f"mechanism={self.mechanism!r}, security_protocol={self.security_protocol!r})"
+            f"mechanism={self.mechanism!r}, security_protocol={self.security_protocol!r}, "
+            f"ssl_cafile={self.ssl_cafile!r})"
         )
 
 

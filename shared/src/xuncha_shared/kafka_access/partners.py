@@ -40,9 +40,7 @@ def add_partner(
     admin: KafkaAccessAdmin, name: str, password: str | None = None
 ) -> KafkaCredentials:
     """Create (or re-key) the partner's principal; it may read nothing until granted."""
-    credentials = KafkaCredentials(
-        username=partner_username(name), password=password or new_password()
-    )
+    credentials = admin.operator.signing_in_as(partner_username(name), password or new_password())
     admin.upsert_user(credentials)
     admin.grant(credentials.principal, partner_group_rules(name))
     return credentials

@@ -24,14 +24,15 @@ def provision_services(
     groups: Mapping[str, str] | None = None,
 ) -> dict[str, KafkaCredentials]:
     """Create the topics under ``prefix``, each service's principal (named after the
-    service, with ``passwords[service]``) and its ACLs; returns the services' credentials.
+    service, with ``passwords[service]``) and its ACLs; returns the services' credentials
+    (on the operator's listener: SASL_SSL and the authority when the operator's are).
     Idempotent: passwords are set again, existing topics and rules stay."""
     admin.ensure_topics(
         service_topics(prefix), partitions=partitions, replication_factor=replication_factor
     )
     credentials: dict[str, KafkaCredentials] = {}
     for service in SERVICES:
-        creds = KafkaCredentials(username=service, password=passwords[service])
+        creds = admin.operator.signing_in_as(service, passwords[service])
         admin.upsert_user(creds)
         group = (groups or {}).get(service)
         admin.grant(creds.principal, service_acl_rules(prefix, service, group=group))

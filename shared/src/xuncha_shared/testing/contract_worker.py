@@ -132,7 +132,10 @@ async def _main(args: argparse.Namespace) -> None:
             args.bootstrap,
             request_timeout_ms=5000,
             credentials=KafkaCredentials(
-                username=args.kafka_username, password=os.environ.get(KAFKA_PASSWORD_ENV, "")
+                username=args.kafka_username,
+                password=os.environ.get(KAFKA_PASSWORD_ENV, ""),
+                security_protocol="SASL_SSL" if args.kafka_ssl_cafile else "SASL_PLAINTEXT",
+                ssl_cafile=args.kafka_ssl_cafile or None,
             )
             if args.kafka_username
             else NO_CREDENTIALS,
@@ -165,6 +168,9 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.0)
     parser.add_argument("--batch-size", type=int, default=50)
     parser.add_argument("--kafka-username", default="", help=f"password in ${KAFKA_PASSWORD_ENV}")
+    parser.add_argument(
+        "--kafka-ssl-cafile", default="", help="the broker's CA: SASL_SSL (else SASL_PLAINTEXT)"
+    )
     asyncio.run(_main(parser.parse_args()))
 
 

@@ -32,8 +32,8 @@ def _run_foreground(broker: KafkaBroker, out: IO[str]) -> int:
         broker.start()
         out.write(
             f"Kafka broker ready on {broker.bootstrap_servers} "
-            f"(started in {broker.last_start_seconds:.1f}s; log: {broker.log_file}). "
-            "Ctrl-C to stop.\n"
+            f"(started in {broker.last_start_seconds:.1f}s; log: {broker.log_file}); "
+            f"clients: SASL_SSL trusting {broker.ca_file}. Ctrl-C to stop.\n"
         )
         out.flush()
         while broker.is_running:

@@ -3,7 +3,6 @@
 import atexit
 import contextlib
 import os
-import secrets
 import signal
 import subprocess
 import time
@@ -18,6 +17,7 @@ from xuncha_shared.kafka_access.broker_security import (
     storage_scram_argument,
 )
 from xuncha_shared.kafka_access.credentials import KafkaCredentials
+from xuncha_shared.kafka_access.tls import ensure_broker_tls_files
 from xuncha_shared.testing.kafka_broker.errors import KafkaBrokerError
 from xuncha_shared.testing.kafka_broker.jars import (
     LOG4J_RELATIVE_PATH,
@@ -29,6 +29,7 @@ from xuncha_shared.testing.kafka_broker.process import (
     NODE_ID,
     free_ports,
     java_executable,
+    load_or_make_passwords,
     new_cluster_id,
     port_open,
     probe_metadata,
@@ -50,6 +51,9 @@ _LOG_FILE = "kafka.log"
 _PROPERTIES_FILE = "server.properties"
 _DATA_DIR = "data"
 _SECRETS_FILE = "operator.secret"
+_TLS_DIR = "tls"
+TLS_HOSTS = ("localhost", "127.0.0.1")
+"""The names the broker's certificate holds: clients dial 127.0.0.1 and check the name."""
 OPERATOR_USERNAME = "xuncha-operator"
 """The harness's super-user principal (SCRAM, created when the storage is formatted)."""
 
@@ -62,8 +66,12 @@ class KafkaBroker:
     bring back the same broker with the same topics, offsets and producer state; clients
     configured with :attr:`bootstrap_servers` reconnect on their own.
 
-    Files in ``workdir``: ``server.properties``, ``data/`` (``log.dirs``), ``kafka.log``
-    (the JVM's stdout/stderr, WARN and above, appended across starts) and ``broker.pid``.
+    Clients sign in with SASL/SCRAM over TLS (``SASL_SSL``), as in the compose deployment:
+    :attr:`operator_credentials` and the principals made from them trust :attr:`ca_file`.
+
+    Files in ``workdir``: ``server.properties``, ``data/`` (``log.dirs``), ``tls/`` (the
+    authority and the broker's certificate, kept across restarts), ``kafka.log`` (the JVM's
+    stdout/stderr, WARN and above, appended across starts) and ``broker.pid``.
     """
 
     def __init__(
@@ -78,7 +86,7 @@ class KafkaBroker:
 
         Args:
             workdir: directory for config, data and logs; created if missing.
-            port: client listener port (SASL/SCRAM); a free loopback port when ``None``.
+            port: client listener port (SASL_SSL); a free loopback port when ``None``.
             controller_port: CONTROLLER listener port; a free loopback port when ``None``.
             lib_dir: directory with the broker's jars; ``<repo>/var/kafka/lib`` when ``None``.
         """
@@ -94,7 +102,10 @@ class KafkaBroker:
         """Wall-clock seconds the last successful :meth:`start` took."""
         self._proc: subprocess.Popen[bytes] | None = None
         self._log_offset = 0
-        self._operator_password, self._controller_password = self._load_or_make_secrets()
+        self._operator_password, self._controller_password = load_or_make_passwords(
+            self.workdir / _SECRETS_FILE
+        )
+        self.tls = ensure_broker_tls_files(self.workdir / _TLS_DIR, TLS_HOSTS)
 
     # ----------------------------------------------------------------- properties
 
@@ -106,7 +117,17 @@ class KafkaBroker:
     @property
     def operator_credentials(self) -> KafkaCredentials:
         """The super-user principal: the harness and the operator's tools sign in as it."""
-        return KafkaCredentials(username=OPERATOR_USERNAME, password=self._operator_password)
+        return KafkaCredentials(
+            username=OPERATOR_USERNAME,
+            password=self._operator_password,
+            security_protocol="SASL_SSL",
+            ssl_cafile=str(self.ca_file),
+        )
+
+    @property
+    def ca_file(self) -> Path:
+        """The authority every client of this broker trusts (``ca.crt``)."""
+        return self.tls.ca_file
 
     @property
     def is_running(self) -> bool:
@@ -144,10 +165,12 @@ class KafkaBroker:
                 f"{CONTROLLER_LISTENER}://127.0.0.1:{self.controller_port}"
             ),
             "advertised.listeners": f"{CLIENT_LISTENER}://127.0.0.1:{self.port}",
-            # SASL/SCRAM for every client, PLAIN between controller and broker, and ACLs:
-            # the same security as the compose deployment.
+            # SASL/SCRAM over TLS for every client, PLAIN between controller and broker,
+            # and ACLs: the same security as the compose deployment.
             **broker_security_properties(
-                operator=self.operator_credentials, controller_password=self._controller_password
+                operator=self.operator_credentials,
+                controller_password=self._controller_password,
+                tls=self.tls,
             ),
             "log.dirs": str(self.data_dir),
             "num.partitions": "1",
@@ -277,19 +300,6 @@ class KafkaBroker:
             main_class,
             *args,
         ]
-
-    def _load_or_make_secrets(self) -> tuple[str, str]:
-        """The operator's and the controller's passwords, kept in the workdir so that a
-        restart signs in with those the storage was formatted with."""
-        path = self.workdir / _SECRETS_FILE
-        try:
-            operator, controller = path.read_text().split()
-        except (OSError, ValueError):
-            operator, controller = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
-            self.workdir.mkdir(parents=True, exist_ok=True)
-            path.write_text(f"{operator}\n{controller}\n")
-            path.chmod(0o600)
-        return operator, controller
 
     def _write_properties(self) -> None:
         lines = [f"{key}={value}" for key, value in self.server_properties().items()]

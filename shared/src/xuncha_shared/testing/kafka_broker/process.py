@@ -4,6 +4,7 @@ import asyncio
 import base64
 import contextlib
 import os
+import secrets
 import shutil
 import socket
 import threading
@@ -19,6 +20,7 @@ __all__ = [
     "NODE_ID",
     "free_ports",
     "java_executable",
+    "load_or_make_passwords",
     "new_cluster_id",
     "port_open",
     "probe_metadata",
@@ -64,6 +66,19 @@ def java_executable() -> str:
     if java is None:
         raise KafkaBrokerError("'java' (JDK 17+) is not on PATH and JAVA_HOME is not set")
     return java
+
+
+def load_or_make_passwords(path: Path) -> tuple[str, str]:
+    """The operator's and the controller's passwords, kept in ``path`` (0600) so that a
+    restart signs in with those the storage was formatted with."""
+    try:
+        operator, controller = path.read_text().split()
+    except (OSError, ValueError):
+        operator, controller = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{operator}\n{controller}\n")
+        path.chmod(0o600)
+    return operator, controller
 
 
 def new_cluster_id() -> str:
