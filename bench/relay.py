@@ -152,8 +152,8 @@ async def bench_relay(
         payloads = [(k.encode(), v.encode()) for k, v in stored]
         # What re-serialising every envelope in Python would cost (the relay no longer does).
         t = time.perf_counter()
-        for r in rows:
-            json.dumps(r.envelope, ensure_ascii=False, separators=(",", ":")).encode()
+        for row in rows:
+            json.dumps(row.envelope, ensure_ascii=False, separators=(",", ":")).encode()
         json_s = time.perf_counter() - t
         texts = [v.decode() for _, v in payloads]
         t = time.perf_counter()
