@@ -19,6 +19,7 @@ from xuncha_shared.clock import SystemClock
 from xuncha_shared.testing.plugin import TEST_SECRET, run_app, service_module, settings_for
 
 from bench.api_baseline import INSERT_ORG, INSERT_OUTBOX, org_body, raw_rows, serial_breakdown
+from bench.api_problems import bench_problem_create
 from bench.common import (
     HERE,
     JURISDICTION,
@@ -139,6 +140,9 @@ async def bench_api(url: str, tmp: Path, cfg: Config, report: Report) -> None:
                         proc.wait(15)
                     except subprocess.TimeoutExpired:
                         proc.kill()
+
+        # 2d. A problem create with its hand-over event, and raw asyncpg doing its INSERTs.
+        await bench_problem_create(url, pool, cfg, auth, results)
 
         # 2c. Raw asyncpg: the same org row plus one outbox row (same envelope), one
         # transaction per org, a pool as large as the concurrency. Rows built beforehand.

@@ -98,6 +98,13 @@ async def amain(cfg: Config) -> Report:
                 f"{report.api['raw_asyncpg']['rate']} rows/s → ratio "
                 f"{report.api[f'ratio_{name}_vs_raw']}"
             )
+    if "problem_api_asgi" in report.api:
+        api, raw = report.api["problem_api_asgi"], report.api["problem_raw_asyncpg"]
+        print(
+            f"  problem_api_asgi {api['rate']} problems/s (p99 {api['request']['p99_ms']} ms)"
+            f" vs raw asyncpg {raw['rate']} rows/s → ratio"
+            f" {report.api['ratio_problem_api_asgi_vs_raw']}"
+        )
     for r in report.latency.get("runs", []):
         c = r["commit_to_handler"]
         print(

@@ -216,6 +216,34 @@ async def test_order_per_key(rig: Rig) -> None:
         assert [e["version"] for e in effects if e["org_id"] == org] == list(range(1, 16))
 
 
+async def test_relay_sends_each_envelope_as_stored_in_seq_order_across_batches(
+    rig: Rig,
+) -> None:
+    # 60 events in batches of 25: three batches in one transaction, each sent while the one
+    # before it is still being acknowledged.
+    orgs = [uuid.uuid4() for _ in range(4)]
+    await rig.emit_versions(orgs, 15)
+    stored = await rig.conn.fetch(
+        f"SELECT key, envelope::text AS text FROM {cw.TABLES.outbox.fullname} ORDER BY seq"
+    )
+    assert await rig.relay.drain() == 60
+    assert await rig.relay.pending() == 0
+    sub = rig.bus.subscribe(group=f"{rig.group}.inspect", topics=[rig.topic])
+    await sub.start()
+    got: list[Any] = []
+    try:
+        for _ in range(60):
+            got += await sub.fetch(max_records=100, timeout=0.5)
+            if len(got) >= 60:
+                break
+    finally:
+        await sub.stop()
+    assert len(got) == 60
+    for key in {r["key"] for r in stored}:
+        sent = [d.message.value for d in got if d.message.key == key]
+        assert sent == [r["text"].encode() for r in stored if r["key"] == key]
+
+
 async def test_redelivered_event_has_one_effect(rig: Rig) -> None:
     org = uuid.uuid4()
     await rig.emit_versions([org], 1)

@@ -41,7 +41,7 @@ from xuncha_shared.docs_and_metrics_access import (
 from xuncha_shared.http import hold_to_document
 from xuncha_shared.idempotency import IDEMPOTENCY_INFO_KEY, IdempotentReplay, on_replay
 from xuncha_shared.messaging import OUTBOX_INFO_KEY, MessagingTables, OutboxContext
-from xuncha_shared.observability import Metrics, configure_logging, request_middleware
+from xuncha_shared.observability import Metrics, RequestObservability, configure_logging
 from xuncha_shared.openapi import install_openapi, operation_id
 from xuncha_shared.problems import install_problem_handlers
 from xuncha_shared.relay import OutboxRelay
@@ -386,7 +386,7 @@ def create_service_app(
     app.state.runtime = runtime
     install_problem_handlers(app)
     app.add_exception_handler(IdempotentReplay, on_replay)
-    app.middleware("http")(request_middleware(runtime.metrics))
+    app.add_middleware(RequestObservability, metrics=runtime.metrics)
     app.include_router(health_router(base))
     app.include_router(health_router(""))
     for router in spec.routers:

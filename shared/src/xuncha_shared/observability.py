@@ -6,13 +6,14 @@ import logging
 import sys
 import time
 import traceback
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from pythonjsonlogger.json import JsonFormatter
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xuncha_shared.tracing import current_traceparent, new_traceparent, parse_traceparent, trace_id
 
@@ -129,25 +130,44 @@ def internal_error_response(request: Request) -> JSONResponse:
     )
 
 
-def request_middleware(
-    metrics: Metrics,
-) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    """Sets the trace context from ``traceparent`` (or starts one), echoes it, and counts."""
+class RequestObservability:
+    """Pure ASGI middleware (no ``BaseHTTPMiddleware`` task and body streams per request):
+    sets the trace context from ``traceparent`` (or starts one), echoes it on the response,
+    answers an unexpected error with a 500 problem, writes the access log and counts."""
 
-    async def middleware(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         incoming = parse_traceparent(request.headers.get("traceparent"))
         traceparent = new_traceparent(incoming)
         token = current_traceparent.set(traceparent)
         started = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_with_trace(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                MutableHeaders(scope=message)["traceparent"] = traceparent
+            await send(message)
+
         try:
             try:
-                response = await call_next(request)
+                await self.app(scope, receive, send_with_trace)
             except Exception as exc:
+                if response_started:
+                    raise
                 # Answered here, so the server's own handler never logs it with its message.
                 log_unexpected_error(request, exc)
-                response = internal_error_response(request)
+                await internal_error_response(request)(scope, receive, send_with_trace)
             elapsed = time.perf_counter() - started
             # Paths and status only: bodies and query strings may carry personal data.
             access_log.info(
@@ -155,17 +175,13 @@ def request_middleware(
                 extra={
                     "method": request.method,
                     "path": request.url.path,
-                    "status": response.status_code,
+                    "status": status,
                     "ms": round(elapsed * 1000, 1),
                 },
             )
         finally:
             current_traceparent.reset(token)
-        route = request.scope.get("route")
+        route = scope.get("route")
         path = getattr(route, "path", "unmatched")
-        metrics.requests.labels(request.method, path, str(response.status_code)).inc()
-        metrics.request_seconds.labels(request.method, path).observe(elapsed)
-        response.headers["traceparent"] = traceparent
-        return response
-
-    return middleware
+        self.metrics.requests.labels(request.method, path, str(status)).inc()
+        self.metrics.request_seconds.labels(request.method, path).observe(elapsed)

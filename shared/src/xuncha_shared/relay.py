@@ -11,14 +11,15 @@ fallback.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import zlib
+from collections.abc import Awaitable, Sequence
+from typing import Any
 
 import asyncpg
-from sqlalchemy import func, select, update
+from sqlalchemy import ARRAY, Row, Text, any_, bindparam, cast, func, select, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from xuncha_shared.bus.base import Bus, BusMessage, BusUnavailable, wait_event
 from xuncha_shared.bus.postgres import asyncpg_dsn
@@ -27,6 +28,25 @@ from xuncha_shared.messaging import MessagingTables
 from xuncha_shared.observability import Metrics
 
 log = logging.getLogger(__name__)
+
+_CONTENT_TYPE = (("content-type", b"application/cloudevents+json"),)
+
+
+def _messages(rows: Sequence[Row[Any]]) -> list[BusMessage]:
+    return [
+        BusMessage(topic=r.topic, key=r.key, value=r.envelope.encode(), headers=_CONTENT_TYPE)
+        for r in rows
+    ]
+
+
+async def _settle(acks: Awaitable[None]) -> bool:
+    """Await a batch's acknowledgements whose outcome no longer decides anything (a run that
+    stops); whether the bus stored it."""
+    try:
+        await acks
+    except BusUnavailable:
+        return False
+    return True
 
 
 class OutboxRelay:
@@ -41,6 +61,7 @@ class OutboxRelay:
         clock: Clock,
         metrics: Metrics | None = None,
         batch_size: int = 500,
+        batches_per_transaction: int = 20,
         poll_seconds: float = 1.0,
         max_backoff_seconds: float = 10.0,
     ) -> None:
@@ -50,6 +71,7 @@ class OutboxRelay:
         self._clock = clock
         self._metrics = metrics
         self._batch_size = batch_size
+        self._batches_per_transaction = batches_per_transaction
         self._poll = poll_seconds
         self._max_backoff = max_backoff_seconds
         self._wakeup = asyncio.Event()
@@ -66,51 +88,105 @@ class OutboxRelay:
             BusUnavailable: the bus refused the batch. The rows stay unpublished and each
                 one's ``attempts`` grows by one (counted after the batch's rollback).
         """
-        outbox = self._tables.outbox
+        return await self._publish_pipelined(max_batches=1)
+
+    async def _publish_pipelined(self, *, max_batches: int) -> int:
+        """Publish up to ``max_batches`` batches in one transaction, overlapping the bus's
+        acknowledgements of one batch with reading and sending the next.
+
+        Each batch is sent only after the previous one was handed to the bus (the bus keeps
+        that order per key) and marked published only once the bus acknowledged it; a batch
+        refused by the bus stops the run, its rows and every later row stay unpublished, and
+        the marks of the batches before it are committed. Returns how many were published.
+        """
         refused: BusUnavailable | None = None
+        refused_ids: list[object] = []
+        published = 0
         async with self._engine.begin() as conn:
             got_lock = await conn.scalar(select(func.pg_try_advisory_xact_lock(self._lock_key)))
             if not got_lock:
                 return 0
-            rows = (
-                await conn.execute(
-                    select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.envelope)
-                    .where(outbox.c.published_at.is_(None))
-                    .order_by(outbox.c.seq)
-                    .limit(self._batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
+            rows = await self._claim(conn, after_seq=None)
             if not rows:
                 return 0
-            ids = [r.id for r in rows]
-            messages = [
-                BusMessage(
-                    topic=r.topic,
-                    key=r.key,
-                    value=json.dumps(
-                        r.envelope, ensure_ascii=False, separators=(",", ":")
-                    ).encode(),
-                    headers=(("content-type", b"application/cloudevents+json"),),
-                )
-                for r in rows
-            ]
             try:
-                await self._bus.publish(messages)
+                acks = await self._bus.send(_messages(rows))
             except BusUnavailable as exc:
-                refused = exc
-            else:
-                await conn.execute(
-                    update(outbox)
-                    .where(outbox.c.id.in_(ids))
-                    .values(published_at=self._clock.now())
-                )
+                refused, refused_ids = exc, [r.id for r in rows]
+            batches = 1
+            while refused is None:
+                # While the bus acknowledges this batch: read the next one and send it behind.
+                following: list[Row[Any]] = []
+                following_acks: Awaitable[None] | None = None
+                try:
+                    if batches < max_batches:
+                        following = await self._claim(conn, after_seq=rows[-1].seq)
+                    if following:
+                        following_acks = await self._bus.send(_messages(following))
+                        batches += 1
+                except BusUnavailable as exc:
+                    refused, refused_ids = exc, [r.id for r in following]
+                except BaseException:
+                    await _settle(acks)
+                    raise
+                try:
+                    await acks
+                except BusUnavailable as exc:
+                    # Nothing from here on is marked: this batch and the one behind it are
+                    # sent again, in order, on the next run.
+                    refused = exc
+                    refused_ids = [r.id for r in rows]
+                    if following_acks is not None and not await _settle(following_acks):
+                        refused_ids += [r.id for r in following]
+                    break
+                try:
+                    await self._mark_published(conn, [r.id for r in rows])
+                except BaseException:
+                    if following_acks is not None:
+                        await _settle(following_acks)
+                    raise
+                published += len(rows)
+                if following_acks is None:
+                    break
+                rows, acks = following, following_acks
         if refused is not None:
-            await self._count_attempt(ids)
-            raise refused
-        if self._metrics is not None:
-            self._metrics.relay_published.inc(len(rows))
-        return len(rows)
+            await self._count_attempt(refused_ids)
+            if published == 0:
+                raise refused
+            log.warning(
+                "outbox relay stopped mid-run",
+                extra={"schema": self._tables.schema, "reason": type(refused).__name__},
+            )
+        if self._metrics is not None and published:
+            self._metrics.relay_published.inc(published)
+        return published
+
+    async def _claim(self, conn: AsyncConnection, *, after_seq: int | None) -> list[Row[Any]]:
+        """Lock the next batch of unpublished rows (after ``after_seq``, the last row of the
+        batch still in flight in this transaction), keeping each envelope's stored text."""
+        outbox = self._tables.outbox
+        # The envelope as PostgreSQL stores it, sent as it is: no decode into dicts and
+        # re-serialisation in Python for every row.
+        envelope_text = cast(outbox.c.envelope, Text).label("envelope")
+        query = (
+            select(outbox.c.id, outbox.c.seq, outbox.c.topic, outbox.c.key, envelope_text)
+            .where(outbox.c.published_at.is_(None))
+            .order_by(outbox.c.seq)
+            .limit(self._batch_size)
+            .with_for_update(skip_locked=True)
+        )
+        if after_seq is not None:
+            query = query.where(outbox.c.seq > after_seq)
+        return list((await conn.execute(query)).all())
+
+    async def _mark_published(self, conn: AsyncConnection, ids: list[object]) -> None:
+        # One array parameter (``id = ANY($1)``), not one bound parameter per id.
+        outbox = self._tables.outbox
+        await conn.execute(
+            update(outbox)
+            .where(outbox.c.id == any_(bindparam("ids", ids, type_=ARRAY(outbox.c.id.type))))
+            .values(published_at=self._clock.now())
+        )
 
     async def _count_attempt(self, ids: list[object]) -> None:
         # Its own transaction: the batch's was left without marks, and a rollback there would
@@ -118,13 +194,15 @@ class OutboxRelay:
         outbox = self._tables.outbox
         async with self._engine.begin() as conn:
             await conn.execute(
-                update(outbox).where(outbox.c.id.in_(ids)).values(attempts=outbox.c.attempts + 1)
+                update(outbox)
+                .where(outbox.c.id == any_(bindparam("ids", ids, type_=ARRAY(outbox.c.id.type))))
+                .values(attempts=outbox.c.attempts + 1)
             )
 
     async def drain(self) -> int:
         """Publish until the outbox is empty; returns the number published."""
         total = 0
-        while n := await self.publish_batch():
+        while n := await self._publish_pipelined(max_batches=self._batches_per_transaction):
             total += n
         return total
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -55,6 +55,15 @@ class Bus(Protocol):
         :class:`BusUnavailable`. Order within a key is the order given."""
         ...
 
+    async def send(self, messages: Sequence[BusMessage]) -> Awaitable[None]:
+        """Hand ``messages`` to the bus and return at once with an awaitable that completes
+        when every one of them is durably stored (else raises :class:`BusUnavailable`).
+
+        Messages of a later ``send`` are stored after those of an earlier one (per key), so a
+        caller may send the next batch before the acknowledgements of this one arrive; it
+        must await every returned awaitable."""
+        ...
+
     async def ensure_topics(self, topics: Sequence[str]) -> None: ...
 
     def subscribe(self, *, group: str, topics: Sequence[str]) -> Subscription: ...
@@ -72,3 +81,7 @@ async def wait_event(event: asyncio.Event, timeout: float) -> bool:
     except TimeoutError:
         return False
     return True
+
+
+async def already_stored() -> None:
+    """The acknowledgement of a ``send`` that stored its messages before returning."""

@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
-from xuncha_shared.bus.base import BusMessage, BusUnavailable, Delivery
+from xuncha_shared.bus.base import BusMessage, BusUnavailable, Delivery, already_stored
 from xuncha_shared.kafka_access.credentials import NO_CREDENTIALS, KafkaCredentials
 
 log = logging.getLogger(__name__)
@@ -81,12 +81,16 @@ class KafkaBus:
             await _abandon(producer)
 
     async def publish(self, messages: Sequence[BusMessage]) -> None:
+        await (await self.send(messages))
+
+    async def send(self, messages: Sequence[BusMessage]) -> Awaitable[None]:
         if not messages:
-            return
+            return already_stored()
         producer = await self._ensure_producer()
         try:
             # send() only enqueues; the futures resolve once the broker acknowledges. With
-            # idempotence and one in-flight batch per partition, order per key is kept.
+            # idempotence and one in-flight batch per partition, order per key is kept, also
+            # across calls on the same producer.
             # With idempotence aiokafka never expires a batch, so bound the wait ourselves.
             async with asyncio.timeout(self._request_timeout_ms / 1000):
                 futures = [
@@ -95,6 +99,14 @@ class KafkaBus:
                     )
                     for m in messages
                 ]
+        except (KafkaError, OSError, TimeoutError) as exc:
+            await self._reset_producer()
+            raise BusUnavailable(f"Kafka publish failed: {type(exc).__name__}") from exc
+        return self._acknowledged(futures)
+
+    async def _acknowledged(self, futures: list[asyncio.Future[object]]) -> None:
+        try:
+            async with asyncio.timeout(self._request_timeout_ms / 1000):
                 await asyncio.gather(*futures)
         except (KafkaError, OSError, TimeoutError) as exc:
             # A producer that failed mid-batch may hold a poisoned sequence state; start afresh.

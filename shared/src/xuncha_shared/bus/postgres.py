@@ -11,11 +11,17 @@ import asyncio
 import json
 import logging
 import zlib
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 
 import asyncpg
 
-from xuncha_shared.bus.base import BusMessage, BusUnavailable, Delivery, wait_event
+from xuncha_shared.bus.base import (
+    BusMessage,
+    BusUnavailable,
+    Delivery,
+    already_stored,
+    wait_event,
+)
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +123,11 @@ class PostgresBus:
                 await conn.execute("SELECT pg_notify($1, '')", _CHANNEL)
         except _DOWN as exc:
             raise BusUnavailable(f"bus database unreachable: {type(exc).__name__}") from exc
+
+    async def send(self, messages: Sequence[BusMessage]) -> Awaitable[None]:
+        # The log stores a batch in one transaction: stored once publish returns.
+        await self.publish(messages)
+        return already_stored()
 
     async def ensure_topics(self, topics: Sequence[str]) -> None:
         # Topics in the log need no creation.
