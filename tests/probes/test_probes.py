@@ -278,17 +278,24 @@ async def test_a_report_is_never_forwarded_to_the_org_it_accuses(
 async def test_a_line_break_in_an_org_name_injects_no_mail_header(
     target: Target, world: World
 ) -> None:
-    """The department's name ends with CR/LF and a Bcc header: its mail (the immediate problem
-    handed over) still goes out, to its secretary only, with the name on the subject's line."""
+    """The department's name ends with CR/LF and a Bcc header: its mails (the immediate
+    problem handed over, the feedback naming it in the subject) still go out, to its
+    secretary only, with the name on the subject's one line."""
 
     def mails() -> list[Any]:
         return [m for m in target.mailbox.messages if SECRETARY_MAIL in m["X-Rcpt-To"]]
 
-    await eventually(mails, timeout=WAIT, interval=0.5)
+    def feedback_mail() -> list[Any]:
+        return [m for m in mails() if "县农业农村局" in str(m["Subject"])]
+
+    await eventually(feedback_mail, timeout=WAIT, interval=0.5)
     for mail in mails():
         assert mail["Bcc"] is None, str(mail)
         assert mail["X-Rcpt-To"] == SECRETARY_MAIL
-        assert "\n" not in str(mail["Subject"])
+        subject = str(mail["Subject"])
+        assert "\n" not in subject and "\r" not in subject, subject
+    (mail,) = feedback_mail()
+    assert f"县农业农村局 {INJECTED_HEADER}" in str(mail["Subject"])
     injected = INJECTED_HEADER.removeprefix("Bcc: ")
     assert all(injected not in m["X-Rcpt-To"] for m in target.mailbox.messages)
 

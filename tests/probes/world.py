@@ -18,6 +18,7 @@ import httpx
 from xuncha_shared.testing.plugin import eventually
 from xuncha_shared.workdays import SHANGHAI
 
+from tests.e2e.stages.reporting import report_sections
 from tests.probes.targets import Target
 
 WAIT = 90.0  # seconds for anything that crosses an event (six processes on two cores)
@@ -227,6 +228,7 @@ async def build_world(target: Target) -> World:
 
     await eventually(transfer, timeout=WAIT, interval=0.25)
     task = await immediate_task(target, round_id, problem_id)
+    await feedback_issued(target, str(assignment["id"]), discipline)
     return World(
         today=today,
         discipline_id=discipline,
@@ -273,3 +275,36 @@ async def immediate_task(target: Target, round_id: str, problem_id: str) -> str:
 
     task: str = await eventually(opened, timeout=WAIT, interval=0.25)
     return task
+
+
+async def feedback_issued(target: Target, assignment_id: str, discipline: str) -> None:
+    """The assignment's report written, reviewed and approved, and its feedback issued to the
+    department: the mail about it names the department in its subject."""
+    client, writer = target.client, target.token("group", subject=GROUP_ACCOUNT)
+    report = await until(
+        client,
+        "POST",
+        "/api/findings/reports",
+        writer,
+        expect=201,
+        json={
+            "kind": "assignment",
+            "assignment_id": assignment_id,
+            "title": "关于对县农业农村局党组巡察情况的报告",
+            "sections": report_sections("县农业农村局"),
+        },
+    )
+    path = f"/api/findings/reports/{report['id']}"
+    await call(client, "POST", f"{path}/submit", writer)
+    reviewer = target.token("discipline", org_id=discipline, subject="probe.jw")
+    review = {"decision": "pass", "comments": "同意报送。"}
+    await call(client, "POST", f"{path}/review", reviewer, json=review)
+    await call(client, "POST", f"{path}/approve", target.token("leadership"))
+    await call(
+        client,
+        "POST",
+        f"/api/findings/assignments/{assignment_id}/feedback",
+        target.token("office"),
+        json={"copied_to_org_ids": []},
+        expect=201,
+    )
