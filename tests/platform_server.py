@@ -20,6 +20,7 @@ from xuncha_shared.pgserver import LocalPostgres
 from xuncha_shared.settings import SERVICES
 from xuncha_shared.testing.plugin import TEST_SECRET, settings_for
 from xuncha_shared.testing.serving import loopback_socket, serving, socket_url
+from xuncha_shared.trusted_proxies import forwarded_header_options
 from xuncha_shared.workdays import SHANGHAI
 
 from xuncha.demo import SMALL, load_demo
@@ -78,8 +79,15 @@ async def serve_platform(
     try:
         # A browser tab a failed test left open keeps its live inbox stream: shutdown closes
         # it after a few seconds rather than waiting for the tab.
+        # No proxy in front, as in ``xuncha run``: no forwarded header is believed (uvicorn
+        # would otherwise believe one from loopback, where every test client is).
         async with serving(
-            dispatcher, sock, access_log=False, lifespan="on", timeout_graceful_shutdown=5
+            dispatcher,
+            sock,
+            access_log=False,
+            lifespan="on",
+            timeout_graceful_shutdown=5,
+            **forwarded_header_options([]),
         ):
             yield Served(base_url=url, auth=auth, database_url=database_url)
     finally:

@@ -207,6 +207,7 @@ _VALIDATION_ZH = {
     "repeated_item": "第 {position} 项与前面的项重复",
     "nul_character": "不得包含空字符（NUL）",
     "control_character": "不得包含控制字符（{character}）",
+    "account_name": "账号不能是 . 或 ..，也不能含 / 或 \\",
     "null_not_allowed": "不能清空此项",
     "model_attributes_type": "应为对象",
     "dict_type": "应为对象",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from xuncha_shared.auth import Role
 
 from services.notify.tests.api.factories import BASE, J, auth
@@ -53,3 +54,23 @@ async def test_null_clears_only_what_may_be_empty(platform: Any, token: Any) -> 
         "roles": ["organization"],
         "display_name": "刘海涛",
     }
+
+
+@pytest.mark.parametrize("account", [".", "..", "wx/liuhaitao", "../admin", "/"])
+async def test_an_account_name_that_is_not_one_path_segment_is_refused(
+    platform: Any, token: Any, db: Any, account: str
+) -> None:
+    """The account name rule: an entry is read, changed and deleted at
+    ``/directory/people/{account}``, so a name that is no single segment of a path (``.``,
+    ``..``, one with a ``/``) would make an entry no one can reach again."""
+    running = await platform("notify", scheduler_enabled=False, consumers_enabled=False)
+    notify = running.client("notify")
+    office = token(Role.office, jurisdiction=J)
+    r = await notify.post(
+        f"{BASE}/directory/people", json={**PERSON, "account": account}, headers=auth(office)
+    )
+    assert r.status_code == 422, r.text
+    problem = r.json()
+    assert problem["field"] == "account" and problem["errors"][0]["code"] == "account_name"
+    assert problem["message_zh"] and problem["message_en"]
+    assert await db.fetchval("SELECT count(*) FROM notify.people") == 0

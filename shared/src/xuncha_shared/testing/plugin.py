@@ -228,10 +228,11 @@ async def topic_prefix(request: pytest.FixtureRequest) -> AsyncIterator[str]:
     if "kafka_broker" in request.fixturenames:
         broker: KafkaBroker = request.getfixturevalue("kafka_broker")
         if broker.is_running:
-            await _delete_topics(broker, prefix)
+            await delete_topics(broker, prefix)
 
 
-async def _delete_topics(broker: KafkaBroker, prefix: str) -> None:
+async def delete_topics(broker: KafkaBroker, prefix: str) -> None:
+    """Delete every topic of ``prefix`` (a test's or a module's deployment) from the broker."""
     admin = AIOKafkaAdminClient(
         bootstrap_servers=broker.bootstrap_servers,
         request_timeout_ms=10_000,

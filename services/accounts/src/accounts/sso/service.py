@@ -15,6 +15,7 @@ from typing import Any
 import jwt
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
+from xuncha_shared.account_names import account_name_fault
 from xuncha_shared.auth import AuthConfig, Principal, Role, TokenVerifier
 from xuncha_shared.events.accounts import AccountChanged, AccountOpened
 from xuncha_shared.messaging import emit
@@ -50,11 +51,20 @@ def provider_verifier(request: Request, provider: SsoProvider) -> TokenVerifier:
     return verifier
 
 
-def _account_name(claims: dict[str, Any], provider: SsoProvider) -> str:
+def account_name_of(claims: dict[str, Any], provider: SsoProvider) -> str:
+    """The account the provider's token names; refused when it names none, or a name that is
+    not one path segment (the account name rule: no one could reach that account again)."""
     name = claims.get(provider.account_claim)
     if not isinstance(name, str) or not 0 < len(name) <= 128:
         raise SignInFailed(
             "身份平台的令牌未注明账号", "The provider's token names no account", field="token"
+        )
+    fault = account_name_fault(name)
+    if fault is not None:
+        raise SignInFailed(
+            "身份平台的令牌注明的账号不能用作本平台账号（不能是 . 或 ..，也不能含 / 或 \\）",
+            f"The provider's token names an account this platform cannot keep: {fault}",
+            field="token",
         )
     return name
 
@@ -70,7 +80,7 @@ async def exchange(
     principal = await verifier.verify(token)
     # Verified just above; read the one claim the principal does not carry.
     claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
-    account = await _follow(session, _account_name(claims, settings.sso), principal, now)
+    account = await _follow(session, account_name_of(claims, settings.sso), principal, now)
     if not account.active:
         raise AccountDisabled("账号已停用，请联系巡察办", "The account is disabled")
     return await issue_session(session, settings, account, now)

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from xuncha_shared.account_names import AccountName
 from xuncha_shared.auth import Role
 from xuncha_shared.http import Page
 from xuncha_shared.patch import Patch
@@ -32,7 +33,7 @@ class PersonCreate(BaseModel):
         },
     )
 
-    account: str = Field(
+    account: AccountName = Field(
         min_length=1, max_length=128, pattern=PLAIN, title="账号", description="令牌主体 sub"
     )
     display_name: str = Field(min_length=1, max_length=50, pattern=PLAIN, title="姓名")
