@@ -233,6 +233,14 @@ async def test_an_inspected_org_cannot_change_its_immediate_tasks_kind_or_due_da
             url, json=body, headers={**bearer(org), **await version_of(target.client, url, org)}
         )
         assert_problem(r, 403, field, "decided-by-office")
+    # Nor inside a batch filling in its plan's tasks at once.
+    item = {"task_id": world.task_id, "version": before["version"], "kind": "short"}
+    r = await target.client.patch(
+        f"/api/rectification/plans/{before['plan_id']}/tasks",
+        json={"tasks": [item | {"due_on": later}]},
+        headers=bearer(org),
+    )
+    assert_problem(r, 403, "tasks.0.kind", "decided-by-office")
     after = await call(target.client, "GET", url, org, expect=200)
     assert (after["kind"], after["due_on"], after["version"]) == (
         "immediate",
