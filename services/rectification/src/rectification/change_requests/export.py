@@ -8,10 +8,9 @@ from fastapi import Response
 from xuncha_shared.web import Column, xlsx_ledger
 
 from rectification.change_requests.schemas import ChangeRequestRead
+from rectification.change_requests.service import STATUS_ZH
+from rectification.plans.decided import FIELD_ZH
 from rectification.plans.export import KIND_ZH
-
-STATUS_ZH = {"open": "待审批", "approved": "已同意", "rejected": "不同意", "withdrawn": "已撤回"}
-FIELD_ZH = {"kind": "整改类型", "due_on": "整改时限", "measures": "整改措施"}
 
 
 def _kind(value: object) -> str:

@@ -270,8 +270,12 @@ async def refuse_unworkable_deadline(
 
 
 def _asked(data: ChangeRequestCreate) -> dict[str, Any]:
-    values = {"kind": data.kind.value if data.kind else None, "due_on": data.due_on}
-    values["measures"] = data.measures
+    """The fields the request asks to change and their values, in the order of FIELD_ZH."""
+    values: dict[str, Any] = {
+        "kind": data.kind.value if data.kind else None,
+        "due_on": data.due_on,
+        "measures": data.measures,
+    }
     return {name: values[name] for name in FIELD_ZH if values[name] is not None}
 
 
