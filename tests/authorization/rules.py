@@ -257,6 +257,13 @@ RULES: dict[str, str] = {
     "GET /api/rectification/cards/{card_id}": f"{OVERSEERS} inspected:own leader",
     "POST /api/rectification/cards/{card_id}/actions/{action_id}/done": "office",
     "POST /api/rectification/cards/{card_id}/interview-letter": "office",
+    "GET /api/rectification/change-requests": f"{OVERSEERS} inspected leader",
+    "GET /api/rectification/change-requests.xlsx": f"{OVERSEERS} inspected leader",
+    # The demo county has no change request: the allowed callers' 404 passes (absent).
+    "GET /api/rectification/change-requests/{change_request_id}": f"{OVERSEERS} inspected:own leader:own absent",
+    "POST /api/rectification/change-requests/{change_request_id}/approve": "office absent",
+    "POST /api/rectification/change-requests/{change_request_id}/reject": "office absent",
+    "POST /api/rectification/change-requests/{change_request_id}/withdraw": "inspected:own absent",
     "GET /api/rectification/completion": f"{OVERSEERS} inspected leader",
     "GET /api/rectification/institutions": f"{OVERSEERS} inspected leader",
     "GET /api/rectification/institutions.xlsx": f"{OVERSEERS} inspected leader",
@@ -291,6 +298,7 @@ RULES: dict[str, str] = {
     "GET /api/rectification/tasks/{task_id}": f"{OVERSEERS} inspected:own leader:own",
     "PATCH /api/rectification/tasks/{task_id}": "inspected:own",
     "POST /api/rectification/tasks/{task_id}/accept": "discipline organization",
+    "POST /api/rectification/tasks/{task_id}/change-requests": "inspected:own",
     "POST /api/rectification/tasks/{task_id}/claim": "inspected:own",
     "GET /api/rectification/tasks/{task_id}/files": f"{OVERSEERS} inspected:own leader:own",
     "POST /api/rectification/tasks/{task_id}/files": "inspected:own body-first",  # a file or template upload: the matrix cannot build its body, so it proves no refusal here

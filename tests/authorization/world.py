@@ -258,6 +258,12 @@ async def _fill(conn: asyncpg.Connection, world: World) -> None:
             "ON c.id = a.card_id WHERE c.org_id = $1 LIMIT 1",
             (a,),
         ),
+        # The demo county files no change request (调整申请): absent, so the matrix proves
+        # the refusals of roles that never act on one, not own-org against other-org.
+        "change_request_id": (
+            "SELECT id FROM rectification.task_change_requests WHERE org_id = $1 LIMIT 1",
+            (a,),
+        ),
         "notification_id": (
             "SELECT id FROM notify.notifications WHERE jurisdiction = $1 LIMIT 1",
             (JURISDICTION,),

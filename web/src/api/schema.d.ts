@@ -2894,6 +2894,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rectification/tasks/{task_id}/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 提出调整申请
+         * @description 被巡察党组织申请调整本单位任务中由巡察决定、不能自行变更的事项（立行立改任务的整改时限；方案报送后的整改类型、时限和措施）：至少一项，且与现有的不同，须写明理由。每项任务同时只能有一项待审批的申请（409）。申请的时限须为今后五年内的工作日。可带 Idempotency-Key。
+         */
+        post: operations["rectification.fileChangeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查询调整申请
+         * @description 调整申请台账：按状态、被巡察对象、轮次、任务筛选；按申请时间排序，游标分页。可见范围同整改任务。
+         */
+        get: operations["rectification.listChangeRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/change-requests.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导出调整申请台账（XLSX）
+         * @description 筛选条件同“查询调整申请”。
+         */
+        get: operations["rectification.exportChangeRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/change-requests/{change_request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看调整申请 */
+        get: operations["rectification.getChangeRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/change-requests/{change_request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同意调整申请
+         * @description 本辖区巡察办同意调整申请：申请的整改类型、时限或措施在同一事务中写入任务（时限须仍为今后五年内的工作日）。已审批或已撤回的申请不能再审批（409）。须带 If-Match。
+         */
+        post: operations["rectification.approveChangeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/change-requests/{change_request_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 不同意调整申请
+         * @description 本辖区巡察办不同意调整申请，须写明审批意见；任务保持原样。已审批或已撤回的申请不能再审批（409）。须带 If-Match。
+         */
+        post: operations["rectification.rejectChangeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/change-requests/{change_request_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 撤回调整申请
+         * @description 被巡察党组织撤回本单位待审批的调整申请。须带 If-Match。
+         */
+        post: operations["rectification.withdrawChangeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rectification/tasks/{task_id}/reminders": {
         parameters: {
             query?: never;
@@ -5968,6 +6105,127 @@ export interface components {
              */
             active?: boolean;
         };
+        /**
+         * ChangeApproval
+         * @description The office approves: the requested values are applied to the task.
+         * @example {
+         *       "opinion": "经核实，同意延期至2026年6月30日。"
+         *     }
+         */
+        ChangeApproval: {
+            /** 审批意见 */
+            opinion?: (string & unknown) | null;
+        };
+        /**
+         * ChangeField
+         * @description A field of a task the office decides on an org's change request (调整申请).
+         * @enum {string}
+         */
+        ChangeField: "kind" | "due_on" | "measures";
+        /**
+         * ChangeRejection
+         * @description The office rejects, with its opinion (required); the task keeps its values.
+         * @example {
+         *       "opinion": "该问题属立行立改范围，应按原定时限完成。"
+         *     }
+         */
+        ChangeRejection: {
+            /** 审批意见 */
+            opinion: string & unknown;
+        };
+        /**
+         * ChangeRequestCreate
+         * @description What the org asks to change on its task (only what the office or the inspection
+         *     decided; at least one field, each different from the task's), and why.
+         * @example {
+         *       "due_on": "2026-06-30",
+         *       "reason": "涉及的12户村民补偿款需经县财政局重新核定，核定结果预计5月底出具，原定时限内无法完成清退。"
+         *     }
+         */
+        ChangeRequestCreate: {
+            /** 申请的整改类型 */
+            kind?: components["schemas"]["TaskKind"] | null;
+            /** 申请的整改时限 */
+            due_on?: string | null;
+            /** 申请的整改措施 */
+            measures?: (string & unknown) | null;
+            /** 申请理由 */
+            reason: string & unknown;
+        };
+        /**
+         * ChangeRequestRead
+         * @description One change request (调整申请) and its decision.
+         */
+        ChangeRequestRead: {
+            /**
+             * 调整申请编号
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * 整改任务编号
+             * Format: uuid
+             */
+            task_id: string;
+            /**
+             * 整改方案编号
+             * Format: uuid
+             */
+            plan_id: string;
+            /**
+             * 轮次编号
+             * Format: uuid
+             */
+            round_id: string;
+            /**
+             * 被巡察对象编号
+             * Format: uuid
+             */
+            org_id: string;
+            /** 被巡察对象名称 */
+            org_name: string | null;
+            /** 状态 */
+            status: components["schemas"]["ChangeRequestStatus"];
+            /** 申请调整的事项 */
+            fields: components["schemas"]["ChangeField"][];
+            /** 申请的整改类型 */
+            kind: components["schemas"]["TaskKind"] | null;
+            /** 申请的整改时限 */
+            due_on: string | null;
+            /** 申请的整改措施 */
+            measures: string | null;
+            /** 申请时的整改类型 */
+            current_kind: components["schemas"]["TaskKind"];
+            /** 申请时的整改时限 */
+            current_due_on: string | null;
+            /** 申请时的整改措施 */
+            current_measures: string | null;
+            /** 申请理由 */
+            reason: string;
+            /**
+             * 申请时间
+             * Format: date-time
+             */
+            filed_at: string;
+            /** 申请人账号 */
+            filed_by: string;
+            /** 审批时间 */
+            decided_at: string | null;
+            /** 审批人账号 */
+            decided_by: string | null;
+            /** 审批意见 */
+            opinion: string | null;
+            /** 撤回时间 */
+            withdrawn_at: string | null;
+            /** 版本号 */
+            version: number;
+        };
+        /**
+         * ChangeRequestStatus
+         * @description open 待审批 → approved 已同意（已调整） / rejected 不同意 / withdrawn 已撤回.
+         * @enum {string}
+         */
+        ChangeRequestStatus: "open" | "approved" | "rejected" | "withdrawn";
         /**
          * Channel
          * @enum {string}
@@ -9274,6 +9532,18 @@ export interface components {
         Page_CardRead_: {
             /** 本页记录 */
             items: components["schemas"]["CardRead"][];
+            /**
+             * 下一页游标
+             * @description 为空表示没有下一页
+             */
+            next_cursor: string | null;
+            /** 符合条件的总数 */
+            total: number | null;
+        };
+        /** Page[ChangeRequestRead] */
+        Page_ChangeRequestRead_: {
+            /** 本页记录 */
+            items: components["schemas"]["ChangeRequestRead"][];
             /**
              * 下一页游标
              * @description 为空表示没有下一页
@@ -28872,6 +29142,669 @@ export interface operations {
             };
             /** @description 输入有误 */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.fileChangeRequest": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试同一请求时带相同的键，只执行一次并返回首次的结果 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeRequestCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description 新建记录的地址 / Where the created record is */
+                    Location?: string;
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 任务不在整改中，或已有待审批的调整申请 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.listChangeRequests": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: components["schemas"]["ChangeRequestStatus"][];
+                org_id?: string;
+                round_id?: string;
+                task_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ChangeRequestRead_"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.exportChangeRequests": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ChangeRequestStatus"][];
+                org_id?: string;
+                round_id?: string;
+                task_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description XLSX 工作簿 */
+            200: {
+                headers: {
+                    /** @description 附件及其文件名 / An attachment and its file name */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.getChangeRequest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                change_request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestRead"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.approveChangeRequest": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                change_request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeApproval"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 申请已审批或已撤回，或任务不在整改中 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.rejectChangeRequest": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                change_request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeRejection"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 申请已审批或已撤回 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.withdrawChangeRequest": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                change_request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestRead"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 申请已审批或已撤回 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

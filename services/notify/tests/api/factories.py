@@ -170,6 +170,8 @@ def rule_events(cast: Cast) -> dict[str, Event]:
         "deadline-overdue": {"org_id": o["inspected"], "owner_accounts": [a["owner"]]},
         "task-reminded": {"org_id": o["inspected"], "reminding_org_id": o["township"]},
         "task-done-claimed": {"org_id": o["inspected"]},
+        "task-change-requested": {"org_id": o["inspected"]},
+        "task-change-decided": {"org_id": o["inspected"], "outcome": "approved"},
         "card-raised": {"org_id": o["inspected"]},
         "card-escalated": {"org_id": o["inspected"], "color": "red"},
         "org-rated-poor": {"org_id": o["inspected"], "rating": "poor"},
@@ -217,6 +219,9 @@ def expected_audiences(cast: Cast) -> dict[str, set[tuple[str, str]]]:
         # A township reminds its village: only the village is told.
         "task-reminded": {("org", o["inspected"])},
         "task-done-claimed": {("role", "discipline"), ("role", "organization")},
+        # The org asks the office; the office's decision goes back to the org.
+        "task-change-requested": {("role", "office")},
+        "task-change-decided": {("org", o["inspected"])},
         "card-raised": {("org", o["inspected"]), ("role", "office"), ("role", "leadership")},
         "card-escalated": {("org", o["inspected"]), ("role", "office"), ("role", "leadership")},
         "org-rated-poor": {("role", "office")},

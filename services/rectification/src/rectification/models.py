@@ -63,6 +63,7 @@ def ref_field(table: str, *, unique: bool = False) -> Any:
 def load_all() -> None:
     """Import every feature's tables (for migrations and the app)."""
     import rectification.cards.models
+    import rectification.change_requests.models
     import rectification.deadlines.models
     import rectification.institutions.models
     import rectification.plans.models

@@ -8,6 +8,7 @@ from xuncha_shared.projections import projected_orgs_router
 
 from rectification.batches import routes as batches
 from rectification.cards import routes as cards
+from rectification.change_requests import routes as change_requests
 from rectification.institutions import routes as institutions
 from rectification.letters import routes as letters
 from rectification.letters.service import KINDS as LETTER_KINDS
@@ -23,6 +24,7 @@ from rectification.rules import routes as rules
 
 OPENAPI_TAGS = [
     {"name": "plans", "description": "整改方案、任务、整改报告、完成率与台账 Plans and tasks"},
+    {"name": "change-requests", "description": "调整申请 Change requests on decided tasks"},
     {"name": "progress", "description": "整改进展、销号与验收 Progress and acceptance"},
     {"name": "cards", "description": "红黄牌预警 Warning cards"},
     {"name": "rating", "description": "量化评估 Rating"},
@@ -40,6 +42,7 @@ def build_routers() -> list[APIRouter]:
         batches.router,
         report.router,
         progress.router,
+        change_requests.router,
         reminders.router,
         institutions.router,
         cards.router,

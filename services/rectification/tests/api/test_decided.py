@@ -1,8 +1,8 @@
 """What the inspection or the office decided on a task the inspected org cannot change by
 itself (plans.decided): a 立行立改 task's kind and deadline (the probe: turned into a
 short-term task due 60 days out), making any task immediate, and once the plan is submitted
-every task's kind, deadline and measures. Refused with a 403 naming the field, pointing to
-the office; the counts by kind stay those findings fed back."""
+every task's kind, deadline and measures. Refused with a 403 naming the field and the change
+request to file with the office instead; the counts by kind stay those findings fed back."""
 
 from __future__ import annotations
 
@@ -42,6 +42,10 @@ def assert_decided(r: Any, field: str) -> None:
     problem = r.json()
     assert problem["field"] == field and problem["type"].endswith("/decided-by-office")
     assert "巡察办" in problem["message_zh"] and "office" in problem["message_en"]
+    # It names the way to ask instead: a change request on the task (调整申请).
+    route = "POST /api/rectification/tasks/{task_id}/change-requests"
+    assert problem["change_request_route"] == route
+    assert route in problem["message_zh"] and route in problem["message_en"]
 
 
 async def kinds(client: Any, tok: str) -> dict[str, int]:

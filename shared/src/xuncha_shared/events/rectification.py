@@ -174,6 +174,65 @@ class TaskReminded(TaskEvent):
     note: str = Field(min_length=1, title="催办内容")
 
 
+class ChangeField(StrEnum):
+    """A field of a task the office decides on an org's change request (调整申请)."""
+
+    kind = "kind"
+    """整改类型"""
+    due_on = "due_on"
+    """整改时限"""
+    measures = "measures"
+    """整改措施"""
+
+
+class ChangeOutcome(StrEnum):
+    approved = "approved"
+    """同意"""
+    rejected = "rejected"
+    """不同意"""
+
+
+class TaskChangeRequested(TaskEvent):
+    """The org asked the office to change what was decided on its task (调整申请: its kind,
+    deadline or measures); the office approves or rejects. ``kind`` and ``due_on`` are the
+    task's current ones; the reason stays in the service, read over REST."""
+
+    type: ClassVar[str] = "xuncha.rectification.task.change_requested.v1"
+    title_zh: ClassVar[str] = "整改任务调整申请已提出"
+
+    change_request_id: uuid.UUID = Field(title="调整申请编号")
+    fields: tuple[ChangeField, ...] = Field(min_length=1, title="申请调整的事项")
+    due_on: date | None = Field(default=None, title="现整改时限")
+    requested_kind: TaskKind | None = Field(default=None, title="申请的整改类型")
+    requested_due_on: date | None = Field(default=None, title="申请的整改时限")
+    requested_at: datetime = Field(title="申请时间")
+
+
+class TaskChangeDecided(TaskEvent):
+    """The office approved or rejected an org's change request; an approval applied the
+    requested values to the task. ``kind`` and ``due_on`` are the task's after the decision;
+    the opinion stays in the service, read over REST."""
+
+    type: ClassVar[str] = "xuncha.rectification.task.change_decided.v1"
+    title_zh: ClassVar[str] = "整改任务调整申请已审批"
+
+    change_request_id: uuid.UUID = Field(title="调整申请编号")
+    fields: tuple[ChangeField, ...] = Field(min_length=1, title="申请调整的事项")
+    outcome: ChangeOutcome = Field(title="审批结果")
+    due_on: date | None = Field(default=None, title="整改时限")
+    decided_at: datetime = Field(title="审批时间")
+
+
+class TaskChangeWithdrawn(TaskEvent):
+    """The org withdrew its open change request before the office decided it."""
+
+    type: ClassVar[str] = "xuncha.rectification.task.change_withdrawn.v1"
+    title_zh: ClassVar[str] = "整改任务调整申请已撤回"
+
+    change_request_id: uuid.UUID = Field(title="调整申请编号")
+    withdrawn_at: datetime = Field(title="撤回时间")
+
+
 class InstitutionBuilt(TaskEvent):
     """A rule or institution was adopted because of a task's problem (建章立制)."""
 

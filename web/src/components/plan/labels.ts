@@ -72,3 +72,29 @@ export function fileSha(ref: string | null | undefined): string | null {
 
 export const sizeZh = (n: number): string =>
   n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
+
+export type ChangeRequest = Schemas["ChangeRequestRead"];
+
+/** The fields of a task the office decides on a change request (调整申请). */
+export const CHANGE_FIELD_ZH: Record<Schemas["ChangeField"], string> = {
+  kind: "整改类型",
+  due_on: "整改时限",
+  measures: "整改措施",
+};
+
+export const CHANGE_STATUS_ZH: Record<Schemas["ChangeRequestStatus"], string> = {
+  open: "待巡察办审批",
+  approved: "巡察办已同意",
+  rejected: "巡察办不同意",
+  withdrawn: "已撤回",
+};
+
+/** What the org may only ask the office to change (the service's plans/decided.py): a
+ * 立行立改 task's deadline (its kind is the inspection's: never asked), and once the plan is
+ * submitted every task's kind, deadline and measures. Empty: nothing to ask, the org fills
+ * the task in itself. */
+export function requestableFields(task: Task, planStatus: Schemas["PlanStatus"] | undefined): Schemas["ChangeField"][] {
+  if (task.status !== "open") return [];
+  if (planStatus === "submitted") return task.immediate ? ["due_on", "measures"] : ["kind", "due_on", "measures"];
+  return task.immediate ? ["due_on"] : [];
+}

@@ -121,6 +121,15 @@ TEMPLATES: Mapping[str, Template] = {
         "{reminder_from_zh}催办整改任务（时限 {due_on}）",
         "{reminder_from_zh}催办{org_id_name}的整改任务（{kind_zh}，时限 {due_on}）：{note}",
     ),
+    f"{R}task.change_requested.v1": Template(
+        "整改任务调整申请，待审批：{org_id_name}",
+        "{org_id_name}申请调整整改任务（{kind_zh}，时限 {due_on}）的{fields_zh}，请审批。",
+    ),
+    f"{R}task.change_decided.v1": Template(
+        "整改任务调整申请{outcome_zh}",
+        "巡察办对{org_id_name}调整整改任务{fields_zh}的申请审批结果：{outcome_zh}。"
+        "现整改类型为{kind_zh}，整改时限 {due_on}。",
+    ),
     f"{R}card.raised.v1": Template(
         "整改{color_zh}预警：{org_id_name}", "{org_id_name}被发出{color_zh}预警：{reason_zh}"
     ),
@@ -151,6 +160,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "long": "长期坚持",
     },
     "what": {"plan": "方案", "task": "任务", "report": "报告"},
+    "fields": {"kind": "整改类型", "due_on": "整改时限", "measures": "整改措施"},
+    "outcome": {"approved": "同意", "rejected": "不同意"},
     "color": {"yellow": "黄牌", "red": "红牌"},
     "rating": {"good": "好", "fair": "中", "poor": "差"},
     "stage": {

@@ -164,6 +164,18 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         audiences=(role(Role.discipline), role(Role.organization)),
     ),
     RuleSpec(
+        key="task-change-requested",
+        event_type=f"{R}task.change_requested.v1",
+        description="被巡察党组织提出整改任务调整申请：巡察办审批",
+        audiences=(role(Role.office),),
+    ),
+    RuleSpec(
+        key="task-change-decided",
+        event_type=f"{R}task.change_decided.v1",
+        description="巡察办审批了整改任务调整申请：告知提出申请的被巡察党组织",
+        audiences=(org("org_id"),),
+    ),
+    RuleSpec(
         key="card-raised",
         event_type=f"{R}card.raised.v1",
         description="红黄牌预警：被巡察党组织、巡察办、领导小组",

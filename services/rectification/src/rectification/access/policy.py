@@ -8,6 +8,8 @@
 * an inspected township (温县: the township's direct responsibility for its villages): also
   reads the plans and tasks of the villages and communities whose parent it is, and reminds
   them (催办); it never fills them in;
+* the office of the jurisdiction: decides the org's change requests (调整申请) on what was
+  decided on a task (``change_requests/``);
 * a county leader: the tasks he owns (领办: ``owner_account`` = his token's subject) and
   the plans that hold them; and, read only, every plan and task of his sector (the orgs
   whose leader in charge, 分管县领导 in planning's registry, is his account);
@@ -87,6 +89,15 @@ def require_supervisor(principal: Principal, *, jurisdiction: str) -> None:
         raise Forbidden(
             "只有本辖区纪委监委或组织部可以验收整改任务",
             "Only discipline or organization of the jurisdiction accept rectification",
+        )
+
+
+def require_office(principal: Principal, *, jurisdiction: str) -> None:
+    """403 unless the caller is the inspection office of the record's jurisdiction."""
+    if not (principal.has(Role.office) and principal.jurisdiction == jurisdiction):
+        raise Forbidden(
+            "只有本辖区巡察办可以审批整改任务的调整申请",
+            "Only the inspection office of the jurisdiction decides change requests",
         )
 
 

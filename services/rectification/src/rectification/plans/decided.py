@@ -9,8 +9,9 @@ by itself (决定事项不得自行变更).
   and the supervisors follow: the kind, deadline and measures of every task are fixed.
 
 Sending a field with its current value is no change and passes. A change is refused with a
-403 naming the field and telling the org to ask the inspection office, which decides such
-changes (there is no change-request mechanism yet: the office handles the request).
+403 naming the field and the way to ask instead: a change request on the task
+(调整申请, ``POST /api/rectification/tasks/{task_id}/change-requests``), which the inspection
+office approves or rejects (:mod:`rectification.change_requests`).
 """
 
 from __future__ import annotations
@@ -39,15 +40,29 @@ class DecidedByOffice(Problem):
     title = "Forbidden"
 
 
+CHANGE_REQUEST_ROUTE = "POST /api/rectification/tasks/{task_id}/change-requests"
+"""Where the org asks the office for a change of a decided field instead."""
+
+
 def decided_by_office(field: str, why_zh: str, why_en: str) -> DecidedByOffice:
-    """The refusal naming ``field`` and pointing to the office."""
+    """The refusal naming ``field`` and the change request to file instead."""
     return DecidedByOffice(
-        f"{why_zh}，被巡察党组织不能自行变更{FIELD_ZH[field]}；如确需调整，请向巡察办提出申请，"
-        "由巡察办决定",
-        f"{why_en}: the inspected org cannot change {field} by itself; ask the inspection "
-        "office, which decides such changes",
+        f"{why_zh}，被巡察党组织不能自行变更{FIELD_ZH[field]}；如确需调整，请提出调整申请"
+        f"（{CHANGE_REQUEST_ROUTE}），由巡察办审批",
+        f"{why_en}: the inspected org cannot change {field} by itself; file a change request "
+        f"({CHANGE_REQUEST_ROUTE}), which the inspection office approves or rejects",
         field=field,
+        extra={"change_request_route": CHANGE_REQUEST_ROUTE},
     )
+
+
+def decided_fields(task: Task, plan: Plan) -> tuple[str, ...]:
+    """The fields of ``task`` the org cannot change by itself and may only ask the office to
+    change (调整申请), in the order of :data:`FIELD_ZH`."""
+    fixed = set(DECIDED_FOR_IMMEDIATE) if task.immediate else set()
+    if plan.status == SUBMITTED:
+        fixed.update(FIXED_ONCE_SUBMITTED)
+    return tuple(f for f in FIELD_ZH if f in fixed)
 
 
 def refuse_changes_to_decided_fields(task: Task, plan: Plan, changes: dict[str, Any]) -> None:
