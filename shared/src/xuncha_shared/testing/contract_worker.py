@@ -12,12 +12,13 @@ import asyncio
 import os
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, Table, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from xuncha_shared.bus.base import Bus
+from xuncha_shared.bus.base import Bus, Subscription
 from xuncha_shared.bus.kafka import KafkaBus
 from xuncha_shared.bus.postgres import PostgresBus
 from xuncha_shared.clock import SystemClock
@@ -78,6 +79,23 @@ def contract_handlers(delay: float = 0.0) -> HandlerRegistry:
     return handlers
 
 
+class OffsetsHeldConsumer(EventConsumer):
+    """A consumer that waits between its database commit and its offset commit, so a test
+    can kill it exactly there: the batch is applied but will be delivered again."""
+
+    def __init__(self, *, hold_offsets_seconds: float, **kw: Any) -> None:
+        super().__init__(**kw)
+        self._hold = hold_offsets_seconds
+
+    async def run_once(self, subscription: Subscription) -> int:
+        deliveries = await subscription.fetch(max_records=self._batch_size, timeout=self._poll)
+        await self.process_batch(deliveries)
+        if deliveries:
+            await asyncio.sleep(self._hold)
+        await subscription.commit(deliveries)
+        return len(deliveries)
+
+
 def build_consumer(
     *,
     engine: AsyncEngine,
@@ -89,12 +107,18 @@ def build_consumer(
     max_attempts: int = 3,
     batch_size: int = 50,
     also_topics: Sequence[str] = (),
+    hold_offsets_seconds: float = 0.0,
 ) -> EventConsumer:
     clock = SystemClock()
     sessionmaker = create_sessionmaker(
         engine, **{OUTBOX_INFO_KEY: OutboxContext(tables=TABLES, topic=topic, clock=clock)}
     )
-    return EventConsumer(
+    options: dict[str, Any] = {}
+    cls: type[EventConsumer] = EventConsumer
+    if hold_offsets_seconds:
+        cls, options = OffsetsHeldConsumer, {"hold_offsets_seconds": hold_offsets_seconds}
+    return cls(
+        **options,
         name="contract",
         bus=bus,
         sessionmaker=sessionmaker,
@@ -149,6 +173,7 @@ async def _main(args: argparse.Namespace) -> None:
         dlq_topic=args.dlq_topic,
         delay=args.delay,
         batch_size=args.batch_size,
+        hold_offsets_seconds=args.hold_offsets_seconds,
     )
     await consumer.run()
 
@@ -164,6 +189,12 @@ def main() -> None:
     parser.add_argument("--dlq-topic", required=True)
     parser.add_argument("--delay", type=float, default=0.0)
     parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument(
+        "--hold-offsets-seconds",
+        type=float,
+        default=0.0,
+        help="wait this long after each batch's database commit before committing offsets",
+    )
     parser.add_argument("--kafka-username", default="", help=f"password in ${KAFKA_PASSWORD_ENV}")
     asyncio.run(_main(parser.parse_args()))
 
