@@ -12,6 +12,10 @@ event never takes its batch's good events with it, and every event still applies
 events delivered before it (order per key). Running the good events twice costs only time:
 the first run was rolled back, and handlers touch nothing but their database.
 
+Where the service registered a batch handler for a type (:meth:`HandlerRegistry.on_batch`),
+consecutive events of that type are handed to it at once. When it raises, the event at
+fault is unknown: the batch is applied again with the one-event handlers, which name it.
+
 Each handler starts with an empty identity map, as it would in a session of its own, so an
 object an earlier handler loaded is never handed to a later one stale.
 """
@@ -26,17 +30,20 @@ from datetime import datetime
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from xuncha_shared.consumer.decoding import DecodedEvent, run_handler
+from xuncha_shared.consumer.decoding import DecodedEvent, run_batch_handler, run_handler
 from xuncha_shared.consumer.inbox import claim_inbox_rows
 
 
 class HandlerFailed(Exception):
     """A handler of the batch raised; the batch's transaction was rolled back."""
 
-    def __init__(self, index: int, error: Exception) -> None:
+    def __init__(self, index: int, error: Exception, *, by_batch_handler: bool = False) -> None:
         super().__init__(f"handler of event {index} of the batch failed: {type(error).__name__}")
         self.index = index
         self.error = error
+        self.by_batch_handler = by_batch_handler
+        """A batch handler raised: ``index`` is the first event it was given, not the
+        event at fault."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +62,10 @@ async def apply_batch_in_one_transaction(
     consumer: str,
     now: datetime,
     events: Sequence[DecodedEvent | None],
+    batch_handlers: bool = True,
 ) -> BatchApplied:
-    """Apply ``events`` (None for a type the service ignores) in one transaction, in order.
+    """Apply ``events`` (None for a type the service ignores) in one transaction, in order;
+    with ``batch_handlers`` false, each through its one-event handler.
 
     Raises:
         HandlerFailed: a handler raised; nothing of the batch was committed.
@@ -78,13 +87,35 @@ async def apply_batch_in_one_transaction(
             events=[decoded.cloud_event for _, decoded in first_of_each],
             now=now,
         )
-        for index, decoded in first_of_each:
-            if decoded.cloud_event.id not in claimed:
-                continue
+        fresh = [(i, d) for i, d in first_of_each if d.cloud_event.id in claimed]
+        for run in _runs_of_one_batch_handler(fresh, batch_handlers=batch_handlers):
+            first = run[0][0]
             try:
-                await run_handler(session, decoded)
+                if len(run) > 1:
+                    await run_batch_handler(session, [d for _, d in run])
+                else:
+                    await run_handler(session, run[0][1])
             except Exception as exc:
-                raise HandlerFailed(index, exc) from exc
+                raise HandlerFailed(first, exc, by_batch_handler=len(run) > 1) from exc
             session.expunge_all()
-            handled += 1
+            handled += len(run)
     return BatchApplied(handled=handled, skipped=len(events) - handled)
+
+
+def _runs_of_one_batch_handler(
+    events: list[tuple[int, DecodedEvent]], *, batch_handlers: bool
+) -> list[list[tuple[int, DecodedEvent]]]:
+    """Consecutive events sharing a batch handler, together; every other event alone."""
+    runs: list[list[tuple[int, DecodedEvent]]] = []
+    for item in events:
+        shared = item[1].batch_handler
+        if (
+            batch_handlers
+            and shared is not None
+            and runs
+            and runs[-1][-1][1].batch_handler is shared
+        ):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs

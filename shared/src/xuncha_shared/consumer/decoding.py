@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from xuncha_shared.consumer.poison import PoisonMessage, check_event_from_its_producer_topic
-from xuncha_shared.consumer.registry import EventMeta, Handler, HandlerRegistry
+from xuncha_shared.consumer.registry import BatchHandler, EventMeta, Handler, HandlerRegistry
 from xuncha_shared.events.base import CloudEvent
 from xuncha_shared.tracing import current_traceparent
 
@@ -21,6 +22,7 @@ class DecodedEvent:
     cloud_event: CloudEvent
     event: Any
     handler: Handler
+    batch_handler: BatchHandler | None = None
 
     @property
     def meta(self) -> EventMeta:
@@ -57,7 +59,20 @@ def decode_event(
         event = event_cls.from_cloud_event(cloud_event)
     except ValidationError as exc:
         raise PoisonMessage(f"{cloud_event.type} data rejected by the catalog") from exc
-    return DecodedEvent(cloud_event=cloud_event, event=event, handler=handler)
+    return DecodedEvent(
+        cloud_event=cloud_event,
+        event=event,
+        handler=handler,
+        batch_handler=handlers.batch_handler(cloud_event.type),
+    )
+
+
+async def run_batch_handler(session: AsyncSession, decoded: Sequence[DecodedEvent]) -> None:
+    """Run the events' batch handler (they share it) on all of them, and flush."""
+    batch_handler = decoded[0].batch_handler
+    assert batch_handler is not None
+    await batch_handler(session, [(d.event, d.meta) for d in decoded])
+    await session.flush()
 
 
 async def run_handler(session: AsyncSession, decoded: DecodedEvent) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import zlib
 from collections.abc import Sequence
 
 from sqlalchemy.exc import DBAPIError
@@ -44,6 +45,19 @@ from xuncha_shared.observability import Metrics
 log = logging.getLogger("xuncha_shared.consumer")
 
 
+def split_into_lanes_by_key(deliveries: Sequence[Delivery], lanes: int) -> list[list[Delivery]]:
+    """The rule "events of one key share a lane": a fetch split into at most ``lanes``
+    lists, each in delivery order, every key's events in one of them. Lanes run side by
+    side, each in transactions of its own, so order per key is kept while one lane's
+    round trips to the database overlap another's; order across keys was never promised
+    (Kafka's partitions do not keep it either)."""
+    split: dict[int, list[Delivery]] = {}
+    for delivery in deliveries:
+        lane = zlib.crc32(delivery.message.key.encode()) % lanes
+        split.setdefault(lane, []).append(delivery)
+    return list(split.values())
+
+
 class EventConsumer:
     """One service's consumer of other services' topics."""
 
@@ -65,6 +79,7 @@ class EventConsumer:
         backoff_max_seconds: float = 10.0,
         batch_size: int = 200,
         poll_seconds: float = 1.0,
+        lanes: int = 4,
     ) -> None:
         self.name = name
         self._bus = bus
@@ -81,6 +96,7 @@ class EventConsumer:
         self._backoff_max = backoff_max_seconds
         self._batch_size = batch_size
         self._poll = poll_seconds
+        self._lanes = max(1, lanes)
 
     @property
     def topics(self) -> list[str]:
@@ -156,10 +172,27 @@ class EventConsumer:
         self._count("dead_lettered")
 
     async def process_batch(self, deliveries: Sequence[Delivery]) -> None:
-        """Apply deliveries in order, as few transactions as the batch allows: every run of
+        """Apply a fetch: its events split into lanes by key (:func:`split_into_lanes_by_key`),
+        the lanes side by side, each in order. Returns when every lane is in the database;
+        raises only when the database is unreachable, after stopping the other lanes."""
+        lanes = split_into_lanes_by_key(deliveries, self._lanes)
+        if len(lanes) == 1:
+            await self._process_lane(lanes[0])
+            return
+        tasks = [asyncio.create_task(self._process_lane(lane)) for lane in lanes]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+
+    async def _process_lane(self, deliveries: Sequence[Delivery]) -> None:
+        """Apply deliveries in order, as few transactions as the lane allows: every run of
         events that decode and whose handlers succeed commits as one; an event that cannot
         be decoded or whose handler fails is processed alone (:meth:`process`) between the
-        runs before and after it. Raises only when the database is unreachable."""
+        runs before and after it."""
         pending = list(deliveries)
         while pending:
             decoded = self._decodable_leading_run(pending)
@@ -182,6 +215,7 @@ class EventConsumer:
     async def _apply_leading_run(self, decoded: list[DecodedEvent | None]) -> int:
         """Commit the longest leading part of ``decoded`` whose handlers all succeed, in one
         transaction; how many events that is."""
+        batch_handlers = True
         while decoded:
             try:
                 applied = await apply_batch_in_one_transaction(
@@ -190,9 +224,14 @@ class EventConsumer:
                     consumer=self.name,
                     now=self._clock.now(),
                     events=decoded,
+                    batch_handlers=batch_handlers,
                 )
             except HandlerFailed as failed:
-                decoded = decoded[: failed.index]
+                if failed.by_batch_handler:
+                    # Which of its events failed is unknown: the one-event handlers tell.
+                    batch_handlers = False
+                else:
+                    decoded, batch_handlers = decoded[: failed.index], True
                 continue
             except Exception:
                 # The inbox claim or the commit failed, not a handler: no event to blame.

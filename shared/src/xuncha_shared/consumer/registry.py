@@ -4,7 +4,7 @@ event."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,6 +25,9 @@ class EventMeta:
 
 
 Handler = Callable[[AsyncSession, Any, EventMeta], Awaitable[None]]
+BatchHandler = Callable[[AsyncSession, Sequence[tuple[Any, EventMeta]]], Awaitable[None]]
+"""Several events of one type at once, in delivery order, with the same effect as the
+type's handler applied to each in turn: set-based SQL instead of a round trip per event."""
 
 
 class HandlerRegistry:
@@ -38,6 +41,7 @@ class HandlerRegistry:
 
     def __init__(self) -> None:
         self._handlers: dict[str, tuple[type[Event], Handler]] = {}
+        self._batch_handlers: dict[str, BatchHandler] = {}
 
     def register(self, event_cls: type[Event], handler: Handler) -> None:
         if event_cls.type in self._handlers:
@@ -53,6 +57,23 @@ class HandlerRegistry:
             return fn
 
         return decorate
+
+    def on_batch(self, *event_classes: type[Event]) -> Callable[[BatchHandler], BatchHandler]:
+        """Decorator: a :data:`BatchHandler` for types that already have a handler. The
+        consumer hands it consecutive events of a batch; when it raises, the consumer runs
+        the one-event handler on each instead, to find the event at fault."""
+
+        def decorate(fn: BatchHandler) -> BatchHandler:
+            for cls in event_classes:
+                if cls.type not in self._handlers:
+                    raise ValueError(f"a batch handler needs a handler first: {cls.type}")
+                self._batch_handlers[cls.type] = fn
+            return fn
+
+        return decorate
+
+    def batch_handler(self, type_: str) -> BatchHandler | None:
+        return self._batch_handlers.get(type_)
 
     def get(self, type_: str) -> Handler | None:
         registered = self._handlers.get(type_)

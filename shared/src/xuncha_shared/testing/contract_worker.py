@@ -62,7 +62,8 @@ def contract_handlers(delay: float = 0.0) -> HandlerRegistry:
 
     @handlers.on(OrgRegistered, OrgUpdated)
     async def record(session: AsyncSession, event: OrgSnapshot, meta: EventMeta) -> None:
-        """Record the effect; fail for poisoned orgs; optionally slow, to be killed mid-batch."""
+        """Record the effect; fail for poisoned orgs; optionally slow, to be killed mid-batch
+        (a slow worker handles one event at a time, so the kill lands between two)."""
         poisoned = await session.scalar(
             POISON.select().where(POISON.c.org_id == event.org_id).with_only_columns(func.count())
         )
@@ -75,6 +76,29 @@ def contract_handlers(delay: float = 0.0) -> HandlerRegistry:
         )
         if delay:
             await asyncio.sleep(delay)
+
+    if not delay:
+
+        @handlers.on_batch(OrgRegistered, OrgUpdated)
+        async def record_many(
+            session: AsyncSession, events: Sequence[tuple[OrgSnapshot, EventMeta]]
+        ) -> None:
+            """The same effects as ``record`` for several events, in two statements."""
+            poisoned = await session.scalar(
+                POISON.select()
+                .where(POISON.c.org_id.in_({e.org_id for e, _ in events}))
+                .with_only_columns(func.count())
+            )
+            if poisoned:
+                raise DeliberateFailure("a poisoned org is among the batch's events")
+            await session.execute(
+                EFFECTS.insert().values(
+                    [
+                        {"event_id": meta.event_id, "org_id": e.org_id, "version": e.version}
+                        for e, meta in events
+                    ]
+                )
+            )
 
     return handlers
 
