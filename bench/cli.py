@@ -1,6 +1,6 @@
 """Xuncha benchmark: outbox relay vs raw producer, org-create API vs raw asyncpg, consumer
-with inbox vs raw consumer, and commit → handler latency over Kafka. One run on this machine, with its own PostgreSQL and
-Kafka broker in a temporary directory.
+with inbox vs raw consumer, and commit → handler latency over Kafka. One run on this
+machine, with its own PostgreSQL and Kafka broker in a temporary directory.
 
     uv run --no-sync python bench/run.py [--events N] [--orgs N] [--quick] [--json out.json]
 
