@@ -1,6 +1,6 @@
-"""Xuncha benchmark: outbox relay vs raw producer, org-create API vs raw asyncpg, and
-commit → handler latency over Kafka. One run on this machine, with its own PostgreSQL and
-Kafka broker in a temporary directory.
+"""Xuncha benchmark: outbox relay vs raw producer, org-create API vs raw asyncpg, consumer
+with inbox vs raw consumer, and commit → handler latency over Kafka. One run on this
+machine, with its own PostgreSQL and Kafka broker in a temporary directory.
 
     uv run --no-sync python bench/run.py [--events N] [--orgs N] [--quick] [--json out.json]
 
@@ -27,6 +27,7 @@ from xuncha_shared.bus.postgres import asyncpg_dsn
 
 from bench.api import bench_api
 from bench.common import Config, Report, log
+from bench.consumer import bench_consumer
 from bench.infra import machine_facts, prepare_database, start_infra
 from bench.latency import bench_latency
 from bench.load import LoadMonitor, print_load
@@ -65,6 +66,7 @@ async def amain(cfg: Config) -> Report:
         sections: list[tuple[str, Callable[[], Awaitable[None]]]] = [
             ("relay", lambda: bench_relay(url, servers, cfg, report, creds)),
             ("api", lambda: bench_api(url, tmp, cfg, report)),
+            ("consumer", lambda: bench_consumer(url, servers, cfg, report, creds)),
             (
                 "latency",
                 lambda: bench_latency(url, servers, tmp, cfg, report, creds),
@@ -105,6 +107,11 @@ async def amain(cfg: Config) -> Report:
             f" vs raw asyncpg {raw['rate']} rows/s → ratio"
             f" {report.api['ratio_problem_api_asgi_vs_raw']}"
         )
+    for backend, r in report.consumer.items():
+        print(
+            f"  consumer on {backend} {r['consumer']['rate']} ev/s vs raw {r['raw']['rate']}"
+            f" ev/s → ratio {r['ratio']}"
+        )
     for r in report.latency.get("runs", []):
         c = r["commit_to_handler"]
         print(
@@ -131,6 +138,11 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
     p.add_argument(
         "--relay-batch", type=int, default=500, help="relay batch size (default 500, as shipped)"
     )
+    p.add_argument(
+        "--consumer-events",
+        type=int,
+        help="consumer throughput: backlog per run (default 10000; quick 3000)",
+    )
     p.add_argument("--quick", action="store_true", help="smaller sizes: under a minute")
     p.add_argument("--no-http", action="store_true", help="skip the uvicorn/real-HTTP API run")
     p.add_argument(
@@ -140,8 +152,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
     )
     p.add_argument(
         "--only",
-        default="relay,api,latency",
-        help="sections to run, comma-separated (default relay,api,latency)",
+        default="relay,api,consumer,latency",
+        help="sections to run, comma-separated (default relay,api,consumer,latency)",
     )
     p.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     a = p.parse_args(argv)
@@ -161,6 +173,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
         json_path=a.json,
         quick=a.quick,
         only=[x.strip() for x in a.only.split(",") if x.strip()],
+        consumer_events=a.consumer_events or (3_000 if a.quick else 10_000),
     )
 
 

@@ -93,6 +93,7 @@ class Config:
     json_path: Path | None
     quick: bool
     only: list[str]
+    consumer_events: int = 10_000
 
 
 @dataclass
@@ -101,5 +102,6 @@ class Report:
     relay: dict[str, Any] = field(default_factory=dict)
     api: dict[str, Any] = field(default_factory=dict)
     latency: dict[str, Any] = field(default_factory=dict)
+    consumer: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     load: dict[str, dict[str, float]] = field(default_factory=dict)

@@ -12,12 +12,13 @@ import asyncio
 import os
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, Table, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from xuncha_shared.bus.base import Bus
+from xuncha_shared.bus.base import Bus, Subscription
 from xuncha_shared.bus.kafka import KafkaBus
 from xuncha_shared.bus.postgres import PostgresBus
 from xuncha_shared.clock import SystemClock
@@ -61,7 +62,8 @@ def contract_handlers(delay: float = 0.0) -> HandlerRegistry:
 
     @handlers.on(OrgRegistered, OrgUpdated)
     async def record(session: AsyncSession, event: OrgSnapshot, meta: EventMeta) -> None:
-        """Record the effect; fail for poisoned orgs; optionally slow, to be killed mid-batch."""
+        """Record the effect; fail for poisoned orgs; optionally slow, to be killed mid-batch
+        (a slow worker handles one event at a time, so the kill lands between two)."""
         poisoned = await session.scalar(
             POISON.select().where(POISON.c.org_id == event.org_id).with_only_columns(func.count())
         )
@@ -75,7 +77,47 @@ def contract_handlers(delay: float = 0.0) -> HandlerRegistry:
         if delay:
             await asyncio.sleep(delay)
 
+    if not delay:
+
+        @handlers.on_batch(OrgRegistered, OrgUpdated)
+        async def record_many(
+            session: AsyncSession, events: Sequence[tuple[OrgSnapshot, EventMeta]]
+        ) -> None:
+            """The same effects as ``record`` for several events, in two statements."""
+            poisoned = await session.scalar(
+                POISON.select()
+                .where(POISON.c.org_id.in_({e.org_id for e, _ in events}))
+                .with_only_columns(func.count())
+            )
+            if poisoned:
+                raise DeliberateFailure("a poisoned org is among the batch's events")
+            await session.execute(
+                EFFECTS.insert().values(
+                    [
+                        {"event_id": meta.event_id, "org_id": e.org_id, "version": e.version}
+                        for e, meta in events
+                    ]
+                )
+            )
+
     return handlers
+
+
+class OffsetsHeldConsumer(EventConsumer):
+    """A consumer that waits between its database commit and its offset commit, so a test
+    can kill it exactly there: the batch is applied but will be delivered again."""
+
+    def __init__(self, *, hold_offsets_seconds: float, **kw: Any) -> None:
+        super().__init__(**kw)
+        self._hold = hold_offsets_seconds
+
+    async def run_once(self, subscription: Subscription) -> int:
+        deliveries = await subscription.fetch(max_records=self._batch_size, timeout=self._poll)
+        await self.process_batch(deliveries)
+        if deliveries:
+            await asyncio.sleep(self._hold)
+        await subscription.commit(deliveries)
+        return len(deliveries)
 
 
 def build_consumer(
@@ -89,12 +131,18 @@ def build_consumer(
     max_attempts: int = 3,
     batch_size: int = 50,
     also_topics: Sequence[str] = (),
+    hold_offsets_seconds: float = 0.0,
 ) -> EventConsumer:
     clock = SystemClock()
     sessionmaker = create_sessionmaker(
         engine, **{OUTBOX_INFO_KEY: OutboxContext(tables=TABLES, topic=topic, clock=clock)}
     )
-    return EventConsumer(
+    options: dict[str, Any] = {}
+    cls: type[EventConsumer] = EventConsumer
+    if hold_offsets_seconds:
+        cls, options = OffsetsHeldConsumer, {"hold_offsets_seconds": hold_offsets_seconds}
+    return cls(
+        **options,
         name="contract",
         bus=bus,
         sessionmaker=sessionmaker,
@@ -110,6 +158,10 @@ def build_consumer(
         backoff_max_seconds=0.05,
         batch_size=batch_size,
         poll_seconds=0.2,
+        # With its batch handler a fetch costs a few statements and a commit: one lane (one
+        # commit per fetch) is faster than four. Slowed, it handles events one by one, and
+        # lanes let those round trips overlap.
+        lanes=4 if delay else 1,
     )
 
 
@@ -152,6 +204,7 @@ async def _main(args: argparse.Namespace) -> None:
         dlq_topic=args.dlq_topic,
         delay=args.delay,
         batch_size=args.batch_size,
+        hold_offsets_seconds=args.hold_offsets_seconds,
     )
     await consumer.run()
 
@@ -167,6 +220,12 @@ def main() -> None:
     parser.add_argument("--dlq-topic", required=True)
     parser.add_argument("--delay", type=float, default=0.0)
     parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument(
+        "--hold-offsets-seconds",
+        type=float,
+        default=0.0,
+        help="wait this long after each batch's database commit before committing offsets",
+    )
     parser.add_argument("--kafka-username", default="", help=f"password in ${KAFKA_PASSWORD_ENV}")
     parser.add_argument(
         "--kafka-ssl-cafile", default="", help="the broker's CA: SASL_SSL (else SASL_PLAINTEXT)"
