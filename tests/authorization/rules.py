@@ -285,7 +285,7 @@ RULES: dict[str, str] = {
     "POST /api/rectification/plans/{plan_id}/report": "inspected:own",
     "POST /api/rectification/plans/{plan_id}/report/disclosures": "office inspected:own",
     "POST /api/rectification/plans/{plan_id}/submit": "inspected:own",
-    "PATCH /api/rectification/plans/{plan_id}/tasks": "inspected:own",
+    "PATCH /api/rectification/plans/{plan_id}/tasks": "inspected:own absent",  # the body's example names made-up tasks: the org's own batch meets a 404 (tests/api/test_batches.py covers it)
     "GET /api/rectification/promotion-check": "office organization",
     "GET /api/rectification/ratings": f"{OVERSEERS} inspected leader",
     "GET /api/rectification/ratings.xlsx": f"{OVERSEERS} inspected leader",
@@ -294,7 +294,7 @@ RULES: dict[str, str] = {
     "PUT /api/rectification/rules": "office",
     "GET /api/rectification/tasks": f"{OVERSEERS} inspected leader",
     "GET /api/rectification/tasks.xlsx": f"{OVERSEERS} inspected leader",
-    "POST /api/rectification/tasks/acceptances": "discipline organization",
+    "POST /api/rectification/tasks/acceptances": "discipline organization absent",  # the body's example names made-up tasks (tests/api/test_batches.py covers the acceptance)
     "GET /api/rectification/tasks/{task_id}": f"{OVERSEERS} inspected:own leader:own",
     "PATCH /api/rectification/tasks/{task_id}": "inspected:own",
     "POST /api/rectification/tasks/{task_id}/accept": "discipline organization",

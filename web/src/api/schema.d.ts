@@ -4685,14 +4685,24 @@ export interface components {
         /**
          * Acceptances
          * @description Several claimed tasks accepted at once with one opinion (批量验收通过).
+         * @example {
+         *       "comment": "经现场核查，整改措施落实到位，同意销号。",
+         *       "tasks": [
+         *         {
+         *           "task_id": "0f6c3c2e-3f0e-4a8a-9c1e-5d1b8e2f7a10",
+         *           "version": 3
+         *         },
+         *         {
+         *           "task_id": "5b8d1f9a-2c4e-4f6a-8b0d-1e3f5a7c9b2d",
+         *           "version": 2
+         *         }
+         *       ]
+         *     }
          */
         Acceptances: {
             /** 整改任务 */
             tasks: components["schemas"]["TaskRef"][];
-            /**
-             * 验收意见
-             * @example 经现场核查，整改措施落实到位，同意销号。
-             */
+            /** 验收意见 */
             comment?: string | null;
         };
         /**
@@ -10051,7 +10061,26 @@ export interface components {
         PlanStatus: "awaiting_feedback" | "drafting" | "submitted";
         /**
          * PlanTasksFill
-         * @description Several tasks of one plan filled in at once (批量填写).
+         * @description Several tasks of one plan filled in at once (批量填写); each item only the fields it
+         *     sends, as a PATCH of the task would.
+         * @example {
+         *       "tasks": [
+         *         {
+         *           "measures": "全面清理村集体“三资”，建立村级财务月审制度",
+         *           "owner_account": "wx-leader-liu",
+         *           "owner_name": "刘建国",
+         *           "responsible_person": "马某某",
+         *           "task_id": "0f6c3c2e-3f0e-4a8a-9c1e-5d1b8e2f7a10",
+         *           "version": 1
+         *         },
+         *         {
+         *           "due_on": "2027-06-30",
+         *           "kind": "long",
+         *           "task_id": "5b8d1f9a-2c4e-4f6a-8b0d-1e3f5a7c9b2d",
+         *           "version": 2
+         *         }
+         *       ]
+         *     }
          */
         PlanTasksFill: {
             /** 整改任务 */
@@ -12434,6 +12463,14 @@ export interface components {
          * TaskFill
          * @description One task of the plan and what is filled in for it, with the version the org read
          *     (the batch's If-Match, per task).
+         * @example {
+         *       "measures": "全面清理村集体“三资”，建立村级财务月审制度",
+         *       "owner_account": "wx-leader-liu",
+         *       "owner_name": "刘建国",
+         *       "responsible_person": "马某某",
+         *       "task_id": "0f6c3c2e-3f0e-4a8a-9c1e-5d1b8e2f7a10",
+         *       "version": 1
+         *     }
          */
         TaskFill: {
             /** 整改措施 */
