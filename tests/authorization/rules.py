@@ -252,6 +252,7 @@ RULES: dict[str, str] = {
     "PUT /api/planning/village-classifications/{classification_id}/indicators": "office",
     "POST /api/planning/village-classifications/{classification_id}/steps": "office",
     # rectification
+    "POST /api/rectification/acceptances": "discipline organization absent",  # the body's example names made-up tasks (tests/api/test_batches.py covers the acceptance)
     "GET /api/rectification/cards": f"{OVERSEERS} inspected leader",
     "GET /api/rectification/cards.xlsx": f"{OVERSEERS} inspected leader",
     "GET /api/rectification/cards/{card_id}": f"{OVERSEERS} inspected:own leader",
@@ -294,7 +295,6 @@ RULES: dict[str, str] = {
     "PUT /api/rectification/rules": "office",
     "GET /api/rectification/tasks": f"{OVERSEERS} inspected leader",
     "GET /api/rectification/tasks.xlsx": f"{OVERSEERS} inspected leader",
-    "POST /api/rectification/tasks/acceptances": "discipline organization absent",  # the body's example names made-up tasks (tests/api/test_batches.py covers the acceptance)
     "GET /api/rectification/tasks/{task_id}": f"{OVERSEERS} inspected:own leader:own",
     "PATCH /api/rectification/tasks/{task_id}": "inspected:own",
     "POST /api/rectification/tasks/{task_id}/accept": "discipline organization",

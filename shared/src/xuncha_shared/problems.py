@@ -204,7 +204,6 @@ _VALIDATION_ZH = {
     "greater_than": "数值太小",
     "less_than": "数值太大",
     "value_error": "取值无效",
-    "repeated_item": "第 {position} 项与前面的项重复",
     "nul_character": "不得包含空字符（NUL）",
     "control_character": "不得包含控制字符（{character}）",
     "account_name": "账号不能是 . 或 ..，也不能含 / 或 \\",

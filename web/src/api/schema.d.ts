@@ -2705,7 +2705,7 @@ export interface paths {
         patch: operations["rectification.fillPlanTasks"];
         trace?: never;
     };
-    "/api/rectification/tasks/acceptances": {
+    "/api/rectification/acceptances": {
         parameters: {
             query?: never;
             header?: never;

@@ -122,8 +122,8 @@ async def test_a_batch_holds_only_the_plans_own_tasks_once_each(
     r = await fill_all(client, org, plan, [item(tasks[0], **FILLED), item(elsewhere, **FILLED)])
     refused(r, 404, "tasks.1.task_id")
     r = await fill_all(client, org, plan, [item(tasks[0], **FILLED), item(tasks[0], **FILLED)])
-    problem = refused(r, 422, "tasks")
-    assert "重复" in problem["message_zh"]
+    problem = refused(r, 422, "tasks.1.task_id")
+    assert problem["message_zh"] == "第 2 项：与第 1 项是同一项任务"
     refused(await fill_all(client, org, plan, []), 422, "tasks")
     # Town B's own party organization does not see town A's plan; the office fills in nothing.
     other = inspected(token, place, "town_b")
@@ -135,7 +135,7 @@ async def test_a_batch_holds_only_the_plans_own_tasks_once_each(
 
 async def accept_all(client: Any, tok: str, tasks: list[dict[str, Any]]) -> Any:
     body = {"tasks": [item(t) for t in tasks], "comment": "经现场核查，同意销号"}
-    return await client.post(f"{BASE}/tasks/acceptances", json=body, headers=auth(tok))
+    return await client.post(f"{BASE}/acceptances", json=body, headers=auth(tok))
 
 
 async def test_a_supervisor_accepts_several_claims_at_once(

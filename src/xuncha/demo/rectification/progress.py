@@ -183,7 +183,7 @@ async def _accept(ctx: DemoContext, ready: list[dict[str, Any]]) -> None:
     for supervisor, tasks in by_supervisor.items():
         await ctx.call(
             "POST",
-            f"{API}/tasks/acceptances",
+            f"{API}/acceptances",
             token=supervisor,
             json={
                 "tasks": [{"task_id": t["id"], "version": t["version"]} for t in tasks],

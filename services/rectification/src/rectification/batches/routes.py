@@ -42,7 +42,7 @@ async def fill_plan_tasks(
 
 
 @router.post(
-    "/tasks/acceptances",
+    "/acceptances",
     response_model=list[TaskRead],
     summary="批量验收通过",
     description="本辖区纪委监委或组织部以同一验收意见一次验收多项已申请销号的任务，每项带任务编号和"

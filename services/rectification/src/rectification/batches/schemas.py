@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field
 from xuncha_shared.patch import Patch
 
 from rectification.plans.schemas import TaskUpdate
@@ -44,16 +43,6 @@ class TaskFill(TaskUpdate):
         )
 
 
-def _distinct(ids: list[uuid.UUID]) -> None:
-    seen: set[uuid.UUID] = set()
-    for i, task_id in enumerate(ids):
-        if task_id in seen:
-            raise PydanticCustomError(
-                "repeated_item", "Item {position} repeats an earlier one", {"position": i + 1}
-            )
-        seen.add(task_id)
-
-
 class PlanTasksFill(Patch):
     """Several tasks of one plan filled in at once (批量填写); each item only the fields it
     sends, as a PATCH of the task would."""
@@ -86,12 +75,6 @@ class PlanTasksFill(Patch):
 
     tasks: list[TaskFill] = Field(min_length=1, max_length=MAX_ITEMS, title="整改任务")
 
-    @field_validator("tasks")
-    @classmethod
-    def _each_task_once(cls, tasks: list[TaskFill]) -> list[TaskFill]:
-        _distinct([t.task_id for t in tasks])
-        return tasks
-
 
 class TaskRef(BaseModel):
     """A task, with the version the caller read."""
@@ -123,9 +106,3 @@ class Acceptances(BaseModel):
 
     tasks: list[TaskRef] = Field(min_length=1, max_length=MAX_ITEMS, title="整改任务")
     comment: str | None = Field(default=None, max_length=MAX_TEXT, title="验收意见")
-
-    @field_validator("tasks")
-    @classmethod
-    def _each_task_once(cls, tasks: list[TaskRef]) -> list[TaskRef]:
-        _distinct([t.task_id for t in tasks])
-        return tasks

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Principal
-from xuncha_shared.problems import NotFound, at_item
+from xuncha_shared.problems import NotFound, Unprocessable, at_item
 
 from rectification.access.policy import Access, require_own_org, require_supervisor
 from rectification.batches import repository
@@ -27,8 +27,19 @@ from rectification.progress.schemas import Acceptance
 async def _locked(
     session: AsyncSession, ids: Sequence[uuid.UUID], *, access: Access, plan: Plan | None = None
 ) -> list[Task]:
-    """The tasks in the order asked, each visible to the caller (and of ``plan``), or a
-    404 naming the first item that is not."""
+    """The tasks in the order asked, each named once (else a 422) and visible to the
+    caller (and of ``plan``; else a 404), naming the first item that is not."""
+    first: dict[uuid.UUID, int] = {}
+    for i, task_id in enumerate(ids):
+        if task_id in first:
+            with at_item("tasks", i):
+                raise Unprocessable(
+                    f"与第 {first[task_id] + 1} 项是同一项任务",
+                    f"The same task as item {first[task_id] + 1}",
+                    field="task_id",
+                    code="repeated-task",
+                )
+        first[task_id] = i
     found = await repository.lock_visible_tasks(session, ids, access=access)
     for i, task_id in enumerate(ids):
         task = found.get(task_id)
