@@ -100,6 +100,11 @@ def _app() -> FastAPI:
     async def put_rule(key: Annotated[str, Path(pattern=r"^[a-z.]+$")]) -> dict[str, str]:
         return {"key": key}
 
+    @router.get("/slow-database")
+    async def slow_database() -> None:
+        # What asyncpg raises when a new connection is not open within its timeout.
+        raise TimeoutError
+
     app = FastAPI(dependencies=[Depends(hold_to_document)])
     install_problem_handlers(app)
     literal_segments_first(router)
@@ -135,6 +140,15 @@ async def test_a_json_body_is_held_to_json_types(client: httpx.AsyncClient) -> N
     # that are not even text), never a 500.
     r = await client.post("/visits", content=b"{", headers={"content-type": "application/json"})
     assert r.status_code == 422 and r.json()["errors"][0]["code"] == "json_invalid"
+
+
+async def test_a_database_connection_not_opened_in_time_is_503(
+    client: httpx.AsyncClient,
+) -> None:
+    r = await client.get("/slow-database")
+    assert r.status_code == 503, r.text
+    assert r.json()["type"].endswith("/database-unavailable")
+    assert r.headers["retry-after"] == "5"
 
 
 async def test_date_parameters_take_exactly_their_format(client: httpx.AsyncClient) -> None:

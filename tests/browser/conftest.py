@@ -97,9 +97,14 @@ class Api:
         self.headers = {"Authorization": f"Bearer {token}"}
 
     async def call(self, method: str, path: str, expect: int = 200, **kwargs: Any) -> Any:
-        r = await self.client.request(
-            method, f"/api/planning{path}", headers=self.headers, **kwargs
-        )
+        for _ in range(3):
+            r = await self.client.request(
+                method, f"/api/planning{path}", headers=self.headers, **kwargs
+            )
+            if r.status_code != 503:
+                break
+            # The database is busy (a loaded machine): retry after the time the API asks.
+            await asyncio.sleep(float(r.headers.get("Retry-After", "1")))
         assert r.status_code == expect, f"{method} {path}: {r.status_code} {r.text}"
         return r.json() if r.content else None
 

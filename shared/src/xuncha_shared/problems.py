@@ -414,3 +414,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, on_database_down)
     app.add_exception_handler(ConnectionError, on_connection)
     app.add_exception_handler(PoolTimeout, on_connection)
+    # asyncpg's "no connection opened within its timeout" (the server is too busy to
+    # answer): the database is unavailable for now, not a bug.
+    app.add_exception_handler(TimeoutError, on_connection)
