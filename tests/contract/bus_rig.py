@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -213,6 +214,18 @@ async def end_worker(worker: asyncio.subprocess.Process) -> None:
     if worker.returncode is None:
         worker.kill()
     await worker.wait()
+
+
+async def kill_worker_after_first_effect(rig: Rig, *options: str) -> int:
+    """Start the contract worker with ``options``, SIGKILL its process group as soon as its
+    first effect is committed; how many effects were committed by then."""
+    worker = await start_contract_worker(rig, *options)
+    try:
+        await eventually(lambda: count_effects(rig, 1), timeout=90, interval=0.02)
+        os.killpg(worker.pid, signal.SIGKILL)
+    finally:
+        await end_worker(worker)
+    return len(await rig.effects())
 
 
 def consumed(consumer: EventConsumer, outcome: str) -> float:

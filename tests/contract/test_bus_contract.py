@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -30,8 +28,7 @@ from tests.contract.bus_rig import (
     consume_until,
     count_effects,
     dead_lettered,
-    end_worker,
-    start_contract_worker,
+    kill_worker_after_first_effect,
 )
 
 pytestmark = pytest.mark.timeout(240)
@@ -136,13 +133,9 @@ async def test_consumer_killed_mid_transaction_loses_nothing_and_doubles_nothing
     orgs = [uuid.uuid4() for _ in range(5)]
     await rig.emit_versions(orgs, 8)
     assert await rig.relay.drain() == 40
-    worker = await start_contract_worker(rig, "--delay", "0.05", "--batch-size", "8")
-    try:
-        await eventually(lambda: count_effects(rig, 1), timeout=90, interval=0.02)
-        os.killpg(worker.pid, signal.SIGKILL)
-    finally:
-        await end_worker(worker)
-    applied_before_kill = len(await rig.effects())
+    applied_before_kill = await kill_worker_after_first_effect(
+        rig, "--delay", "0.05", "--batch-size", "8"
+    )
     assert 1 <= applied_before_kill < 40, "the kill must land in the middle of the stream"
     consumer = rig.consumer()
     await consume_until(consumer, rig, 40, timeout=90)

@@ -6,8 +6,6 @@ inbox makes it a no-op; and a batch is one transaction, not one per event."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import uuid
 
 import pytest
@@ -20,8 +18,7 @@ from tests.contract.bus_rig import (
     consumed,
     count_effects,
     dead_lettered,
-    end_worker,
-    start_contract_worker,
+    kill_worker_after_first_effect,
     stop_consumer,
 )
 
@@ -63,13 +60,9 @@ async def test_crash_after_database_commit_before_offset_commit_redelivers_a_no_
     assert await rig.relay.drain() == 40
     # The worker commits its first batch to the database, then waits before committing the
     # offsets: it is killed right there.
-    worker = await start_contract_worker(rig, "--batch-size", "40", "--hold-offsets-seconds", "120")
-    try:
-        await eventually(lambda: count_effects(rig, 1), timeout=90, interval=0.02)
-        os.killpg(worker.pid, signal.SIGKILL)
-    finally:
-        await end_worker(worker)
-    applied_before_kill = len(await rig.effects())
+    applied_before_kill = await kill_worker_after_first_effect(
+        rig, "--batch-size", "40", "--hold-offsets-seconds", "120"
+    )
     assert applied_before_kill >= 1
     consumer = rig.consumer(batch_size=40)
     task = asyncio.create_task(consumer.run())
