@@ -1,5 +1,5 @@
 """申请调整 end to end: what the office decided on a task the inspected org asks to change,
-and the office decides, in headless Chromium.
+and the office decides, or the org withdraws it, in headless Chromium.
 
 A village of the third round is fed back one problem through the APIs as the roles would;
 its secretary fills in the task and submits the plan (from then on the deadline is the
@@ -8,7 +8,11 @@ opens 申请调整 on the task: a request without a reason is refused under its 
 request for a later deadline (a working day, from planning's calendar) is filed and shown on
 the card as waiting. The office, on its rectification page, opens the request from the list
 of open ones beside the task's deadline, is refused a rejection without an opinion in place,
-and approves. The API afterwards shows the task's new deadline and the decided request."""
+and approves. The API afterwards shows the task's new deadline and the decided request.
+
+A second village's secretary opens 填写任务 on a submitted plan's task: the deadline,
+kind and measures are shown as decided, without inputs, and the responsible person still
+saves; a request filed and then withdrawn on the card is withdrawn in the API."""
 
 from __future__ import annotations
 
@@ -187,3 +191,54 @@ async def test_the_org_asks_for_a_later_deadline_and_the_office_approves(
         headers={"If-Match": f'"{decided["version"]}"'},
         json={"opinion": "不同意"},
     )
+
+
+async def test_a_submitted_task_shows_what_was_decided_and_a_request_can_be_withdrawn(
+    page: Page, platform_url: Any
+) -> None:
+    seeded = platform_url
+    base = seeded.base_url
+    office = seeded.token(Role.office, **OFFICE)
+    r3 = seeded.rounds["r3"]
+    assignments = await call(
+        base, "GET", f"{P}/rounds/{r3['id']}/assignments", office, params={"limit": 200}
+    )
+    village = [a for a in assignments["items"] if a["org_kind"] == "village"][1]
+    task = await _fed_back_and_submitted(seeded, village)
+    org = seeded.token(Role.inspected, org_id=village["org_id"], **SECRETARY)
+
+    await page.set_viewport_size(PHONE)
+    await dev_sign_in(page, base, Role.inspected, org_id=village["org_id"], **SECRETARY)
+    card = page.get_by_test_id("task-card")
+    await expect(card).to_have_attribute("data-task", task["id"])
+    await card.get_by_test_id("task-fill").click()
+    form = card.get_by_test_id("task-form")
+    await expect(form.get_by_test_id("task-decided")).to_contain_text(task["due_on"])
+    for decided in ("due_on", "kind", "measures"):
+        await expect(form.locator(f"[name={decided}]")).to_have_count(0)
+    await form.locator("input[name=responsible_person]").fill("李出纳")
+    await form.get_by_role("button", name="保存").click()
+    await expect(card.get_by_test_id("task-notice")).to_have_text("已保存")
+
+    await card.get_by_test_id("task-change").click()
+    request_form = card.get_by_test_id("change-request-form")
+    await request_form.locator("input[name=due_on]").fill(
+        await _working_day_after(base, office, 40)
+    )
+    await request_form.locator("textarea[name=reason]").fill(REASON)
+    await request_form.get_by_role("button", name="提出申请").click()
+    await expect(card.get_by_test_id("task-change-request")).to_have_attribute(
+        "data-status", "open"
+    )
+    await card.get_by_test_id("task-change-withdraw").click()
+    await expect(card.get_by_test_id("task-change-request")).to_have_attribute(
+        "data-status", "withdrawn"
+    )
+    await expect(card.get_by_test_id("task-change")).to_be_visible()
+
+    saved = await call(base, "GET", f"{R}/tasks/{task['id']}", org)
+    assert (saved["responsible_person"], saved["due_on"]) == ("李出纳", task["due_on"])
+    (request,) = (
+        await call(base, "GET", f"{R}/change-requests", org, params={"task_id": task["id"]})
+    )["items"]
+    assert request["status"] == "withdrawn" and request["withdrawn_at"] is not None

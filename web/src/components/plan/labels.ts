@@ -89,6 +89,15 @@ export const CHANGE_STATUS_ZH: Record<Schemas["ChangeRequestStatus"], string> = 
   withdrawn: "已撤回",
 };
 
+/** The fields the org cannot change by itself (the service's plans/decided.py,
+ * `decided_fields`): a 立行立改 task's kind and deadline, and once the plan is submitted every
+ * task's kind, deadline and measures. The task form shows them without an input. */
+export function decidedFields(task: Task, planStatus: Schemas["PlanStatus"] | undefined): Schemas["ChangeField"][] {
+  const fixed = new Set<Schemas["ChangeField"]>(task.immediate ? ["kind", "due_on"] : []);
+  if (planStatus === "submitted") for (const f of ["kind", "due_on", "measures"] as const) fixed.add(f);
+  return (["kind", "due_on", "measures"] as const).filter((f) => fixed.has(f));
+}
+
 /** What the org may only ask the office to change (the service's plans/decided.py): a
  * 立行立改 task's deadline (its kind is the inspection's: never asked), and once the plan is
  * submitted every task's kind, deadline and measures. Empty: nothing to ask, the org fills
