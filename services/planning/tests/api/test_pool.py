@@ -95,6 +95,8 @@ async def test_invalid_input_is_a_4xx_naming_the_field(
         ({**ok, "home_township_id": village}, "home_township_id"),
         ({**ok, "unit_name": None}, "unit_name"),
         ({**ok, "account": "has space"}, "account"),
+        ({**ok, "account": ".."}, "account"),
+        ({**ok, "account": "a/b"}, "account"),
         ({**ok, "phone": "call me"}, "phone"),
         ({**ok, "posts": [{"org_id": village, "title": "x", "started_on": "2020-01-01",
                            "ended_on": "2019-01-01"}]}, "posts.0.ended_on"),

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from xuncha_shared.account_names import AccountName
 from xuncha_shared.http import Page
 from xuncha_shared.patch import Patch
 
@@ -114,7 +115,7 @@ class CadreCreate(BaseModel):
         default=None, title="家乡乡镇编号", description="须为乡镇（街道）"
     )
     available: bool = Field(default=True, title="是否可抽调")
-    account: str | None = Field(
+    account: AccountName | None = Field(
         default=None, pattern=ACCOUNT_PATTERN, title="平台账号", description="本人登录令牌的 sub"
     )
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN, title="联系电话")
@@ -171,7 +172,7 @@ class CadreUpdate(Patch):
     specialties: Specialties | None = Field(default=None, title="专业领域")
     home_township_id: uuid.UUID | None = Field(default=None, title="家乡乡镇编号")
     available: bool | None = Field(default=None, title="是否可抽调")
-    account: str | None = Field(default=None, pattern=ACCOUNT_PATTERN, title="平台账号")
+    account: AccountName | None = Field(default=None, pattern=ACCOUNT_PATTERN, title="平台账号")
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN, title="联系电话")
     posts: list[CadrePostIn] | None = Field(default=None, max_length=MAX_POSTS, title="任职经历")
     relatives: list[CadreRelativeIn] | None = Field(
