@@ -7,7 +7,7 @@ import json
 import statistics
 import time
 import uuid
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Generator, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
@@ -46,14 +46,36 @@ class TimedBus:
         finally:
             self.seconds += time.perf_counter() - t
             self.calls += 1
-        return self._timed(acks)
+        # The relay keeps the acknowledgements as a future (it may wait for them or for a
+        # wake-up): hand it one that counts only the time the relay spends awaiting it.
+        timed = _AwaitTimedFuture(self)
+        asyncio.ensure_future(acks).add_done_callback(timed.settle_from)
+        return timed
 
-    async def _timed(self, acks: Awaitable[None]) -> None:
+
+class _AwaitTimedFuture(asyncio.Future[None]):
+    """A future that adds the time spent in ``await`` on it to its bus's ``ack_wait_seconds``."""
+
+    def __init__(self, bus: TimedBus) -> None:
+        super().__init__()
+        self._bus = bus
+
+    def settle_from(self, source: asyncio.Future[None]) -> None:
+        if self.done():
+            return
+        if source.cancelled():
+            self.cancel()
+        elif (exc := source.exception()) is not None:
+            self.set_exception(exc)
+        else:
+            self.set_result(None)
+
+    def __await__(self) -> Generator[Any, None, None]:
         t = time.perf_counter()
         try:
-            await acks
+            return (yield from super().__await__())
         finally:
-            self.ack_wait_seconds += time.perf_counter() - t
+            self._bus.ack_wait_seconds += time.perf_counter() - t
 
 
 class StatementTimer:
