@@ -7,14 +7,14 @@ import json
 import statistics
 import time
 import uuid
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Generator, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import Text, cast, event, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from xuncha_shared.bus.base import BusMessage
-from xuncha_shared.bus.kafka import KafkaBus
+from xuncha_shared.bus.kafka import LINGER_MS, KafkaBus
 from xuncha_shared.clock import SystemClock
 from xuncha_shared.db import create_engine, create_sessionmaker
 from xuncha_shared.kafka_access.credentials import KafkaCredentials
@@ -46,45 +46,84 @@ class TimedBus:
         finally:
             self.seconds += time.perf_counter() - t
             self.calls += 1
-        return self._timed(acks)
+        # The relay keeps the acknowledgements as a future (it may wait for them or for a
+        # wake-up): hand it one that counts only the time the relay spends awaiting it.
+        timed = _AwaitTimedFuture(self)
+        asyncio.ensure_future(acks).add_done_callback(timed.settle_from)
+        return timed
 
-    async def _timed(self, acks: Awaitable[None]) -> None:
+
+class _AwaitTimedFuture(asyncio.Future[None]):
+    """A future that adds the time spent in ``await`` on it to its bus's ``ack_wait_seconds``."""
+
+    def __init__(self, bus: TimedBus) -> None:
+        super().__init__()
+        self._bus = bus
+
+    def settle_from(self, source: asyncio.Future[None]) -> None:
+        if self.done():
+            return
+        if source.cancelled():
+            self.cancel()
+        elif (exc := source.exception()) is not None:
+            self.set_exception(exc)
+        else:
+            self.set_result(None)
+
+    def __await__(self) -> Generator[Any, None, None]:
         t = time.perf_counter()
         try:
-            await acks
+            return (yield from super().__await__())
         finally:
-            self.ack_wait_seconds += time.perf_counter() - t
+            self._bus.ack_wait_seconds += time.perf_counter() - t
 
 
 class StatementTimer:
-    """Time per SQL statement kind on an engine (via SQLAlchemy cursor events)."""
+    """Time per SQL statement kind of a relay: the opening statement (advisory lock) through
+    SQLAlchemy cursor events; the reads (``select``) and marks (``update``), which the relay
+    runs on the asyncpg connection itself, by timing its ``_claim`` and ``_mark_published``."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, relay: OutboxRelay) -> None:
         self.seconds: dict[str, float] = {}
         self.enabled = False
         self._starts: list[float] = []
         event.listen(engine.sync_engine, "before_cursor_execute", self._before)
         event.listen(engine.sync_engine, "after_cursor_execute", self._after)
+        claim, mark = relay._claim, relay._mark_published
+
+        async def timed_claim(*args: Any, **kw: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return await claim(*args, **kw)
+            finally:
+                self._add("select", time.perf_counter() - t)
+
+        async def timed_mark(*args: Any, **kw: Any) -> None:
+            t = time.perf_counter()
+            try:
+                await mark(*args, **kw)
+            finally:
+                self._add("update", time.perf_counter() - t)
+
+        relay._claim = timed_claim  # type: ignore[method-assign]
+        relay._mark_published = timed_mark  # type: ignore[method-assign]
 
     @staticmethod
     def kind(statement: str) -> str:
         s = statement.lstrip().upper()
         if "PG_TRY_ADVISORY" in s:
             return "lock"
-        if s.startswith("SELECT") and "FOR UPDATE" in s:
-            return "select"
-        if s.startswith("UPDATE"):
-            return "update"
         return "other"
+
+    def _add(self, kind: str, elapsed: float) -> None:
+        if self.enabled:
+            self.seconds[kind] = self.seconds.get(kind, 0.0) + elapsed
 
     def _before(self, *_: Any) -> None:
         self._starts.append(time.perf_counter())
 
     def _after(self, conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-        elapsed = time.perf_counter() - self._starts.pop()
-        if self.enabled:
-            k = self.kind(statement)
-            self.seconds[k] = self.seconds.get(k, 0.0) + elapsed
+        self._add(self.kind(statement), time.perf_counter() - self._starts.pop())
 
 
 async def emit_events(engine: AsyncEngine, topic: str, n: int, *, batch: int = EMIT_BATCH) -> float:
@@ -123,7 +162,7 @@ async def bench_relay(
         clock=SystemClock(),
         batch_size=cfg.relay_batch,
     )
-    timer = StatementTimer(engine)
+    timer = StatementTimer(engine, relay)
     try:
         # Warm-up: producer started, metadata known, statements prepared, code paths hot.
         await emit_events(engine, relay_topic, cfg.warmup_events)
@@ -181,7 +220,7 @@ async def bench_relay(
         enable_idempotence=True,
         acks="all",
         # The same batching as KafkaBus, so the difference is the relay, not the client.
-        linger_ms=5,
+        linger_ms=LINGER_MS,
         max_batch_size=1_048_576,
         request_timeout_ms=15_000,
         **credentials.aiokafka_options(),

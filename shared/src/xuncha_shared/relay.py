@@ -1,11 +1,32 @@
 """The outbox relay: publishes committed outbox rows to the bus, in order, at least once.
 
-It claims unpublished rows with ``FOR UPDATE SKIP LOCKED`` under a per-service advisory
-lock (so two relays of one service never interleave and per-key order holds), publishes
-them, waits for every acknowledgement and only then marks them published, all in one
-transaction. A failure rolls the marks back and the rows are sent again later; consumers'
-inboxes absorb the duplicates. It wakes on the outbox trigger's NOTIFY and polls as a
-fallback.
+It reads unpublished rows in ``seq`` order under a per-service advisory lock (so two relays
+of one service never interleave and per-key order holds), publishes them, waits for every
+acknowledgement and only then marks them published, all in one transaction. A failure rolls
+the marks back and the rows are sent again later; consumers' inboxes absorb the duplicates.
+It wakes on the outbox trigger's NOTIFY and polls as a fallback.
+
+The rule "one relay per service, by the advisory lock alone" (:func:`one_relay_per_service`):
+the rows it reads take no row lock. ``pg_try_advisory_xact_lock`` is held until the
+transaction that marks the rows ends, and a second relay of the service that asks for it
+meanwhile gets ``false`` and publishes nothing. The relay that gets it next reads with a
+snapshot taken after the lock was granted (READ COMMITTED takes one per statement, and the
+engine keeps that level), so it sees every mark the previous holder committed and sends
+none of those rows again. A relay that crashed left no marks; its rows are sent again, and
+inboxes drop the duplicates. Nothing else writes ``published_at``. A ``FOR UPDATE`` per row
+would only add a row lock (and its WAL record) per event.
+
+The rule "marks are hints, committed without waiting for the disk"
+(:func:`relay_marks_commit_without_flush`): a mark lost in a database crash only means its
+row is sent again, which inboxes absorb; the events themselves were committed durably by the
+transactions that wrote them. So the relay's transaction sets ``synchronous_commit = off``
+and its COMMIT does not wait for a WAL flush.
+
+The rule "a caught-up relay sends a new commit at once" (:meth:`OutboxRelay._next_batch`):
+behind a full batch the next one is read at once (a backlog); behind a short batch the relay
+waits for that batch's acknowledgements *or* the next NOTIFY, whichever comes first, and a
+commit that arrives while a batch is in flight is read and sent behind it in the same
+transaction, not after the marks, the COMMIT and a new transaction.
 """
 
 from __future__ import annotations
@@ -14,10 +35,9 @@ import asyncio
 import logging
 import zlib
 from collections.abc import Awaitable, Sequence
-from typing import Any
 
 import asyncpg
-from sqlalchemy import ARRAY, Row, Text, any_, bindparam, cast, func, select, update
+from sqlalchemy import ARRAY, any_, bindparam, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -32,11 +52,41 @@ log = logging.getLogger(__name__)
 _CONTENT_TYPE = (("content-type", b"application/cloudevents+json"),)
 
 
-def _messages(rows: Sequence[Row[Any]]) -> list[BusMessage]:
+# Columns of a claimed row (an asyncpg record, read by position).
+_SEQ, _TOPIC, _KEY, _VALUE = range(4)
+
+
+def _messages(rows: Sequence[asyncpg.Record]) -> list[BusMessage]:
     return [
-        BusMessage(topic=r.topic, key=r.key, value=r.envelope.encode(), headers=_CONTENT_TYPE)
+        BusMessage(topic=r[_TOPIC], key=r[_KEY], value=r[_VALUE], headers=_CONTENT_TYPE)
         for r in rows
     ]
+
+
+def _seqs(rows: Sequence[asyncpg.Record]) -> list[int]:
+    return [r[_SEQ] for r in rows]
+
+
+def one_relay_per_service(lock_key: int) -> str:
+    """The statement that opens a relay's transaction: the service's advisory lock (see the
+    module's rule; ``false`` when another relay holds it) and, with it,
+    :func:`relay_marks_commit_without_flush`."""
+    return f"SELECT pg_try_advisory_xact_lock({lock_key}), " + relay_marks_commit_without_flush()
+
+
+def relay_marks_commit_without_flush() -> str:
+    """The expression that makes the relay's COMMIT not wait for a WAL flush (see the
+    module's rule)."""
+    return "set_config('synchronous_commit', 'off', true)"
+
+
+async def _driver_connection(conn: AsyncConnection) -> asyncpg.Connection:
+    """The asyncpg connection under ``conn``, for the relay's two hot statements: prepared
+    once per connection, rows as records, no ORM result processing per row."""
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    assert isinstance(driver, asyncpg.Connection)
+    return driver
 
 
 async def _settle(acks: Awaitable[None]) -> bool:
@@ -76,6 +126,7 @@ class OutboxRelay:
         self._max_backoff = max_backoff_seconds
         self._wakeup = asyncio.Event()
         self._lock_key = zlib.crc32(f"{tables.schema}.relay".encode()) - 2**31
+        self._table = f'"{tables.schema}"."{tables.outbox.name}"'
 
     def wake(self) -> None:
         """Ask the relay to look at the outbox now."""
@@ -100,32 +151,39 @@ class OutboxRelay:
         the marks of the batches before it are committed. Returns how many were published.
         """
         refused: BusUnavailable | None = None
-        refused_ids: list[object] = []
+        refused_seqs: list[int] = []
         published = 0
         async with self._engine.begin() as conn:
-            got_lock = await conn.scalar(select(func.pg_try_advisory_xact_lock(self._lock_key)))
+            # Through SQLAlchemy: this statement opens the transaction the raw statements of
+            # _claim and _mark_published then run in.
+            got_lock = (await conn.execute(text(one_relay_per_service(self._lock_key)))).scalar()
             if not got_lock:
                 return 0
-            rows = await self._claim(conn, after_seq=None)
+            driver = await _driver_connection(conn)
+            rows = await self._claim(driver, after_seq=None)
             if not rows:
                 return 0
             try:
-                acks = await self._bus.send(_messages(rows))
+                acks: asyncio.Future[None] = asyncio.ensure_future(
+                    await self._bus.send(_messages(rows))
+                )
             except BusUnavailable as exc:
-                refused, refused_ids = exc, [r.id for r in rows]
+                refused, refused_seqs = exc, _seqs(rows)
             batches = 1
             while refused is None:
                 # While the bus acknowledges this batch: read the next one and send it behind.
-                following: list[Row[Any]] = []
-                following_acks: Awaitable[None] | None = None
+                following: list[asyncpg.Record] = []
+                following_acks: asyncio.Future[None] | None = None
                 try:
                     if batches < max_batches:
-                        following = await self._claim(conn, after_seq=rows[-1].seq)
+                        following = await self._next_batch(driver, rows, acks)
                     if following:
-                        following_acks = await self._bus.send(_messages(following))
+                        following_acks = asyncio.ensure_future(
+                            await self._bus.send(_messages(following))
+                        )
                         batches += 1
                 except BusUnavailable as exc:
-                    refused, refused_ids = exc, [r.id for r in following]
+                    refused, refused_seqs = exc, _seqs(following)
                 except BaseException:
                     await _settle(acks)
                     raise
@@ -135,12 +193,12 @@ class OutboxRelay:
                     # Nothing from here on is marked: this batch and the one behind it are
                     # sent again, in order, on the next run.
                     refused = exc
-                    refused_ids = [r.id for r in rows]
+                    refused_seqs = _seqs(rows)
                     if following_acks is not None and not await _settle(following_acks):
-                        refused_ids += [r.id for r in following]
+                        refused_seqs += _seqs(following)
                     break
                 try:
-                    await self._mark_published(conn, [r.id for r in rows])
+                    await self._mark_published(driver, _seqs(rows))
                 except BaseException:
                     if following_acks is not None:
                         await _settle(following_acks)
@@ -150,7 +208,7 @@ class OutboxRelay:
                     break
                 rows, acks = following, following_acks
         if refused is not None:
-            await self._count_attempt(refused_ids)
+            await self._count_attempt(refused_seqs)
             if published == 0:
                 raise refused
             log.warning(
@@ -161,41 +219,58 @@ class OutboxRelay:
             self._metrics.relay_published.inc(published)
         return published
 
-    async def _claim(self, conn: AsyncConnection, *, after_seq: int | None) -> list[Row[Any]]:
-        """Lock the next batch of unpublished rows (after ``after_seq``, the last row of the
-        batch still in flight in this transaction), keeping each envelope's stored text."""
-        outbox = self._tables.outbox
-        # The envelope as PostgreSQL stores it, sent as it is: no decode into dicts and
-        # re-serialisation in Python for every row.
-        envelope_text = cast(outbox.c.envelope, Text).label("envelope")
-        query = (
-            select(outbox.c.id, outbox.c.seq, outbox.c.topic, outbox.c.key, envelope_text)
-            .where(outbox.c.published_at.is_(None))
-            .order_by(outbox.c.seq)
-            .limit(self._batch_size)
-            .with_for_update(skip_locked=True)
-        )
-        if after_seq is not None:
-            query = query.where(outbox.c.seq > after_seq)
-        return list((await conn.execute(query)).all())
+    async def _next_batch(
+        self,
+        driver: asyncpg.Connection,
+        in_flight: Sequence[asyncpg.Record],
+        acks: asyncio.Future[None],
+    ) -> list[asyncpg.Record]:
+        """The batch to send behind ``in_flight`` (see the module's rule "a caught-up relay
+        sends a new commit at once"): read at once behind a full batch; behind a short one,
+        once its acknowledgements arrive or a commit wakes the relay."""
+        if len(in_flight) < self._batch_size and not acks.done():
+            woken = asyncio.ensure_future(self._wakeup.wait())
+            try:
+                await asyncio.wait((acks, woken), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                woken.cancel()
+        return await self._claim(driver, after_seq=in_flight[-1][_SEQ])
 
-    async def _mark_published(self, conn: AsyncConnection, ids: list[object]) -> None:
-        # One array parameter (``id = ANY($1)``), not one bound parameter per id.
-        outbox = self._tables.outbox
-        await conn.execute(
-            update(outbox)
-            .where(outbox.c.id == any_(bindparam("ids", ids, type_=ARRAY(outbox.c.id.type))))
-            .values(published_at=self._clock.now())
+    async def _claim(
+        self, driver: asyncpg.Connection, *, after_seq: int | None
+    ) -> list[asyncpg.Record]:
+        """The next batch of unpublished rows (after ``after_seq``, the last row of the batch
+        still in flight in this transaction), each envelope as the bytes of its stored text:
+        no decode into dicts, no re-serialisation, no str in between."""
+        # Cleared before reading: a commit the read below misses sets it again.
+        self._wakeup.clear()
+        return list(
+            await driver.fetch(
+                f"SELECT seq, topic, key, convert_to(envelope::text, 'UTF8') FROM {self._table} "
+                "WHERE published_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2",
+                -1 if after_seq is None else after_seq,
+                self._batch_size,
+            )
         )
 
-    async def _count_attempt(self, ids: list[object]) -> None:
+    async def _mark_published(self, driver: asyncpg.Connection, seqs: list[int]) -> None:
+        # One array parameter (``seq = ANY($1)``), not one bound parameter per row.
+        await driver.execute(
+            f"UPDATE {self._table} SET published_at = $2 WHERE seq = ANY($1::bigint[])",
+            seqs,
+            self._clock.now(),
+        )
+
+    async def _count_attempt(self, seqs: list[int]) -> None:
         # Its own transaction: the batch's was left without marks, and a rollback there would
         # take the count with it.
         outbox = self._tables.outbox
         async with self._engine.begin() as conn:
             await conn.execute(
                 update(outbox)
-                .where(outbox.c.id == any_(bindparam("ids", ids, type_=ARRAY(outbox.c.id.type))))
+                .where(
+                    outbox.c.seq == any_(bindparam("seqs", seqs, type_=ARRAY(outbox.c.seq.type)))
+                )
                 .values(attempts=outbox.c.attempts + 1)
             )
 
@@ -224,10 +299,19 @@ class OutboxRelay:
         backoff = self._poll
         try:
             while True:
+                # Cleared before draining, never after: a NOTIFY that arrives while the last
+                # read of the drain runs must not be lost (it would wait for the next poll).
+                self._wakeup.clear()
                 try:
                     await self.drain()
                     backoff = self._poll
-                except (BusUnavailable, DBAPIError, OSError) as exc:
+                except (
+                    BusUnavailable,
+                    DBAPIError,
+                    OSError,
+                    asyncpg.PostgresError,
+                    asyncpg.InterfaceError,
+                ) as exc:
                     log.warning(
                         "outbox relay paused",
                         extra={"schema": self._tables.schema, "reason": type(exc).__name__},
@@ -235,7 +319,6 @@ class OutboxRelay:
                     backoff = min(backoff * 2, self._max_backoff)
                     await asyncio.sleep(backoff)
                     continue
-                self._wakeup.clear()
                 await wait_event(self._wakeup, self._poll)
         finally:
             listener.cancel()
