@@ -35,6 +35,7 @@ import asyncio
 import logging
 import zlib
 from collections.abc import Awaitable, Sequence
+from datetime import datetime
 
 import asyncpg
 from sqlalchemy import ARRAY, any_, bindparam, func, select, text, update
@@ -89,7 +90,7 @@ async def _driver_connection(conn: AsyncConnection) -> asyncpg.Connection:
     return driver
 
 
-async def _settle(acks: Awaitable[None]) -> bool:
+async def _settle(acks: Awaitable[object]) -> bool:
     """Await a batch's acknowledgements whose outcome no longer decides anything (a run that
     stops); whether the bus stored it."""
     try:
@@ -164,8 +165,8 @@ class OutboxRelay:
             if not rows:
                 return 0
             try:
-                acks: asyncio.Future[None] = asyncio.ensure_future(
-                    await self._bus.send(_messages(rows))
+                acks: asyncio.Future[datetime] = asyncio.ensure_future(
+                    self._acknowledged(await self._bus.send(_messages(rows)))
                 )
             except BusUnavailable as exc:
                 refused, refused_seqs = exc, _seqs(rows)
@@ -173,13 +174,13 @@ class OutboxRelay:
             while refused is None:
                 # While the bus acknowledges this batch: read the next one and send it behind.
                 following: list[asyncpg.Record] = []
-                following_acks: asyncio.Future[None] | None = None
+                following_acks: asyncio.Future[datetime] | None = None
                 try:
                     if batches < max_batches:
                         following = await self._next_batch(driver, rows, acks)
                     if following:
                         following_acks = asyncio.ensure_future(
-                            await self._bus.send(_messages(following))
+                            self._acknowledged(await self._bus.send(_messages(following)))
                         )
                         batches += 1
                 except BusUnavailable as exc:
@@ -188,7 +189,7 @@ class OutboxRelay:
                     await _settle(acks)
                     raise
                 try:
-                    await acks
+                    acked_at = await acks
                 except BusUnavailable as exc:
                     # Nothing from here on is marked: this batch and the one behind it are
                     # sent again, in order, on the next run.
@@ -198,7 +199,7 @@ class OutboxRelay:
                         refused_seqs += _seqs(following)
                     break
                 try:
-                    await self._mark_published(driver, _seqs(rows))
+                    await self._mark_published(driver, _seqs(rows), acked_at)
                 except BaseException:
                     if following_acks is not None:
                         await _settle(following_acks)
@@ -219,11 +220,18 @@ class OutboxRelay:
             self._metrics.relay_published.inc(published)
         return published
 
+    async def _acknowledged(self, acks: Awaitable[None]) -> datetime:
+        """When the bus acknowledged a batch: its rows' ``published_at``, taken as the
+        acknowledgements arrive, not when the relay gets round to marking them (behind the
+        next batch's read and send)."""
+        await acks
+        return self._clock.now()
+
     async def _next_batch(
         self,
         driver: asyncpg.Connection,
         in_flight: Sequence[asyncpg.Record],
-        acks: asyncio.Future[None],
+        acks: asyncio.Future[datetime],
     ) -> list[asyncpg.Record]:
         """The batch to send behind ``in_flight`` (see the module's rule "a caught-up relay
         sends a new commit at once"): read at once behind a full batch; behind a short one,
@@ -253,12 +261,14 @@ class OutboxRelay:
             )
         )
 
-    async def _mark_published(self, driver: asyncpg.Connection, seqs: list[int]) -> None:
+    async def _mark_published(
+        self, driver: asyncpg.Connection, seqs: list[int], acked_at: datetime
+    ) -> None:
         # One array parameter (``seq = ANY($1)``), not one bound parameter per row.
         await driver.execute(
             f"UPDATE {self._table} SET published_at = $2 WHERE seq = ANY($1::bigint[])",
             seqs,
-            self._clock.now(),
+            acked_at,
         )
 
     async def _count_attempt(self, seqs: list[int]) -> None:
