@@ -87,7 +87,7 @@ def test_later_services_hook_steps_after_a_stage() -> None:
 
     hooks: dict[RoundStatus, list[RoundHook]] = {RoundStatus.on_site: [problems]}
     names = [s.name for s in build_steps(county, hooks)]
-    assert names[:6] == ["orgs", "calendar", "term", "pool", "villages", "rounds"]
+    assert names[:7] == ["orgs", "roster", "calendar", "term", "pool", "villages", "rounds"]
     for number in range(1, 6):
         on_site = names.index(f"round{number}.on_site")
         assert names[on_site + 1 : on_site + 3] == [
