@@ -11452,6 +11452,10 @@ export interface components {
          * RosterMemberUpdate
          * @description Fields of an entry to correct; omitted fields stay. The end of a term of office is
          *     its own action (``…/end``).
+         * @example {
+         *       "post_title": "镇党委书记",
+         *       "rank": "county"
+         *     }
          */
         RosterMemberUpdate: {
             /** 姓名 */
@@ -11490,6 +11494,9 @@ export interface components {
         /**
          * RosterTermEnd
          * @description The end of a member's term of office in this post (离任).
+         * @example {
+         *       "until": "2026-11-30"
+         *     }
          */
         RosterTermEnd: {
             /**

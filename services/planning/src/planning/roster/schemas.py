@@ -64,7 +64,13 @@ class RosterMemberUpdate(Patch):
     """Fields of an entry to correct; omitted fields stay. The end of a term of office is
     its own action (``…/end``)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [{"rank": "county", "post_title": "镇党委书记", "phone": None}]
+        },
+    )
 
     clearable = frozenset({"post_title", "account", "phone"})
 
@@ -82,7 +88,9 @@ class RosterMemberUpdate(Patch):
 class RosterTermEnd(BaseModel):
     """The end of a member's term of office in this post (离任)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"until": "2026-11-30"}]}
+    )
 
     until: date = Field(title="离任日", description="不早于任职起始日，不晚于今天")
 
