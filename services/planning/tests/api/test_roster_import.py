@@ -31,7 +31,7 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def xlsx(*rows: list[object]) -> bytes:
+def xlsx(*rows: list[str]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
