@@ -42,8 +42,8 @@ TYPE_PATTERN = re.compile(
 # Past participles not ending in -ed, and the time-based facts ARCHITECTURE.md names.
 IRREGULAR_PAST = frozenset(
     {"begun", "built", "chosen", "done", "drawn", "given", "held", "known", "made", "met",
-     "put", "read", "reset", "sent", "set", "shown", "split", "taken", "undone", "withdrawn",
-     "written"}
+     "left", "put", "read", "reset", "sent", "set", "shown", "split", "taken", "undone",
+     "withdrawn", "written"}
 )  # fmt: skip
 TIME_FACTS = frozenset({"overdue", "soon"})  # due_soon, overdue, reply_overdue
 

@@ -218,6 +218,14 @@ RULES: dict[str, str] = {
     "POST /api/planning/orgs/import": "office body-first",  # a file or template upload: the matrix cannot build its body, so it proves no refusal here
     "GET /api/planning/orgs/{org_id}": "signed-in",
     "PATCH /api/planning/orgs/{org_id}": "office",
+    # the leadership roster: overseers read every org's team, an inspected org its own
+    "GET /api/planning/orgs/{org_id}/roster": f"{OVERSEERS} inspected:own",
+    "POST /api/planning/orgs/{org_id}/roster": "office",
+    "PATCH /api/planning/orgs/{org_id}/roster/{member_id}": "office",
+    "POST /api/planning/orgs/{org_id}/roster/{member_id}/end": "office",
+    "GET /api/planning/roster": OVERSEERS,
+    "GET /api/planning/roster/export.xlsx": OVERSEERS,
+    "POST /api/planning/roster/import": "office body-first",  # a file or template upload: the matrix cannot build its body, so it proves no refusal here
     "GET /api/planning/rounds": "office leadership group",
     "GET /api/planning/rounds/{round_id}": "office leadership group:own",
     "PATCH /api/planning/rounds/{round_id}": "office",

@@ -225,6 +225,11 @@ async def _fill(conn: asyncpg.Connection, world: World) -> None:
             "ORDER BY (village_id = $2) DESC LIMIT 1",
             (JURISDICTION, a),
         ),
+        "member_id": (
+            "SELECT id FROM planning.roster_members WHERE org_id = $1 "
+            "ORDER BY until IS NULL DESC, since LIMIT 1",
+            (a,),
+        ),
         "problem_id": ("SELECT id FROM findings.problems WHERE org_id = $1 LIMIT 1", (a,)),
         "report_id": ("SELECT id FROM findings.reports WHERE org_id = $1 LIMIT 1", (a,)),
         "public_report_id": (

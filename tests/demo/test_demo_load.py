@@ -24,6 +24,7 @@ from xuncha_shared.workdays import SHANGHAI
 from xuncha.demo import SMALL, build_county, build_steps, load_demo
 from xuncha.demo.clues import TRANSFERRED, clue_plan, clues_step
 from xuncha.demo.context import DemoContext
+from xuncha.demo.data.roster import county_roster
 from xuncha.demo.findings.feedback import LEADER, feedback_step, letters_step
 from xuncha.demo.findings.problems import expected_problems, problems_step
 from xuncha.demo.findings.public_reports import public_report_plan, public_reports_step
@@ -93,6 +94,10 @@ async def _snapshot(client: httpx.AsyncClient, office: str) -> dict[str, Any]:
         "assignments": len(assignments),
         "consultations": consultations,
         "cadres": len(await _all(client, f"{api}/cadres", office)),
+        "roster": Counter(
+            (m["org_kind"], m["post"], m["current"])
+            for m in await _all(client, f"{api}/roster", office)
+        ),
         "villages": counts.json(),
         "coverage": coverage.json(),
         "findings": await _findings(client, office, rounds),
@@ -232,6 +237,14 @@ async def test_small_county_loads_through_the_apis_and_twice_adds_nothing(
         assert state["term"]["orgs_in_scope"] == len(county.orgs) == 41
         assert state["term"]["rounds"] == 5
         assert state["cadres"] == SMALL.pool
+        # Every org has its leadership team; each township also its former secretary.
+        roster = state["roster"]
+        assert sum(roster.values()) == len(county_roster(county.orgs, seed=0, today=today))
+        assert roster[("township", "party_secretary", True)] == 5
+        assert roster[("township", "party_secretary", False)] == 5
+        assert roster[("village", "village_secretary", True)] == _grassroots(county).get(
+            "village", 0
+        )
         villages = state["villages"]
         assert villages["villages"] == villages["approved"] == 20
         assert sum(villages["by_class"].values()) == 20

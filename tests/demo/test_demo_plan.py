@@ -87,7 +87,7 @@ def test_later_services_hook_steps_after_a_stage() -> None:
 
     hooks: dict[RoundStatus, list[RoundHook]] = {RoundStatus.on_site: [problems]}
     names = [s.name for s in build_steps(county, hooks)]
-    assert names[:6] == ["orgs", "calendar", "term", "pool", "villages", "rounds"]
+    assert names[:7] == ["orgs", "roster", "calendar", "term", "pool", "villages", "rounds"]
     for number in range(1, 6):
         on_site = names.index(f"round{number}.on_site")
         assert names[on_site + 1 : on_site + 3] == [
@@ -103,7 +103,7 @@ def test_later_services_hook_steps_after_a_stage() -> None:
 def test_findings_hook_onto_the_stages_and_the_round_on_site_gets_on_site_steps_only() -> None:
     county = build_county(0, size=SMALL, today=TODAY)
     names = [s.name for s in build_steps(county)]
-    assert names[6] == "findings.settings"
+    assert names[7] == "findings.settings"
     for number in range(1, 5):
         order = [
             f"round{number}.on_site",

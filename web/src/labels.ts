@@ -21,6 +21,7 @@ export const AREA_ZH: Record<Area, string> = {
   coverage: "覆盖情况",
   rounds: "巡察轮次",
   orgs: "被巡察对象",
+  roster: "领导班子名册",
   cadres: "人才库",
   classification: "村分类",
   consultations: "巡前函询",
@@ -198,6 +199,24 @@ export const PERSON_RANK_ZH: Record<Schemas["PersonRank"], string> = {
   general: "一般干部",
   village: "村（社区）干部",
   other: "其他",
+};
+
+// 领导班子名册 (planning's roster)
+export const ROSTER_POST_ZH: Record<Schemas["RosterPost"], string> = {
+  party_secretary: "党委(党组)书记",
+  administrative_head: "行政正职",
+  deputy: "班子副职",
+  discipline_head: "纪检监察负责人",
+  village_secretary: "村(社区)党组织书记",
+  village_director: "村(居)委会主任",
+  village_committee_member: "村(社区)两委委员",
+  other: "其他",
+};
+
+export const CADRE_RANK_ZH: Record<Schemas["CadreRank"], string> = {
+  county: "县处级",
+  township: "乡科级",
+  general: "一般",
 };
 
 // 整改 (rectification service)

@@ -26,6 +26,7 @@ import RectificationPage from "./pages/RectificationPage.vue";
 import SectorPage from "./pages/SectorPage.vue";
 import VillagesPage from "./pages/VillagesPage.vue";
 import ReportsPage from "./pages/ReportsPage.vue";
+import RosterPage from "./pages/RosterPage.vue";
 import RoundPosterPage from "./pages/RoundPosterPage.vue";
 import RoundsPage from "./pages/RoundsPage.vue";
 import SetPasswordPage from "./pages/SetPasswordPage.vue";
@@ -52,6 +53,7 @@ export const router = createRouter({
     area("coverage", CoveragePage, "覆盖情况"),
     area("rounds", RoundsPage, "巡察轮次"),
     area("orgs", OrgsPage, "被巡察对象"),
+    area("roster", RosterPage, "领导班子名册"),
     area("cadres", CadresPage, "人才库"),
     area("classification", ClassificationPage, "村分类"),
     area("consultations", ConsultationsPage, "巡前函询"),

@@ -6,6 +6,7 @@ from planning.figures import models as figures_models
 from planning.groups import models as groups_models
 from planning.models import Base
 from planning.pool import models as pool_models
+from planning.roster import models as roster_models
 from planning.rounds import models as rounds_models
 from planning.terms import models as terms_models
 from planning.villages import models as villages_models
@@ -18,6 +19,7 @@ TABLE_MODULES = (
     figures_models,
     groups_models,
     pool_models,
+    roster_models,
     rounds_models,
     terms_models,
     villages_models,

@@ -1,5 +1,6 @@
 """The demo's steps before the rounds: the registry of orgs, the holiday calendar, the
-term, the talent pool and the classification of the villages (five steps).
+term, the talent pool and the classification of the villages, with the leadership
+rosters of the orgs (six steps).
 
 Each step is a small async function over the context's HTTP client, with a check that
 tells the runner whether the platform already has what the step would make.
@@ -19,6 +20,7 @@ from xuncha.demo.context import DemoContext, DemoError, Step
 from xuncha.demo.county import GRASSROOTS
 from xuncha.demo.data.orgs import org_rows_to_xlsx
 from xuncha.demo.data.pool import pool_to_xlsx
+from xuncha.demo.data.roster import county_roster, roster_to_xlsx
 
 __all__ = ["REGISTRY_STEPS"]
 
@@ -48,6 +50,28 @@ async def import_orgs(ctx: DemoContext) -> None:
         files={"file": ("被巡察对象清单.xlsx", content, XLSX)},
     )
     await ctx.org_ids(refresh=True)
+
+
+# -- roster --------------------------------------------------------------------------------
+def _roster(ctx: DemoContext) -> bytes:
+    return roster_to_xlsx(county_roster(ctx.county.orgs, seed=ctx.county.seed, today=ctx.today))
+
+
+async def _roster_done(ctx: DemoContext) -> bool:
+    got = (await ctx.call("GET", "/roster?limit=1", token=ctx.office)).json()
+    expected = len(county_roster(ctx.county.orgs, seed=ctx.county.seed, today=ctx.today))
+    return int(got["total"]) >= expected
+
+
+async def import_roster(ctx: DemoContext) -> None:
+    """The office imports the leadership teams of its orgs (领导班子名册) from its workbook;
+    a rerun updates the same entries instead of adding them twice."""
+    await ctx.call(
+        "POST",
+        "/roster/import",
+        token=ctx.office,
+        files={"file": ("领导班子名册.xlsx", _roster(ctx), XLSX)},
+    )
 
 
 # -- calendar --------------------------------------------------------------------------------
@@ -261,6 +285,7 @@ async def classify_villages(ctx: DemoContext) -> None:
 
 REGISTRY_STEPS: list[Step] = [
     Step("orgs", "导入被巡察对象", 4, import_orgs, _orgs_done),
+    Step("roster", "导入领导班子名册", 2, import_roster, _roster_done),
     Step("calendar", "发布节假日安排", 1, publish_calendar, _calendar_done),
     Step("term", "开启届期（十四届县委）", 1, open_term, _term_done),
     Step("pool", "导入巡察人才库", 3, import_pool, _pool_done),

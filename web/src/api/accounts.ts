@@ -15,6 +15,7 @@ export const AREAS = [
   "coverage",
   "rounds",
   "orgs",
+  "roster",
   "cadres",
   "classification",
   "consultations",

@@ -71,6 +71,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/planning/orgs/{org_id}/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查看单位领导班子
+         * @description 在任成员在前（按职务排列），其后为历任成员。巡察办、领导小组、纪委监委、组织部可查看本辖区各单位；被巡察单位只能查看本单位。
+         */
+        get: operations["planning.listOrgRoster"];
+        put?: never;
+        /**
+         * 登记班子成员
+         * @description 巡察办登记单位领导班子的一名成员（或补录已离任的历任成员）。书记、行政正职、纪检监察负责人、村书记、村主任每个单位同时只能有一人在任。可带 Idempotency-Key。
+         */
+        post: operations["planning.addRosterMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/orgs/{org_id}/roster/{member_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * 修改班子成员信息
+         * @description 更正姓名、职务、职级、任职起始日、账号、电话。须带 If-Match。离任另用“登记离任”。
+         */
+        patch: operations["planning.changeRosterMember"];
+        trace?: never;
+    };
+    "/api/planning/orgs/{org_id}/roster/{member_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 登记离任
+         * @description 成员在该职务的任期结束：记录离任日，条目保留为历任。须带 If-Match。
+         */
+        post: operations["planning.endRosterTerm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 领导班子名册台账
+         * @description 本辖区各被巡察单位的班子成员，按单位编码、任职起始日排序，游标分页；可按单位、职务类别、职级、是否在任、姓名筛选。
+         */
+        get: operations["planning.rosterLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/roster/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导出领导班子名册（Excel）
+         * @description 与台账相同的筛选，全部记录一张工作表。
+         */
+        get: operations["planning.exportRoster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/roster/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量导入领导班子名册（XLSX/CSV）
+         * @description 表头：单位编码、姓名、职务类别、职级、任职起始日（可选：职务名称、离任日、平台账号、联系电话）。同一单位、姓名、职务、任职起始日的条目按更新处理，其余新增。任何一行有错则整份不导入，并逐行逐列报告错误。
+         */
+        post: operations["planning.importRoster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/planning/calendar/deadline": {
         parameters: {
             query?: never;
@@ -5761,6 +5885,13 @@ export interface components {
             ended_on: string | null;
         };
         /**
+         * CadreRank
+         * @description The rank accountability is counted by (县处级 / 乡科级 / 一般), as the articles report
+         *     "问责 149 人次" by rank. Same values as a clue's person rank.
+         * @enum {string}
+         */
+        CadreRank: "county" | "township" | "general";
+        /**
          * CadreRead
          * @description A cadre of the talent pool.
          */
@@ -9778,6 +9909,18 @@ export interface components {
             /** 符合条件的总数 */
             total: number | null;
         };
+        /** Page[RosterMemberRead] */
+        Page_RosterMemberRead_: {
+            /** 本页记录 */
+            items: components["schemas"]["RosterMemberRead"][];
+            /**
+             * 下一页游标
+             * @description 为空表示没有下一页
+             */
+            next_cursor: string | null;
+            /** 符合条件的总数 */
+            total: number | null;
+        };
         /** Page[RoundRead] */
         Page_RoundRead_: {
             /** 本页记录 */
@@ -11185,6 +11328,184 @@ export interface components {
          * @enum {string}
          */
         Role: "office" | "leadership" | "group" | "discipline" | "organization" | "department" | "inspected" | "leader" | "service";
+        /**
+         * RosterImportReport
+         * @description The outcome of a roster import: all rows or none.
+         */
+        RosterImportReport: {
+            /** 新增 */
+            created: number;
+            /** 更新 */
+            updated: number;
+            /** 未变 */
+            unchanged: number;
+            /** 总行数 */
+            total: number;
+        };
+        /**
+         * RosterMemberCreate
+         * @description A member of the org's leadership team to enter in the roster.
+         * @example {
+         *       "account": "wangjianjun",
+         *       "name": "王建军",
+         *       "phone": "13903910001",
+         *       "post": "party_secretary",
+         *       "post_title": "镇党委书记",
+         *       "rank": "township",
+         *       "since": "2024-03-15"
+         *     }
+         */
+        RosterMemberCreate: {
+            /** 姓名 */
+            name: string & unknown;
+            /**
+             * 职务类别
+             * @description 职务类别：党委(党组)书记、行政正职、班子副职、纪检监察负责人、村(社区)党组织书记、村(居)委会主任、村(社区)两委委员、其他（须填职务名称）
+             */
+            post: components["schemas"]["RosterPost"];
+            /**
+             * 职务名称
+             * @description 如 镇长、局长
+             */
+            post_title?: (string & unknown) | null;
+            /**
+             * 职级
+             * @description county 县处级；township 乡科级；general 一般
+             */
+            rank: components["schemas"]["CadreRank"];
+            /**
+             * 任职起始日
+             * Format: date
+             */
+            since: string;
+            /**
+             * 离任日
+             * @description 补录已离任的历任成员时填写；在任则不填
+             */
+            until?: string | null;
+            /**
+             * 平台账号
+             * @description 本人登录平台时的账号（如村党组织书记的账号），可不填
+             */
+            account?: string | null;
+            /** 联系电话 */
+            phone?: string | null;
+        };
+        /**
+         * RosterMemberRead
+         * @description A roster entry, with its org's code and name for the ledger.
+         */
+        RosterMemberRead: {
+            /**
+             * 名册条目编号
+             * Format: uuid
+             */
+            id: string;
+            /** 管辖范围 */
+            jurisdiction: string;
+            /**
+             * 所在单位编号
+             * Format: uuid
+             */
+            org_id: string;
+            /** 单位编码 */
+            org_code: string;
+            /** 单位名称 */
+            org_name: string;
+            /** 单位类型 */
+            org_kind: components["schemas"]["OrgKind"];
+            /** 姓名 */
+            name: string;
+            /** 职务类别 */
+            post: components["schemas"]["RosterPost"];
+            /** 职务名称 */
+            post_title: string | null;
+            /** 职级 */
+            rank: components["schemas"]["CadreRank"];
+            /**
+             * 任职起始日
+             * Format: date
+             */
+            since: string;
+            /** 离任日 */
+            until: string | null;
+            /** 是否在任 */
+            current: boolean;
+            /** 平台账号 */
+            account: string | null;
+            /** 联系电话 */
+            phone: string | null;
+            /** 版本号 */
+            version: number;
+            /**
+             * 登记时间
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * 更新时间
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * RosterMemberUpdate
+         * @description Fields of an entry to correct; omitted fields stay. The end of a term of office is
+         *     its own action (``…/end``).
+         * @example {
+         *       "post_title": "镇党委书记",
+         *       "rank": "county"
+         *     }
+         */
+        RosterMemberUpdate: {
+            /** 姓名 */
+            name?: string & unknown;
+            /**
+             * 职务类别
+             * @description 职务类别：党委(党组)书记、行政正职、班子副职、纪检监察负责人、村(社区)党组织书记、村(居)委会主任、村(社区)两委委员、其他（须填职务名称）
+             */
+            post?: components["schemas"]["RosterPost"];
+            /** 职务名称 */
+            post_title?: (string & unknown) | null;
+            /**
+             * 职级
+             * @description county 县处级；township 乡科级；general 一般
+             */
+            rank?: components["schemas"]["CadreRank"];
+            /**
+             * 任职起始日
+             * Format: date
+             */
+            since?: string;
+            /**
+             * 平台账号
+             * @description 本人登录平台时的账号（如村党组织书记的账号），可不填
+             */
+            account?: string | null;
+            /** 联系电话 */
+            phone?: string | null;
+        };
+        /**
+         * RosterPost
+         * @description A post in an org's leadership team (班子成员的职务).
+         * @enum {string}
+         */
+        RosterPost: "party_secretary" | "administrative_head" | "deputy" | "discipline_head" | "village_secretary" | "village_director" | "village_committee_member" | "other";
+        /**
+         * RosterTermEnd
+         * @description The end of a member's term of office in this post (离任).
+         * @example {
+         *       "until": "2026-11-30"
+         *     }
+         */
+        RosterTermEnd: {
+            /**
+             * 离任日
+             * Format: date
+             * @description 不早于任职起始日，不晚于今天
+             */
+            until: string;
+        };
         /**
          * RoundCreate
          * @description A round to put into a term's plan (status ``planned``).
@@ -13216,6 +13537,11 @@ export interface components {
             /** 人才库工作簿（.xlsx） */
             file: string;
         };
+        /** Body_planning.importRoster */
+        importRoster: {
+            /** 领导班子名册（.xlsx 或 .csv） */
+            file: string;
+        };
         /** Body_accounts.token */
         token: {
             /**
@@ -13661,6 +13987,673 @@ export interface operations {
             };
             /** @description 无权限 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 上传内容过大 / The upload is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "planning.listOrgRoster": {
+        parameters: {
+            query?: {
+                /** @description 不填则含历任 */
+                current?: boolean;
+            };
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterMemberRead"][];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "planning.addRosterMember": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试同一请求时带相同的键，只执行一次并返回首次的结果 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RosterMemberCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description 新建记录的地址 / Where the created record is */
+                    Location?: string;
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterMemberRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 该职务已有在任者，或此人已在任 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "planning.changeRosterMember": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                org_id: string;
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RosterMemberUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterMemberRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 该职务已有在任者，或此人已在任 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "planning.endRosterTerm": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                org_id: string;
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RosterTermEnd"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterMemberRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已离任 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "planning.rosterLedger": {
+        parameters: {
+            query?: {
+                org_id?: string;
+                post?: components["schemas"]["RosterPost"][];
+                rank?: components["schemas"]["CadreRank"][];
+                /** @description true 在任；false 已离任；不填为全部 */
+                current?: boolean;
+                q?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RosterMemberRead_"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "planning.exportRoster": {
+        parameters: {
+            query?: {
+                org_id?: string;
+                post?: components["schemas"]["RosterPost"][];
+                rank?: components["schemas"]["CadreRank"][];
+                /** @description true 在任；false 已离任；不填为全部 */
+                current?: boolean;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description XLSX 工作簿 */
+            200: {
+                headers: {
+                    /** @description 附件及其文件名 / An attachment and its file name */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "planning.importRoster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["importRoster"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterImportReport"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

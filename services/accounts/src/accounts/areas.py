@@ -17,6 +17,7 @@ AREA_ORDER = (
     "coverage",
     "rounds",
     "orgs",
+    "roster",
     "cadres",
     "classification",
     "consultations",
@@ -38,6 +39,8 @@ AREA_ORDER = (
 
 AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
     Role.office: frozenset(AREA_ORDER),
+    # The leadership roster (领导班子名册) is read by the leadership, discipline and
+    # organization, who will ask who held a post when.
     # The leadership adjusts and approves the village classification (村分类's steps 4, 5).
     # The leadership approves reports (书记专题会审定) and reads the letters sent.
     Role.leadership: frozenset(
@@ -45,6 +48,7 @@ AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
             "figures",
             "coverage",
             "rounds",
+            "roster",
             "classification",
             "problems",
             "reports",
@@ -62,6 +66,7 @@ AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
     Role.discipline: frozenset(
         {
             "figures",
+            "roster",
             "classification",
             "petitions",
             "reports",
@@ -75,7 +80,16 @@ AREAS_BY_ROLE: dict[Role, frozenset[str]] = {
     # Clues and public reports it receives, the promotion check (干部任用必审) on the
     # rectification page.
     Role.organization: frozenset(
-        {"classification", "petitions", "letters", "clues", "acceptance", "rectification", "inbox"}
+        {
+            "roster",
+            "classification",
+            "petitions",
+            "letters",
+            "clues",
+            "acceptance",
+            "rectification",
+            "inbox",
+        }
     ),
     # Clues it receives, consultations to answer, public reports forwarded to it, letters
     # addressed to it.

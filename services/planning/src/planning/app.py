@@ -29,6 +29,7 @@ def spec() -> ServiceSpec:
         periodic=[consultation_jobs.remind_consultations],
         openapi_tags=[
             {"name": "orgs", "description": "被巡察对象库 Orgs in scope"},
+            {"name": "roster", "description": "领导班子名册 Leadership roster of inspected orgs"},
             {"name": "calendar", "description": "节假日安排与工作日期限 Holiday calendar"},
             {"name": "rounds", "description": "届、轮次与全覆盖 Terms, rounds and coverage"},
             {

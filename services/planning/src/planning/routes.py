@@ -11,6 +11,7 @@ from planning.figures import routes as figures_routes
 from planning.groups import routes as groups_routes
 from planning.orgs import routes as orgs_routes
 from planning.pool import routes as pool_routes
+from planning.roster import routes as roster_routes
 from planning.rounds import routes as rounds_routes
 from planning.terms import routes as terms_routes
 from planning.villages import routes as villages_routes
@@ -19,6 +20,7 @@ from planning.villages import routes as villages_routes
 def build_routers() -> list[APIRouter]:
     return [
         orgs_routes.router,
+        roster_routes.router,
         calendar_routes.router,
         terms_routes.router,
         rounds_routes.router,

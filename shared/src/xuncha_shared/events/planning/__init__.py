@@ -1,12 +1,13 @@
 """Events produced by the planning service (topic ``xuncha.planning.v1``), one module per
 feature: :mod:`.orgs` (orgs and the holiday calendar), :mod:`.rounds` (terms, coverage,
-rounds), :mod:`.consultation`, :mod:`.villages` and :mod:`.groups` (groups and assignments).
-The catalog reads :data:`EVENTS`, in that order."""
+rounds), :mod:`.consultation`, :mod:`.villages`, :mod:`.groups` (groups and assignments) and
+:mod:`.roster` (the leadership roster of inspected orgs). The catalog reads :data:`EVENTS`,
+in that order."""
 
 from __future__ import annotations
 
 from xuncha_shared.events.base import Event
-from xuncha_shared.events.planning import consultation, groups, orgs, rounds, villages
+from xuncha_shared.events.planning import consultation, groups, orgs, roster, rounds, villages
 from xuncha_shared.events.planning.consultation import (
     ConsultationAnswered,
     ConsultationChased,
@@ -36,6 +37,12 @@ from xuncha_shared.events.planning.orgs import (
     OrgSnapshot,
     OrgUpdated,
 )
+from xuncha_shared.events.planning.roster import (
+    RosterMemberAppointed,
+    RosterMemberChanged,
+    RosterMemberLeft,
+    RosterMemberSnapshot,
+)
 from xuncha_shared.events.planning.rounds import (
     CoverageReached,
     RoundAdvanced,
@@ -57,6 +64,7 @@ EVENTS: tuple[type[Event], ...] = (
     *consultation.EVENTS,
     *villages.EVENTS,
     *groups.EVENTS,
+    *roster.EVENTS,
 )
 
 __all__ = [
@@ -85,6 +93,10 @@ __all__ = [
     "OrgRegistered",
     "OrgSnapshot",
     "OrgUpdated",
+    "RosterMemberAppointed",
+    "RosterMemberChanged",
+    "RosterMemberLeft",
+    "RosterMemberSnapshot",
     "RoundAdvanced",
     "RoundMode",
     "RoundScheduled",
