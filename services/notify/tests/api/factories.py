@@ -174,7 +174,7 @@ def rule_events(cast: Cast) -> dict[str, Event]:
         "task-change-decided": {"org_id": o["inspected"], "outcome": "approved"},
         "card-raised": {"org_id": o["inspected"]},
         "card-escalated": {"org_id": o["inspected"], "color": "red"},
-        "org-rated-poor": {"org_id": o["inspected"], "rating": "poor"},
+        "org-rated-poor": {"org_id": o["inspected"], "rating": "good", "final_rating": "poor"},
         "revisit-recommended": {"org_id": o["inspected"]},
     }
     out: dict[str, Event] = {}

@@ -324,9 +324,38 @@ class OrgRated(PlanEvent):
     type: ClassVar[str] = "xuncha.rectification.org.rated.v1"
     title_zh: ClassVar[str] = "整改成效已评定"
 
-    rating: Rating = Field(title="评定等次")
+    rating: Rating = Field(title="评定等次", description="按评分公式评定的等次")
     score: float = Field(ge=0, le=100, title="得分")
     explanation_zh: str = Field(min_length=1, title="评定说明")
+    final_rating: Rating | None = Field(
+        default=None,
+        title="最终等次",
+        description="调整后的等次，否则量化评估组评定的等次，否则公式评定的等次",
+    )
+
+
+class RatingJudged(PlanEvent):
+    """The rating panel (量化评估组) judged an org's rectification; the panel's rating is
+    now the final one (an earlier adjustment gives way to it)."""
+
+    type: ClassVar[str] = "xuncha.rectification.rating.judged.v1"
+    title_zh: ClassVar[str] = "量化评估组已评定整改成效"
+
+    formula_rating: Rating = Field(title="公式评定等次")
+    panel_rating: Rating = Field(title="评估组评定等次")
+    final_rating: Rating = Field(title="最终等次")
+    judged_on: date = Field(title="评定日期")
+
+
+class RatingAdjusted(PlanEvent):
+    """The office adjusted an org's final rating (its reason stays in the service)."""
+
+    type: ClassVar[str] = "xuncha.rectification.rating.adjusted.v1"
+    title_zh: ClassVar[str] = "整改成效等次已调整"
+
+    previous_rating: Rating = Field(title="调整前等次")
+    final_rating: Rating = Field(title="最终等次")
+    adjusted_at: datetime = Field(title="调整时间")
 
 
 class RevisitRecommended(PlanEvent):

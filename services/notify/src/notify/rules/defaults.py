@@ -190,8 +190,8 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
     RuleSpec(
         key="org-rated-poor",
         event_type=f"{R}org.rated.v1",
-        description="整改成效评定为差：告知巡察办",
-        conditions={"rating": "poor"},
+        description="整改成效最终等次为差：告知巡察办",
+        conditions={"final_rating": "poor"},
         audiences=(role(Role.office),),
     ),
     RuleSpec(
