@@ -282,8 +282,8 @@ RULES: dict[str, str] = {
     "GET /api/rectification/plans/{plan_id}": f"{OVERSEERS} inspected:own leader:own",
     "GET /api/rectification/plans/{plan_id}/rating": f"{OVERSEERS} inspected:own leader:own absent",
     "POST /api/rectification/plans/{plan_id}/rating": "office",
-    "PUT /api/rectification/plans/{plan_id}/rating/adjustment": "office",
-    "PUT /api/rectification/plans/{plan_id}/rating/panel": "office",
+    "PUT /api/rectification/plans/{plan_id}/rating/adjustment": "office absent",  # the demo county has no rating yet: an office meets the 404 "not rated"
+    "PUT /api/rectification/plans/{plan_id}/rating/panel": "office absent",  # as the adjustment: no rating to judge yet
     "GET /api/rectification/plans/{plan_id}/report": f"{OVERSEERS} inspected:own leader:own absent",
     "POST /api/rectification/plans/{plan_id}/report": "inspected:own",
     "POST /api/rectification/plans/{plan_id}/report/disclosures": "office inspected:own",

@@ -176,6 +176,7 @@ def rule_events(cast: Cast) -> dict[str, Event]:
         "card-escalated": {"org_id": o["inspected"], "color": "red"},
         "org-rated-poor": {"org_id": o["inspected"], "rating": "good", "final_rating": "poor"},
         "revisit-recommended": {"org_id": o["inspected"]},
+        "circular-published": {},
     }
     out: dict[str, Event] = {}
     for rule in DEFAULT_RULES:
@@ -226,6 +227,8 @@ def expected_audiences(cast: Cast) -> dict[str, set[tuple[str, str]]]:
         "card-escalated": {("org", o["inspected"]), ("role", "office"), ("role", "leadership")},
         "org-rated-poor": {("role", "office")},
         "revisit-recommended": {("role", "office")},
+        # A circular goes to every inspected org of the jurisdiction.
+        "circular-published": {("role", "inspected")},
     }
 
 

@@ -33,7 +33,9 @@ REASON = "评定后查实该单位存在虚假整改问题，调整为“差”�
 
 
 @pytest.fixture
-async def rated(platform: Any, db: Any, clock: Any, token: Any) -> tuple[Any, Place, dict]:
+async def rated(
+    platform: Any, db: Any, clock: Any, token: Any
+) -> tuple[Any, Place, dict[str, Any]]:
     """Town A rated by the formula (nothing accepted yet: poor)."""
     client, place = await fed_back_county(platform, db, clock, town_b=True)
     office = token(Role.office, jurisdiction=place.jurisdiction, subject="office-wang")

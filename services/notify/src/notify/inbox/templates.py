@@ -143,6 +143,11 @@ TEMPLATES: Mapping[str, Template] = {
         "{org_id_name}本轮整改成效最终等次为“{final_rating_zh}”；公式评定为“{rating_zh}”"
         "（{score} 分）：{explanation_zh}",
     ),
+    f"{R}circular.published.v1": Template(
+        "典型案例通报：{title}",
+        "巡察办印发《{title}》（{doc_number}，{issued_on}），通报典型案例 {cases_count} 个，"
+        "请各单位以案为鉴、认真学习。",
+    ),
     f"{R}rating.judged.v1": Template(
         "量化评估组评定：{org_id_name}（{panel_rating_zh}）",
         "量化评估组{judged_on}评定{org_id_name}本轮整改成效为“{panel_rating_zh}”"
@@ -229,6 +234,7 @@ LINKS: Mapping[str, str] = {
     "rectification.org": "/api/rectification/plans/{plan_id}",
     "rectification.revisit": "/api/rectification/plans/{plan_id}",
     "rectification.rating": "/api/rectification/plans/{plan_id}/rating",
+    "rectification.circular": "/api/rectification/circulars/{circular_id}",
     "rectification.report": "/api/rectification/plans/{plan_id}",
     "rectification.institution": "/api/rectification/tasks/{task_id}",
 }

@@ -195,6 +195,12 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         audiences=(role(Role.office),),
     ),
     RuleSpec(
+        key="circular-published",
+        event_type=f"{R}circular.published.v1",
+        description="典型案例通报印发：本辖区全部被巡察党组织",
+        audiences=(role(Role.inspected),),
+    ),
+    RuleSpec(
         key="revisit-recommended",
         event_type=f"{R}revisit.recommended.v1",
         description="建议开展回头看：告知巡察办",
