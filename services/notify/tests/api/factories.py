@@ -227,8 +227,9 @@ def expected_audiences(cast: Cast) -> dict[str, set[tuple[str, str]]]:
         "card-escalated": {("org", o["inspected"]), ("role", "office"), ("role", "leadership")},
         "org-rated-poor": {("role", "office")},
         "revisit-recommended": {("role", "office")},
-        # A circular goes to every inspected org of the jurisdiction.
-        "circular-published": {("role", "inspected")},
+        # A circular goes to every inspected org of the jurisdiction (the cast's one here),
+        # not to the department systems.
+        "circular-published": {("org", o["inspected"])},
     }
 
 
