@@ -269,6 +269,17 @@ async def _fill(conn: asyncpg.Connection, world: World) -> None:
             "SELECT id FROM rectification.task_change_requests WHERE org_id = $1 LIMIT 1",
             (a,),
         ),
+        # The demo county publishes no circular of typical cases (典型案例通报): absent, as
+        # change requests are; the feature's own tests cover own-county against another.
+        "circular_id": (
+            "SELECT id FROM rectification.circulars WHERE jurisdiction = $1 LIMIT 1",
+            (JURISDICTION,),
+        ),
+        "case_id": (
+            "SELECT c.id FROM rectification.circular_cases c JOIN rectification.circulars r "
+            "ON r.id = c.circular_id WHERE r.jurisdiction = $1 LIMIT 1",
+            (JURISDICTION,),
+        ),
         "notification_id": (
             "SELECT id FROM notify.notifications WHERE jurisdiction = $1 LIMIT 1",
             (JURISDICTION,),

@@ -3467,7 +3467,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 查看整改成效评定 */
+        /**
+         * 查看整改成效评定
+         * @description 公式评定、量化评估组评定、等次调整和最终等次；被巡察党组织和领办领导只看到公式评定和最终等次。
+         */
         get: operations["rectification.getRating"];
         put?: never;
         /**
@@ -3475,6 +3478,46 @@ export interface paths {
          * @description 巡察办按按期完成率、验收通过率、退回情况、整改公开和建章立制评定好/中/差（权重和分档按本辖区规则）；评为“差”的建议开展回头看。可重复评定，以最后一次为准。
          */
         post: operations["rectification.rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/plans/{plan_id}/rating/panel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 录入量化评估组评定
+         * @description 本辖区巡察办录入量化评估组（多家单位组成）对整改成效的评定：评定等次、参加评定的单位和人员、评定日期、评估意见。评估组的评定成为最终等次（此前的等次调整随之失效），公式评定结果仍保留可查。须先按公式评定；须带 If-Match。最终等次变为“差”时建议开展回头看。
+         */
+        put: operations["rectification.recordPanelJudgement"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/plans/{plan_id}/rating/adjustment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 调整整改成效等次
+         * @description 本辖区巡察办调整最终等次，须写明理由；公式评定和评估组评定仍保留可查。须带 If-Match。最终等次变为“差”时建议开展回头看。
+         */
+        put: operations["rectification.adjustRating"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3530,9 +3573,154 @@ export interface paths {
         };
         /**
          * 导出整改成效评定（XLSX）
-         * @description 筛选条件同“查询整改成效评定”。
+         * @description 筛选条件同“查询整改成效评定”。列出公式评定、量化评估组评定、等次调整和最终等次（评估组和调整的详情仅巡察办、领导小组、纪委监委、组织部可见）。
          */
         get: operations["rectification.exportRatings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/circulars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查询典型案例通报
+         * @description 典型案例通报台账：按状态、通报日期、案例类型、被通报单位筛选；按通报日期从新到旧，游标分页。巡察办、领导小组、纪委监委、组织部可见草稿；被巡察党组织和领办领导只见已印发的。
+         */
+        get: operations["rectification.listCirculars"];
+        put?: never;
+        /**
+         * 起草典型案例通报
+         * @description 本辖区巡察办起草一份全县（本辖区）范围的典型案例通报（草稿）。可带 Idempotency-Key。
+         */
+        post: operations["rectification.draftCircular"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/circulars.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导出典型案例通报台账（XLSX）
+         * @description 筛选条件同“查询典型案例通报”；每个案例一行。
+         */
+        get: operations["rectification.exportCirculars"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/circulars/{circular_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看典型案例通报 */
+        get: operations["rectification.getCircular"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * 修改通报草稿
+         * @description 修改草稿的标题、通报日期或导语。已印发的不能修改（409）。须带 If-Match。
+         */
+        patch: operations["rectification.updateCircular"];
+        trace?: never;
+    };
+    "/api/rectification/circulars/{circular_id}/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 向通报草稿添加典型案例
+         * @description 添加一个典型案例：本辖区的一项整改任务或一个单位的整改方案（二选一）、案例类型（整改不力、敷衍整改、虚假整改、拒不整改）和查实的问题。已印发的不能修改（409）。须带 If-Match。
+         */
+        post: operations["rectification.addCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/circulars/{circular_id}/cases/{case_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * 从通报草稿删除典型案例
+         * @description 已印发的不能修改（409）。须带 If-Match。
+         */
+        delete: operations["rectification.removeCase"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/circulars/{circular_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 印发典型案例通报
+         * @description 印发草稿（至少一个案例）：编发文号，通知本辖区全部被巡察党组织，计入成绩单。已印发的不能再印发（409）。须带 If-Match。
+         */
+        post: operations["rectification.publishCircular"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/circulars/{circular_id}/document.docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载通报（.docx）
+         * @description 按本地区文书模板（类型 circular）排版的通报；草稿注明未编号。
+         */
+        get: operations["rectification.circularDocument"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4984,6 +5172,20 @@ export interface components {
             /** 情况说明 */
             note: string | null;
         };
+        /** AdjustmentRead */
+        AdjustmentRead: {
+            /** 调整后等次 */
+            rating: components["schemas"]["Rating"];
+            /** 调整理由 */
+            reason: string;
+            /**
+             * 调整时间
+             * Format: date-time
+             */
+            adjusted_at: string;
+            /** 调整人 */
+            adjusted_by: string;
+        };
         /**
          * AnnotationCreate
          * @example {
@@ -5685,6 +5887,10 @@ export interface components {
             completion_rate: number | null;
             /** 解决民生问题数 */
             livelihood_problems_solved: number;
+            /** 典型案例通报数 */
+            circulars_published: number;
+            /** 通报典型案例数 */
+            typical_cases_published: number;
             /**
              * 分组键
              * @description 轮次编号、届次编号、年度或对象类型
@@ -6200,6 +6406,65 @@ export interface components {
             /** 督导与约谈 */
             actions: components["schemas"]["ActionRead"][];
         };
+        /**
+         * CaseCreate
+         * @description A typical case added to a draft: a task (its org's rectification follows) or an org's
+         *     rectification plan, the kind of failure, and the finding in a short text.
+         * @example {
+         *       "finding": "对巡察反馈的公租房分配问题只发文不落实，整改报告与实际不符。",
+         *       "kind": "perfunctory",
+         *       "task_id": "6f1c1f7e-3b7a-4c55-9a8e-0d0d3c3b2a10"
+         *     }
+         */
+        CaseCreate: {
+            /** 整改任务编号 */
+            task_id?: string | null;
+            /**
+             * 整改方案编号
+             * @description 案例涉及整个单位的整改时填写，与任务二选一
+             */
+            plan_id?: string | null;
+            /**
+             * 案例类型
+             * @description weak 整改不力；perfunctory 敷衍整改；fake 虚假整改；refused 拒不整改
+             */
+            kind: components["schemas"]["TypicalCaseKind"];
+            /** 查实的问题 */
+            finding: string & unknown;
+        };
+        /** CaseRead */
+        CaseRead: {
+            /**
+             * 案例编号
+             * Format: uuid
+             */
+            id: string;
+            /** 序号 */
+            position: number;
+            /** 案例类型 */
+            kind: components["schemas"]["TypicalCaseKind"];
+            /**
+             * 整改方案编号
+             * Format: uuid
+             */
+            plan_id: string;
+            /** 整改任务编号 */
+            task_id: string | null;
+            /**
+             * 被巡察对象编号
+             * Format: uuid
+             */
+            org_id: string;
+            /** 被巡察对象名称 */
+            org_name: string | null;
+            /**
+             * 轮次编号
+             * Format: uuid
+             */
+            round_id: string;
+            /** 查实的问题 */
+            finding: string;
+        };
         /** CategoryRead */
         CategoryRead: {
             /** 类别代码 */
@@ -6372,6 +6637,97 @@ export interface components {
          * @enum {string}
          */
         Channel: "inbox" | "webhook" | "email";
+        /**
+         * CircularCreate
+         * @description A new draft circular of typical cases.
+         * @example {
+         *       "issued_on": "2026-09-10",
+         *       "opening": "为严肃巡察整改纪律，现将近期查处的整改典型案例通报如下。",
+         *       "title": "关于巡察整改不力典型案例的通报"
+         *     }
+         */
+        CircularCreate: {
+            /** 通报标题 */
+            title: string & unknown;
+            /**
+             * 通报日期
+             * Format: date
+             */
+            issued_on: string;
+            /** 导语 */
+            opening?: (string & unknown) | null;
+        };
+        /**
+         * CircularRead
+         * @description One circular (典型案例通报), its cases in order; county-wide (本辖区全部被巡察党组织).
+         */
+        CircularRead: {
+            /**
+             * 通报编号
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * 通报范围
+             * @description 本辖区（全县）
+             */
+            jurisdiction: string;
+            /** 通报标题 */
+            title: string;
+            /**
+             * 通报日期
+             * Format: date
+             */
+            issued_on: string;
+            /** 导语 */
+            opening: string | null;
+            /** 状态 */
+            status: components["schemas"]["CircularStatus"];
+            /**
+             * 文号
+             * @description 印发时编号
+             */
+            doc_number: string | null;
+            /** 典型案例 */
+            cases: components["schemas"]["CaseRead"][];
+            /**
+             * 起草时间
+             * Format: date-time
+             */
+            created_at: string;
+            /** 起草人 */
+            created_by: string;
+            /** 印发时间 */
+            published_at: string | null;
+            /** 印发人 */
+            published_by: string | null;
+            /**
+             * 版本
+             * @description 与 ETag 相同，修改时放在 If-Match 中
+             */
+            version: number;
+        };
+        /**
+         * CircularStatus
+         * @description draft 草稿 → published 已印发.
+         * @enum {string}
+         */
+        CircularStatus: "draft" | "published";
+        /**
+         * CircularUpdate
+         * @description Changes to a draft circular (only the fields given).
+         * @example {
+         *       "title": "关于巡察整改典型案例的通报"
+         *     }
+         */
+        CircularUpdate: {
+            /** 通报标题 */
+            title?: (string & unknown) | null;
+            /** 通报日期 */
+            issued_on?: string | null;
+            /** 导语 */
+            opening?: (string & unknown) | null;
+        };
         /**
          * ClassConfigRead
          * @description The method in force (or a past version) and where it comes from.
@@ -7796,7 +8152,7 @@ export interface components {
          * @description A countable fact reported by another service.
          * @enum {string}
          */
-        FactKind: "problems_fed_back" | "clues_transferred" | "cases_filed" | "persons_sanctioned" | "organizational_handlings" | "money_recovered" | "tasks_opened" | "tasks_accepted" | "livelihood_solved" | "institutions_built";
+        FactKind: "problems_fed_back" | "clues_transferred" | "cases_filed" | "persons_sanctioned" | "organizational_handlings" | "money_recovered" | "tasks_opened" | "tasks_accepted" | "livelihood_solved" | "institutions_built" | "circulars_published" | "typical_cases_published";
         /** FactorRead */
         FactorRead: {
             /** 因素代码 */
@@ -8061,6 +8417,10 @@ export interface components {
             completion_rate: number | null;
             /** 解决民生问题数 */
             livelihood_problems_solved: number;
+            /** 典型案例通报数 */
+            circulars_published: number;
+            /** 通报典型案例数 */
+            typical_cases_published: number;
             /** 统计范围 */
             filter: components["schemas"]["FiguresFilter"];
             /**
@@ -9693,6 +10053,18 @@ export interface components {
             /** 符合条件的总数 */
             total: number | null;
         };
+        /** Page[CircularRead] */
+        Page_CircularRead_: {
+            /** 本页记录 */
+            items: components["schemas"]["CircularRead"][];
+            /**
+             * 下一页游标
+             * @description 为空表示没有下一页
+             */
+            next_cursor: string | null;
+            /** 符合条件的总数 */
+            total: number | null;
+        };
         /** Page[ClassConfigRead] */
         Page_ClassConfigRead_: {
             /** 本页记录 */
@@ -9992,6 +10364,56 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+        };
+        /**
+         * PanelJudgement
+         * @description The rating panel's (量化评估组) judgement, as the office records it.
+         * @example {
+         *       "judged_on": "2026-08-20",
+         *       "members": "县委巡察办王某、县纪委监委李某、县委组织部张某",
+         *       "opinion": "整改报告已公开，但两项任务验收后群众仍有反映，评为“中”。",
+         *       "rating": "fair"
+         *     }
+         */
+        PanelJudgement: {
+            /**
+             * 评估组评定等次
+             * @description good 好；fair 中；poor 差
+             */
+            rating: components["schemas"]["Rating"];
+            /**
+             * 评估组成员
+             * @description 参加评定的单位和人员
+             */
+            members: string & unknown;
+            /**
+             * 评定日期
+             * Format: date
+             */
+            judged_on: string;
+            /** 评估意见 */
+            opinion?: (string & unknown) | null;
+        };
+        /** PanelJudgementRead */
+        PanelJudgementRead: {
+            /** 评估组评定等次 */
+            rating: components["schemas"]["Rating"];
+            /** 评估组成员 */
+            members: string;
+            /**
+             * 评定日期
+             * Format: date
+             */
+            judged_on: string;
+            /** 评估意见 */
+            opinion: string | null;
+            /**
+             * 录入时间
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** 录入人 */
+            recorded_by: string;
         };
         /**
          * PasswordChange
@@ -10885,6 +11307,23 @@ export interface components {
          */
         Rating: "good" | "fair" | "poor";
         /**
+         * RatingAdjustment
+         * @description The office's adjustment of the final rating; the reason is required.
+         * @example {
+         *       "rating": "poor",
+         *       "reason": "评定后查实该单位存在虚假整改问题，调整为“差”。"
+         *     }
+         */
+        RatingAdjustment: {
+            /**
+             * 调整后等次
+             * @description good 好；fair 中；poor 差
+             */
+            rating: components["schemas"]["Rating"];
+            /** 调整理由 */
+            reason: string & unknown;
+        };
+        /**
          * RatingRead
          * @description An org's rating for a round, with each factor explained.
          */
@@ -10907,10 +11346,15 @@ export interface components {
             /** 被巡察对象名称 */
             org_name: string | null;
             /**
-             * 评定等次
-             * @description good 好；fair 中；poor 差
+             * 公式评定等次
+             * @description 按评分公式评定：good 好；fair 中；poor 差
              */
             rating: components["schemas"]["Rating"];
+            /**
+             * 最终等次
+             * @description 巡察办调整的等次，否则量化评估组评定的等次，否则公式评定的等次
+             */
+            final_rating: components["schemas"]["Rating"];
             /** 得分 */
             score: number;
             /** 各项因素 */
@@ -10928,10 +11372,25 @@ export interface components {
              */
             rated_by: string;
             /**
+             * 量化评估组评定
+             * @description 未评定时为空；仅巡察办、领导小组、纪委监委、组织部可见
+             */
+            panel: components["schemas"]["PanelJudgementRead"] | null;
+            /**
+             * 等次调整
+             * @description 未调整时为空；仅巡察办、领导小组、纪委监委、组织部可见
+             */
+            adjustment: components["schemas"]["AdjustmentRead"] | null;
+            /**
              * 回头看建议
-             * @description 评为“差”时建议开展整改“回头看”，并说明理由
+             * @description 最终等次为“差”时建议开展整改“回头看”，并说明理由
              */
             revisit_zh: string | null;
+            /**
+             * 版本
+             * @description 与 ETag 相同，调整时放在 If-Match 中
+             */
+            version: number;
         };
         /**
          * RatingWeights
@@ -13235,6 +13694,12 @@ export interface components {
             /** 不予处理理由（outcome=no_action） */
             reason?: string | null;
         };
+        /**
+         * TypicalCaseKind
+         * @description What a typical case published in a circular (典型案例通报) is about (沅陵, 孟州 004, 002).
+         * @enum {string}
+         */
+        TypicalCaseKind: "weak" | "perfunctory" | "fake" | "refused";
         /** UnreadCount */
         UnreadCount: {
             /** 未读数 */
@@ -32265,6 +32730,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -32334,6 +32801,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -32380,6 +32849,238 @@ export interface operations {
             };
             /** @description 输入有误 */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.recordPanelJudgement": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PanelJudgement"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.adjustRating": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingAdjustment"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -32582,6 +33283,842 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.listCirculars": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: components["schemas"]["CircularStatus"];
+                issued_from?: string;
+                issued_until?: string;
+                kind?: components["schemas"]["TypicalCaseKind"];
+                org_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CircularRead_"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.draftCircular": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试同一请求时带相同的键，只执行一次并返回首次的结果 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CircularCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description 新建记录的地址 / Where the created record is */
+                    Location?: string;
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CircularRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.exportCirculars": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["CircularStatus"];
+                issued_from?: string;
+                issued_until?: string;
+                kind?: components["schemas"]["TypicalCaseKind"];
+                org_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description XLSX 工作簿 */
+            200: {
+                headers: {
+                    /** @description 附件及其文件名 / An attachment and its file name */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.getCircular": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                circular_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CircularRead"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.updateCircular": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                circular_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CircularUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CircularRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 通报已印发 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.addCase": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                circular_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CircularRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 通报已印发 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.removeCase": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                circular_id: string;
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CircularRead"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 通报已印发 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.publishCircular": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                circular_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CircularRead"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 通报已印发，或没有案例 */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.circularDocument": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                circular_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 典型案例通报 */
+            200: {
+                headers: {
+                    /** @description 附件及其文件名 / An attachment and its file name */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
                 };
             };
             /** @description 未登录 */

@@ -174,8 +174,9 @@ def rule_events(cast: Cast) -> dict[str, Event]:
         "task-change-decided": {"org_id": o["inspected"], "outcome": "approved"},
         "card-raised": {"org_id": o["inspected"]},
         "card-escalated": {"org_id": o["inspected"], "color": "red"},
-        "org-rated-poor": {"org_id": o["inspected"], "rating": "poor"},
+        "org-rated-poor": {"org_id": o["inspected"], "rating": "good", "final_rating": "poor"},
         "revisit-recommended": {"org_id": o["inspected"]},
+        "circular-published": {},
     }
     out: dict[str, Event] = {}
     for rule in DEFAULT_RULES:
@@ -226,6 +227,9 @@ def expected_audiences(cast: Cast) -> dict[str, set[tuple[str, str]]]:
         "card-escalated": {("org", o["inspected"]), ("role", "office"), ("role", "leadership")},
         "org-rated-poor": {("role", "office")},
         "revisit-recommended": {("role", "office")},
+        # A circular goes to every inspected org of the jurisdiction (the cast's one here),
+        # not to the department systems.
+        "circular-published": {("org", o["inspected"])},
     }
 
 

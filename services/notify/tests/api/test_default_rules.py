@@ -119,10 +119,11 @@ async def test_conditions_filter_events(platform: Any, token: Any, clock: Any, d
             PublicReportTriaged, jurisdiction=J, outcome=outcome, forwarded_to_org_id=petitions
         )
         await apply(runtime, cloud(event, at=clock.now()))
-    for rating in ("good", "fair", "poor"):
-        await apply(
-            runtime, cloud(sample_event(OrgRated, jurisdiction=J, rating=rating), at=clock.now())
-        )
+    # The final rating counts, not the formula's: a formula's "poor" the panel judged "fair"
+    # tells no one; a formula's "good" the office adjusted to "poor" tells the office.
+    for formula, final in (("good", "good"), ("poor", "fair"), ("good", "poor")):
+        org_rated = sample_event(OrgRated, jurisdiction=J, rating=formula, final_rating=final)
+        await apply(runtime, cloud(org_rated, at=clock.now()))
     assert len(await inbox(notify, bearer)) == 1
     rated = [i for i in await inbox(notify, office) if i["event_type"].endswith("org.rated.v1")]
     assert len(rated) == 1 and "差" in rated[0]["title"]

@@ -26,10 +26,13 @@ from xuncha_shared.events.clues import (
 )
 from xuncha_shared.events.findings import FeedbackIssued, FeedbackProblem
 from xuncha_shared.events.rectification import (
+    CircularPublished,
     InstitutionBuilt,
+    PublishedCase,
     TaskAccepted,
     TaskKind,
     TaskOpened,
+    TypicalCaseKind,
 )
 from xuncha_shared.orgs import OrgKind
 from xuncha_shared.settings import topic_for
@@ -513,3 +516,45 @@ async def test_a_recalled_transfer_no_longer_counts(
         return f if f["clues_transferred"] == 1 else None
 
     assert (await eventually(recounted))["cases_filed"] == 1
+
+
+async def test_circulars_of_typical_cases_count_once_with_their_cases(
+    county: County, database_url: str, topic_prefix: str
+) -> None:
+    """沅陵 (004): "对典型案例予以全县通报": the figures count the circulars published and the
+    cases they published; a redelivered event counts once; each opens to its circular."""
+    circular_id = uuid.uuid4()
+    circular = CircularPublished(
+        jurisdiction=J,
+        circular_id=circular_id,
+        doc_number="温巡整通〔2022〕1号",
+        title="关于巡察整改典型案例的通报",
+        issued_on=WHEN.date(),
+        cases=tuple(
+            PublishedCase(
+                case_id=uuid.uuid4(),
+                kind=kind,
+                org_id=county.org(code),
+                round_id=county.round_id,
+                plan_id=uuid.uuid4(),
+                task_id=None,
+            )
+            for code, kind in (
+                ("T01", TypicalCaseKind.perfunctory),
+                ("T01V01", TypicalCaseKind.fake),
+                ("D01", TypicalCaseKind.refused),
+            )
+        ),
+        published_at=WHEN,
+    )
+    await deliver(database_url, topic_prefix, circular)
+    await deliver(database_url, topic_prefix, circular)  # redelivered: counted once
+    await eventually(lambda: _has(county, "circulars_published"))
+    f = await figures(county)
+    assert (f["circulars_published"], f["typical_cases_published"]) == (1, 3)
+    r = await county.client.get(
+        "/api/planning/figures/typical_cases_published/records", headers=auth(county.office)
+    )
+    [row] = r.json()["items"]
+    assert row["quantity"] == 3
+    assert row["link"] == f"/api/rectification/circulars/{circular_id}"

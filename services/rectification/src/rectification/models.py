@@ -64,6 +64,7 @@ def load_all() -> None:
     """Import every feature's tables (for migrations and the app)."""
     import rectification.cards.models
     import rectification.change_requests.models
+    import rectification.circulars.models
     import rectification.deadlines.models
     import rectification.institutions.models
     import rectification.plans.models

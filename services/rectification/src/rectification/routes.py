@@ -9,6 +9,8 @@ from xuncha_shared.projections import projected_orgs_router
 from rectification.batches import routes as batches
 from rectification.cards import routes as cards
 from rectification.change_requests import routes as change_requests
+from rectification.circulars import routes as circulars
+from rectification.circulars.document import KINDS as CIRCULAR_KINDS
 from rectification.institutions import routes as institutions
 from rectification.letters import routes as letters
 from rectification.letters.service import KINDS as LETTER_KINDS
@@ -28,6 +30,7 @@ OPENAPI_TAGS = [
     {"name": "progress", "description": "整改进展、销号与验收 Progress and acceptance"},
     {"name": "cards", "description": "红黄牌预警 Warning cards"},
     {"name": "rating", "description": "量化评估 Rating"},
+    {"name": "circulars", "description": "典型案例通报 Circulars of typical cases"},
     {"name": "promotion", "description": "干部任用必审 Promotion check"},
     {"name": "institutions", "description": "建章立制 Institutions built"},
     {"name": "rules", "description": "整改规则 Rules of the jurisdiction"},
@@ -48,8 +51,9 @@ def build_routers() -> list[APIRouter]:
         cards.router,
         overdue.router,
         letters.router,
-        letter_templates_router(LETTER_TEMPLATES, kinds=LETTER_KINDS),
+        letter_templates_router(LETTER_TEMPLATES, kinds={**LETTER_KINDS, **CIRCULAR_KINDS}),
         rating.router,
+        circulars.router,
         promotion.router,
         rules.router,
         projected_orgs_router(ORGS),

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from xuncha_shared.events.base import Event, events_in
 
@@ -324,9 +324,38 @@ class OrgRated(PlanEvent):
     type: ClassVar[str] = "xuncha.rectification.org.rated.v1"
     title_zh: ClassVar[str] = "整改成效已评定"
 
-    rating: Rating = Field(title="评定等次")
+    rating: Rating = Field(title="评定等次", description="按评分公式评定的等次")
     score: float = Field(ge=0, le=100, title="得分")
     explanation_zh: str = Field(min_length=1, title="评定说明")
+    final_rating: Rating | None = Field(
+        default=None,
+        title="最终等次",
+        description="调整后的等次，否则量化评估组评定的等次，否则公式评定的等次",
+    )
+
+
+class RatingJudged(PlanEvent):
+    """The rating panel (量化评估组) judged an org's rectification; the panel's rating is
+    now the final one (an earlier adjustment gives way to it)."""
+
+    type: ClassVar[str] = "xuncha.rectification.rating.judged.v1"
+    title_zh: ClassVar[str] = "量化评估组已评定整改成效"
+
+    formula_rating: Rating = Field(title="公式评定等次")
+    panel_rating: Rating = Field(title="评估组评定等次")
+    final_rating: Rating = Field(title="最终等次")
+    judged_on: date = Field(title="评定日期")
+
+
+class RatingAdjusted(PlanEvent):
+    """The office adjusted an org's final rating (its reason stays in the service)."""
+
+    type: ClassVar[str] = "xuncha.rectification.rating.adjusted.v1"
+    title_zh: ClassVar[str] = "整改成效等次已调整"
+
+    previous_rating: Rating = Field(title="调整前等次")
+    final_rating: Rating = Field(title="最终等次")
+    adjusted_at: datetime = Field(title="调整时间")
 
 
 class RevisitRecommended(PlanEvent):
@@ -336,6 +365,49 @@ class RevisitRecommended(PlanEvent):
     title_zh: ClassVar[str] = "建议开展回头看"
 
     reason_zh: str = Field(min_length=1, title="理由")
+
+
+class TypicalCaseKind(StrEnum):
+    """What a typical case published in a circular (典型案例通报) is about (沅陵, 孟州 004, 002)."""
+
+    weak = "weak"
+    """整改不力"""
+    perfunctory = "perfunctory"
+    """敷衍整改"""
+    fake = "fake"
+    """虚假整改"""
+    refused = "refused"
+    """拒不整改"""
+
+
+class PublishedCase(BaseModel):
+    """One typical case of a circular: whose rectification, never the finding's text."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    case_id: uuid.UUID = Field(title="案例编号")
+    kind: TypicalCaseKind = Field(title="案例类型")
+    org_id: uuid.UUID = Field(title="被巡察对象编号")
+    round_id: uuid.UUID = Field(title="轮次编号")
+    plan_id: uuid.UUID = Field(title="整改方案编号")
+    task_id: uuid.UUID | None = Field(default=None, title="整改任务编号")
+
+
+class CircularPublished(Event):
+    """The office published a county-wide circular of typical cases of poor, perfunctory,
+    fake or refused rectification (典型案例通报); every org of the jurisdiction is told.
+    Message key: the circular id."""
+
+    type: ClassVar[str] = "xuncha.rectification.circular.published.v1"
+    subject_field: ClassVar[str] = "circular_id"
+    title_zh: ClassVar[str] = "典型案例通报已印发"
+
+    circular_id: uuid.UUID = Field(title="通报编号")
+    doc_number: str = Field(min_length=1, title="文号")
+    title: str = Field(min_length=1, title="通报标题")
+    issued_on: date = Field(title="通报日期")
+    cases: tuple[PublishedCase, ...] = Field(min_length=1, title="典型案例")
+    published_at: datetime = Field(title="印发时间")
 
 
 # Keep last: every event class above is in the catalog.

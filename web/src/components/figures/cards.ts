@@ -112,6 +112,13 @@ export const CARDS: Card[] = [
     value: (f) => String(f.livelihood_problems_solved),
     drill: records("livelihood_solved", "解决的民生问题"),
   },
+  {
+    key: "circulars_published",
+    label: "典型案例通报",
+    value: (f) => String(f.circulars_published),
+    note: (f) => `通报典型案例 ${f.typical_cases_published} 个`,
+    drill: records("circulars_published", "印发的典型案例通报"),
+  },
 ];
 
 /** The figures counted per round, year, term or org kind, for a slice. */

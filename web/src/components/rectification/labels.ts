@@ -51,3 +51,12 @@ export function reasonsByOrg(tasks: Schemas["BlockingTask"][]): OrgReason[] {
 export function beijingToday(now: Date = new Date()): string {
   return now.toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
 }
+
+/** 典型案例通报: a circular's states and its cases' kinds of failure. */
+export const CIRCULAR_STATUS_ZH: Record<Schemas["CircularStatus"], string> = { draft: "草稿", published: "已印发" };
+export const CASE_KIND_ZH: Record<Schemas["TypicalCaseKind"], string> = {
+  weak: "整改不力",
+  perfunctory: "敷衍整改",
+  fake: "虚假整改",
+  refused: "拒不整改",
+};

@@ -139,8 +139,24 @@ TEMPLATES: Mapping[str, Template] = {
         "约谈期限 {interview_due_on}。",
     ),
     f"{R}org.rated.v1": Template(
-        "整改成效评定：{org_id_name}（{rating_zh}）",
-        "{org_id_name}本轮整改成效评定为“{rating_zh}”（{score} 分）：{explanation_zh}",
+        "整改成效评定：{org_id_name}（{final_rating_zh}）",
+        "{org_id_name}本轮整改成效最终等次为“{final_rating_zh}”；公式评定为“{rating_zh}”"
+        "（{score} 分）：{explanation_zh}",
+    ),
+    f"{R}circular.published.v1": Template(
+        "典型案例通报：{title}",
+        "巡察办印发《{title}》（{doc_number}，{issued_on}），通报典型案例 {cases_count} 个，"
+        "请各单位以案为鉴、认真学习。",
+    ),
+    f"{R}rating.judged.v1": Template(
+        "量化评估组评定：{org_id_name}（{panel_rating_zh}）",
+        "量化评估组{judged_on}评定{org_id_name}本轮整改成效为“{panel_rating_zh}”"
+        "（公式评定为“{formula_rating_zh}”），最终等次为“{final_rating_zh}”。",
+    ),
+    f"{R}rating.adjusted.v1": Template(
+        "整改成效等次调整：{org_id_name}（{final_rating_zh}）",
+        "巡察办将{org_id_name}本轮整改成效的最终等次由“{previous_rating_zh}”调整为"
+        "“{final_rating_zh}”。",
     ),
     f"{R}revisit.recommended.v1": Template(
         "建议开展回头看：{org_id_name}", "建议对{org_id_name}开展巡察“回头看”：{reason_zh}"
@@ -164,6 +180,10 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "outcome": {"approved": "同意", "rejected": "不同意"},
     "color": {"yellow": "黄牌", "red": "红牌"},
     "rating": {"good": "好", "fair": "中", "poor": "差"},
+    "final_rating": {"good": "好", "fair": "中", "poor": "差"},
+    "panel_rating": {"good": "好", "fair": "中", "poor": "差"},
+    "previous_rating": {"good": "好", "fair": "中", "poor": "差"},
+    "formula_rating": {"good": "好", "fair": "中", "poor": "差"},
     "stage": {
         "transfer": "审核后移交",
         "receipt": "移交后签收",
@@ -213,6 +233,8 @@ LINKS: Mapping[str, str] = {
     "rectification.card": "/api/rectification/cards/{card_id}",
     "rectification.org": "/api/rectification/plans/{plan_id}",
     "rectification.revisit": "/api/rectification/plans/{plan_id}",
+    "rectification.rating": "/api/rectification/plans/{plan_id}/rating",
+    "rectification.circular": "/api/rectification/circulars/{circular_id}",
     "rectification.report": "/api/rectification/plans/{plan_id}",
     "rectification.institution": "/api/rectification/tasks/{task_id}",
 }

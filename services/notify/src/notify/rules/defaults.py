@@ -190,9 +190,15 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
     RuleSpec(
         key="org-rated-poor",
         event_type=f"{R}org.rated.v1",
-        description="整改成效评定为差：告知巡察办",
-        conditions={"rating": "poor"},
+        description="整改成效最终等次为差：告知巡察办",
+        conditions={"final_rating": "poor"},
         audiences=(role(Role.office),),
+    ),
+    RuleSpec(
+        key="circular-published",
+        event_type=f"{R}circular.published.v1",
+        description="典型案例通报印发：本辖区全部被巡察党组织",
+        audiences=(role(Role.inspected),),
     ),
     RuleSpec(
         key="revisit-recommended",

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from xuncha_shared.events.clues import ClueConcluded
 from xuncha_shared.events.findings import FeedbackIssued
-from xuncha_shared.events.rectification import TaskAccepted
+from xuncha_shared.events.rectification import CircularPublished, TaskAccepted
 from xuncha_shared.workdays import local_day
 
 
@@ -34,6 +34,8 @@ class FactKind(StrEnum):
     tasks_accepted = "tasks_accepted"
     livelihood_solved = "livelihood_solved"
     institutions_built = "institutions_built"
+    circulars_published = "circulars_published"
+    typical_cases_published = "typical_cases_published"
 
 
 FACT_LABELS_ZH: dict[FactKind, str] = {
@@ -47,6 +49,8 @@ FACT_LABELS_ZH: dict[FactKind, str] = {
     FactKind.tasks_accepted: "已验收整改任务",
     FactKind.livelihood_solved: "解决民生问题",
     FactKind.institutions_built: "建章立制",
+    FactKind.circulars_published: "典型案例通报",
+    FactKind.typical_cases_published: "通报典型案例",
 }
 
 CONFIDENTIAL = frozenset(
@@ -67,6 +71,8 @@ SOURCES: dict[FactKind, str] = {
     FactKind.tasks_accepted: "rectification",
     FactKind.livelihood_solved: "rectification",
     FactKind.institutions_built: "rectification",
+    FactKind.circulars_published: "rectification",
+    FactKind.typical_cases_published: "rectification",
 }
 
 RECORD_PATHS: dict[str, str] = {
@@ -74,6 +80,12 @@ RECORD_PATHS: dict[str, str] = {
     "rectification": "/api/rectification/tasks/{id}",
 }
 """Where a listed record is opened (institutions open through their task)."""
+
+KIND_RECORD_PATHS: dict[FactKind, str] = {
+    FactKind.circulars_published: "/api/rectification/circulars/{id}",
+    FactKind.typical_cases_published: "/api/rectification/circulars/{id}",
+}
+"""Facts whose record is not their source's usual one: a circular (its cases with it)."""
 
 
 @dataclass(frozen=True)
@@ -124,3 +136,20 @@ def acceptance_facts(event: TaskAccepted) -> list[Fact]:
         )
     )
     return facts
+
+
+def circular_facts(event: CircularPublished) -> list[Fact]:
+    """A circular published (典型案例通报) counts once, its cases by their number; both are
+    the circular's record, county-wide (no round, no org)."""
+    day = event.issued_on
+    return [
+        Fact(FactKind.circulars_published, event.circular_id, None, None, day),
+        Fact(
+            FactKind.typical_cases_published,
+            event.circular_id,
+            None,
+            None,
+            day,
+            quantity=len(event.cases),
+        ),
+    ]

@@ -9,7 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.consumer import EventMeta, HandlerRegistry
 from xuncha_shared.events.clues import ClueConcluded, ClueTransferRecalled, ClueTransferred
 from xuncha_shared.events.findings import FeedbackIssued
-from xuncha_shared.events.rectification import InstitutionBuilt, TaskAccepted, TaskOpened
+from xuncha_shared.events.rectification import (
+    CircularPublished,
+    InstitutionBuilt,
+    TaskAccepted,
+    TaskOpened,
+)
 from xuncha_shared.workdays import local_day
 
 from planning.figures.facts import (
@@ -17,6 +22,7 @@ from planning.figures.facts import (
     Fact,
     FactKind,
     acceptance_facts,
+    circular_facts,
     conclusion_facts,
     feedback_facts,
 )
@@ -117,7 +123,13 @@ def register_figure_projection(handlers: HandlerRegistry) -> None:
         )
         await record(session, event.jurisdiction, fact)
 
+    async def on_circular(session: AsyncSession, event: CircularPublished, meta: EventMeta) -> None:
+        """Count a circular of typical cases published, and its cases."""
+        for fact in circular_facts(event):
+            await record(session, event.jurisdiction, fact)
+
     handlers.register(FeedbackIssued, on_feedback)
+    handlers.register(CircularPublished, on_circular)
     handlers.register(ClueTransferred, on_transferred)
     handlers.register(ClueTransferRecalled, on_transfer_recalled)
     handlers.register(ClueConcluded, on_concluded)

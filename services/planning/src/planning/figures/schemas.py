@@ -47,6 +47,8 @@ class FactFigures(BaseModel):
         title="整改完成率（%）", description="已验收 / 整改任务总数；无任务时为空"
     )
     livelihood_problems_solved: int = Field(title="解决民生问题数")
+    circulars_published: int = Field(title="典型案例通报数")
+    typical_cases_published: int = Field(title="通报典型案例数")
 
 
 class CoverageFigures(BaseModel):

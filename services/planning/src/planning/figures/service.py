@@ -16,7 +16,13 @@ from xuncha_shared.problems import NotFound
 
 from planning.figures import repository
 from planning.figures.access import require_clue_figure_reader, require_reader, sees_clue_figures
-from planning.figures.facts import CONFIDENTIAL, RECORD_PATHS, SOURCES, FactKind
+from planning.figures.facts import (
+    CONFIDENTIAL,
+    KIND_RECORD_PATHS,
+    RECORD_PATHS,
+    SOURCES,
+    FactKind,
+)
 from planning.figures.schemas import (
     BreakdownBy,
     BreakdownRead,
@@ -55,6 +61,8 @@ def fact_figures(sums: repository.Sums, *, clues: bool = True) -> dict[str, obje
         "tasks_accepted": accepted,
         "completion_rate": percent(accepted, total) if total else None,
         "livelihood_problems_solved": n(FactKind.livelihood_solved),
+        "circulars_published": n(FactKind.circulars_published),
+        "typical_cases_published": n(FactKind.typical_cases_published),
     }
 
 
@@ -143,7 +151,7 @@ async def breakdown(
 
 def _records(figure: FactKind, rows: Sequence[Any]) -> list[FigureRecord]:
     confidential = figure in CONFIDENTIAL
-    path = RECORD_PATHS.get(SOURCES[figure])
+    path = KIND_RECORD_PATHS.get(figure) or RECORD_PATHS.get(SOURCES[figure])
     return [
         FigureRecord(
             figure=figure,

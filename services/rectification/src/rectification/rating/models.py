@@ -1,12 +1,13 @@
-"""The rating's table: the latest rating of a plan."""
+"""The rating's table: the latest rating of a plan by the formula, the rating panel's
+judgement (量化评估组) and the office's adjustment, and the final rating they make."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey
+from sqlalchemy import Column, ForeignKey, String
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlmodel import Field
 
@@ -14,7 +15,9 @@ from rectification.models import SCHEMA, Base, moment_field, text_field
 
 
 class RatingRow(Base, table=True):
-    """The latest rating (量化评估) of an org's rectification for a round."""
+    """The latest rating (量化评估) of an org's rectification for a round: ``rating`` is the
+    formula's; ``final_rating`` the office's adjustment, else the panel's, else the formula's
+    (:func:`rectification.rating.final.final_rating`)."""
 
     __tablename__ = "ratings"
 
@@ -30,3 +33,15 @@ class RatingRow(Base, table=True):
     explanation_zh: str = text_field(nullable=False)
     rated_at: datetime = moment_field()
     rated_by: str = Field(max_length=128)
+    final_rating: str = Field(max_length=10)
+    panel_rating: str | None = Field(default=None, max_length=10)
+    panel_members: str | None = Field(default=None, sa_column=Column(String(500)))
+    panel_judged_on: date | None = None
+    panel_opinion: str | None = Field(default=None, sa_column=Column(String(2000)))
+    judged_at: datetime | None = moment_field(nullable=True)
+    judged_by: str | None = Field(default=None, max_length=128)
+    adjusted_rating: str | None = Field(default=None, max_length=10)
+    adjustment_reason: str | None = Field(default=None, sa_column=Column(String(1000)))
+    adjusted_at: datetime | None = moment_field(nullable=True)
+    adjusted_by: str | None = Field(default=None, max_length=128)
+    version: int = 1

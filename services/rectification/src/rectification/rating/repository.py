@@ -38,7 +38,7 @@ def _conditions(where: RatingFilter) -> list[Any]:
     if where.round_id is not None:
         conditions.append(col(RatingRow.round_id) == where.round_id)
     if where.rating is not None:
-        conditions.append(col(RatingRow.rating) == where.rating)
+        conditions.append(col(RatingRow.final_rating) == where.rating)
     return conditions
 
 
@@ -73,9 +73,14 @@ async def count_ratings(session: AsyncSession, where: RatingFilter) -> int:
     return int(total or 0)
 
 
-async def rating_of(session: AsyncSession, plan_id: uuid.UUID) -> RatingRow | None:
-    """The plan's latest rating, if rated."""
-    return await session.get(RatingRow, plan_id)
+async def rating_of(
+    session: AsyncSession, plan_id: uuid.UUID, *, for_update: bool = False
+) -> RatingRow | None:
+    """The plan's latest rating, if rated (locked when ``for_update``)."""
+    query = select(RatingRow).where(col(RatingRow.plan_id) == plan_id)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return await session.scalar(query)
 
 
 async def round_in_jurisdiction(
@@ -161,11 +166,19 @@ async def plan_facts(session: AsyncSession, plan: Plan) -> PlanFacts:
 async def store_rating(session: AsyncSession, values: dict[str, Any]) -> RatingRow:
     """Store the plan's rating, replacing an earlier one; the row as stored."""
     table = RatingRow.__table__  # type: ignore[attr-defined]
-    stmt = insert(table).values(**values)
+    stmt = insert(table).values(**values, final_rating=values["rating"], version=1)
+    # The panel's judgement and the office's adjustment stay; the final rating is the
+    # formula's only where neither was made (rectification.rating.final).
     await session.execute(
         stmt.on_conflict_do_update(
             index_elements=[table.c.plan_id],
-            set_={k: stmt.excluded[k] for k in values if k != "plan_id"},
+            set_={
+                **{k: stmt.excluded[k] for k in values if k != "plan_id"},
+                "final_rating": func.coalesce(
+                    table.c.adjusted_rating, table.c.panel_rating, stmt.excluded.rating
+                ),
+                "version": table.c.version + 1,
+            },
         )
     )
     row = await session.scalar(
