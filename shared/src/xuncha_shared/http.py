@@ -198,7 +198,9 @@ def field_errors_problem(
     )
 
 
-def _now(request: Request) -> datetime:
+async def _now(request: Request) -> datetime:
+    # async: FastAPI runs a plain ``def`` dependency in its thread pool, a thread hand-off
+    # per request for a clock read.
     clock: Clock = request.app.state.runtime.clock
     return clock.now()
 
