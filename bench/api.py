@@ -50,7 +50,7 @@ async def bench_api_client(
     return await run_concurrent(cfg.orgs, cfg.concurrency, create)
 
 
-async def wait_http(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+async def wait_http(port: int, proc: subprocess.Popen[bytes], timeout: float = 150) -> None:
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as c:
         while time.monotonic() < deadline:
@@ -61,6 +61,58 @@ async def wait_http(port: int, proc: subprocess.Popen[bytes], timeout: float = 6
                     return
             await asyncio.sleep(0.2)
     raise RuntimeError("planning server did not become ready")
+
+
+def http_run_name(workers: int) -> str:
+    """``api_http`` for one worker (the figure's name before workers existed), else
+    ``api_http_<n>w``."""
+    return "api_http" if workers == 1 else f"api_http_{workers}w"
+
+
+def api_run_names(results: dict[str, Any]) -> list[str]:
+    """The org-create runs in ``results``: in-process first, then each HTTP run."""
+    return [k for k in results if k == "api_asgi" or k.startswith("api_http")]
+
+
+async def bench_http(
+    url: str, tmp: Path, cfg: Config, token: str, workers: int, *, prefix: str
+) -> tuple[float, int, list[float]]:
+    """The org creates through uvicorn (``workers`` processes, each with a pool as large as
+    the concurrency) with an httpx client in the bench's process."""
+    port = free_port()
+    with (tmp / f"planning-server-{workers}w.log").open("wb") as server_log:
+        proc = subprocess.Popen(  # noqa: ASYNC220 (starts a child, returns at once)
+            [
+                sys.executable,
+                str(HERE / "planning_server.py"),
+                "--database-url",
+                url,
+                "--port",
+                str(port),
+                "--pool-size",
+                str(cfg.concurrency),
+                "--workers",
+                str(workers),
+            ],
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        try:
+            await wait_http(port, proc)
+            limits = httpx.Limits(
+                max_connections=cfg.concurrency, max_keepalive_connections=cfg.concurrency
+            )
+            async with httpx.AsyncClient(
+                base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30
+            ) as client:
+                return await bench_api_client(client, token, prefix, cfg)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 async def bench_api(url: str, tmp: Path, cfg: Config, report: Report) -> None:
@@ -105,41 +157,11 @@ async def bench_api(url: str, tmp: Path, cfg: Config, report: Report) -> None:
             record("api_asgi", *await bench_api_client(client, token, "A", cfg))
             breakdown = await serial_breakdown(app, client, pool, token, cfg.serial_n)
 
-        # 2b. Real HTTP: uvicorn (one worker, its own process) on a loopback port.
+        # 2b. Real HTTP: uvicorn in its own process on a loopback port, once per worker count.
         if cfg.http:
-            port = free_port()
-            with (tmp / "planning-server.log").open("wb") as server_log:
-                proc = subprocess.Popen(  # noqa: ASYNC220 (starts a child, returns at once)
-                    [
-                        sys.executable,
-                        str(HERE / "planning_server.py"),
-                        "--database-url",
-                        url,
-                        "--port",
-                        str(port),
-                        "--pool-size",
-                        str(cfg.concurrency),
-                    ],
-                    stdout=server_log,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
-                )
-                try:
-                    await wait_http(port, proc)
-                    limits = httpx.Limits(
-                        max_connections=cfg.concurrency,
-                        max_keepalive_connections=cfg.concurrency,
-                    )
-                    async with httpx.AsyncClient(
-                        base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30
-                    ) as client:
-                        record("api_http", *await bench_api_client(client, token, "H", cfg))
-                finally:
-                    proc.terminate()
-                    try:
-                        proc.wait(15)
-                    except subprocess.TimeoutExpired:
-                        proc.kill()
+            for workers in cfg.http_workers:
+                name = http_run_name(workers)
+                record(name, *await bench_http(url, tmp, cfg, token, workers, prefix=f"H{workers}"))
 
         # 2d. A problem create with its hand-over event, and raw asyncpg doing its INSERTs.
         await bench_problem_create(url, pool, cfg, auth, results)
@@ -175,7 +197,7 @@ async def bench_api(url: str, tmp: Path, cfg: Config, report: Report) -> None:
         await pool.close()
 
     raw_rate = results["raw_asyncpg"]["rate"]
-    for name in ("api_asgi", "api_http"):
+    for name in api_run_names(results):
         if name in results:
             results[f"ratio_{name}_vs_raw"] = round(results[name]["rate"] / raw_rate, 3)
     results["serial_breakdown_ms"] = breakdown

@@ -25,7 +25,7 @@ from typing import Any
 import asyncpg
 from xuncha_shared.bus.postgres import asyncpg_dsn
 
-from bench.api import bench_api
+from bench.api import api_run_names, bench_api
 from bench.common import Config, Report, log
 from bench.consumer import bench_consumer
 from bench.infra import machine_facts, prepare_database, start_infra
@@ -93,7 +93,7 @@ async def amain(cfg: Config) -> Report:
             f"  relay {report.relay['relay_rate']} ev/s vs raw {report.relay['raw_rate']} ev/s"
             f" → ratio {report.relay['ratio']}"
         )
-    for name in ("api_asgi", "api_http"):
+    for name in api_run_names(report.api):
         if name in report.api:
             print(
                 f"  {name} {report.api[name]['rate']} orgs/s vs raw asyncpg "
@@ -146,6 +146,11 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
     p.add_argument("--quick", action="store_true", help="smaller sizes: under a minute")
     p.add_argument("--no-http", action="store_true", help="skip the uvicorn/real-HTTP API run")
     p.add_argument(
+        "--http-workers",
+        default="1,2",
+        help="worker processes of the real-HTTP API runs, one run each (default 1,2)",
+    )
+    p.add_argument(
         "--no-fsync",
         action="store_true",
         help="PostgreSQL with fsync/synchronous_commit off (as the test suite runs)",
@@ -169,6 +174,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
         warmup_events=300 if a.quick else 1_000,
         warmup_orgs=30 if a.quick else 100,
         http=not a.no_http,
+        http_workers=[int(w) for w in a.http_workers.split(",") if w.strip()],
         fsync=not a.no_fsync,
         json_path=a.json,
         quick=a.quick,

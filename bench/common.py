@@ -89,6 +89,7 @@ class Config:
     warmup_events: int
     warmup_orgs: int
     http: bool
+    http_workers: list[int]
     fsync: bool
     json_path: Path | None
     quick: bool

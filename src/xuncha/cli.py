@@ -175,11 +175,14 @@ def serve(
     service: Annotated[str, typer.Argument(help="服务名 / service")],
     host: str = "0.0.0.0",
     port: int = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="工作进程数 / worker processes sharing the port")
+    ] = 1,
 ) -> None:
     """单独运行一个服务（分布式部署）/ Serve one service (distributed deployment)."""
     from xuncha.serve import serve_service
 
-    serve_service(service, host, port)
+    serve_service(service, host, port, workers=workers)
 
 
 JURISDICTION = re.compile(r"^\d{2,12}$")

@@ -2,12 +2,20 @@
 
 The distributed deployment's entry point (one container per service, same image)::
 
-    python -m xuncha.serve planning --host 0.0.0.0 --port 8000
+    python -m xuncha.serve planning --host 0.0.0.0 --port 8000 [--workers 2]
 
 Settings come from the environment with the service's prefix (``XUNCHA_PLANNING_DATABASE_URL``,
 ``XUNCHA_PLANNING_BUS_BACKEND=kafka``, ...). Migrations run with the service's own database
 URL, so as its own role, which owns its schema and nothing else. Replicas of one service may
 start together: migrations serialise on an advisory lock and the second finds nothing to do.
+
+With ``--workers N`` the service runs as N processes sharing one listening socket (uvicorn's
+worker processes), so requests use every core. Each worker is a whole replica: its own pool,
+relay and consumers. That is correct because replicas are: one relay at a time holds the
+service's advisory lock, the consumers join one group (Kafka splits the partitions among
+them; on the PostgreSQL bus one holds the group's lock and the others stand by), and the
+periodic jobs skip rows another replica has locked. Migrations run once, in the parent,
+before the workers start.
 """
 
 from __future__ import annotations
@@ -16,11 +24,13 @@ import argparse
 import asyncio
 import importlib
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
 
 import uvicorn
+from fastapi import FastAPI
 from pydantic import ValidationError
 from sqlalchemy import text
 from xuncha_shared.db import create_engine
@@ -30,6 +40,10 @@ from xuncha_shared.settings import SERVICES, ServiceSettings
 from xuncha_shared.trusted_proxies import forwarded_header_options
 
 log = logging.getLogger("xuncha.serve")
+
+SERVED_SERVICE_ENV = "XUNCHA_SERVED_SERVICE"
+"""Names the service to each worker process (``--workers N``): a worker builds its app from
+the environment it inherits, through :func:`app_from_environment`."""
 
 
 def service_settings(name: str) -> ServiceSettings:
@@ -76,6 +90,22 @@ async def migrate(name: str, settings: ServiceSettings, *, wait_seconds: float =
         await engine.dispose()
 
 
+WORKER_START_SECONDS = 120
+"""How long a worker process may take to import, build its app and run its startup before the
+supervisor counts it as dead and replaces it (uvicorn's default, 5 s, is shorter than an
+import of a service on a busy two-core machine: it then replaced each worker forever)."""
+
+
+def app_from_environment() -> FastAPI:
+    """The app factory of one worker process: the service named by ``XUNCHA_SERVED_SERVICE``
+    with its settings read from the environment, as :func:`serve_service` builds it."""
+    name = os.environ[SERVED_SERVICE_ENV]
+    settings = service_settings(name)
+    configure_logging(settings.log_level, json_format=settings.log_json)
+    app: FastAPI = importlib.import_module(f"{name}.app").create_app(settings)
+    return app
+
+
 def serve_service(
     name: str,
     host: str,
@@ -83,18 +113,40 @@ def serve_service(
     *,
     run_migrations: bool = True,
     wait_seconds: float = 60.0,
+    workers: int = 1,
 ) -> None:
     """Build ``name``'s settings from the environment, migrate its schema, then serve it with
-    uvicorn until SIGTERM/SIGINT (graceful: the app's lifespan stops relay and consumer)."""
+    uvicorn until SIGTERM/SIGINT (graceful: the app's lifespan stops relay and consumer).
+
+    ``workers`` > 1 serves it from that many processes (see the module's docstring)."""
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
     settings = service_settings(name)
     configure_logging(settings.log_level, json_format=settings.log_json)
     if run_migrations:
         asyncio.run(migrate(name, settings, wait_seconds=wait_seconds))
-    module = importlib.import_module(f"{name}.app")
-    app = module.create_app(settings)
-    log.info("serving %s on %s:%d (bus: %s)", name, host, port, settings.bus_backend)
+    log.info(
+        "serving %s on %s:%d with %d worker(s) (bus: %s)",
+        name,
+        host,
+        port,
+        workers,
+        settings.bus_backend,
+    )
+    target: FastAPI | str
+    if workers == 1:
+        target = importlib.import_module(f"{name}.app").create_app(settings)
+    else:
+        # Each worker is a fresh interpreter: it imports the factory by name and builds
+        # the app (and so its own pool, relay and consumers) from the inherited environment.
+        os.environ[SERVED_SERVICE_ENV] = name
+        # By its module's import name: run as ``python -m xuncha.serve`` this is __main__.
+        target = f"xuncha.serve:{app_from_environment.__name__}"
     uvicorn.run(
-        app,
+        target,
+        factory=workers > 1,
+        workers=workers,
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
         host=host,
         port=port,
         log_config=None,  # keep the service's own (JSON) logging on the root logger
@@ -103,6 +155,13 @@ def serve_service(
         **forwarded_header_options(settings.trusted_proxies),
         timeout_graceful_shutdown=20,
     )
+
+
+def _worker_count(value: str) -> int:
+    count = int(value)
+    if count < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return count
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,6 +181,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="SECONDS",
         help="how long to wait for the database before giving up (default 60)",
     )
+    parser.add_argument(
+        "--workers",
+        type=_worker_count,
+        default=1,
+        help="worker processes sharing the port, one per core is usual (default 1)",
+    )
     args = parser.parse_args(argv)
     try:
         serve_service(
@@ -130,6 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.port,
             run_migrations=not args.no_migrate,
             wait_seconds=args.db_wait,
+            workers=args.workers,
         )
     except ValidationError as exc:
         # The settings' errors name each setting and never carry its value.

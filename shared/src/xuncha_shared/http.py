@@ -105,7 +105,7 @@ class PageParams(BaseModel):
     cursor: str | None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=500, title="每页条数")] = 50,
     cursor: Annotated[str | None, Query(max_length=512, title="分页游标")] = None,
 ) -> PageParams:
@@ -129,7 +129,7 @@ def _version_of(if_match: str) -> int:
     return int(if_match.removeprefix("W/").strip('"'))
 
 
-def required_version(
+async def required_version(
     if_match: Annotated[
         str | None,
         Header(
@@ -154,7 +154,7 @@ def required_version(
 ExpectedVersion = Annotated[int, Depends(required_version)]
 
 
-def optional_version(
+async def optional_version(
     if_match: Annotated[
         str | None,
         Header(
@@ -198,7 +198,9 @@ def field_errors_problem(
     )
 
 
-def _now(request: Request) -> datetime:
+async def _now(request: Request) -> datetime:
+    # async: FastAPI runs a plain ``def`` dependency in its thread pool, a thread hand-off
+    # per request for a clock read.
     clock: Clock = request.app.state.runtime.clock
     return clock.now()
 
