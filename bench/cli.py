@@ -185,7 +185,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
         only=[x.strip() for x in a.only.split(",") if x.strip()],
         consumer_events=a.consumer_events or (3_000 if a.quick else 10_000),
         scale_rows=[
-            int(x) for x in (a.scale_rows or ("10000,100000" if a.quick else "100000,1000000")).split(",")
+            int(x)
+            for x in (a.scale_rows or ("10000,100000" if a.quick else "100000,1000000")).split(",")
         ],
         scale_calls=a.scale_calls or (20 if a.quick else 100),
     )

@@ -23,7 +23,6 @@ from xuncha_shared.testing.plugin import migrate_all
 
 from bench.common import Config, Report
 
-
 KAFKA_FREE_SECTIONS = frozenset({"api", "scale"})
 
 

@@ -35,7 +35,7 @@ def md5_uuid(key: str) -> str:
     """The id the generator gave ``key`` (``md5(key)::uuid``)."""
     import hashlib
 
-    h = hashlib.md5(key.encode()).hexdigest()  # noqa: S324 (an id, not a secret)
+    h = hashlib.md5(key.encode()).hexdigest()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
@@ -91,7 +91,7 @@ async def endpoints(conn: asyncpg.Connection) -> list[tuple[str, str, str]]:
         ("planning", "records page 1", f"{f}/problems_fed_back/records?limit={PAGE}"),
         (
             "planning",
-            f"records deep page",
+            "records deep page",
             f"{f}/problems_fed_back/records?limit={PAGE}&cursor={records[1]}",
         ),
         ("planning", "records (clue counts)", f"{f}/cases_filed/records?limit={PAGE}"),
@@ -100,17 +100,17 @@ async def endpoints(conn: asyncpg.Connection) -> list[tuple[str, str, str]]:
         ("rectification", "promotion org (old)", f"{r}/promotion-check?org_id={old_org}"),
         ("rectification", "promotion org (new)", f"{r}/promotion-check?org_id={new_org}"),
         ("rectification", "tasks page 1", f"{r}/tasks?limit={PAGE}"),
-        ("rectification", f"tasks deep page", f"{r}/tasks?limit={PAGE}&cursor={tasks[1]}"),
+        ("rectification", "tasks deep page", f"{r}/tasks?limit={PAGE}&cursor={tasks[1]}"),
         (
             "rectification",
-            f"tasks open deep page",
+            "tasks open deep page",
             f"{r}/tasks?status=open&limit={PAGE}&cursor={tasks_open[1]}",
         ),
         ("findings", "problems page 1", f"{p}?limit={PAGE}"),
-        ("findings", f"problems deep page", f"{p}?limit={PAGE}&cursor={problems[1]}"),
+        ("findings", "problems deep page", f"{p}?limit={PAGE}&cursor={problems[1]}"),
         (
             "findings",
-            f"problems round deep page",
+            "problems round deep page",
             f"{p}?round_id={old_round}&limit={PAGE}&cursor={problems_round[1]}",
         ),
     ]
@@ -150,7 +150,9 @@ def shape(body: Any) -> str:
 
 async def measure(url: str, conn: asyncpg.Connection, cfg: Config) -> dict[str, Any]:
     auth = AuthConfig(mode="dev", dev_secret=SecretStr(TEST_SECRET))
-    token = mint_dev_token(auth, subject=SUBJECT, roles=[Role.office], jurisdiction=BIG, name="基准")
+    token = mint_dev_token(
+        auth, subject=SUBJECT, roles=[Role.office], jurisdiction=BIG, name="基准"
+    )
     headers = {"Authorization": f"Bearer {token}"}
     calls = await endpoints(conn)
     out: dict[str, Any] = {}

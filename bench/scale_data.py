@@ -29,6 +29,7 @@ CATEGORIES = (
 ORG_KINDS = ("township", "department", "village", "community", "enterprise", "institution")
 DATA_TABLES = (
     "planning.figure_facts",
+    "planning.figure_sums",
     "planning.rounds",
     "planning.terms",
     "planning.orgs",
@@ -39,6 +40,14 @@ DATA_TABLES = (
     "rectification.plans",
     "rectification.orgs",
 )
+
+SUMS_TRIGGER = "figure_sums_follow_facts"
+SUM_FACTS = """
+    INSERT INTO planning.figure_sums (jurisdiction, kind, round_id, org_id, year, facts,
+      quantity, amounts, amount_yuan)
+    SELECT jurisdiction, kind, round_id, org_id, extract(year FROM occurred_on)::int, count(*),
+           sum(quantity), count(amount_yuan), coalesce(sum(amount_yuan), 0)
+    FROM planning.figure_facts GROUP BY 1, 2, 3, 4, 5"""
 
 
 @dataclass(frozen=True)
@@ -98,7 +107,7 @@ PROBLEM = f"""
 """
 
 STATEMENTS: tuple[str, ...] = (
-    f"""INSERT INTO planning.terms (id, jurisdiction, name, starts_on, ends_on, planned_rounds,
+    """INSERT INTO planning.terms (id, jurisdiction, name, starts_on, ends_on, planned_rounds,
           version, created_at, updated_at)
         SELECT md5($1 || ':t:' || t)::uuid, $1, '第' || (t + 1) || '届',
                (date '2019-01-01' + t * interval '5 years')::date,
@@ -200,6 +209,12 @@ STATEMENTS: tuple[str, ...] = (
 async def generate(conn: asyncpg.Connection, jurisdictions: list[Jurisdiction]) -> None:
     """Empty the service tables the section reads and fill them for ``jurisdictions``."""
     await conn.execute(f"TRUNCATE {', '.join(DATA_TABLES)} CASCADE")
-    for j in jurisdictions:
-        for stmt in STATEMENTS:
-            await conn.execute(stmt, j.code, j.problems, j.rounds, j.orgs)
+    # The figures' sums follow the facts by a row trigger; a bulk load sums them once after.
+    await conn.execute(f"ALTER TABLE planning.figure_facts DISABLE TRIGGER {SUMS_TRIGGER}")
+    try:
+        for j in jurisdictions:
+            for stmt in STATEMENTS:
+                await conn.execute(stmt, j.code, j.problems, j.rounds, j.orgs)
+    finally:
+        await conn.execute(f"ALTER TABLE planning.figure_facts ENABLE TRIGGER {SUMS_TRIGGER}")
+    await conn.execute(SUM_FACTS)
