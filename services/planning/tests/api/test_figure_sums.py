@@ -71,9 +71,7 @@ async def test_the_figure_sums_equal_the_facts_after_redelivery_and_corrections(
         }
     )
     moved = accepted.model_copy(update={"accepted_at": WHEN + timedelta(days=366)})
-    other = next(
-        e for e in events if getattr(e, "clue_id", None) not in (None, concluded.clue_id)
-    )
+    other = next(e for e in events if getattr(e, "clue_id", None) not in (None, concluded.clue_id))
     recalled = ClueTransferRecalled(
         jurisdiction=J,
         clue_id=other.clue_id,  # type: ignore[attr-defined]
