@@ -24,7 +24,7 @@ from xuncha_shared.http import encode_cursor
 from xuncha_shared.testing.plugin import TEST_SECRET, run_app, service_module, settings_for
 
 from bench.common import SUBJECT, Config, Report, lat_summary, log
-from bench.scale_data import BIG, DATA_TABLES, generate, province
+from bench.scale_data import BIG, DATA_TABLES, generate, leader, person, province
 
 PAGE = 50
 DEEP_PAGE = 500
@@ -95,8 +95,13 @@ async def endpoints(conn: asyncpg.Connection) -> list[tuple[str, str, str]]:
             f"{f}/problems_fed_back/records?limit={PAGE}&cursor={records[1]}",
         ),
         ("planning", "records (clue counts)", f"{f}/cases_filed/records?limit={PAGE}"),
-        ("rectification", "promotion account", f"{r}/promotion-check?account=leader-{BIG}-5"),
-        ("rectification", "promotion person", f"{r}/promotion-check?person=责任人123"),
+        (
+            "rectification",
+            "promotion account",
+            f"{r}/promotion-check?account={leader(BIG, 5, 600)}",
+        ),
+        ("rectification", "promotion person", f"{r}/promotion-check?person={person(5, 0)}"),
+        ("rectification", "promotion person (none)", f"{r}/promotion-check?person={person(5, 4)}"),
         ("rectification", "promotion org (old)", f"{r}/promotion-check?org_id={old_org}"),
         ("rectification", "promotion org (new)", f"{r}/promotion-check?org_id={new_org}"),
         ("rectification", "tasks page 1", f"{r}/tasks?limit={PAGE}"),

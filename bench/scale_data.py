@@ -6,11 +6,22 @@ jurisdictions a hundredth of that, so every query has to stay selective on the j
 Ids are ``md5(jurisdiction:kind:number)`` so the tables join without look-ups and a run is
 reproducible. Per jurisdiction: two terms of ``rounds / 2`` rounds each (75 days apart); each
 round inspects its own ``orgs / rounds`` orgs (every org once per jurisdiction); every problem
-is fed back and becomes one task (plan per round and org); old rounds' tasks are accepted
-but a few stragglers, the newest rounds' are mostly open or claimed. The figures' facts are
-the rows the projection handlers would have written for those events: a fed-back problem,
-an opened task, an accepted task (and a livelihood problem solved), an institution built,
-and the outcomes of a few clues.
+is fed back and becomes one task (plan per round and org). The figures' facts are the rows
+the projection handlers would have written for those events: a fed-back problem, an opened
+task, an accepted task (and a livelihood problem solved), an institution built, and the
+outcomes of a few clues.
+
+Rectification as a promotion check meets it: a task past its deadline has been accepted,
+except each org's first three problems (:data:`STRAGGLERS`), which stay open or claimed;
+a task not yet due is accepted, claimed or open. So every org, its leader's account and
+its responsible persons have a handful of blocking tasks whatever the size, and each
+org's person ``责任人<org>-4`` has none (:func:`person`).
+
+Loading fast: each jurisdiction's problems are computed once into an unlogged staging
+table and every service table is filled from it in one statement for the whole province;
+the big tables' secondary indexes are dropped for the load and built after it; foreign
+keys and the figures' sums trigger do not fire during the load (the sums are added up once
+after it).
 """
 
 from __future__ import annotations
@@ -27,6 +38,10 @@ CATEGORIES = (
     ("four_winds", "四风"),
 )
 ORG_KINDS = ("township", "department", "village", "community", "enterprise", "institution")
+STRAGGLERS = 3
+"""Each org's first problems whose tasks stay unaccepted past their deadline."""
+PERSONS_PER_ORG = 5
+"""Responsible persons per org: problem ``m`` of an org is person ``m % 5``'s."""
 DATA_TABLES = (
     "planning.figure_facts",
     "planning.figure_sums",
@@ -40,8 +55,10 @@ DATA_TABLES = (
     "rectification.plans",
     "rectification.orgs",
 )
+BIG_TABLES = ("findings.problems", "rectification.tasks", "planning.figure_facts")
+"""The tables whose secondary indexes are built after the load rather than during it."""
+STAGE = "public.bench_scale_problems"
 
-SUMS_TRIGGER = "figure_sums_follow_facts"
 SUM_FACTS = """
     INSERT INTO planning.figure_sums (jurisdiction, kind, round_id, org_id, year, facts,
       quantity, amounts, amount_yuan)
@@ -65,6 +82,24 @@ def province(n: int, others: int = 99) -> list[Jurisdiction]:
     return [Jurisdiction(BIG, n, 24, 600), *rest]
 
 
+def leader(jurisdiction: str, org: int, orgs: int) -> str:
+    """The account of the leader owning org ``org``'s rectification (one per two orgs)."""
+    return f"leader-{jurisdiction}-{org % (orgs // 2)}"
+
+
+def person(org: int, number: int) -> str:
+    """The responsible person ``number`` (0–4) of org ``org``; 3 and 4 never straggle."""
+    return f"责任人{org}-{number}"
+
+
+STAGE_TABLE = f"""
+  CREATE UNLOGGED TABLE {STAGE} (
+    j text, i int, m int, id uuid, task_id uuid, r int, round_id uuid, term_id uuid, o int,
+    org_id uuid, org_kind text, assignment_id uuid, plan_id uuid, group_id uuid,
+    created_at timestamptz, fed_back_at timestamptz, immediate bool, livelihood bool,
+    kind text, due_on date, owner_account text, owner_name text, responsible_person text,
+    cat int, status text)"""
+
 # Shared fragments: $1 jurisdiction, $2 problems, $3 rounds, $4 orgs.
 ROUND = """
   SELECT r, md5($1 || ':r:' || r)::uuid AS id, md5($1 || ':t:' || (r / ($3 / 2)))::uuid AS term_id,
@@ -79,34 +114,45 @@ ORG = """
          '单位' || o AS name, (ARRAY['{kinds}'])[o % 6 + 1] AS kind
   FROM generate_series(0, $4 - 1) AS o
 """.format(kinds="','".join(ORG_KINDS))
-# Problem i: round i % rounds, one of that round's orgs, fed back 45 days after it went in.
-PROBLEM = f"""
-  WITH rd AS ({ROUND}), og AS ({ORG})
-  SELECT i, md5($1 || ':p:' || i)::uuid AS id, md5($1 || ':k:' || i)::uuid AS task_id,
-         rd.r, rd.id AS round_id, rd.term_id, rd.age, og.o, og.id AS org_id, og.kind AS org_kind,
+# Round r inspects orgs r * (orgs / rounds) … (r + 1) * (orgs / rounds) - 1.
+VISIT = f"""
+  SELECT rd.*, og.o, og.id AS org_id, og.kind AS org_kind,
          md5($1 || ':a:' || rd.r || ':' || og.o)::uuid AS assignment_id,
          md5($1 || ':pl:' || rd.r || ':' || og.o)::uuid AS plan_id,
          md5($1 || ':g:' || rd.r)::uuid AS group_id,
-         rd.on_site_from::timestamptz + interval '2 hours'
-           + ((i / $3) % 30) * interval '1 day' + (i % 36000) * interval '1 second' AS created_at,
-         rd.on_site_from::timestamptz + interval '75 days 2 hours' AS fed_back_at,
-         i % 3 = 0 AS immediate, i % 7 = 0 AS livelihood,
-         CASE i % 3 WHEN 0 THEN 'immediate' WHEN 1 THEN 'short' ELSE 'long' END AS kind,
-         CASE
-           WHEN rd.age >= 4 THEN CASE i % 1000 WHEN 0 THEN 'open' WHEN 1 THEN 'claimed'
-                                 ELSE 'accepted' END
-           WHEN rd.age >= 2 THEN CASE WHEN i % 10 < 8 THEN 'accepted'
-                                 WHEN i % 10 = 8 THEN 'claimed' ELSE 'open' END
-           ELSE CASE WHEN i % 10 < 3 THEN 'accepted' WHEN i % 10 < 5 THEN 'claimed'
-                ELSE 'open' END
-         END AS status,
-         (i % 4) + 1 AS cat
-  FROM generate_series(0, $2 - 1) AS i
-  JOIN rd ON rd.r = i % $3
-  JOIN og ON og.o = rd.r * ($4 / $3) + (i / $3) % ($4 / $3)
+         rd.on_site_from::timestamptz + interval '75 days 2 hours' AS fed_back_at
+  FROM ({ROUND}) rd JOIN ({ORG}) og ON og.o / ($4 / $3) = rd.r
+"""
+# Problem i: round i % rounds, one of that round's orgs (its m-th problem), fed back 45 days
+# after the round's on-site work ended; its task is due 30, 90 or 365 days later.
+STAGE_PROBLEMS = f"""
+  INSERT INTO {STAGE}
+  SELECT *, CASE
+           WHEN due_on < current_date THEN
+             CASE WHEN m >= {STRAGGLERS} THEN 'accepted' WHEN m = 1 THEN 'claimed' ELSE 'open' END
+           WHEN i % 10 < 3 THEN 'accepted' WHEN i % 10 < 5 THEN 'claimed' ELSE 'open'
+         END AS status
+  FROM (
+    SELECT $1::text AS j, i, i / $4 AS m, md5($1 || ':p:' || i)::uuid AS id,
+           md5($1 || ':k:' || i)::uuid AS task_id,
+           v.r, v.id AS round_id, v.term_id, v.o, v.org_id, v.org_kind, v.assignment_id,
+           v.plan_id, v.group_id,
+           v.on_site_from::timestamptz + interval '2 hours'
+             + ((i / $3) % 30) * interval '1 day' + (i % 36000) * interval '1 second'
+             AS created_at,
+           v.fed_back_at, i % 3 = 0 AS immediate, i % 7 = 0 AS livelihood,
+           (ARRAY['immediate', 'short', 'long'])[i % 3 + 1] AS kind,
+           (v.fed_back_at + (ARRAY[30, 90, 365])[i % 3 + 1] * interval '1 day')::date AS due_on,
+           'leader-' || $1 || '-' || (v.o % ($4 / 2)) AS owner_account,
+           '领导' || (v.o % ($4 / 2)) AS owner_name,
+           '责任人' || v.o || '-' || (i / $4) % {PERSONS_PER_ORG} AS responsible_person,
+           (i % 4) + 1 AS cat
+    FROM generate_series(0, $2 - 1) AS i
+    JOIN ({VISIT}) v ON v.r = i % $3 AND v.o = v.r * ($4 / $3) + (i / $3) % ($4 / $3)
+  ) p
 """
 
-STATEMENTS: tuple[str, ...] = (
+PER_JURISDICTION: tuple[str, ...] = (
     """INSERT INTO planning.terms (id, jurisdiction, name, starts_on, ends_on, planned_rounds,
           version, created_at, updated_at)
         SELECT md5($1 || ':t:' || t)::uuid, $1, '第' || (t + 1) || '届',
@@ -132,50 +178,50 @@ STATEMENTS: tuple[str, ...] = (
         FROM ({ORG}) og WHERE $2 >= 0 AND $3 > 0""",
     f"""INSERT INTO findings.assignments (id, round_id, group_id, org_id, org_kind,
           org_jurisdiction, inspecting_jurisdiction, active)
-        SELECT DISTINCT ON (assignment_id) assignment_id, round_id, group_id, org_id, org_kind,
-               $1, $1, true
-        FROM ({PROBLEM}) p""",
+        SELECT assignment_id, id, group_id, org_id, org_kind, $1, $1, true
+        FROM ({VISIT}) v WHERE $2 >= 0""",
     f"""INSERT INTO rectification.plans (id, jurisdiction, round_id, org_id, assignment_id,
           status, opened_at, feedback_at, version, updated_at)
-        SELECT DISTINCT ON (plan_id) plan_id, $1, round_id, org_id, assignment_id,
+        SELECT plan_id, $1, id, org_id, assignment_id,
                CASE WHEN age = 0 THEN 'drafting' ELSE 'submitted' END,
                fed_back_at, fed_back_at, 1, fed_back_at
-        FROM ({PROBLEM}) p""",
+        FROM ({VISIT}) v WHERE $2 >= 0""",
+    STAGE_PROBLEMS,
+)
+
+_CATEGORY = "(ARRAY['{}'])[cat]".format("','".join(c for c, _ in CATEGORIES))
+_CATEGORY_NAME = "(ARRAY['{}'])[cat]".format("','".join(n for _, n in CATEGORIES))
+
+FROM_STAGE: tuple[str, ...] = (
     f"""INSERT INTO findings.problems (id, jurisdiction, term_id, round_id, assignment_id,
           group_id, org_id, org_kind, category, category_name, description, found_by,
           immediate, livelihood, people_involved, handed_over_at, feedback_id, fed_back_at,
           version, created_by, created_at, updated_at)
-        SELECT id, $1, term_id, round_id, assignment_id, group_id, org_id, org_kind,
-               (ARRAY['{"','".join(c for c, _ in CATEGORIES)}'])[cat],
-               (ARRAY['{"','".join(n for _, n in CATEGORIES)}'])[cat],
+        SELECT id, j, term_id, round_id, assignment_id, group_id, org_id, org_kind,
+               {_CATEGORY}, {_CATEGORY_NAME},
                '问题描述 ' || i, (ARRAY['interview','records','visit'])[i % 3 + 1],
                immediate, livelihood, '{{}}', CASE WHEN immediate THEN created_at END,
-               md5($1 || ':f:' || r || ':' || o)::uuid, fed_back_at, 2, 'group-member',
+               md5(j || ':f:' || r || ':' || o)::uuid, fed_back_at, 2, 'group-member',
                created_at, fed_back_at
-        FROM ({PROBLEM}) p""",
+        FROM {STAGE}""",
     f"""INSERT INTO rectification.tasks (id, plan_id, jurisdiction, round_id, org_id,
           problem_id, category, category_name, description, immediate, livelihood, kind,
           measures, responsible_person, owner_account, owner_name, due_on, status, rejections,
           claimed_at, accepted_at, accepted_by, on_time, opened_at, updated_at, version)
-        SELECT task_id, plan_id, $1, round_id, org_id, id,
-               (ARRAY['{"','".join(c for c, _ in CATEGORIES)}'])[cat],
-               (ARRAY['{"','".join(n for _, n in CATEGORIES)}'])[cat],
-               '问题描述 ' || i, immediate, livelihood, kind, '整改措施', '责任人' || (i % 20000),
-               'leader-' || $1 || '-' || (o % ($4 / 2)), '领导' || (o % ($4 / 2)),
-               (fed_back_at + CASE kind WHEN 'immediate' THEN 30 WHEN 'short' THEN 90
-                                         ELSE 365 END * interval '1 day')::date,
-               status, 0,
+        SELECT task_id, plan_id, j, round_id, org_id, id, {_CATEGORY}, {_CATEGORY_NAME},
+               '问题描述 ' || i, immediate, livelihood, kind, '整改措施', responsible_person,
+               owner_account, owner_name, due_on, status, 0,
                CASE WHEN status <> 'open' THEN fed_back_at + interval '20 days' END,
                CASE WHEN status = 'accepted' THEN fed_back_at + interval '25 days' END,
                CASE WHEN status = 'accepted' THEN 'office' END,
                CASE WHEN status = 'accepted' THEN true END,
                fed_back_at + interval '1 hour', fed_back_at + interval '25 days', 3
-        FROM ({PROBLEM}) p""",
+        FROM {STAGE}""",
     # The figures' facts, as the projection handlers write them (see planning.figures).
     f"""INSERT INTO planning.figure_facts (kind, record_id, jurisdiction, source, round_id,
           org_id, occurred_on, quantity, amount_yuan)
-        SELECT f.kind, f.record_id, $1, f.source, p.round_id, p.org_id, f.day, 1, NULL
-        FROM ({PROBLEM}) p
+        SELECT f.kind, f.record_id, p.j, f.source, p.round_id, p.org_id, f.day, 1, NULL
+        FROM {STAGE} p
         CROSS JOIN LATERAL (VALUES
             ('problems_fed_back', p.id, 'findings', p.fed_back_at::date, true),
             ('tasks_opened', p.task_id, 'rectification',
@@ -184,16 +230,16 @@ STATEMENTS: tuple[str, ...] = (
              (p.fed_back_at + interval '25 days')::date, p.status = 'accepted'),
             ('livelihood_solved', p.task_id, 'rectification',
              (p.fed_back_at + interval '25 days')::date, p.status = 'accepted' AND p.livelihood),
-            ('institutions_built', md5($1 || ':inst:' || p.i)::uuid, 'rectification',
+            ('institutions_built', md5(p.j || ':inst:' || p.i)::uuid, 'rectification',
              (p.fed_back_at + interval '40 days')::date, p.i % 50 = 0)
         ) AS f(kind, record_id, source, day, present)
         WHERE f.present""",
     # Clue outcomes: one clue per 200 problems; a zero quantity is no fact (as the handler).
     f"""INSERT INTO planning.figure_facts (kind, record_id, jurisdiction, source, round_id,
           org_id, occurred_on, quantity, amount_yuan)
-        SELECT f.kind, md5($1 || ':c:' || p.i)::uuid, $1, 'clues', p.round_id, p.org_id,
+        SELECT f.kind, md5(p.j || ':c:' || p.i)::uuid, p.j, 'clues', p.round_id, p.org_id,
                (p.fed_back_at + interval '100 days')::date, f.quantity, f.amount
-        FROM ({PROBLEM}) p
+        FROM {STAGE} p
         CROSS JOIN LATERAL (VALUES
             ('clues_transferred', 1, NULL::numeric),
             ('cases_filed', (p.i / 200) % 2, NULL),
@@ -205,16 +251,48 @@ STATEMENTS: tuple[str, ...] = (
         WHERE p.i % 200 = 0 AND f.quantity > 0""",
 )
 
+SECONDARY_INDEXES = """
+  SELECT format('%I.%I', i.schemaname, i.indexname), i.indexdef
+  FROM pg_indexes i
+  WHERE format('%I.%I', i.schemaname, i.tablename) = ANY($1::text[])
+    AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                    WHERE c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)
+"""
+
+# Primary keys and unique constraints of the big tables that no foreign key leans on.
+LOOSE_CONSTRAINTS = """
+  SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid)
+  FROM pg_constraint c
+  WHERE c.conrelid = ANY($1::text[]::regclass[]) AND c.contype IN ('p', 'u')
+    AND NOT EXISTS (SELECT 1 FROM pg_constraint f
+                    WHERE f.contype = 'f' AND f.conindid = c.conindid)
+"""
+
 
 async def generate(conn: asyncpg.Connection, jurisdictions: list[Jurisdiction]) -> None:
     """Empty the service tables the section reads and fill them for ``jurisdictions``."""
     await conn.execute(f"TRUNCATE {', '.join(DATA_TABLES)} CASCADE")
-    # The figures' sums follow the facts by a row trigger; a bulk load sums them once after.
-    await conn.execute(f"ALTER TABLE planning.figure_facts DISABLE TRIGGER {SUMS_TRIGGER}")
-    try:
+    indexes = await conn.fetch(SECONDARY_INDEXES, list(BIG_TABLES))
+    constraints = await conn.fetch(LOOSE_CONSTRAINTS, list(BIG_TABLES))
+    await conn.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    async with conn.transaction():
+        # Foreign-key checks and the figures' sums trigger fire in the origin role only.
+        await conn.execute("SET LOCAL session_replication_role = replica")
+        await conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        await conn.execute("SET LOCAL work_mem = '64MB'")
+        await conn.execute(STAGE_TABLE)
+        for name, _ in indexes:
+            await conn.execute(f"DROP INDEX {name}")
+        for table, name, _ in constraints:
+            await conn.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
         for j in jurisdictions:
-            for stmt in STATEMENTS:
+            for stmt in PER_JURISDICTION:
                 await conn.execute(stmt, j.code, j.problems, j.rounds, j.orgs)
-    finally:
-        await conn.execute(f"ALTER TABLE planning.figure_facts ENABLE TRIGGER {SUMS_TRIGGER}")
-    await conn.execute(SUM_FACTS)
+        for stmt in FROM_STAGE:
+            await conn.execute(stmt)
+        for table, name, definition in constraints:
+            await conn.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        for _, definition in indexes:
+            await conn.execute(definition)
+        await conn.execute(SUM_FACTS)
+        await conn.execute(f"DROP TABLE {STAGE}")
