@@ -4762,6 +4762,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** AccountRead */
         AccountRead: {
@@ -6496,6 +6502,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** ClientRead */
         ClientRead: {
@@ -7802,6 +7814,12 @@ export interface components {
             /** 符合条件的总数 */
             total: number | null;
             /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
+            /**
              * 数量合计
              * @description 全部记录（或各组）数量之和，即该项指标的数值；挽回经济损失的数值见金额合计
              */
@@ -8776,6 +8794,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /**
          * LetterReplyWrite
@@ -9477,6 +9501,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[AssignmentRead] */
         Page_AssignmentRead_: {
@@ -9489,6 +9519,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[AuditRead] */
         Page_AuditRead_: {
@@ -9501,6 +9537,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[AvoidanceCheckRead] */
         Page_AvoidanceCheckRead_: {
@@ -9513,6 +9555,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[BriefingRead] */
         Page_BriefingRead_: {
@@ -9525,6 +9573,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[CadreRead] */
         Page_CadreRead_: {
@@ -9537,6 +9591,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[CardRead] */
         Page_CardRead_: {
@@ -9549,6 +9609,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[ChangeRequestRead] */
         Page_ChangeRequestRead_: {
@@ -9561,6 +9627,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[ClassConfigRead] */
         Page_ClassConfigRead_: {
@@ -9573,6 +9645,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[ClueSummary] */
         Page_ClueSummary_: {
@@ -9585,6 +9663,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[ConsultationRead] */
         Page_ConsultationRead_: {
@@ -9597,6 +9681,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[DeliveryDetail] */
         Page_DeliveryDetail_: {
@@ -9609,6 +9699,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[DeliveryRead] */
         Page_DeliveryRead_: {
@@ -9621,6 +9717,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[GroupRead] */
         Page_GroupRead_: {
@@ -9633,6 +9735,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[InboxItem] */
         Page_InboxItem_: {
@@ -9645,6 +9753,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[LetterTemplateRead] */
         Page_LetterTemplateRead_: {
@@ -9657,6 +9771,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[MyAssignmentRead] */
         Page_MyAssignmentRead_: {
@@ -9669,6 +9789,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[NotificationRow] */
         Page_NotificationRow_: {
@@ -9681,6 +9807,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[OrgRead] */
         Page_OrgRead_: {
@@ -9693,6 +9825,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[PersonRead] */
         Page_PersonRead_: {
@@ -9705,6 +9843,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[PlanRead] */
         Page_PlanRead_: {
@@ -9717,6 +9861,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[PriorityRead] */
         Page_PriorityRead_: {
@@ -9729,6 +9879,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[ProjectedDepartment] */
         Page_ProjectedDepartment_: {
@@ -9741,6 +9897,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[ProjectedOrgWithLeader] */
         Page_ProjectedOrgWithLeader_: {
@@ -9753,6 +9915,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[ProjectedOrg] */
         Page_ProjectedOrg_: {
@@ -9765,6 +9933,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[RatingRead] */
         Page_RatingRead_: {
@@ -9777,6 +9951,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[RoundRead] */
         Page_RoundRead_: {
@@ -9789,6 +9969,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[ScopeOrgRead] */
         Page_ScopeOrgRead_: {
@@ -9801,6 +9987,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[SubscriptionRead] */
         Page_SubscriptionRead_: {
@@ -9813,6 +10005,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[TaskRead] */
         Page_TaskRead_: {
@@ -9825,6 +10023,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[TermRead] */
         Page_TermRead_: {
@@ -9837,6 +10041,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[VillageClassificationSummary] */
         Page_VillageClassificationSummary_: {
@@ -9849,6 +10059,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /**
          * PasswordChange
@@ -10327,6 +10543,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** ProblemRead */
         ProblemRead: {
@@ -10656,6 +10878,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** PublicReportRead */
         PublicReportRead: {
@@ -11065,6 +11293,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /**
          * ReportStatus
@@ -12102,6 +12336,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** SignInRead */
         SignInRead: {

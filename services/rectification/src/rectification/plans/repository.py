@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, func, null, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.http import count_up_to_cap
 
 from rectification.access.policy import Access
 from rectification.access.repository import visible_plans, visible_tasks
@@ -81,9 +82,7 @@ async def list_tasks(
 ) -> tuple[list[Task], int]:
     """A page of tasks in the order they were opened, and how many match."""
     conditions = task_conditions(access, where)
-    total = int(
-        await session.scalar(select(func.count()).select_from(Task).where(*conditions)) or 0
-    )
+    total = await count_up_to_cap(session, select(Task).where(*conditions))
     if after is not None:
         conditions.append(
             or_(
@@ -115,9 +114,7 @@ async def list_plans(
         conditions.append(col(Plan.org_id) == org_id)
     if statuses:
         conditions.append(col(Plan.status).in_(statuses))
-    total = int(
-        await session.scalar(select(func.count()).select_from(Plan).where(*conditions)) or 0
-    )
+    total = await count_up_to_cap(session, select(Plan).where(*conditions))
     if after is not None:
         conditions.append(
             or_(
