@@ -123,14 +123,16 @@ VISIT = f"""
          rd.on_site_from::timestamptz + interval '75 days 2 hours' AS fed_back_at
   FROM ({ROUND}) rd JOIN ({ORG}) og ON og.o / ($4 / $3) = rd.r
 """
-# Problem i: round i % rounds, one of that round's orgs (its m-th problem), fed back 45 days
-# after the round's on-site work ended; its task is due 30, 90 or 365 days later.
+# Problem i: round i % rounds, one of that round's orgs (its m-th problem, m = i / orgs), fed
+# back 45 days after the round's on-site work ended; its task is due 30, 90 or 365 days
+# later. Kind, category and status go by i + m, so each org has every kind (orgs is a
+# multiple of 3, 4 and 10: by i alone an org's problems would all be of one kind).
 STAGE_PROBLEMS = f"""
   INSERT INTO {STAGE}
   SELECT *, CASE
            WHEN due_on < current_date THEN
              CASE WHEN m >= {STRAGGLERS} THEN 'accepted' WHEN m = 1 THEN 'claimed' ELSE 'open' END
-           WHEN i % 10 < 3 THEN 'accepted' WHEN i % 10 < 5 THEN 'claimed' ELSE 'open'
+           WHEN (i + m) % 10 < 3 THEN 'accepted' WHEN (i + m) % 10 < 5 THEN 'claimed' ELSE 'open'
          END AS status
   FROM (
     SELECT $1::text AS j, i, i / $4 AS m, md5($1 || ':p:' || i)::uuid AS id,
@@ -140,13 +142,14 @@ STAGE_PROBLEMS = f"""
            v.on_site_from::timestamptz + interval '2 hours'
              + ((i / $3) % 30) * interval '1 day' + (i % 36000) * interval '1 second'
              AS created_at,
-           v.fed_back_at, i % 3 = 0 AS immediate, i % 7 = 0 AS livelihood,
-           (ARRAY['immediate', 'short', 'long'])[i % 3 + 1] AS kind,
-           (v.fed_back_at + (ARRAY[30, 90, 365])[i % 3 + 1] * interval '1 day')::date AS due_on,
+           v.fed_back_at, (i + i / $4) % 3 = 0 AS immediate, i % 7 = 0 AS livelihood,
+           (ARRAY['immediate', 'short', 'long'])[(i + i / $4) % 3 + 1] AS kind,
+           (v.fed_back_at + (ARRAY[30, 90, 365])[(i + i / $4) % 3 + 1] * interval '1 day')::date
+             AS due_on,
            'leader-' || $1 || '-' || (v.o % ($4 / 2)) AS owner_account,
            '领导' || (v.o % ($4 / 2)) AS owner_name,
            '责任人' || v.o || '-' || (i / $4) % {PERSONS_PER_ORG} AS responsible_person,
-           (i % 4) + 1 AS cat
+           (i + i / $4) % 4 + 1 AS cat
     FROM generate_series(0, $2 - 1) AS i
     JOIN ({VISIT}) v ON v.r = i % $3 AND v.o = v.r * ($4 / $3) + (i / $3) % ($4 / $3)
   ) p

@@ -20,7 +20,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from xuncha_shared.auth import Principal, TokenVerifier, principal_dependency
@@ -153,6 +153,14 @@ def decode_cursor(cursor: str | None, *, arity: int) -> list[Any] | None:
             field="cursor",
         )
     return values
+
+
+def keyset_after(first: Any, first_value: Any, then: Any, then_value: Any) -> ColumnElement[bool]:
+    """The rows after a cursor's sort key (``first``, then ``then``, both ascending) as a row
+    comparison ``(first, then) > (…)``, which the list's index seeks to directly.
+    ``first > a OR (first = a AND then > b)`` would read every row of the earlier pages
+    again: at page 500 of a big ledger, 25,000 rows."""
+    return tuple_(first, then) > tuple_(first_value, then_value)
 
 
 class PageParams(BaseModel):

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, case, cast, func, literal, select
+from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -173,20 +173,33 @@ async def record_rows(
     :func:`fact_conditions`); how many there are is :func:`fact_totals`' to say."""
     conditions = [*conditions, F.kind == kind.value]
     table = FigureFact.__table__  # type: ignore[attr-defined]
+    newest_first = (F.occurred_on.desc(), F.record_id)
+    page: Any = select(table).where(*conditions).order_by(*newest_first).limit(limit)
     if after:
         after_day, after_id = date.fromisoformat(str(after[0])), uuid.UUID(str(after[1]))
-        conditions.append(
-            (F.occurred_on < after_day) | ((F.occurred_on == after_day) & (F.record_id > after_id))
-        )
+        page = records_after_cursor(page, after_day, after_id, limit=limit)
+    rows = page.subquery()
     stmt = (
-        select(table, col(Round.name).label("round_name"), col(Org.name).label("org_name"))
-        .outerjoin(Round, col(Round.id) == F.round_id)
-        .outerjoin(Org, col(Org.id) == F.org_id)
-        .where(*conditions)
-        .order_by(F.occurred_on.desc(), F.record_id)
-        .limit(limit)
+        select(rows, col(Round.name).label("round_name"), col(Org.name).label("org_name"))
+        .outerjoin(Round, col(Round.id) == rows.c.round_id)
+        .outerjoin(Org, col(Org.id) == rows.c.org_id)
+        .order_by(rows.c.occurred_on.desc(), rows.c.record_id)
     )
     return (await session.execute(stmt)).mappings().all()
+
+
+def records_after_cursor(
+    page: Select[Any], after_day: date, after_id: uuid.UUID, *, limit: int
+) -> Select[Any]:
+    """The records after a cursor (newest day first, then record id ascending) as two
+    index seeks: the rest of the cursor's day, then the days before it. One condition
+    ``day < d OR (day = d AND id > r)`` cannot seek in that mixed order, and would read
+    again every earlier record of a day that tens of thousands of problems share (a round's
+    feedback)."""
+    rest_of_day = page.where(F.occurred_on == after_day, F.record_id > after_id)
+    days_before = page.where(F.occurred_on < after_day)
+    both = union_all(rest_of_day, days_before).subquery()
+    return select(both).order_by(both.c.occurred_on.desc(), both.c.record_id).limit(limit)
 
 
 async def fact_totals(
