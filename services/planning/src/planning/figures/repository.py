@@ -177,7 +177,7 @@ async def record_rows(
     page: Any = select(table).where(*conditions).order_by(*newest_first).limit(limit)
     if after:
         after_day, after_id = date.fromisoformat(str(after[0])), uuid.UUID(str(after[1]))
-        page = records_after_cursor(page, after_day, after_id, limit=limit)
+        page = records_after_seen(page, after_day, after_id, limit=limit)
     rows = page.subquery()
     stmt = (
         select(rows, col(Round.name).label("round_name"), col(Org.name).label("org_name"))
@@ -188,7 +188,7 @@ async def record_rows(
     return (await session.execute(stmt)).mappings().all()
 
 
-def records_after_cursor(
+def records_after_seen(
     page: Select[Any], after_day: date, after_id: uuid.UUID, *, limit: int
 ) -> Select[Any]:
     """The records after a cursor (newest day first, then record id ascending) as two
