@@ -32,6 +32,7 @@ from bench.infra import machine_facts, prepare_database, start_infra
 from bench.latency import bench_latency
 from bench.load import LoadMonitor, print_load
 from bench.relay import bench_relay
+from bench.scale import bench_scale
 
 __all__ = ["main"]
 
@@ -71,6 +72,7 @@ async def amain(cfg: Config) -> Report:
                 "latency",
                 lambda: bench_latency(url, servers, tmp, cfg, report, creds),
             ),
+            ("scale", lambda: bench_scale(url, cfg, report)),
         ]
         for name, run in sections:
             if name not in cfg.only:
@@ -157,8 +159,16 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
     )
     p.add_argument(
         "--only",
-        default="relay,api,consumer,latency",
-        help="sections to run, comma-separated (default relay,api,consumer,latency)",
+        default="relay,api,consumer,latency,scale",
+        help="sections to run, comma-separated (default relay,api,consumer,latency,scale)",
+    )
+    p.add_argument(
+        "--scale-rows",
+        help="scale: problems and tasks in the big jurisdiction, comma-separated sizes"
+        " (default 100000,1000000; quick 10000,100000)",
+    )
+    p.add_argument(
+        "--scale-calls", type=int, help="scale: calls per endpoint and size (default 100; quick 20)"
     )
     p.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     a = p.parse_args(argv)
@@ -180,6 +190,11 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
         quick=a.quick,
         only=[x.strip() for x in a.only.split(",") if x.strip()],
         consumer_events=a.consumer_events or (3_000 if a.quick else 10_000),
+        scale_rows=[
+            int(x)
+            for x in (a.scale_rows or ("10000,100000" if a.quick else "100000,1000000")).split(",")
+        ],
+        scale_calls=a.scale_calls or (20 if a.quick else 100),
     )
 
 

@@ -95,6 +95,8 @@ class Config:
     quick: bool
     only: list[str]
     consumer_events: int = 10_000
+    scale_rows: list[int] = field(default_factory=lambda: [100_000, 1_000_000])
+    scale_calls: int = 100
 
 
 @dataclass
@@ -104,5 +106,6 @@ class Report:
     api: dict[str, Any] = field(default_factory=dict)
     latency: dict[str, Any] = field(default_factory=dict)
     consumer: dict[str, Any] = field(default_factory=dict)
+    scale: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     load: dict[str, dict[str, float]] = field(default_factory=dict)

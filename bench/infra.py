@@ -23,6 +23,8 @@ from xuncha_shared.testing.plugin import migrate_all
 
 from bench.common import Config, Report
 
+KAFKA_FREE_SECTIONS = frozenset({"api", "scale"})
+
 
 def machine_facts(broker: KafkaBroker) -> dict[str, Any]:
     cpu = "?"
@@ -61,10 +63,12 @@ async def start_infra(tmp: Path, cfg: Config, report: Report) -> tuple[LocalPost
     pg = LocalPostgres(tmp / "pg" / "data", cleanup="delete")
     broker = KafkaBroker(tmp / "kafka")
     t = time.perf_counter()
-    # Both start in threads at once: Kafka's JVM takes the longest.
-    results = await asyncio.gather(
-        asyncio.to_thread(pg.start), asyncio.to_thread(broker.start), return_exceptions=True
-    )
+    # Both start in threads at once: Kafka's JVM takes the longest. The API and scale
+    # sections need PostgreSQL only.
+    starts = [asyncio.to_thread(pg.start)]
+    if set(cfg.only) - KAFKA_FREE_SECTIONS:
+        starts.append(asyncio.to_thread(broker.start))
+    results = await asyncio.gather(*starts, return_exceptions=True)
     for r in results:
         if isinstance(r, BaseException):
             with contextlib.suppress(Exception):

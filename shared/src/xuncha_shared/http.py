@@ -12,7 +12,16 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Header, Query, Request, UploadFile, params
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from xuncha_shared.auth import Principal, TokenVerifier, principal_dependency
 from xuncha_shared.clock import Clock
@@ -37,14 +46,62 @@ current_principal = principal_dependency(_verifier)
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
+TOTAL_CAP = 10_000
+"""A list counts the rows that match its filters up to this many; beyond it the page says
+``total = TOTAL_CAP`` and ``total_exact = false`` rather than count a million index entries
+on every page."""
+
+
+class CappedTotal(int):
+    """How many rows match a list's filters, counted up to :data:`TOTAL_CAP`: the count
+    itself (``exact``), or the cap when more match (``exact`` false). An ``int``, so a
+    repository returns it as its total and a :class:`Page` built with it carries the flag."""
+
+    exact: bool
+
+    def __new__(cls, value: int, *, exact: bool = True) -> CappedTotal:
+        total = super().__new__(cls, value)
+        total.exact = exact
+        return total
+
+
+async def count_up_to_cap(session: AsyncSession, matching: Select[Any]) -> CappedTotal:
+    """The rows of ``matching`` (a SELECT of the list's rows with its filters, no order or
+    limit; select a key column) counted over ``LIMIT cap + 1``: exact up to
+    :data:`TOTAL_CAP`, else the cap marked inexact. Exports are not paged and count whole."""
+    cap = TOTAL_CAP
+    found = int(
+        await session.scalar(select(func.count()).select_from(matching.limit(cap + 1).subquery()))
+        or 0
+    )
+    return CappedTotal(min(found, cap), exact=found <= cap)
+
+
 class Page(BaseModel, Generic[T]):
-    """One page of a list; pass ``next_cursor`` back as ``cursor`` for the next page."""
+    """One page of a list; pass ``next_cursor`` back as ``cursor`` for the next page.
+
+    ``total`` is exact up to :data:`TOTAL_CAP` matching rows; when more match it is the cap
+    and ``total_exact`` is false (built from a :class:`CappedTotal`)."""
 
     items: list[T] = Field(title="本页记录")
     next_cursor: str | None = Field(
         default=None, title="下一页游标", description="为空表示没有下一页"
     )
     total: int | None = Field(default=None, title="符合条件的总数")
+    total_exact: bool = Field(
+        default=True,
+        title="总数是否精确",
+        description="为 false 时符合条件的记录超过 total 条（total 为计数上限）",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _total_beyond_cap(cls, data: Any) -> Any:
+        """A total counted up to the cap carries whether it is exact."""
+        if isinstance(data, dict) and isinstance(data.get("total"), CappedTotal):
+            total: CappedTotal = data["total"]
+            return {**data, "total": int(total), "total_exact": total.exact}
+        return data
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -96,6 +153,14 @@ def decode_cursor(cursor: str | None, *, arity: int) -> list[Any] | None:
             field="cursor",
         )
     return values
+
+
+def keyset_after(first: Any, first_value: Any, then: Any, then_value: Any) -> ColumnElement[bool]:
+    """The rows after a cursor's sort key (``first``, then ``then``, both ascending) as a row
+    comparison ``(first, then) > (…)``, which the list's index seeks to directly.
+    ``first > a OR (first = a AND then > b)`` would read every row of the earlier pages
+    again: at page 500 of a big ledger, 25,000 rows."""
+    return tuple_(first, then) > tuple_(first_value, then_value)
 
 
 class PageParams(BaseModel):

@@ -17,6 +17,8 @@ export interface Page<T> {
   items: T[];
   next_cursor?: string | null;
   total?: number | null;
+  /** False when more rows match than the list counts: `total` is then its cap, a lower bound. */
+  total_exact?: boolean;
 }
 
 /** The query parameters of a GET path: `QueryOf<"/api/planning/rounds">`. */

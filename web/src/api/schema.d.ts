@@ -5074,6 +5074,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** AccountRead */
         AccountRead: {
@@ -6983,6 +6989,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** ClientRead */
         ClientRead: {
@@ -8289,6 +8301,12 @@ export interface components {
             /** 符合条件的总数 */
             total: number | null;
             /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
+            /**
              * 数量合计
              * @description 全部记录（或各组）数量之和，即该项指标的数值；挽回经济损失的数值见金额合计
              */
@@ -9267,6 +9285,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /**
          * LetterReplyWrite
@@ -9968,6 +9992,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[AssignmentRead] */
         Page_AssignmentRead_: {
@@ -9980,6 +10010,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[AuditRead] */
         Page_AuditRead_: {
@@ -9992,6 +10028,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[AvoidanceCheckRead] */
         Page_AvoidanceCheckRead_: {
@@ -10004,6 +10046,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[BriefingRead] */
         Page_BriefingRead_: {
@@ -10016,6 +10064,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[CadreRead] */
         Page_CadreRead_: {
@@ -10028,6 +10082,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[CardRead] */
         Page_CardRead_: {
@@ -10040,6 +10100,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[ChangeRequestRead] */
         Page_ChangeRequestRead_: {
@@ -10052,6 +10118,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[CircularRead] */
         Page_CircularRead_: {
@@ -10076,6 +10148,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[ClueSummary] */
         Page_ClueSummary_: {
@@ -10088,6 +10166,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[ConsultationRead] */
         Page_ConsultationRead_: {
@@ -10100,6 +10184,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[DeliveryDetail] */
         Page_DeliveryDetail_: {
@@ -10112,6 +10202,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[DeliveryRead] */
         Page_DeliveryRead_: {
@@ -10124,6 +10220,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[GroupRead] */
         Page_GroupRead_: {
@@ -10136,6 +10238,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[InboxItem] */
         Page_InboxItem_: {
@@ -10148,6 +10256,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[LetterTemplateRead] */
         Page_LetterTemplateRead_: {
@@ -10160,6 +10274,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[MyAssignmentRead] */
         Page_MyAssignmentRead_: {
@@ -10172,6 +10292,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[NotificationRow] */
         Page_NotificationRow_: {
@@ -10184,6 +10310,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[OrgRead] */
         Page_OrgRead_: {
@@ -10196,6 +10328,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[PersonRead] */
         Page_PersonRead_: {
@@ -10208,6 +10346,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[PlanRead] */
         Page_PlanRead_: {
@@ -10220,6 +10364,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[PriorityRead] */
         Page_PriorityRead_: {
@@ -10232,6 +10382,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[ProjectedDepartment] */
         Page_ProjectedDepartment_: {
@@ -10244,6 +10400,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[ProjectedOrgWithLeader] */
         Page_ProjectedOrgWithLeader_: {
@@ -10256,6 +10418,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[ProjectedOrg] */
         Page_ProjectedOrg_: {
@@ -10268,6 +10436,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[RatingRead] */
         Page_RatingRead_: {
@@ -10280,6 +10454,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[RosterMemberRead] */
         Page_RosterMemberRead_: {
@@ -10304,6 +10484,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[ScopeOrgRead] */
         Page_ScopeOrgRead_: {
@@ -10316,6 +10502,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[SubscriptionRead] */
         Page_SubscriptionRead_: {
@@ -10328,6 +10520,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[TaskRead] */
         Page_TaskRead_: {
@@ -10340,6 +10538,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[TermRead] */
         Page_TermRead_: {
@@ -10352,6 +10556,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[VillageClassificationSummary] */
         Page_VillageClassificationSummary_: {
@@ -10364,6 +10574,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /**
          * PanelJudgement
@@ -10892,6 +11108,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** ProblemRead */
         ProblemRead: {
@@ -11221,6 +11443,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** PublicReportRead */
         PublicReportRead: {
@@ -11667,6 +11895,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /**
          * ReportStatus
@@ -12882,6 +13116,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** SignInRead */
         SignInRead: {

@@ -10,6 +10,7 @@ from sqlalchemy import func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from xuncha_shared.auth import Role
+from xuncha_shared.http import count_up_to_cap
 
 from accounts.models import ORGS, Account, SetupCode, SignInRecord
 
@@ -91,9 +92,7 @@ async def list_accounts(
         conditions.append(
             or_(col(Account.display_name).ilike(like), col(Account.account).ilike(like))
         )
-    total = int(
-        await session.scalar(select(func.count()).select_from(Account).where(*conditions)) or 0
-    )
+    total = await count_up_to_cap(session, select(Account).where(*conditions))
     stmt = select(Account).where(*conditions)
     if after is not None:
         stmt = stmt.where(col(Account.account) > after)

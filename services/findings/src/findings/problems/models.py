@@ -24,6 +24,9 @@ class Problem(Base, table=True):
         Index(None, "assignment_id", "created_at"),
         Index(None, "jurisdiction", "round_id", "category"),
         Index(None, "org_id"),
+        # The problem list's keyset order (created_at, id), whole or by round.
+        Index(None, "jurisdiction", "created_at", "id"),
+        Index(None, "jurisdiction", "round_id", "created_at", "id"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)

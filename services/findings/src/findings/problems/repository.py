@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.http import count_up_to_cap, keyset_after
 
 from findings.evidence.models import EvidenceFile
 from findings.models import ASSIGNMENTS, ORGS, ClueLink
@@ -59,17 +60,10 @@ async def list_problems(
     limit: int,
 ) -> tuple[list[Problem], int]:
     conditions = [visible, *where.conditions()]
-    total = int(
-        await session.scalar(select(func.count()).select_from(Problem).where(*conditions)) or 0
-    )
+    total = await count_up_to_cap(session, select(Problem).where(*conditions))
     if after is not None:
         at, pid = after
-        conditions.append(
-            or_(
-                col(Problem.created_at) > at,
-                and_(col(Problem.created_at) == at, col(Problem.id) > pid),
-            )
-        )
+        conditions.append(keyset_after(col(Problem.created_at), at, col(Problem.id), pid))
     rows = await session.scalars(
         select(Problem)
         .where(*conditions)

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.http import count_up_to_cap
 
 from notify.delivery.models import DEAD, PENDING, Delivery, DeliveryAttempt
 
@@ -43,9 +44,7 @@ async def list_deliveries(
         conditions.append(col(Delivery.subscription_id) == where.subscription_id)
     if where.event_type is not None:
         conditions.append(col(Delivery.event_type) == where.event_type)
-    total = int(
-        await session.scalar(select(func.count()).select_from(Delivery).where(*conditions)) or 0
-    )
+    total = await count_up_to_cap(session, select(Delivery).where(*conditions))
     stmt = select(Delivery).where(*conditions)
     if after is not None:
         stmt = stmt.where(

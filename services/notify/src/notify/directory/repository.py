@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, func, literal, or_, s
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.http import count_up_to_cap
 
 from notify.delivery.models import Delivery
 from notify.directory.models import Person
@@ -49,9 +50,7 @@ async def list_people(
         conditions.append(
             or_(col(Person.display_name).ilike(like), col(Person.account).ilike(like))
         )
-    total = int(
-        await session.scalar(select(func.count()).select_from(Person).where(*conditions)) or 0
-    )
+    total = await count_up_to_cap(session, select(Person).where(*conditions))
     stmt = select(Person).where(*conditions)
     if after is not None:
         stmt = stmt.where(col(Person.account) > after)

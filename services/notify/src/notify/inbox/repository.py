@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from xuncha_shared.events.catalog import CATALOG
+from xuncha_shared.http import count_up_to_cap
 
 from notify.inbox.audience import Viewer
 from notify.inbox.models import (
@@ -226,9 +227,7 @@ async def jurisdiction_notifications(
         conditions.append(col(Notification.created_at) >= where.since)
     if where.until is not None:
         conditions.append(col(Notification.created_at) < where.until)
-    total = int(
-        await session.scalar(select(func.count()).select_from(Notification).where(*conditions)) or 0
-    )
+    total = await count_up_to_cap(session, select(Notification).where(*conditions))
     stmt = select(Notification).where(*conditions)
     if before_seq is not None:
         stmt = stmt.where(col(Notification.seq) < before_seq)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, and_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.http import count_up_to_cap
 
 from notify.models import ORGS
 from notify.webhooks.models import Subscription
@@ -68,9 +69,7 @@ async def list_subscriptions(
     conditions = [visible]
     if org_id is not None:
         conditions.append(col(Subscription.org_id) == org_id)
-    total = int(
-        await session.scalar(select(func.count()).select_from(Subscription).where(*conditions)) or 0
-    )
+    total = await count_up_to_cap(session, select(Subscription).where(*conditions))
     stmt = select(Subscription).where(*conditions)
     if after is not None:
         stmt = stmt.where(

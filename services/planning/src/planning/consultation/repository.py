@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
+from xuncha_shared.http import count_up_to_cap
 
 from planning.consultation.access import Access
 from planning.consultation.models import Consultation, ConsultationOrg, ConsultationSettings
@@ -231,9 +232,7 @@ async def list_consultations(
     if where.overdue is not None:
         late = (col(Consultation.status) == PENDING) & (col(Consultation.deadline_at) < now)
         conditions.append(late if where.overdue else ~late)
-    total = int(
-        await session.scalar(select(func.count()).select_from(Consultation).where(*conditions)) or 0
-    )
+    total = await count_up_to_cap(session, select(Consultation).where(*conditions))
     stmt = select(Consultation).where(*conditions)
     if after is not None:
         stmt = stmt.where(tuple_(col(Consultation.sent_at), col(Consultation.id)) < tuple_(*after))

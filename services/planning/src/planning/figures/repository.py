@@ -9,50 +9,74 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, func, literal, select
+from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from planning.figures.facts import FactKind
-from planning.figures.models import FigureFact
+from planning.figures.models import FIGURE_SUMS, FigureFact
 from planning.figures.schemas import BreakdownBy, FiguresFilter
 from planning.models import Assignment, Org, Round, Term
 from planning.rounds.lifecycle import COVERING_STATUSES
 
 F = FigureFact.__table__.c  # type: ignore[attr-defined]
+S = FIGURE_SUMS.c
 
 Sums = dict[FactKind, tuple[int, Decimal]]
 
 
-def fact_conditions(jurisdiction: str, f: FiguresFilter) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [F.jurisdiction == jurisdiction]
+def _slice_conditions(
+    c: Any, jurisdiction: str, f: FiguresFilter, in_year: ColumnElement[bool] | None
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [c.jurisdiction == jurisdiction]
     if f.round_id is not None:
-        conditions.append(F.round_id == f.round_id)
+        conditions.append(c.round_id == f.round_id)
     if f.term_id is not None:
         conditions.append(
-            F.round_id.in_(select(col(Round.id)).where(col(Round.term_id) == f.term_id))
+            c.round_id.in_(select(col(Round.id)).where(col(Round.term_id) == f.term_id))
         )
-    if f.year is not None:
-        conditions.append(F.occurred_on.between(date(f.year, 1, 1), date(f.year, 12, 31)))
+    if in_year is not None:
+        conditions.append(in_year)
     if f.org_kind is not None:
         conditions.append(
-            F.org_id.in_(select(col(Org.id)).where(col(Org.kind) == f.org_kind.value))
+            c.org_id.in_(select(col(Org.id)).where(col(Org.kind) == f.org_kind.value))
         )
     return conditions
+
+
+def fact_conditions(jurisdiction: str, f: FiguresFilter) -> list[ColumnElement[bool]]:
+    """The slice's facts (for the records of a figure)."""
+    in_year = (
+        F.occurred_on.between(date(f.year, 1, 1), date(f.year, 12, 31))
+        if f.year is not None
+        else None
+    )
+    return _slice_conditions(F, jurisdiction, f, in_year)
+
+
+def sum_conditions(jurisdiction: str, f: FiguresFilter) -> list[ColumnElement[bool]]:
+    """The slice's rows of the figures' sums (for the figures themselves)."""
+    in_year = S.year == f.year if f.year is not None else None
+    return _slice_conditions(S, jurisdiction, f, in_year)
 
 
 def _group_key(by: BreakdownBy | None) -> ColumnElement[Any]:
     match by:
         case BreakdownBy.round:
-            return cast(F.round_id, String)
+            return cast(S.round_id, String)
         case BreakdownBy.term:
             return cast(col(Round.term_id), String)
         case BreakdownBy.year:
-            return cast(func.extract("year", F.occurred_on), String)
+            return cast(S.year, String)
         case BreakdownBy.org_kind:
             return cast(col(Org.kind), String)
         case None:
             return literal("")
+
+
+def _amount_sum() -> ColumnElement[Any]:
+    """The amounts' sum, NULL when no fact has one (as SUM over the facts would be)."""
+    return case((func.sum(S.amounts) > 0, func.sum(S.amount_yuan)), else_=None)
 
 
 async def fact_sums(
@@ -60,15 +84,17 @@ async def fact_sums(
     conditions: Sequence[ColumnElement[bool]],
     by: BreakdownBy | None = None,
 ) -> dict[str | None, Sums]:
-    """Quantity and amount per fact kind, per group when ``by`` is given."""
+    """Quantity and amount per fact kind, per group when ``by`` is given, from the figures'
+    sums (``conditions`` from :func:`sum_conditions`)."""
     key = _group_key(by).label("key")
     stmt = (
-        select(key, F.kind, func.sum(F.quantity), func.coalesce(func.sum(F.amount_yuan), 0))
-        .select_from(FigureFact.__table__)  # type: ignore[attr-defined]
-        .outerjoin(Round, col(Round.id) == F.round_id)
-        .outerjoin(Org, col(Org.id) == F.org_id)
+        select(key, S.kind, func.sum(S.quantity), func.coalesce(_amount_sum(), 0))
+        .select_from(FIGURE_SUMS)
+        .outerjoin(Round, col(Round.id) == S.round_id)
+        .outerjoin(Org, col(Org.id) == S.org_id)
         .where(*conditions)
-        .group_by(key, F.kind)
+        .group_by(key, S.kind)
+        .having(func.sum(S.facts) > 0)
     )
     sums: dict[str | None, Sums] = defaultdict(dict)
     for group, kind, quantity, amount in await session.execute(stmt):
@@ -142,42 +168,55 @@ async def record_rows(
     kind: FactKind,
     after: Sequence[Any] | None,
     limit: int,
-) -> tuple[Sequence[Any], int]:
-    """One page of a figure's records, newest first, and how many there are."""
+) -> Sequence[Any]:
+    """One page of a figure's records, newest first (``conditions`` from
+    :func:`fact_conditions`); how many there are is :func:`fact_totals`' to say."""
     conditions = [*conditions, F.kind == kind.value]
     table = FigureFact.__table__  # type: ignore[attr-defined]
-    total = int(
-        await session.scalar(select(func.count()).select_from(table).where(*conditions)) or 0
-    )
+    newest_first = (F.occurred_on.desc(), F.record_id)
+    page: Any = select(table).where(*conditions).order_by(*newest_first).limit(limit)
     if after:
         after_day, after_id = date.fromisoformat(str(after[0])), uuid.UUID(str(after[1]))
-        conditions.append(
-            (F.occurred_on < after_day) | ((F.occurred_on == after_day) & (F.record_id > after_id))
-        )
+        page = records_after_seen(page, after_day, after_id, limit=limit)
+    rows = page.subquery()
     stmt = (
-        select(table, col(Round.name).label("round_name"), col(Org.name).label("org_name"))
-        .outerjoin(Round, col(Round.id) == F.round_id)
-        .outerjoin(Org, col(Org.id) == F.org_id)
-        .where(*conditions)
-        .order_by(F.occurred_on.desc(), F.record_id)
-        .limit(limit)
+        select(rows, col(Round.name).label("round_name"), col(Org.name).label("org_name"))
+        .outerjoin(Round, col(Round.id) == rows.c.round_id)
+        .outerjoin(Org, col(Org.id) == rows.c.org_id)
+        .order_by(rows.c.occurred_on.desc(), rows.c.record_id)
     )
-    return (await session.execute(stmt)).mappings().all(), total
+    return (await session.execute(stmt)).mappings().all()
+
+
+def records_after_seen(
+    page: Select[Any], after_day: date, after_id: uuid.UUID, *, limit: int
+) -> Select[Any]:
+    """The records after a cursor (newest day first, then record id ascending) as two
+    index seeks: the rest of the cursor's day, then the days before it. One condition
+    ``day < d OR (day = d AND id > r)`` cannot seek in that mixed order, and would read
+    again every earlier record of a day that tens of thousands of problems share (a round's
+    feedback)."""
+    rest_of_day = page.where(F.occurred_on == after_day, F.record_id > after_id)
+    days_before = page.where(F.occurred_on < after_day)
+    both = union_all(rest_of_day, days_before).subquery()
+    return select(both).order_by(both.c.occurred_on.desc(), both.c.record_id).limit(limit)
 
 
 async def fact_totals(
     session: AsyncSession, conditions: Sequence[ColumnElement[bool]], *, kind: FactKind
-) -> tuple[int, Decimal | None]:
-    """The quantity and amount of all of a figure's facts: the figure itself."""
-    table = FigureFact.__table__  # type: ignore[attr-defined]
+) -> tuple[int, int, Decimal | None]:
+    """How many facts a figure has, their quantity and amount (the figure itself), from the
+    figures' sums (``conditions`` from :func:`sum_conditions`)."""
     row = (
         await session.execute(
-            select(func.coalesce(func.sum(F.quantity), 0), func.sum(F.amount_yuan))
-            .select_from(table)
-            .where(*conditions, F.kind == kind.value)
+            select(
+                func.coalesce(func.sum(S.facts), 0),
+                func.coalesce(func.sum(S.quantity), 0),
+                _amount_sum(),
+            ).where(*conditions, S.kind == kind.value)
         )
     ).one()
-    return int(row[0]), row[1]
+    return int(row[0]), int(row[1]), row[2]
 
 
 async def count_rows(

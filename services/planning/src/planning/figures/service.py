@@ -112,7 +112,7 @@ async def figures(
     """The figures for a slice (term, year, round, org kind) of the caller's jurisdiction."""
     require_reader(principal)
     await check_filter(session, principal, f)
-    conditions = repository.fact_conditions(principal.jurisdiction, f)
+    conditions = repository.sum_conditions(principal.jurisdiction, f)
     sums = (await repository.fact_sums(session, conditions)).get("", {})
     return FiguresRead(
         filter=f,
@@ -128,7 +128,7 @@ async def breakdown(
     """The counted figures per round, term, year or org kind."""
     require_reader(principal)
     await check_filter(session, principal, f)
-    conditions = repository.fact_conditions(principal.jurisdiction, f)
+    conditions = repository.sum_conditions(principal.jurisdiction, f)
     groups = await repository.fact_sums(session, conditions, by)
     names = await repository.labels(session, by, [k for k in groups if k])
     clues = sees_clue_figures(principal)
@@ -184,21 +184,21 @@ async def records(
     require_clue_figure_reader(principal, figure)
     await check_filter(session, principal, f)
     conditions = repository.fact_conditions(principal.jurisdiction, f)
-    confidential = figure in CONFIDENTIAL
-    fetch = repository.count_rows if confidential else repository.record_rows
-    rows, total = await fetch(
-        session,
-        conditions,
-        kind=figure,
-        after=decode_cursor(cursor, arity=1 if confidential else 2),
-        limit=limit + 1,
+    after = decode_cursor(cursor, arity=1 if figure in CONFIDENTIAL else 2)
+    facts, quantity, amount = await repository.fact_totals(
+        session, repository.sum_conditions(principal.jurisdiction, f), kind=figure
     )
-    page, next_cursor = split_page(
-        rows,
-        limit,
-        (lambda r: [r["key"]]) if confidential else (lambda r: [r["occurred_on"], r["record_id"]]),
-    )
-    quantity, amount = await repository.fact_totals(session, conditions, kind=figure)
+    if figure in CONFIDENTIAL:
+        rows, total = await repository.count_rows(
+            session, conditions, kind=figure, after=after, limit=limit + 1
+        )
+        page, next_cursor = split_page(rows, limit, lambda r: [r["key"]])
+    else:
+        rows = await repository.record_rows(
+            session, conditions, kind=figure, after=after, limit=limit + 1
+        )
+        page, next_cursor = split_page(rows, limit, lambda r: [r["occurred_on"], r["record_id"]])
+        total = facts
     return FigureRecordPage(
         items=_records(figure, page),
         next_cursor=next_cursor,

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.http import count_up_to_cap
 
 from planning.groups.models import AvoidanceCheck
 from planning.models import Assignment, Cadre, GroupMember, InspectionGroup, Org, Round
@@ -47,10 +48,7 @@ async def list_groups(
     limit: int = 50,
 ) -> tuple[list[InspectionGroup], int]:
     conditions: list[Any] = [col(InspectionGroup.round_id) == round_id]
-    total = int(
-        await session.scalar(select(func.count()).select_from(InspectionGroup).where(*conditions))
-        or 0
-    )
+    total = await count_up_to_cap(session, select(InspectionGroup).where(*conditions))
     stmt = select(InspectionGroup).where(*conditions)
     if after_name is not None:
         stmt = stmt.where(col(InspectionGroup.name) > after_name)
@@ -165,8 +163,7 @@ async def list_checks(
         conditions.append(col(AvoidanceCheck.rule) == rule)
     if outcome is not None:
         conditions.append(col(AvoidanceCheck.outcome) == outcome)
-    count = select(func.count()).select_from(AvoidanceCheck).where(*conditions)
-    total = int(await session.scalar(count) or 0)
+    total = await count_up_to_cap(session, select(AvoidanceCheck).where(*conditions))
     stmt = (
         select(AvoidanceCheck, col(Cadre.name), col(Org.name))
         .join(Cadre, col(Cadre.id) == col(AvoidanceCheck.cadre_id))

@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from xuncha_shared.http import count_up_to_cap
 
 from planning.models import Org
 
@@ -55,7 +56,7 @@ async def list_orgs(
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
         conditions.append(or_(Org.name.ilike(pattern), Org.code.ilike(pattern)))  # type: ignore[attr-defined]
-    total = int(await session.scalar(select(func.count()).select_from(Org).where(*conditions)) or 0)
+    total = await count_up_to_cap(session, select(Org).where(*conditions))
     stmt = select(Org).where(*conditions)
     if after_code is not None:
         stmt = stmt.where(Org.code > after_code)  # type: ignore[arg-type]

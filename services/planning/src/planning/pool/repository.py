@@ -7,9 +7,10 @@ import uuid
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, text, tuple_
+from sqlalchemy import delete, or_, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.http import count_up_to_cap
 
 from planning.groups.avoidance import CadreFacts, OrgRef, Post, Relative
 from planning.models import Cadre, GroupMember, Org
@@ -105,8 +106,7 @@ async def list_cadres(
     if free_in_round is not None:
         taken = select(col(GroupMember.cadre_id)).where(col(GroupMember.round_id) == free_in_round)
         conditions.append(col(Cadre.id).not_in(taken))
-    count = select(func.count()).select_from(Cadre).where(*conditions)
-    total = int(await session.scalar(count) or 0)
+    total = await count_up_to_cap(session, select(Cadre).where(*conditions))
     stmt = select(Cadre).where(*conditions)
     if after_code is not None:
         stmt = stmt.where(col(Cadre.code) > after_code)

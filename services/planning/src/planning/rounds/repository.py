@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.http import count_up_to_cap
 
 from planning.models import Assignment, Cadre, GroupMember, Round
 from planning.rounds.lifecycle import ORDER, RoundStatus
@@ -113,9 +114,7 @@ async def list_rounds(
         conditions.append(
             col(Round.on_site_from).between(date(flt.year, 1, 1), date(flt.year, 12, 31))
         )
-    total = int(
-        await session.scalar(select(func.count()).select_from(Round).where(*conditions)) or 0
-    )
+    total = await count_up_to_cap(session, select(Round).where(*conditions))
     stmt = select(Round).where(*conditions)
     start, rid = col(Round.on_site_from), col(Round.id)
     if after is not None:
@@ -154,10 +153,7 @@ async def briefings_of(
     conditions: list[Any] = [col(RoundBriefing.round_id) == round_id]
     if stage is not None:
         conditions.append(col(RoundBriefing.stage) == stage)
-    total = int(
-        await session.scalar(select(func.count()).select_from(RoundBriefing).where(*conditions))
-        or 0
-    )
+    total = await count_up_to_cap(session, select(RoundBriefing).where(*conditions))
     stmt = select(RoundBriefing).where(*conditions)
     key = (col(RoundBriefing.held_on), col(RoundBriefing.created_at), col(RoundBriefing.id))
     if after is not None:

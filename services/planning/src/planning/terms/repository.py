@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
+from xuncha_shared.http import count_up_to_cap
 
 from planning.models import Assignment, Org, Round, Term
 from planning.rounds.lifecycle import COVERING_STATUSES, RoundStatus
@@ -71,9 +72,7 @@ async def list_terms(
     conditions: list[Any] = [col(Term.jurisdiction) == jurisdiction]
     if active_on is not None:
         conditions += [col(Term.starts_on) <= active_on, col(Term.ends_on) >= active_on]
-    total = int(
-        await session.scalar(select(func.count()).select_from(Term).where(*conditions)) or 0
-    )
+    total = await count_up_to_cap(session, select(Term).where(*conditions))
     stmt = select(Term).where(*conditions)
     if after is not None:
         starts, last_id = after

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.http import count_up_to_cap
 
 from rectification.access.policy import Access
 from rectification.access.repository import visible_tasks
@@ -57,10 +58,7 @@ async def list_requests(
 ) -> tuple[list[ChangeRequest], int]:
     """A page of requests in the order they were filed, and how many match."""
     conditions = _conditions(access, where)
-    total = int(
-        await session.scalar(select(func.count()).select_from(ChangeRequest).where(*conditions))
-        or 0
-    )
+    total = await count_up_to_cap(session, select(ChangeRequest).where(*conditions))
     if after is not None:
         conditions.append(
             or_(

@@ -68,6 +68,11 @@ class Task(Base, table=True):
             postgresql_where=text("status <> 'accepted'"),
         ),
         Index("ix_tasks_jurisdiction_status_due", "jurisdiction", "status", "due_on"),
+        # The task list's keyset order (opened_at, id), whole or by status.
+        Index("ix_tasks_jurisdiction_opened_at_id", "jurisdiction", "opened_at", "id"),
+        Index(
+            "ix_tasks_jurisdiction_status_opened_at_id", "jurisdiction", "status", "opened_at", "id"
+        ),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, null, or_, select
+from sqlalchemy import Select, and_, func, null, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.http import count_up_to_cap, keyset_after
 
 from rectification.access.policy import Access
 from rectification.access.repository import visible_plans, visible_tasks
@@ -81,16 +82,9 @@ async def list_tasks(
 ) -> tuple[list[Task], int]:
     """A page of tasks in the order they were opened, and how many match."""
     conditions = task_conditions(access, where)
-    total = int(
-        await session.scalar(select(func.count()).select_from(Task).where(*conditions)) or 0
-    )
+    total = await count_up_to_cap(session, select(Task).where(*conditions))
     if after is not None:
-        conditions.append(
-            or_(
-                col(Task.opened_at) > after[0],
-                and_(col(Task.opened_at) == after[0], col(Task.id) > after[1]),
-            )
-        )
+        conditions.append(keyset_after(col(Task.opened_at), after[0], col(Task.id), after[1]))
     query: Select[Any] = select(Task).where(*conditions).order_by(col(Task.opened_at), col(Task.id))
     if limit is not None:
         query = query.limit(limit)
@@ -115,16 +109,9 @@ async def list_plans(
         conditions.append(col(Plan.org_id) == org_id)
     if statuses:
         conditions.append(col(Plan.status).in_(statuses))
-    total = int(
-        await session.scalar(select(func.count()).select_from(Plan).where(*conditions)) or 0
-    )
+    total = await count_up_to_cap(session, select(Plan).where(*conditions))
     if after is not None:
-        conditions.append(
-            or_(
-                col(Plan.opened_at) > after[0],
-                and_(col(Plan.opened_at) == after[0], col(Plan.id) > after[1]),
-            )
-        )
+        conditions.append(keyset_after(col(Plan.opened_at), after[0], col(Plan.id), after[1]))
     rows = await session.scalars(
         select(Plan).where(*conditions).order_by(col(Plan.opened_at), col(Plan.id)).limit(limit)
     )
