@@ -103,5 +103,6 @@ class Report:
     api: dict[str, Any] = field(default_factory=dict)
     latency: dict[str, Any] = field(default_factory=dict)
     consumer: dict[str, Any] = field(default_factory=dict)
+    demo: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     load: dict[str, dict[str, float]] = field(default_factory=dict)
