@@ -28,6 +28,7 @@ from xuncha_shared.bus.postgres import asyncpg_dsn
 from bench.api import api_run_names, bench_api
 from bench.common import Config, Report, log
 from bench.consumer import bench_consumer
+from bench.demo import bench_demo
 from bench.infra import machine_facts, prepare_database, start_infra
 from bench.latency import bench_latency
 from bench.load import LoadMonitor, print_load
@@ -42,6 +43,13 @@ async def amain(cfg: Config) -> Report:
     began = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="xuncha-bench-"))
     print("Xuncha benchmark" + (" (quick)" if cfg.quick else ""), flush=True)
+    if set(cfg.only) <= {"demo"}:
+        # The demo section starts its own embedded run (with its own PostgreSQL).
+        try:
+            await run_sections(cfg, report, tmp, [("demo", lambda: bench_demo(tmp, cfg, report))])
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return finish(report, began)
     log(f"starting PostgreSQL and Kafka in {tmp}")
     pg, broker = await start_infra(tmp, cfg, report)
     try:
@@ -55,14 +63,9 @@ async def amain(cfg: Config) -> Report:
         finally:
             await pgconn.close()
         facts["infra_start_s"] = report.timings["infra_start_s"]
-        load_avg = os.getloadavg()
-        facts["loadavg_1m_at_start"] = round(load_avg[0], 2)
         report.facts = facts
-        print("\nMachine")
-        for k, v in facts.items():
-            print(f"  {k:22s} {v}")
+        print_facts(report)
 
-        monitor = LoadMonitor([os.getpid(), pg.server.get_pid() or os.getpid()])
         creds, servers = broker.operator_credentials, broker.bootstrap_servers
         sections: list[tuple[str, Callable[[], Awaitable[None]]]] = [
             ("relay", lambda: bench_relay(url, servers, cfg, report, creds)),
@@ -73,21 +76,48 @@ async def amain(cfg: Config) -> Report:
                 lambda: bench_latency(url, servers, tmp, cfg, report, creds),
             ),
             ("scale", lambda: bench_scale(url, cfg, report)),
+            ("demo", lambda: bench_demo(tmp, cfg, report)),
         ]
-        for name, run in sections:
-            if name not in cfg.only:
-                continue
-            monitor.start()
-            await run()
-            load = monitor.stop()
-            report.timings[f"{name}_s"] = load["wall_s"]
-            report.load[name] = load
-            print_load(load)
+        await run_sections(cfg, report, tmp, sections, pg.server.get_pid())
     finally:
         await asyncio.to_thread(broker.stop)
         with contextlib.suppress(Exception):
             pg.server.cleanup()
         shutil.rmtree(tmp, ignore_errors=True)
+    return finish(report, began)
+
+
+def print_facts(report: Report) -> None:
+    report.facts["loadavg_1m_at_start"] = round(os.getloadavg()[0], 2)
+    print("\nMachine")
+    for k, v in report.facts.items():
+        print(f"  {k:22s} {v}")
+
+
+async def run_sections(
+    cfg: Config,
+    report: Report,
+    tmp: Path,
+    sections: list[tuple[str, Callable[[], Awaitable[None]]]],
+    pg_pid: int | None = None,
+) -> None:
+    """Run the sections ``--only`` names, each with the machine's load printed after it."""
+    if not report.facts:
+        report.facts = {"cores": os.cpu_count(), "cores_usable": len(os.sched_getaffinity(0))}
+        print_facts(report)
+    monitor = LoadMonitor([os.getpid(), pg_pid or os.getpid()])
+    for name, run in sections:
+        if name not in cfg.only:
+            continue
+        monitor.start()
+        await run()
+        load = monitor.stop()
+        report.timings[f"{name}_s"] = load["wall_s"]
+        report.load[name] = load
+        print_load(load)
+
+
+def finish(report: Report, began: float) -> Report:
     report.timings["total_s"] = round(time.perf_counter() - began, 1)
     print(f"\nSummary (whole run {report.timings['total_s']} s: {report.timings})")
     if report.relay:
@@ -119,6 +149,12 @@ async def amain(cfg: Config) -> Report:
         print(
             f"  commit→handler at {r['target_rate']:g}/s: p50 {c['p50_ms']} / p95 {c['p95_ms']}"
             f" / p99 {c['p99_ms']} / max {c['max_ms']} ms"
+        )
+    if report.demo:
+        d = report.demo
+        print(
+            f"  demo county {d['seconds']} s ({d['requests']} requests); embedded run RSS"
+            f" {d['rss_mb']} MB after the load, peak {d['peak_rss_mb']} MB"
         )
     return report
 
@@ -159,8 +195,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
     )
     p.add_argument(
         "--only",
-        default="relay,api,consumer,latency,scale",
-        help="sections to run, comma-separated (default relay,api,consumer,latency,scale)",
+        default="relay,api,consumer,latency,scale,demo",
+        help="sections to run, comma-separated (default relay,api,consumer,latency,scale,demo)",
     )
     p.add_argument(
         "--scale-rows",

@@ -107,5 +107,6 @@ class Report:
     latency: dict[str, Any] = field(default_factory=dict)
     consumer: dict[str, Any] = field(default_factory=dict)
     scale: dict[str, Any] = field(default_factory=dict)
+    demo: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     load: dict[str, dict[str, float]] = field(default_factory=dict)

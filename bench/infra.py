@@ -23,7 +23,7 @@ from xuncha_shared.testing.plugin import migrate_all
 
 from bench.common import Config, Report
 
-KAFKA_FREE_SECTIONS = frozenset({"api", "scale"})
+KAFKA_FREE_SECTIONS = frozenset({"api", "scale", "demo"})
 
 
 def machine_facts(broker: KafkaBroker) -> dict[str, Any]:

@@ -74,7 +74,13 @@ def dev_auth(paths: EmbeddedPaths) -> AuthConfig:
     if not paths.secret_file.exists():
         paths.secret_file.write_text(secrets.token_urlsafe(48))
         paths.secret_file.chmod(0o600)
-    return AuthConfig(mode="dev", dev_secret=SecretStr(paths.secret_file.read_text().strip()))
+    # The embedded run requires its audience in every token (``platform_auth``): tokens
+    # minted with this key carry it, or ``xuncha token`` / ``xuncha demo`` would be refused.
+    return AuthConfig(
+        mode="dev",
+        dev_secret=SecretStr(paths.secret_file.read_text().strip()),
+        audience=TOKEN_AUDIENCE,
+    )
 
 
 def platform_auth(base_url: str, dev_secret: SecretStr | None) -> AuthConfig:

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -39,7 +39,7 @@ findings.register(ROUND_HOOKS)
 clues.register(ROUND_HOOKS)
 rectification.register(ROUND_HOOKS)
 
-__all__ = ["DemoResult", "build_steps", "load_demo", "run_demo_against"]
+__all__ = ["DemoResult", "StepTiming", "build_steps", "load_demo", "run_demo_against"]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -52,6 +52,23 @@ class DemoResult:
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    timings: list[StepTiming] = field(default_factory=list)
+    """Every step's wall time and requests sent, in the order they ran (or were found done)."""
+
+    @property
+    def requests(self) -> int:
+        return sum(t.requests for t in self.timings)
+
+
+@dataclass(frozen=True)
+class StepTiming:
+    """One step of a run: its name, the seconds it took (its ``done`` checks included) and
+    the HTTP requests it sent; ``ran`` is false when the step was found done already."""
+
+    name: str
+    seconds: float
+    requests: int
+    ran: bool
 
 
 def build_steps(
@@ -74,13 +91,14 @@ async def load_demo(
     size: CountySize = FULL,
     jurisdiction: str = "410825",
     today: date | None = None,
+    on_step: Callable[[StepTiming], None] | None = None,
 ) -> DemoResult:
     """Fill a platform with the invented county and its term through the public REST APIs.
 
     ``client`` speaks to the platform (``/api/<service>/…``); ``token_for`` mints a token of
     ``jurisdiction`` for roles (and an org). Running it again on a filled platform adds
     nothing: every step first checks what exists. ``progress`` gets one task whose total is
-    the sum of the steps' weights.
+    the sum of the steps' weights; ``on_step`` hears each step's timing as it finishes.
     """
     started = time.monotonic()
     today = today or datetime.now(SHANGHAI).date()
@@ -98,20 +116,36 @@ async def load_demo(
             progress.update(task, completed=base + step.weight * min(max(fraction, 0.0), 1.0))
 
     ctx = DemoContext(client=client, token_for=token_for, county=county)
-    for step in steps:
-        if progress is not None and task is not None:
-            progress.update(task, description=step.title)
-        ctx.report = lambda fraction, step=step: report(fraction, step)  # type: ignore[misc]
-        if await step.done(ctx):
-            result.skipped.append(step.name)
-        else:
-            await step.run(ctx)
-            if not await step.done(ctx):
-                raise DemoError(f"step {step.name} ran but is not done")
-            result.ran.append(step.name)
-        base += step.weight
-        if progress is not None and task is not None:
-            progress.update(task, completed=base)
+    sent = 0
+
+    async def count_request(request: httpx.Request) -> None:
+        nonlocal sent
+        sent += 1
+
+    client.event_hooks["request"].append(count_request)
+    try:
+        for step in steps:
+            if progress is not None and task is not None:
+                progress.update(task, description=step.title)
+            ctx.report = lambda fraction, step=step: report(fraction, step)  # type: ignore[misc]
+            began, sent_before = time.monotonic(), sent
+            ran = not await step.done(ctx)
+            if ran:
+                await step.run(ctx)
+                if not await step.done(ctx):
+                    raise DemoError(f"step {step.name} ran but is not done")
+                result.ran.append(step.name)
+            else:
+                result.skipped.append(step.name)
+            timing = StepTiming(step.name, time.monotonic() - began, sent - sent_before, ran)
+            result.timings.append(timing)
+            if on_step is not None:
+                on_step(timing)
+            base += step.weight
+            if progress is not None and task is not None:
+                progress.update(task, completed=base)
+    finally:
+        client.event_hooks["request"].remove(count_request)
     if progress is not None and task is not None:
         progress.update(task, description="演示数据已就绪")
     result.notes = ctx.notes

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from planning.domain import OrgKind
 from xuncha_shared.auth import Role
@@ -16,6 +16,8 @@ from xuncha.demo.county import DemoCounty, RoundPlan
 from xuncha.demo.rectification.plan import task_counts
 
 API = "/api/rectification"
+T = TypeVar("T")
+R = TypeVar("R")
 _RESPONSIBLE = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦许何吕施张孔曹严华金魏陶姜"
 _GIVEN = ("明", "强", "伟", "芳", "军", "红", "勇", "静", "磊", "洋", "艳", "刚", "平", "辉")
 _POST = {
@@ -97,6 +99,19 @@ async def plan_tasks(ctx: DemoContext, plan_id: str) -> list[dict[str, Any]]:
 def etag(thing: dict[str, Any]) -> dict[str, str]:
     """The If-Match header for an item read at its current version."""
     return {"If-Match": f'"{thing["version"]}"'}
+
+
+async def in_order_at_most(limit: int, items: list[T], one: Callable[[T], Awaitable[R]]) -> list[R]:
+    """``one(item)`` for every item, at most ``limit`` at once (started in the items' order),
+    the results in the items' order: an org's tasks move on independently of each other,
+    as its staff would send them from several desks."""
+    gate = asyncio.Semaphore(limit)
+
+    async def guarded(item: T) -> R:
+        async with gate:
+            return await one(item)
+
+    return list(await asyncio.gather(*(guarded(item) for item in items)))
 
 
 async def gather(ctx: DemoContext, codes: list[str], one: Callable[[str], Any]) -> None:

@@ -16,6 +16,7 @@ from xuncha.demo.rectification.common import (
     API,
     etag,
     gather,
+    in_order_at_most,
     inspected,
     organization,
     plan_tasks,
@@ -38,6 +39,9 @@ from xuncha.demo.rectification.plan import (
     task_counts,
     task_outcomes,
 )
+
+TASKS_AT_ONCE = 4
+"""An org's tasks reported and claimed at once (the orgs themselves go three at a time)."""
 
 _INSTITUTIONS = {
     "grassroots": ("村级财务公开制度", "村集体“三资”管理办法", "低保评议公示制度"),
@@ -91,14 +95,13 @@ def progress_step(plan: RoundPlan) -> Step:
             org_token = inspected(ctx, p["org_id"])
             tasks = await plan_tasks(ctx, p["id"])
             outcomes = task_outcomes(ctx.county, plan, code, len(tasks))
-            # Open tasks first: an org half done when a run stopped is not counted done.
-            ready = []
-            for task, outcome in sorted(
-                zip(tasks, outcomes, strict=True), key=lambda x: x[1] != OPEN
-            ):
-                if (claimed := await _rectify(ctx, task, outcome, org_token)) is not None:
-                    ready.append(claimed)
-            await _accept(ctx, ready)
+            # Open tasks first: an org half done when a run stopped is not counted done (its
+            # claims are accepted only once every task has moved on).
+            planned = sorted(zip(tasks, outcomes, strict=True), key=lambda x: x[1] != OPEN)
+            moved = await in_order_at_most(
+                TASKS_AT_ONCE, planned, lambda x: _rectify(ctx, x[0], x[1], org_token)
+            )
+            await _accept(ctx, [claimed for claimed in moved if claimed is not None])
             await _institutions(ctx, plan, code, p, tasks, have.get(p["org_id"], 0), org_token)
 
         await gather(ctx, list(plan.org_codes), one)
