@@ -16,12 +16,23 @@ from typing import Annotated
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-__all__ = ["ACCOUNT_NAME_ERROR", "AccountName", "account_name_fault", "one_path_segment"]
+__all__ = [
+    "ACCOUNT_NAME_ERROR",
+    "ONE_SEGMENT_WITHOUT_SPACES",
+    "AccountName",
+    "account_name_fault",
+    "one_path_segment",
+]
 
 ACCOUNT_NAME_ERROR = "account_name"
 """The validation error's code (its Chinese message is in :mod:`xuncha_shared.problems`)."""
 
 _DOT_SEGMENTS = frozenset({".", ".."})
+
+ONE_SEGMENT_WITHOUT_SPACES = r"^(?:[^\s/\\.][^\s/\\]*|\.[^\s/\\.][^\s/\\]*|\.\.[^\s/\\]+)$"
+"""The account name rule as a pattern the API document states (no lookaround, so JSON Schema
+and pydantic read it alike), for a field that also allows no white space: neither ``.`` nor
+``..``, no ``/`` or ``\\``."""
 
 
 def account_name_fault(name: str) -> str | None:

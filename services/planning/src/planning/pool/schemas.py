@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from xuncha_shared.account_names import AccountName
+from xuncha_shared.account_names import ONE_SEGMENT_WITHOUT_SPACES
 from xuncha_shared.http import Page
 from xuncha_shared.patch import Patch
 
@@ -16,7 +16,8 @@ from planning.orgs.schemas import CODE_PATTERN, PHONE_PATTERN
 from planning.pool.domain import MAX_FORMER_UNIT_YEARS, Specialty
 
 # A token subject: printable, no spaces (OIDC subjects are opaque strings).
-ACCOUNT_PATTERN = r"^[^\s]{1,128}$"
+CadreAccount = Annotated[str, Field(max_length=128, pattern=ONE_SEGMENT_WITHOUT_SPACES)]
+"""A cadre's platform account: no spaces, and one path segment (the account name rule)."""
 MAX_POSTS = 50
 MAX_RELATIVES = 50
 
@@ -115,8 +116,8 @@ class CadreCreate(BaseModel):
         default=None, title="家乡乡镇编号", description="须为乡镇（街道）"
     )
     available: bool = Field(default=True, title="是否可抽调")
-    account: AccountName | None = Field(
-        default=None, pattern=ACCOUNT_PATTERN, title="平台账号", description="本人登录令牌的 sub"
+    account: CadreAccount | None = Field(
+        default=None, title="平台账号", description="本人登录令牌的 sub"
     )
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN, title="联系电话")
     posts: list[CadrePostIn] = Field(default_factory=list, max_length=MAX_POSTS, title="任职经历")
@@ -172,7 +173,7 @@ class CadreUpdate(Patch):
     specialties: Specialties | None = Field(default=None, title="专业领域")
     home_township_id: uuid.UUID | None = Field(default=None, title="家乡乡镇编号")
     available: bool | None = Field(default=None, title="是否可抽调")
-    account: AccountName | None = Field(default=None, pattern=ACCOUNT_PATTERN, title="平台账号")
+    account: CadreAccount | None = Field(default=None, title="平台账号")
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN, title="联系电话")
     posts: list[CadrePostIn] | None = Field(default=None, max_length=MAX_POSTS, title="任职经历")
     relatives: list[CadreRelativeIn] | None = Field(
