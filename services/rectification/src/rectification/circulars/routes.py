@@ -4,7 +4,6 @@ to every org of the jurisdiction."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
@@ -12,7 +11,7 @@ from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.documents import DOCX_MEDIA_TYPE, docx_response
 from xuncha_shared.events.rectification import TypicalCaseKind
-from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, Now, Paging, split_page
+from xuncha_shared.http import CurrentPrincipal, ExpectedVersion, IsoDate, Now, Paging, split_page
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.web import (
     DATE_ID,
@@ -57,8 +56,8 @@ CircularOffice = Annotated[
 
 def circular_filter(
     status: Annotated[CircularStatus | None, Query(title="状态")] = None,
-    issued_from: Annotated[date | None, Query(title="通报日期起")] = None,
-    issued_until: Annotated[date | None, Query(title="通报日期止")] = None,
+    issued_from: Annotated[IsoDate | None, Query(title="通报日期起")] = None,
+    issued_until: Annotated[IsoDate | None, Query(title="通报日期止")] = None,
     kind: Annotated[TypicalCaseKind | None, Query(title="案例类型")] = None,
     org_id: Annotated[uuid.UUID | None, Query(title="被通报单位编号")] = None,
 ) -> CircularFilter:
