@@ -157,4 +157,4 @@ async def records_naming_person(
         )
         .order_by(col(R.decided_on).desc(), col(R.id).desc())
     )
-    return [(r, p) for r, p in rows.tuples()]
+    return [(r, p) for r, p in rows.all()]
