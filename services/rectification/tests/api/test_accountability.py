@@ -245,6 +245,7 @@ async def test_yuanling_records_who_was_held_accountable_by_rank_kept_and_correc
     r = await client.get(f"{BASE}/accountability.xlsx", headers=auth(office))
     assert r.status_code == 200
     sheet = load_workbook(io.BytesIO(r.content)).active
+    assert sheet is not None
     cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     for expected in ("王建国", "诫勉谈话", "乡科级", "一般", "组织处理(免职)", "纪委监委", BASIS):
         assert expected in cells
