@@ -30,7 +30,7 @@ from rectification.accountability.schemas import (
 router = APIRouter(tags=["accountability"], responses=ERRORS)
 
 BASE = "/api/rectification"
-RecordId = Annotated[uuid.UUID, Path(title="问责记录编号")]
+AccountabilityId = Annotated[uuid.UUID, Path(title="问责记录编号")]
 Writer = Annotated[
     Principal,
     roles_allowed(
@@ -139,25 +139,25 @@ async def export_accountability(session: DbSession, actor: Reader, where: Filter
 
 
 @router.get(
-    "/accountability/{record_id}", response_model=AccountabilityRead, summary="查看追责问责记录"
+    "/accountability/{accountability_id}", response_model=AccountabilityRead, summary="查看追责问责记录"
 )
 async def get_accountability(
-    record_id: RecordId, session: DbSession, actor: Reader, response: Response
+    accountability_id: AccountabilityId, session: DbSession, actor: Reader, response: Response
 ) -> AccountabilityRead:
-    row = await service.get_record_for(session, record_id=record_id, actor=actor)
+    row = await service.get_record_for(session, record_id=accountability_id, actor=actor)
     (result,) = await service.record_reads(session, [row])
     return versioned(response, result)
 
 
 @router.patch(
-    "/accountability/{record_id}",
+    "/accountability/{accountability_id}",
     response_model=AccountabilityRead,
     summary="更正追责问责记录",
     description="更正所给的字段（被巡察对象不变）；保留的被问责人保留记录时的职级。须带 If-Match。",
     responses=VERSIONED,
 )
 async def correct_accountability(
-    record_id: RecordId,
+    accountability_id: AccountabilityId,
     body: AccountabilityUpdate,
     expected: ExpectedVersion,
     session: DbSession,
@@ -165,7 +165,7 @@ async def correct_accountability(
     now: Now,
     response: Response,
 ) -> AccountabilityRead:
-    row = await service.get_record_for(session, record_id=record_id, actor=actor, for_update=True)
+    row = await service.get_record_for(session, record_id=accountability_id, actor=actor, for_update=True)
     row = await service.correct_accountability(
         session, row=row, data=body, expected_version=expected, actor=actor, now=now
     )

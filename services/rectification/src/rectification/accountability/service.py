@@ -93,7 +93,7 @@ async def get_record_for(
     )
     if row is None:
         raise NotFound(
-            "问责记录不存在或无权查看", "No such accountability record", field="record_id"
+            "问责记录不存在或无权查看", "No such accountability record", field="accountability_id"
         )
     return row
 
