@@ -9,7 +9,8 @@ import uuid
 from datetime import date
 
 import pytest
-from xuncha_shared.events.accountability import (
+from xuncha_shared.events.rectification import TypicalCaseKind
+from xuncha_shared.events.rectification.accountability import (
     AccountabilityCorrected,
     AccountabilityForm,
     AccountabilityRecorded,
@@ -17,7 +18,6 @@ from xuncha_shared.events.accountability import (
     FormCount,
     RankCount,
 )
-from xuncha_shared.events.rectification import TypicalCaseKind
 from xuncha_shared.roster import CadreRank
 from xuncha_shared.testing.plugin import eventually
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from xuncha_shared.events import accountability, accounts, clues, findings, planning, rectification
+from xuncha_shared.events import accounts, clues, findings, planning, rectification
 from xuncha_shared.events.base import CloudEvent, Event
 
-PRODUCER_MODULES = (planning, findings, clues, rectification, accountability, accounts)
+PRODUCER_MODULES = (planning, findings, clues, rectification, accounts)
 
 
 def _collect() -> Mapping[str, type[Event]]:

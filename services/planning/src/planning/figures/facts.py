@@ -15,10 +15,10 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from xuncha_shared.events.accountability import AccountabilitySnapshot
 from xuncha_shared.events.clues import ClueConcluded
 from xuncha_shared.events.findings import FeedbackIssued
 from xuncha_shared.events.rectification import CircularPublished, TaskAccepted
+from xuncha_shared.events.rectification.accountability import AccountabilitySnapshot
 from xuncha_shared.roster import CadreRank
 from xuncha_shared.workdays import local_day
 

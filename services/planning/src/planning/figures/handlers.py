@@ -7,11 +7,6 @@ from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.consumer import EventMeta, HandlerRegistry
-from xuncha_shared.events.accountability import (
-    AccountabilityCorrected,
-    AccountabilityRecorded,
-    AccountabilitySnapshot,
-)
 from xuncha_shared.events.clues import ClueConcluded, ClueTransferRecalled, ClueTransferred
 from xuncha_shared.events.findings import FeedbackIssued
 from xuncha_shared.events.rectification import (
@@ -19,6 +14,11 @@ from xuncha_shared.events.rectification import (
     InstitutionBuilt,
     TaskAccepted,
     TaskOpened,
+)
+from xuncha_shared.events.rectification.accountability import (
+    AccountabilityCorrected,
+    AccountabilityRecorded,
+    AccountabilitySnapshot,
 )
 from xuncha_shared.workdays import local_day
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fastapi import Response
-from xuncha_shared.events.accountability import (
+from xuncha_shared.events.rectification.accountability import (
     ACCOUNTABILITY_FORM_LABELS_ZH,
     DECIDING_BODY_LABELS_ZH,
 )

@@ -10,8 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
-from xuncha_shared.events.accountability import AccountabilityForm
 from xuncha_shared.events.rectification import TypicalCaseKind
+from xuncha_shared.events.rectification.accountability import AccountabilityForm
 from xuncha_shared.http import ExpectedVersion, Now, Paging, split_page
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.roster import CadreRank
@@ -139,7 +139,9 @@ async def export_accountability(session: DbSession, actor: Reader, where: Filter
 
 
 @router.get(
-    "/accountability/{accountability_id}", response_model=AccountabilityRead, summary="查看追责问责记录"
+    "/accountability/{accountability_id}",
+    response_model=AccountabilityRead,
+    summary="查看追责问责记录",
 )
 async def get_accountability(
     accountability_id: AccountabilityId, session: DbSession, actor: Reader, response: Response
@@ -165,7 +167,9 @@ async def correct_accountability(
     now: Now,
     response: Response,
 ) -> AccountabilityRead:
-    row = await service.get_record_for(session, record_id=accountability_id, actor=actor, for_update=True)
+    row = await service.get_record_for(
+        session, record_id=accountability_id, actor=actor, for_update=True
+    )
     row = await service.correct_accountability(
         session, row=row, data=body, expected_version=expected, actor=actor, now=now
     )

@@ -7,8 +7,8 @@ import uuid
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
-from xuncha_shared.events.accountability import AccountabilityForm, DecidingBody
 from xuncha_shared.events.rectification import TypicalCaseKind
+from xuncha_shared.events.rectification.accountability import AccountabilityForm, DecidingBody
 from xuncha_shared.http import Page
 from xuncha_shared.roster import CadreRank
 

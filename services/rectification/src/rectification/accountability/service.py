@@ -29,7 +29,8 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Forbidden, Principal, Role
-from xuncha_shared.events.accountability import (
+from xuncha_shared.events.rectification import TypicalCaseKind
+from xuncha_shared.events.rectification.accountability import (
     AccountabilityCorrected,
     AccountabilityForm,
     AccountabilityRecorded,
@@ -38,7 +39,6 @@ from xuncha_shared.events.accountability import (
     FormCount,
     RankCount,
 )
-from xuncha_shared.events.rectification import TypicalCaseKind
 from xuncha_shared.http import check_version
 from xuncha_shared.messaging import emit
 from xuncha_shared.problems import NotFound, Unprocessable

@@ -6,8 +6,8 @@ import uuid
 from datetime import date, datetime
 
 from pydantic import BaseModel, Field
-from xuncha_shared.events.accountability import AccountabilityForm, DecidingBody
 from xuncha_shared.events.rectification import TaskKind, TypicalCaseKind
+from xuncha_shared.events.rectification.accountability import AccountabilityForm, DecidingBody
 from xuncha_shared.roster import CadreRank
 
 

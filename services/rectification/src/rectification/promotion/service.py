@@ -13,8 +13,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.auth import Principal
-from xuncha_shared.events.accountability import AccountabilityForm, DecidingBody
 from xuncha_shared.events.rectification import TaskKind, TypicalCaseKind
+from xuncha_shared.events.rectification.accountability import AccountabilityForm, DecidingBody
 from xuncha_shared.problems import NotFound
 from xuncha_shared.roster import CadreRank
 from xuncha_shared.workdays import local_day

@@ -5,7 +5,7 @@ articles count it ("问责追责103起、149人次 … 处理县处级干部9人
 The events carry ids, the org, the forms and the counts of persons by rank and by form: never
 a person's name, roster entry or the basis text, which stay in rectification (the ledger is
 read by the office, the leading group, discipline and organization only). The catalog reads
-:data:`EVENTS` beside rectification's own (same producer, same topic).
+:data:`EVENTS` through the package's.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from xuncha_shared.events.base import Event, events_in
-from xuncha_shared.events.rectification import TypicalCaseKind
+from xuncha_shared.events.rectification.cases import TypicalCaseKind
 from xuncha_shared.roster import CadreRank
 
 
