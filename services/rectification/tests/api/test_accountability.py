@@ -33,6 +33,7 @@ from services.rectification.tests.api.factories import (
     county,
     deliver,
     feedback,
+    fill_in,
     handed_over,
     inspected,
     problem,
@@ -405,3 +406,33 @@ async def test_the_promotion_check_names_a_rostered_persons_accountability(
         headers=auth(office),
     )
     assert r.status_code == 422
+
+
+async def test_the_promotion_check_by_roster_entry_finds_the_tasks_the_person_owns(
+    setup: Any, token: Any, clock: Any
+) -> None:
+    """A rostered person's overdue tasks: those he leads by his platform account, and those
+    of his org naming him the person responsible; a namesake in another org is not him."""
+    client, _app, place, roster = setup
+    office = office_of(token, place)
+    town_a = inspected(token, place, "town_a")
+    town_b = inspected(token, place, "town_b")
+    first, second, _third = await tasks_of(client, office, org_id=place.org("town_a"))
+    [in_b] = await tasks_of(client, office, org_id=place.org("town_b"))
+    await fill_in(client, town_a, first, responsible_person="李明")
+    await fill_in(client, town_a, second, responsible_person="张三", owner_account="wang-jianguo")
+    await fill_in(client, town_b, in_b, responsible_person="李明")
+    clock.set(MONDAY + timedelta(days=400))  # every deadline long past
+
+    async def blocking(key: str) -> list[str]:
+        r = await client.get(
+            f"{BASE}/promotion-check",
+            params={"member_id": roster.id(key)},
+            headers=auth(office),
+        )
+        assert r.status_code == 200, r.text
+        return sorted(t["task_id"] for t in r.json()["tasks"])
+
+    assert await blocking("deputy") == [first["id"]]
+    assert await blocking("secretary") == [second["id"]]
+    assert await blocking("clerk") == []
