@@ -5326,7 +5326,7 @@ export interface components {
             /** 问责事由 */
             failure: components["schemas"]["TypicalCaseKind"];
             /** 被问责人 */
-            persons: components["schemas"]["RectificationPersonRead"][];
+            persons: components["schemas"]["AccountablePersonRead"][];
             /** 决定机关 */
             deciding_body: components["schemas"]["DecidingBody"];
             /**
@@ -5384,6 +5384,25 @@ export interface components {
             decided_on?: string | null;
             /** 问责依据（简述） */
             basis?: (string & unknown) | null;
+        };
+        /** AccountablePersonRead */
+        AccountablePersonRead: {
+            /**
+             * 名册条目编号
+             * Format: uuid
+             */
+            member_id: string;
+            /** 姓名 */
+            name: string;
+            /** 职务 */
+            post_title: string;
+            /**
+             * 职级
+             * @description 记录时名册中的职级
+             */
+            rank: components["schemas"]["CadreRank"];
+            /** 问责方式 */
+            form: components["schemas"]["AccountabilityForm"];
         };
         /**
          * ActionDone
@@ -9855,32 +9874,6 @@ export interface components {
             /** 阅读时间 */
             read_at: string | null;
         };
-        /** PersonRead */
-        NotifyPersonRead: {
-            /** 账号 */
-            account: string;
-            /** 管辖范围 */
-            jurisdiction: string;
-            /** 姓名 */
-            display_name: string;
-            /** 角色 */
-            roles: string[];
-            /** 所属单位编号 */
-            org_id: string | null;
-            /** 电子邮箱 */
-            email: string | null;
-            /** 每日汇总 */
-            daily_digest: boolean;
-            /** 是否启用 */
-            active: boolean;
-            /** 版本号 */
-            version: number;
-            /**
-             * 修改时间
-             * Format: date-time
-             */
-            updated_at: string;
-        };
         /**
          * OrgCreate
          * @description An org to add to the registry; the jurisdiction is the caller's.
@@ -10495,7 +10488,7 @@ export interface components {
         /** Page[PersonRead] */
         Page_PersonRead_: {
             /** 本页记录 */
-            items: components["schemas"]["NotifyPersonRead"][];
+            items: components["schemas"]["PersonRead"][];
             /**
              * 下一页游标
              * @description 为空表示没有下一页
@@ -10816,6 +10809,32 @@ export interface components {
          * @enum {string}
          */
         PersonRank: "county" | "township" | "general" | "village" | "other";
+        /** PersonRead */
+        PersonRead: {
+            /** 账号 */
+            account: string;
+            /** 管辖范围 */
+            jurisdiction: string;
+            /** 姓名 */
+            display_name: string;
+            /** 角色 */
+            roles: string[];
+            /** 所属单位编号 */
+            org_id: string | null;
+            /** 电子邮箱 */
+            email: string | null;
+            /** 每日汇总 */
+            daily_digest: boolean;
+            /** 是否启用 */
+            active: boolean;
+            /** 版本号 */
+            version: number;
+            /**
+             * 修改时间
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /**
          * PersonUpdate
          * @example {
@@ -11832,25 +11851,6 @@ export interface components {
             matched: number;
             /** 差异 */
             differences: components["schemas"]["Difference"][];
-        };
-        /** PersonRead */
-        RectificationPersonRead: {
-            /**
-             * 名册条目编号
-             * Format: uuid
-             */
-            member_id: string;
-            /** 姓名 */
-            name: string;
-            /** 职务 */
-            post_title: string;
-            /**
-             * 职级
-             * @description 记录时名册中的职级
-             */
-            rank: components["schemas"]["CadreRank"];
-            /** 问责方式 */
-            form: components["schemas"]["AccountabilityForm"];
         };
         /**
          * ReportCreate
@@ -36673,7 +36673,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotifyPersonRead"];
+                    "application/json": components["schemas"]["PersonRead"];
                 };
             };
             /** @description 未登录 */
@@ -36749,7 +36749,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotifyPersonRead"];
+                    "application/json": components["schemas"]["PersonRead"];
                 };
             };
             /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
@@ -36947,7 +36947,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotifyPersonRead"];
+                    "application/json": components["schemas"]["PersonRead"];
                 };
             };
             /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
@@ -37107,7 +37107,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotifyPersonRead"];
+                    "application/json": components["schemas"]["PersonRead"];
                 };
             };
             /** @description 未登录 */
@@ -37284,7 +37284,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotifyPersonRead"];
+                    "application/json": components["schemas"]["PersonRead"];
                 };
             };
             /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */

@@ -14,14 +14,14 @@ from xuncha_shared.events.rectification.accountability import (
 from xuncha_shared.roster import CADRE_RANK_LABELS_ZH
 from xuncha_shared.web import Column, xlsx_ledger
 
-from rectification.accountability.schemas import AccountabilityRead, PersonRead
+from rectification.accountability.schemas import AccountabilityRead, AccountablePersonRead
 from rectification.circulars.service import KIND_ZH
 
 
 @dataclass(frozen=True)
 class _Line:
     record: AccountabilityRead
-    person: PersonRead
+    person: AccountablePersonRead
 
 
 COLUMNS: list[Column[_Line]] = [

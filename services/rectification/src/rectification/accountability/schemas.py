@@ -102,7 +102,7 @@ class AccountabilityUpdate(BaseModel):
     basis: str | None = Field(default=None, min_length=1, max_length=1000, title="问责依据（简述）")
 
 
-class PersonRead(BaseModel):
+class AccountablePersonRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     member_id: uuid.UUID = Field(title="名册条目编号")
@@ -125,7 +125,7 @@ class AccountabilityRead(BaseModel):
     plan_id: uuid.UUID | None = Field(default=None, title="整改方案编号")
     task_ids: list[uuid.UUID] = Field(title="涉及的整改任务编号")
     failure: TypicalCaseKind = Field(title="问责事由")
-    persons: list[PersonRead] = Field(default_factory=list, title="被问责人")
+    persons: list[AccountablePersonRead] = Field(default_factory=list, title="被问责人")
     deciding_body: DecidingBody = Field(title="决定机关")
     decided_on: date = Field(title="决定日期")
     basis: str = Field(title="问责依据（简述）")

@@ -51,8 +51,8 @@ from rectification.accountability.schemas import (
     AccountabilityCreate,
     AccountabilityRead,
     AccountabilityUpdate,
+    AccountablePersonRead,
     PersonHeld,
-    PersonRead,
 )
 from rectification.plans.repository import org_names
 from rectification.plans.service import get_plan_for, get_task_for
@@ -108,7 +108,7 @@ async def record_reads(
         AccountabilityRead.model_validate(r).model_copy(
             update={
                 "org_name": names.get(r.org_id),
-                "persons": [PersonRead.model_validate(p) for p in persons[r.id]],
+                "persons": [AccountablePersonRead.model_validate(p) for p in persons[r.id]],
             }
         )
         for r in rows
