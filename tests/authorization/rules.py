@@ -261,6 +261,11 @@ RULES: dict[str, str] = {
     "POST /api/planning/village-classifications/{classification_id}/steps": "office",
     # rectification
     "POST /api/rectification/acceptances": "discipline organization absent",  # the body's example names made-up tasks (tests/api/test_batches.py covers the acceptance)
+    "GET /api/rectification/accountability": OVERSEERS,
+    "POST /api/rectification/accountability": "office discipline absent",  # the body's example names a made-up org and roster entry (tests/api/test_accountability.py covers recording)
+    "GET /api/rectification/accountability.xlsx": OVERSEERS,
+    "GET /api/rectification/accountability/{accountability_id}": f"{OVERSEERS} absent",
+    "PATCH /api/rectification/accountability/{accountability_id}": "office discipline absent",
     "GET /api/rectification/cards": f"{OVERSEERS} inspected leader",
     "GET /api/rectification/cards.xlsx": f"{OVERSEERS} inspected leader",
     "GET /api/rectification/cards/{card_id}": f"{OVERSEERS} inspected:own leader",

@@ -280,6 +280,12 @@ async def _fill(conn: asyncpg.Connection, world: World) -> None:
             "ON r.id = c.circular_id WHERE r.jurisdiction = $1 LIMIT 1",
             (JURISDICTION,),
         ),
+        # Nor does it record accountability (追责问责): absent too; the feature's own tests
+        # cover own-county against another and the inspected org's refusal.
+        "accountability_id": (
+            "SELECT id FROM rectification.accountability_records WHERE jurisdiction = $1 LIMIT 1",
+            (JURISDICTION,),
+        ),
         "notification_id": (
             "SELECT id FROM notify.notifications WHERE jurisdiction = $1 LIMIT 1",
             (JURISDICTION,),

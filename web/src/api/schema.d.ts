@@ -3729,6 +3729,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rectification/accountability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查询追责问责台账
+         * @description 按被巡察对象、问责方式、被问责人职级、问责事由、决定日期筛选；按决定日期从新到旧，游标分页。仅巡察办、领导小组、纪委监委和组织部可见；被巡察党组织只通过典型案例通报获知。
+         */
+        get: operations["rectification.listAccountability"];
+        put?: never;
+        /**
+         * 记录追责问责
+         * @description 本辖区巡察办或纪委监委记录一起追责问责：被巡察对象、涉及的整改方案或任务、问责事由、被问责人（领导班子名册条目，每人一种问责方式；职级按记录时名册）、决定机关、决定日期和依据。可带 Idempotency-Key。
+         */
+        post: operations["rectification.recordAccountability"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/accountability.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导出追责问责台账（XLSX）
+         * @description 筛选条件同“查询追责问责台账”；每位被问责人一行。
+         */
+        get: operations["rectification.exportAccountability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectification/accountability/{accountability_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看追责问责记录 */
+        get: operations["rectification.getAccountability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * 更正追责问责记录
+         * @description 更正所给的字段（被巡察对象不变）；保留的被问责人保留记录时的职级。须带 If-Match。
+         */
+        patch: operations["rectification.correctAccountability"];
+        trace?: never;
+    };
     "/api/rectification/promotion-check": {
         parameters: {
             query?: never;
@@ -3738,7 +3803,7 @@ export interface paths {
         };
         /**
          * 干部任用必审：整改情况查询
-         * @description 组织部在干部提拔、调动、晋级前查询：某领导（领办领导账号）、某责任人（姓名）或某单位是否有逾期未完成、或已申请销号但逾期未验收的整改任务，并列出这些任务及其期限。三个条件须且只须给出一个。仅组织部和巡察办可查。
+         * @description 组织部在干部提拔、调动、晋级前查询：某领导（领办领导账号）、某责任人（姓名）或某单位是否有逾期未完成、或已申请销号但逾期未验收的整改任务，并列出这些任务及其期限；按领导班子名册条目查询时，另列出问责过此人的追责问责记录（同一条目，或名册以同一平台账号关联的其他任职条目）。四个条件须且只须给出一个。仅组织部和巡察办可查。
          */
         get: operations["rectification.promotionCheck"];
         put?: never;
@@ -5139,6 +5204,211 @@ export interface components {
             org_id?: string | null;
             /** 人才库人员编号 */
             cadre_id?: string | null;
+        };
+        /**
+         * AccountabilityCreate
+         * @description A new accountability record: the org, what it concerns (a plan or some of its tasks,
+         *     or neither), the failure, the persons, the deciding body, the date and the basis.
+         * @example {
+         *       "basis": "对巡察反馈问题敷衍整改，整改报告与实际不符。",
+         *       "decided_on": "2026-04-20",
+         *       "deciding_body": "discipline",
+         *       "failure": "perfunctory",
+         *       "org_id": "0b7d3c8e-6a41-4f7e-9a0e-2f5b1c9d8e11",
+         *       "persons": [
+         *         {
+         *           "form": "admonishment_talk",
+         *           "member_id": "3c2e1b7a-5d4f-4e3a-9b8c-7a6d5e4f3b2a"
+         *         }
+         *       ],
+         *       "task_ids": [
+         *         "6f1c1f7e-3b7a-4c55-9a8e-0d0d3c3b2a10"
+         *       ]
+         *     }
+         */
+        AccountabilityCreate: {
+            /**
+             * 被巡察对象编号
+             * Format: uuid
+             */
+            org_id: string;
+            /** 整改方案编号 */
+            plan_id?: string | null;
+            /**
+             * 涉及的整改任务编号
+             * @description 须为该单位的整改任务；填写任务时整改方案随之确定
+             */
+            task_ids?: string[];
+            /**
+             * 问责事由
+             * @description weak 整改不力；perfunctory 敷衍整改；fake 虚假整改；refused 拒不整改
+             */
+            failure: components["schemas"]["TypicalCaseKind"];
+            /** 被问责人 */
+            persons: components["schemas"]["PersonHeld"][];
+            /**
+             * 决定机关
+             * @description discipline 纪委监委；organization 组织部；party_committee 党委(党组)
+             */
+            deciding_body: components["schemas"]["DecidingBody"];
+            /**
+             * 决定日期
+             * Format: date
+             */
+            decided_on: string;
+            /** 问责依据（简述） */
+            basis: string & unknown;
+        };
+        /**
+         * AccountabilityForm
+         * @description The form a person was held accountable in (问责方式), the articles' words.
+         * @enum {string}
+         */
+        AccountabilityForm: "admonishment_talk" | "criticism_education" | "ordered_examination" | "circulated_criticism" | "organizational_adjustment" | "organizational_removal" | "organizational_demotion" | "party_discipline" | "government_sanction";
+        /**
+         * AccountabilityNamed
+         * @description An accountability record (追责问责) that held the rostered person accountable.
+         */
+        AccountabilityNamed: {
+            /**
+             * 问责记录编号
+             * Format: uuid
+             */
+            accountability_id: string;
+            /**
+             * 被巡察对象编号
+             * Format: uuid
+             */
+            org_id: string;
+            /** 被巡察对象名称 */
+            org_name: string | null;
+            /**
+             * 名册条目编号
+             * Format: uuid
+             * @description 问责时的任职条目
+             */
+            member_id: string;
+            /** 问责时职务 */
+            post_title: string;
+            /** 问责时职级 */
+            rank: components["schemas"]["CadreRank"];
+            /** 问责方式 */
+            form: components["schemas"]["AccountabilityForm"];
+            /** 问责事由 */
+            failure: components["schemas"]["TypicalCaseKind"];
+            /** 决定机关 */
+            deciding_body: components["schemas"]["DecidingBody"];
+            /**
+             * 决定日期
+             * Format: date
+             */
+            decided_on: string;
+        };
+        /**
+         * AccountabilityRead
+         * @description One accountability record (追责问责台账的一起).
+         */
+        AccountabilityRead: {
+            /**
+             * 问责记录编号
+             * Format: uuid
+             */
+            id: string;
+            /** 管辖范围 */
+            jurisdiction: string;
+            /**
+             * 被巡察对象编号
+             * Format: uuid
+             */
+            org_id: string;
+            /** 被巡察对象名称 */
+            org_name: string | null;
+            /** 轮次编号 */
+            round_id: string | null;
+            /** 整改方案编号 */
+            plan_id: string | null;
+            /** 涉及的整改任务编号 */
+            task_ids: string[];
+            /** 问责事由 */
+            failure: components["schemas"]["TypicalCaseKind"];
+            /** 被问责人 */
+            persons: components["schemas"]["AccountablePersonRead"][];
+            /** 决定机关 */
+            deciding_body: components["schemas"]["DecidingBody"];
+            /**
+             * 决定日期
+             * Format: date
+             */
+            decided_on: string;
+            /** 问责依据（简述） */
+            basis: string;
+            /**
+             * 记录时间
+             * Format: date-time
+             */
+            created_at: string;
+            /** 记录人 */
+            created_by: string;
+            /**
+             * 最后修改时间
+             * Format: date-time
+             */
+            updated_at: string;
+            /** 最后修改人 */
+            updated_by: string;
+            /**
+             * 版本
+             * @description 与 ETag 相同，修改时放在 If-Match 中
+             */
+            version: number;
+        };
+        /**
+         * AccountabilityUpdate
+         * @description Corrections to a record (only the fields given; the org stays).
+         * @example {
+         *       "decided_on": "2026-04-22"
+         *     }
+         */
+        AccountabilityUpdate: {
+            /** 整改方案编号 */
+            plan_id?: string | null;
+            /** 涉及的整改任务编号 */
+            task_ids?: string[] | null;
+            /**
+             * 问责事由
+             * @description weak 整改不力；perfunctory 敷衍整改；fake 虚假整改；refused 拒不整改
+             */
+            failure?: components["schemas"]["TypicalCaseKind"] | null;
+            /** 被问责人 */
+            persons?: components["schemas"]["PersonHeld"][] | null;
+            /**
+             * 决定机关
+             * @description discipline 纪委监委；organization 组织部；party_committee 党委(党组)
+             */
+            deciding_body?: components["schemas"]["DecidingBody"] | null;
+            /** 决定日期 */
+            decided_on?: string | null;
+            /** 问责依据（简述） */
+            basis?: (string & unknown) | null;
+        };
+        /** AccountablePersonRead */
+        AccountablePersonRead: {
+            /**
+             * 名册条目编号
+             * Format: uuid
+             */
+            member_id: string;
+            /** 姓名 */
+            name: string;
+            /** 职务 */
+            post_title: string;
+            /**
+             * 职级
+             * @description 记录时名册中的职级
+             */
+            rank: components["schemas"]["CadreRank"];
+            /** 问责方式 */
+            form: components["schemas"]["AccountabilityForm"];
         };
         /**
          * ActionDone
@@ -7831,6 +8101,12 @@ export interface components {
             note_en: string | null;
         };
         /**
+         * DecidingBody
+         * @description Who decided the accountability (问责决定机关).
+         * @enum {string}
+         */
+        DecidingBody: "discipline" | "organization" | "party_committee";
+        /**
          * DeliveryChannel
          * @enum {string}
          */
@@ -8164,7 +8440,7 @@ export interface components {
          * @description A countable fact reported by another service.
          * @enum {string}
          */
-        FactKind: "problems_fed_back" | "clues_transferred" | "cases_filed" | "persons_sanctioned" | "organizational_handlings" | "money_recovered" | "tasks_opened" | "tasks_accepted" | "livelihood_solved" | "institutions_built" | "circulars_published" | "typical_cases_published";
+        FactKind: "problems_fed_back" | "clues_transferred" | "cases_filed" | "persons_sanctioned" | "organizational_handlings" | "money_recovered" | "tasks_opened" | "tasks_accepted" | "livelihood_solved" | "institutions_built" | "circulars_published" | "typical_cases_published" | "accountability_cases" | "accountability_persons" | "accountability_persons_county" | "accountability_persons_township" | "accountability_persons_general";
         /** FactorRead */
         FactorRead: {
             /** 因素代码 */
@@ -9981,6 +10257,18 @@ export interface components {
             /** Outlook in words */
             message_en: string;
         };
+        /** Page[AccountabilityRead] */
+        Page_AccountabilityRead_: {
+            /** 本页记录 */
+            items: components["schemas"]["AccountabilityRead"][];
+            /**
+             * 下一页游标
+             * @description 为空表示没有下一页
+             */
+            next_cursor: string | null;
+            /** 符合条件的总数 */
+            total: number | null;
+        };
         /** Page[AnswerRead] */
         Page_AnswerRead_: {
             /** 本页记录 */
@@ -10713,6 +11001,23 @@ export interface components {
             active?: boolean;
         };
         /**
+         * PersonHeld
+         * @description A person held accountable: his roster entry (领导班子名册) and the form.
+         */
+        PersonHeld: {
+            /**
+             * 名册条目编号
+             * Format: uuid
+             * @description 被问责人在领导班子名册中的条目
+             */
+            member_id: string;
+            /**
+             * 问责方式
+             * @description admonishment_talk 诫勉谈话；criticism_education 批评教育；ordered_examination 责令检查；circulated_criticism 通报批评；organizational_adjustment 组织处理(调整职务)；organizational_removal 组织处理(免职)；organizational_demotion 组织处理(降职)；party_discipline 党纪处分；government_sanction 政务处分
+             */
+            form: components["schemas"]["AccountabilityForm"];
+        };
+        /**
          * PersonNamed
          * @description 被反映人 (confidential: sealed at rest, never in an event or a log).
          */
@@ -11425,6 +11730,10 @@ export interface components {
             person: string | null;
             /** 查询的单位编号 */
             org_id: string | null;
+            /** 查询的名册条目编号 */
+            member_id: string | null;
+            /** 名册中的姓名 */
+            member_name: string | null;
             /**
              * 查询日期
              * Format: date
@@ -11437,6 +11746,11 @@ export interface components {
             blocking: boolean;
             /** 阻止事项 */
             tasks: components["schemas"]["BlockingTask"][];
+            /**
+             * 追责问责记录
+             * @description 按名册条目查询时：问责过此人（同一条目，或名册以同一平台账号关联的其他任职条目）的记录，供任前廉政意见参考；不影响“是否存在逾期或未验收的整改”
+             */
+            accountability: components["schemas"]["AccountabilityNamed"][];
         };
         /**
          * PublicReportChannel
@@ -34422,12 +34736,459 @@ export interface operations {
             };
         };
     };
+    "rectification.listAccountability": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                org_id?: string;
+                form?: components["schemas"]["AccountabilityForm"];
+                rank?: components["schemas"]["CadreRank"];
+                failure?: components["schemas"]["TypicalCaseKind"];
+                decided_from?: string;
+                decided_until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AccountabilityRead_"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.recordAccountability": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试同一请求时带相同的键，只执行一次并返回首次的结果 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountabilityCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description 新建记录的地址 / Where the created record is */
+                    Location?: string;
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountabilityRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.exportAccountability": {
+        parameters: {
+            query?: {
+                org_id?: string;
+                form?: components["schemas"]["AccountabilityForm"];
+                rank?: components["schemas"]["CadreRank"];
+                failure?: components["schemas"]["TypicalCaseKind"];
+                decided_from?: string;
+                decided_until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description XLSX 工作簿 */
+            200: {
+                headers: {
+                    /** @description 附件及其文件名 / An attachment and its file name */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.getAccountability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                accountability_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountabilityRead"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "rectification.correctAccountability": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 上次读取时的 ETag；不一致时拒绝更新，防止覆盖他人的修改 */
+                "If-Match": string;
+            };
+            path: {
+                accountability_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountabilityUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 记录的当前版本；修改时放入 If-Match / The record's version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountabilityRead"];
+                };
+            };
+            /** @description 请求有误（如分页游标无效）/ Bad request (e.g. an invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与记录当前状态冲突；带 Retry-After 的（如 round-stage-pending）表示本服务尚未收到使其可行的事件，可稍后重试 / Conflicts with the record's current state; one with Retry-After (e.g. round-stage-pending) means this service has not yet heard of the change that would allow it: retry after that many seconds */
+            409: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 已被他人修改 */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少 If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 暂不可用，请按 Retry-After 稍后重试 / Unavailable now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description 建议多少秒后重试 / Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "rectification.promotionCheck": {
         parameters: {
             query?: {
                 account?: string;
                 person?: string;
                 org_id?: string;
+                member_id?: string;
             };
             header?: never;
             path?: never;

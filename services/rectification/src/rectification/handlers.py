@@ -8,8 +8,9 @@ from xuncha_shared.calendar import register_calendar_projection
 from xuncha_shared.consumer import EventMeta, HandlerRegistry
 from xuncha_shared.events.findings import FeedbackIssued, ProblemHandedOver
 from xuncha_shared.projections import register_org_projection
+from xuncha_shared.roster_projection import register_roster_projection
 
-from rectification.models import ASSIGNMENTS, CALENDAR, ORGS
+from rectification.models import ASSIGNMENTS, CALENDAR, ORGS, ROSTER
 from rectification.plans.opening import open_immediate_task, open_plan_from_feedback
 
 
@@ -28,6 +29,7 @@ async def on_feedback_issued(session: AsyncSession, event: FeedbackIssued, meta:
 def build_handlers() -> HandlerRegistry:
     handlers = HandlerRegistry()
     register_org_projection(handlers, ORGS)
+    register_roster_projection(handlers, ROSTER)
     register_calendar_projection(handlers, CALENDAR)
     register_assignment_projection(handlers, ASSIGNMENTS)
     handlers.register(ProblemHandedOver, on_problem_handed_over)

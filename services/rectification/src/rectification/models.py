@@ -1,6 +1,7 @@
 """Rectification's schema ``rectification``: its base, the projections it keeps (orgs with
-their leaders, the holiday calendar, rounds and assignments), its messaging, document numbers
-and letter templates, and the column helpers the features' tables share.
+their leaders, the leadership roster, the holiday calendar, rounds and assignments), its
+messaging, document numbers and letter templates, and the column helpers the features'
+tables share.
 
 Each feature declares its own tables in its ``models.py`` (``plans/``, ``progress/``,
 ``cards/`` …); :func:`load_all` imports them all so the metadata is complete.
@@ -24,6 +25,7 @@ from xuncha_shared.db import service_registry
 from xuncha_shared.documents import document_numbers_table, letter_templates_table
 from xuncha_shared.messaging import messaging_tables
 from xuncha_shared.projections import org_projection_table
+from xuncha_shared.roster_projection import roster_projection_table
 
 SCHEMA = "rectification"
 
@@ -34,6 +36,7 @@ class Base(SQLModel, registry=service_registry(SCHEMA)):
 
 MESSAGING = messaging_tables(Base.metadata)
 ORGS = org_projection_table(Base.metadata, with_leader=True)
+ROSTER = roster_projection_table(Base.metadata)
 CALENDAR = calendar_projection_table(Base.metadata)
 ASSIGNMENTS = assignment_projection_tables(Base.metadata)
 DOCUMENT_NUMBERS = document_numbers_table(Base.metadata)
@@ -62,6 +65,7 @@ def ref_field(table: str, *, unique: bool = False) -> Any:
 
 def load_all() -> None:
     """Import every feature's tables (for migrations and the app)."""
+    import rectification.accountability.models
     import rectification.cards.models
     import rectification.change_requests.models
     import rectification.circulars.models

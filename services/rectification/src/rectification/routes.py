@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from xuncha_shared.documents import letter_templates_router
 from xuncha_shared.projections import projected_orgs_router
 
+from rectification.accountability import routes as accountability
 from rectification.batches import routes as batches
 from rectification.cards import routes as cards
 from rectification.change_requests import routes as change_requests
@@ -31,6 +32,7 @@ OPENAPI_TAGS = [
     {"name": "cards", "description": "红黄牌预警 Warning cards"},
     {"name": "rating", "description": "量化评估 Rating"},
     {"name": "circulars", "description": "典型案例通报 Circulars of typical cases"},
+    {"name": "accountability", "description": "追责问责 Accountability"},
     {"name": "promotion", "description": "干部任用必审 Promotion check"},
     {"name": "institutions", "description": "建章立制 Institutions built"},
     {"name": "rules", "description": "整改规则 Rules of the jurisdiction"},
@@ -54,6 +56,7 @@ def build_routers() -> list[APIRouter]:
         letter_templates_router(LETTER_TEMPLATES, kinds={**LETTER_KINDS, **CIRCULAR_KINDS}),
         rating.router,
         circulars.router,
+        accountability.router,
         promotion.router,
         rules.router,
         projected_orgs_router(ORGS),

@@ -49,7 +49,7 @@ async def test_malformed_requests_are_4xx(
     real = {"plan_id": plan_id, "task_id": task_id, "card_id": plan_id, "action_id": task_id,
             "round_id": place.round_id, "org_id": "x", "kind": "interview",
             "sha256": "0" * 64, "change_request_id": task_id, "circular_id": plan_id,
-            "case_id": task_id}  # fmt: skip
+            "case_id": task_id, "accountability_id": plan_id}  # fmt: skip
     doc = (await client.get("/api/rectification/openapi.json")).json()
     checked = 0
     for path, ops in doc["paths"].items():

@@ -60,3 +60,21 @@ export const CASE_KIND_ZH: Record<Schemas["TypicalCaseKind"], string> = {
   fake: "虚假整改",
   refused: "拒不整改",
 };
+
+/** 追责问责: the forms a person is held accountable in, and who decided it. */
+export const ACCOUNTABILITY_FORM_ZH: Record<Schemas["AccountabilityForm"], string> = {
+  admonishment_talk: "诫勉谈话",
+  criticism_education: "批评教育",
+  ordered_examination: "责令检查",
+  circulated_criticism: "通报批评",
+  organizational_adjustment: "组织处理(调整职务)",
+  organizational_removal: "组织处理(免职)",
+  organizational_demotion: "组织处理(降职)",
+  party_discipline: "党纪处分",
+  government_sanction: "政务处分",
+};
+export const DECIDING_BODY_ZH: Record<Schemas["DecidingBody"], string> = {
+  discipline: "纪委监委",
+  organization: "组织部",
+  party_committee: "党委(党组)",
+};

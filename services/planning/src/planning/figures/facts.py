@@ -18,6 +18,8 @@ from enum import StrEnum
 from xuncha_shared.events.clues import ClueConcluded
 from xuncha_shared.events.findings import FeedbackIssued
 from xuncha_shared.events.rectification import CircularPublished, TaskAccepted
+from xuncha_shared.events.rectification.accountability import AccountabilitySnapshot
+from xuncha_shared.roster import CadreRank
 from xuncha_shared.workdays import local_day
 
 
@@ -36,6 +38,11 @@ class FactKind(StrEnum):
     institutions_built = "institutions_built"
     circulars_published = "circulars_published"
     typical_cases_published = "typical_cases_published"
+    accountability_cases = "accountability_cases"
+    accountability_persons = "accountability_persons"
+    accountability_persons_county = "accountability_persons_county"
+    accountability_persons_township = "accountability_persons_township"
+    accountability_persons_general = "accountability_persons_general"
 
 
 FACT_LABELS_ZH: dict[FactKind, str] = {
@@ -51,7 +58,19 @@ FACT_LABELS_ZH: dict[FactKind, str] = {
     FactKind.institutions_built: "建章立制",
     FactKind.circulars_published: "典型案例通报",
     FactKind.typical_cases_published: "通报典型案例",
+    FactKind.accountability_cases: "问责追责(起)",
+    FactKind.accountability_persons: "问责追责(人次)",
+    FactKind.accountability_persons_county: "问责县处级干部(人次)",
+    FactKind.accountability_persons_township: "问责乡科级干部(人次)",
+    FactKind.accountability_persons_general: "问责一般干部(人次)",
 }
+
+ACCOUNTABILITY_BY_RANK: dict[CadreRank, FactKind] = {
+    CadreRank.county: FactKind.accountability_persons_county,
+    CadreRank.township: FactKind.accountability_persons_township,
+    CadreRank.general: FactKind.accountability_persons_general,
+}
+"""The person-times of accountability counted by the rank the person had (县处级/乡科级/一般)."""
 
 CONFIDENTIAL = frozenset(
     {
@@ -73,6 +92,9 @@ SOURCES: dict[FactKind, str] = {
     FactKind.institutions_built: "rectification",
     FactKind.circulars_published: "rectification",
     FactKind.typical_cases_published: "rectification",
+    FactKind.accountability_cases: "rectification",
+    FactKind.accountability_persons: "rectification",
+    **dict.fromkeys(ACCOUNTABILITY_BY_RANK.values(), "rectification"),
 }
 
 RECORD_PATHS: dict[str, str] = {
@@ -84,8 +106,12 @@ RECORD_PATHS: dict[str, str] = {
 KIND_RECORD_PATHS: dict[FactKind, str] = {
     FactKind.circulars_published: "/api/rectification/circulars/{id}",
     FactKind.typical_cases_published: "/api/rectification/circulars/{id}",
+    FactKind.accountability_cases: "/api/rectification/accountability/{id}",
+    FactKind.accountability_persons: "/api/rectification/accountability/{id}",
+    **dict.fromkeys(ACCOUNTABILITY_BY_RANK.values(), "/api/rectification/accountability/{id}"),
 }
-"""Facts whose record is not their source's usual one: a circular (its cases with it)."""
+"""Facts whose record is not their source's usual one: a circular (its cases with it), an
+accountability record (its persons with it)."""
 
 
 @dataclass(frozen=True)
@@ -152,4 +178,27 @@ def circular_facts(event: CircularPublished) -> list[Fact]:
             day,
             quantity=len(event.cases),
         ),
+    ]
+
+
+def accountability_facts(event: AccountabilitySnapshot) -> list[Fact]:
+    """An accountability record (追责问责) counts as one case (起) and its persons as
+    person-times (人次), in all and by rank, on the day it was decided; a correction restates
+    every count (a rank no longer held accountable counts 0, and its fact goes)."""
+    by_rank = {c.rank: c.persons for c in event.by_rank}
+
+    def fact(kind: FactKind, quantity: int) -> Fact:
+        return Fact(
+            kind,
+            event.accountability_id,
+            event.round_id,
+            event.org_id,
+            event.decided_on,
+            quantity=quantity,
+        )
+
+    return [
+        fact(FactKind.accountability_cases, 1),
+        fact(FactKind.accountability_persons, event.persons),
+        *(fact(kind, by_rank.get(rank, 0)) for rank, kind in ACCOUNTABILITY_BY_RANK.items()),
     ]

@@ -15,6 +15,11 @@ from xuncha_shared.events.rectification import (
     TaskAccepted,
     TaskOpened,
 )
+from xuncha_shared.events.rectification.accountability import (
+    AccountabilityCorrected,
+    AccountabilityRecorded,
+    AccountabilitySnapshot,
+)
 from xuncha_shared.workdays import local_day
 
 from planning.figures.facts import (
@@ -22,6 +27,7 @@ from planning.figures.facts import (
     Fact,
     FactKind,
     acceptance_facts,
+    accountability_facts,
     circular_facts,
     conclusion_facts,
     feedback_facts,
@@ -128,7 +134,16 @@ def register_figure_projection(handlers: HandlerRegistry) -> None:
         for fact in circular_facts(event):
             await record(session, event.jurisdiction, fact)
 
+    async def on_accountability(
+        session: AsyncSession, event: AccountabilitySnapshot, meta: EventMeta
+    ) -> None:
+        """Count an accountability record (追责问责) by cases and person-times, by rank."""
+        for fact in accountability_facts(event):
+            await record(session, event.jurisdiction, fact)
+
     handlers.register(FeedbackIssued, on_feedback)
+    handlers.register(AccountabilityRecorded, on_accountability)
+    handlers.register(AccountabilityCorrected, on_accountability)
     handlers.register(CircularPublished, on_circular)
     handlers.register(ClueTransferred, on_transferred)
     handlers.register(ClueTransferRecalled, on_transfer_recalled)

@@ -6,7 +6,9 @@ import uuid
 from datetime import date, datetime
 
 from pydantic import BaseModel, Field
-from xuncha_shared.events.rectification import TaskKind
+from xuncha_shared.events.rectification import TaskKind, TypicalCaseKind
+from xuncha_shared.events.rectification.accountability import AccountabilityForm, DecidingBody
+from xuncha_shared.roster import CadreRank
 
 
 class BlockingTask(BaseModel):
@@ -29,14 +31,37 @@ class BlockingTask(BaseModel):
     reason_zh: str = Field(title="原因")
 
 
+class AccountabilityNamed(BaseModel):
+    """An accountability record (追责问责) that held the rostered person accountable."""
+
+    accountability_id: uuid.UUID = Field(title="问责记录编号")
+    org_id: uuid.UUID = Field(title="被巡察对象编号")
+    org_name: str | None = Field(title="被巡察对象名称")
+    member_id: uuid.UUID = Field(title="名册条目编号", description="问责时的任职条目")
+    post_title: str = Field(title="问责时职务")
+    rank: CadreRank = Field(title="问责时职级")
+    form: AccountabilityForm = Field(title="问责方式")
+    failure: TypicalCaseKind = Field(title="问责事由")
+    deciding_body: DecidingBody = Field(title="决定机关")
+    decided_on: date = Field(title="决定日期")
+
+
 class PromotionCheck(BaseModel):
     """The answer: whether anything blocks, and what."""
 
     account: str | None = Field(title="查询的领办领导账号")
     person: str | None = Field(title="查询的责任人姓名")
     org_id: uuid.UUID | None = Field(title="查询的单位编号")
+    member_id: uuid.UUID | None = Field(default=None, title="查询的名册条目编号")
+    member_name: str | None = Field(default=None, title="名册中的姓名")
     as_of: date = Field(title="查询日期")
     blocking: bool = Field(
         title="是否存在逾期或未验收的整改", description="为真时暂停提拔、调动、晋级"
     )
     tasks: list[BlockingTask] = Field(title="阻止事项")
+    accountability: list[AccountabilityNamed] = Field(
+        default_factory=list,
+        title="追责问责记录",
+        description="按名册条目查询时：问责过此人（同一条目，或名册以同一平台账号关联的其他任职"
+        "条目）的记录，供任前廉政意见参考；不影响“是否存在逾期或未验收的整改”",
+    )

@@ -1,4 +1,7 @@
-"""Events produced by the rectification service (topic ``xuncha.rectification.v1``)."""
+"""Events produced by the rectification service (topic ``xuncha.rectification.v1``): plans,
+tasks, cards, rating and circulars here; accountability (追责问责) in :mod:`.accountability`;
+the words both use (:class:`TypicalCaseKind`) in :mod:`.cases`. The catalog reads
+:data:`EVENTS`, these and accountability's."""
 
 from __future__ import annotations
 
@@ -10,6 +13,10 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from xuncha_shared.events.base import Event, events_in
+from xuncha_shared.events.rectification import accountability
+from xuncha_shared.events.rectification.cases import TypicalCaseKind
+
+__all__ = ["TypicalCaseKind", "accountability"]
 
 
 class TaskKind(StrEnum):
@@ -367,19 +374,6 @@ class RevisitRecommended(PlanEvent):
     reason_zh: str = Field(min_length=1, title="理由")
 
 
-class TypicalCaseKind(StrEnum):
-    """What a typical case published in a circular (典型案例通报) is about (沅陵, 孟州 004, 002)."""
-
-    weak = "weak"
-    """整改不力"""
-    perfunctory = "perfunctory"
-    """敷衍整改"""
-    fake = "fake"
-    """虚假整改"""
-    refused = "refused"
-    """拒不整改"""
-
-
 class PublishedCase(BaseModel):
     """One typical case of a circular: whose rectification, never the finding's text."""
 
@@ -410,5 +404,5 @@ class CircularPublished(Event):
     published_at: datetime = Field(title="印发时间")
 
 
-# Keep last: every event class above is in the catalog.
-EVENTS: tuple[type[Event], ...] = events_in(__name__, globals())
+# Keep last: every event class above is in the catalog, and accountability's.
+EVENTS: tuple[type[Event], ...] = events_in(__name__, globals()) + accountability.EVENTS
