@@ -10268,6 +10268,12 @@ export interface components {
             next_cursor: string | null;
             /** 符合条件的总数 */
             total: number | null;
+            /**
+             * 总数是否精确
+             * @description 为 false 时符合条件的记录超过 total 条（total 为计数上限）
+             * @default true
+             */
+            total_exact: boolean;
         };
         /** Page[AnswerRead] */
         Page_AnswerRead_: {

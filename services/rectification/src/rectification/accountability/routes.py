@@ -4,7 +4,6 @@ the office and discipline record it, the overseers read the ledger."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
@@ -12,7 +11,7 @@ from xuncha_shared.auth import Principal, Role
 from xuncha_shared.db import DbSession
 from xuncha_shared.events.rectification import TypicalCaseKind
 from xuncha_shared.events.rectification.accountability import AccountabilityForm
-from xuncha_shared.http import ExpectedVersion, Now, Paging, split_page
+from xuncha_shared.http import ExpectedVersion, IsoDate, Now, Paging, split_page
 from xuncha_shared.idempotency import Idempotent
 from xuncha_shared.roster import CadreRank
 from xuncha_shared.web import DATE_ID, ERRORS, VERSIONED, XLSX, created, roles_allowed, versioned
@@ -63,8 +62,8 @@ def accountability_filter(
     form: Annotated[AccountabilityForm | None, Query(title="问责方式")] = None,
     rank: Annotated[CadreRank | None, Query(title="被问责人职级")] = None,
     failure: Annotated[TypicalCaseKind | None, Query(title="问责事由")] = None,
-    decided_from: Annotated[date | None, Query(title="决定日期起")] = None,
-    decided_until: Annotated[date | None, Query(title="决定日期止")] = None,
+    decided_from: Annotated[IsoDate | None, Query(title="决定日期起")] = None,
+    decided_until: Annotated[IsoDate | None, Query(title="决定日期止")] = None,
 ) -> AccountabilityFilter:
     return AccountabilityFilter(
         org_id=org_id,

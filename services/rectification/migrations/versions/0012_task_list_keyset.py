@@ -1,15 +1,15 @@
 """The task list's keyset index: a jurisdiction's tasks in the order they were opened
 (opened_at, id), whole or by status, so a deep page reads only its own rows.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2027-01-20
 """
 
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | None = None
 depends_on: str | None = None
 
