@@ -58,6 +58,7 @@ async def test_expired_token_is_refused_even_when_cached() -> None:
         cfg, now=datetime.now(UTC) - timedelta(hours=1), ttl=timedelta(hours=1, seconds=2)
     )
     principal = await verifier.verify(short)
+    assert principal.expires_at is not None
     assert await verifier.verify(short) == principal
     assert verifier.full_checks == 1
     await asyncio.sleep(max(0.0, principal.expires_at.timestamp() - time.time()) + 0.05)

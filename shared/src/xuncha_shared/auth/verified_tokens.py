@@ -56,7 +56,9 @@ class VerifiedTokenCache:
 
     def keep(self, token: str, principal: Principal) -> None:
         """Remember a token that has just verified (never call this for a refused one)."""
-        until = min(principal.expires_at.timestamp(), self._clock() + self._ttl)
+        until = self._clock() + self._ttl
+        if principal.expires_at is not None:
+            until = min(until, principal.expires_at.timestamp())
         if until <= self._clock() or self._max_size <= 0:
             return  # expired already (accepted within the leeway): verify it each time
         while len(self._entries) >= self._max_size:
