@@ -4,13 +4,13 @@ from collections.abc import Awaitable, Callable
 from typing import TypeAlias
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 
 from xuncha_shared.auth.errors import Forbidden, auth_error
 from xuncha_shared.auth.roles import Principal, Role
 from xuncha_shared.auth.tokens import TokenVerifier
 
-__all__ = ["PrincipalDependency", "principal_dependency", "require_roles"]
+__all__ = ["BearerPrincipal", "PrincipalDependency", "principal_dependency", "require_roles"]
 
 
 PrincipalDependency: TypeAlias = Callable[..., Awaitable[Principal]]
@@ -29,28 +29,39 @@ def principal_dependency(
     :class:`AuthError`. Build it once per service and reuse the same object, so that
     FastAPI verifies a token once per request however many routes and dependencies use it.
     """
-    bearer = HTTPBearer(
-        auto_error=False,
-        scheme_name="bearerAuth",
-        bearerFormat="JWT",
-        description="身份令牌（JWT），含角色、所属组织与管辖范围 / "
-        "Bearer JWT carrying roles, org and jurisdiction",
-    )
+    return BearerPrincipal(get_verifier)
 
-    async def current_principal(
-        request: Request,
-        credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-    ) -> Principal:
+
+class BearerPrincipal(HTTPBearer):
+    """The principal dependency: the bearer security scheme and the authentication in one.
+
+    Being the :class:`HTTPBearer` itself (rather than a function depending on one) the
+    OpenAPI document declares the same ``bearerAuth`` scheme, while FastAPI solves one
+    dependency per request instead of two, for every route and every dependency that
+    needs the principal (FastAPI re-walks a cached dependency's sub-dependencies each
+    time it meets it).
+    """
+
+    def __init__(self, get_verifier: Callable[[Request], TokenVerifier]) -> None:
+        super().__init__(
+            auto_error=False,
+            scheme_name="bearerAuth",
+            bearerFormat="JWT",
+            description="身份令牌（JWT），含角色、所属组织与管辖范围 / "
+            "Bearer JWT carrying roles, org and jurisdiction",
+        )
+        self._get_verifier = get_verifier
+
+    async def __call__(self, request: Request) -> Principal:  # type: ignore[override]
         """Authenticate the request and return its principal."""
+        credentials = await super().__call__(request)
         if credentials is None:
             if request.headers.get("authorization"):
                 raise auth_error("invalid_authorization_header")
             raise auth_error("missing_token")
-        principal = await get_verifier(request).verify(credentials.credentials)
+        principal = await self._get_verifier(request).verify(credentials.credentials)
         request.state.principal = principal
         return principal
-
-    return current_principal
 
 
 def require_roles(

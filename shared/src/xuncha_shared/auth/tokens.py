@@ -12,6 +12,7 @@ import jwt
 from xuncha_shared.auth.config import AuthConfig
 from xuncha_shared.auth.errors import auth_error, decode_error
 from xuncha_shared.auth.roles import DEPARTMENT_ROLES, Principal, Role
+from xuncha_shared.auth.verified_tokens import VerifiedTokenCache
 
 __all__ = ["MAX_SUBJECT_LENGTH", "MAX_TOKEN_LENGTH", "TokenVerifier", "mint_dev_token"]
 
@@ -29,9 +30,14 @@ class TokenVerifier:
     cache. The JWKS is fetched lazily, on the first token, in a worker thread.
     """
 
-    def __init__(self, config: AuthConfig) -> None:
-        """Prepare verification for ``config`` (no network access happens here)."""
+    def __init__(self, config: AuthConfig, *, verified: VerifiedTokenCache | None = None) -> None:
+        """Prepare verification for ``config`` (no network access happens here).
+
+        ``verified`` keeps the principals of tokens that verified, so that a client's next
+        requests with the same token skip the signature check (see
+        :mod:`xuncha_shared.auth.verified_tokens`); one is made when not given."""
         self._config = config
+        self.verified = verified if verified is not None else VerifiedTokenCache()
         self._jwks: jwt.PyJWKClient | None = None
         if config.mode == "oidc":
             assert config.jwks_url is not None  # guaranteed by AuthConfig
@@ -55,6 +61,15 @@ class TokenVerifier:
             raise auth_error("missing_token")
         if len(token) > MAX_TOKEN_LENGTH:
             raise auth_error("malformed_token")
+        known = self.verified.get(token)
+        if known is not None:
+            return known
+        principal = await self._verify_signature_and_claims(token)
+        self.verified.keep(token, principal)
+        return principal
+
+    async def _verify_signature_and_claims(self, token: str) -> Principal:
+        """The full check of a token not verified recently."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import to_jsonable_python
 
 SCHEMA_BASE_URI = "https://xuncha.gov.cn/events/"
 
@@ -116,6 +117,38 @@ def envelope(
         jurisdiction=event.jurisdiction,
         data=event.model_dump(mode="json"),
     )
+
+
+def envelope_document(
+    event: Event,
+    *,
+    time: datetime,
+    event_id: uuid.UUID,
+    traceparent: str | None = None,
+) -> dict[str, Any]:
+    """The JSON document of :func:`envelope`'s ``CloudEvent``, built without the model.
+
+    What ``envelope(...).model_dump(mode="json", exclude_none=True)`` gives, key for key
+    and in the same order, for the outbox's hot path: validating a ``CloudEvent`` only to
+    dump it again cost more than the rest of an emit. ``exclude_none`` drops the envelope's
+    own unset attributes only (``dataschema``, ``traceparent``); a null inside ``data``
+    stays, as it does in the model's dump.
+    """
+    document: dict[str, Any] = {
+        "specversion": "1.0",
+        "id": str(event_id),
+        "source": f"/xuncha/{event.producer()}",
+        "type": event.type,
+        "subject": event.subject,
+        "time": to_jsonable_python(time),
+        "datacontenttype": "application/json",
+        "dataschema": data_schema_id(event.type),
+    }
+    if traceparent is not None:
+        document["traceparent"] = traceparent
+    document["jurisdiction"] = event.jurisdiction
+    document["data"] = event.model_dump(mode="json")
+    return document
 
 
 def events_in(module_name: str, namespace: dict[str, object]) -> tuple[type[Event], ...]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 from xuncha_shared.account_names import AccountName
 from xuncha_shared.auth import Role
+from xuncha_shared.email_addresses import EmailAddress
 from xuncha_shared.http import Page
 from xuncha_shared.patch import Patch
 
@@ -39,7 +40,7 @@ class PersonCreate(BaseModel):
     display_name: str = Field(min_length=1, max_length=50, pattern=PLAIN, title="姓名")
     roles: list[Role] = Field(min_length=1, max_length=9, title="角色")
     org_id: uuid.UUID | None = Field(default=None, title="所属单位编号")
-    email: EmailStr | None = Field(default=None, title="电子邮箱")
+    email: EmailAddress | None = Field(default=None, title="电子邮箱")
     daily_digest: bool = Field(default=False, title="每日汇总", description="每天一封汇总邮件")
     active: bool = Field(default=True, title="是否启用")
 
@@ -69,7 +70,7 @@ class PersonUpdate(Patch):
     )
     roles: list[Role] | None = Field(default=None, min_length=1, max_length=9, title="角色")
     org_id: uuid.UUID | None = Field(default=None, title="所属单位编号")
-    email: EmailStr | None = Field(default=None, title="电子邮箱")
+    email: EmailAddress | None = Field(default=None, title="电子邮箱")
     daily_digest: bool | None = Field(default=None, title="每日汇总")
     active: bool | None = Field(default=None, title="是否启用")
 
@@ -87,7 +88,7 @@ class MyContactUpdate(Patch):
 
     clearable = frozenset({"email"})
 
-    email: EmailStr | None = Field(default=None, title="电子邮箱", description="置空则不收邮件")
+    email: EmailAddress | None = Field(default=None, title="电子邮箱", description="置空则不收邮件")
     daily_digest: bool | None = Field(default=None, title="每日汇总")
 
 

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from xuncha_shared.http import count_up_to_cap
 
@@ -22,9 +22,17 @@ async def get_org(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+# Built once with its values bound at execution: SQLAlchemy computes a reused statement's
+# cache key once, where building the select per call cost a new key (about 0.1 ms) each time.
+_ORG_BY_CODE = select(Org).where(
+    Org.jurisdiction == bindparam("jurisdiction"),  # type: ignore[arg-type]
+    Org.code == bindparam("code"),  # type: ignore[arg-type]
+)
+
+
 async def get_org_by_code(session: AsyncSession, jurisdiction: str, code: str) -> Org | None:
-    stmt = select(Org).where(Org.jurisdiction == jurisdiction, Org.code == code)  # type: ignore[arg-type]
-    return (await session.execute(stmt)).scalar_one_or_none()
+    params = {"jurisdiction": jurisdiction, "code": code}
+    return (await session.execute(_ORG_BY_CODE, params)).scalar_one_or_none()
 
 
 async def orgs_by_code(session: AsyncSession, jurisdiction: str) -> dict[str, Org]:

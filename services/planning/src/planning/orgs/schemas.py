@@ -6,7 +6,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
+from xuncha_shared.email_addresses import EmailAddress
 from xuncha_shared.http import Page
 from xuncha_shared.orgs import DepartmentDesignation, OrgKind
 from xuncha_shared.patch import Patch
@@ -42,7 +43,7 @@ class OrgCreate(BaseModel):
     parent_id: uuid.UUID | None = Field(default=None, title="上级组织编号")
     contact_name: str | None = Field(default=None, max_length=50, title="联系人")
     contact_phone: str | None = Field(default=None, pattern=PHONE_PATTERN, title="联系电话")
-    contact_email: EmailStr | None = Field(default=None, title="电子邮箱")
+    contact_email: EmailAddress | None = Field(default=None, title="电子邮箱")
     leader_account: str | None = Field(
         default=None,
         min_length=1,
@@ -96,7 +97,7 @@ class OrgUpdate(Patch):
     parent_id: uuid.UUID | None = Field(default=None, title="上级组织编号")
     contact_name: str | None = Field(default=None, max_length=50, title="联系人")
     contact_phone: str | None = Field(default=None, pattern=PHONE_PATTERN, title="联系电话")
-    contact_email: EmailStr | None = Field(default=None, title="电子邮箱")
+    contact_email: EmailAddress | None = Field(default=None, title="电子邮箱")
     leader_account: str | None = Field(
         default=None,
         min_length=1,
