@@ -5364,7 +5364,8 @@ export interface components {
         };
         /**
          * AccountabilityUpdate
-         * @description Corrections to a record (only the fields given; the org stays).
+         * @description Corrections to a record (only the fields given; the org stays; ``null`` clears what
+         *     it concerns: the plan or the tasks).
          * @example {
          *       "decided_on": "2026-04-22"
          *     }
@@ -5378,18 +5379,21 @@ export interface components {
              * 问责事由
              * @description weak 整改不力；perfunctory 敷衍整改；fake 虚假整改；refused 拒不整改
              */
-            failure?: components["schemas"]["TypicalCaseKind"] | null;
+            failure?: components["schemas"]["TypicalCaseKind"];
             /** 被问责人 */
-            persons?: components["schemas"]["PersonHeld"][] | null;
+            persons?: components["schemas"]["PersonHeld"][];
             /**
              * 决定机关
              * @description discipline 纪委监委；organization 组织部；party_committee 党委(党组)
              */
-            deciding_body?: components["schemas"]["DecidingBody"] | null;
-            /** 决定日期 */
-            decided_on?: string | null;
+            deciding_body?: components["schemas"]["DecidingBody"];
+            /**
+             * 决定日期
+             * Format: date
+             */
+            decided_on?: string;
             /** 问责依据（简述） */
-            basis?: (string & unknown) | null;
+            basis?: string & unknown;
         };
         /** AccountablePersonRead */
         AccountablePersonRead: {
@@ -6991,16 +6995,19 @@ export interface components {
         CircularStatus: "draft" | "published";
         /**
          * CircularUpdate
-         * @description Changes to a draft circular (only the fields given).
+         * @description Changes to a draft circular (only the fields given; ``null`` clears the opening).
          * @example {
          *       "title": "关于巡察整改典型案例的通报"
          *     }
          */
         CircularUpdate: {
             /** 通报标题 */
-            title?: (string & unknown) | null;
-            /** 通报日期 */
-            issued_on?: string | null;
+            title?: string & unknown;
+            /**
+             * 通报日期
+             * Format: date
+             */
+            issued_on?: string;
             /** 导语 */
             opening?: (string & unknown) | null;
         };

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from xuncha_shared.events.rectification import TypicalCaseKind
 from xuncha_shared.events.rectification.accountability import AccountabilityForm, DecidingBody
 from xuncha_shared.http import Page
+from xuncha_shared.patch import Patch
 from xuncha_shared.roster import CadreRank
 
 MAX_PERSONS = 50
@@ -76,8 +77,11 @@ class AccountabilityCreate(BaseModel):
     basis: str = Field(min_length=1, max_length=1000, title="问责依据（简述）")
 
 
-class AccountabilityUpdate(BaseModel):
-    """Corrections to a record (only the fields given; the org stays)."""
+class AccountabilityUpdate(Patch):
+    """Corrections to a record (only the fields given; the org stays; ``null`` clears what
+    it concerns: the plan or the tasks)."""
+
+    clearable = frozenset({"plan_id", "task_ids"})
 
     model_config = ConfigDict(
         extra="forbid",

@@ -159,9 +159,6 @@ async def correct_accountability(
     require_accountability_writer(actor)
     check_version(row.version, expected_version)
     given = data.model_dump(exclude_unset=True)
-    for name in ("failure", "deciding_body", "decided_on", "basis", "persons"):
-        if name in given and given[name] is None:
-            raise Unprocessable(f"{name} 不能为空", f"{name} cannot be empty", field=name)
     if data.failure is not None:
         row.failure = data.failure.value
     if data.deciding_body is not None:

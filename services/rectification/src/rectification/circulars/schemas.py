@@ -10,6 +10,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 from xuncha_shared.events.rectification import TypicalCaseKind
 from xuncha_shared.http import Page
+from xuncha_shared.patch import Patch
 
 
 class CircularStatus(StrEnum):
@@ -41,8 +42,10 @@ class CircularCreate(BaseModel):
     opening: str | None = Field(default=None, min_length=1, max_length=2000, title="导语")
 
 
-class CircularUpdate(BaseModel):
-    """Changes to a draft circular (only the fields given)."""
+class CircularUpdate(Patch):
+    """Changes to a draft circular (only the fields given; ``null`` clears the opening)."""
+
+    clearable = frozenset({"opening"})
 
     model_config = ConfigDict(
         extra="forbid",

@@ -125,8 +125,6 @@ async def update_circular(
     """Change the draft's title, date or opening."""
     _editable(row, expected_version, actor)
     for name, value in data.model_dump(exclude_unset=True).items():
-        if value is None and name != "opening":
-            raise Unprocessable(f"{name} 不能为空", f"{name} cannot be empty", field=name)
         setattr(row, name, value)
     _touch(row, now)
     await session.flush()
