@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, exists, func, or_, select
+from sqlalchemy import Row, and_, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.http import count_up_to_cap
 
 from rectification.accountability.models import AccountabilityRecord, AccountablePerson
 from rectification.models import ORGS, ROSTER
@@ -83,8 +84,7 @@ async def list_records(
     if limit is not None:
         query = query.limit(limit)
     rows = list(await session.scalars(query))
-    total = await session.scalar(select(func.count()).select_from(R).where(*conditions))
-    return rows, int(total or 0)
+    return rows, await count_up_to_cap(session, select(R).where(*conditions))
 
 
 async def persons_of(

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from xuncha_shared.http import count_up_to_cap
 
 from rectification.access.policy import Access
 from rectification.circulars.models import PUBLISHED, Circular, CircularCase
@@ -90,8 +91,7 @@ async def list_circulars(
     if limit is not None:
         query = query.limit(limit)
     rows = list(await session.scalars(query))
-    total = await session.scalar(select(func.count()).select_from(Circular).where(*conditions))
-    return rows, int(total or 0)
+    return rows, await count_up_to_cap(session, select(Circular).where(*conditions))
 
 
 async def cases_of(
